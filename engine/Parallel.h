@@ -1,0 +1,45 @@
+#pragma once
+// Threading policy. OpenMP parallelises element-wise work over columns (samples); BLAS (when the
+// engine is built with it) parallelises GEMMs with its own OpenMP threads and runs single-threaded
+// when called from inside one of our parallel regions, so the two never oversubscribe the cores.
+
+#include <string>
+
+namespace engine {
+
+/// Sets the number of threads used by OpenMP regions and by BLAS. n <= 0 means all cores.
+void setThreadCount(int n);
+int threadCount();
+
+/// Describes the compute back end, e.g. "OpenBLAS 0.3.21 (Haswell, OpenMP) + Eigen AVX2/FMA".
+std::string computeBackendDescription();
+
+/// Calls fn(begin, end) over [0, n) split across threads when the work is large enough to pay
+/// for it (work = n * costPerItem scalar operations), else once on the calling thread.
+template <typename Fn> void parallelRanges(long n, long costPerItem, Fn&& fn)
+{
+    constexpr long minWorkPerThread = 32 * 1024;
+#ifdef _OPENMP
+    const int threads = threadCount();
+    if (threads > 1 && n > 1 && n * costPerItem >= 2 * minWorkPerThread) {
+#pragma omp parallel num_threads(threads)
+        {
+            const long t = omp_get_thread_num();
+            const long nt = omp_get_num_threads();
+            const long begin = n * t / nt;
+            const long end = n * (t + 1) / nt;
+            if (begin < end)
+                fn(begin, end);
+        }
+        return;
+    }
+#endif
+    (void)costPerItem;
+    fn(0L, n);
+}
+
+} // namespace engine
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
