@@ -1,0 +1,53 @@
+#pragma once
+
+#include <QGraphicsView>
+
+namespace widgets {
+
+class CanvasScene;
+
+/// The canvas viewport: antialiased, Ctrl+wheel zooms around the cursor, middle-drag or
+/// Space+left-drag pans, left-drag on empty space rubber-band selects, Delete/Backspace deletes
+/// the selection. Draws a dot grid matching CanvasScene::kGridSize.
+class CanvasView : public QGraphicsView {
+    Q_OBJECT
+public:
+    explicit CanvasView(CanvasScene* scene, QWidget* parent = nullptr);
+
+    CanvasScene* canvasScene() const { return m_scene; }
+    double zoom() const; ///< 1.0 = 100 %
+
+    static constexpr double kMinZoom = 0.2;
+    static constexpr double kMaxZoom = 4.0;
+
+public slots:
+    void zoomIn();
+    void zoomOut();
+    /// Fits all nodes (with a margin), never zooming in beyond 100 %.
+    void zoomToFit();
+    void resetZoom();
+    /// Zooms by `factor`, keeping the scene point under `viewPos` fixed.
+    void zoomBy(double factor, QPoint viewPos);
+
+signals:
+    void zoomChanged(double zoom);
+
+protected:
+    void drawBackground(QPainter* painter, const QRectF& rect) override;
+    void wheelEvent(QWheelEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    void keyReleaseEvent(QKeyEvent* event) override;
+
+private:
+    void setZoom(double zoom, QPoint viewPos);
+
+    CanvasScene* m_scene;
+    bool m_spaceDown = false;
+    bool m_panning = false;
+    QPoint m_panLast;
+};
+
+} // namespace widgets
