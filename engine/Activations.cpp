@@ -2,6 +2,8 @@
 
 #include "Parallel.h"
 
+#include <unsupported/Eigen/SpecialFunctions>
+
 #include <array>
 #include <cmath>
 #include <numbers>

@@ -76,6 +76,12 @@ public:
 
     virtual std::vector<Param> params() { return {}; }
     long paramCount();
+    /// Number of parameters build() would create for these input shapes (before building).
+    virtual long paramCountFor(const std::vector<Shape>& inputs) const
+    {
+        (void)inputs;
+        return 0;
+    }
 
     /// Current attributes as a JSON object (what the project file stores under "attributes").
     virtual nlohmann::json attributes() const;

@@ -5,6 +5,10 @@
 
 #include <string>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 namespace engine {
 
 /// Sets the number of threads used by OpenMP regions and by BLAS. n <= 0 means all cores.
@@ -39,7 +43,3 @@ template <typename Fn> void parallelRanges(long n, long costPerItem, Fn&& fn)
 }
 
 } // namespace engine
-
-#ifdef _OPENMP
-#include <omp.h>
-#endif

@@ -10,6 +10,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <limits>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -143,8 +145,15 @@ private:
     std::unique_ptr<Optimizer> m_optimizer;
     Rng m_shuffleRng;
 
-    std::vector<long> m_order; ///< this epoch's shuffled sample order
+    std::vector<long> m_order; ///< this epoch's shuffled sample order (empty between epochs)
+    long m_cursor = 0;         ///< samples of m_order consumed (the batch size may change live)
     long m_batchInEpoch = 0;
+    long m_samplesSeen = 0;
+    double m_totalTrainSeconds = 0;
+    bool m_running = false;
+    double m_bestLoss = std::numeric_limits<double>::infinity();
+    int m_epochsWithoutImprovement = 0;
+    std::map<NodeId, std::map<std::string, Matrix>> m_bestWeights;
     int m_epoch = 0;           ///< completed epochs
     long m_step = 0;
     bool m_diverged = false;
@@ -158,6 +167,7 @@ private:
     std::chrono::steady_clock::time_point m_runStart;
 
     Matrix m_batchX, m_batchY, m_grad;
+    Matrix m_evalX; // kept alive: the graph's Input output points at the last batch it saw
     std::vector<int> m_labels;
 };
 

@@ -1,0 +1,131 @@
+#include "Dense.h"
+
+#include "Attributes.h"
+
+namespace engine {
+
+Shape Dense::outputShape(const std::vector<Shape>& inputs) const
+{
+    if (inputs.size() != 1 || inputs[0].empty())
+        throw ShapeError("Dense needs one input with a known shape");
+    return Shape{m_units};
+}
+
+Initializer Dense::effectiveInitializer() const
+{
+    if (m_initializer != "auto")
+        return initializerFromName(m_initializer).value_or(Initializer::GlorotUniform);
+    switch (m_activation) {
+    case ActivationKind::ReLU:
+    case ActivationKind::LeakyReLU:
+    case ActivationKind::ELU:
+    case ActivationKind::GELU: return Initializer::HeUniform;
+    default: return Initializer::GlorotUniform;
+    }
+}
+
+void Dense::build(const std::vector<Shape>& inputs, Rng& rng)
+{
+    const long inSize = inputs.at(0).size();
+    m_w.resize(m_units, inSize);
+    initialize(m_w, effectiveInitializer(), inSize, m_units, rng);
+    m_b = m_useBias ? Matrix::Zero(m_units, 1) : Matrix();
+    m_gradW = Matrix::Zero(m_w.rows(), m_w.cols());
+    m_gradB = Matrix::Zero(m_b.rows(), m_b.cols());
+}
+
+void Dense::forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mode)
+{
+    const Matrix& in = *inputs[0];
+    Matrix& z = m_activation == ActivationKind::Identity ? out : m_z;
+    z.resize(m_units, in.cols());
+    z.noalias() = m_w * in;
+    if (m_useBias)
+        z.colwise() += m_b.col(0);
+    if (m_activation != ActivationKind::Identity)
+        activationForward(m_activation, Scalar(m_alpha), m_z, out);
+}
+
+void Dense::backward(const std::vector<const Matrix*>& inputs, const Matrix& out,
+                     const Matrix& gradOut, const std::vector<Matrix*>& gradInputs)
+{
+    const Matrix& in = *inputs[0];
+    const Matrix* gradZ = &gradOut;
+    if (m_activation != ActivationKind::Identity) {
+        activationBackward(m_activation, Scalar(m_alpha), m_z, out, gradOut, m_gradZ);
+        gradZ = &m_gradZ;
+    }
+    m_gradW.noalias() = *gradZ * in.transpose();
+    if (m_useBias)
+        m_gradB = gradZ->rowwise().sum();
+    if (gradInputs[0])
+        gradInputs[0]->noalias() = m_w.transpose() * *gradZ;
+}
+
+long Dense::paramCountFor(const std::vector<Shape>& inputs) const
+{
+    return inputs.empty() ? 0 : m_units * inputs[0].size() + (m_useBias ? m_units : 0);
+}
+
+std::vector<Param> Dense::params()
+{
+    std::vector<Param> p{{"W", &m_w, &m_gradW, true}};
+    if (m_useBias)
+        p.push_back({"b", &m_b, &m_gradB, false});
+    return p;
+}
+
+nlohmann::json Dense::attributes() const
+{
+    nlohmann::json j{{"units", m_units},
+                     {"activation", activationName(m_activation)},
+                     {"use_bias", m_useBias},
+                     {"initializer", m_initializer}};
+    if (m_activation == ActivationKind::LeakyReLU || m_activation == ActivationKind::ELU)
+        j["alpha"] = m_alpha;
+    return j;
+}
+
+void Dense::setAttributes(const nlohmann::json& attrs)
+{
+    const auto specs = attributeSpecs();
+    int units = m_units;
+    std::string activation = activationName(m_activation);
+    double alpha = m_alpha;
+    bool useBias = m_useBias;
+    std::string init = m_initializer;
+    attr::read(attrs, specs[0], units);
+    attr::read(attrs, specs[1], activation);
+    attr::read(attrs, specs[2], alpha);
+    attr::read(attrs, specs[3], useBias);
+    attr::read(attrs, specs[4], init);
+    // Assign only once everything parsed, so a bad value changes nothing.
+    m_units = units;
+    m_activation = *activationFromName(activation);
+    m_alpha = alpha;
+    m_useBias = useBias;
+    m_initializer = init;
+}
+
+std::vector<AttributeSpec> Dense::attributeSpecs() const
+{
+    auto inits = initializerNames();
+    inits.insert(inits.begin(), "auto");
+    auto acts = activationNames();
+    return {attr::intSpec("units", "Units", 1, 1 << 20, "Number of neurons (outputs)"),
+            attr::choiceSpec("activation", "Activation", acts, "Applied to W x + b"),
+            attr::floatSpec("alpha", "Alpha", 0.0, 10.0, "Leaky ReLU slope / ELU scale"),
+            attr::boolSpec("use_bias", "Bias", "Add a learned bias b"),
+            attr::choiceSpec("initializer", "Initializer", inits,
+                             "auto: He for the ReLU family, Glorot otherwise")};
+}
+
+std::string Dense::summary() const
+{
+    std::string s = "Dense " + std::to_string(m_units);
+    if (m_activation != ActivationKind::Identity)
+        s += ", " + activationLabel(m_activation);
+    return s;
+}
+
+} // namespace engine
