@@ -18,7 +18,7 @@ struct ActivationInfo {
     const char* label;
 };
 
-constexpr std::array<ActivationInfo, 8> kActivations{{
+constexpr std::array<ActivationInfo, 8> kActivations {{
     {ActivationKind::Identity, "identity", "Identity"},
     {ActivationKind::Sigmoid, "sigmoid", "Sigmoid"},
     {ActivationKind::Tanh, "tanh", "Tanh"},
@@ -32,7 +32,8 @@ constexpr std::array<ActivationInfo, 8> kActivations{{
 // Element-wise kernels run over column ranges so large batches split across threads.
 template <typename Fn> void forColumns(const Matrix& m, long cost, Fn&& fn)
 {
-    parallelRanges(m.cols(), m.rows() * cost, [&](long begin, long end) { fn(begin, end - begin); });
+    parallelRanges(
+        m.cols(), m.rows() * cost, [&](long begin, long end) { fn(begin, end - begin); });
 }
 
 } // namespace
@@ -79,12 +80,24 @@ void activationForward(ActivationKind k, Scalar alpha, const Matrix& z, Matrix& 
         auto in = z.middleCols(c0, n).array();
         auto out = a.middleCols(c0, n).array();
         switch (k) {
-        case ActivationKind::Identity: out = in; break;
-        case ActivationKind::Sigmoid: out = Scalar(1) / (Scalar(1) + (-in).exp()); break;
-        case ActivationKind::Tanh: out = in.tanh(); break;
-        case ActivationKind::ReLU: out = in.max(Scalar(0)); break;
-        case ActivationKind::LeakyReLU: out = (in > 0).select(in, alpha * in); break;
-        case ActivationKind::ELU: out = (in > 0).select(in, alpha * (in.exp() - Scalar(1))); break;
+        case ActivationKind::Identity:
+            out = in;
+            break;
+        case ActivationKind::Sigmoid:
+            out = Scalar(1) / (Scalar(1) + (-in).exp());
+            break;
+        case ActivationKind::Tanh:
+            out = in.tanh();
+            break;
+        case ActivationKind::ReLU:
+            out = in.max(Scalar(0));
+            break;
+        case ActivationKind::LeakyReLU:
+            out = (in > 0).select(in, alpha * in);
+            break;
+        case ActivationKind::ELU:
+            out = (in > 0).select(in, alpha * (in.exp() - Scalar(1)));
+            break;
         case ActivationKind::GELU:
             out = Scalar(0.5) * in * (Scalar(1) + (in * invSqrt2).erf());
             break;
@@ -101,7 +114,7 @@ void activationForward(ActivationKind k, Scalar alpha, const Matrix& z, Matrix& 
 }
 
 void activationBackward(ActivationKind k, Scalar alpha, const Matrix& z, const Matrix& a,
-                        const Matrix& gradA, Matrix& gradZ)
+    const Matrix& gradA, Matrix& gradZ)
 {
     if (&gradZ != &gradA)
         gradZ.resize(z.rows(), z.cols());
@@ -113,12 +126,24 @@ void activationBackward(ActivationKind k, Scalar alpha, const Matrix& z, const M
         auto g = gradA.middleCols(c0, n).array();
         auto out = gradZ.middleCols(c0, n).array();
         switch (k) {
-        case ActivationKind::Identity: out = g; break;
-        case ActivationKind::Sigmoid: out = g * act * (Scalar(1) - act); break;
-        case ActivationKind::Tanh: out = g * (Scalar(1) - act.square()); break;
-        case ActivationKind::ReLU: out = (zin > 0).select(g, Scalar(0)); break;
-        case ActivationKind::LeakyReLU: out = (zin > 0).select(g, alpha * g); break;
-        case ActivationKind::ELU: out = (zin > 0).select(g, g * (act + alpha)); break;
+        case ActivationKind::Identity:
+            out = g;
+            break;
+        case ActivationKind::Sigmoid:
+            out = g * act * (Scalar(1) - act);
+            break;
+        case ActivationKind::Tanh:
+            out = g * (Scalar(1) - act.square());
+            break;
+        case ActivationKind::ReLU:
+            out = (zin > 0).select(g, Scalar(0));
+            break;
+        case ActivationKind::LeakyReLU:
+            out = (zin > 0).select(g, alpha * g);
+            break;
+        case ActivationKind::ELU:
+            out = (zin > 0).select(g, g * (act + alpha));
+            break;
         case ActivationKind::GELU: {
             // d/dz [z Phi(z)] = Phi(z) + z phi(z)
             auto phi = invSqrt2Pi * (Scalar(-0.5) * zin.square()).exp();

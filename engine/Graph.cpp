@@ -30,8 +30,14 @@ struct Graph::Node {
 
 namespace {
 
-bool isInput(const Layer& l) { return l.type() == "Input"; }
-bool isLoss(const Layer& l) { return l.type() == "Loss"; }
+bool isInput(const Layer& l)
+{
+    return l.type() == "Input";
+}
+bool isLoss(const Layer& l)
+{
+    return l.type() == "Loss";
+}
 
 std::string defaultNamePrefix(const std::string& type)
 {
@@ -122,7 +128,10 @@ void Graph::removeNode(NodeId id)
     invalidate();
 }
 
-bool Graph::hasNode(NodeId id) const { return m_byId.count(id) > 0; }
+bool Graph::hasNode(NodeId id) const
+{
+    return m_byId.count(id) > 0;
+}
 
 std::vector<NodeId> Graph::nodeIds() const
 {
@@ -132,10 +141,22 @@ std::vector<NodeId> Graph::nodeIds() const
     return ids;
 }
 
-Layer& Graph::layer(NodeId id) { return *node(id).layer; }
-const Layer& Graph::layer(NodeId id) const { return *node(id).layer; }
-const std::string& Graph::name(NodeId id) const { return node(id).name; }
-void Graph::setName(NodeId id, std::string name) { node(id).name = std::move(name); }
+Layer& Graph::layer(NodeId id)
+{
+    return *node(id).layer;
+}
+const Layer& Graph::layer(NodeId id) const
+{
+    return *node(id).layer;
+}
+const std::string& Graph::name(NodeId id) const
+{
+    return node(id).name;
+}
+void Graph::setName(NodeId id, std::string name)
+{
+    node(id).name = std::move(name);
+}
 
 void Graph::setAttributes(NodeId id, const nlohmann::json& attrs)
 {
@@ -151,7 +172,7 @@ void Graph::connect(const Edge& e)
         throw std::invalid_argument("node " + std::to_string(e.to) + " does not exist");
     if (std::find(m_edges.begin(), m_edges.end(), e) != m_edges.end())
         throw std::invalid_argument("the connection " + std::to_string(e.from) + " -> "
-                                    + std::to_string(e.to) + " exists already");
+            + std::to_string(e.to) + " exists already");
     m_edges.push_back(e);
     invalidate();
 }
@@ -168,8 +189,8 @@ std::vector<NodeId> Graph::inputsOf(NodeId id) const
     for (const auto& e : m_edges)
         if (e.to == id)
             in.push_back(&e);
-    std::stable_sort(in.begin(), in.end(),
-                     [](const Edge* a, const Edge* b) { return a->toPort < b->toPort; });
+    std::stable_sort(
+        in.begin(), in.end(), [](const Edge* a, const Edge* b) { return a->toPort < b->toPort; });
     std::vector<NodeId> ids;
     for (const Edge* e : in)
         ids.push_back(e->from);
@@ -181,8 +202,8 @@ bool Graph::wouldCreateCycle(NodeId from, NodeId to) const
     if (from == to)
         return true;
     // A cycle appears iff `from` is reachable from `to`.
-    std::vector<NodeId> stack{to};
-    std::set<NodeId> seen{to};
+    std::vector<NodeId> stack {to};
+    std::set<NodeId> seen {to};
     while (!stack.empty()) {
         const NodeId n = stack.back();
         stack.pop_back();
@@ -232,15 +253,17 @@ GraphCheck Graph::check(const std::optional<GraphContext>& context) const
             if (c.inputNode < 0)
                 c.inputNode = n->id;
             else
-                error(n->id, "only one Input node is supported; " + quoted(c.inputNode)
-                                 + " is already the input");
+                error(n->id,
+                    "only one Input node is supported; " + quoted(c.inputNode)
+                        + " is already the input");
         }
         if (isLoss(*n->layer)) {
             if (c.lossNode < 0)
                 c.lossNode = n->id;
             else
-                error(n->id, "only one Loss node is supported; " + quoted(c.lossNode)
-                                 + " is already the loss");
+                error(n->id,
+                    "only one Loss node is supported; " + quoted(c.lossNode)
+                        + " is already the loss");
         }
     }
     if (c.inputNode < 0)
@@ -256,14 +279,17 @@ GraphCheck Graph::check(const std::optional<GraphContext>& context) const
         const long count = long(inputs[n->id].size());
         if (count < lo) {
             if (count == 0)
-                error(n->id, "unconnected input: " + quoted(n->id) + " (" + n->layer->type()
-                                 + ") needs " + (lo == 1 ? "an input" : std::to_string(lo) + " inputs"));
+                error(n->id,
+                    "unconnected input: " + quoted(n->id) + " (" + n->layer->type() + ") needs "
+                        + (lo == 1 ? "an input" : std::to_string(lo) + " inputs"));
             else
-                error(n->id, quoted(n->id) + " needs at least " + std::to_string(lo)
-                                 + " inputs, has " + std::to_string(count));
+                error(n->id,
+                    quoted(n->id) + " needs at least " + std::to_string(lo) + " inputs, has "
+                        + std::to_string(count));
         } else if (hi >= 0 && count > hi) {
-            error(n->id, quoted(n->id) + " takes " + std::to_string(hi) + " input"
-                             + (hi == 1 ? "" : "s") + " but has " + std::to_string(count));
+            error(n->id,
+                quoted(n->id) + " takes " + std::to_string(hi) + " input" + (hi == 1 ? "" : "s")
+                    + " but has " + std::to_string(count));
         }
     }
     for (const auto& e : m_edges)
@@ -301,8 +327,9 @@ GraphCheck Graph::check(const std::optional<GraphContext>& context) const
             const Shape declared = static_cast<const Input&>(l).declaredShape();
             if (context && !context->inputShape.empty()) {
                 if (!declared.empty() && declared.size() != context->inputShape.size())
-                    error(id, "Input shape " + declared.toString() + " does not match the dataset's "
-                                  + context->inputShape.toString());
+                    error(id,
+                        "Input shape " + declared.toString() + " does not match the dataset's "
+                            + context->inputShape.toString());
                 else
                     c.shapes[id] = declared.empty() ? context->inputShape : declared;
             } else if (!declared.empty()) {
@@ -342,21 +369,21 @@ GraphCheck Graph::check(const std::optional<GraphContext>& context) const
             const std::string lossName
                 = layer(c.lossNode).attributes().value("loss", std::string());
             if (auto loss = Loss::create(lossName)) {
-                if (auto problem = loss->checkOutput(it->second.size(), context->numClasses,
-                                                     context->targetRows))
+                if (auto problem = loss->checkOutput(
+                        it->second.size(), context->numClasses, context->targetRows))
                     error(c.lossNode, *problem);
             }
         }
         // Nodes that do not lead to the loss are not trained; say so without failing.
-        std::set<NodeId> ancestors{c.lossNode};
+        std::set<NodeId> ancestors {c.lossNode};
         for (auto it2 = c.order.rbegin(); it2 != c.order.rend(); ++it2)
             if (ancestors.count(*it2))
                 for (NodeId in2 : inputs[*it2])
                     ancestors.insert(in2);
         for (const auto& n : m_nodes)
             if (!ancestors.count(n->id))
-                c.warnings.push_back({n->id, quoted(n->id)
-                                                 + " does not lead to the Loss node and is not trained"});
+                c.warnings.push_back(
+                    {n->id, quoted(n->id) + " does not lead to the Loss node and is not trained"});
     }
     return c;
 }
@@ -370,7 +397,7 @@ void Graph::compile(const GraphContext& context, std::uint64_t seed)
         throw ShapeError("the Loss node has no input");
 
     // Execute only the ancestors of the prediction.
-    std::set<NodeId> needed{c.outputNode};
+    std::set<NodeId> needed {c.outputNode};
     for (auto it = c.order.rbegin(); it != c.order.rend(); ++it)
         if (needed.count(*it))
             for (NodeId in : inputsOf(*it))
@@ -407,7 +434,7 @@ const Matrix& Graph::forward(const Matrix& x, Mode mode)
     const Shape& inShape = m_check.shapes.at(m_check.inputNode);
     if (x.rows() != inShape.size())
         throw ShapeError("the input has " + std::to_string(x.rows())
-                         + " features per sample, the network expects " + inShape.toString());
+            + " features per sample, the network expects " + inShape.toString());
     m_input = &x;
     std::vector<const Matrix*> ins;
     for (NodeId id : m_execOrder) {
@@ -520,24 +547,23 @@ void Graph::setWeights(const std::map<NodeId, std::map<std::string, Matrix>>& w,
     auto where = [](NodeId id, const std::string& name) {
         return "weights." + std::to_string(id) + "." + name;
     };
-    auto dims = [](const Matrix& m) {
-        return std::to_string(m.rows()) + "x" + std::to_string(m.cols());
-    };
+    auto dims
+        = [](const Matrix& m) { return std::to_string(m.rows()) + "x" + std::to_string(m.cols()); };
     // Validate everything first so a bad entry changes nothing.
     for (const auto& [id, params] : w) {
         if (!hasNode(id) || !node(id).executed)
-            throw InputError("weights." + std::to_string(id),
-                             "no trained layer with this id in the network");
+            throw InputError(
+                "weights." + std::to_string(id), "no trained layer with this id in the network");
         auto layerParams = node(id).layer->params();
         for (const auto& [name, value] : params) {
             auto it = std::find_if(layerParams.begin(), layerParams.end(),
-                                   [&](const Param& p) { return p.name == name; });
+                [&](const Param& p) { return p.name == name; });
             if (it == layerParams.end())
-                throw InputError(where(id, name), "layer '" + node(id).name
-                                                      + "' has no parameter '" + name + "'");
+                throw InputError(where(id, name),
+                    "layer '" + node(id).name + "' has no parameter '" + name + "'");
             if (it->value->rows() != value.rows() || it->value->cols() != value.cols())
-                throw InputError(where(id, name), "expected " + dims(*it->value) + ", got "
-                                                      + dims(value));
+                throw InputError(
+                    where(id, name), "expected " + dims(*it->value) + ", got " + dims(value));
             if (!value.allFinite())
                 throw InputError(where(id, name), "contains NaN or infinite values");
         }

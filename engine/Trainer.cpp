@@ -9,10 +9,14 @@ namespace engine {
 std::string stopReasonName(StopReason r)
 {
     switch (r) {
-    case StopReason::Completed: return "completed";
-    case StopReason::EarlyStop: return "early-stop";
-    case StopReason::Diverged: return "diverged";
-    case StopReason::Interrupted: return "interrupted";
+    case StopReason::Completed:
+        return "completed";
+    case StopReason::EarlyStop:
+        return "early-stop";
+    case StopReason::Diverged:
+        return "diverged";
+    case StopReason::Interrupted:
+        return "interrupted";
     }
     return "completed";
 }
@@ -76,8 +80,8 @@ GraphContext contextOf(const Dataset& d)
     return {d.inputShape, d.task == TaskKind::Classification ? d.numClasses : 0, d.y.rows()};
 }
 
-void gatherColumns(const Matrix& src, const std::vector<long>& order, long begin, long count,
-                   Matrix& dst)
+void gatherColumns(
+    const Matrix& src, const std::vector<long>& order, long begin, long count, Matrix& dst)
 {
     dst.resize(src.rows(), count);
     for (long j = 0; j < count; ++j)
@@ -128,8 +132,8 @@ double Trainer::currentLearningRate() const
 {
     const double n = double(std::max(1L, m_data.train.size()));
     const double progress = m_epoch + double(m_cursor) / n;
-    return learningRateAt(m_config.schedule, m_config.optimizer.learningRate, progress,
-                          m_config.epochs);
+    return learningRateAt(
+        m_config.schedule, m_config.optimizer.learningRate, progress, m_config.epochs);
 }
 
 void Trainer::applyLiveSettings(const LiveSettings& s)
@@ -268,8 +272,7 @@ TrainResult Trainer::run(const TrainerCallbacks& callbacks, TrainerControl* cont
         r.reason = reason;
         r.message = std::move(message);
         r.epochs = m_epoch;
-        r.samplesPerSecond
-            = m_totalTrainSeconds + m_epochTrainSeconds > 0
+        r.samplesPerSecond = m_totalTrainSeconds + m_epochTrainSeconds > 0
             ? double(m_samplesSeen) / (m_totalTrainSeconds + m_epochTrainSeconds)
             : 0.0;
         if (reason != StopReason::Diverged && reason != StopReason::Interrupted

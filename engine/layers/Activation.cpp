@@ -17,7 +17,7 @@ void Activation::forward(const std::vector<const Matrix*>& inputs, Matrix& out, 
 }
 
 void Activation::backward(const std::vector<const Matrix*>& inputs, const Matrix& out,
-                          const Matrix& gradOut, const std::vector<Matrix*>& gradInputs)
+    const Matrix& gradOut, const std::vector<Matrix*>& gradInputs)
 {
     if (gradInputs[0])
         activationBackward(m_kind, Scalar(m_alpha), *inputs[0], out, gradOut, *gradInputs[0]);
@@ -25,7 +25,7 @@ void Activation::backward(const std::vector<const Matrix*>& inputs, const Matrix
 
 nlohmann::json Activation::attributes() const
 {
-    nlohmann::json j{{"function", activationName(m_kind)}};
+    nlohmann::json j {{"function", activationName(m_kind)}};
     if (m_kind == ActivationKind::LeakyReLU || m_kind == ActivationKind::ELU)
         j["alpha"] = m_alpha;
     return j;
@@ -45,7 +45,7 @@ void Activation::setAttributes(const nlohmann::json& attrs)
 std::vector<AttributeSpec> Activation::attributeSpecs() const
 {
     return {attr::choiceSpec("function", "Function", activationNames()),
-            attr::floatSpec("alpha", "Alpha", 0.0, 10.0, "Leaky ReLU slope / ELU scale")};
+        attr::floatSpec("alpha", "Alpha", 0.0, 10.0, "Leaky ReLU slope / ELU scale")};
 }
 
 } // namespace engine

@@ -9,8 +9,8 @@ Shape Add::outputShape(const std::vector<Shape>& inputs) const
     for (std::size_t i = 1; i < inputs.size(); ++i)
         if (inputs[i] != inputs[0])
             throw ShapeError("Add needs inputs of the same shape: input 1 is "
-                             + inputs[0].toString() + ", input " + std::to_string(i + 1) + " is "
-                             + inputs[i].toString());
+                + inputs[0].toString() + ", input " + std::to_string(i + 1) + " is "
+                + inputs[i].toString());
     return inputs[0];
 }
 
@@ -22,7 +22,7 @@ void Add::forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mode)
 }
 
 void Add::backward(const std::vector<const Matrix*>&, const Matrix&, const Matrix& gradOut,
-                   const std::vector<Matrix*>& gradInputs)
+    const std::vector<Matrix*>& gradInputs)
 {
     for (Matrix* g : gradInputs)
         if (g)
@@ -32,8 +32,8 @@ void Add::backward(const std::vector<const Matrix*>&, const Matrix&, const Matri
 Shape Concatenate::outputShape(const std::vector<Shape>& inputs) const
 {
     if (inputs.size() < 2)
-        throw ShapeError("Concatenate needs at least two inputs, got "
-                         + std::to_string(inputs.size()));
+        throw ShapeError(
+            "Concatenate needs at least two inputs, got " + std::to_string(inputs.size()));
     std::vector<int> dims = inputs[0].dims();
     for (std::size_t i = 1; i < inputs.size(); ++i) {
         const auto& d = inputs[i].dims();
@@ -41,8 +41,8 @@ Shape Concatenate::outputShape(const std::vector<Shape>& inputs) const
             && std::equal(d.begin(), d.end() - 1, inputs[0].dims().begin());
         if (!sameLeading)
             throw ShapeError("Concatenate joins the last axis; the others must agree: input 1 is "
-                             + inputs[0].toString() + ", input " + std::to_string(i + 1) + " is "
-                             + inputs[i].toString());
+                + inputs[0].toString() + ", input " + std::to_string(i + 1) + " is "
+                + inputs[i].toString());
         dims.back() += d.back();
     }
     return Shape(dims);
@@ -73,7 +73,7 @@ void Concatenate::forward(const std::vector<const Matrix*>& inputs, Matrix& out,
 }
 
 void Concatenate::backward(const std::vector<const Matrix*>&, const Matrix&, const Matrix& gradOut,
-                           const std::vector<Matrix*>& gradInputs)
+    const std::vector<Matrix*>& gradInputs)
 {
     long total = 0;
     for (long c : m_channels)

@@ -12,7 +12,7 @@ public:
     Shape outputShape(const std::vector<Shape>& inputs) const override;
     void forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mode mode) override;
     void backward(const std::vector<const Matrix*>& inputs, const Matrix& out,
-                  const Matrix& gradOut, const std::vector<Matrix*>& gradInputs) override;
+        const Matrix& gradOut, const std::vector<Matrix*>& gradInputs) override;
 };
 
 /// Joins inputs along the last (feature / channel) axis; all other dimensions must agree.
@@ -24,11 +24,11 @@ public:
     void build(const std::vector<Shape>& inputs, Rng& rng) override;
     void forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mode mode) override;
     void backward(const std::vector<const Matrix*>& inputs, const Matrix& out,
-                  const Matrix& gradOut, const std::vector<Matrix*>& gradInputs) override;
+        const Matrix& gradOut, const std::vector<Matrix*>& gradInputs) override;
 
 private:
     std::vector<long> m_channels; // last-axis size of each input
-    long m_positions = 1;         // product of the other axes
+    long m_positions = 1; // product of the other axes
 };
 
 } // namespace engine

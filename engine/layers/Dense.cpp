@@ -8,7 +8,7 @@ Shape Dense::outputShape(const std::vector<Shape>& inputs) const
 {
     if (inputs.size() != 1 || inputs[0].empty())
         throw ShapeError("Dense needs one input with a known shape");
-    return Shape{m_units};
+    return Shape {m_units};
 }
 
 Initializer Dense::effectiveInitializer() const
@@ -19,8 +19,10 @@ Initializer Dense::effectiveInitializer() const
     case ActivationKind::ReLU:
     case ActivationKind::LeakyReLU:
     case ActivationKind::ELU:
-    case ActivationKind::GELU: return Initializer::HeUniform;
-    default: return Initializer::GlorotUniform;
+    case ActivationKind::GELU:
+        return Initializer::HeUniform;
+    default:
+        return Initializer::GlorotUniform;
     }
 }
 
@@ -47,7 +49,7 @@ void Dense::forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mode)
 }
 
 void Dense::backward(const std::vector<const Matrix*>& inputs, const Matrix& out,
-                     const Matrix& gradOut, const std::vector<Matrix*>& gradInputs)
+    const Matrix& gradOut, const std::vector<Matrix*>& gradInputs)
 {
     const Matrix& in = *inputs[0];
     const Matrix* gradZ = &gradOut;
@@ -69,7 +71,7 @@ long Dense::paramCountFor(const std::vector<Shape>& inputs) const
 
 std::vector<Param> Dense::params()
 {
-    std::vector<Param> p{{"W", &m_w, &m_gradW, true}};
+    std::vector<Param> p {{"W", &m_w, &m_gradW, true}};
     if (m_useBias)
         p.push_back({"b", &m_b, &m_gradB, false});
     return p;
@@ -77,10 +79,8 @@ std::vector<Param> Dense::params()
 
 nlohmann::json Dense::attributes() const
 {
-    nlohmann::json j{{"units", m_units},
-                     {"activation", activationName(m_activation)},
-                     {"use_bias", m_useBias},
-                     {"initializer", m_initializer}};
+    nlohmann::json j {{"units", m_units}, {"activation", activationName(m_activation)},
+        {"use_bias", m_useBias}, {"initializer", m_initializer}};
     if (m_activation == ActivationKind::LeakyReLU || m_activation == ActivationKind::ELU)
         j["alpha"] = m_alpha;
     return j;
@@ -113,11 +113,11 @@ std::vector<AttributeSpec> Dense::attributeSpecs() const
     inits.insert(inits.begin(), "auto");
     auto acts = activationNames();
     return {attr::intSpec("units", "Units", 1, 1 << 20, "Number of neurons (outputs)"),
-            attr::choiceSpec("activation", "Activation", acts, "Applied to W x + b"),
-            attr::floatSpec("alpha", "Alpha", 0.0, 10.0, "Leaky ReLU slope / ELU scale"),
-            attr::boolSpec("use_bias", "Bias", "Add a learned bias b"),
-            attr::choiceSpec("initializer", "Initializer", inits,
-                             "auto: He for the ReLU family, Glorot otherwise")};
+        attr::choiceSpec("activation", "Activation", acts, "Applied to W x + b"),
+        attr::floatSpec("alpha", "Alpha", 0.0, 10.0, "Leaky ReLU slope / ELU scale"),
+        attr::boolSpec("use_bias", "Bias", "Add a learned bias b"),
+        attr::choiceSpec(
+            "initializer", "Initializer", inits, "auto: He for the ReLU family, Glorot otherwise")};
 }
 
 std::string Dense::summary() const

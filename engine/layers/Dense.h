@@ -17,7 +17,7 @@ public:
     void forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mode mode) override;
     // dL/dW = dL/dz * in^T;  dL/db = rowsum(dL/dz);  dL/din = W^T * dL/dz
     void backward(const std::vector<const Matrix*>& inputs, const Matrix& out,
-                  const Matrix& gradOut, const std::vector<Matrix*>& gradInputs) override;
+        const Matrix& gradOut, const std::vector<Matrix*>& gradInputs) override;
     std::vector<Param> params() override;
     long paramCountFor(const std::vector<Shape>& inputs) const override;
     nlohmann::json attributes() const override;
@@ -39,7 +39,7 @@ private:
     std::string m_initializer = "auto";
 
     Matrix m_w, m_b, m_gradW, m_gradB;
-    Matrix m_z;     // pre-activation, kept for backward when the activation is not identity
+    Matrix m_z; // pre-activation, kept for backward when the activation is not identity
     Matrix m_gradZ;
 };
 

@@ -13,7 +13,10 @@ Shape Dropout::outputShape(const std::vector<Shape>& inputs) const
     return inputs[0];
 }
 
-void Dropout::build(const std::vector<Shape>&, Rng& rng) { m_rng.seed(rng.next()); }
+void Dropout::build(const std::vector<Shape>&, Rng& rng)
+{
+    m_rng.seed(rng.next());
+}
 
 void Dropout::forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mode mode)
 {
@@ -34,7 +37,7 @@ void Dropout::forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mod
 }
 
 void Dropout::backward(const std::vector<const Matrix*>&, const Matrix&, const Matrix& gradOut,
-                       const std::vector<Matrix*>& gradInputs)
+    const std::vector<Matrix*>& gradInputs)
 {
     if (!gradInputs[0])
         return;
@@ -44,7 +47,10 @@ void Dropout::backward(const std::vector<const Matrix*>&, const Matrix&, const M
         *gradInputs[0] = gradOut;
 }
 
-nlohmann::json Dropout::attributes() const { return {{"rate", m_rate}}; }
+nlohmann::json Dropout::attributes() const
+{
+    return {{"rate", m_rate}};
+}
 
 void Dropout::setAttributes(const nlohmann::json& attrs)
 {
@@ -53,8 +59,8 @@ void Dropout::setAttributes(const nlohmann::json& attrs)
 
 std::vector<AttributeSpec> Dropout::attributeSpecs() const
 {
-    return {attr::floatSpec("rate", "Drop rate", 0.0, 0.95,
-                            "Probability that an activation is zeroed while training")};
+    return {attr::floatSpec(
+        "rate", "Drop rate", 0.0, 0.95, "Probability that an activation is zeroed while training")};
 }
 
 std::string Dropout::summary() const

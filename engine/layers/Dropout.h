@@ -13,7 +13,7 @@ public:
     void build(const std::vector<Shape>& inputs, Rng& rng) override;
     void forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mode mode) override;
     void backward(const std::vector<const Matrix*>& inputs, const Matrix& out,
-                  const Matrix& gradOut, const std::vector<Matrix*>& gradInputs) override;
+        const Matrix& gradOut, const std::vector<Matrix*>& gradInputs) override;
     nlohmann::json attributes() const override;
     void setAttributes(const nlohmann::json& attrs) override;
     std::vector<AttributeSpec> attributeSpecs() const override;

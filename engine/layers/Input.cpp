@@ -4,7 +4,10 @@
 
 namespace engine {
 
-Shape Input::outputShape(const std::vector<Shape>&) const { return m_shape; }
+Shape Input::outputShape(const std::vector<Shape>&) const
+{
+    return m_shape;
+}
 
 void Input::forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mode)
 {
@@ -12,7 +15,10 @@ void Input::forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mode)
         out = *inputs.front();
 }
 
-nlohmann::json Input::attributes() const { return {{"shape", m_shape.dims()}}; }
+nlohmann::json Input::attributes() const
+{
+    return {{"shape", m_shape.dims()}};
+}
 
 void Input::setAttributes(const nlohmann::json& attrs)
 {
@@ -23,8 +29,8 @@ void Input::setAttributes(const nlohmann::json& attrs)
 
 std::vector<AttributeSpec> Input::attributeSpecs() const
 {
-    return {attr::shapeSpec("shape", "Shape",
-                            "Per-sample shape, e.g. 2 or 28x28x1. Empty: taken from the dataset.")};
+    return {attr::shapeSpec(
+        "shape", "Shape", "Per-sample shape, e.g. 2 or 28x28x1. Empty: taken from the dataset.")};
 }
 
 std::string Input::summary() const

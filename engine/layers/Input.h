@@ -13,9 +13,8 @@ public:
     Shape outputShape(const std::vector<Shape>& inputs) const override;
     void forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mode mode) override;
     void backward(const std::vector<const Matrix*>&, const Matrix&, const Matrix&,
-                  const std::vector<Matrix*>&) override
-    {
-    }
+        const std::vector<Matrix*>&) override
+    { }
     nlohmann::json attributes() const override;
     void setAttributes(const nlohmann::json& attrs) override;
     std::vector<AttributeSpec> attributeSpecs() const override;

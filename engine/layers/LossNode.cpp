@@ -18,13 +18,16 @@ void LossNode::forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mo
 }
 
 void LossNode::backward(const std::vector<const Matrix*>&, const Matrix&, const Matrix& gradOut,
-                        const std::vector<Matrix*>& gradInputs)
+    const std::vector<Matrix*>& gradInputs)
 {
     if (gradInputs[0])
         *gradInputs[0] = gradOut;
 }
 
-nlohmann::json LossNode::attributes() const { return {{"loss", m_loss}}; }
+nlohmann::json LossNode::attributes() const
+{
+    return {{"loss", m_loss}};
+}
 
 void LossNode::setAttributes(const nlohmann::json& attrs)
 {
@@ -34,9 +37,12 @@ void LossNode::setAttributes(const nlohmann::json& attrs)
 std::vector<AttributeSpec> LossNode::attributeSpecs() const
 {
     return {attr::choiceSpec("loss", "Loss", Loss::types(),
-                             "Cross-entropies take logits: no softmax/sigmoid layer before them")};
+        "Cross-entropies take logits: no softmax/sigmoid layer before them")};
 }
 
-std::string LossNode::summary() const { return Loss::label(m_loss); }
+std::string LossNode::summary() const
+{
+    return Loss::label(m_loss);
+}
 
 } // namespace engine

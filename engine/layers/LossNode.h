@@ -12,7 +12,7 @@ public:
     Shape outputShape(const std::vector<Shape>& inputs) const override;
     void forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mode mode) override;
     void backward(const std::vector<const Matrix*>& inputs, const Matrix& out,
-                  const Matrix& gradOut, const std::vector<Matrix*>& gradInputs) override;
+        const Matrix& gradOut, const std::vector<Matrix*>& gradInputs) override;
     nlohmann::json attributes() const override;
     void setAttributes(const nlohmann::json& attrs) override;
     std::vector<AttributeSpec> attributeSpecs() const override;
