@@ -1,0 +1,22 @@
+#pragma once
+
+#include "Options.h"
+
+#include "Types.h"
+
+#include <iosfwd>
+#include <string>
+
+namespace cli {
+
+/// The bytes of a NumPy .npy file (format version 1.0, dtype '<f4', C order) holding `m`.
+/// A column vector (cols == 1, e.g. a bias) is written 1-D as (rows,), anything else as
+/// (rows, cols) with row-major data, so np.load gives the matrix as the engine stores it
+/// (a Dense W is units x inputs, like PyTorch's Linear.weight).
+std::string npyBytes(const engine::Matrix& m);
+
+/// netcanvas-train export. Only --weights-npy exists in this version: one
+/// "<node name>.<param>.npy" per parameter in the folder. The other kinds fail with exit 1.
+int runExport(const ExportOptions& options, std::ostream& out);
+
+} // namespace cli

@@ -1,0 +1,81 @@
+#include "Support.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <system_error>
+
+#include <unistd.h>
+
+namespace cli {
+
+CommandError::CommandError(const std::string& message)
+    : std::runtime_error(oneLine(message))
+{ }
+
+std::string oneLine(std::string text)
+{
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+        text.pop_back();
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        if (c == '\r')
+            continue;
+        if (c == '\n')
+            out += "; ";
+        else
+            out += c;
+    }
+    return out;
+}
+
+std::string withFile(const std::string& file, const std::string& what)
+{
+    const std::string name = std::filesystem::path(file).filename().string();
+    if (what.rfind(file + ":", 0) == 0 || (!name.empty() && what.rfind(name + ":", 0) == 0))
+        return oneLine(what);
+    return oneLine(file + ": " + what);
+}
+
+void writeFileAtomically(const std::filesystem::path& file, const std::string& content)
+{
+    std::filesystem::path tmp = file;
+    tmp += ".tmp-" + std::to_string(::getpid());
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out)
+            throw CommandError(file.string() + ": cannot write: " + std::strerror(errno));
+        out.write(content.data(), static_cast<std::streamsize>(content.size()));
+        out.flush();
+        if (!out) {
+            const std::string reason = std::strerror(errno);
+            out.close();
+            std::error_code ignored;
+            std::filesystem::remove(tmp, ignored);
+            throw CommandError(file.string() + ": cannot write: " + reason);
+        }
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, file, ec);
+    if (ec) {
+        std::error_code ignored;
+        std::filesystem::remove(tmp, ignored);
+        throw CommandError(file.string() + ": cannot write: " + ec.message());
+    }
+}
+
+std::string formatNumber(double value)
+{
+    if (std::isnan(value))
+        return "nan";
+    if (std::isinf(value))
+        return value > 0 ? "inf" : "-inf";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", value);
+    return buf;
+}
+
+} // namespace cli

@@ -1,0 +1,213 @@
+#include "TrainCommand.h"
+
+#include "Interrupt.h"
+#include "Support.h"
+
+#include "Dataset.h"
+#include "DatasetSpec.h"
+#include "Errors.h"
+#include "Parallel.h"
+#include "Project.h"
+#include "Trainer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <ostream>
+#include <sstream>
+
+namespace cli {
+
+namespace {
+
+/// JSON has no NaN or infinity; a diverged loss is written as null.
+nlohmann::ordered_json jsonNumber(double v)
+{
+    return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr);
+}
+
+nlohmann::ordered_json metricsJson(const engine::Metrics& m)
+{
+    nlohmann::ordered_json j = {{"loss", jsonNumber(m.loss)}};
+    if (m.accuracy)
+        j["accuracy"] = jsonNumber(*m.accuracy);
+    return j;
+}
+
+void appendMetrics(std::ostream& s, const char* prefix, const engine::Metrics& m)
+{
+    s << ' ' << prefix << "_loss=" << formatNumber(m.loss);
+    if (m.accuracy)
+        s << ' ' << prefix << "_accuracy=" << formatNumber(*m.accuracy);
+}
+
+std::string progressLine(const engine::EpochStats& e, int totalEpochs)
+{
+    std::ostringstream s;
+    s << "epoch " << e.epoch << '/' << totalEpochs;
+    appendMetrics(s, "train", e.train);
+    if (e.validation)
+        appendMetrics(s, "val", *e.validation);
+    char tail[64];
+    std::snprintf(
+        tail, sizeof tail, " samples/s=%.0f elapsed=%.2fs", e.samplesPerSecond, e.elapsedSeconds);
+    s << tail;
+    return s.str();
+}
+
+std::string finalLine(const engine::TrainResult& r)
+{
+    std::ostringstream s;
+    s << "final: epochs=" << r.epochs;
+    if (r.last) {
+        appendMetrics(s, "train", r.last->train);
+        if (r.last->validation)
+            appendMetrics(s, "val", *r.last->validation);
+    }
+    if (r.test)
+        appendMetrics(s, "test", *r.test);
+    char rate[48];
+    std::snprintf(rate, sizeof rate, " samples_per_s=%.0f", r.samplesPerSecond);
+    s << rate << " stopped=" << engine::stopReasonName(r.reason);
+    return s.str();
+}
+
+std::string summaryJson(const engine::TrainResult& r)
+{
+    // Ordered as CLI.md lists the keys, so people reading the file find them where expected.
+    nlohmann::ordered_json j;
+    j["epochs"] = r.epochs;
+    if (r.last) {
+        j["train"] = metricsJson(r.last->train);
+        if (r.last->validation)
+            j["validation"] = metricsJson(*r.last->validation);
+    }
+    if (r.test)
+        j["test"] = metricsJson(*r.test);
+    j["samples_per_s"] = std::llround(r.samplesPerSecond);
+    j["stopped"] = engine::stopReasonName(r.reason);
+    if (!r.message.empty())
+        j["message"] = r.message;
+    return j.dump(2) + "\n";
+}
+
+/// Loads the data and reports failures against the project file (generator settings) or the
+/// data file itself (which the dataset loader names).
+engine::Dataset loadData(const engine::Project& project, const std::string& projectFile)
+{
+    const std::filesystem::path dir = std::filesystem::path(projectFile).parent_path();
+    try {
+        return engine::loadDataset(project.dataset, dir.empty() ? "." : dir);
+    } catch (const engine::InputError& e) {
+        if (project.dataset.source == "generator" || project.dataset.path.empty())
+            throw CommandError(projectFile + ": dataset."
+                + (e.where().empty() ? std::string("generator") : e.where()) + ": " + e.message());
+        const std::string dataName = std::filesystem::path(project.dataset.path).filename();
+        if (std::string(e.what()).find(dataName) != std::string::npos)
+            throw CommandError(e.what());
+        throw CommandError(projectFile + ": dataset: " + e.what());
+    }
+}
+
+} // namespace
+
+int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
+{
+    installInterruptHandler();
+    if (o.threads)
+        engine::setThreadCount(*o.threads);
+
+    engine::Project project;
+    try {
+        project = engine::loadProject(o.project);
+    } catch (const engine::InputError& e) {
+        throw CommandError(withFile(o.project, e.what()));
+    }
+    // --seed replaces training.seed only (weights, shuffling, dropout, split): the generated
+    // data is part of the problem a project poses, so different seeds train on the same data.
+    if (o.seed)
+        project.training.seed = *o.seed;
+    if (o.epochs)
+        project.training.epochs = *o.epochs;
+
+    engine::Graph graph;
+    std::optional<engine::Trainer> trainer;
+    try {
+        // The unsplit data is a temporary, so a large dataset is not held twice.
+        engine::DatasetSplits splits = engine::splitDataset(loadData(project, o.project),
+            project.training.validationSplit, project.training.testSplit, project.training.seed);
+        graph = project.buildGraph();
+        trainer.emplace(graph, std::move(splits), project.training);
+    } catch (const engine::InputError& e) {
+        throw CommandError(withFile(o.project, e.what()));
+    } catch (const engine::ShapeError& e) {
+        throw CommandError(withFile(o.project, e.what()));
+    } catch (const std::invalid_argument& e) {
+        throw CommandError(withFile(o.project, e.what()));
+    }
+    if (interruptRequested()) {
+        err << "netcanvas-train: interrupted before training started; nothing written\n";
+        return ExitInterrupted;
+    }
+
+    engine::TrainerControl control;
+    engine::TrainerCallbacks callbacks;
+    callbacks.onBatchEnd = [&control](const engine::BatchStats&) {
+        if (interruptRequested() && !control.stopRequested())
+            control.requestStop();
+    };
+    const int totalEpochs = project.training.epochs;
+    if (!o.quiet) {
+        callbacks.onEpochEnd = [&err, totalEpochs](const engine::EpochStats& e) {
+            err << progressLine(e, totalEpochs) << '\n' << std::flush;
+        };
+    }
+
+    engine::TrainResult result;
+    try {
+        result = trainer->run(callbacks, &control);
+    } catch (const engine::InputError& e) {
+        throw CommandError(withFile(o.project, e.what()));
+    } catch (const engine::ShapeError& e) {
+        throw CommandError(withFile(o.project, e.what()));
+    }
+    // A Ctrl+C that arrives during the last mini-batch still counts: the user asked for no
+    // output.
+    if (interruptRequested())
+        result.reason = engine::StopReason::Interrupted;
+
+    out << finalLine(result) << std::endl;
+    if (!result.message.empty() && result.reason != engine::StopReason::Completed)
+        err << "netcanvas-train: " << oneLine(result.message) << '\n';
+
+    switch (result.reason) {
+    case engine::StopReason::Interrupted:
+        err << "netcanvas-train: interrupted; nothing written\n";
+        return ExitInterrupted;
+    case engine::StopReason::Diverged:
+        if (!o.summary.empty())
+            writeFileAtomically(o.summary, summaryJson(result));
+        if (!o.out.empty())
+            err << "netcanvas-train: " << o.out << ": not written because training diverged\n";
+        return ExitDiverged;
+    case engine::StopReason::Completed:
+    case engine::StopReason::EarlyStop:
+        break;
+    }
+
+    if (!o.out.empty()) {
+        project.setGraph(graph);
+        project.weights = graph.weights();
+        try {
+            engine::saveProject(project, o.out);
+        } catch (const engine::InputError& e) {
+            throw CommandError(withFile(o.out, e.what()));
+        }
+    }
+    if (!o.summary.empty())
+        writeFileAtomically(o.summary, summaryJson(result));
+    return ExitOk;
+}
+
+} // namespace cli

@@ -1,0 +1,268 @@
+// netcanvas-bench: training throughput of the engine, and of PyTorch on the same model when it
+// is installed (CLI.md "Benchmark"). Output: one key=value line per case on stdout, e.g.
+//   bench=mlp threads=2 batch=256 samples/s=61234
+// Notes for people go to stderr.
+
+#include "Dataset.h"
+#include "Parallel.h"
+#include "Project.h"
+#include "Rng.h"
+#include "Trainer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <sys/wait.h>
+#include <vector>
+
+namespace {
+
+struct BenchOptions {
+    bool quick = false;
+    bool torch = true;
+    std::vector<int> threads {1, 2};
+    std::vector<int> batches {64, 256};
+    std::string python = "/usr/bin/python3";
+    std::string torchScript = NETCANVAS_TORCH_BENCH_SCRIPT;
+
+    long samplesPerRun() const { return quick ? 4096 : 16384; }
+    int runs() const { return quick ? 3 : 7; }
+    long warmupSamples() const { return quick ? 1024 : 4096; }
+};
+
+void usage()
+{
+    std::cout
+        << "Usage: netcanvas-bench [--quick] [--no-torch] [--threads 1,2] [--batches 64,256]\n"
+           "                       [--python /usr/bin/python3] [--torch-script FILE]\n"
+           "Trains an MLP 784-256-128-10 (ReLU, softmax cross-entropy, SGD momentum 0.9)\n"
+           "on synthetic Fashion-MNIST-shaped data and prints samples/s per case: the\n"
+           "median of several timed runs after a warm-up. With PyTorch importable by the\n"
+           "Python interpreter, runs the same model there (bench/torch_mlp.py) and prints\n"
+           "the ratio NetCanvas / PyTorch (above 1: NetCanvas is faster).\n";
+}
+
+std::vector<int> parseList(const std::string& option, const std::string& text)
+{
+    std::vector<int> out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        std::size_t comma = text.find(',', start);
+        if (comma == std::string::npos)
+            comma = text.size();
+        int v = 0;
+        const auto [ptr, ec] = std::from_chars(text.data() + start, text.data() + comma, v);
+        if (ec != std::errc() || ptr != text.data() + comma || v < 1)
+            throw std::invalid_argument(
+                option + ": expected positive integers like 1,2, got '" + text + "'");
+        out.push_back(v);
+        start = comma + 1;
+    }
+    return out;
+}
+
+BenchOptions parseOptions(int argc, char** argv)
+{
+    BenchOptions o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= argc)
+                throw std::invalid_argument(a + ": expected a value after it");
+            return argv[++i];
+        };
+        if (a == "--quick")
+            o.quick = true;
+        else if (a == "--no-torch")
+            o.torch = false;
+        else if (a == "--threads")
+            o.threads = parseList(a, value());
+        else if (a == "--batches")
+            o.batches = parseList(a, value());
+        else if (a == "--python")
+            o.python = value();
+        else if (a == "--torch-script")
+            o.torchScript = value();
+        else if (a == "--help" || a == "-h") {
+            usage();
+            std::exit(0);
+        } else
+            throw std::invalid_argument(a + ": unknown option (see --help)");
+    }
+    return o;
+}
+
+/// Uniform pixels and random labels: the work per sample does not depend on the values.
+engine::Dataset syntheticFashionMnist(long samples)
+{
+    engine::Dataset d;
+    d.name = "synthetic-fashion-mnist";
+    d.inputShape = engine::Shape {784};
+    d.task = engine::TaskKind::Classification;
+    d.numClasses = 10;
+    d.x.resize(784, samples);
+    d.y.resize(1, samples);
+    engine::Rng rng(42);
+    for (long c = 0; c < samples; ++c) {
+        for (long r = 0; r < 784; ++r)
+            d.x(r, c) = static_cast<engine::Scalar>(rng.uniform());
+        d.y(0, c) = static_cast<engine::Scalar>(rng.below(10));
+    }
+    return d;
+}
+
+engine::Project mlpProject(int batch)
+{
+    const nlohmann::json j = {{"format", "netcanvas"}, {"version", 1}, {"name", "bench-mlp"},
+        {"nodes",
+            {{{"id", 1}, {"type", "Input"}, {"name", "input"}, {"attributes", {{"shape", {784}}}}},
+                {{"id", 2}, {"type", "Dense"}, {"name", "fc1"},
+                    {"attributes", {{"units", 256}, {"activation", "relu"}}}},
+                {{"id", 3}, {"type", "Dense"}, {"name", "fc2"},
+                    {"attributes", {{"units", 128}, {"activation", "relu"}}}},
+                {{"id", 4}, {"type", "Dense"}, {"name", "logits"},
+                    {"attributes", {{"units", 10}, {"activation", "identity"}}}},
+                {{"id", 5}, {"type", "Loss"}, {"name", "loss"},
+                    {"attributes", {{"loss", "softmax_crossentropy"}}}}}},
+        {"edges",
+            {{{"from", 1}, {"to", 2}}, {{"from", 2}, {"to", 3}}, {{"from", 3}, {"to", 4}},
+                {{"from", 4}, {"to", 5}}}},
+        {"dataset", {{"source", "generator"}, {"generator", "xor"}}},
+        {"training",
+            {{"epochs", 1000000}, {"batchSize", batch}, {"validationSplit", 0.0},
+                {"testSplit", 0.0}, {"seed", 1},
+                {"optimizer", {{"type", "momentum"}, {"learningRate", 0.01}, {"momentum", 0.9}}}}}};
+    return engine::Project::fromJson(j);
+}
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+double benchEngine(const BenchOptions& o, const engine::Dataset& data, int threads, int batch)
+{
+    engine::setThreadCount(threads);
+    const engine::Project project = mlpProject(batch);
+    engine::Graph graph = project.buildGraph();
+    engine::DatasetSplits splits;
+    splits.train = data;
+    engine::Trainer trainer(graph, std::move(splits), project.training);
+
+    auto trainSamples = [&](long samples) {
+        long done = 0;
+        while (done < samples) {
+            trainer.trainBatch();
+            done += batch;
+        }
+        return done;
+    };
+    trainSamples(o.warmupSamples());
+    std::vector<double> rates;
+    for (int run = 0; run < o.runs(); ++run) {
+        const auto start = std::chrono::steady_clock::now();
+        const long done = trainSamples(o.samplesPerRun());
+        const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
+        rates.push_back(double(done) / seconds.count());
+    }
+    return median(rates);
+}
+
+std::string shellQuote(const std::string& s)
+{
+    std::string q = "'";
+    for (char c : s)
+        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+}
+
+/// Runs the PyTorch baseline; nullopt when Python or torch is missing (or the run failed).
+std::optional<double> benchTorch(
+    const BenchOptions& o, int threads, int batch, std::string& problem)
+{
+    const std::string command = "OMP_NUM_THREADS=" + std::to_string(threads) + " "
+        + shellQuote(o.python) + " " + shellQuote(o.torchScript) + " --threads "
+        + std::to_string(threads) + " --batch " + std::to_string(batch) + " --samples "
+        + std::to_string(o.samplesPerRun()) + " --runs " + std::to_string(o.runs()) + " --warmup "
+        + std::to_string(o.warmupSamples()) + " 2>/dev/null";
+    std::FILE* pipe = ::popen(command.c_str(), "r");
+    if (!pipe) {
+        problem = "cannot start " + o.python;
+        return std::nullopt;
+    }
+    std::string output;
+    std::array<char, 256> buf {};
+    while (std::fgets(buf.data(), int(buf.size()), pipe))
+        output += buf.data();
+    const int status = ::pclose(pipe);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        problem = WIFEXITED(status) && WEXITSTATUS(status) == 3 ? "torch does not import"
+            : WIFEXITED(status) && WEXITSTATUS(status) == 127   ? o.python + " not found"
+                                                                : "the PyTorch run failed";
+        return std::nullopt;
+    }
+    const auto key = output.find("samples/s=");
+    if (key == std::string::npos) {
+        problem = "unexpected output from " + o.torchScript;
+        return std::nullopt;
+    }
+    return std::stod(output.substr(key + 10));
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    BenchOptions o;
+    try {
+        o = parseOptions(argc, argv);
+    } catch (const std::exception& e) {
+        std::cerr << "netcanvas-bench: " << e.what() << '\n';
+        return 1;
+    }
+    std::cerr << "# netcanvas-bench " << NETCANVAS_VERSION << ": "
+              << engine::computeBackendDescription() << '\n'
+              << "# MLP 784-256-128-10, ReLU, softmax CE, SGD momentum; median of " << o.runs()
+              << " runs of " << o.samplesPerRun() << " samples after " << o.warmupSamples()
+              << " warm-up samples\n";
+
+    const engine::Dataset data = syntheticFashionMnist(o.samplesPerRun());
+    bool torchAvailable = o.torch;
+    try {
+        for (int threads : o.threads) {
+            for (int batch : o.batches) {
+                const double ours = benchEngine(o, data, threads, batch);
+                std::printf("bench=mlp threads=%d batch=%d samples/s=%.0f\n", threads, batch, ours);
+                std::fflush(stdout);
+                if (!torchAvailable)
+                    continue;
+                std::string problem;
+                const std::optional<double> theirs = benchTorch(o, threads, batch, problem);
+                if (!theirs) {
+                    std::printf("bench=mlp-torch status=unavailable\n");
+                    std::cerr << "# PyTorch baseline skipped: " << problem << '\n';
+                    torchAvailable = false;
+                    continue;
+                }
+                std::printf("bench=mlp-torch threads=%d batch=%d samples/s=%.0f\n", threads, batch,
+                    *theirs);
+                std::printf("bench=mlp-ratio threads=%d batch=%d ratio=%.2f\n", threads, batch,
+                    ours / *theirs);
+                std::fflush(stdout);
+            }
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "netcanvas-bench: " << e.what() << '\n';
+        return 1;
+    }
+    return 0;
+}
