@@ -109,6 +109,7 @@ private slots:
     void onSelectionChanged();
 
 private:
+    friend class LayerNodeItem; // re-routes edges while its node is dragged
     struct EdgeKeyLess {
         bool operator()(const Edge& a, const Edge& b) const;
     };

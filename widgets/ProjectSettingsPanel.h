@@ -1,0 +1,100 @@
+#pragma once
+
+#include <QString>
+#include <QWidget>
+
+#include <functional>
+#include <vector>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QFormLayout;
+class QLabel;
+class QSpinBox;
+class QUndoStack;
+
+namespace engine {
+struct DatasetSpec;
+struct TrainingConfig;
+} // namespace engine
+
+namespace widgets {
+
+class GraphDocument;
+
+/// The project's dataset, loss (read-only, it belongs to the Loss node), optimizer, schedule
+/// and training hyper-parameters: what the inspector shows when nothing is selected.
+///
+/// Every edit pushes a SetDatasetCommand or SetTrainingConfigCommand on `stack`, keyed by the
+/// field so that typing in one box is one undo step. The editors follow the document
+/// (settingsChanged, reset, validationChanged) with signals blocked, so a refresh never pushes.
+/// The document and the stack must outlive the panel.
+class ProjectSettingsPanel : public QWidget {
+    Q_OBJECT
+public:
+    ProjectSettingsPanel(GraphDocument* document, QUndoStack* stack, QWidget* parent = nullptr);
+
+    /// Re-reads every editor from the document.
+    void refresh();
+
+    // Editors, for tests and for the main window's focus handling.
+    QComboBox* generatorCombo() const { return m_generator; }
+    QComboBox* optimizerCombo() const { return m_optimizer; }
+    QDoubleSpinBox* learningRateSpin() const { return m_learningRate; }
+    QSpinBox* batchSizeSpin() const { return m_batchSize; }
+    QSpinBox* epochsSpin() const { return m_epochs; }
+    /// True when the row holding `field` is shown (irrelevant optimizer settings are hidden).
+    bool isFieldShown(QWidget* field) const;
+
+private:
+    using DatasetEdit = std::function<void(engine::DatasetSpec&)>;
+    using TrainingEdit = std::function<void(engine::TrainingConfig&)>;
+    void editDataset(const QString& key, const DatasetEdit& edit);
+    void editTraining(const QString& key, const TrainingEdit& edit);
+    void updateVisibility();
+    void updateHints();
+
+    QSpinBox* intField(QFormLayout* form, const QString& label, int min, int max,
+        const QString& key, std::function<int(const engine::TrainingConfig&)> get,
+        std::function<void(engine::TrainingConfig&, int)> set, const QString& tooltip = {});
+    QDoubleSpinBox* realField(QFormLayout* form, const QString& label, double min, double max,
+        int decimals, double step, const QString& key,
+        std::function<double(const engine::TrainingConfig&)> get,
+        std::function<void(engine::TrainingConfig&, double)> set, const QString& tooltip = {});
+
+    GraphDocument* m_doc;
+    QUndoStack* m_stack;
+    std::vector<std::function<void()>> m_refreshers; ///< document -> editor, signals blocked
+
+    QComboBox* m_generator = nullptr;
+    QSpinBox* m_samples = nullptr;
+    QDoubleSpinBox* m_noise = nullptr;
+    QSpinBox* m_dataSeed = nullptr;
+    QLabel* m_datasetHint = nullptr;
+    QLabel* m_lossLabel = nullptr;
+
+    QFormLayout* m_optimizerForm = nullptr;
+    QComboBox* m_optimizer = nullptr;
+    QDoubleSpinBox* m_learningRate = nullptr;
+    QDoubleSpinBox* m_momentum = nullptr;
+    QDoubleSpinBox* m_rho = nullptr;
+    QDoubleSpinBox* m_beta1 = nullptr;
+    QDoubleSpinBox* m_beta2 = nullptr;
+    QDoubleSpinBox* m_weightDecay = nullptr;
+
+    QFormLayout* m_scheduleForm = nullptr;
+    QComboBox* m_schedule = nullptr;
+    QSpinBox* m_stepEpochs = nullptr;
+    QDoubleSpinBox* m_gamma = nullptr;
+    QDoubleSpinBox* m_minLearningRate = nullptr;
+
+    QFormLayout* m_trainingForm = nullptr;
+    QSpinBox* m_batchSize = nullptr;
+    QSpinBox* m_epochs = nullptr;
+    QSpinBox* m_patience = nullptr;
+    QDoubleSpinBox* m_minDelta = nullptr;
+    QCheckBox* m_restoreBest = nullptr;
+};
+
+} // namespace widgets
