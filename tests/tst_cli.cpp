@@ -1,0 +1,556 @@
+// netcanvas-train as users script it (CLI.md): runs the built binary with QProcess and checks
+// exit statuses, the final line, the JSON summary, reproducibility, errors, Ctrl+C and predict.
+
+#include "Project.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMap>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <csignal>
+#include <cstring>
+
+namespace {
+
+struct RunResult {
+    int exitCode = -1;
+    QProcess::ExitStatus exitStatus = QProcess::CrashExit;
+    QString out;
+    QString err;
+};
+
+RunResult runCli(const QStringList& args, const QString& workDir = {})
+{
+    QProcess p;
+    if (!workDir.isEmpty())
+        p.setWorkingDirectory(workDir);
+    p.start(QStringLiteral(NETCANVAS_TRAIN_EXE), args);
+    RunResult r;
+    if (!p.waitForStarted(10000) || !p.waitForFinished(120000)) {
+        p.kill();
+        p.waitForFinished(5000);
+        r.err = QStringLiteral("did not finish: ") + args.join(' ');
+        return r;
+    }
+    r.exitCode = p.exitCode();
+    r.exitStatus = p.exitStatus();
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+QString example(const char* name)
+{
+    return QStringLiteral(NETCANVAS_EXAMPLES_DIR "/") + QLatin1String(name);
+}
+
+/// key -> value of the "final:" line, which must be the last line on stdout.
+QMap<QString, QString> parseFinal(const QString& out)
+{
+    QMap<QString, QString> fields;
+    const QStringList lines = out.split('\n', Qt::SkipEmptyParts);
+    if (lines.isEmpty() || !lines.last().startsWith(QLatin1String("final: ")))
+        return fields;
+    const QStringList parts = lines.last().mid(7).split(' ', Qt::SkipEmptyParts);
+    for (const QString& part : parts) {
+        const qsizetype eq = part.indexOf('=');
+        if (eq <= 0)
+            return {};
+        fields.insert(part.left(eq), part.mid(eq + 1));
+    }
+    return fields;
+}
+
+/// The final line without samples_per_s, the one field that depends on the machine's speed.
+QString finalWithoutSpeed(const QString& out)
+{
+    QString line;
+    for (const QString& l : out.split('\n', Qt::SkipEmptyParts)) {
+        if (l.startsWith(QLatin1String("final: ")))
+            line = l;
+    }
+    return line.remove(QRegularExpression(QStringLiteral(" samples_per_s=\\S+")));
+}
+
+double number(const QMap<QString, QString>& f, const QString& key)
+{
+    bool ok = false;
+    const double v = f.value(key).toDouble(&ok);
+    return ok ? v : std::nan("");
+}
+
+QByteArray readAll(const QString& file)
+{
+    QFile f(file);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+void writeAll(const QString& file, const QByteArray& data)
+{
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    QCOMPARE(f.write(data), data.size());
+}
+
+nlohmann::json readJson(const QString& file)
+{
+    return nlohmann::json::parse(readAll(file).toStdString());
+}
+
+void writeJson(const QString& file, const nlohmann::json& j)
+{
+    writeAll(file, QByteArray::fromStdString(j.dump(2)));
+}
+
+bool closeEnough(double a, double b)
+{
+    return std::abs(a - b) <= 1e-5 * std::max(1.0, std::abs(b));
+}
+
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void versionAndHelp();
+    void trainsXorMlp();
+    void perceptronCannotLearnXor();
+    void spiralAndRegression();
+    void summaryMatchesFinalLine();
+    void seedReproducesBitForBit();
+    void badCommandLine_data();
+    void badCommandLine();
+    void malformedProject_data();
+    void malformedProject();
+    void divergenceExitsWith2();
+    void ctrlCStopsWithoutOutput();
+    void predictRoundTrip();
+    void predictReportsBadCsv_data();
+    void predictReportsBadCsv();
+    void exportWeightsNpy();
+    void exportKindsNotYetAvailable();
+
+private:
+    QTemporaryDir m_dir;
+    QString path(const QString& name) const { return m_dir.filePath(name); }
+    /// Trains mlp_xor once and returns the trained project's path (shared by predict/export).
+    QString trainedXorModel();
+    QString m_trainedModel;
+};
+
+void TestCli::initTestCase()
+{
+    QVERIFY2(QFile::exists(QStringLiteral(NETCANVAS_TRAIN_EXE)), NETCANVAS_TRAIN_EXE);
+    QVERIFY(m_dir.isValid());
+}
+
+QString TestCli::trainedXorModel()
+{
+    if (m_trainedModel.isEmpty()) {
+        const QString model = path("xor_trained.json");
+        const RunResult r = runCli({example("mlp_xor.json"), "--quiet", "--out", model});
+        if (r.exitCode == 0 && QFile::exists(model))
+            m_trainedModel = model;
+    }
+    return m_trainedModel;
+}
+
+void TestCli::versionAndHelp()
+{
+    const RunResult v = runCli({"--version"});
+    QCOMPARE(v.exitCode, 0);
+    QVERIFY2(v.out.startsWith(QStringLiteral("netcanvas-train " NETCANVAS_VERSION "\n")),
+        qPrintable(v.out));
+    QVERIFY2(v.out.contains(QLatin1String("GEMM")), qPrintable(v.out));
+
+    const RunResult h = runCli({"--help"});
+    QCOMPARE(h.exitCode, 0);
+    for (const char* word :
+        {"--epochs", "--seed", "--threads", "--out", "--summary", "--quiet", "predict", "export"})
+        QVERIFY2(h.out.contains(QLatin1String(word)), word);
+}
+
+void TestCli::trainsXorMlp()
+{
+    const RunResult r = runCli({example("mlp_xor.json")});
+    QCOMPARE(r.exitStatus, QProcess::NormalExit);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const auto f = parseFinal(r.out);
+    QVERIFY2(!f.isEmpty(), qPrintable(r.out));
+    QCOMPARE(f.value("stopped"), QStringLiteral("completed"));
+    QCOMPARE(number(f, "train_accuracy"), 1.0);
+    QVERIFY(number(f, "train_loss") < 0.1);
+    QVERIFY(number(f, "val_accuracy") >= 0.9);
+    QVERIFY(number(f, "samples_per_s") > 0);
+    QVERIFY(!f.contains("test_accuracy")); // the example has no test split
+
+    // One progress line per epoch on stderr, with the promised keys.
+    const int epochs = f.value("epochs").toInt();
+    QVERIFY(epochs > 0);
+    const QStringList lines = r.err.split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), epochs);
+    const QString last = lines.last();
+    QVERIFY2(last.startsWith(QStringLiteral("epoch %1/%1 ").arg(epochs)), qPrintable(last));
+    for (const char* key :
+        {"train_loss=", "train_accuracy=", "val_loss=", "val_accuracy=", "samples/s=", "elapsed="})
+        QVERIFY2(last.contains(QLatin1String(key)), key);
+
+    const RunResult quiet = runCli({example("mlp_xor.json"), "--quiet", "--epochs", "3"});
+    QCOMPARE(quiet.exitCode, 0);
+    QVERIFY2(quiet.err.isEmpty(), qPrintable(quiet.err));
+    QCOMPARE(parseFinal(quiet.out).value("epochs"), QStringLiteral("3"));
+}
+
+void TestCli::perceptronCannotLearnXor()
+{
+    const RunResult r = runCli({example("perceptron_xor.json"), "--quiet"});
+    QCOMPARE(r.exitCode, 0);
+    const auto f = parseFinal(r.out);
+    QCOMPARE(f.value("stopped"), QStringLiteral("completed"));
+    // A line through XOR gets at most 3 of 4 quadrants right; in practice it stays near chance.
+    QVERIFY2(number(f, "train_accuracy") < 0.75, qPrintable(r.out));
+    QVERIFY2(number(f, "train_loss") > 0.5, qPrintable(r.out));
+}
+
+void TestCli::spiralAndRegression()
+{
+    const RunResult s = runCli({example("spiral.json"), "--quiet"});
+    QCOMPARE(s.exitCode, 0);
+    QVERIFY2(number(parseFinal(s.out), "train_accuracy") >= 0.95, qPrintable(s.out));
+
+    const RunResult r = runCli({example("regression_plane.json"), "--quiet"});
+    QCOMPARE(r.exitCode, 0);
+    const auto f = parseFinal(r.out);
+    QVERIFY2(number(f, "train_loss") < 0.01, qPrintable(r.out));
+    QVERIFY(f.contains("val_loss"));
+    QVERIFY(f.contains("test_loss"));
+    // Accuracy does not apply to regression, so it is omitted.
+    QVERIFY(!f.contains("train_accuracy"));
+    QVERIFY(!f.contains("val_accuracy"));
+    QVERIFY(!f.contains("test_accuracy"));
+}
+
+void TestCli::summaryMatchesFinalLine()
+{
+    for (const char* name : {"mlp_xor.json", "regression_plane.json"}) {
+        const QString summary = path(QStringLiteral("summary_%1").arg(QLatin1String(name)));
+        const RunResult r = runCli({example(name), "--quiet", "--summary", summary});
+        QCOMPARE(r.exitCode, 0);
+        const auto f = parseFinal(r.out);
+        const nlohmann::json j = readJson(summary);
+
+        QCOMPARE(j.at("epochs").get<int>(), f.value("epochs").toInt());
+        QCOMPARE(QString::fromStdString(j.at("stopped").get<std::string>()), f.value("stopped"));
+        QVERIFY(std::abs(j.at("samples_per_s").get<double>() - number(f, "samples_per_s")) <= 1);
+        const std::pair<const char*, const char*> groups[]
+            = {{"train", "train"}, {"validation", "val"}, {"test", "test"}};
+        for (const auto& [group, prefix] : groups) {
+            const QString loss = QStringLiteral("%1_loss").arg(QLatin1String(prefix));
+            const QString acc = QStringLiteral("%1_accuracy").arg(QLatin1String(prefix));
+            QCOMPARE(j.contains(group), f.contains(loss));
+            if (!j.contains(group))
+                continue;
+            QVERIFY(closeEnough(j[group].at("loss").get<double>(), number(f, loss)));
+            QCOMPARE(j[group].contains("accuracy"), f.contains(acc));
+            if (f.contains(acc))
+                QVERIFY(closeEnough(j[group].at("accuracy").get<double>(), number(f, acc)));
+        }
+    }
+}
+
+void TestCli::seedReproducesBitForBit()
+{
+    const QString a = path("seed_a.json"), b = path("seed_b.json"), c = path("seed_c.json");
+    const QStringList common
+        = {example("spiral.json"), "--quiet", "--epochs", "20", "--threads", "2"};
+    const RunResult ra = runCli(common + QStringList {"--seed", "7", "--out", a});
+    const RunResult rb = runCli(common + QStringList {"--seed", "7", "--out", b});
+    const RunResult rc = runCli(common + QStringList {"--seed", "8", "--out", c});
+    QCOMPARE(ra.exitCode, 0);
+    QCOMPARE(rb.exitCode, 0);
+    QCOMPARE(rc.exitCode, 0);
+    QCOMPARE(finalWithoutSpeed(ra.out), finalWithoutSpeed(rb.out));
+    const QByteArray fa = readAll(a);
+    QVERIFY(!fa.isEmpty());
+    QVERIFY(fa == readAll(b));
+    // The seed matters: another one trains other weights.
+    QVERIFY(fa != readAll(c));
+    QVERIFY(finalWithoutSpeed(ra.out) != finalWithoutSpeed(rc.out));
+    // The trained project records the seed it was trained with.
+    QCOMPARE(readJson(a).at("training").at("seed").get<int>(), 7);
+}
+
+void TestCli::badCommandLine_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("mentions");
+    const QString xor_ = example("mlp_xor.json");
+    QTest::newRow("unknown option") << QStringList {xor_, "--bogus"} << "--bogus";
+    QTest::newRow("epochs not a number") << QStringList {xor_, "--epochs", "abc"} << "--epochs";
+    QTest::newRow("epochs zero") << QStringList {xor_, "--epochs=0"} << "--epochs";
+    QTest::newRow("epochs missing value") << QStringList {xor_, "--epochs"} << "--epochs";
+    QTest::newRow("negative seed") << QStringList {xor_, "--seed", "-1"} << "--seed";
+    QTest::newRow("threads zero") << QStringList {xor_, "--threads", "0"} << "--threads";
+    QTest::newRow("no project") << QStringList {} << "PROJECT.json";
+    QTest::newRow("two projects") << QStringList {xor_, xor_} << "unexpected";
+    QTest::newRow("predict without input") << QStringList {"predict", xor_} << "--input";
+    QTest::newRow("export without kind") << QStringList {"export", xor_} << "--weights-npy";
+}
+
+void TestCli::badCommandLine()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, mentions);
+    const RunResult r = runCli(args);
+    QCOMPARE(r.exitStatus, QProcess::NormalExit);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(r.out.isEmpty());
+    QVERIFY2(r.err.endsWith('\n') && r.err.count('\n') == 1, qPrintable(r.err));
+    QVERIFY2(r.err.startsWith(QLatin1String("netcanvas-train: ")), qPrintable(r.err));
+    QVERIFY2(r.err.contains(mentions), qPrintable(r.err));
+}
+
+void TestCli::malformedProject_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("where");
+
+    const nlohmann::json good = readJson(example("mlp_xor.json"));
+    QTest::newRow("syntax error") << QByteArray("{\"format\": \"netcanvas\",\n \"nodes\": [}")
+                                  << "line 2";
+    nlohmann::json badUnits = good;
+    badUnits["nodes"][1]["attributes"]["units"] = -3;
+    QTest::newRow("bad units") << QByteArray::fromStdString(badUnits.dump())
+                               << "nodes[1].attributes.units";
+    nlohmann::json badBatch = good;
+    badBatch["training"]["batchSize"] = "many";
+    QTest::newRow("bad batch size")
+        << QByteArray::fromStdString(badBatch.dump()) << "training.batchSize";
+    nlohmann::json badGenerator = good;
+    badGenerator["dataset"]["generator"] = "moons";
+    QTest::newRow("unknown generator")
+        << QByteArray::fromStdString(badGenerator.dump()) << "dataset.generator";
+    nlohmann::json unconnected = good;
+    unconnected["edges"] = nlohmann::json::array({unconnected["edges"][0]});
+    QTest::newRow("unconnected loss") << QByteArray::fromStdString(unconnected.dump()) << "loss";
+    nlohmann::json wrongOutputs = good;
+    wrongOutputs["nodes"][2]["attributes"]["units"] = 3;
+    QTest::newRow("outputs do not fit the classes")
+        << QByteArray::fromStdString(wrongOutputs.dump()) << "3 outputs";
+    QTest::newRow("missing file") << QByteArray() << "";
+}
+
+void TestCli::malformedProject()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QString, where);
+    const QString file
+        = path(QStringLiteral("malformed_%1.json").arg(QTest::currentDataTag()).replace(' ', '_'));
+    QFile::remove(file);
+    if (!content.isEmpty())
+        writeAll(file, content);
+    const QString out = path("malformed_out.json");
+    const RunResult r = runCli({file, "--quiet", "--out", out});
+    QCOMPARE(r.exitStatus, QProcess::NormalExit);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(r.out.isEmpty());
+    QVERIFY2(r.err.count('\n') == 1, qPrintable(r.err));
+    QVERIFY2(r.err.startsWith(file + ": "), qPrintable(r.err));
+    QVERIFY2(r.err.contains(where), qPrintable(r.err));
+    QVERIFY(!QFile::exists(out));
+}
+
+void TestCli::divergenceExitsWith2()
+{
+    nlohmann::json p = readJson(example("regression_plane.json"));
+    p["training"]["optimizer"] = {{"type", "sgd"}, {"learningRate", 1000.0}};
+    const QString file = path("diverging.json");
+    writeJson(file, p);
+    const QString out = path("diverged_out.json");
+    const QString summary = path("diverged_summary.json");
+    const RunResult r = runCli({file, "--out", out, "--summary", summary});
+    QCOMPARE(r.exitStatus, QProcess::NormalExit);
+    QCOMPARE(r.exitCode, 2);
+    QCOMPARE(parseFinal(r.out).value("stopped"), QStringLiteral("diverged"));
+    QVERIFY2(r.err.contains(QLatin1String("learning rate")), qPrintable(r.err));
+    QVERIFY(!QFile::exists(out));
+    QCOMPARE(readJson(summary).at("stopped").get<std::string>(), std::string("diverged"));
+}
+
+void TestCli::ctrlCStopsWithoutOutput()
+{
+    const QString out = path("interrupted_out.json");
+    const QString summary = path("interrupted_summary.json");
+    QProcess p;
+    p.setReadChannel(QProcess::StandardError);
+    p.start(QStringLiteral(NETCANVAS_TRAIN_EXE),
+        {example("mlp_xor.json"), "--epochs", "1000000", "--out", out, "--summary", summary});
+    QVERIFY(p.waitForStarted(10000));
+    // Interrupt once training is under way (its first progress line is out).
+    QByteArray err;
+    while (!err.contains("epoch 1/")) {
+        if (!p.waitForReadyRead(60000)) {
+            p.kill();
+            p.waitForFinished();
+            QFAIL("no progress line");
+        }
+        err += p.readAllStandardError();
+    }
+    QCOMPARE(::kill(static_cast<pid_t>(p.processId()), SIGINT), 0);
+    const bool finished = p.waitForFinished(30000);
+    if (!finished) {
+        p.kill();
+        p.waitForFinished();
+    }
+    QVERIFY2(finished, "SIGINT did not stop the run");
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), 130);
+    const auto f = parseFinal(QString::fromUtf8(p.readAllStandardOutput()));
+    QCOMPARE(f.value("stopped"), QStringLiteral("interrupted"));
+    QVERIFY(f.value("epochs").toInt() < 1000000);
+    QVERIFY(!QFile::exists(out));
+    QVERIFY(!QFile::exists(summary));
+    const QStringList leftovers = QDir(m_dir.path()).entryList({"interrupted_*"});
+    QVERIFY2(leftovers.isEmpty(), qPrintable(leftovers.join(' ')));
+}
+
+void TestCli::predictRoundTrip()
+{
+    const QString model = trainedXorModel();
+    QVERIFY(!model.isEmpty());
+    // The four XOR quadrants, with a header row and a blank line and spaces to ignore.
+    const QString input = path("xor_points.csv");
+    writeAll(input, "x1,x2\n3,4\n-2.5,3\n 4 , -1.5\n\n-3,-3.5\n");
+    const QString output = path("xor_predictions.csv");
+    const RunResult r = runCli({"predict", model, "--input", input, "--output", output});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY(r.out.isEmpty());
+
+    const QStringList lines = QString::fromUtf8(readAll(output)).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 5);
+    QCOMPARE(lines[0], QStringLiteral("p1,label"));
+    const int expected[] = {1, 0, 0, 1};
+    for (int i = 0; i < 4; ++i) {
+        const QStringList cells = lines[i + 1].split(',');
+        QCOMPARE(cells.size(), 2);
+        bool ok = false;
+        const double p1 = cells[0].toDouble(&ok);
+        QVERIFY(ok);
+        QVERIFY(p1 >= 0 && p1 <= 1);
+        QCOMPARE(cells[1].toInt(), expected[i]);
+        QCOMPARE(p1 > 0.5, expected[i] == 1);
+    }
+
+    // Without --output the same CSV goes to stdout; a header is optional.
+    const QString noHeader = path("xor_points_no_header.csv");
+    writeAll(noHeader, "3,4\n-2.5,3\n4,-1.5\n-3,-3.5\n");
+    const RunResult s = runCli({"predict", model, "--input", noHeader});
+    QCOMPARE(s.exitCode, 0);
+    QCOMPARE(s.out.toUtf8(), readAll(output));
+}
+
+void TestCli::predictReportsBadCsv_data()
+{
+    QTest::addColumn<QByteArray>("csv");
+    QTest::addColumn<QString>("where");
+    QTest::newRow("not a number") << QByteArray("a,b\n1,2\n3,abc\n") << "row 3, column 2";
+    QTest::newRow("too many columns") << QByteArray("1,2\n1,2,3\n") << "row 2";
+    QTest::newRow("too few columns") << QByteArray("1\n") << "row 1";
+    QTest::newRow("no rows") << QByteArray("x,y\n") << "no data rows";
+}
+
+void TestCli::predictReportsBadCsv()
+{
+    QFETCH(QByteArray, csv);
+    QFETCH(QString, where);
+    const QString model = trainedXorModel();
+    QVERIFY(!model.isEmpty());
+    const QString input = path("bad_input.csv");
+    writeAll(input, csv);
+    const QString output = path("bad_predictions.csv");
+    const RunResult r = runCli({"predict", model, "--input", input, "--output", output});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.count('\n') == 1, qPrintable(r.err));
+    QVERIFY2(r.err.startsWith(input + ": " + where), qPrintable(r.err));
+    QVERIFY(!QFile::exists(output));
+}
+
+void TestCli::exportWeightsNpy()
+{
+    const QString model = trainedXorModel();
+    QVERIFY(!model.isEmpty());
+    const QString dir = path("npy");
+    const RunResult r = runCli({"export", model, "--weights-npy", dir});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+
+    const engine::Project project = engine::loadProject(model.toStdString());
+    int arrays = 0;
+    for (const auto& [id, params] : project.weights) {
+        std::string nodeName;
+        for (const auto& n : project.nodes) {
+            if (n.id == id)
+                nodeName = n.name;
+        }
+        for (const auto& [param, value] : params) {
+            ++arrays;
+            const QString file
+                = dir + '/' + QString::fromStdString(nodeName + "." + param) + ".npy";
+            const QByteArray bytes = readAll(file);
+            QVERIFY2(bytes.startsWith(QByteArray("\x93NUMPY\x01\x00", 8)), qPrintable(file));
+            const int headerLength = uchar(bytes[8]) | (uchar(bytes[9]) << 8);
+            QCOMPARE((10 + headerLength) % 16, 0);
+            const QByteArray header = bytes.mid(10, headerLength);
+            QVERIFY2(header.contains("'descr': '<f4'"), header.constData());
+            QVERIFY(header.contains("'fortran_order': False"));
+            const QByteArray shape = value.cols() == 1
+                ? QByteArray("(") + QByteArray::number(value.rows()) + ",)"
+                : QByteArray("(") + QByteArray::number(value.rows()) + ", "
+                    + QByteArray::number(value.cols()) + ")";
+            QVERIFY2(header.contains("'shape': " + shape), header.constData());
+            QCOMPARE(bytes.size(), 10 + headerLength + qsizetype(value.size()) * 4);
+            // Row-major data, as NumPy's C order expects.
+            const char* data = bytes.constData() + 10 + headerLength;
+            for (Eigen::Index row = 0; row < value.rows(); ++row) {
+                for (Eigen::Index col = 0; col < value.cols(); ++col) {
+                    float v = 0;
+                    std::memcpy(&v, data + 4 * (row * value.cols() + col), 4);
+                    QVERIFY(v == float(value(row, col))); // bit-exact, not fuzzy
+                }
+            }
+        }
+    }
+    QCOMPARE(arrays, 4); // hidden.W, hidden.b, output.W, output.b
+    QCOMPARE(QDir(dir).entryList(QDir::Files).size(), arrays);
+}
+
+void TestCli::exportKindsNotYetAvailable()
+{
+    const QString model = trainedXorModel();
+    QVERIFY(!model.isEmpty());
+    for (const char* kind : {"--onnx", "--pytorch", "--svg"}) {
+        const QString target = path("export_target");
+        const RunResult r = runCli({"export", model, kind, target});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.count('\n') == 1, qPrintable(r.err));
+        QVERIFY2(r.err.contains(QLatin1String("not available in this version")), qPrintable(r.err));
+        QVERIFY(!QFile::exists(target));
+    }
+    const RunResult onnx = runCli({"predict", path("model.onnx"), "--input", path("x.csv")});
+    QCOMPARE(onnx.exitCode, 1);
+    QVERIFY2(
+        onnx.err.contains(QLatin1String("not available in this version")), qPrintable(onnx.err));
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
