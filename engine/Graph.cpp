@@ -233,12 +233,12 @@ std::optional<std::string> Graph::connectionProblem(const Edge& e) const
         if (existing.from == e.from && existing.to == e.to)
             return "these layers are already connected";
     }
+    if (wouldCreateCycle(e.from, e.to))
+        return "this connection would create a cycle";
     const auto current = inputsOf(e.to).size();
     if (dst.inputArity().second > 0 && long(current) >= dst.inputArity().second)
         return "'" + name(e.to) + "' takes " + std::to_string(dst.inputArity().second)
             + (dst.inputArity().second == 1 ? " input" : " inputs") + " and is already connected";
-    if (wouldCreateCycle(e.from, e.to))
-        return "this connection would create a cycle";
     return std::nullopt;
 }
 
