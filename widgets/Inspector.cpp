@@ -395,8 +395,9 @@ void Inspector::refreshValidation()
     m_errors->setVisible(!errors.isEmpty());
     const QString summary = m_doc->summary(m_node);
     const QString type = m_doc->nodeType(m_node);
+    // Summaries usually start with the type ("Dense 8, Tanh"); others get it as a prefix.
     m_title->setText(
-        summary.isEmpty() || summary == type ? type : QStringLiteral("%1 — %2").arg(type, summary));
+        summary.startsWith(type) ? summary : QStringLiteral("%1 — %2").arg(type, summary));
 }
 
 void Inspector::setAttribute(const std::string& key, nlohmann::json value)

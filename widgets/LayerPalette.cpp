@@ -74,11 +74,10 @@ LayerPalette::LayerPalette(QWidget* parent)
     m_tree->setHeaderHidden(true);
     m_tree->setRootIsDecorated(false);
     m_tree->setIndentation(8);
-    m_tree->setIconSize(QSize(24, 24));
+    m_tree->setIconSize(QSize(20, 20));
     m_tree->setDragEnabled(true);
     m_tree->setDragDropMode(QAbstractItemView::DragOnly);
     m_tree->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_tree->setUniformRowHeights(true);
     m_tree->setExpandsOnDoubleClick(false);
 
     auto* layout = new QVBoxLayout(this);

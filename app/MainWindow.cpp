@@ -1,0 +1,672 @@
+#include "MainWindow.h"
+
+#include "CanvasScene.h"
+#include "CanvasView.h"
+#include "Errors.h"
+#include "Inspector.h"
+#include "LayerPalette.h"
+#include "Parallel.h"
+#include "Project.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
+#include <QSaveFile>
+#include <QScreen>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTimer>
+#include <QToolBar>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+// Q_INIT_RESOURCE must be used outside any namespace; the resources live in a static library,
+// which does not register them by itself.
+static void initNetCanvasResources()
+{
+    Q_INIT_RESOURCE(netcanvas);
+}
+
+namespace {
+
+QIcon icon(const char* name)
+{
+    // The bundled icons, not the desktop theme's: one consistent set, also offscreen.
+    return QIcon(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(name)));
+}
+
+QSettings settings()
+{
+    return QSettings(QStringLiteral("NetCanvas"), QStringLiteral("NetCanvas"));
+}
+
+QString projectFileFilter()
+{
+    return QObject::tr("NetCanvas projects (*.json);;All files (*)");
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
+    , m_doc(new widgets::GraphDocument(this))
+    , m_undo(new QUndoStack(this))
+    , m_scene(new widgets::CanvasScene(m_doc, m_undo, this))
+    , m_view(new widgets::CanvasView(m_scene))
+{
+    initNetCanvasResources();
+    setObjectName(QStringLiteral("MainWindow"));
+    setWindowIcon(icon("dense"));
+    setCentralWidget(m_view);
+    setDockOptions(AnimatedDocks | AllowTabbedDocks);
+
+    createActions();
+    createDocks();
+    createMenus();
+
+    m_statusSummary = new QLabel;
+    m_statusSummary->setObjectName(QStringLiteral("statusSummary"));
+    m_statusSummary->setTextFormat(Qt::PlainText);
+    m_zoomLabel = new QLabel(QStringLiteral("100 %"));
+    m_zoomLabel->setToolTip(tr("Zoom (Ctrl+wheel on the canvas)"));
+    statusBar()->addPermanentWidget(m_statusSummary);
+    statusBar()->addPermanentWidget(m_zoomLabel);
+
+    connect(
+        m_undo, &QUndoStack::cleanChanged, this, [this](bool clean) { setWindowModified(!clean); });
+    connect(
+        m_doc, &widgets::GraphDocument::validationChanged, this, &MainWindow::updateStatusSummary);
+    connect(m_doc, &widgets::GraphDocument::reset, this, &MainWindow::updateStatusSummary);
+    connect(m_scene, &widgets::CanvasScene::statusMessage, this,
+        [this](const QString& message, int timeoutMs) {
+            statusBar()->showMessage(message, timeoutMs);
+        });
+    connect(m_scene, &widgets::CanvasScene::selectionChangedIds, m_inspector,
+        &widgets::Inspector::setSelection);
+    connect(m_view, &widgets::CanvasView::zoomChanged, this, [this](double zoom) {
+        m_zoomLabel->setText(QStringLiteral("%1 %").arg(qRound(zoom * 100)));
+    });
+    connect(m_palette, &widgets::LayerPalette::entryActivated, this,
+        [this](const QString& type, const QString& attributes) {
+            nlohmann::json attrs = nlohmann::json::parse(attributes.toStdString(), nullptr, false);
+            if (!attrs.is_object())
+                attrs = nlohmann::json::object();
+            if (m_scene->addConnectedAfter(type, attrs) >= 0)
+                m_view->setFocus();
+        });
+
+    readSettings();
+    newDocument();
+}
+
+MainWindow::~MainWindow()
+{
+    // QObject deletes children in creation order, which would destroy the document before the
+    // scene that observes it.
+    m_view->setScene(nullptr);
+    delete m_scene;
+}
+
+// --- file operations (no dialogs) ------------------------------------------------------------
+
+QString MainWindow::openFile(const QString& path)
+{
+    engine::Project project;
+    try {
+        project = engine::loadProject(QFile::encodeName(path).toStdString());
+    } catch (const std::exception& e) {
+        return QString::fromStdString(e.what());
+    }
+    m_doc->load(std::move(project));
+    m_undo->clear();
+    setCurrentFile(QFileInfo(path).absoluteFilePath());
+    addRecentFile(m_filePath);
+    fitLater();
+    return {};
+}
+
+QString MainWindow::saveToFile(const QString& path)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return tr("%1: cannot write: %2").arg(QDir::toNativeSeparators(path), file.errorString());
+    const std::string text = m_doc->toJson().dump(2) + "\n";
+    file.write(text.data(), static_cast<qint64>(text.size()));
+    if (!file.commit())
+        return tr("%1: cannot write: %2").arg(QDir::toNativeSeparators(path), file.errorString());
+    m_undo->setClean();
+    setCurrentFile(QFileInfo(path).absoluteFilePath());
+    addRecentFile(m_filePath);
+    return {};
+}
+
+QString MainWindow::openExample(const QString& resourcePath)
+{
+    const QString fileName = QFileInfo(resourcePath).fileName();
+    QFile file(resourcePath);
+    if (!file.open(QIODevice::ReadOnly))
+        return tr("%1: no such example").arg(fileName);
+    engine::Project project;
+    try {
+        project = engine::Project::fromJson(nlohmann::json::parse(file.readAll().toStdString()));
+    } catch (const std::exception& e) {
+        return QStringLiteral("%1: %2").arg(fileName, QString::fromStdString(e.what()));
+    }
+    const QString name = project.name.empty() ? QFileInfo(resourcePath).completeBaseName()
+                                              : QString::fromStdString(project.name);
+    m_doc->load(std::move(project));
+    m_undo->clear();
+    m_untitledName = name;
+    setCurrentFile({});
+    fitLater();
+    return {};
+}
+
+QStringList MainWindow::exampleResources()
+{
+    initNetCanvasResources();
+    QStringList paths;
+    const QDir dir(QStringLiteral(":/examples"));
+    for (const QString& name : dir.entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name))
+        paths << dir.filePath(name);
+    return paths;
+}
+
+engine::Project MainWindow::defaultProject()
+{
+    engine::Project p;
+    p.name = "XOR";
+    p.description = "A small network that learns the XOR pattern.";
+    auto node = [](engine::NodeId id, const char* type, const char* name, double x,
+                    nlohmann::json attrs) {
+        engine::NodeRecord r;
+        r.id = id;
+        r.type = type;
+        r.name = name;
+        r.x = x;
+        r.y = 0;
+        r.attributes = std::move(attrs);
+        return r;
+    };
+    p.nodes = {
+        node(1, "Input", "input", 0, {{"shape", nlohmann::json::array()}}),
+        node(2, "Dense", "hidden", 240, {{"units", 8}, {"activation", "tanh"}}),
+        node(3, "Dense", "output", 480, {{"units", 1}, {"activation", "identity"}}),
+        node(4, "Loss", "loss", 720, {{"loss", "binary_crossentropy"}}),
+    };
+    p.edges = {{1, 0, 2, 0}, {2, 0, 3, 0}, {3, 0, 4, 0}};
+    p.dataset.source = "generator";
+    p.dataset.generator = "xor";
+    return p;
+}
+
+void MainWindow::newDocument()
+{
+    m_doc->load(defaultProject());
+    m_undo->clear();
+    m_untitledName.clear();
+    setCurrentFile({});
+    fitLater();
+}
+
+// --- menu actions (with dialogs) -------------------------------------------------------------
+
+void MainWindow::newFile()
+{
+    if (maybeSave())
+        newDocument();
+}
+
+void MainWindow::open()
+{
+    if (!maybeSave())
+        return;
+    const QString dir = m_filePath.isEmpty() ? QString() : QFileInfo(m_filePath).absolutePath();
+    const QString path
+        = QFileDialog::getOpenFileName(this, tr("Open project"), dir, projectFileFilter());
+    if (path.isEmpty())
+        return;
+    const QString error = openFile(path);
+    if (!error.isEmpty())
+        showError(tr("Cannot open project"), error);
+}
+
+void MainWindow::openRecent(const QString& path)
+{
+    if (!maybeSave())
+        return;
+    const QString error = openFile(path);
+    if (error.isEmpty())
+        return;
+    if (!QFileInfo::exists(path)) {
+        QSettings s = settings();
+        QStringList files = s.value(QStringLiteral("recentFiles")).toStringList();
+        files.removeAll(path);
+        s.setValue(QStringLiteral("recentFiles"), files);
+        updateRecentMenu();
+    }
+    showError(tr("Cannot open project"), error);
+}
+
+bool MainWindow::save()
+{
+    if (m_filePath.isEmpty())
+        return saveAs();
+    const QString error = saveToFile(m_filePath);
+    if (!error.isEmpty()) {
+        showError(tr("Cannot save project"), error);
+        return false;
+    }
+    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(m_filePath)), 3000);
+    return true;
+}
+
+bool MainWindow::saveAs()
+{
+    const QString path = askSaveFileName();
+    if (path.isEmpty())
+        return false;
+    const QString error = saveToFile(path);
+    if (!error.isEmpty()) {
+        showError(tr("Cannot save project"), error);
+        return false;
+    }
+    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(m_filePath)), 3000);
+    return true;
+}
+
+QString MainWindow::askSaveFileName()
+{
+    QString suggestion = m_filePath;
+    if (suggestion.isEmpty()) {
+        QString base = m_untitledName.isEmpty() ? tr("untitled") : m_untitledName;
+        base.replace(QLatin1Char(' '), QLatin1Char('_'));
+        suggestion = QDir::home().filePath(base.toLower() + QStringLiteral(".json"));
+    }
+    QString path
+        = QFileDialog::getSaveFileName(this, tr("Save project"), suggestion, projectFileFilter());
+    if (!path.isEmpty() && QFileInfo(path).suffix().isEmpty())
+        path += QStringLiteral(".json");
+    return path;
+}
+
+bool MainWindow::maybeSave()
+{
+    if (m_undo->isClean())
+        return true;
+    switch (askToSaveChanges()) {
+    case QMessageBox::Save:
+        return save();
+    case QMessageBox::Discard:
+        return true;
+    default:
+        return false;
+    }
+}
+
+QMessageBox::StandardButton MainWindow::askToSaveChanges()
+{
+    const QString name = m_filePath.isEmpty()
+        ? (m_untitledName.isEmpty() ? tr("Untitled") : m_untitledName)
+        : QFileInfo(m_filePath).fileName();
+    return QMessageBox::warning(this, tr("Unsaved changes"),
+        tr("“%1” has unsaved changes. Save them before closing?").arg(name),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+}
+
+void MainWindow::showError(const QString& title, const QString& message)
+{
+    QMessageBox box(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    box.setTextInteractionFlags(Qt::TextSelectableByMouse);
+    box.exec();
+}
+
+void MainWindow::about()
+{
+    QMessageBox::about(this, tr("About NetCanvas"),
+        tr("<h3>NetCanvas %1</h3>"
+           "<p>A visual neural-network designer: draw a network, train it, watch it learn.</p>"
+           "<p><b>Compute back end:</b> %2</p>"
+           "<p>Built with Qt %3, Eigen and OpenMP.</p>")
+            .arg(QStringLiteral(NETCANVAS_VERSION),
+                QString::fromStdString(engine::computeBackendDescription()).toHtmlEscaped(),
+                QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (!maybeSave()) {
+        event->ignore();
+        return;
+    }
+    writeSettings();
+    event->accept();
+}
+
+// --- state shown in the window ---------------------------------------------------------------
+
+void MainWindow::setCurrentFile(const QString& path)
+{
+    m_filePath = path;
+    updateTitle();
+    setWindowModified(!m_undo->isClean());
+}
+
+void MainWindow::updateTitle()
+{
+    QString name;
+    if (!m_filePath.isEmpty())
+        name = QFileInfo(m_filePath).fileName();
+    else if (!m_untitledName.isEmpty())
+        name = m_untitledName;
+    else
+        name = tr("Untitled");
+    setWindowTitle(tr("%1[*] — NetCanvas").arg(name));
+    setWindowFilePath(m_filePath);
+}
+
+void MainWindow::updateStatusSummary()
+{
+    const engine::GraphCheck& check = m_doc->check();
+    QString text;
+    QString tooltip;
+    if (m_doc->nodeCount() == 0) {
+        text = tr("Empty network: drag layers from the palette");
+    } else if (check.ok()) {
+        const QString params = QLocale().toString(qlonglong(m_doc->totalParams()));
+        text = m_doc->isReadyToTrain() ? tr("%1 parameters · ready to train").arg(params)
+                                       : tr("%1 parameters").arg(params);
+    } else {
+        QString first = QString::fromStdString(check.errors.front().message);
+        if (check.errors.front().node >= 0 && m_doc->hasNode(check.errors.front().node))
+            first = QStringLiteral("%1: %2").arg(m_doc->nodeName(check.errors.front().node), first);
+        const int n = static_cast<int>(check.errors.size());
+        text = tr("%n problem(s): %1", nullptr, n).arg(first);
+        tooltip = QString::fromStdString(check.summary());
+    }
+    // Long engine messages would push the zoom label off the bar: elide, full text on hover.
+    const QFontMetrics fm(m_statusSummary->font());
+    m_statusSummary->setText(fm.elidedText(text, Qt::ElideRight, 640));
+    m_statusSummary->setToolTip(tooltip.isEmpty() ? text : tooltip);
+    const bool bad = !check.ok() && m_doc->nodeCount() > 0;
+    m_statusSummary->setStyleSheet(bad ? QStringLiteral("QLabel { color: #b3261e; }") : QString());
+}
+
+void MainWindow::fitLater()
+{
+    // The view has its final size only once the window is laid out.
+    QTimer::singleShot(0, m_view, &widgets::CanvasView::zoomToFit);
+}
+
+// --- construction ----------------------------------------------------------------------------
+
+void MainWindow::createActions()
+{
+    m_newAct = new QAction(icon("document-new"), tr("&New"), this);
+    m_newAct->setShortcut(QKeySequence::New);
+    m_newAct->setStatusTip(tr("Start a new network"));
+    connect(m_newAct, &QAction::triggered, this, &MainWindow::newFile);
+
+    m_openAct = new QAction(icon("document-open"), tr("&Open…"), this);
+    m_openAct->setShortcut(QKeySequence::Open);
+    m_openAct->setStatusTip(tr("Open a project file"));
+    connect(m_openAct, &QAction::triggered, this, &MainWindow::open);
+
+    m_saveAct = new QAction(icon("document-save"), tr("&Save"), this);
+    m_saveAct->setShortcut(QKeySequence::Save);
+    m_saveAct->setStatusTip(tr("Save the project"));
+    connect(m_saveAct, &QAction::triggered, this, &MainWindow::save);
+
+    m_saveAsAct = new QAction(tr("Save &As…"), this);
+    m_saveAsAct->setShortcut(QKeySequence::SaveAs);
+    connect(m_saveAsAct, &QAction::triggered, this, &MainWindow::saveAs);
+
+    m_quitAct = new QAction(tr("&Quit"), this);
+    m_quitAct->setShortcut(QKeySequence::Quit);
+    m_quitAct->setMenuRole(QAction::QuitRole);
+    connect(m_quitAct, &QAction::triggered, this, &QWidget::close);
+
+    m_undoAct = m_undo->createUndoAction(this, tr("&Undo"));
+    m_undoAct->setIcon(icon("edit-undo"));
+    m_undoAct->setShortcut(QKeySequence::Undo);
+    m_redoAct = m_undo->createRedoAction(this, tr("&Redo"));
+    m_redoAct->setIcon(icon("edit-redo"));
+    m_redoAct->setShortcut(QKeySequence::Redo);
+
+    // Canvas editing shortcuts belong to the canvas: in the inspector's text fields Ctrl+C or
+    // Delete must edit the text, not the network.
+    auto canvasAction = [this](const QString& text, QKeySequence::StandardKey key,
+                            void (widgets::CanvasScene::*slot)()) {
+        auto* a = new QAction(text, this);
+        a->setShortcut(key);
+        a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        m_view->addAction(a);
+        connect(a, &QAction::triggered, m_scene, slot);
+        return a;
+    };
+    m_cutAct = canvasAction(tr("Cu&t"), QKeySequence::Cut, &widgets::CanvasScene::cutSelection);
+    m_copyAct = canvasAction(tr("&Copy"), QKeySequence::Copy, &widgets::CanvasScene::copySelection);
+    m_pasteAct = canvasAction(tr("&Paste"), QKeySequence::Paste, &widgets::CanvasScene::paste);
+    m_deleteAct
+        = canvasAction(tr("&Delete"), QKeySequence::Delete, &widgets::CanvasScene::deleteSelection);
+    m_deleteAct->setIcon(icon("edit-delete"));
+    m_deleteAct->setStatusTip(tr("Delete the selected layers and connections"));
+    m_selectAllAct = canvasAction(
+        tr("Select &All"), QKeySequence::SelectAll, &widgets::CanvasScene::selectAll);
+
+    m_zoomInAct = new QAction(icon("zoom-in"), tr("Zoom &In"), this);
+    m_zoomInAct->setShortcut(QKeySequence::ZoomIn);
+    connect(m_zoomInAct, &QAction::triggered, m_view, &widgets::CanvasView::zoomIn);
+    m_zoomOutAct = new QAction(icon("zoom-out"), tr("Zoom &Out"), this);
+    m_zoomOutAct->setShortcut(QKeySequence::ZoomOut);
+    connect(m_zoomOutAct, &QAction::triggered, m_view, &widgets::CanvasView::zoomOut);
+    m_zoomFitAct = new QAction(icon("zoom-fit"), tr("Zoom to &Fit"), this);
+    m_zoomFitAct->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
+    connect(m_zoomFitAct, &QAction::triggered, m_view, &widgets::CanvasView::zoomToFit);
+    m_zoomResetAct = new QAction(icon("zoom-original"), tr("&Actual Size"), this);
+    m_zoomResetAct->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    connect(m_zoomResetAct, &QAction::triggered, m_view, &widgets::CanvasView::resetZoom);
+    m_layoutAct = new QAction(icon("auto-layout"), tr("Auto-&Layout"), this);
+    m_layoutAct->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    m_layoutAct->setStatusTip(tr("Arrange the layers left to right"));
+    connect(m_layoutAct, &QAction::triggered, m_scene, &widgets::CanvasScene::autoLayout);
+
+    m_aboutAct = new QAction(tr("&About NetCanvas"), this);
+    m_aboutAct->setMenuRole(QAction::AboutRole);
+    connect(m_aboutAct, &QAction::triggered, this, &MainWindow::about);
+}
+
+void MainWindow::createDocks()
+{
+    m_palette = new widgets::LayerPalette;
+    m_paletteDock = new QDockWidget(tr("Layers"), this);
+    m_paletteDock->setObjectName(QStringLiteral("PaletteDock"));
+    m_paletteDock->setWidget(m_palette);
+    addDockWidget(Qt::LeftDockWidgetArea, m_paletteDock);
+
+    m_inspector = new widgets::Inspector(m_doc, m_undo);
+    m_inspectorDock = new QDockWidget(tr("Inspector"), this);
+    m_inspectorDock->setObjectName(QStringLiteral("InspectorDock"));
+    m_inspectorDock->setWidget(m_inspector);
+    addDockWidget(Qt::RightDockWidgetArea, m_inspectorDock);
+
+    // Placeholder until the training view takes this dock over (same object name, so saved
+    // window layouts keep working).
+    auto* placeholder = new QLabel(
+        tr("Live training arrives with the training view: loss and accuracy curves, the "
+           "decision boundary and weight heat maps will appear here."));
+    placeholder->setAlignment(Qt::AlignCenter);
+    placeholder->setWordWrap(true);
+    placeholder->setMargin(12);
+    placeholder->setForegroundRole(QPalette::PlaceholderText);
+    m_trainingDock = new QDockWidget(tr("Training"), this);
+    m_trainingDock->setObjectName(QStringLiteral("TrainingDock"));
+    m_trainingDock->setWidget(placeholder);
+    addDockWidget(Qt::BottomDockWidgetArea, m_trainingDock);
+
+    // Side docks take the full height; the training area spans only the canvas.
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+    resizeDocks({m_paletteDock, m_inspectorDock}, {210, 320}, Qt::Horizontal);
+    resizeDocks({m_trainingDock}, {170}, Qt::Vertical);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_newAct);
+    file->addAction(m_openAct);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_examplesMenu = file->addMenu(tr("&Examples"));
+    file->addSeparator();
+    file->addAction(m_saveAct);
+    file->addAction(m_saveAsAct);
+    file->addSeparator();
+    file->addAction(m_quitAct);
+    updateRecentMenu();
+    populateExamplesMenu();
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(m_undoAct);
+    edit->addAction(m_redoAct);
+    edit->addSeparator();
+    edit->addAction(m_cutAct);
+    edit->addAction(m_copyAct);
+    edit->addAction(m_pasteAct);
+    edit->addAction(m_deleteAct);
+    edit->addSeparator();
+    edit->addAction(m_selectAllAct);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_zoomInAct);
+    view->addAction(m_zoomOutAct);
+    view->addAction(m_zoomFitAct);
+    view->addAction(m_zoomResetAct);
+    view->addSeparator();
+    view->addAction(m_layoutAct);
+    view->addSeparator();
+    view->addAction(m_paletteDock->toggleViewAction());
+    view->addAction(m_inspectorDock->toggleViewAction());
+    view->addAction(m_trainingDock->toggleViewAction());
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(m_aboutAct);
+
+    QToolBar* bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("MainToolBar"));
+    bar->setIconSize(QSize(22, 22));
+    bar->setToolButtonStyle(Qt::ToolButtonIconOnly);
+    bar->addAction(m_newAct);
+    bar->addAction(m_openAct);
+    bar->addAction(m_saveAct);
+    bar->addSeparator();
+    bar->addAction(m_undoAct);
+    bar->addAction(m_redoAct);
+    bar->addAction(m_deleteAct);
+    bar->addSeparator();
+    bar->addAction(m_zoomInAct);
+    bar->addAction(m_zoomOutAct);
+    bar->addAction(m_zoomFitAct);
+    bar->addAction(m_layoutAct);
+    view->addSeparator();
+    view->addAction(bar->toggleViewAction());
+
+    // Tool buttons show the shortcut too, which the plain action text does not.
+    for (QAction* a : bar->actions()) {
+        if (!a->shortcut().isEmpty() && !a->isSeparator())
+            a->setToolTip(QStringLiteral("%1 (%2)").arg(
+                a->text().remove(QLatin1Char('&')).remove(QStringLiteral("…")),
+                a->shortcut().toString(QKeySequence::NativeText)));
+    }
+}
+
+void MainWindow::populateExamplesMenu()
+{
+    m_examplesMenu->clear();
+    for (const QString& path : exampleResources()) {
+        QString title = QFileInfo(path).completeBaseName();
+        QFile file(path);
+        if (file.open(QIODevice::ReadOnly)) {
+            const auto j = nlohmann::json::parse(file.readAll().toStdString(), nullptr, false);
+            if (j.is_object() && j.contains("name") && j["name"].is_string()
+                && !j["name"].get<std::string>().empty())
+                title = QString::fromStdString(j["name"].get<std::string>());
+        }
+        QAction* a = m_examplesMenu->addAction(title);
+        a->setStatusTip(QFileInfo(path).fileName());
+        connect(a, &QAction::triggered, this, [this, path] {
+            if (!maybeSave())
+                return;
+            const QString error = openExample(path);
+            if (!error.isEmpty())
+                showError(tr("Cannot open example"), error);
+        });
+    }
+    m_examplesMenu->setEnabled(!m_examplesMenu->isEmpty());
+}
+
+QStringList MainWindow::recentFiles() const
+{
+    return settings().value(QStringLiteral("recentFiles")).toStringList();
+}
+
+void MainWindow::addRecentFile(const QString& path)
+{
+    QSettings s = settings();
+    QStringList files = s.value(QStringLiteral("recentFiles")).toStringList();
+    files.removeAll(path);
+    files.prepend(path);
+    while (files.size() > kMaxRecentFiles)
+        files.removeLast();
+    s.setValue(QStringLiteral("recentFiles"), files);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList files = recentFiles();
+    for (int i = 0; i < files.size(); ++i) {
+        const QString& path = files[i];
+        QAction* a = m_recentMenu->addAction(
+            QStringLiteral("&%1 %2").arg(i + 1).arg(QFileInfo(path).fileName()));
+        a->setStatusTip(QDir::toNativeSeparators(path));
+        connect(a, &QAction::triggered, this, [this, path] { openRecent(path); });
+    }
+    if (!files.isEmpty()) {
+        m_recentMenu->addSeparator();
+        m_recentMenu->addAction(tr("Clear List"), this, [this] {
+            settings().remove(QStringLiteral("recentFiles"));
+            updateRecentMenu();
+        });
+    }
+    m_recentMenu->setEnabled(!files.isEmpty());
+}
+
+void MainWindow::readSettings()
+{
+    const QSettings s = settings();
+    const QByteArray geometry = s.value(QStringLiteral("window/geometry")).toByteArray();
+    if (geometry.isEmpty() || !restoreGeometry(geometry)) {
+        const QRect avail = screen() ? screen()->availableGeometry() : QRect(0, 0, 1400, 900);
+        resize(std::min(1400, avail.width() - 40), std::min(900, avail.height() - 40));
+    }
+    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+}
+
+void MainWindow::writeSettings()
+{
+    QSettings s = settings();
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), saveState());
+}

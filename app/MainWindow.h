@@ -1,0 +1,135 @@
+#pragma once
+
+#include "GraphDocument.h"
+
+#include <QMainWindow>
+#include <QMessageBox>
+#include <QString>
+#include <QStringList>
+
+class QAction;
+class QDockWidget;
+class QLabel;
+class QMenu;
+class QUndoStack;
+
+namespace widgets {
+class CanvasScene;
+class CanvasView;
+class Inspector;
+class LayerPalette;
+} // namespace widgets
+
+/// The designer window: palette (left dock), canvas (centre), inspector (right dock) and the
+/// training area (bottom dock "TrainingDock", filled by the training view), over one
+/// GraphDocument and one QUndoStack, both owned here.
+///
+/// File operations come in two layers: openFile()/saveToFile()/openExample() do the work and
+/// return an error message ("" on success) without any dialog, so tests drive them directly;
+/// the menu actions add the dialogs (file choosers, "save changes?", error boxes).
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    widgets::GraphDocument* document() const { return m_doc; }
+    QUndoStack* undoStack() const { return m_undo; }
+    widgets::CanvasScene* scene() const { return m_scene; }
+    widgets::CanvasView* view() const { return m_view; }
+    widgets::LayerPalette* palette() const { return m_palette; }
+    widgets::Inspector* inspector() const { return m_inspector; }
+    QDockWidget* trainingDock() const { return m_trainingDock; }
+    /// The permanent status-bar summary ("57 parameters · ready to train", "2 problems: ...").
+    QLabel* statusSummary() const { return m_statusSummary; }
+    /// The file the document was loaded from or saved to; empty for a new document or example.
+    QString filePath() const { return m_filePath; }
+
+    /// Replaces the document by the project in `path`. On error returns the message (which
+    /// names the file and the place) and leaves the document, the undo stack and the file path
+    /// untouched. Does not ask about unsaved changes.
+    QString openFile(const QString& path);
+    /// Writes the document atomically (QSaveFile) and marks the undo stack clean; on error
+    /// returns the message and the file on disk is unchanged.
+    QString saveToFile(const QString& path);
+    /// Opens an example from the resources (":/examples/spiral.json") as an untitled document.
+    QString openExample(const QString& resourcePath);
+    /// Example projects compiled into the resources, as resource paths.
+    static QStringList exampleResources();
+
+    /// A new document holding the small default network (Input -> Dense 8 tanh -> Dense 1 ->
+    /// Loss binary_crossentropy on the xor data), so the window is never empty.
+    void newDocument();
+    static engine::Project defaultProject();
+
+    static constexpr int kMaxRecentFiles = 8;
+    QStringList recentFiles() const;
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    /// "Save changes?" (Save / Discard / Cancel). Virtual so tests can answer without a dialog.
+    virtual QMessageBox::StandardButton askToSaveChanges();
+    /// Shows an error to the user; virtual so tests can record it instead of blocking.
+    virtual void showError(const QString& title, const QString& message);
+    /// Asks for a file name to save to; empty when cancelled.
+    virtual QString askSaveFileName();
+
+private slots:
+    void newFile();
+    void open();
+    bool save();
+    bool saveAs();
+    void openRecent(const QString& path);
+    void about();
+    void updateStatusSummary();
+    void updateTitle();
+
+private:
+    void createActions();
+    void createDocks();
+    void createMenus();
+    void updateRecentMenu();
+    void populateExamplesMenu();
+    void addRecentFile(const QString& path);
+    /// True when there are no unsaved changes or the user saved or discarded them.
+    bool maybeSave();
+    void setCurrentFile(const QString& path);
+    void readSettings();
+    void writeSettings();
+    void fitLater();
+
+    widgets::GraphDocument* m_doc;
+    QUndoStack* m_undo;
+    widgets::CanvasScene* m_scene;
+    widgets::CanvasView* m_view;
+    widgets::LayerPalette* m_palette = nullptr;
+    widgets::Inspector* m_inspector = nullptr;
+    QDockWidget* m_paletteDock = nullptr;
+    QDockWidget* m_inspectorDock = nullptr;
+    QDockWidget* m_trainingDock = nullptr;
+    QLabel* m_statusSummary = nullptr;
+    QLabel* m_zoomLabel = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QMenu* m_examplesMenu = nullptr;
+    QString m_filePath;
+    QString m_untitledName; ///< title for an unsaved document (an example's name)
+
+    QAction* m_newAct = nullptr;
+    QAction* m_openAct = nullptr;
+    QAction* m_saveAct = nullptr;
+    QAction* m_saveAsAct = nullptr;
+    QAction* m_quitAct = nullptr;
+    QAction* m_undoAct = nullptr;
+    QAction* m_redoAct = nullptr;
+    QAction* m_cutAct = nullptr;
+    QAction* m_copyAct = nullptr;
+    QAction* m_pasteAct = nullptr;
+    QAction* m_deleteAct = nullptr;
+    QAction* m_selectAllAct = nullptr;
+    QAction* m_zoomInAct = nullptr;
+    QAction* m_zoomOutAct = nullptr;
+    QAction* m_zoomFitAct = nullptr;
+    QAction* m_zoomResetAct = nullptr;
+    QAction* m_layoutAct = nullptr;
+    QAction* m_aboutAct = nullptr;
+};

@@ -1,0 +1,553 @@
+// The designer window as a user drives it: palette, inspector, files, modified marker.
+#include "CanvasScene.h"
+#include "CanvasView.h"
+#include "GraphDocument.h"
+#include "Inspector.h"
+#include "LayerPalette.h"
+#include "LayerRegistry.h"
+#include "MainWindow.h"
+#include "PaletteMime.h"
+#include "ProjectSettingsPanel.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QFileInfo>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMimeData>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeWidget>
+#include <QUndoStack>
+
+#include <memory>
+
+namespace {
+
+/// A window whose dialogs are answered by the test and recorded instead of blocking.
+class TestWindow : public MainWindow {
+public:
+    QMessageBox::StandardButton answer = QMessageBox::Cancel;
+    int questions = 0;
+    QStringList errors;
+    QString saveName;
+
+protected:
+    QMessageBox::StandardButton askToSaveChanges() override
+    {
+        ++questions;
+        return answer;
+    }
+    void showError(const QString&, const QString& message) override { errors << message; }
+    QString askSaveFileName() override { return saveName; }
+};
+
+engine::NodeId nodeNamed(const widgets::GraphDocument& doc, const QString& name)
+{
+    for (engine::NodeId id : doc.nodeIds()) {
+        if (doc.nodeName(id) == name)
+            return id;
+    }
+    return -1;
+}
+
+const engine::LayerInfo* entryLabelled(const std::string& label)
+{
+    for (const auto& e : engine::LayerRegistry::entries()) {
+        if (e.label == label)
+            return &e;
+    }
+    return nullptr;
+}
+
+/// QCOMPARE cannot print nlohmann::json; this shows both sides' JSON on failure.
+#define COMPARE_JSON(actual, expected)                                                             \
+    do {                                                                                           \
+        const nlohmann::json a_ = (actual);                                                        \
+        const nlohmann::json e_ = (expected);                                                      \
+        QVERIFY2(a_ == e_,                                                                         \
+            qPrintable(                                                                            \
+                QStringLiteral("actual:   %1\nexpected: %2")                                       \
+                    .arg(QString::fromStdString(a_.dump()), QString::fromStdString(e_.dump()))));  \
+    } while (false)
+
+void writeFile(const QString& path, const QByteArray& bytes)
+{
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    QCOMPARE(f.write(bytes), bytes.size());
+}
+
+} // namespace
+
+class TstMainWindow : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+
+    void paletteMimeData_data();
+    void paletteMimeData();
+    void paletteHasEveryEntryWithIcon();
+    void paletteFilter();
+    void paletteDoubleClickAddsConnectedLayer();
+
+    void inspectorEditsUnitsThroughUndo();
+    void inspectorRenamesNode();
+    void inspectorShowsErrors();
+    void settingsPanelEditsTrainingConfig();
+    void settingsPanelHidesIrrelevantOptimizerFields();
+
+    void exampleSaveReopenRoundTrip_data();
+    void exampleSaveReopenRoundTrip();
+    void corruptFileLeavesDocumentUntouched_data();
+    void corruptFileLeavesDocumentUntouched();
+    void modifiedMarkerFollowsUndoStack();
+    void closeAsksAboutUnsavedChanges();
+    void statusSummary();
+    void recentFiles();
+
+    void screenshots();
+};
+
+void TstMainWindow::initTestCase()
+{
+    // Recent files and window state go to a throw-away settings location.
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings(QStringLiteral("NetCanvas"), QStringLiteral("NetCanvas")).clear();
+}
+
+// --- palette ---------------------------------------------------------------------------------
+
+void TstMainWindow::paletteMimeData_data()
+{
+    QTest::addColumn<QString>("label");
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<QString>("attributeKey");
+    QTest::addColumn<QString>("attributeValue");
+    QTest::newRow("Dense") << "Dense"
+                           << "Dense"
+                           << "units"
+                           << "8";
+    QTest::newRow("Leaky ReLU") << "Leaky ReLU"
+                                << "Activation"
+                                << "function"
+                                << "\"leaky_relu\"";
+    QTest::newRow("Dropout") << "Dropout"
+                             << "Dropout"
+                             << "rate"
+                             << "0.5";
+    QTest::newRow("Add") << "Add"
+                         << "Add" << QString() << QString();
+}
+
+void TstMainWindow::paletteMimeData()
+{
+    QFETCH(QString, label);
+    QFETCH(QString, type);
+    QFETCH(QString, attributeKey);
+    QFETCH(QString, attributeValue);
+
+    const engine::LayerInfo* entry = entryLabelled(label.toStdString());
+    QVERIFY(entry);
+    const std::unique_ptr<QMimeData> mime(widgets::LayerPalette::createMimeData(*entry));
+    QVERIFY(mime->hasFormat(QString::fromLatin1(widgets::kLayerMimeType)));
+    const auto payload = nlohmann::json::parse(
+        mime->data(QString::fromLatin1(widgets::kLayerMimeType)).toStdString());
+    QCOMPARE(QString::fromStdString(payload.at("type").get<std::string>()), type);
+    QVERIFY(payload.at("attributes").is_object());
+    COMPARE_JSON(payload.at("attributes"), nlohmann::json::parse(entry->attributes));
+    if (!attributeKey.isEmpty()) {
+        QCOMPARE(QString::fromStdString(payload["attributes"][attributeKey.toStdString()].dump()),
+            attributeValue);
+    }
+
+    // The same payload is what the palette's tree hands to a drag.
+    widgets::LayerPalette palette;
+    QVERIFY(palette.itemForLabel(label));
+}
+
+void TstMainWindow::paletteHasEveryEntryWithIcon()
+{
+    MainWindow window; // registers the resources
+    widgets::LayerPalette palette;
+    QStringList categories;
+    for (int i = 0; i < palette.tree()->topLevelItemCount(); ++i)
+        categories << palette.tree()->topLevelItem(i)->text(0);
+    QCOMPARE(categories.mid(0, 5),
+        (QStringList {"Core", "Activations", "Regularization", "Merge", "Output"}));
+    for (const auto& e : engine::LayerRegistry::entries()) {
+        const QString label = QString::fromStdString(e.label);
+        QTreeWidgetItem* item = palette.itemForLabel(label);
+        QVERIFY2(item, qPrintable(label));
+        QCOMPARE(item->parent()->text(0), QString::fromStdString(e.category));
+        const QString icon = widgets::LayerPalette::iconPath(e);
+        QVERIFY2(icon != QStringLiteral(":/icons/layer.svg"), qPrintable(label));
+        QVERIFY2(!QIcon(icon).pixmap(24, 24).isNull(), qPrintable(icon));
+        QVERIFY(item->toolTip(0).contains(QString::fromStdString(e.formula).toHtmlEscaped()));
+    }
+}
+
+void TstMainWindow::paletteFilter()
+{
+    widgets::LayerPalette palette;
+    palette.filterEdit()->setText(QStringLiteral("relu"));
+    QVERIFY(!palette.itemForLabel(QStringLiteral("ReLU"))->isHidden());
+    QVERIFY(!palette.itemForLabel(QStringLiteral("Leaky ReLU"))->isHidden());
+    QVERIFY(palette.itemForLabel(QStringLiteral("Dense"))->isHidden());
+    QVERIFY(palette.itemForLabel(QStringLiteral("Dense"))->parent()->isHidden());
+    palette.filterEdit()->clear();
+    QVERIFY(!palette.itemForLabel(QStringLiteral("Dense"))->isHidden());
+}
+
+void TstMainWindow::paletteDoubleClickAddsConnectedLayer()
+{
+    MainWindow window;
+    widgets::GraphDocument* doc = window.document();
+    // Replace the loss: delete it, then double-click "Loss" with the last layer selected.
+    window.scene()->selectNodes({nodeNamed(*doc, QStringLiteral("loss"))});
+    window.scene()->deleteSelection();
+    const engine::NodeId output = nodeNamed(*doc, QStringLiteral("output"));
+    QVERIFY(output >= 0);
+    QVERIFY(doc->outEdges(output).empty());
+    window.scene()->selectNodes({output});
+    const int before = doc->nodeCount();
+
+    QTreeWidgetItem* loss = window.palette()->itemForLabel(QStringLiteral("Loss"));
+    QVERIFY(loss);
+    emit window.palette()->tree()->itemActivated(loss, 0);
+
+    QCOMPARE(doc->nodeCount(), before + 1);
+    const engine::NodeId added = doc->nodeIds().back();
+    QCOMPARE(doc->nodeType(added), QStringLiteral("Loss"));
+    QVERIFY(doc->hasEdge(engine::Edge {output, 0, added, 0}));
+    QCOMPARE(window.undoStack()->count(), 2);
+    // The preset attributes came along.
+    QCOMPARE(QString::fromStdString(doc->attributes(added).at("loss").get<std::string>()),
+        QStringLiteral("softmax_crossentropy"));
+}
+
+// --- inspector -------------------------------------------------------------------------------
+
+void TstMainWindow::inspectorEditsUnitsThroughUndo()
+{
+    MainWindow window;
+    widgets::GraphDocument* doc = window.document();
+    QUndoStack* undo = window.undoStack();
+    const engine::NodeId hidden = nodeNamed(*doc, QStringLiteral("hidden"));
+    QVERIFY(hidden >= 0);
+    window.scene()->selectNodes({hidden});
+    QCOMPARE(window.inspector()->currentNode(), hidden);
+
+    auto* units = qobject_cast<QSpinBox*>(window.inspector()->editorFor("units"));
+    QVERIFY(units);
+    QCOMPARE(units->value(), 8);
+    const long paramsBefore = doc->paramCount(hidden);
+
+    units->setValue(16);
+    QCOMPARE(doc->attributes(hidden).at("units").get<int>(), 16);
+    QCOMPARE(undo->count(), 1);
+    QVERIFY(doc->paramCount(hidden) > paramsBefore);
+    QCOMPARE(units->value(), 16);
+
+    undo->undo();
+    QCOMPARE(doc->attributes(hidden).at("units").get<int>(), 8);
+    QCOMPARE(units->value(), 8);
+    QCOMPARE(doc->paramCount(hidden), paramsBefore);
+    QCOMPARE(undo->count(), 1); // the refresh pushed nothing
+
+    undo->redo();
+    QCOMPARE(units->value(), 16);
+
+    // A choice editor goes through the same path.
+    auto* activation = qobject_cast<QComboBox*>(window.inspector()->editorFor("activation"));
+    QVERIFY(activation);
+    QCOMPARE(activation->currentData().toString(), QStringLiteral("tanh"));
+    activation->setCurrentIndex(activation->findData(QStringLiteral("relu")));
+    QCOMPARE(QString::fromStdString(doc->attributes(hidden).at("activation").get<std::string>()),
+        QStringLiteral("relu"));
+    undo->undo();
+    QCOMPARE(activation->currentData().toString(), QStringLiteral("tanh"));
+}
+
+void TstMainWindow::inspectorRenamesNode()
+{
+    MainWindow window;
+    widgets::GraphDocument* doc = window.document();
+    const engine::NodeId hidden = nodeNamed(*doc, QStringLiteral("hidden"));
+    window.scene()->selectNodes({hidden});
+    QLineEdit* name = window.inspector()->nameEdit();
+    QCOMPARE(name->text(), QStringLiteral("hidden"));
+    name->setText(QStringLiteral("features"));
+    emit name->editingFinished();
+    QCOMPARE(doc->nodeName(hidden), QStringLiteral("features"));
+    window.undoStack()->undo();
+    QCOMPARE(doc->nodeName(hidden), QStringLiteral("hidden"));
+    QCOMPARE(name->text(), QStringLiteral("hidden"));
+}
+
+void TstMainWindow::inspectorShowsErrors()
+{
+    MainWindow window;
+    widgets::GraphDocument* doc = window.document();
+    const engine::NodeId output = nodeNamed(*doc, QStringLiteral("output"));
+    window.scene()->selectNodes({output});
+    QVERIFY(window.inspector()->shownErrors().isEmpty());
+    // Binary cross-entropy needs one output: three is a wiring error on some node.
+    qobject_cast<QSpinBox*>(window.inspector()->editorFor("units"))->setValue(3);
+    QVERIFY(!doc->check().ok());
+    QString allErrors;
+    for (engine::NodeId id : doc->nodeIds())
+        allErrors += doc->errorsFor(id);
+    QVERIFY(!allErrors.isEmpty());
+    for (engine::NodeId id : doc->nodeIds()) {
+        if (doc->errorsFor(id).isEmpty())
+            continue;
+        window.scene()->selectNodes({id});
+        QCOMPARE(window.inspector()->shownErrors(), doc->errorsFor(id));
+    }
+}
+
+void TstMainWindow::settingsPanelEditsTrainingConfig()
+{
+    MainWindow window;
+    widgets::GraphDocument* doc = window.document();
+    window.scene()->selectNodes({});
+    QCOMPARE(window.inspector()->currentNode(), engine::NodeId(-1));
+    widgets::ProjectSettingsPanel* panel = window.inspector()->settingsPanel();
+
+    panel->epochsSpin()->setValue(250);
+    QCOMPARE(doc->trainingConfig().epochs, 250);
+    panel->learningRateSpin()->setValue(0.05);
+    QCOMPARE(doc->trainingConfig().optimizer.learningRate, 0.05);
+    QCOMPARE(window.undoStack()->count(), 2);
+    window.undoStack()->undo();
+    QCOMPARE(panel->learningRateSpin()->value(), 0.01);
+    window.undoStack()->undo();
+    QCOMPARE(panel->epochsSpin()->value(), 100);
+    QCOMPARE(doc->trainingConfig().epochs, 100);
+
+    const int spiral = panel->generatorCombo()->findData(QStringLiteral("spiral"));
+    QVERIFY(spiral >= 0);
+    panel->generatorCombo()->setCurrentIndex(spiral);
+    QCOMPARE(QString::fromStdString(doc->datasetSpec().generator), QStringLiteral("spiral"));
+    window.undoStack()->undo();
+    QCOMPARE(panel->generatorCombo()->currentData().toString(), QStringLiteral("xor"));
+}
+
+void TstMainWindow::settingsPanelHidesIrrelevantOptimizerFields()
+{
+    MainWindow window;
+    widgets::ProjectSettingsPanel* panel = window.inspector()->settingsPanel();
+    QComboBox* optimizer = panel->optimizerCombo();
+
+    optimizer->setCurrentIndex(optimizer->findData(QStringLiteral("sgd")));
+    QCOMPARE(QString::fromStdString(window.document()->trainingConfig().optimizer.type),
+        QStringLiteral("sgd"));
+    QVERIFY(panel->isFieldShown(panel->learningRateSpin()));
+    int shownSgd = 0;
+    for (auto* spin : panel->findChildren<QDoubleSpinBox*>())
+        shownSgd += panel->isFieldShown(spin) ? 1 : 0;
+
+    optimizer->setCurrentIndex(optimizer->findData(QStringLiteral("adam")));
+    int shownAdam = 0;
+    for (auto* spin : panel->findChildren<QDoubleSpinBox*>())
+        shownAdam += panel->isFieldShown(spin) ? 1 : 0;
+    QCOMPARE(shownAdam, shownSgd + 2); // beta 1, beta 2
+}
+
+// --- files -----------------------------------------------------------------------------------
+
+void TstMainWindow::exampleSaveReopenRoundTrip_data()
+{
+    QTest::addColumn<QString>("resource");
+    MainWindow window; // registers the resources
+    const QStringList examples = MainWindow::exampleResources();
+    QVERIFY(examples.contains(QStringLiteral(":/examples/mlp_xor.json")));
+    QVERIFY(examples.contains(QStringLiteral(":/examples/spiral.json")));
+    for (const QString& path : examples)
+        QTest::newRow(qPrintable(path)) << path;
+}
+
+void TstMainWindow::exampleSaveReopenRoundTrip()
+{
+    QFETCH(QString, resource);
+    TestWindow window;
+    QCOMPARE(window.openExample(resource), QString());
+    QVERIFY(window.document()->nodeCount() > 0);
+    QVERIFY(window.filePath().isEmpty());
+    const nlohmann::json loaded = window.document()->toJson();
+
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("copy.json"));
+    QCOMPARE(window.saveToFile(path), QString());
+    QCOMPARE(window.filePath(), path);
+    QVERIFY(window.windowTitle().startsWith(QStringLiteral("copy.json")));
+
+    TestWindow other;
+    QCOMPARE(other.openFile(path), QString());
+    COMPARE_JSON(other.document()->toJson(), loaded);
+    QCOMPARE(other.filePath(), path);
+    QVERIFY(!other.isWindowModified());
+    QCOMPARE(other.scene()->nodeItemCount(), other.document()->nodeCount());
+}
+
+void TstMainWindow::corruptFileLeavesDocumentUntouched_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("not json") << QByteArray("{ \"format\": \"netcanvas\", \"nodes\": [") << "";
+    QTest::newRow("bad units") << QByteArray(
+        R"({"format":"netcanvas","version":1,"nodes":[{"id":1,"type":"Dense",)"
+        R"("name":"d","attributes":{"units":-3}}],"edges":[]})")
+                               << "units";
+    QTest::newRow("unknown layer")
+        << QByteArray(R"({"format":"netcanvas","version":1,"nodes":[{"id":1,"type":"Warp",)"
+                      R"("name":"w","attributes":{}}],"edges":[]})")
+        << "Warp";
+}
+
+void TstMainWindow::corruptFileLeavesDocumentUntouched()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QString, expected);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("broken.json"));
+    writeFile(path, content);
+
+    TestWindow window;
+    const engine::NodeId hidden = nodeNamed(*window.document(), QStringLiteral("hidden"));
+    window.scene()->selectNodes({hidden});
+    qobject_cast<QSpinBox*>(window.inspector()->editorFor("units"))->setValue(12);
+    const nlohmann::json before = window.document()->toJson();
+    const int nodeItems = window.scene()->nodeItemCount();
+
+    const QString error = window.openFile(path);
+    QVERIFY(error.contains(QStringLiteral("broken.json")));
+    QVERIFY2(error.contains(expected), qPrintable(error));
+    COMPARE_JSON(window.document()->toJson(), before);
+    QCOMPARE(window.scene()->nodeItemCount(), nodeItems);
+    QCOMPARE(window.undoStack()->count(), 1);
+    QVERIFY(window.isWindowModified());
+    QVERIFY(window.filePath().isEmpty());
+
+    // Through the menu path the message reaches the user (after the unsaved-changes question).
+    window.answer = QMessageBox::Discard;
+    QVERIFY(QMetaObject::invokeMethod(&window, "openRecent", Q_ARG(QString, path)));
+    QCOMPARE(window.questions, 1);
+    QCOMPARE(window.errors, QStringList {error});
+    COMPARE_JSON(window.document()->toJson(), before);
+}
+
+void TstMainWindow::modifiedMarkerFollowsUndoStack()
+{
+    TestWindow window;
+    QVERIFY(window.windowTitle().contains(QStringLiteral("[*]")));
+    QVERIFY(window.windowTitle().endsWith(QStringLiteral("— NetCanvas")));
+    QVERIFY(!window.isWindowModified());
+
+    const engine::NodeId hidden = nodeNamed(*window.document(), QStringLiteral("hidden"));
+    window.scene()->selectNodes({hidden});
+    qobject_cast<QSpinBox*>(window.inspector()->editorFor("units"))->setValue(4);
+    QVERIFY(window.isWindowModified());
+    window.undoStack()->undo();
+    QVERIFY(!window.isWindowModified());
+    window.undoStack()->redo();
+    QVERIFY(window.isWindowModified());
+
+    QTemporaryDir dir;
+    window.saveName = dir.filePath(QStringLiteral("net.json"));
+    QVERIFY(QMetaObject::invokeMethod(&window, "save")); // untitled: goes through Save As
+    QVERIFY(!window.isWindowModified());
+    QCOMPARE(window.filePath(), window.saveName);
+    QVERIFY(window.windowTitle().startsWith(QStringLiteral("net.json[*]")));
+    QVERIFY(QFile::exists(window.saveName));
+
+    window.undoStack()->undo(); // back before the save point: modified again
+    QVERIFY(window.isWindowModified());
+}
+
+void TstMainWindow::closeAsksAboutUnsavedChanges()
+{
+    TestWindow window;
+    window.show();
+    QVERIFY(window.close()); // clean: no question
+    QCOMPARE(window.questions, 0);
+
+    window.show();
+    window.scene()->selectNodes({nodeNamed(*window.document(), QStringLiteral("hidden"))});
+    qobject_cast<QSpinBox*>(window.inspector()->editorFor("units"))->setValue(5);
+    window.answer = QMessageBox::Cancel;
+    QVERIFY(!window.close());
+    QCOMPARE(window.questions, 1);
+    QVERIFY(window.isVisible());
+
+    window.answer = QMessageBox::Discard;
+    QVERIFY(window.close());
+    QCOMPARE(window.questions, 2);
+}
+
+void TstMainWindow::statusSummary()
+{
+    MainWindow window;
+    QVERIFY2(window.statusSummary()->text().endsWith(QStringLiteral("parameters · ready to train")),
+        qPrintable(window.statusSummary()->text()));
+    QVERIFY(window.statusSummary()->text().startsWith(
+        QString::number(window.document()->totalParams())));
+
+    const engine::NodeId output = nodeNamed(*window.document(), QStringLiteral("output"));
+    const auto edges = window.document()->inEdges(output);
+    QCOMPARE(edges.size(), std::size_t(1));
+    // Deleting the hidden layer leaves the output unconnected: a problem.
+    window.scene()->selectNodes({nodeNamed(*window.document(), QStringLiteral("hidden"))});
+    window.scene()->deleteSelection();
+    QVERIFY(!window.document()->check().ok());
+    QVERIFY2(window.statusSummary()->text().contains(QStringLiteral("problem")),
+        qPrintable(window.statusSummary()->text()));
+    window.undoStack()->undo();
+    QVERIFY(window.statusSummary()->text().endsWith(QStringLiteral("ready to train")));
+}
+
+void TstMainWindow::recentFiles()
+{
+    QTemporaryDir dir;
+    const QString a = dir.filePath(QStringLiteral("a.json"));
+    const QString b = dir.filePath(QStringLiteral("b.json"));
+    {
+        MainWindow window;
+        QCOMPARE(window.saveToFile(a), QString());
+        QCOMPARE(window.saveToFile(b), QString());
+    }
+    MainWindow window;
+    QCOMPARE(window.recentFiles().mid(0, 2), (QStringList {b, a}));
+}
+
+void TstMainWindow::screenshots()
+{
+    const QString out = qEnvironmentVariable("NETCANVAS_SCREENSHOT_DIR");
+    if (out.isEmpty())
+        QSKIP("set NETCANVAS_SCREENSHOT_DIR to write PNGs of the window");
+    MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    QCoreApplication::processEvents();
+    QVERIFY(window.grab().save(out + QStringLiteral("/mainwindow.png")));
+    window.scene()->selectNodes({nodeNamed(*window.document(), QStringLiteral("hidden"))});
+    QCoreApplication::processEvents();
+    QVERIFY(window.grab().save(out + QStringLiteral("/mainwindow-dense.png")));
+    for (const QString& example : MainWindow::exampleResources()) {
+        QCOMPARE(window.openExample(example), QString());
+        QCoreApplication::processEvents();
+        window.view()->zoomToFit();
+        QVERIFY(window.grab().save(out + QStringLiteral("/example-")
+            + QFileInfo(example).completeBaseName() + QStringLiteral(".png")));
+    }
+}
+
+QTEST_MAIN(TstMainWindow)
+#include "tst_mainwindow.moc"
