@@ -39,6 +39,9 @@ CanvasView::CanvasView(CanvasScene* scene, QWidget* parent)
     viewport()->setAcceptDrops(true);
     setFocusPolicy(Qt::StrongFocus);
     setFrameShape(QFrame::NoFrame);
+    // The canvas is unbounded: panning replaces scroll bars (the wheel still scrolls).
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     centerOn(0, 0);
 }
 

@@ -73,6 +73,7 @@ QRectF LayerNodeItem::boundingRect() const
 QPainterPath LayerNodeItem::shape() const
 {
     QPainterPath path;
+    path.setFillRule(Qt::WindingFill); // the ports overlap the card: keep the overlap inside
     path.addRoundedRect(QRectF(0, 0, kWidth, kHeight), kRadius, kRadius);
     for (int i = 0; i < m_inputPorts; ++i)
         path.addEllipse(inputPortPos(i), kPortRadius + 2, kPortRadius + 2);
