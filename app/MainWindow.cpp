@@ -391,7 +391,7 @@ void MainWindow::updateStatusSummary()
         if (check.errors.front().node >= 0 && m_doc->hasNode(check.errors.front().node))
             first = QStringLiteral("%1: %2").arg(m_doc->nodeName(check.errors.front().node), first);
         const int n = static_cast<int>(check.errors.size());
-        text = tr("%n problem(s): %1", nullptr, n).arg(first);
+        text = (n == 1 ? tr("1 problem: %1") : tr("%1 problems: %2").arg(n)).arg(first);
         tooltip = QString::fromStdString(check.summary());
     }
     // Long engine messages would push the zoom label off the bar: elide, full text on hover.

@@ -1,6 +1,7 @@
 #include "Inspector.h"
 
 #include "Activations.h"
+#include "CompactDoubleSpinBox.h"
 #include "LayerRegistry.h"
 #include "Loss.h"
 #include "ProjectSettingsPanel.h"
@@ -281,7 +282,7 @@ void Inspector::rebuildForm()
             break;
         }
         case engine::AttributeSpec::Kind::Float: {
-            auto* spin = new QDoubleSpinBox;
+            auto* spin = new CompactDoubleSpinBox;
             spin->setDecimals(4);
             spin->setRange(spec.min, spec.max);
             spin->setSingleStep(spec.max - spec.min <= 1.0 ? 0.05 : 0.01);

@@ -1,5 +1,6 @@
 #include "ProjectSettingsPanel.h"
 
+#include "CompactDoubleSpinBox.h"
 #include "DatasetSpec.h"
 #include "GraphDocument.h"
 #include "Loss.h"
@@ -96,7 +97,7 @@ ProjectSettingsPanel::ProjectSettingsPanel(
         editDataset(QStringLiteral("samples"), [v](engine::DatasetSpec& s) { s.samples = v; });
     });
 
-    m_noise = new QDoubleSpinBox;
+    m_noise = new CompactDoubleSpinBox;
     m_noise->setRange(0.0, 1.0);
     m_noise->setSingleStep(0.05);
     m_noise->setDecimals(2);
@@ -363,7 +364,9 @@ void ProjectSettingsPanel::updateHints()
         const QString inputs = QString::fromStdString(ctx->inputShape.toString());
         hint = ctx->numClasses > 0
             ? tr("%1 inputs → %2 classes").arg(inputs).arg(ctx->numClasses)
-            : tr("%1 inputs → %2 regression target(s)").arg(inputs).arg(ctx->targetRows);
+            : (ctx->targetRows == 1
+                    ? tr("%1 inputs → 1 regression target").arg(inputs)
+                    : tr("%1 inputs → %2 regression targets").arg(inputs).arg(ctx->targetRows));
     }
     if (spec.source != "generator")
         hint = tr("Source: %1 %2. %3")
@@ -423,7 +426,7 @@ QDoubleSpinBox* ProjectSettingsPanel::realField(QFormLayout* form, const QString
     std::function<double(const engine::TrainingConfig&)> get,
     std::function<void(engine::TrainingConfig&, double)> set, const QString& tooltip)
 {
-    auto* spin = new QDoubleSpinBox;
+    auto* spin = new CompactDoubleSpinBox;
     spin->setDecimals(decimals);
     spin->setRange(min, max);
     spin->setSingleStep(step);
