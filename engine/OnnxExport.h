@@ -1,0 +1,50 @@
+#pragma once
+// ONNX export of trained networks, and reading back the ONNX files NetCanvas wrote.
+//
+// The model takes "input": float32 [N, F] (one sample per row; F = the input shape's size,
+// images flattened in H x W x C order) and gives "output": float32 [N, K], the prediction after
+// the loss's output transform (probabilities for the cross-entropies). Our matrices are F x N,
+// so a Dense layer y = W x + b becomes Gemm(x, W, b, transB=1) with W stored as [units, in].
+// Opset 17, IR version of the linked ONNX (onnx::IR_VERSION). The file passes
+// onnx::checker::check_model before it is written.
+//
+// The project (architecture, training settings, no weights) and the data shapes are stored in
+// metadata_props ("netcanvas.project", "netcanvas.context"), and the weights are the graph's
+// initializers, so readNetCanvasOnnx() rebuilds the same engine graph from the file alone.
+
+#include "Graph.h"
+#include "Project.h"
+
+#include <filesystem>
+#include <string>
+
+namespace engine {
+
+/// False when the engine was built without libonnx (NETCANVAS_WITH_ONNX off): every function
+/// below then throws InputError saying so.
+bool onnxAvailable();
+
+/// Serialized ModelProto of a compiled graph with its trained weights.
+/// `project` supplies the name and the metadata; its weights are not read (the graph's are).
+/// Throws InputError whose where() names the node ("nodes 'conv_1'") when a layer has no ONNX
+/// equivalent, or "onnx" when the checker rejects the model.
+std::string onnxModelBytes(const Graph& graph, const GraphContext& context, const Project& project);
+
+/// Builds and compiles the project's graph for `context`, loads project.weights (all required),
+/// and writes the model to `file` atomically. Throws InputError.
+void exportOnnx(
+    const Project& project, const GraphContext& context, const std::filesystem::path& file);
+
+/// What an ONNX file made by NetCanvas holds: the project with its weights (taken from the
+/// initializers) and the data shapes it was exported for.
+struct OnnxNetCanvasModel {
+    Project project;
+    GraphContext context;
+    long inputFeatures = 0; ///< F of the graph input [N, F]
+};
+
+/// Parses and checks an ONNX file. Throws InputError (where() = the file name) when it is not
+/// an ONNX model, fails the checker, or was not exported by NetCanvas.
+OnnxNetCanvasModel readNetCanvasOnnx(const std::filesystem::path& file);
+
+} // namespace engine
