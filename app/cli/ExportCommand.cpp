@@ -1,10 +1,13 @@
 #include "ExportCommand.h"
 
+#include "Model.h"
 #include "Support.h"
 #include "TrainCommand.h"
 
 #include "Errors.h"
+#include "OnnxExport.h"
 #include "Project.h"
+#include "PyTorchExport.h"
 
 #include <bit>
 #include <cstdint>
@@ -63,12 +66,37 @@ std::string npyBytes(const engine::Matrix& m)
     return bytes;
 }
 
+namespace {
+
+/// --onnx and --pytorch: the network as another framework runs it.
+int exportModel(const ExportOptions& o, std::ostream& out)
+{
+    if (std::filesystem::path(o.project).extension() == ".onnx")
+        throw CommandError(
+            o.project + ": export reads a trained project (.json), not an ONNX file");
+    const LoadedModel model = loadModel(o.project);
+    std::string bytes;
+    try {
+        bytes = o.kind == "onnx" ? engine::onnxModelBytes(model.graph, model.context, model.project)
+                                 : engine::pytorchScript(model.graph, model.context, model.project);
+    } catch (const engine::InputError& e) {
+        throw CommandError(withFile(o.project, e.what()));
+    }
+    writeFileAtomically(o.target, bytes);
+    out << "exported " << (o.kind == "onnx" ? "ONNX model" : "PyTorch script") << " to " << o.target
+        << " (" << bytes.size() << " bytes)" << std::endl;
+    return ExitOk;
+}
+
+} // namespace
+
 int runExport(const ExportOptions& o, std::ostream& out)
 {
+    if (o.kind == "onnx" || o.kind == "pytorch")
+        return exportModel(o, out);
     if (o.kind != "weights-npy")
         throw CommandError("export --" + o.kind
-            + ": not available in this version (only "
-              "--weights-npy is)");
+            + ": not available in this version (--onnx, --pytorch and --weights-npy are)");
 
     engine::Project project;
     try {

@@ -15,8 +15,9 @@ namespace cli {
 /// (a Dense W is units x inputs, like PyTorch's Linear.weight).
 std::string npyBytes(const engine::Matrix& m);
 
-/// netcanvas-train export. Only --weights-npy exists in this version: one
-/// "<node name>.<param>.npy" per parameter in the folder. The other kinds fail with exit 1.
+/// netcanvas-train export. --weights-npy: one "<node name>.<param>.npy" per parameter in the
+/// folder. --onnx: the ONNX model (engine/OnnxExport.h). --pytorch: a runnable PyTorch script
+/// (engine/PyTorchExport.h). --svg is not available yet (exit 1).
 int runExport(const ExportOptions& options, std::ostream& out);
 
 } // namespace cli

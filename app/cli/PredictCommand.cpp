@@ -1,21 +1,18 @@
 #include "PredictCommand.h"
 
+#include "Model.h"
 #include "Support.h"
 #include "TrainCommand.h"
 
-#include "Dataset.h"
-#include "DatasetSpec.h"
 #include "Errors.h"
 #include "Loss.h"
 #include "Parallel.h"
-#include "Project.h"
 
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <fstream>
-#include <memory>
 #include <optional>
 #include <ostream>
 #include <sstream>
@@ -67,50 +64,6 @@ std::string readFile(const std::string& file)
     std::ostringstream s;
     s << in.rdbuf();
     return s.str();
-}
-
-/// What predict needs to know about the data the model was trained on.
-struct ModelContext {
-    engine::GraphContext graph;
-    bool classification = false;
-};
-
-/// Shapes come from the project's dataset when it can be loaded (cheap for generators); a model
-/// shipped without its data still works when its Input node states the shape.
-ModelContext modelContext(
-    const engine::Project& project, engine::Graph& graph, const std::string& modelFile)
-{
-    const std::filesystem::path dir = std::filesystem::path(modelFile).parent_path();
-    std::string dataProblem;
-    try {
-        const engine::Dataset data = engine::loadDataset(project.dataset, dir.empty() ? "." : dir);
-        ModelContext c;
-        c.classification = data.task == engine::TaskKind::Classification;
-        c.graph.inputShape = data.inputShape;
-        c.graph.numClasses = c.classification ? data.numClasses : 0;
-        c.graph.targetRows = data.targetRows();
-        return c;
-    } catch (const engine::InputError& e) {
-        dataProblem = e.what();
-    }
-    const engine::GraphCheck check = graph.check();
-    const auto in = check.shapes.find(check.inputNode);
-    const auto outShape = check.shapes.find(check.outputNode);
-    if (in == check.shapes.end() || in->second.empty() || outShape == check.shapes.end())
-        throw CommandError(
-            withFile(modelFile, "dataset: needed for the input shape, but: " + dataProblem));
-    std::string loss;
-    for (const engine::NodeRecord& n : project.nodes) {
-        if (n.type == "Loss" && n.attributes.contains("loss") && n.attributes["loss"].is_string())
-            loss = n.attributes["loss"].get<std::string>();
-    }
-    ModelContext c;
-    const long outputs = outShape->second.size();
-    c.classification = loss.find("crossentropy") != std::string::npos;
-    c.graph.inputShape = in->second;
-    c.graph.numClasses = c.classification ? int(outputs == 1 ? 2 : outputs) : 0;
-    c.graph.targetRows = c.classification ? 1 : outputs;
-    return c;
 }
 
 std::string formatValue(engine::Scalar v)
@@ -188,43 +141,15 @@ CsvSamples parseCsv(const std::string& text, long expectedColumns, const std::st
 
 int runPredict(const PredictOptions& o, std::ostream& out)
 {
-    const std::string ext = std::filesystem::path(o.model).extension().string();
-    if (ext == ".onnx")
-        throw CommandError(o.model
-            + ": predicting with ONNX models is not available in this "
-              "version (use the trained project .json)");
     if (o.threads)
         engine::setThreadCount(*o.threads);
 
-    engine::Project project;
-    try {
-        project = engine::loadProject(o.model);
-    } catch (const engine::InputError& e) {
-        throw CommandError(withFile(o.model, e.what()));
-    }
-    if (project.weights.empty())
-        throw CommandError(o.model
-            + ": weights: the project has no trained weights (train it "
-              "with netcanvas-train PROJECT.json --out MODEL.json)");
+    LoadedModel model = loadModel(o.model);
+    engine::Graph& graph = model.graph;
+    const engine::Loss* loss = model.loss.get();
+    const bool classification = model.classification;
 
-    engine::Graph graph;
-    ModelContext context;
-    std::unique_ptr<engine::Loss> loss;
-    try {
-        graph = project.buildGraph();
-        context = modelContext(project, graph, o.model);
-        graph.compile(context.graph, project.training.seed);
-        graph.setWeights(project.weights, true);
-        loss = engine::Loss::create(graph.lossType());
-    } catch (const engine::InputError& e) {
-        throw CommandError(withFile(o.model, e.what()));
-    } catch (const engine::ShapeError& e) {
-        throw CommandError(withFile(o.model, e.what()));
-    }
-    if (!loss)
-        throw CommandError(o.model + ": the model has no known loss ('" + graph.lossType() + "')");
-
-    const long inputs = context.graph.inputShape.size();
+    const long inputs = model.context.inputShape.size();
     const CsvSamples samples = parseCsv(readFile(o.input), inputs, o.input);
 
     std::ostringstream csv;
@@ -237,19 +162,19 @@ int runPredict(const PredictOptions& o, std::ostream& out)
         batch = samples.x.middleCols(start, n);
         const engine::Matrix& pred = graph.forward(batch, engine::Mode::Inference);
         loss->outputTransform(pred, shown);
-        if (context.classification)
+        if (classification)
             loss->predictLabels(pred, labels);
         if (!headerDone) {
             headerDone = true;
-            const auto names = outputColumnNames(shown.rows(), context.classification);
+            const auto names = outputColumnNames(shown.rows(), classification);
             for (std::size_t i = 0; i < names.size(); ++i)
                 csv << (i ? "," : "") << names[i];
-            csv << (context.classification ? ",label\n" : "\n");
+            csv << (classification ? ",label\n" : "\n");
         }
         for (long c = 0; c < n; ++c) {
             for (long r = 0; r < shown.rows(); ++r)
                 csv << (r ? "," : "") << formatValue(shown(r, c));
-            if (context.classification)
+            if (classification)
                 csv << ',' << labels[std::size_t(c)];
             csv << '\n';
         }

@@ -1,0 +1,28 @@
+#pragma once
+// Loading a trained model for predict and export: a trained project (.json) or an ONNX file that
+// NetCanvas exported (.onnx, rebuilt from the project and weights it carries).
+
+#include "Graph.h"
+#include "Loss.h"
+#include "Project.h"
+
+#include <memory>
+#include <string>
+
+namespace cli {
+
+/// A compiled network with its trained weights, ready for Mode::Inference forward passes.
+struct LoadedModel {
+    engine::Project project;
+    engine::Graph graph;
+    engine::GraphContext context; ///< data shapes the graph is compiled for
+    bool classification = false;
+    std::unique_ptr<engine::Loss> loss; ///< never null
+};
+
+/// Throws CommandError naming the file and the place for anything unreadable, untrained or
+/// inconsistent. A project's shapes come from its dataset when that loads (paths relative to
+/// the project file), else from its Input node's declared shape.
+LoadedModel loadModel(const std::string& file);
+
+} // namespace cli
