@@ -1,0 +1,453 @@
+// Exported models checked by real consumers: ONNX Runtime (onnxruntime-node, run through node
+// and tools/onnx-check/run.js) and PyTorch (/usr/bin/python3 with python3-torch) must give
+// NetCanvas's own predictions within 1e-5 on a batch of inputs. Also the CLI's export and
+// predict MODEL.onnx, reading back the ONNX file, and the error for a layer with no mapping.
+
+#include "DatasetSpec.h"
+#include "Loss.h"
+#include "OnnxExport.h"
+#include "Project.h"
+#include "PyTorchExport.h"
+#include "Rng.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <random>
+
+using engine::Matrix;
+
+namespace {
+
+constexpr double kTolerance = 1e-5;
+const QString kPython = QStringLiteral("/usr/bin/python3");
+
+struct RunResult {
+    bool finished = false;
+    int exitCode = -1;
+    QByteArray out;
+    QString err;
+};
+
+RunResult run(const QString& program, const QStringList& args, int timeoutMs = 120000)
+{
+    QProcess p;
+    p.start(program, args);
+    RunResult r;
+    if (!p.waitForStarted(10000) || !p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished(5000);
+        r.err = QStringLiteral("did not finish: ") + program + ' ' + args.join(' ');
+        return r;
+    }
+    r.finished = p.exitStatus() == QProcess::NormalExit;
+    r.exitCode = p.exitCode();
+    r.out = p.readAllStandardOutput();
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+RunResult runCli(const QStringList& args)
+{
+    return run(QStringLiteral(NETCANVAS_TRAIN_EXE), args);
+}
+
+nlohmann::json node(int id, const char* type, const char* name, nlohmann::json attrs = {})
+{
+    return {{"id", id}, {"type", type}, {"name", name}, {"position", {id * 100, 100}},
+        {"attributes", attrs.is_null() ? nlohmann::json::object() : attrs}};
+}
+
+nlohmann::json dense(int id, const char* name, int units, const char* activation,
+    nlohmann::json extra = nlohmann::json::object())
+{
+    nlohmann::json a {{"units", units}, {"activation", activation}};
+    a.update(extra);
+    return node(id, "Dense", name, a);
+}
+
+nlohmann::json activation(int id, const char* name, const char* function, double alpha = 0.01)
+{
+    return node(id, "Activation", name, {{"function", function}, {"alpha", alpha}});
+}
+
+nlohmann::json project(const char* name, nlohmann::json nodes,
+    std::vector<std::pair<int, int>> edges, nlohmann::json dataset)
+{
+    nlohmann::json e = nlohmann::json::array();
+    std::map<int, int> ports;
+    for (auto [from, to] : edges)
+        e.push_back({{"from", from}, {"fromPort", 0}, {"to", to}, {"toPort", ports[to]++}});
+    return {{"format", "netcanvas"}, {"version", 1}, {"name", name}, {"nodes", nodes}, {"edges", e},
+        {"dataset", dataset},
+        {"training",
+            {{"epochs", 30}, {"batchSize", 16}, {"validationSplit", 0.2}, {"seed", 3},
+                {"optimizer", {{"type", "adam"}, {"learningRate", 0.01}}}}}};
+}
+
+/// Residual (Add) and Concatenate, GELU/ReLU/Tanh/ELU/Leaky ReLU/Sigmoid, dropout, a Dense
+/// without bias and a softmax head (softmax cross-entropy over 2 classes).
+nlohmann::json residualProject()
+{
+    return project("residual spiral",
+        {node(1, "Input", "input"), dense(2, "stem", 12, "gelu"), dense(3, "branch", 12, "relu"),
+            activation(4, "squash", "tanh"), node(5, "Add", "residual"),
+            node(6, "Dropout", "drop", {{"rate", 0.1}}),
+            dense(7, "side", 6, "elu", {{"alpha", 0.8}}),
+            activation(8, "leaky", "leaky_relu", 0.05), node(9, "Concatenate", "join"),
+            dense(10, "mix", 8, "sigmoid", {{"use_bias", false}}), activation(11, "smooth", "gelu"),
+            dense(12, "logits", 2, "identity"),
+            node(13, "Loss", "loss", {{"loss", "softmax_crossentropy"}})},
+        {{1, 2}, {2, 3}, {3, 4}, {2, 5}, {4, 5}, {5, 6}, {1, 7}, {7, 8}, {6, 9}, {8, 9}, {9, 10},
+            {10, 11}, {11, 12}, {12, 13}},
+        {{"source", "generator"}, {"generator", "spiral"}, {"samples", 200}, {"seed", 2}});
+}
+
+/// A Softmax activation inside the network, ELU and an identity output (MSE regression), and
+/// an Add of three inputs.
+nlohmann::json regressionProject()
+{
+    return project("regression",
+        {node(1, "Input", "input"), dense(2, "a", 8, "leaky_relu", {{"alpha", 0.2}}),
+            activation(3, "attention", "softmax"), dense(4, "b", 8, "elu"),
+            dense(5, "c", 8, "identity"), node(6, "Add", "sum3"), dense(7, "out", 1, "identity"),
+            node(8, "Loss", "loss", {{"loss", "mse"}})},
+        {{1, 2}, {2, 3}, {1, 4}, {1, 5}, {3, 6}, {4, 6}, {5, 6}, {6, 7}, {7, 8}},
+        {{"source", "generator"}, {"generator", "plane"}, {"samples", 200}, {"seed", 4}});
+}
+
+/// Binary cross-entropy: the output is the sigmoid of one logit.
+nlohmann::json binaryProject()
+{
+    return project("binary",
+        {node(1, "Input", "input"), dense(2, "hidden", 8, "tanh"), dense(3, "out", 1, "identity"),
+            node(4, "Loss", "loss", {{"loss", "binary_crossentropy"}})},
+        {{1, 2}, {2, 3}, {3, 4}},
+        {{"source", "generator"}, {"generator", "xor"}, {"samples", 200}, {"seed", 5}});
+}
+
+/// Features x batch of uniform values in [-6, 6] (the generators' range), and the same as CSV.
+Matrix sampleInputs(long features, long count, QByteArray& csv)
+{
+    std::mt19937 gen(42);
+    std::uniform_real_distribution<float> u(-6.0f, 6.0f);
+    Matrix x(features, count);
+    csv.clear();
+    for (long c = 0; c < count; ++c) {
+        for (long r = 0; r < features; ++r) {
+            x(r, c) = u(gen);
+            // 9 significant digits: reads back as the same float in every consumer.
+            csv += QByteArray::number(double(x(r, c)), 'g', 9);
+            csv += r + 1 < features ? ',' : '\n';
+        }
+    }
+    return x;
+}
+
+bool writeFile(const QString& file, const QByteArray& data)
+{
+    QFile f(file);
+    return f.open(QIODevice::WriteOnly) && f.write(data) == data.size();
+}
+
+/// Max |a - b| over a K x N matrix and N x K rows.
+double maxDiff(const Matrix& expected, const std::vector<std::vector<double>>& rows)
+{
+    if (long(rows.size()) != expected.cols())
+        return INFINITY;
+    double worst = 0;
+    for (long c = 0; c < expected.cols(); ++c) {
+        if (long(rows[std::size_t(c)].size()) != expected.rows())
+            return INFINITY;
+        for (long r = 0; r < expected.rows(); ++r)
+            worst = std::max(
+                worst, std::abs(double(expected(r, c)) - rows[std::size_t(c)][std::size_t(r)]));
+    }
+    return worst;
+}
+
+/// Rows of a numeric CSV with a header line.
+std::vector<std::vector<double>> parseCsvRows(const QByteArray& text)
+{
+    std::vector<std::vector<double>> rows;
+    const QList<QByteArray> lines = text.trimmed().split('\n');
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        std::vector<double> row;
+        for (const QByteArray& field : lines[i].trimmed().split(','))
+            row.push_back(field.toDouble());
+        rows.push_back(row);
+    }
+    return rows;
+}
+
+/// A layer with no ONNX or PyTorch mapping.
+class Mystery final : public engine::Layer {
+public:
+    std::string type() const override { return "Mystery"; }
+    engine::Shape outputShape(const std::vector<engine::Shape>& inputs) const override
+    {
+        return inputs.at(0);
+    }
+    void forward(const std::vector<const Matrix*>& inputs, Matrix& out, engine::Mode) override
+    {
+        out = inputs[0]->array().abs().matrix();
+    }
+    void backward(const std::vector<const Matrix*>&, const Matrix&, const Matrix&,
+        const std::vector<Matrix*>&) override
+    { }
+};
+
+} // namespace
+
+class TestExport : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void consumersAgree_data();
+    void consumersAgree();
+    void cliExportAndPredictOnnx();
+    void unsupportedLayerIsNamed();
+    void rejectsForeignFiles();
+
+private:
+    QString path(const QString& name) const { return m_dir.filePath(name); }
+    /// Trains `project` with the CLI; returns the trained file or "" (with a failure recorded).
+    QString train(const nlohmann::json& project, const QString& stem);
+    /// NetCanvas's own predictions (after the loss's output transform), K x N.
+    static Matrix ownPredictions(
+        const engine::Project& p, const engine::GraphContext& context, const Matrix& x);
+
+    QTemporaryDir m_dir;
+    QString m_onnxCheckDir;
+    QString m_skipOnnxRuntime; ///< why ONNX Runtime cannot run here, or empty
+    bool m_torch = false;
+};
+
+void TestExport::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    QVERIFY2(engine::onnxAvailable(), "the engine was built without ONNX (NETCANVAS_WITH_ONNX)");
+    m_onnxCheckDir = QStringLiteral(NETCANVAS_ONNX_CHECK_DIR);
+    const QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
+    if (node.isEmpty())
+        m_skipOnnxRuntime = QStringLiteral("node is not installed (apt-get install nodejs npm)");
+    else if (!QFileInfo::exists(m_onnxCheckDir + "/node_modules/onnxruntime-node/package.json"))
+        m_skipOnnxRuntime
+            = QStringLiteral("onnxruntime-node is not installed: run 'npm ci --ignore-scripts' in ")
+            + m_onnxCheckDir;
+    m_torch = QFileInfo::exists(kPython) && run(kPython, {"-c", "import torch"}).exitCode == 0;
+    if (!m_torch)
+        qInfo("python3-torch is not installed: the PyTorch scripts are only compiled, not run");
+}
+
+QString TestExport::train(const nlohmann::json& project, const QString& stem)
+{
+    const QString file = path(stem + ".json");
+    const QString trained = path(stem + ".trained.json");
+    if (!writeFile(file, QByteArray::fromStdString(project.dump(2))))
+        return {};
+    const RunResult r = runCli({file, "--quiet", "--threads", "1", "--out", trained});
+    if (r.exitCode != 0 || !QFileInfo::exists(trained)) {
+        qWarning("training failed: %s", qPrintable(r.err));
+        return {};
+    }
+    return trained;
+}
+
+Matrix TestExport::ownPredictions(
+    const engine::Project& p, const engine::GraphContext& context, const Matrix& x)
+{
+    engine::Graph graph = p.buildGraph();
+    graph.compile(context, p.training.seed);
+    graph.setWeights(p.weights, true);
+    const Matrix pred = graph.forward(x, engine::Mode::Inference);
+    Matrix shown;
+    engine::Loss::create(graph.lossType())->outputTransform(pred, shown);
+    return shown;
+}
+
+void TestExport::consumersAgree_data()
+{
+    QTest::addColumn<QByteArray>("projectJson");
+    QTest::addColumn<int>("outputs");
+    QTest::newRow("residual-concat-softmax")
+        << QByteArray::fromStdString(residualProject().dump()) << 2;
+    QTest::newRow("softmax-inside-mse")
+        << QByteArray::fromStdString(regressionProject().dump()) << 1;
+    QTest::newRow("binary-sigmoid") << QByteArray::fromStdString(binaryProject().dump()) << 1;
+}
+
+void TestExport::consumersAgree()
+{
+    QFETCH(QByteArray, projectJson);
+    QFETCH(int, outputs);
+    const QString stem = QString::fromLatin1(QTest::currentDataTag());
+    const QString trained = train(nlohmann::json::parse(projectJson.toStdString()), stem);
+    QVERIFY(!trained.isEmpty());
+
+    const engine::Project p = engine::loadProject(trained.toStdString());
+    QVERIFY(!p.weights.empty());
+    const engine::Dataset data = engine::loadDataset(p.dataset, m_dir.path().toStdString());
+    engine::GraphContext context;
+    context.inputShape = data.inputShape;
+    context.numClasses = data.task == engine::TaskKind::Classification ? data.numClasses : 0;
+    context.targetRows = data.targetRows();
+
+    QByteArray csv;
+    const Matrix x = sampleInputs(data.inputShape.size(), 64, csv);
+    const QString inputCsv = path(stem + ".inputs.csv");
+    QVERIFY(writeFile(inputCsv, "x0,x1\n" + csv));
+    const Matrix expected = ownPredictions(p, context, x);
+    QCOMPARE(expected.rows(), outputs);
+    QVERIFY(expected.allFinite());
+    // Trained weights matter: predictions must not be constant across samples.
+    QVERIFY((expected.rowwise().maxCoeff() - expected.rowwise().minCoeff()).maxCoeff() > 1e-3);
+
+    // ONNX: written, read back bit-exactly, run by ONNX Runtime.
+    const QString onnxFile = path(stem + ".onnx");
+    engine::exportOnnx(p, context, onnxFile.toStdString());
+    const engine::OnnxNetCanvasModel back = engine::readNetCanvasOnnx(onnxFile.toStdString());
+    QCOMPARE(back.inputFeatures, data.inputShape.size());
+    QCOMPARE(back.context.inputShape, context.inputShape);
+    QCOMPARE(back.project.weights.size(), p.weights.size());
+    for (const auto& [id, params] : p.weights)
+        for (const auto& [name, value] : params)
+            QVERIFY2(back.project.weights.at(id).at(name) == value,
+                qPrintable(QString("weights %1.%2").arg(id).arg(QString::fromStdString(name))));
+    QCOMPARE(ownPredictions(back.project, back.context, x), expected);
+
+    if (m_skipOnnxRuntime.isEmpty()) {
+        const RunResult ort
+            = run(QStringLiteral("node"), {m_onnxCheckDir + "/run.js", onnxFile, inputCsv});
+        QVERIFY2(ort.finished && ort.exitCode == 0, qPrintable(ort.err));
+        const QJsonObject output = QJsonDocument::fromJson(ort.out)
+                                       .object()[QStringLiteral("outputs")]
+                                       .toObject()[QStringLiteral("output")]
+                                       .toObject();
+        const QJsonArray dims = output[QStringLiteral("dims")].toArray();
+        QCOMPARE(dims.size(), 2);
+        QCOMPARE(dims[0].toInt(), int(x.cols()));
+        QCOMPARE(dims[1].toInt(), outputs);
+        const QJsonArray values = output[QStringLiteral("data")].toArray();
+        std::vector<std::vector<double>> rows(std::size_t(x.cols()));
+        for (qsizetype i = 0; i < values.size(); ++i)
+            rows[std::size_t(i / outputs)].push_back(values[i].toDouble());
+        const double diff = maxDiff(expected, rows);
+        qInfo("%s: ONNX Runtime max abs diff %.3g", qPrintable(stem), diff);
+        QVERIFY2(diff <= kTolerance, qPrintable(QString("max abs diff %1").arg(diff)));
+    } else {
+        qWarning("ONNX Runtime check skipped: %s", qPrintable(m_skipOnnxRuntime));
+    }
+
+    // PyTorch: the script compiles; where torch is installed it predicts the same.
+    const QString script = path(stem + ".py");
+    engine::exportPyTorch(p, context, script.toStdString());
+    const RunResult compiled = run(kPython, {"-m", "py_compile", script});
+    QVERIFY2(compiled.finished && compiled.exitCode == 0, qPrintable(compiled.err));
+    if (m_torch) {
+        const RunResult torch = run(kPython, {script, "--input", inputCsv});
+        QVERIFY2(torch.finished && torch.exitCode == 0, qPrintable(torch.err));
+        const double diff = maxDiff(expected, parseCsvRows(torch.out));
+        qInfo("%s: PyTorch max abs diff %.3g", qPrintable(stem), diff);
+        QVERIFY2(diff <= kTolerance, qPrintable(QString("max abs diff %1").arg(diff)));
+    }
+
+    if (!m_skipOnnxRuntime.isEmpty())
+        QSKIP(qPrintable(m_skipOnnxRuntime));
+}
+
+void TestExport::cliExportAndPredictOnnx()
+{
+    const QString trained = train(residualProject(), QStringLiteral("cli"));
+    QVERIFY(!trained.isEmpty());
+    const QString onnxFile = path("cli.onnx");
+    const QString script = path("cli.py");
+    const RunResult e1 = runCli({"export", trained, "--onnx", onnxFile});
+    QVERIFY2(e1.exitCode == 0, qPrintable(e1.err));
+    QVERIFY(QFileInfo(onnxFile).size() > 0);
+    const RunResult e2 = runCli({"export", trained, "--pytorch", script});
+    QVERIFY2(e2.exitCode == 0, qPrintable(e2.err));
+    QVERIFY(QFileInfo(script).size() > 0);
+
+    QByteArray csv;
+    sampleInputs(2, 20, csv);
+    const QString input = path("cli.inputs.csv");
+    QVERIFY(writeFile(input, csv));
+    const RunResult fromJson = runCli({"predict", trained, "--input", input});
+    const RunResult fromOnnx = runCli({"predict", onnxFile, "--input", input});
+    QVERIFY2(fromJson.exitCode == 0, qPrintable(fromJson.err));
+    QVERIFY2(fromOnnx.exitCode == 0, qPrintable(fromOnnx.err));
+    QCOMPARE(fromOnnx.out.count('\n'), 21); // header + one row per sample
+    QVERIFY(fromOnnx.out.startsWith("p0,p1,label\n"));
+    QCOMPARE(fromOnnx.out, fromJson.out); // same weights, same engine: identical text
+
+    // The ONNX file is self-contained: it predicts after the project is gone.
+    QVERIFY(QFile::remove(trained));
+    const RunResult alone = runCli({"predict", onnxFile, "--input", input});
+    QVERIFY2(alone.exitCode == 0, qPrintable(alone.err));
+    QCOMPARE(alone.out, fromJson.out);
+}
+
+void TestExport::unsupportedLayerIsNamed()
+{
+    engine::Project p = engine::Project::fromJson(binaryProject());
+    engine::Graph g = p.buildGraph();
+    // Splice a layer with no mapping between the hidden layer and the output.
+    g.disconnect({2, 0, 3, 0});
+    const engine::NodeId mystery = g.addNode(std::make_unique<Mystery>(), 20, "odd one");
+    g.connect({2, 0, mystery, 0});
+    g.connect({mystery, 0, 3, 0});
+    engine::GraphContext context;
+    context.inputShape = engine::Shape {2};
+    context.numClasses = 2;
+    g.compile(context, 1);
+
+    for (int kind = 0; kind < 2; ++kind) {
+        try {
+            if (kind == 0)
+                engine::onnxModelBytes(g, context, p);
+            else
+                engine::pytorchScript(g, context, p);
+            QFAIL("exporting a Mystery layer must fail");
+        } catch (const engine::InputError& e) {
+            QCOMPARE(QString::fromStdString(e.where()), QStringLiteral("nodes 'odd one'"));
+            QVERIFY2(QString::fromStdString(e.message()).contains("Mystery"), e.what());
+            QVERIFY2(QString::fromStdString(e.message()).contains(kind == 0 ? "ONNX" : "PyTorch"),
+                e.what());
+        }
+    }
+}
+
+void TestExport::rejectsForeignFiles()
+{
+    const QString garbage = path("garbage.onnx");
+    QVERIFY(writeFile(garbage, "this is not a protobuf \xff\xff\xff\xff"));
+    try {
+        engine::readNetCanvasOnnx(garbage.toStdString());
+        QFAIL("a garbage file must not load");
+    } catch (const engine::InputError& e) {
+        QCOMPARE(QString::fromStdString(e.where()), garbage);
+    }
+    QByteArray csv;
+    sampleInputs(2, 3, csv);
+    QVERIFY(writeFile(path("few.csv"), csv));
+    const RunResult r = runCli({"predict", garbage, "--input", path("few.csv")});
+    QCOMPARE(r.exitCode, 1);
+    QCOMPARE(r.err.count('\n'), 1);
+    QVERIFY2(r.err.contains("garbage.onnx"), qPrintable(r.err));
+}
+
+QTEST_GUILESS_MAIN(TestExport)
+#include "tst_export.moc"
