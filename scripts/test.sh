@@ -9,6 +9,21 @@ source "$NETCANVAS_ROOT/scripts/common.sh"
 netcanvas_install_packages
 netcanvas_build
 
+# tst_export runs the exported ONNX models in ONNX Runtime: the npm package onnxruntime-node
+# ships its own binary (--ignore-scripts skips its optional CUDA download). Without node/npm, or
+# offline, that comparison is skipped and the test says so.
+onnx_check="$NETCANVAS_ROOT/tools/onnx-check"
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+    if [ ! "$onnx_check/node_modules/.package-lock.json" -nt "$onnx_check/package-lock.json" ]; then
+        echo "== Installing ONNX Runtime for the export test (npm ci in tools/onnx-check)"
+        if ! (cd "$onnx_check" && npm ci --ignore-scripts --no-audit --no-fund); then
+            echo "warning: npm ci failed: tst_export will skip the ONNX Runtime check" >&2
+        fi
+    fi
+else
+    echo "== node/npm not found: tst_export will skip the ONNX Runtime check"
+fi
+
 echo "== Running the tests"
 export QT_QPA_PLATFORM=offscreen
 ctest --test-dir "$(netcanvas_build_dir)" --output-on-failure -j2
