@@ -499,7 +499,8 @@ std::vector<Param> Graph::params()
     std::vector<Param> p;
     for (NodeId id : m_execOrder)
         for (Param& q : node(id).layer->params())
-            p.push_back(q);
+            if (q.trainable)
+                p.push_back(q);
     return p;
 }
 
@@ -508,7 +509,8 @@ std::vector<std::pair<NodeId, Param>> Graph::nodeParams()
     std::vector<std::pair<NodeId, Param>> p;
     for (NodeId id : m_execOrder)
         for (Param& q : node(id).layer->params())
-            p.emplace_back(id, q);
+            if (q.trainable)
+                p.emplace_back(id, q);
     return p;
 }
 

@@ -110,8 +110,9 @@ public:
     /// output gradients (outputGradient()).
     void backward(const Matrix& gradPred);
 
-    /// Every trainable parameter of the executed nodes, in execution order. Stable between
-    /// compiles (optimizer state is kept by position).
+    /// Every trainable parameter (Param::trainable) of the executed nodes, in execution order.
+    /// Stable between compiles (optimizer state is kept by position). weights() and
+    /// setWeights() cover all parameters, trainable or not.
     std::vector<Param> params();
     /// Same, with the node each parameter belongs to.
     std::vector<std::pair<NodeId, Param>> nodeParams();

@@ -13,13 +13,16 @@
 
 namespace engine {
 
-/// A trainable tensor and its gradient, owned by a layer. Pointers stay valid until the layer is
+/// A parameter tensor and its gradient, owned by a layer. Pointers stay valid until the layer is
 /// rebuilt or destroyed.
 struct Param {
     std::string name;     ///< "W", "b", ... unique within its layer; key in the weights file.
     Matrix* value = nullptr;
     Matrix* grad = nullptr;
     bool regularized = true; ///< L1/L2/weight decay apply (weights yes, biases and norms no).
+    /// Updated by the optimizer. False for state that is saved with the weights but computed,
+    /// not trained (BatchNorm running statistics); its grad points at zeros.
+    bool trainable = true;
 };
 
 /// Describes one editable attribute so that the inspector and the JSON loader need no

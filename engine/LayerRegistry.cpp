@@ -2,10 +2,15 @@
 
 #include "layers/Activation.h"
 #include "layers/Add.h"
+#include "layers/BatchNorm.h"
+#include "layers/Conv2D.h"
 #include "layers/Dense.h"
 #include "layers/Dropout.h"
 #include "layers/Input.h"
+#include "layers/LayerNorm.h"
 #include "layers/LossNode.h"
+#include "layers/Pooling.h"
+#include "layers/Reshape.h"
 
 #include <functional>
 #include <map>
@@ -26,6 +31,13 @@ const std::map<std::string, Factory>& factories()
         {"Add", [] { return std::make_unique<Add>(); }},
         {"Concatenate", [] { return std::make_unique<Concatenate>(); }},
         {"Loss", [] { return std::make_unique<LossNode>(); }},
+        {"Conv2D", [] { return std::make_unique<Conv2D>(); }},
+        {"MaxPool2D", [] { return std::make_unique<MaxPool2D>(); }},
+        {"AveragePool2D", [] { return std::make_unique<AveragePool2D>(); }},
+        {"Flatten", [] { return std::make_unique<Flatten>(); }},
+        {"Reshape", [] { return std::make_unique<Reshape>(); }},
+        {"BatchNorm", [] { return std::make_unique<BatchNorm>(); }},
+        {"LayerNorm", [] { return std::make_unique<LayerNorm>(); }},
     };
     return f;
 }
@@ -53,6 +65,20 @@ const std::vector<LayerInfo>& LayerRegistry::entries()
         {"Dropout", "Regularization", "Dropout",
             "training: y = x * m / (1 - p), m ~ Bernoulli(1 - p); inference: y = x",
             R"({"rate":0.5})"},
+        {"Conv2D", "Convolution", "Conv2D",
+            "y[i,j,o] = f(b[o] + sum_{k,l,c} W[o,k,l,c] x[i*s+k, j*s+l, c])",
+            R"({"filters":8,"kernel":3,"activation":"relu"})"},
+        {"MaxPool2D", "Convolution", "MaxPool2D", "y[i,j,c] = max over the window of x[., ., c]",
+            R"({"pool":2})"},
+        {"AveragePool2D", "Convolution", "AveragePool2D",
+            "y[i,j,c] = mean over the window of x[., ., c]", R"({"pool":2})"},
+        {"Flatten", "Convolution", "Flatten", "HxWxC -> H*W*C features (data unchanged)", "{}"},
+        {"Reshape", "Core", "Reshape", "same values, new shape (e.g. 784 -> 28x28x1)",
+            R"({"shape":[28,28,1]})"},
+        {"BatchNorm", "Normalization", "BatchNorm",
+            "y = gamma (x - mu_batch) / sqrt(var_batch + eps) + beta, per channel", "{}"},
+        {"LayerNorm", "Normalization", "LayerNorm",
+            "y = gamma (x - mu_sample) / sqrt(var_sample + eps) + beta", "{}"},
         {"Add", "Merge", "Add", "y = x1 + x2 + ... (residual connections)", "{}"},
         {"Concatenate", "Merge", "Concatenate", "y = [x1; x2; ...] along features", "{}"},
         {"Loss", "Output", "Loss", "L(prediction, target): MSE, MAE, cross-entropy",

@@ -12,7 +12,8 @@ namespace engine {
 /// What the palette shows for a layer type.
 struct LayerInfo {
     std::string type;     ///< registry key, e.g. "Dense"
-    std::string category; ///< "Core", "Activations", "Regularization", "Merge", "Output"
+    /// "Core", "Activations", "Convolution", "Normalization", "Regularization", "Merge", "Output"
+    std::string category;
     std::string label;    ///< "Dense"
     std::string formula;  ///< one line, e.g. "y = f(W x + b)"
     std::string attributes = "{}"; ///< JSON attributes preset (the Activations entries differ)

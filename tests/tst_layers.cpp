@@ -4,6 +4,7 @@
 #include "GradientCheck.h"
 
 #include "Activations.h"
+#include "Graph.h"
 #include "LayerRegistry.h"
 #include "Loss.h"
 #include "layers/Dense.h"
@@ -48,6 +49,13 @@ class TestLayers : public QObject {
 private slots:
     void gradients_data();
     void gradients();
+    void imageGradients_data();
+    void imageGradients();
+    void convForwardByHand();
+    void poolingForwardByHand();
+    void batchNormStatistics();
+    void runningStatisticsAreSavedNotTrained();
+    void imageShapeErrors();
     void denseForwardByHand();
     void activationValuesByHand_data();
     void activationValuesByHand();
@@ -87,6 +95,12 @@ void TestLayers::gradients_data()
                                        << "{}" << std::vector<int> {3};
     QTest::newRow("Dropout inference") << "Dropout"
                                        << R"({"rate":0.4})" << std::vector<int> {5};
+    QTest::newRow("Flatten") << "Flatten"
+                             << "{}" << std::vector<int> {5};
+    QTest::newRow("BatchNorm features") << "BatchNorm"
+                                        << R"({"momentum":0.2})" << std::vector<int> {5};
+    QTest::newRow("LayerNorm features") << "LayerNorm"
+                                        << "{}" << std::vector<int> {6};
 }
 
 void TestLayers::gradients()
@@ -107,7 +121,7 @@ void TestLayers::gradients()
     layer->build(shapes, rng);
     // Non-zero biases so their gradient path is exercised with realistic values.
     for (auto& p : layer->params())
-        if (p.name == "b")
+        if (p.name == "b" || p.name == "gamma" || p.name == "beta")
             *p.value = randomMatrix(p.value->rows(), p.value->cols(), 9);
     const auto mode = type == "Dropout" ? engine::Mode::Inference : engine::Mode::Train;
     const auto report = testutil::checkLayer(*layer, inputs, mode);
@@ -115,6 +129,289 @@ void TestLayers::gradients()
         qPrintable(QString("max relative error %1 at %2")
                        .arg(report.maxRelativeError)
                        .arg(QString::fromStdString(report.worst))));
+}
+
+void TestLayers::imageGradients_data()
+{
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<QString>("attributes");
+    QTest::addColumn<std::vector<int>>("shape"); // h, w, c of the one image input
+
+    const std::vector<int> small {5, 5, 2};
+    for (const char* act : {"identity", "relu", "tanh", "sigmoid", "elu"}) {
+        const auto attrs = json {{"filters", 3}, {"kernel", 3}, {"activation", act}}.dump();
+        QTest::newRow((std::string("Conv2D valid ") + act).c_str())
+            << "Conv2D" << QString::fromStdString(attrs) << small;
+    }
+    QTest::newRow("Conv2D same")
+        << "Conv2D"
+        << R"({"filters":2,"kernel":3,"padding":"same","activation":"tanh"})"
+        << std::vector<int> {5, 4, 2};
+    QTest::newRow("Conv2D same, even kernel (uneven padding)")
+        << "Conv2D"
+        << R"({"filters":2,"kernel":2,"padding":"same"})" << std::vector<int> {5, 5, 1};
+    QTest::newRow("Conv2D stride 2 same")
+        << "Conv2D"
+        << R"({"filters":3,"kernel":3,"stride":2,"padding":"same","activation":"relu"})"
+        << std::vector<int> {6, 5, 2};
+    QTest::newRow("Conv2D stride 2 valid")
+        << "Conv2D"
+        << R"({"filters":2,"kernel":3,"stride":2})" << std::vector<int> {7, 7, 1};
+    QTest::newRow("Conv2D 1x1 without bias")
+        << "Conv2D"
+        << R"({"filters":4,"kernel":1,"use_bias":false})" << std::vector<int> {3, 3, 3};
+    QTest::newRow("MaxPool2D 2x2") << "MaxPool2D"
+                                   << R"({"pool":2})" << std::vector<int> {4, 4, 2};
+    QTest::newRow("MaxPool2D same")
+        << "MaxPool2D"
+        << R"({"pool":2,"padding":"same"})" << std::vector<int> {5, 5, 2};
+    QTest::newRow("MaxPool2D 3x3 stride 1")
+        << "MaxPool2D"
+        << R"({"pool":3,"stride":1})" << std::vector<int> {4, 5, 1};
+    QTest::newRow("AveragePool2D 2x2") << "AveragePool2D"
+                                       << R"({"pool":2})" << std::vector<int> {4, 4, 2};
+    QTest::newRow("AveragePool2D same")
+        << "AveragePool2D"
+        << R"({"pool":2,"padding":"same"})" << std::vector<int> {5, 3, 2};
+    QTest::newRow("Flatten image") << "Flatten"
+                                   << "{}" << std::vector<int> {3, 2, 2};
+    QTest::newRow("Reshape") << "Reshape"
+                             << R"({"shape":[6,2]})" << std::vector<int> {3, 2, 2};
+    QTest::newRow("BatchNorm image") << "BatchNorm"
+                                     << "{}" << std::vector<int> {3, 3, 2};
+    QTest::newRow("LayerNorm image") << "LayerNorm"
+                                     << "{}" << std::vector<int> {2, 2, 3};
+}
+
+void TestLayers::imageGradients()
+{
+    QFETCH(QString, type);
+    QFETCH(QString, attributes);
+    QFETCH(std::vector<int>, shape);
+
+    auto layer = makeLayer(type.toStdString(), attributes.toStdString());
+    QVERIFY(layer);
+    const Shape inShape(shape);
+    const long batch = 3;
+    Matrix x = randomMatrix(inShape.size(), batch, 21, 2.0);
+    if (type == "MaxPool2D") {
+        // Distinct values 0.01 apart keep every window's maximum well clear of the +-eps steps.
+        std::vector<long> order(std::size_t(x.size()));
+        for (std::size_t i = 0; i < order.size(); ++i)
+            order[i] = long(i);
+        engine::Rng rng(5);
+        rng.shuffle(order);
+        for (Eigen::Index i = 0; i < x.size(); ++i)
+            x.data()[i] = 0.01 * double(order[std::size_t(i)]) - 0.5;
+    }
+    engine::Rng rng(7);
+    layer->build({inShape}, rng);
+    for (auto& p : layer->params())
+        if (p.name == "b" || p.name == "gamma" || p.name == "beta")
+            *p.value = randomMatrix(p.value->rows(), p.value->cols(), 9);
+    const Shape outShape = layer->outputShape({inShape});
+    Matrix out;
+    layer->forward({&x}, out, engine::Mode::Train);
+    QCOMPARE(out.rows(), outShape.size());
+    QCOMPARE(out.cols(), batch);
+    const auto report = testutil::checkLayer(*layer, {x}, engine::Mode::Train);
+    QVERIFY2(report.maxRelativeError < 1e-6,
+        qPrintable(QString("max relative error %1 at %2")
+                       .arg(report.maxRelativeError)
+                       .arg(QString::fromStdString(report.worst))));
+}
+
+void TestLayers::convForwardByHand()
+{
+    // 3x3x1 image (row-major):  1  2  0 /  3 -1  4 /  0  5  2
+    Matrix x(9, 1);
+    x << 1, 2, 0, 3, -1, 4, 0, 5, 2;
+    auto conv = makeLayer("Conv2D", R"({"filters":2,"kernel":2})");
+    engine::Rng rng(1);
+    conv->build({Shape {3, 3, 1}}, rng);
+    QCOMPARE(conv->outputShape({Shape {3, 3, 1}}), (Shape {2, 2, 2}));
+    auto params = conv->params();
+    QCOMPARE(params[0].value->rows(), 2);
+    QCOMPARE(params[0].value->cols(), 4);
+    // Filter 0: [[1, 2], [-1, 0.5]], bias 1; filter 1: all ones, bias 0.
+    *params[0].value << 1, 2, -1, 0.5, 1, 1, 1, 1;
+    *params[1].value << 1, 0;
+    Matrix out;
+    conv->forward({&x}, out, engine::Mode::Inference);
+    Matrix expected(8, 1); // per pixel (0,0) (0,1) (1,0) (1,1): filter 0, filter 1
+    expected << 2.5, 5, 6, 5, 4.5, 7, 4, 10;
+    QVERIFY2(out.isApprox(expected), qPrintable(QString::number(out(0, 0))));
+    QCOMPARE(QString::fromStdString(conv->summary()), QString("Conv2D 2 2x2"));
+    QCOMPARE(conv->paramCount(), 10L);
+
+    // "same" with a 3x3 all-ones kernel sums each pixel's 3x3 neighbourhood (zeros outside).
+    auto same
+        = makeLayer("Conv2D", R"({"filters":1,"kernel":3,"padding":"same","activation":"relu"})");
+    same->build({Shape {3, 3, 1}}, rng);
+    same->params()[0].value->setOnes();
+    same->params()[1].value->setZero();
+    same->forward({&x}, out, engine::Mode::Inference);
+    QCOMPARE(out.rows(), 9);
+    QCOMPARE(out(0, 0), 5.0); // 1 + 2 + 3 - 1
+    QCOMPARE(out(4, 0), 16.0); // everything
+    QCOMPARE(out(8, 0), 10.0); // -1 + 4 + 5 + 2
+    QCOMPARE(QString::fromStdString(same->summary()), QString("Conv2D 1 3x3, ReLU"));
+}
+
+void TestLayers::poolingForwardByHand()
+{
+    Matrix x(9, 1);
+    x << 1, 2, 0, 3, -1, 4, 0, 5, 2;
+    engine::Rng rng(1);
+    Matrix out;
+    // "same" on 3x3 with 2x2 windows, stride 2: the padding row/column go after the image.
+    auto maxPool = makeLayer("MaxPool2D", R"({"pool":2,"padding":"same"})");
+    QCOMPARE(maxPool->outputShape({Shape {3, 3, 1}}), (Shape {2, 2, 1}));
+    maxPool->build({Shape {3, 3, 1}}, rng);
+    maxPool->forward({&x}, out, engine::Mode::Inference);
+    Matrix expected(4, 1);
+    expected << 3, 4, 5, 2;
+    QVERIFY(out == expected);
+    QCOMPARE(QString::fromStdString(maxPool->summary()), QString("MaxPool 2x2"));
+
+    auto avgPool = makeLayer("AveragePool2D", R"({"pool":2,"padding":"same"})");
+    avgPool->build({Shape {3, 3, 1}}, rng);
+    avgPool->forward({&x}, out, engine::Mode::Inference);
+    expected << 1.25, 2, 2.5, 2; // means over the pixels inside the image only
+    QVERIFY(out == expected);
+
+    // Valid 2x2 over two channels: each channel pooled on its own.
+    Matrix two(8, 1); // 2x2x2: pixel (0,0) = (1, -1), (0,1) = (5, -2), ...
+    two << 1, -1, 5, -2, 3, -7, 2, -3;
+    maxPool->setAttributes(json {{"padding", "valid"}});
+    maxPool->build({Shape {2, 2, 2}}, rng);
+    maxPool->forward({&two}, out, engine::Mode::Inference);
+    QCOMPARE(out.rows(), 2);
+    QCOMPARE(out(0, 0), 5.0);
+    QCOMPARE(out(1, 0), -1.0);
+    Matrix g(2, 1), gin;
+    g << 10, 20;
+    std::vector<Matrix*> gradIns {&gin};
+    maxPool->backward({&two}, out, g, gradIns);
+    Matrix routed = Matrix::Zero(8, 1);
+    routed(2, 0) = 10; // the 5
+    routed(1, 0) = 20; // the -1
+    QVERIFY(gin == routed);
+}
+
+void TestLayers::batchNormStatistics()
+{
+    auto bn = makeLayer("BatchNorm", R"({"epsilon":1e-12})");
+    engine::Rng rng(1);
+    bn->build({Shape {2}}, rng);
+    auto params = bn->params();
+    QCOMPARE(params.size(), std::size_t(4));
+    *params[0].value << 2, 1; // gamma
+    *params[1].value << 0, 1; // beta
+    *params[2].value << 1, 2; // running mean
+    *params[3].value << 4, 0.25; // running variance
+    Matrix x(2, 1), out;
+    x << 3, 2.5;
+    bn->forward({&x}, out, engine::Mode::Inference);
+    // 2 (3 - 1) / 2 + 0 and 1 (2.5 - 2) / 0.5 + 1
+    QVERIFY(std::abs(out(0, 0) - 2.0) < 1e-9);
+    QVERIFY(std::abs(out(1, 0) - 2.0) < 1e-9);
+    QCOMPARE((*params[2].value)(0, 0), 1.0); // inference leaves the statistics alone
+
+    Matrix batch(2, 2);
+    batch << 1, 3, 2, 2; // feature 0: mean 2, variance 1 (unbiased 2); feature 1 constant
+    bn->forward({&batch}, out, engine::Mode::Train);
+    QVERIFY(std::abs(out(0, 0) + 2.0) < 1e-9); // 2 * (1 - 2) / 1
+    QVERIFY(std::abs(out(0, 1) - 2.0) < 1e-9);
+    QVERIFY(std::abs(out(1, 0) - 1.0) < 1e-9); // zero deviation: beta
+    // PyTorch: running = 0.9 running + 0.1 batch, with the unbiased batch variance.
+    QVERIFY(std::abs((*params[2].value)(0, 0) - 1.1) < 1e-12);
+    QVERIFY(std::abs((*params[3].value)(0, 0) - 3.8) < 1e-12);
+    QVERIFY(std::abs((*params[3].value)(1, 0) - 0.225) < 1e-12);
+
+    // Per channel for images: two pixels of one channel share the statistics.
+    auto bnImage = makeLayer("BatchNorm", "{}");
+    bnImage->build({Shape {1, 2, 1}}, rng);
+    QCOMPARE(bnImage->params()[0].value->rows(), 1);
+    Matrix img(2, 1);
+    img << -1, 1;
+    bnImage->forward({&img}, out, engine::Mode::Train);
+    QVERIFY(std::abs(out(0, 0) + 1.0) < 1e-4 && std::abs(out(1, 0) - 1.0) < 1e-4);
+
+    auto ln = makeLayer("LayerNorm", R"({"epsilon":1e-12})");
+    ln->build({Shape {4}}, rng);
+    Matrix v(4, 1);
+    v << 1, 2, 3, 4; // mean 2.5, variance 1.25
+    ln->forward({&v}, out, engine::Mode::Inference);
+    QVERIFY(std::abs(out(0, 0) + 1.5 / std::sqrt(1.25)) < 1e-9);
+    QVERIFY(std::abs(out(3, 0) - 1.5 / std::sqrt(1.25)) < 1e-9);
+}
+
+void TestLayers::runningStatisticsAreSavedNotTrained()
+{
+    engine::Graph g;
+    const auto in = g.addNode(makeLayer("Input", R"({"shape":[3]})"));
+    const auto bn = g.addNode(makeLayer("BatchNorm", "{}"));
+    const auto fc = g.addNode(makeLayer("Dense", R"({"units":2})"));
+    const auto loss = g.addNode(makeLayer("Loss", R"({"loss":"softmax_crossentropy"})"));
+    g.connect({in, 0, bn, 0});
+    g.connect({bn, 0, fc, 0});
+    g.connect({fc, 0, loss, 0});
+    g.compile({Shape {3}, 2, 1}, 1);
+    std::vector<std::string> trained;
+    for (const auto& p : g.params())
+        trained.push_back(p.name);
+    QCOMPARE(trained, (std::vector<std::string> {"gamma", "beta", "W", "b"}));
+    const auto w = g.weights();
+    QCOMPARE(w.at(bn).size(), std::size_t(4));
+    QVERIFY(w.at(bn).count("running_mean") && w.at(bn).count("running_var"));
+    QCOMPARE(g.compiled().paramCounts.at(bn), 12L);
+
+    auto changed = w;
+    changed[bn]["running_var"].setConstant(7);
+    g.setWeights(changed, true);
+    QCOMPARE(g.weights().at(bn).at("running_var")(2, 0), 7.0);
+}
+
+void TestLayers::imageShapeErrors()
+{
+    auto conv = makeLayer("Conv2D", R"({"filters":8,"kernel":5})");
+    try {
+        conv->outputShape({Shape {784}});
+        QFAIL("a vector input accepted by Conv2D");
+    } catch (const engine::ShapeError& e) {
+        QCOMPARE(QString(e.what()),
+            QString("Conv2D needs an image input HxWxC, got 784: add a Reshape or use Input "
+                    "shape 28x28x1"));
+    }
+    try {
+        conv->outputShape({Shape {3, 3, 8}});
+        QFAIL("a kernel larger than the image accepted");
+    } catch (const engine::ShapeError& e) {
+        QVERIFY2(
+            QString(e.what()).contains("5x5") && QString(e.what()).contains("3x3x8"), e.what());
+    }
+    conv->setAttributes(json {{"padding", "same"}, {"stride", 2}});
+    QCOMPARE(conv->outputShape({Shape {28, 28, 1}}), (Shape {14, 14, 8}));
+    conv->setAttributes(json {{"padding", "valid"}, {"stride", 1}, {"kernel", 3}});
+    QCOMPARE(conv->outputShape({Shape {28, 28, 1}}), (Shape {26, 26, 8}));
+    QCOMPARE(conv->paramCountFor({Shape {28, 28, 1}}), 80L);
+
+    auto pool = makeLayer("MaxPool2D", R"({"pool":2})");
+    QCOMPARE(pool->outputShape({Shape {7, 7, 4}}), (Shape {3, 3, 4}));
+    QVERIFY_THROWS_EXCEPTION(engine::ShapeError, pool->outputShape({Shape {10}}));
+    QVERIFY_THROWS_EXCEPTION(engine::ShapeError, pool->outputShape({Shape {1, 5, 2}}));
+
+    auto reshape = makeLayer("Reshape", R"({"shape":[28,28,1]})");
+    QCOMPARE(reshape->outputShape({Shape {784}}), (Shape {28, 28, 1}));
+    try {
+        reshape->outputShape({Shape {100}});
+        QFAIL("a reshape changing the size accepted");
+    } catch (const engine::ShapeError& e) {
+        QVERIFY2(QString(e.what()).contains("784") && QString(e.what()).contains("100"), e.what());
+    }
+    auto flatten = makeLayer("Flatten", "{}");
+    QCOMPARE(flatten->outputShape({Shape {4, 4, 3}}), (Shape {48}));
 }
 
 void TestLayers::denseForwardByHand()
