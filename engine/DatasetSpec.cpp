@@ -1,6 +1,8 @@
 #include "DatasetSpec.h"
 
+#include "CsvReader.h"
 #include "Errors.h"
+#include "IdxReader.h"
 #include "Rng.h"
 
 #include <algorithm>
@@ -48,6 +50,10 @@ DatasetSpec DatasetSpec::fromJson(const nlohmann::json& j)
     string("source", spec.source);
     if (spec.source.empty())
         throw InputError("source", "expected a data source such as \"generator\", got \"\"");
+    const auto sources = datasetSourceNames();
+    if (std::find(sources.begin(), sources.end(), spec.source) == sources.end())
+        throw InputError("source",
+            "unknown data source '" + spec.source + "' (expected one of: " + joined(sources) + ")");
     string("generator", spec.generator);
     if (spec.source == "generator") {
         const auto names = generatorNames();
@@ -296,17 +302,211 @@ Dataset generateDataset(const std::string& name, int samples, double noise, std:
     return d;
 }
 
+std::vector<std::string> datasetSourceNames()
+{
+    return {"generator", "csv", "idx", "fashion-mnist"};
+}
+
+namespace {
+
+struct FileOptions {
+    std::string scaling = "none";
+    long limit = 0;
+    bool imageShape = true;
+};
+
+FileOptions fileOptions(const nlohmann::json& o)
+{
+    FileOptions f;
+    if (auto it = o.find("scaling"); it != o.end()) {
+        const std::string s = it->is_string() ? it->get<std::string>() : "";
+        if (s != "none" && s != "standardize" && s != "minmax")
+            throw InputError("dataset.options.scaling",
+                "expected \"none\", \"standardize\" or \"minmax\", got " + it->dump());
+        f.scaling = s;
+    }
+    if (auto it = o.find("limit"); it != o.end()) {
+        if (!it->is_number_integer() || it->get<long long>() < 0)
+            throw InputError("dataset.options.limit",
+                "expected a non-negative integer (0: all samples), got " + it->dump());
+        f.limit = it->get<long>();
+    }
+    if (auto it = o.find("imageShape"); it != o.end()) {
+        if (!it->is_boolean())
+            throw InputError(
+                "dataset.options.imageShape", "expected true or false, got " + it->dump());
+        f.imageShape = it->get<bool>();
+    }
+    return f;
+}
+
+std::filesystem::path resolve(const std::filesystem::path& projectDir, const std::string& path)
+{
+    const std::filesystem::path p(path);
+    return p.is_absolute() || projectDir.empty() ? p : projectDir / p;
+}
+
+/// Scales every feature of `parts` with statistics of parts.data (the training part), so the test
+/// split sees the same transform.
+void applyScaling(SourceData& parts, const std::string& scaling)
+{
+    if (scaling == "none" || parts.data.empty())
+        return;
+    const Matrix& x = parts.data.x;
+    Vector shift, scale;
+    if (scaling == "standardize") {
+        shift = x.rowwise().mean();
+        const Vector var = (x.colwise() - shift).array().square().rowwise().mean().matrix();
+        scale = var.unaryExpr(
+            [](Scalar v) { return v > Scalar(1e-12) ? Scalar(1) / std::sqrt(v) : Scalar(1); });
+    } else { // minmax to [0, 1]
+        shift = x.rowwise().minCoeff();
+        const Vector range = x.rowwise().maxCoeff() - shift;
+        scale = range.unaryExpr([](Scalar r) { return r > Scalar(0) ? Scalar(1) / r : Scalar(1); });
+    }
+    for (Dataset* d : {&parts.data, &parts.test})
+        if (!d->empty())
+            d->x = ((d->x.colwise() - shift).array().colwise() * scale.array()).matrix();
+}
+
+SourceData loadFashionMnist(
+    const DatasetSpec& spec, const std::filesystem::path& projectDir, const FileOptions& f)
+{
+    const std::filesystem::path dir = spec.path.empty() ? std::filesystem::path(kFashionMnistDir)
+                                                        : resolve(projectDir, spec.path);
+    const auto find = [&](const std::string& base) -> std::filesystem::path {
+        for (const char* ext : {".gz", ""}) {
+            const auto p = dir / (base + ext);
+            std::error_code ec;
+            if (std::filesystem::is_regular_file(p, ec))
+                return p;
+        }
+        return {};
+    };
+    const auto trainImages = find("train-images-idx3-ubyte");
+    const auto trainLabels = find("train-labels-idx1-ubyte");
+    const auto testImages = find("t10k-images-idx3-ubyte");
+    const auto testLabels = find("t10k-labels-idx1-ubyte");
+    if (trainImages.empty() || trainLabels.empty() || testImages.empty() || testLabels.empty()) {
+        if (spec.path.empty())
+            throw InputError("dataset.path",
+                std::string("Fashion-MNIST not found in ") + kFashionMnistDir
+                    + ": install it with `apt-get install dataset-fashion-mnist`");
+        throw InputError("dataset.path",
+            "Fashion-MNIST not found in " + dir.string()
+                + ": expected train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
+                  "t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz there (the Debian "
+                  "package dataset-fashion-mnist installs them in "
+                + kFashionMnistDir + ")");
+    }
+    SourceData parts;
+    parts.data = readIdxDataset(trainImages, trainLabels, f.imageShape, f.limit, 10);
+    parts.test = readIdxDataset(testImages, testLabels, f.imageShape, f.limit, 10);
+    for (Dataset* d : {&parts.data, &parts.test}) {
+        d->name = "Fashion-MNIST";
+        if (d->numClasses == 10)
+            d->classNames = fashionMnistClassNames();
+    }
+    return parts;
+}
+
+SourceData loadIdx(
+    const DatasetSpec& spec, const std::filesystem::path& projectDir, const FileOptions& f)
+{
+    const auto text = [&](const char* key) -> std::string {
+        auto it = spec.options.find(key);
+        if (it == spec.options.end())
+            return {};
+        if (!it->is_string() || it->get<std::string>().empty())
+            throw InputError(
+                std::string("dataset.options.") + key, "expected a file name, got " + it->dump());
+        return it->get<std::string>();
+    };
+    if (spec.path.empty())
+        throw InputError("dataset.path",
+            "expected the IDX images file, e.g. "
+            "\"train-images-idx3-ubyte.gz\"");
+    const std::string labels = text("labels");
+    if (labels.empty())
+        throw InputError("dataset.options.labels",
+            "expected the IDX labels file, e.g. \"train-labels-idx1-ubyte.gz\"");
+    SourceData parts;
+    parts.data = readIdxDataset(
+        resolve(projectDir, spec.path), resolve(projectDir, labels), f.imageShape, f.limit);
+    const std::string testImages = text("testImages");
+    const std::string testLabels = text("testLabels");
+    if (testImages.empty() != testLabels.empty())
+        throw InputError("dataset.options", "\"testImages\" and \"testLabels\" go together");
+    if (!testImages.empty()) {
+        parts.test = readIdxDataset(resolve(projectDir, testImages),
+            resolve(projectDir, testLabels), f.imageShape, f.limit, parts.data.numClasses);
+        if (parts.test.inputShape.size() != parts.data.inputShape.size())
+            throw InputError(resolve(projectDir, testImages).string(),
+                "images of " + parts.test.inputShape.toString() + ", the training images are "
+                    + parts.data.inputShape.toString());
+        parts.data.numClasses = std::max(parts.data.numClasses, parts.test.numClasses);
+        parts.data.classNames = parts.test.classNames;
+    }
+    return parts;
+}
+
+} // namespace
+
+SourceData loadDatasetParts(const DatasetSpec& spec, const std::filesystem::path& projectDir)
+{
+    SourceData parts;
+    if (spec.source == "generator") {
+        try {
+            parts.data = generateDataset(spec.generator, spec.samples, spec.noise, spec.seed);
+        } catch (const InputError& e) {
+            throw InputError("dataset." + e.where(), e.message());
+        }
+        return parts;
+    }
+    const FileOptions f = fileOptions(spec.options);
+    if (spec.source == "fashion-mnist") {
+        parts = loadFashionMnist(spec, projectDir, f);
+    } else if (spec.source == "idx") {
+        parts = loadIdx(spec, projectDir, f);
+    } else if (spec.source == "csv") {
+        if (spec.path.empty())
+            throw InputError("dataset.path", "expected the CSV file, e.g. \"iris.csv\"");
+        CsvOptions options;
+        try {
+            options = CsvOptions::fromJson(spec.options);
+        } catch (const InputError& e) {
+            throw InputError("dataset.options." + e.where(), e.message());
+        }
+        options.limit = f.limit;
+        parts.data = readCsv(resolve(projectDir, spec.path), options).data;
+    } else {
+        throw InputError("dataset.source",
+            "unknown data source '" + spec.source
+                + "' (expected one of: " + joined(datasetSourceNames()) + ")");
+    }
+    applyScaling(parts, f.scaling);
+    return parts;
+}
+
 Dataset loadDataset(const DatasetSpec& spec, const std::filesystem::path& projectDir)
 {
-    (void)projectDir; // file-based sources (CSV, IDX) will resolve their paths against it
-    if (spec.source != "generator")
-        throw InputError("dataset.source",
-            "unknown data source '" + spec.source + "' (expected one of: generator)");
-    try {
-        return generateDataset(spec.generator, spec.samples, spec.noise, spec.seed);
-    } catch (const InputError& e) {
-        throw InputError("dataset." + e.where(), e.message());
+    return loadDatasetParts(spec, projectDir).data;
+}
+
+DatasetSplits loadDatasetSplits(const DatasetSpec& spec, const std::filesystem::path& projectDir,
+    double validationFraction, double testFraction, std::uint64_t seed)
+{
+    SourceData parts = loadDatasetParts(spec, projectDir);
+    if (parts.test.empty())
+        return splitDataset(parts.data, validationFraction, testFraction, seed);
+    DatasetSplits splits;
+    if (validationFraction > 0) {
+        splits = splitDataset(parts.data, validationFraction, 0.0, seed);
+    } else {
+        splits.train = std::move(parts.data);
     }
+    splits.test = std::move(parts.test);
+    return splits;
 }
 
 } // namespace engine

@@ -12,8 +12,21 @@
 namespace engine {
 
 /// Where a project's data comes from (the project file's "dataset" object).
+///
+/// Sources and their options (all optional):
+/// - "generator": `generator`, `samples`, `noise`, `seed`.
+/// - "csv": `path` names the file; options as CsvOptions::fromJson ("target", "task",
+///   "delimiter", "header").
+/// - "idx": `path` names the images file; options "labels" (the labels file, required),
+///   "testImages" and "testLabels" (a predefined test split).
+/// - "fashion-mnist": `path` is the folder holding the four Fashion-MNIST files (.gz or plain),
+///   by default kFashionMnistDir; comes with its own 10,000-image test split.
+/// Options of every file source: "scaling": "none" | "standardize" | "minmax" (per feature,
+/// statistics from the training part; images are first divided by 255 in any case),
+/// "limit": N (keep the first N samples of each part), "imageShape": true | false (images as
+/// HxWxC, the default, or as flat vectors).
 struct DatasetSpec {
-    /// "generator": one of generatorNames(); later "csv", "idx", "fashion-mnist".
+    /// "generator", "csv", "idx" or "fashion-mnist" (see above).
     std::string source = "generator";
     std::string generator = "xor"; ///< for source "generator"
     int samples = 400;             ///< for generators
@@ -34,8 +47,30 @@ bool isGeneratorRegression(const std::string& name);
 /// Throws InputError("generator", ...) for an unknown name or samples < 1.
 Dataset generateDataset(const std::string& name, int samples, double noise, std::uint64_t seed);
 
-/// Loads or generates the data a spec names; `projectDir` resolves relative paths.
-/// Throws InputError naming the file and place (a missing file says how to get it).
+/// Where the Debian package dataset-fashion-mnist installs the files.
+inline constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
+
+std::vector<std::string> datasetSourceNames(); ///< "generator", "csv", "idx", "fashion-mnist"
+
+/// The data of a source as it comes: some sources have their own test split.
+struct SourceData {
+    Dataset data; ///< every sample, or the training part when `test` is not empty
+    Dataset test; ///< the source's predefined test split (Fashion-MNIST: 10,000 images) or empty
+};
+
+/// Loads or generates the data a spec names, with the options applied (limit, scaling, shape).
+/// `projectDir` resolves relative paths. Throws InputError: where() is "dataset.<key>" for a bad
+/// setting (e.g. "dataset.options.scaling", "dataset.path" when Fashion-MNIST is not installed,
+/// with the command that installs it) and starts with the file's path for a problem inside a data
+/// file ("data/iris.csv: row 12, column 3").
+SourceData loadDatasetParts(const DatasetSpec& spec, const std::filesystem::path& projectDir);
+
+/// loadDatasetParts(...).data: all samples (the training part for sources with a test split).
 Dataset loadDataset(const DatasetSpec& spec, const std::filesystem::path& projectDir);
+
+/// Loads and splits for training. A source with its own test split keeps it (testFraction is
+/// ignored) and validation is taken from its training part; otherwise splitDataset().
+DatasetSplits loadDatasetSplits(const DatasetSpec& spec, const std::filesystem::path& projectDir,
+    double validationFraction, double testFraction, std::uint64_t seed);
 
 } // namespace engine

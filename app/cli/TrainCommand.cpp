@@ -92,21 +92,22 @@ std::string summaryJson(const engine::TrainResult& r)
     return j.dump(2) + "\n";
 }
 
-/// Loads the data and reports failures against the project file (generator settings) or the
-/// data file itself (which the dataset loader names).
-engine::Dataset loadData(const engine::Project& project, const std::string& projectFile)
+/// Loads and splits the data (a source's own test split, e.g. Fashion-MNIST's, is kept) and
+/// reports failures against the project file (dataset settings) or the data file itself (which
+/// the dataset loader names at the start of where()).
+engine::DatasetSplits loadData(const engine::Project& project, const std::string& projectFile)
 {
     const std::filesystem::path dir = std::filesystem::path(projectFile).parent_path();
     try {
-        return engine::loadDataset(project.dataset, dir.empty() ? "." : dir);
+        return engine::loadDatasetSplits(project.dataset, dir.empty() ? "." : dir,
+            project.training.validationSplit, project.training.testSplit, project.training.seed);
     } catch (const engine::InputError& e) {
-        if (project.dataset.source == "generator" || project.dataset.path.empty())
-            throw CommandError(projectFile + ": dataset."
-                + (e.where().empty() ? std::string("generator") : e.where()) + ": " + e.message());
-        const std::string dataName = std::filesystem::path(project.dataset.path).filename();
-        if (std::string(e.what()).find(dataName) != std::string::npos)
-            throw CommandError(e.what());
-        throw CommandError(projectFile + ": dataset: " + e.what());
+        const std::string& where = e.where();
+        if (where.empty())
+            throw CommandError(projectFile + ": dataset: " + e.message());
+        if (where.rfind("dataset", 0) == 0 || where == "split")
+            throw CommandError(projectFile + ": " + e.what());
+        throw CommandError(e.what());
     }
 }
 
@@ -134,9 +135,7 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
     engine::Graph graph;
     std::optional<engine::Trainer> trainer;
     try {
-        // The unsplit data is a temporary, so a large dataset is not held twice.
-        engine::DatasetSplits splits = engine::splitDataset(loadData(project, o.project),
-            project.training.validationSplit, project.training.testSplit, project.training.seed);
+        engine::DatasetSplits splits = loadData(project, o.project);
         graph = project.buildGraph();
         trainer.emplace(graph, std::move(splits), project.training);
     } catch (const engine::InputError& e) {

@@ -1,0 +1,49 @@
+#pragma once
+// Reads a table of numbers (and class labels) from a CSV file into a Dataset.
+
+#include "Dataset.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace engine {
+
+struct CsvOptions {
+    char delimiter = 0; ///< ',', ';' or '\t'; 0 detects it from the first lines
+    std::optional<bool> header; ///< nullopt detects it (a text cell above a number)
+    /// Target columns by name or by 0-based index ("-1" is the last column); empty: the last.
+    std::vector<std::string> targets;
+    std::string task = "auto"; ///< "auto", "classification" or "regression"
+    int maxClasses = 20; ///< auto: integer targets with at most this many values are classes
+    long limit = 0; ///< > 0: read only the first `limit` data rows
+
+    /// From a DatasetSpec's options: {"delimiter": ","|";"|"\t"|"auto", "header": true|false|
+    /// "auto", "target": "name" | index | [...], "task": "auto"|"classification"|"regression",
+    /// "limit": N}. Throws InputError whose where() is the option's key.
+    static CsvOptions fromJson(const nlohmann::json& options);
+};
+
+struct CsvData {
+    Dataset data;
+    std::vector<std::string> featureNames; ///< header names, or "column 1", ...
+    std::vector<std::string> targetNames;
+    char delimiter = ',';
+    bool hasHeader = false;
+};
+
+/// Parses the file. Feature columns must be numeric; a classification target may hold text
+/// labels, which become class indices in sorted order (classNames keeps the text). Quoted cells
+/// ("a, b", "say ""hi""") are understood; with ';' or tab delimiters a decimal comma is accepted.
+/// Throws InputError whose where() is "<file>: row R, column C" (R counts the file's lines as a
+/// spreadsheet does, header included; C from 1) for missing or invalid cells, and "<file>" for
+/// problems of the whole file.
+CsvData readCsv(const std::filesystem::path& file, const CsvOptions& options = {});
+
+/// Same, from text in memory; `name` stands for the file name in errors.
+CsvData parseCsv(const std::string& text, const std::string& name, const CsvOptions& options = {});
+
+} // namespace engine
