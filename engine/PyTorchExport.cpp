@@ -20,6 +20,8 @@ namespace engine {
 
 namespace {
 
+constexpr std::size_t kBase64Line = 76;
+
 std::string base64(const std::string& bytes)
 {
     static constexpr char kAlphabet[]
@@ -178,8 +180,13 @@ std::string pytorchScript(const Graph& graph, const GraphContext& context, const
                     ? "[" + std::to_string(p->second.rows()) + "]"
                     : "[" + std::to_string(p->second.rows()) + ", "
                         + std::to_string(p->second.cols()) + "]";
-                weightTable << "    \"" << name << "." << key << "\": (" << shape << ", \""
-                            << base64(floatBytes(p->second)) << "\"),\n";
+                // Adjacent string literals keep the lines short (Python joins them).
+                const std::string data = base64(floatBytes(p->second));
+                weightTable << "    \"" << name << "." << key << "\": (\n        " << shape
+                            << ",\n        (\n";
+                for (std::size_t at = 0; at < data.size(); at += kBase64Line)
+                    weightTable << "            \"" << data.substr(at, kBase64Line) << "\"\n";
+                weightTable << "        ),\n    ),\n";
             }
             expr = activationExpr(dense.activation(), dense.attributes().value("alpha", 0.01),
                 "self." + name + "(" + in.at(0) + ")");
