@@ -9,6 +9,7 @@
 #include "LayerNodeItem.h"
 #include "UndoCommands.h"
 
+#include <QDir>
 #include <QSignalSpy>
 #include <QTest>
 #include <QUndoStack>
@@ -311,6 +312,19 @@ void TestCanvas::screenshot()
     QVERIFY(QTest::qWaitForWindowExposed(&f.view));
     f.view.zoomToFit();
     QVERIFY(f.view.grab().save(out));
+
+    // A refused connection: the hint is shown where the drag ended.
+    f.scene.clearSelection();
+    f.drag(f.scene.outputPortPos(out2), f.scene.inputPortPos(h1));
+    QVERIFY(f.view.grab().save(QString(out).replace(".png", "-refused.png")));
+
+    // The shipped examples, laid out as saved.
+    const QDir examples(qEnvironmentVariable("NETCANVAS_SOURCE_DIR") + "/resources/examples");
+    for (const QString& file : examples.entryList({"*.json"})) {
+        f.doc.load(engine::loadProject(examples.filePath(file).toStdString()));
+        f.view.zoomToFit();
+        QVERIFY(f.view.grab().save(QString(out).replace(".png", "-" + file + ".png")));
+    }
 }
 
 QTEST_MAIN(TestCanvas)

@@ -134,6 +134,18 @@ void TestDocument::removeRestoresExactly()
     n.stack.redo();
     n.stack.undo();
     QCOMPARE(dump(n.doc.toJson()), dump(before));
+
+    // Weights of a removed node go with it and come back on undo.
+    engine::WeightMap w;
+    w[b]["W"] = engine::Matrix::Constant(2, 3, 0.5f);
+    w[c]["W"] = engine::Matrix::Constant(1, 1, 1.0f);
+    n.doc.setWeights(w);
+    n.stack.push(new RemoveItemsCommand(&n.doc, {b}));
+    QCOMPARE(n.doc.weights().count(b), 0u);
+    QCOMPARE(n.doc.weights().count(c), 1u);
+    n.stack.undo();
+    QCOMPARE(n.doc.weights().count(b), 1u);
+    QVERIFY(n.doc.weights().at(b).at("W").isApprox(w[b]["W"]));
 }
 
 void TestDocument::validNetworkIsReady()

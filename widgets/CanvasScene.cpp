@@ -220,6 +220,8 @@ void CanvasScene::onValidationChanged()
 void CanvasScene::onReset()
 {
     cancelConnection();
+    if (m_hint)
+        m_hint->hide();
     m_moveStart.clear();
     for (const auto& [e, item] : m_edges) {
         removeItem(item);
@@ -545,7 +547,11 @@ void CanvasScene::finishConnection(QPointF scenePos)
         const QString text
             = tr("Cannot connect %1 to %2: %3")
                   .arg(m_doc->nodeName(edge->from), m_doc->nodeName(edge->to), *problem);
-        showHint(*problem, scenePos);
+        // Above the refused target card, so the hint hides neither it nor its ports.
+        QPointF anchor = scenePos;
+        if (const auto* target = nodeItem(edge->to))
+            anchor = target->mapToScene(QPointF(0, -6));
+        showHint(*problem, anchor);
         emit statusMessage(text, kHintMs);
         return;
     }
@@ -583,7 +589,7 @@ void CanvasScene::showHint(const QString& text, QPointF scenePos)
     const QRectF r = m_hint->boundingRect().adjusted(-8, -5, 8, 5);
     if (auto* background = qgraphicsitem_cast<QGraphicsRectItem*>(m_hint->childItems().value(0)))
         background->setRect(r);
-    m_hint->setPos(scenePos + QPointF(14, 14));
+    m_hint->setPos(scenePos + QPointF(8, r.top() - r.bottom()));
     m_hint->show();
     m_hintTimer->start(kHintMs);
 }

@@ -118,6 +118,7 @@ private:
     void updateRubberLine(QPointF scenePos);
     void finishConnection(QPointF scenePos);
     void cancelConnection();
+    /// Shows a transient red hint whose bottom-left corner is at `scenePos`.
     void showHint(const QString& text, QPointF scenePos);
     void updateEdgesOf(NodeId id);
 

@@ -60,6 +60,11 @@ RemoveItemsCommand::RemoveItemsCommand(
         if (touches || listed)
             m_edges.emplace_back(static_cast<int>(i), e);
     }
+    for (const auto& [index, record] : m_nodes) {
+        const auto it = doc->weights().find(record.id);
+        if (it != doc->weights().end())
+            m_removedWeights.insert(*it);
+    }
     if (m_nodes.size() == 1 && m_edges.size() <= 1)
         setText(tr("Delete %1").arg(QString::fromStdString(m_nodes.front().second.name)));
     else if (m_nodes.empty() && m_edges.size() == 1)
@@ -75,6 +80,12 @@ void RemoveItemsCommand::redo()
         m_doc->removeEdge(it->second);
     for (auto it = m_nodes.rbegin(); it != m_nodes.rend(); ++it)
         m_doc->removeNode(it->second.id);
+    if (!m_removedWeights.empty()) {
+        engine::WeightMap weights = m_doc->weights();
+        for (const auto& [id, params] : m_removedWeights)
+            weights.erase(id);
+        m_doc->setWeights(std::move(weights));
+    }
 }
 
 void RemoveItemsCommand::undo()
@@ -84,6 +95,12 @@ void RemoveItemsCommand::undo()
         m_doc->insertNode(record, index);
     for (const auto& [index, edge] : m_edges)
         m_doc->addEdge(edge, index);
+    if (!m_removedWeights.empty()) {
+        engine::WeightMap weights = m_doc->weights();
+        for (const auto& [id, params] : m_removedWeights)
+            weights[id] = params;
+        m_doc->setWeights(std::move(weights));
+    }
 }
 
 // --- ConnectCommand / DisconnectCommand -------------------------------------------------------

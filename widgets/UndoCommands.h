@@ -55,6 +55,8 @@ private:
     /// Snapshots in document order with their indices, so undo re-inserts them in place.
     std::vector<std::pair<int, engine::NodeRecord>> m_nodes;
     std::vector<std::pair<int, Edge>> m_edges;
+    /// Trained weights of the removed nodes: a later node reusing the id must not get them.
+    engine::WeightMap m_removedWeights;
 };
 
 class ConnectCommand : public QUndoCommand {
