@@ -263,7 +263,9 @@ std::string emitLayer(OnnxBuilder& b, const Graph& graph, NodeId id,
         const auto& act = static_cast<const Activation&>(layer);
         return b.activation(act.kind(), act.alpha(), inputs.at(0), stem);
     }
-    if (type == "Dropout") // inverted dropout is the identity at inference
+    // Inverted dropout is the identity at inference; Flatten and Reshape only relabel a sample
+    // that travels flat ([N, F]) anyway.
+    if (type == "Dropout" || type == "Flatten" || type == "Reshape")
         return b.node("Identity", {inputs.at(0)}, stem)->output(0);
     if (type == "Add") {
         std::string sum = inputs.at(0);
@@ -300,7 +302,7 @@ std::string emitLayer(OnnxBuilder& b, const Graph& graph, NodeId id,
     throw InputError(nodeWhere(graph, id),
         "a " + type
             + " layer cannot be exported to ONNX yet (exportable: Input, Dense, Activation, "
-              "Dropout, Add, Concatenate)");
+              "Dropout, Flatten, Reshape, Add, Concatenate)");
 }
 
 } // namespace

@@ -198,6 +198,8 @@ std::string pytorchScript(const Graph& graph, const GraphContext& context, const
                  << " = nn.Dropout(p=" << pythonNumber(static_cast<const Dropout&>(layer).rate())
                  << ")\n";
             expr = "self." + name + "(" + in.at(0) + ")";
+        } else if (type == "Flatten" || type == "Reshape") {
+            expr = in.at(0); // samples travel flat: only the engine's shape label changes
         } else if (type == "Add") {
             expr = joined(in, " + ");
         } else if (type == "Concatenate") {
@@ -218,7 +220,7 @@ std::string pytorchScript(const Graph& graph, const GraphContext& context, const
             throw InputError("nodes '" + graph.name(id) + "'",
                 "a " + type
                     + " layer cannot be exported to PyTorch yet (exportable: Input, Dense, "
-                      "Activation, Dropout, Add, Concatenate)");
+                      "Activation, Dropout, Flatten, Reshape, Add, Concatenate)");
         }
         forward << "        " << name << " = " << expr << "  # " << type << " '" << graph.name(id)
                 << "'\n";

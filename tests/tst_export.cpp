@@ -127,13 +127,13 @@ nlohmann::json regressionProject()
         {{"source", "generator"}, {"generator", "plane"}, {"samples", 200}, {"seed", 4}});
 }
 
-/// Binary cross-entropy: the output is the sigmoid of one logit.
+/// Binary cross-entropy: the output is the sigmoid of one logit. Flatten is an identity.
 nlohmann::json binaryProject()
 {
     return project("binary",
         {node(1, "Input", "input"), dense(2, "hidden", 8, "tanh"), dense(3, "out", 1, "identity"),
-            node(4, "Loss", "loss", {{"loss", "binary_crossentropy"}})},
-        {{1, 2}, {2, 3}, {3, 4}},
+            node(4, "Loss", "loss", {{"loss", "binary_crossentropy"}}), node(5, "Flatten", "flat")},
+        {{1, 5}, {5, 2}, {2, 3}, {3, 4}},
         {{"source", "generator"}, {"generator", "xor"}, {"samples", 200}, {"seed", 5}});
 }
 
