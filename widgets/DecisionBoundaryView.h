@@ -1,0 +1,45 @@
+#pragma once
+
+#include "TrainingSnapshot.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QCPColorMap;
+class QCPColorScale;
+class QCustomPlot;
+class QLabel;
+
+namespace widgets {
+
+/// For 2-D inputs: the network's prediction over the input plane (class-1 probability, predicted
+/// class, or the regression surface) with the training points (filled) and test points (hollow,
+/// dark outline) drawn on it, as in TensorFlow Playground. Other inputs show a short note.
+class DecisionBoundaryView : public QWidget {
+    Q_OBJECT
+public:
+    explicit DecisionBoundaryView(QWidget* parent = nullptr);
+    ~DecisionBoundaryView() override;
+
+    void startSession(const TrainingSessionInfo& info);
+    void addSnapshot(const TrainingSnapshot& snapshot);
+
+    bool hasBoundary() const { return m_hasBoundary; }
+    /// The map's value at an input point (nullopt before any grid).
+    std::optional<double> valueAt(double x, double y) const;
+    QCustomPlot* plot() const { return m_plot; }
+
+private:
+    void addPoints(const engine::Matrix& x, const engine::Matrix& y, bool test);
+
+    QCustomPlot* m_plot = nullptr;
+    QCPColorMap* m_map = nullptr;
+    QCPColorScale* m_scale = nullptr;
+    QLabel* m_note = nullptr;
+    QCheckBox* m_showTest = nullptr;
+    TrainingSessionInfo m_info;
+    bool m_hasBoundary = false;
+    double m_targetMin = 0, m_targetMax = 1;
+};
+
+} // namespace widgets

@@ -1,0 +1,33 @@
+#pragma once
+
+#include "TrainingSnapshot.h"
+
+#include <QWidget>
+
+#include <map>
+
+class QCPGraph;
+class QCustomPlot;
+
+namespace widgets {
+
+/// Norm of each layer's parameter gradient over time on a log axis: vanishing gradients (deep
+/// sigmoid stacks) show as the early layers' curves falling decades below the last layer's.
+class GradientFlowPlot : public QWidget {
+    Q_OBJECT
+public:
+    explicit GradientFlowPlot(QWidget* parent = nullptr);
+    ~GradientFlowPlot() override;
+
+    void startSession(const TrainingSessionInfo& info);
+    void addSnapshot(const TrainingSnapshot& snapshot);
+    int seriesCount() const { return int(m_graphs.size()); }
+    int pointCount(engine::NodeId node) const;
+
+private:
+    QCustomPlot* m_plot = nullptr;
+    std::map<engine::NodeId, QCPGraph*> m_graphs;
+    int m_runId = -1;
+};
+
+} // namespace widgets

@@ -1,0 +1,324 @@
+#include "LossPlot.h"
+
+#include "PlotStyle.h"
+
+#include <qcustomplot.h>
+
+#include <QCheckBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QPushButton>
+#include <QTextStream>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace widgets {
+
+namespace {
+const QColor kTrain(31, 119, 180);
+const QColor kValidation(255, 127, 14);
+const QColor kTrainAcc(44, 160, 44);
+const QColor kValidationAcc(214, 39, 40);
+} // namespace
+
+LossPlot::LossPlot(QWidget* parent)
+    : QWidget(parent)
+    , m_plot(new QCustomPlot(this))
+{
+    auto* tools = new QHBoxLayout;
+    m_log = new QCheckBox(tr("Log scale"), this);
+    m_log->setToolTip(tr("Logarithmic loss axis"));
+    m_showSteps = new QCheckBox(tr("Per batch"), this);
+    m_showSteps->setChecked(true);
+    m_showSteps->setToolTip(tr("Show the loss of every mini-batch, not only epoch means"));
+    auto* png = new QPushButton(tr("PNG…"), this);
+    png->setToolTip(tr("Export the plot as a PNG image"));
+    auto* csv = new QPushButton(tr("CSV…"), this);
+    csv->setToolTip(tr("Export every run's points as CSV"));
+    auto* clear = new QPushButton(tr("Clear runs"), this);
+    clear->setToolTip(tr("Remove the curves of earlier runs"));
+    tools->addWidget(m_log);
+    tools->addWidget(m_showSteps);
+    tools->addStretch(1);
+    tools->addWidget(png);
+    tools->addWidget(csv);
+    tools->addWidget(clear);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(tools);
+    layout->addWidget(m_plot, 1);
+
+    m_plot->setMinimumSize(280, 180);
+    m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    m_plot->xAxis->setLabel(tr("epoch"));
+    m_plot->yAxis->setLabel(tr("loss"));
+    m_plot->yAxis2->setLabel(tr("accuracy (%)"));
+    m_plot->yAxis2->setRange(0, 100);
+    m_plot->xAxis->setRange(0, 1);
+    m_plot->yAxis->setRange(0, 1);
+    m_plot->legend->setVisible(true);
+    m_plot->legend->setFont(QFont(font().family(), 8));
+    m_plot->legend->setBrush(QColor(255, 255, 255, 210));
+    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    // Zoom and pan the loss axis and time; the accuracy axis stays 0-100 %.
+    m_plot->axisRect()->setRangeDragAxes(m_plot->xAxis, m_plot->yAxis);
+    m_plot->axisRect()->setRangeZoomAxes(m_plot->xAxis, m_plot->yAxis);
+    connect(m_plot, &QCustomPlot::mousePress, this, [this] { m_follow = false; });
+    connect(m_plot, &QCustomPlot::mouseWheel, this, [this] { m_follow = false; });
+    connect(m_plot, &QCustomPlot::mouseDoubleClick, this, [this] {
+        m_follow = true;
+        rescale();
+        m_plot->replot();
+    });
+    m_plot->setToolTip(tr("Drag to pan, wheel to zoom, double-click to follow the data again"));
+
+    connect(m_log, &QCheckBox::toggled, this, &LossPlot::setLogScale);
+    connect(m_showSteps, &QCheckBox::toggled, this, [this](bool on) {
+        if (!m_runs.empty())
+            m_runs.back().stepLoss.graph->setVisible(on);
+        m_plot->replot();
+    });
+    connect(png, &QPushButton::clicked, this, [this] {
+        const QString f = QFileDialog::getSaveFileName(
+            this, tr("Export loss plot"), QStringLiteral("loss.png"), tr("PNG images (*.png)"));
+        if (!f.isEmpty())
+            exportPng(f);
+    });
+    connect(csv, &QPushButton::clicked, this, [this] {
+        const QString f = QFileDialog::getSaveFileName(
+            this, tr("Export loss data"), QStringLiteral("loss.csv"), tr("CSV files (*.csv)"));
+        if (!f.isEmpty())
+            exportCsv(f);
+    });
+    connect(clear, &QPushButton::clicked, this, &LossPlot::clearRuns);
+}
+
+LossPlot::~LossPlot() = default;
+
+QCPGraph* LossPlot::makeGraph(
+    bool rightAxis, const QColor& color, Qt::PenStyle style, double width, const QString& name)
+{
+    QCPGraph* g = m_plot->addGraph(m_plot->xAxis, rightAxis ? m_plot->yAxis2 : m_plot->yAxis);
+    QPen pen(color, width, style);
+    g->setPen(pen);
+    g->setName(name);
+    g->setAdaptiveSampling(true);
+    return g;
+}
+
+void LossPlot::startRun(const TrainingSessionInfo& info)
+{
+    if (!m_runs.empty()) {
+        Run& last = m_runs.back();
+        if (last.trainLoss.graph->dataCount() == 0 && last.stepLoss.graph->dataCount() == 0) {
+            removeRun(last);
+            m_runs.pop_back();
+        } else {
+            dimRun(last, int(m_runs.size()) - 1);
+        }
+    }
+    Run r;
+    r.id = info.runId;
+    r.label = info.label;
+    r.classification = info.classification;
+    QColor light = kTrain;
+    light.setAlpha(70);
+    r.stepLoss = {tr("train loss (batch)"), makeGraph(false, light, Qt::SolidLine, 1, {})};
+    r.trainLoss = {tr("train loss"), makeGraph(false, kTrain, Qt::SolidLine, 2, {})};
+    r.validationLoss = {tr("validation loss"), makeGraph(false, kValidation, Qt::SolidLine, 2, {})};
+    r.trainAccuracy = {tr("train accuracy"), makeGraph(true, kTrainAcc, Qt::DashLine, 1.5, {})};
+    r.validationAccuracy
+        = {tr("validation accuracy"), makeGraph(true, kValidationAcc, Qt::DashLine, 1.5, {})};
+    for (Series* s : r.all())
+        s->graph->setName(s->name);
+    r.stepLoss.graph->setVisible(m_showSteps->isChecked());
+    r.stepLoss.graph->removeFromLegend();
+    if (!r.classification) {
+        r.trainAccuracy.graph->removeFromLegend();
+        r.validationAccuracy.graph->removeFromLegend();
+    }
+    m_runs.push_back(r);
+    m_follow = true;
+    updateAccuracyAxis();
+    m_plot->replot();
+}
+
+void LossPlot::dimRun(Run& run, int index)
+{
+    // An earlier run keeps one colour (its own, so several can be told apart), thin and faded;
+    // only its epoch curves stay, and one legend entry names its hyperparameters.
+    QColor c = plotstyle::seriesColor(index + 2);
+    c.setAlpha(120);
+    run.stepLoss.graph->setVisible(false);
+    for (Series* s : run.all()) {
+        s->graph->removeFromLegend();
+        QPen pen = s->graph->pen();
+        pen.setColor(c);
+        pen.setWidthF(1.0);
+        s->graph->setPen(pen);
+    }
+    run.trainLoss.graph->setPen(QPen(c, 1.0, Qt::DotLine));
+    run.validationLoss.graph->setPen(QPen(c, 1.2, Qt::SolidLine));
+    // The validation curve names the run when there is one, else the training curve.
+    QCPGraph* named = run.validationLoss.graph->dataCount() > 0 ? run.validationLoss.graph
+                                                                : run.trainLoss.graph;
+    named->setName(tr("run %1: %2").arg(run.id).arg(run.label));
+    named->addToLegend();
+}
+
+void LossPlot::removeRun(Run& run)
+{
+    for (Series* s : run.all())
+        m_plot->removeGraph(s->graph);
+}
+
+void LossPlot::clearRuns()
+{
+    while (m_runs.size() > 1) {
+        removeRun(m_runs.front());
+        m_runs.erase(m_runs.begin());
+    }
+    rescale();
+    m_plot->replot();
+}
+
+void LossPlot::addSnapshot(const TrainingSnapshot& s)
+{
+    if (m_runs.empty() || m_runs.back().id != s.runId || !s.hasUpdates())
+        return;
+    Run& r = m_runs.back();
+    if (!s.steps.empty()) {
+        QVector<double> keys, values;
+        keys.reserve(int(s.steps.size()));
+        values.reserve(int(s.steps.size()));
+        for (const StepPoint& p : s.steps) {
+            keys << p.x;
+            values << p.loss;
+        }
+        r.stepLoss.graph->addData(keys, values, true);
+    }
+    for (const EpochPoint& e : s.epochs) {
+        r.trainLoss.graph->addData(e.epoch, e.trainLoss);
+        if (e.validationLoss)
+            r.validationLoss.graph->addData(e.epoch, *e.validationLoss);
+        if (e.trainAccuracy)
+            r.trainAccuracy.graph->addData(e.epoch, 100.0 * *e.trainAccuracy);
+        if (e.validationAccuracy)
+            r.validationAccuracy.graph->addData(e.epoch, 100.0 * *e.validationAccuracy);
+    }
+    if (m_follow)
+        rescale();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void LossPlot::updateAccuracyAxis()
+{
+    bool any = false;
+    for (const Run& r : m_runs)
+        any = any || r.classification;
+    m_plot->yAxis2->setVisible(any);
+}
+
+void LossPlot::rescale()
+{
+    bool first = true;
+    QCPRange x, y;
+    const bool log = logScale();
+    for (const Run& r : m_runs) {
+        for (QCPGraph* g : {r.stepLoss.graph, r.trainLoss.graph, r.validationLoss.graph}) {
+            if (!g->visible() || g->dataCount() == 0)
+                continue;
+            bool ok = false;
+            const QCPRange kr = g->getKeyRange(ok);
+            if (!ok)
+                continue;
+            const QCPRange vr
+                = g->getValueRange(ok, log ? QCP::sdPositive : QCP::sdBoth, QCPRange());
+            if (!ok)
+                continue;
+            if (first) {
+                x = kr;
+                y = vr;
+                first = false;
+            } else {
+                x.expand(kr);
+                y.expand(vr);
+            }
+        }
+    }
+    if (first)
+        return;
+    x.lower = std::min(0.0, x.lower);
+    if (x.size() <= 0)
+        x.upper = x.lower + 1;
+    m_plot->xAxis->setRange(x);
+    if (log) {
+        m_plot->yAxis->setRange(y.lower / 1.5, y.upper * 1.5);
+    } else {
+        const double pad = std::max(1e-9, 0.05 * y.size());
+        m_plot->yAxis->setRange(std::min(0.0, y.lower), y.upper + pad);
+    }
+}
+
+void LossPlot::setLogScale(bool on)
+{
+    if (m_log->isChecked() != on)
+        m_log->setChecked(on); // re-enters through toggled()
+    m_plot->yAxis->setScaleType(on ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+    if (on)
+        m_plot->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+    else
+        m_plot->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+    m_follow = true;
+    rescale();
+    m_plot->replot();
+}
+
+bool LossPlot::logScale() const
+{
+    return m_log->isChecked();
+}
+
+bool LossPlot::exportPng(const QString& file)
+{
+    return m_plot->savePng(file, 0, 0, 2.0);
+}
+
+bool LossPlot::exportCsv(const QString& file) const
+{
+    QFile f(file);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Text | QIODevice::Truncate))
+        return false;
+    QTextStream out(&f);
+    out << "run,label,series,x,value\n";
+    for (const Run& r : m_runs) {
+        const std::pair<const char*, QCPGraph*> series[] = {{"train_loss_batch", r.stepLoss.graph},
+            {"train_loss", r.trainLoss.graph}, {"validation_loss", r.validationLoss.graph},
+            {"train_accuracy", r.trainAccuracy.graph},
+            {"validation_accuracy", r.validationAccuracy.graph}};
+        QString label = r.label;
+        label.replace('"', QStringLiteral("\"\""));
+        for (const auto& [name, g] : series) {
+            const bool percent = g == r.trainAccuracy.graph || g == r.validationAccuracy.graph;
+            for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it)
+                out << r.id << ",\"" << label << "\"," << name << ','
+                    << QString::number(it->key, 'g', 8) << ','
+                    << QString::number(percent ? it->value / 100.0 : it->value, 'g', 8) << '\n';
+        }
+    }
+    return out.status() == QTextStream::Ok;
+}
+
+int LossPlot::stepPointCount() const
+{
+    return m_runs.empty() ? 0 : m_runs.back().stepLoss.graph->dataCount();
+}
+
+int LossPlot::epochPointCount() const
+{
+    return m_runs.empty() ? 0 : m_runs.back().trainLoss.graph->dataCount();
+}
+
+} // namespace widgets

@@ -1,0 +1,76 @@
+#pragma once
+
+#include "TrainingSnapshot.h"
+
+#include <QString>
+#include <QWidget>
+
+#include <vector>
+
+class QCheckBox;
+class QCPGraph;
+class QCustomPlot;
+
+namespace widgets {
+
+/// Training and validation loss of the current run (per mini-batch and per epoch) and, for
+/// classification, accuracy on the right axis. Earlier runs stay on the plot, dimmed and named by
+/// their hyperparameters, so runs can be compared; Clear runs removes them.
+///
+/// The horizontal axis is epoch progress (see StepPoint::x). Dragging pans, the wheel zooms;
+/// after either the view stops following new data until a double-click.
+class LossPlot : public QWidget {
+    Q_OBJECT
+public:
+    explicit LossPlot(QWidget* parent = nullptr);
+    ~LossPlot() override;
+
+    /// Starts a new curve set; the previous run (if it has points) is dimmed and kept.
+    void startRun(const TrainingSessionInfo& info);
+    void addSnapshot(const TrainingSnapshot& snapshot);
+    /// Removes every earlier run; the current one stays.
+    void clearRuns();
+    void setLogScale(bool on);
+    bool logScale() const;
+
+    bool exportPng(const QString& file);
+    /// run,label,series,x,value rows for every point of every run.
+    bool exportCsv(const QString& file) const;
+
+    int runCount() const { return int(m_runs.size()); }
+    /// Mini-batch loss points of the current run.
+    int stepPointCount() const;
+    /// Epoch points of the current run.
+    int epochPointCount() const;
+    QCustomPlot* plot() const { return m_plot; }
+
+private:
+    struct Series {
+        QString name;
+        QCPGraph* graph = nullptr;
+    };
+    struct Run {
+        int id = 0;
+        QString label;
+        bool classification = false;
+        Series stepLoss, trainLoss, validationLoss, trainAccuracy, validationAccuracy;
+        std::vector<Series*> all()
+        {
+            return {&stepLoss, &trainLoss, &validationLoss, &trainAccuracy, &validationAccuracy};
+        }
+    };
+    void dimRun(Run& run, int index);
+    void removeRun(Run& run);
+    void rescale();
+    void updateAccuracyAxis();
+    QCPGraph* makeGraph(
+        bool rightAxis, const QColor& color, Qt::PenStyle style, double width, const QString& name);
+
+    QCustomPlot* m_plot = nullptr;
+    QCheckBox* m_log = nullptr;
+    QCheckBox* m_showSteps = nullptr;
+    std::vector<Run> m_runs; ///< the last one is the current run
+    bool m_follow = true;
+};
+
+} // namespace widgets

@@ -1,0 +1,32 @@
+#pragma once
+
+#include "TrainingSnapshot.h"
+
+#include <QWidget>
+
+namespace widgets {
+
+/// Playground-style thumbnails: what each neuron of a small layer computes over the input plane
+/// (blue negative, white zero, red positive, scaled per neuron), one row per layer.
+class NeuronView : public QWidget {
+    Q_OBJECT
+public:
+    explicit NeuronView(QWidget* parent = nullptr);
+
+    void startSession(const TrainingSessionInfo& info);
+    void addSnapshot(const TrainingSnapshot& snapshot);
+    int layerCount() const { return int(m_layers.size()); }
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+
+private:
+    std::vector<NeuronImages> m_layers;
+    bool m_twoD = false;
+    static constexpr int kThumb = 44;
+    static constexpr int kGap = 6;
+};
+
+} // namespace widgets

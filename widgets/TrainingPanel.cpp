@@ -1,0 +1,422 @@
+#include "TrainingPanel.h"
+
+#include "ConfusionMatrixView.h"
+#include "DecisionBoundaryView.h"
+#include "GradientFlowPlot.h"
+#include "GraphDocument.h"
+#include "LossPlot.h"
+#include "NeuronView.h"
+#include "TrainingProgressWidget.h"
+#include "WeightHeatmap.h"
+#include "WeightHistogramView.h"
+
+#include <QAction>
+#include <QDoubleSpinBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QStyle>
+#include <QTabWidget>
+#include <QTimer>
+#include <QToolButton>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+namespace widgets {
+
+namespace {
+
+QToolButton* buttonFor(QAction* action, QWidget* parent)
+{
+    auto* b = new QToolButton(parent);
+    b->setDefaultAction(action);
+    b->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    b->setAutoRaise(false);
+    return b;
+}
+
+} // namespace
+
+TrainingPanel::TrainingPanel(QWidget* parent)
+    : QWidget(parent)
+    , m_controller(new TrainingController(this))
+{
+    QStyle* st = style();
+    m_train = new QAction(st->standardIcon(QStyle::SP_MediaPlay), tr("Train"), this);
+    m_train->setShortcut(Qt::Key_F5);
+    m_train->setToolTip(tr("Train the network (F5); continues a stopped run"));
+    m_pause = new QAction(st->standardIcon(QStyle::SP_MediaPause), tr("Pause"), this);
+    m_pause->setShortcut(Qt::Key_F6);
+    m_pause->setToolTip(tr("Pause or resume training (F6)"));
+    m_step = new QAction(st->standardIcon(QStyle::SP_MediaSkipForward), tr("Step"), this);
+    m_step->setShortcut(Qt::Key_F10);
+    m_step->setToolTip(tr("Train exactly one mini-batch, then pause (F10)"));
+    m_stop = new QAction(st->standardIcon(QStyle::SP_MediaStop), tr("Stop"), this);
+    m_stop->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
+    m_stop->setToolTip(tr("Stop training and keep the weights (Shift+F5)"));
+    m_reset = new QAction(st->standardIcon(QStyle::SP_BrowserReload), tr("Reset weights"), this);
+    m_reset->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    m_reset->setToolTip(tr("Re-initialize the weights with the project's seed (Ctrl+Shift+R)"));
+    m_resetNewSeed = new QAction(tr("Reset with a new seed"), this);
+    m_resetNewSeed->setToolTip(tr("Re-initialize the weights with a new random seed"));
+    addActions(trainingActions());
+    connect(m_train, &QAction::triggered, this, &TrainingPanel::train);
+    connect(m_pause, &QAction::triggered, this, &TrainingPanel::togglePause);
+    connect(m_step, &QAction::triggered, this, &TrainingPanel::step);
+    connect(m_stop, &QAction::triggered, this, &TrainingPanel::stop);
+    connect(m_reset, &QAction::triggered, this, [this] { resetWeights(false); });
+    connect(m_resetNewSeed, &QAction::triggered, this, [this] { resetWeights(true); });
+
+    m_lr = new QDoubleSpinBox(this);
+    m_lr->setDecimals(6);
+    m_lr->setRange(1e-6, 10.0);
+    m_lr->setStepType(QAbstractSpinBox::AdaptiveDecimalStepType);
+    m_lr->setValue(0.01);
+    m_lr->setToolTip(tr("Learning rate; a change applies at the next mini-batch"));
+    m_l2 = new QDoubleSpinBox(this);
+    m_l2->setDecimals(6);
+    m_l2->setRange(0.0, 1.0);
+    m_l2->setStepType(QAbstractSpinBox::AdaptiveDecimalStepType);
+    m_l2->setSingleStep(0.0001);
+    m_l2->setToolTip(tr("L2 regularization strength; applies at the next mini-batch"));
+    m_batch = new QSpinBox(this);
+    m_batch->setRange(1, 65536);
+    m_batch->setValue(32);
+    m_batch->setToolTip(tr("Mini-batch size; applies at the next mini-batch"));
+    connect(
+        m_lr, &QDoubleSpinBox::valueChanged, m_controller, &TrainingController::setLearningRate);
+    connect(m_l2, &QDoubleSpinBox::valueChanged, m_controller, &TrainingController::setL2);
+    connect(m_batch, &QSpinBox::valueChanged, m_controller, &TrainingController::setBatchSize);
+
+    auto* controls = new QHBoxLayout;
+    controls->setSpacing(4);
+    controls->addWidget(buttonFor(m_train, this));
+    controls->addWidget(buttonFor(m_pause, this));
+    controls->addWidget(buttonFor(m_step, this));
+    controls->addWidget(buttonFor(m_stop, this));
+    QToolButton* reset = buttonFor(m_reset, this);
+    auto* resetMenu = new QMenu(reset);
+    resetMenu->addAction(m_reset);
+    resetMenu->addAction(m_resetNewSeed);
+    reset->setMenu(resetMenu);
+    reset->setPopupMode(QToolButton::MenuButtonPopup);
+    controls->addWidget(reset);
+    controls->addSpacing(12);
+    auto addEditor = [&](const QString& label, QWidget* editor) {
+        auto* l = new QLabel(label, this);
+        l->setBuddy(editor);
+        controls->addWidget(l);
+        controls->addWidget(editor);
+    };
+    addEditor(tr("&Learning rate"), m_lr);
+    addEditor(tr("L&2"), m_l2);
+    addEditor(tr("&Batch"), m_batch);
+    controls->addStretch(1);
+
+    m_progress = new TrainingProgressWidget(m_controller, this);
+    m_status = new QLabel(this);
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* statusRow = new QHBoxLayout;
+    statusRow->addWidget(m_progress, 2);
+    statusRow->addWidget(m_status, 3);
+
+    m_loss = new LossPlot(this);
+    m_heatmap = new WeightHeatmap(this);
+    m_histogram = new WeightHistogramView(this);
+    m_boundary = new DecisionBoundaryView(this);
+    m_neurons = new NeuronView(this);
+    m_gradients = new GradientFlowPlot(this);
+    m_confusion = new ConfusionMatrixView(this);
+    auto* neuronScroll = new QScrollArea(this);
+    neuronScroll->setWidget(m_neurons);
+    neuronScroll->setWidgetResizable(true);
+    m_tabs = new QTabWidget(this);
+    m_tabs->addTab(m_boundary, tr("Decision boundary"));
+    m_tabs->addTab(neuronScroll, tr("Neurons"));
+    m_tabs->addTab(m_heatmap, tr("Weights"));
+    m_tabs->addTab(m_histogram, tr("Distributions"));
+    m_tabs->addTab(m_gradients, tr("Gradient flow"));
+    m_tabs->addTab(m_confusion, tr("Confusion matrix"));
+    m_tabs->setDocumentMode(true);
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(m_loss);
+    split->addWidget(m_tabs);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    split->setChildrenCollapsible(false);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addLayout(controls);
+    layout->addLayout(statusRow);
+    layout->addWidget(split, 1);
+
+    connect(m_controller, &TrainingController::stateChanged, this, &TrainingPanel::updateActions);
+    connect(m_controller, &TrainingController::sessionStarted, this, &TrainingPanel::onSession);
+    connect(m_controller, &TrainingController::snapshotReady, this, &TrainingPanel::onSnapshot);
+    connect(m_controller, &TrainingController::finished, this, &TrainingPanel::onFinished);
+    connect(m_controller, &TrainingController::failed, this,
+        [this](const QString& text) { showStatus(tr("Cannot train: %1").arg(text), true); });
+    connect(m_controller, &TrainingController::message, this,
+        [this](const QString& text) { showStatus(text); });
+    connect(m_heatmap, &WeightHeatmap::nodeSelected, this,
+        [this](engine::NodeId id) { m_controller->setWatchedNodes({id}); });
+    updateActions();
+}
+
+TrainingPanel::~TrainingPanel() = default;
+
+QList<QAction*> TrainingPanel::trainingActions() const
+{
+    return {m_train, m_pause, m_step, m_stop, m_reset, m_resetNewSeed};
+}
+
+TrainingProgressWidget* TrainingPanel::createProgressWidget(QWidget* parent) const
+{
+    return new TrainingProgressWidget(m_controller, parent);
+}
+
+void TrainingPanel::setDocument(GraphDocument* document)
+{
+    if (m_document)
+        disconnect(m_document, nullptr, this, nullptr);
+    m_document = document;
+    m_controller->setDocument(document);
+    if (!document)
+        return;
+    connect(
+        document, &GraphDocument::settingsChanged, this, &TrainingPanel::loadSettingsFromDocument);
+    connect(document, &GraphDocument::reset, this, &TrainingPanel::loadSettingsFromDocument);
+    connect(document, &GraphDocument::validationChanged, this, &TrainingPanel::updateActions);
+    for (auto signal :
+        {&GraphDocument::nodeAdded, &GraphDocument::nodeRemoved, &GraphDocument::attributesChanged})
+        connect(document, signal, this, &TrainingPanel::onDocumentEdited);
+    connect(document, &GraphDocument::edgeAdded, this, &TrainingPanel::onDocumentEdited);
+    connect(document, &GraphDocument::edgeRemoved, this, &TrainingPanel::onDocumentEdited);
+    connect(document, &GraphDocument::reset, this, &TrainingPanel::onDocumentEdited);
+    loadSettingsFromDocument();
+    updateActions();
+}
+
+void TrainingPanel::setProjectDirectory(const QString& dir)
+{
+    m_projectDir = dir;
+}
+
+void TrainingPanel::setUndoStack(QUndoStack* stack)
+{
+    m_undo = stack;
+}
+
+QString TrainingPanel::statusText() const
+{
+    return m_status->text();
+}
+
+void TrainingPanel::loadSettingsFromDocument()
+{
+    if (!m_document || m_controller->isRunning())
+        return;
+    const engine::TrainingConfig& c = m_document->trainingConfig();
+    const QSignalBlocker b1(m_lr), b2(m_l2), b3(m_batch);
+    m_lr->setValue(c.optimizer.learningRate);
+    m_l2->setValue(c.optimizer.l2);
+    m_batch->setValue(c.batchSize);
+}
+
+engine::Project TrainingPanel::projectForTraining() const
+{
+    engine::Project p = m_document->project();
+    p.training.optimizer.learningRate = m_lr->value();
+    p.training.optimizer.l2 = m_l2->value();
+    p.training.batchSize = m_batch->value();
+    return p;
+}
+
+void TrainingPanel::train()
+{
+    if (m_controller->state() == TrainingController::State::Paused) {
+        m_controller->resume();
+        return;
+    }
+    if (!m_document)
+        return;
+    if (!m_document->isReadyToTrain()) {
+        showStatus(tr("The network cannot be trained yet:\n%1")
+                       .arg(QString::fromStdString(m_document->check().summary())),
+            true);
+        return;
+    }
+    showStatus({});
+    m_controller->train(projectForTraining(), m_projectDir);
+}
+
+void TrainingPanel::togglePause()
+{
+    switch (m_controller->state()) {
+    case TrainingController::State::Running:
+        m_controller->pause();
+        break;
+    case TrainingController::State::Paused:
+        m_controller->resume();
+        break;
+    default:
+        break;
+    }
+}
+
+void TrainingPanel::step()
+{
+    using State = TrainingController::State;
+    const State s = m_controller->state();
+    if (s == State::Paused || s == State::Running || m_controller->canResume()) {
+        m_controller->step();
+    } else if ((s == State::Idle || s == State::Ready) && m_document
+        && m_document->isReadyToTrain()) {
+        showStatus({});
+        m_controller->startStepping(projectForTraining(), m_projectDir);
+    }
+}
+
+void TrainingPanel::stop()
+{
+    if (!m_controller->stop())
+        showStatus(tr("Stopping after the current mini-batch…"));
+}
+
+void TrainingPanel::resetWeights(bool newSeed)
+{
+    if (!m_controller->hasSession()) {
+        // Nothing trained in this window yet: forget weights stored in the document instead.
+        if (m_document && !m_document->weights().empty()) {
+            m_document->setWeights({});
+            showStatus(tr("Stored weights cleared; the next run starts from fresh weights."));
+        }
+        return;
+    }
+    const std::uint64_t seed = m_controller->resetWeights(newSeed);
+    if (seed)
+        showStatus(tr("Weights re-initialized with seed %1.").arg(qulonglong(seed)));
+}
+
+void TrainingPanel::updateActions()
+{
+    using State = TrainingController::State;
+    const State s = m_controller->state();
+    const bool ready = m_document && m_document->isReadyToTrain();
+    const bool idle = s == State::Idle || s == State::Ready;
+    m_train->setEnabled((idle && ready) || s == State::Paused);
+    m_train->setText(
+        s == State::Paused || m_controller->canResume() ? tr("Continue") : tr("Train"));
+    m_pause->setEnabled(s == State::Running || s == State::Paused);
+    m_pause->setText(s == State::Paused ? tr("Resume") : tr("Pause"));
+    m_pause->setIcon(
+        style()->standardIcon(s == State::Paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
+    m_step->setEnabled(s == State::Paused || s == State::Running || (idle && ready));
+    m_stop->setEnabled(s == State::Running || s == State::Paused);
+    m_reset->setEnabled(s != State::Stopping);
+    m_resetNewSeed->setEnabled(m_controller->hasSession() && s != State::Stopping);
+}
+
+void TrainingPanel::onSession(const TrainingSessionInfo& info)
+{
+    m_loss->startRun(info);
+    m_heatmap->startSession(info);
+    m_histogram->startSession(info);
+    m_boundary->startSession(info);
+    m_neurons->startSession(info);
+    m_gradients->startSession(info);
+    m_confusion->startSession(info);
+    updateActions();
+}
+
+void TrainingPanel::onSnapshot(const TrainingSnapshot& s)
+{
+    m_loss->addSnapshot(s);
+    // Views that are not on screen still keep their data current, but cheaply: the heavy ones
+    // (colour maps) only redraw when visible through QCustomPlot's queued replot.
+    m_heatmap->addSnapshot(s);
+    m_histogram->addSnapshot(s);
+    m_boundary->addSnapshot(s);
+    m_neurons->addSnapshot(s);
+    m_gradients->addSnapshot(s);
+    m_confusion->addSnapshot(s);
+}
+
+void TrainingPanel::onFinished(const TrainingOutcome& outcome)
+{
+    const engine::TrainResult& r = outcome.result;
+    const QString text = QString::fromStdString(r.message);
+    switch (r.reason) {
+    case engine::StopReason::Diverged:
+        showStatus(tr("Training diverged: %1").arg(text), true);
+        break;
+    case engine::StopReason::EarlyStop:
+        showStatus(tr("Stopped early: %1").arg(text));
+        break;
+    case engine::StopReason::Interrupted:
+        showStatus(tr("Stopped after %1 epochs; Continue resumes the run.").arg(r.epochs));
+        break;
+    case engine::StopReason::Completed: {
+        QString line = tr("Done: %1").arg(text);
+        if (r.last && r.last->validation && r.last->validation->accuracy)
+            line += tr(", validation accuracy %1 %")
+                        .arg(100 * *r.last->validation->accuracy, 0, 'f', 1);
+        if (r.test && r.test->accuracy)
+            line += tr(", test accuracy %1 %").arg(100 * *r.test->accuracy, 0, 'f', 1);
+        showStatus(line);
+        break;
+    }
+    }
+    updateActions();
+}
+
+void TrainingPanel::showStatus(const QString& text, bool error)
+{
+    m_status->setText(text);
+    m_status->setStyleSheet(
+        error ? QStringLiteral("color: #b2182b; font-weight: bold;") : QString());
+}
+
+void TrainingPanel::onDocumentEdited()
+{
+    updateActions();
+    if (!m_document || !m_controller->isRunning() || m_askPending)
+        return;
+    if (m_controller->sameArchitecture(m_document->project()))
+        return;
+    // Asked later, not inside the command's redo() that emitted this.
+    m_askPending = true;
+    QTimer::singleShot(0, this, [this] {
+        m_askPending = false;
+        if (!m_document || !m_controller->isRunning()
+            || m_controller->sameArchitecture(m_document->project()))
+            return;
+        bool stopIt = true;
+        if (isVisible() && m_undo && m_undo->canUndo()) {
+            QMessageBox box(QMessageBox::Question, tr("Training is running"),
+                tr("The network was edited while it is being trained. Stop training to keep the "
+                   "edit, or undo the edit and keep training?"),
+                QMessageBox::NoButton, this);
+            QPushButton* stopButton = box.addButton(tr("Stop training"), QMessageBox::AcceptRole);
+            box.addButton(tr("Undo the edit"), QMessageBox::RejectRole);
+            box.setDefaultButton(stopButton);
+            box.exec();
+            stopIt = box.clickedButton() == stopButton;
+        }
+        if (stopIt) {
+            m_controller->stop();
+            showStatus(tr("Training stopped because the network was edited."));
+        } else {
+            m_undo->undo();
+        }
+    });
+}
+
+} // namespace widgets

@@ -1,0 +1,112 @@
+#pragma once
+
+#include "TrainingController.h"
+
+#include <QPointer>
+#include <QWidget>
+
+class QAction;
+class QDoubleSpinBox;
+class QLabel;
+class QSpinBox;
+class QTabWidget;
+class QUndoStack;
+
+namespace widgets {
+
+class ConfusionMatrixView;
+class DecisionBoundaryView;
+class GradientFlowPlot;
+class GraphDocument;
+class LossPlot;
+class NeuronView;
+class TrainingProgressWidget;
+class WeightHeatmap;
+class WeightHistogramView;
+
+/// The training area: Train / Pause / Step / Stop / Reset weights, live learning rate, L2 and
+/// batch size, progress, and the live views (loss, decision boundary, neurons, weights,
+/// distributions, gradient flow, confusion matrix). Owns its TrainingController.
+///
+/// Trains the document set with setDocument(); trained weights go back into it when a run ends.
+/// If the architecture is edited while training, the panel asks to stop (or undoes the edit
+/// when an undo stack was given).
+class TrainingPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit TrainingPanel(QWidget* parent = nullptr);
+    ~TrainingPanel() override;
+
+    void setDocument(GraphDocument* document);
+    /// Folder that relative dataset paths are resolved against (the project file's folder).
+    void setProjectDirectory(const QString& dir);
+    /// Used to take back an architecture edit made while training, when the user prefers that.
+    void setUndoStack(QUndoStack* stack);
+
+    TrainingController* controller() const { return m_controller; }
+    /// Train (F5), Pause (F6), Step (F10), Stop (Shift+F5), Reset weights, Reset with a new seed.
+    QList<QAction*> trainingActions() const;
+    QAction* trainAction() const { return m_train; }
+    QAction* pauseAction() const { return m_pause; }
+    QAction* stepAction() const { return m_step; }
+    QAction* stopAction() const { return m_stop; }
+    QAction* resetAction() const { return m_reset; }
+    /// A further progress display bound to this panel's controller (for a status bar).
+    TrainingProgressWidget* createProgressWidget(QWidget* parent) const;
+
+    LossPlot* lossPlot() const { return m_loss; }
+    WeightHeatmap* heatmap() const { return m_heatmap; }
+    WeightHistogramView* histogram() const { return m_histogram; }
+    DecisionBoundaryView* boundary() const { return m_boundary; }
+    NeuronView* neurons() const { return m_neurons; }
+    GradientFlowPlot* gradientFlow() const { return m_gradients; }
+    ConfusionMatrixView* confusion() const { return m_confusion; }
+    QTabWidget* tabs() const { return m_tabs; }
+    QString statusText() const;
+
+public slots:
+    void train();
+    void togglePause();
+    void step();
+    void stop();
+    void resetWeights(bool newSeed);
+
+private:
+    void updateActions();
+    void loadSettingsFromDocument();
+    void onSession(const TrainingSessionInfo& info);
+    void onSnapshot(const TrainingSnapshot& snapshot);
+    void onFinished(const TrainingOutcome& outcome);
+    void onDocumentEdited();
+    void showStatus(const QString& text, bool error = false);
+    engine::Project projectForTraining() const;
+
+    TrainingController* m_controller = nullptr;
+    QPointer<GraphDocument> m_document;
+    QPointer<QUndoStack> m_undo;
+    QString m_projectDir;
+    bool m_askPending = false;
+
+    QAction* m_train = nullptr;
+    QAction* m_pause = nullptr;
+    QAction* m_step = nullptr;
+    QAction* m_stop = nullptr;
+    QAction* m_reset = nullptr;
+    QAction* m_resetNewSeed = nullptr;
+    QDoubleSpinBox* m_lr = nullptr;
+    QDoubleSpinBox* m_l2 = nullptr;
+    QSpinBox* m_batch = nullptr;
+    QLabel* m_status = nullptr;
+    TrainingProgressWidget* m_progress = nullptr;
+
+    QTabWidget* m_tabs = nullptr;
+    LossPlot* m_loss = nullptr;
+    WeightHeatmap* m_heatmap = nullptr;
+    WeightHistogramView* m_histogram = nullptr;
+    DecisionBoundaryView* m_boundary = nullptr;
+    NeuronView* m_neurons = nullptr;
+    GradientFlowPlot* m_gradients = nullptr;
+    ConfusionMatrixView* m_confusion = nullptr;
+};
+
+} // namespace widgets

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "TrainingController.h"
+
+#include <QWidget>
+
+class QLabel;
+class QProgressBar;
+
+namespace widgets {
+
+/// Epoch progress, samples/s and ETA of a TrainingController: a progress bar and one line of
+/// text, small enough for a status bar. Any number may watch one controller.
+class TrainingProgressWidget : public QWidget {
+    Q_OBJECT
+public:
+    explicit TrainingProgressWidget(TrainingController* controller, QWidget* parent = nullptr);
+
+    QString text() const;
+    int value() const; ///< progress in per mille of all epochs
+
+private:
+    void onSnapshot(const TrainingSnapshot& s);
+    void onState(TrainingController::State state);
+
+    TrainingController* m_controller;
+    QProgressBar* m_bar = nullptr;
+    QLabel* m_label = nullptr;
+};
+
+/// "1:05", "12 s": a duration for people.
+QString formatDuration(double seconds);
+
+} // namespace widgets

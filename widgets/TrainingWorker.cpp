@@ -1,0 +1,427 @@
+#include "TrainingWorker.h"
+
+#include "DatasetSpec.h"
+#include "Errors.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <map>
+
+namespace widgets {
+
+void registerTrainingMetaTypes()
+{
+    qRegisterMetaType<widgets::TrainingSnapshot>();
+    qRegisterMetaType<widgets::TrainingSessionInfo>();
+    qRegisterMetaType<widgets::TrainingOutcome>();
+    qRegisterMetaType<engine::WeightMap>();
+}
+
+namespace {
+
+/// Quantiles of at most ~4096 evenly strided values: enough for a distribution plot and cheap
+/// enough to run at every snapshot.
+std::vector<double> quantilesOf(const engine::Matrix& m)
+{
+    std::vector<double> q;
+    if (m.size() == 0)
+        return q;
+    const long stride = std::max<long>(1, m.size() / 4096);
+    std::vector<engine::Scalar> v;
+    v.reserve(std::size_t(m.size() / stride + 1));
+    for (long i = 0; i < m.size(); i += stride)
+        v.push_back(m.data()[i]);
+    for (double p : ParamCopy::kQuantiles) {
+        const auto k = std::size_t(std::lround(p * double(v.size() - 1)));
+        std::nth_element(v.begin(), v.begin() + long(k), v.end());
+        q.push_back(double(v[k]));
+    }
+    return q;
+}
+
+} // namespace
+
+TrainingWorker::TrainingWorker(QObject* parent)
+    : QObject(parent)
+{
+    registerTrainingMetaTypes();
+}
+
+TrainingWorker::~TrainingWorker() = default;
+
+void TrainingWorker::setWatchedNodes(const std::set<engine::NodeId>& nodes)
+{
+    std::lock_guard lock(m_watchMutex);
+    m_watched = nodes;
+}
+
+void TrainingWorker::startSession(
+    const engine::Project& project, const QString& projectDir, int runId)
+{
+    m_trainer.reset();
+    m_graph.reset();
+    m_project = project;
+    try {
+        const std::filesystem::path dir = std::filesystem::path(
+            projectDir.isEmpty() ? std::string(".") : projectDir.toStdString());
+        engine::DatasetSplits splits = engine::splitDataset(
+            engine::loadDataset(project.dataset, dir), project.training.validationSplit,
+            project.training.testSplit, project.training.seed);
+        m_graph = std::make_unique<engine::Graph>(project.buildGraph());
+        m_trainer
+            = std::make_unique<engine::Trainer>(*m_graph, std::move(splits), project.training);
+    } catch (const std::exception& e) {
+        m_trainer.reset();
+        m_graph.reset();
+        emit failed(QString::fromStdString(e.what()));
+        return;
+    }
+    m_runId = runId;
+    m_gridX.resize(0, 0);
+    const engine::Dataset& train = m_trainer->data().train;
+    m_twoD = train.inputShape.size() == 2;
+    if (m_twoD) {
+        // The plane shown is the data's bounding box plus a margin, as in the Playground.
+        const auto& x = train.x;
+        const double x0 = x.row(0).minCoeff(), x1 = x.row(0).maxCoeff();
+        const double y0 = x.row(1).minCoeff(), y1 = x.row(1).maxCoeff();
+        const double mx = std::max(1e-3, 0.1 * (x1 - x0)), my = std::max(1e-3, 0.1 * (y1 - y0));
+        m_xMin = x0 - mx;
+        m_xMax = x1 + mx;
+        m_yMin = y0 - my;
+        m_yMax = y1 + my;
+    }
+    m_pending = {};
+    m_runClock.invalidate();
+    emit sessionStarted(makeInfo());
+    emitSnapshot(SnapshotTrigger::Reset);
+}
+
+TrainingSessionInfo TrainingWorker::makeInfo() const
+{
+    TrainingSessionInfo info;
+    info.runId = m_runId;
+    const engine::TrainingConfig& c = m_trainer->config();
+    info.label = QStringLiteral("lr %1, %2, batch %3, seed %4")
+                     .arg(c.optimizer.learningRate, 0, 'g', 3)
+                     .arg(QString::fromStdString(c.optimizer.type))
+                     .arg(c.batchSize)
+                     .arg(qulonglong(c.seed));
+    const engine::DatasetSplits& d = m_trainer->data();
+    info.classification = d.train.task == engine::TaskKind::Classification;
+    info.numClasses = d.train.numClasses;
+    for (const auto& n : d.train.classNames)
+        info.classNames << QString::fromStdString(n);
+    info.twoD = m_twoD;
+    if (m_twoD) {
+        info.trainX = d.train.x;
+        info.trainY = d.train.y;
+        // Test points are drawn hollow; without a test split the validation points stand in.
+        const engine::Dataset& held = d.test.empty() ? d.validation : d.test;
+        info.testX = held.x;
+        info.testY = held.y;
+    }
+    for (auto& [id, p] : m_graph->nodeParams()) {
+        if (info.layers.empty() || info.layers.back().first != id)
+            info.layers.emplace_back(id, QString::fromStdString(m_graph->name(id)));
+    }
+    info.totalEpochs = c.epochs;
+    info.trainSamples = d.train.size();
+    return info;
+}
+
+void TrainingWorker::run(std::shared_ptr<engine::TrainerControl> control)
+{
+    TrainingOutcome outcome;
+    if (!m_trainer) {
+        outcome.result.reason = engine::StopReason::Interrupted;
+        outcome.result.message = "nothing to train: the session could not be set up";
+        emit finished(outcome);
+        return;
+    }
+    if (!m_runClock.isValid())
+        m_runClock.start();
+    m_sinceEmit.restart();
+    m_lastRateMs = m_runClock.elapsed();
+    m_lastSamples = m_lastBatch.samplesSeen;
+    m_samplesPerSecond = 0;
+
+    engine::TrainerCallbacks callbacks;
+    callbacks.onBatchEnd
+        = [this, c = control.get()](const engine::BatchStats& s) { onBatchEnd(s, c); };
+    callbacks.onEpochEnd = [this](const engine::EpochStats& e) { onEpochEnd(e); };
+    try {
+        outcome.result = m_trainer->run(callbacks, control.get());
+    } catch (const std::exception& e) {
+        // A shape or input problem only found while running (e.g. a live batch size): the
+        // session is unusable, report it like a divergence.
+        outcome.result.reason = engine::StopReason::Diverged;
+        outcome.result.message = e.what();
+    }
+    m_pauseRequested = false;
+    m_pending.finished = true;
+    m_pending.stopReason = outcome.result.reason;
+    m_pending.message = QString::fromStdString(outcome.result.message);
+    emitSnapshot(SnapshotTrigger::Finished);
+    if (outcome.result.reason != engine::StopReason::Diverged)
+        outcome.weights = m_graph->weights();
+    outcome.resumable = outcome.result.reason == engine::StopReason::Interrupted;
+    emit finished(outcome);
+}
+
+void TrainingWorker::resetWeights(std::uint64_t seed, int runId)
+{
+    if (!m_trainer)
+        return;
+    m_trainer->resetWeights(seed);
+    m_runId = runId;
+    m_pending = {};
+    m_lastBatch = {};
+    m_runClock.invalidate();
+    emit sessionStarted(makeInfo());
+    emitSnapshot(SnapshotTrigger::Reset);
+    emit weightsReset(m_graph->weights());
+}
+
+void TrainingWorker::onBatchEnd(const engine::BatchStats& s, engine::TrainerControl* control)
+{
+    m_lastBatch = s;
+    const double x = (s.epoch - 1) + double(s.batch) / double(std::max(1L, s.batchesPerEpoch));
+    m_pending.steps.push_back({s.step, s.epoch, x, s.loss});
+    if (m_trainer->diverged())
+        return; // run() returns next and sends the final snapshot
+    if (m_pauseRequested.exchange(false)) {
+        // Pausing here, before the trainer's next waitToContinue(), cannot race with it.
+        control->setPaused(true);
+        emitSnapshot(SnapshotTrigger::Paused);
+        emit pausedAt(s.step);
+        return;
+    }
+    if (control && control->isPaused()) {
+        emitSnapshot(SnapshotTrigger::Step);
+        emit pausedAt(s.step);
+        return;
+    }
+    if (m_inFlight.load() == 0 && m_sinceEmit.elapsed() >= kMinIntervalMs)
+        emitSnapshot(SnapshotTrigger::Progress);
+}
+
+void TrainingWorker::onEpochEnd(const engine::EpochStats& e)
+{
+    EpochPoint p;
+    p.epoch = e.epoch;
+    p.step = m_trainer->stepsDone();
+    p.trainLoss = e.train.loss;
+    p.trainAccuracy = e.train.accuracy;
+    if (e.validation) {
+        p.validationLoss = e.validation->loss;
+        p.validationAccuracy = e.validation->accuracy;
+    }
+    p.learningRate = e.learningRate;
+    m_pending.epochs.push_back(p);
+    m_epochEnded = true;
+}
+
+void TrainingWorker::emitSnapshot(SnapshotTrigger trigger)
+{
+    TrainingSnapshot snap = std::move(m_pending);
+    m_pending = {};
+    snap.trigger = trigger;
+    snap.runId = m_runId;
+    if (m_trainer) {
+        const engine::TrainingConfig& c = m_trainer->config();
+        snap.step = m_trainer->stepsDone();
+        snap.epoch = m_trainer->epochsDone();
+        snap.totalEpochs = c.epochs;
+        snap.batch = m_lastBatch.batch;
+        snap.batchesPerEpoch = m_lastBatch.batchesPerEpoch;
+        snap.learningRate
+            = m_lastBatch.step > 0 ? m_lastBatch.learningRate : c.optimizer.learningRate;
+        snap.progressX = m_lastBatch.step > 0 ? (m_lastBatch.epoch - 1)
+                + double(m_lastBatch.batch) / double(std::max(1L, m_lastBatch.batchesPerEpoch))
+                                              : 0.0;
+        if (m_runClock.isValid()) {
+            const qint64 now = m_runClock.elapsed();
+            snap.elapsedSeconds = double(now) / 1000.0;
+            // Rate over windows of >= 250 ms, smoothed, so the status bar does not flicker.
+            if (now - m_lastRateMs >= 250 && trigger == SnapshotTrigger::Progress) {
+                const double inst = double(m_lastBatch.samplesSeen - m_lastSamples) * 1000.0
+                    / double(now - m_lastRateMs);
+                m_samplesPerSecond
+                    = m_samplesPerSecond > 0 ? 0.7 * m_samplesPerSecond + 0.3 * inst : inst;
+                m_lastSamples = m_lastBatch.samplesSeen;
+                m_lastRateMs = now;
+            } else if (trigger != SnapshotTrigger::Progress) {
+                // Pauses and steps would distort the rate: start a new window afterwards.
+                m_lastSamples = m_lastBatch.samplesSeen;
+                m_lastRateMs = now;
+            }
+        }
+        snap.samplesPerSecond = m_samplesPerSecond;
+        const long n = m_trainer->data().train.size();
+        if (m_samplesPerSecond > 0 && !snap.finished)
+            snap.etaSeconds
+                = std::max(0.0, c.epochs - snap.progressX) * double(n) / m_samplesPerSecond;
+        fillExtras(snap);
+    }
+    m_inFlight = 1;
+    emit snapshotReady(snap);
+    // Measured after the extras, so at least kMinIntervalMs of training separates two rounds
+    // of extras however long they take.
+    m_sinceEmit.restart();
+}
+
+void TrainingWorker::fillExtras(TrainingSnapshot& snap)
+{
+    const auto params = m_graph->nodeParams();
+    long total = 0;
+    for (const auto& [id, p] : params)
+        total += p.value ? long(p.value->size()) : 0;
+    std::set<engine::NodeId> watched;
+    {
+        std::lock_guard lock(m_watchMutex);
+        watched = m_watched;
+    }
+    std::map<engine::NodeId, double> gradSq;
+    std::vector<engine::NodeId> order;
+    for (const auto& [id, p] : params) {
+        if (!p.value)
+            continue;
+        const bool hasGrad = p.grad && p.grad->size() == p.value->size() && snap.step > 0;
+        if (hasGrad) {
+            if (!gradSq.count(id))
+                order.push_back(id);
+            gradSq[id] += double(p.grad->squaredNorm());
+        }
+        if (total > kCopyAllLimit && !watched.count(id))
+            continue;
+        ParamCopy c;
+        c.node = id;
+        c.nodeName = QString::fromStdString(m_graph->name(id));
+        c.param = QString::fromStdString(p.name);
+        c.value = *p.value;
+        if (hasGrad)
+            c.grad = *p.grad;
+        c.quantiles = quantilesOf(c.value);
+        snap.params.push_back(std::move(c));
+    }
+    for (engine::NodeId id : order)
+        snap.gradientNorms.push_back(
+            {id, QString::fromStdString(m_graph->name(id)), std::sqrt(gradSq[id])});
+
+    if (m_twoD)
+        computeGrid(snap);
+    const bool classification = m_trainer->isClassification();
+    if (classification
+        && (m_epochEnded || snap.trigger == SnapshotTrigger::Finished
+            || snap.trigger == SnapshotTrigger::Reset)) {
+        computeConfusion(snap);
+        m_epochEnded = false;
+    }
+}
+
+void TrainingWorker::computeGrid(TrainingSnapshot& snap)
+{
+    const int n = kGridSize;
+    if (m_gridX.cols() != long(n) * n) {
+        m_gridX.resize(2, long(n) * n);
+        for (int iy = 0; iy < n; ++iy) {
+            for (int ix = 0; ix < n; ++ix) {
+                m_gridX(0, long(iy) * n + ix)
+                    = engine::Scalar(m_xMin + (ix + 0.5) * (m_xMax - m_xMin) / n);
+                m_gridX(1, long(iy) * n + ix)
+                    = engine::Scalar(m_yMin + (iy + 0.5) * (m_yMax - m_yMin) / n);
+            }
+        }
+    }
+    const engine::Matrix& pred = m_graph->forward(m_gridX, engine::Mode::Inference);
+    m_trainer->loss().outputTransform(pred, m_gridOut);
+
+    BoundaryGrid g;
+    g.image = {n, m_xMin, m_xMax, m_yMin, m_yMax, QVector<float>(n * n)};
+    const engine::Dataset& train = m_trainer->data().train;
+    const bool classification = m_trainer->isClassification();
+    if (classification && m_gridOut.rows() > 1) {
+        for (long j = 0; j < m_gridOut.cols(); ++j) {
+            Eigen::Index k = 0;
+            m_gridOut.col(j).maxCoeff(&k);
+            g.image.values[int(j)] = float(k);
+        }
+        g.valueMin = 0;
+        g.valueMax = std::max(1, int(m_gridOut.rows()) - 1);
+    } else {
+        for (long j = 0; j < m_gridOut.cols(); ++j)
+            g.image.values[int(j)] = float(m_gridOut(0, j));
+        if (classification) {
+            g.valueMin = 0;
+            g.valueMax = 1;
+        } else {
+            // Colours keep the targets' meaning: the scale is the targets' range.
+            g.valueMin = double(train.y.row(0).minCoeff());
+            g.valueMax = double(train.y.row(0).maxCoeff());
+            if (g.valueMax <= g.valueMin)
+                g.valueMax = g.valueMin + 1;
+        }
+    }
+    snap.boundary = std::move(g);
+
+    // Hidden nodes' outputs come from the same forward pass: the Playground's neuron thumbnails.
+    const engine::GraphCheck& check = m_graph->compiled();
+    const int stride = n / kThumbnailSize;
+    for (engine::NodeId id : m_graph->executionOrder()) {
+        if (id == check.outputNode || id == check.lossNode)
+            continue;
+        const engine::Matrix& out = m_graph->output(id);
+        if (out.cols() != long(n) * n || out.rows() > kMaxThumbnailUnits || out.rows() == 0)
+            continue;
+        NeuronImages ni;
+        ni.node = id;
+        ni.nodeName = QString::fromStdString(m_graph->name(id));
+        for (long u = 0; u < out.rows(); ++u) {
+            GridImage img {kThumbnailSize, m_xMin, m_xMax, m_yMin, m_yMax,
+                QVector<float>(kThumbnailSize * kThumbnailSize)};
+            for (int iy = 0; iy < kThumbnailSize; ++iy)
+                for (int ix = 0; ix < kThumbnailSize; ++ix)
+                    img.values[iy * kThumbnailSize + ix] = float(
+                        out(u, long(iy * stride + stride / 2) * n + ix * stride + stride / 2));
+            ni.units.push_back(std::move(img));
+        }
+        snap.neurons.push_back(std::move(ni));
+    }
+}
+
+void TrainingWorker::computeConfusion(TrainingSnapshot& snap)
+{
+    const engine::DatasetSplits& d = m_trainer->data();
+    const engine::Dataset& set = !d.validation.empty() ? d.validation
+        : !d.test.empty()                              ? d.test
+                                                       : d.train;
+    const int k = std::max(2, set.numClasses);
+    ConfusionMatrix cm;
+    cm.numClasses = k;
+    cm.epoch = m_trainer->epochsDone();
+    cm.counts = QVector<long>(k * k, 0);
+    for (int c = 0; c < k; ++c)
+        cm.classNames << (c < int(set.classNames.size())
+                ? QString::fromStdString(set.classNames[std::size_t(c)])
+                : QString::number(c));
+    std::vector<int> labels;
+    constexpr long kChunk = 1024;
+    engine::Matrix& chunk = m_confX; // a member: the graph keeps pointing at its last input
+    for (long begin = 0; begin < set.size(); begin += kChunk) {
+        const long count = std::min(kChunk, set.size() - begin);
+        chunk = set.x.middleCols(begin, count);
+        const engine::Matrix& pred = m_graph->forward(chunk, engine::Mode::Inference);
+        m_trainer->loss().predictLabels(pred, labels);
+        for (long j = 0; j < count; ++j) {
+            const int actual = set.label(begin + j);
+            const int predicted = labels[std::size_t(j)];
+            if (actual >= 0 && actual < k && predicted >= 0 && predicted < k)
+                ++cm.counts[actual * k + predicted];
+        }
+    }
+    snap.confusion = std::move(cm);
+}
+
+} // namespace widgets

@@ -1,0 +1,206 @@
+#include "WeightHeatmap.h"
+
+#include "PlotStyle.h"
+
+#include <qcustomplot.h>
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QToolTip>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace widgets {
+
+WeightHeatmap::WeightHeatmap(QWidget* parent)
+    : QWidget(parent)
+    , m_plot(new QCustomPlot(this))
+{
+    m_choice = new QComboBox(this);
+    m_choice->setToolTip(tr("Layer parameter to show"));
+    m_choice->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_gradients = new QCheckBox(tr("Gradients"), this);
+    m_gradients->setToolTip(tr("Show the gradient of the last mini-batch instead of the values"));
+    m_info = new QLabel(this);
+    auto* top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Tensor:"), this));
+    top->addWidget(m_choice);
+    top->addWidget(m_gradients);
+    top->addStretch(1);
+    top->addWidget(m_info);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(top);
+    layout->addWidget(m_plot, 1);
+
+    m_plot->setMinimumSize(240, 160);
+    m_map = new QCPColorMap(m_plot->xAxis, m_plot->yAxis);
+    m_map->setGradient(plotstyle::diverging());
+    m_map->setInterpolate(false);
+    m_map->setTightBoundary(true);
+    m_scale = new QCPColorScale(m_plot);
+    m_plot->plotLayout()->addElement(0, 1, m_scale);
+    m_scale->setType(QCPAxis::atRight);
+    m_scale->setGradient(plotstyle::diverging());
+    m_scale->setBarWidth(12);
+    m_map->setColorScale(m_scale);
+    auto* margins = new QCPMarginGroup(m_plot);
+    m_plot->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
+    m_scale->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
+    m_plot->xAxis->setLabel(tr("column (input)"));
+    m_plot->yAxis->setLabel(tr("row (unit)"));
+    m_plot->yAxis->setRangeReversed(true);
+    m_plot->setMouseTracking(true);
+
+    connect(m_plot, &QCustomPlot::mouseMove, this, [this](QMouseEvent* e) {
+        const double key = m_plot->xAxis->pixelToCoord(e->position().x());
+        const double value = m_plot->yAxis->pixelToCoord(e->position().y());
+        const int col = int(std::lround(key)), row = int(std::lround(value));
+        const QString text = cellText(row, col);
+        if (text.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(e->globalPosition().toPoint(), text, m_plot);
+    });
+    connect(m_choice, &QComboBox::currentIndexChanged, this, [this] {
+        render();
+        if (auto n = selectedNode())
+            emit nodeSelected(*n);
+    });
+    connect(m_gradients, &QCheckBox::toggled, this, [this] { render(); });
+}
+
+WeightHeatmap::~WeightHeatmap() = default;
+
+void WeightHeatmap::startSession(const TrainingSessionInfo&)
+{
+    m_params.clear();
+}
+
+void WeightHeatmap::addSnapshot(const TrainingSnapshot& s)
+{
+    if (s.params.empty())
+        return;
+    m_params = s.params;
+    rebuildChoices();
+    render();
+}
+
+void WeightHeatmap::rebuildChoices()
+{
+    QStringList keys;
+    for (const ParamCopy& p : m_params)
+        keys << p.nodeName + '.' + p.param;
+    QStringList now;
+    for (int i = 0; i < m_choice->count(); ++i)
+        now << m_choice->itemText(i);
+    if (keys == now)
+        return;
+    const QString previous = m_choice->currentText();
+    QSignalBlocker block(m_choice);
+    m_choice->clear();
+    for (int i = 0; i < int(m_params.size()); ++i)
+        m_choice->addItem(keys[i], QVariant::fromValue(qlonglong(m_params[std::size_t(i)].node)));
+    const int keep = m_choice->findText(previous);
+    m_choice->setCurrentIndex(keep >= 0 ? keep : 0);
+}
+
+const ParamCopy* WeightHeatmap::current() const
+{
+    const int i = m_choice->currentIndex();
+    if (i < 0 || i >= int(m_params.size()))
+        return nullptr;
+    return &m_params[std::size_t(i)];
+}
+
+std::optional<engine::NodeId> WeightHeatmap::selectedNode() const
+{
+    if (const ParamCopy* p = current())
+        return p->node;
+    return std::nullopt;
+}
+
+bool WeightHeatmap::selectParam(engine::NodeId node, const QString& param)
+{
+    for (int i = 0; i < int(m_params.size()); ++i) {
+        if (m_params[std::size_t(i)].node == node && m_params[std::size_t(i)].param == param) {
+            m_choice->setCurrentIndex(i);
+            render();
+            return true;
+        }
+    }
+    return false;
+}
+
+void WeightHeatmap::setShowGradients(bool on)
+{
+    m_gradients->setChecked(on);
+}
+
+bool WeightHeatmap::showGradients() const
+{
+    return m_gradients->isChecked();
+}
+
+void WeightHeatmap::render()
+{
+    const ParamCopy* p = current();
+    const bool grads = m_gradients->isChecked();
+    const engine::Matrix* m = p ? (grads ? &p->grad : &p->value) : nullptr;
+    if (!m || m->size() == 0) {
+        m_rows = m_cols = 0;
+        m_map->data()->clear();
+        m_info->setText(p && grads ? tr("no gradient yet") : QString());
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
+        return;
+    }
+    m_rows = int(m->rows());
+    m_cols = int(m->cols());
+    // Keys are columns, values rows, one cell per entry centred on its integer index.
+    QCPColorMapData* d = m_map->data();
+    if (d->keySize() != m_cols || d->valueSize() != m_rows)
+        d->setSize(m_cols, m_rows);
+    d->setRange(QCPRange(0, m_cols - 1), QCPRange(0, m_rows - 1));
+    double maxAbs = 0;
+    for (int r = 0; r < m_rows; ++r) {
+        for (int c = 0; c < m_cols; ++c) {
+            const double v = double((*m)(r, c));
+            d->setCell(c, r, v);
+            if (std::isfinite(v))
+                maxAbs = std::max(maxAbs, std::abs(v));
+        }
+    }
+    maxAbs = maxAbs > 0 ? maxAbs : 1e-6;
+    m_map->setDataRange(QCPRange(-maxAbs, maxAbs));
+    m_scale->axis()->setLabel(grads ? tr("gradient") : tr("weight"));
+    m_plot->xAxis->setRange(-0.5, m_cols - 0.5);
+    m_plot->yAxis->setRange(-0.5, m_rows - 0.5);
+    m_info->setText(tr("%1 x %2, |max| %3").arg(m_rows).arg(m_cols).arg(maxAbs, 0, 'g', 3));
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+std::optional<double> WeightHeatmap::cellValue(int row, int col) const
+{
+    if (row < 0 || col < 0 || row >= m_rows || col >= m_cols)
+        return std::nullopt;
+    return m_map->data()->cell(col, row);
+}
+
+QString WeightHeatmap::cellText(int row, int col) const
+{
+    const auto v = cellValue(row, col);
+    const ParamCopy* p = current();
+    if (!v || !p)
+        return {};
+    const QString what = m_gradients->isChecked() ? QStringLiteral("dL/d") : QString();
+    return QStringLiteral("%1%2.%3[%4, %5] = %6")
+        .arg(what, p->nodeName, p->param)
+        .arg(row)
+        .arg(col)
+        .arg(*v, 0, 'g', 5);
+}
+
+} // namespace widgets

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "TrainingSnapshot.h"
+
+#include <QString>
+#include <QWidget>
+
+#include <optional>
+
+class QCheckBox;
+class QComboBox;
+class QCPColorMap;
+class QCPColorScale;
+class QCustomPlot;
+class QLabel;
+
+namespace widgets {
+
+/// The selected parameter tensor (a layer's weight matrix or bias) as a heatmap with a diverging
+/// blue-white-red scale centred on zero and a colour bar, updated from snapshots. Hovering shows
+/// the value and its (row, column); "Gradients" shows dL/dW of the last mini-batch instead.
+///
+/// Rows are drawn top to bottom as the engine stores them (Dense W: units x inputs).
+class WeightHeatmap : public QWidget {
+    Q_OBJECT
+public:
+    explicit WeightHeatmap(QWidget* parent = nullptr);
+    ~WeightHeatmap() override;
+
+    void startSession(const TrainingSessionInfo& info);
+    void addSnapshot(const TrainingSnapshot& snapshot);
+
+    /// Selects "node.param"; returns false when the last snapshot has no such tensor.
+    bool selectParam(engine::NodeId node, const QString& param);
+    void setShowGradients(bool on);
+    bool showGradients() const;
+    std::optional<engine::NodeId> selectedNode() const;
+
+    /// The value the colour map holds at (row, col), nullopt when out of range.
+    std::optional<double> cellValue(int row, int col) const;
+    /// "hidden.W[2, 0] = 0.4312" for the tooltip, "" when out of range.
+    QString cellText(int row, int col) const;
+    QCustomPlot* plot() const { return m_plot; }
+
+signals:
+    /// The user chose another tensor (the controller copies watched nodes in large networks).
+    void nodeSelected(engine::NodeId node);
+
+private:
+    void rebuildChoices();
+    void render();
+    const ParamCopy* current() const;
+
+    QComboBox* m_choice = nullptr;
+    QCheckBox* m_gradients = nullptr;
+    QLabel* m_info = nullptr;
+    QCustomPlot* m_plot = nullptr;
+    QCPColorMap* m_map = nullptr;
+    QCPColorScale* m_scale = nullptr;
+    std::vector<ParamCopy> m_params; ///< from the last snapshot that carried tensors
+    int m_rows = 0, m_cols = 0;
+};
+
+} // namespace widgets

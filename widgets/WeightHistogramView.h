@@ -1,0 +1,48 @@
+#pragma once
+
+#include "TrainingSnapshot.h"
+
+#include <QString>
+#include <QWidget>
+
+#include <map>
+#include <vector>
+
+class QComboBox;
+class QCPBars;
+class QCPGraph;
+class QCustomPlot;
+
+namespace widgets {
+
+/// How one layer's weights are distributed, over time and now: bands between the quantiles
+/// (0/7/16/31/50/69/84/93/100 %, as TensorBoard's distributions) against epoch progress, and a
+/// histogram of the latest values.
+class WeightHistogramView : public QWidget {
+    Q_OBJECT
+public:
+    explicit WeightHistogramView(QWidget* parent = nullptr);
+    ~WeightHistogramView() override;
+
+    void startSession(const TrainingSessionInfo& info);
+    void addSnapshot(const TrainingSnapshot& snapshot);
+    /// Samples kept for the selected tensor.
+    int historyCount() const;
+
+private:
+    struct Sample {
+        double x = 0;
+        std::vector<double> quantiles;
+    };
+    void render();
+
+    QComboBox* m_choice = nullptr;
+    QCustomPlot* m_bands = nullptr;
+    QCustomPlot* m_histogram = nullptr;
+    std::vector<QCPGraph*> m_quantileGraphs;
+    QCPBars* m_bars = nullptr;
+    std::map<QString, std::vector<Sample>> m_history;
+    std::map<QString, engine::Matrix> m_latest;
+};
+
+} // namespace widgets
