@@ -7,6 +7,9 @@
 #include "LayerPalette.h"
 #include "Parallel.h"
 #include "Project.h"
+#include "TrainingController.h"
+#include "TrainingPanel.h"
+#include "TrainingProgressWidget.h"
 
 #include <nlohmann/json.hpp>
 
@@ -79,6 +82,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_statusSummary->setTextFormat(Qt::PlainText);
     m_zoomLabel = new QLabel(QStringLiteral("100 %"));
     m_zoomLabel->setToolTip(tr("Zoom (Ctrl+wheel on the canvas)"));
+    statusBar()->addPermanentWidget(m_training->createProgressWidget(this));
     statusBar()->addPermanentWidget(m_statusSummary);
     statusBar()->addPermanentWidget(m_zoomLabel);
 
@@ -345,6 +349,8 @@ void MainWindow::about()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    // Stop first, so that the trained weights are in the document when asking to save.
+    m_training->controller()->stop();
     if (!maybeSave()) {
         event->ignore();
         return;
@@ -358,6 +364,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
 void MainWindow::setCurrentFile(const QString& path)
 {
     m_filePath = path;
+    m_training->setProjectDirectory(path.isEmpty() ? QString() : QFileInfo(path).absolutePath());
     updateTitle();
     setWindowModified(!m_undo->isClean());
 }
@@ -500,25 +507,20 @@ void MainWindow::createDocks()
     m_inspectorDock->setWidget(m_inspector);
     addDockWidget(Qt::RightDockWidgetArea, m_inspectorDock);
 
-    // Placeholder until the training view takes this dock over (same object name, so saved
-    // window layouts keep working).
-    auto* placeholder = new QLabel(
-        tr("Live training arrives with the training view: loss and accuracy curves, the "
-           "decision boundary and weight heat maps will appear here."));
-    placeholder->setAlignment(Qt::AlignCenter);
-    placeholder->setWordWrap(true);
-    placeholder->setMargin(12);
-    placeholder->setForegroundRole(QPalette::PlaceholderText);
+    m_training = new widgets::TrainingPanel;
+    m_training->setObjectName(QStringLiteral("TrainingPanel"));
+    m_training->setDocument(m_doc);
+    m_training->setUndoStack(m_undo);
     m_trainingDock = new QDockWidget(tr("Training"), this);
     m_trainingDock->setObjectName(QStringLiteral("TrainingDock"));
-    m_trainingDock->setWidget(placeholder);
+    m_trainingDock->setWidget(m_training);
     addDockWidget(Qt::BottomDockWidgetArea, m_trainingDock);
 
     // Side docks take the full height; the training area spans only the canvas.
     setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     resizeDocks({m_paletteDock, m_inspectorDock}, {210, 320}, Qt::Horizontal);
-    resizeDocks({m_trainingDock}, {170}, Qt::Vertical);
+    resizeDocks({m_trainingDock}, {340}, Qt::Vertical);
 }
 
 void MainWindow::createMenus()
@@ -559,6 +561,9 @@ void MainWindow::createMenus()
     view->addAction(m_inspectorDock->toggleViewAction());
     view->addAction(m_trainingDock->toggleViewAction());
 
+    QMenu* training = menuBar()->addMenu(tr("&Training"));
+    training->addActions(m_training->trainingActions());
+
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_aboutAct);
 
@@ -578,6 +583,10 @@ void MainWindow::createMenus()
     bar->addAction(m_zoomOutAct);
     bar->addAction(m_zoomFitAct);
     bar->addAction(m_layoutAct);
+    bar->addSeparator();
+    for (QAction* a : {m_training->trainAction(), m_training->pauseAction(),
+             m_training->stepAction(), m_training->stopAction()})
+        bar->addAction(a);
     view->addSeparator();
     view->addAction(bar->toggleViewAction());
 

@@ -18,6 +18,7 @@ class CanvasScene;
 class CanvasView;
 class Inspector;
 class LayerPalette;
+class TrainingPanel;
 } // namespace widgets
 
 /// The designer window: palette (left dock), canvas (centre), inspector (right dock) and the
@@ -40,6 +41,7 @@ public:
     widgets::LayerPalette* palette() const { return m_palette; }
     widgets::Inspector* inspector() const { return m_inspector; }
     QDockWidget* trainingDock() const { return m_trainingDock; }
+    widgets::TrainingPanel* trainingPanel() const { return m_training; }
     /// The permanent status-bar summary ("57 parameters · ready to train", "2 problems: ...").
     QLabel* statusSummary() const { return m_statusSummary; }
     /// The file the document was loaded from or saved to; empty for a new document or example.
@@ -107,6 +109,7 @@ private:
     QDockWidget* m_paletteDock = nullptr;
     QDockWidget* m_inspectorDock = nullptr;
     QDockWidget* m_trainingDock = nullptr;
+    widgets::TrainingPanel* m_training = nullptr;
     QLabel* m_statusSummary = nullptr;
     QLabel* m_zoomLabel = nullptr;
     QMenu* m_recentMenu = nullptr;
