@@ -475,14 +475,15 @@ void TestDatasets::loadDatasetFromGenerator()
 void TestDatasets::loadDatasetUnknownSource()
 {
     DatasetSpec spec;
-    spec.source = "csv";
+    spec.source = "excel";
     try {
         loadDataset(spec, ".");
         QFAIL("expected InputError");
     } catch (const InputError& e) {
         QCOMPARE(e.where(), std::string("dataset.source"));
-        QCOMPARE(
-            e.message(), std::string("unknown data source 'csv' (expected one of: generator)"));
+        QCOMPARE(e.message(),
+            std::string("unknown data source 'excel' (expected one of: generator, csv, idx, "
+                        "fashion-mnist)"));
     }
 }
 
