@@ -24,29 +24,48 @@
 
 namespace {
 
+/// One benchmarked model; the CNN does ~40x the work per sample of the MLP, so it runs fewer.
+enum class Model { Mlp, Cnn };
+
 struct BenchOptions {
     bool quick = false;
     bool torch = true;
     std::vector<int> threads {1, 2};
     std::vector<int> batches {64, 256};
+    std::vector<Model> models {Model::Mlp, Model::Cnn};
     std::string python = "/usr/bin/python3";
     std::string torchScript = NETCANVAS_TORCH_BENCH_SCRIPT;
+    std::string torchCnnScript = NETCANVAS_TORCH_CNN_SCRIPT;
 
-    long samplesPerRun() const { return quick ? 4096 : 16384; }
+    long samplesPerRun(Model m) const
+    {
+        return m == Model::Mlp ? (quick ? 4096 : 16384) : (quick ? 1024 : 4096);
+    }
     int runs() const { return quick ? 3 : 7; }
-    long warmupSamples() const { return quick ? 1024 : 4096; }
+    long warmupSamples(Model m) const
+    {
+        return m == Model::Mlp ? (quick ? 1024 : 4096) : (quick ? 256 : 1024);
+    }
 };
+
+const char* modelName(Model m)
+{
+    return m == Model::Mlp ? "mlp" : "cnn";
+}
 
 void usage()
 {
     std::cout
         << "Usage: netcanvas-bench [--quick] [--no-torch] [--threads 1,2] [--batches 64,256]\n"
-           "                       [--python /usr/bin/python3] [--torch-script FILE]\n"
-           "Trains an MLP 784-256-128-10 (ReLU, softmax cross-entropy, SGD momentum 0.9)\n"
-           "on synthetic Fashion-MNIST-shaped data and prints samples/s per case: the\n"
+           "                       [--models mlp,cnn] [--python /usr/bin/python3]\n"
+           "                       [--torch-script FILE] [--torch-cnn-script FILE]\n"
+           "Trains an MLP 784-256-128-10 (ReLU) and a CNN conv3x3x32-pool2-conv3x3x64-pool2-\n"
+           "dense128-dense10 (ReLU) with softmax cross-entropy and SGD momentum 0.9 on\n"
+           "synthetic Fashion-MNIST-shaped data (28x28x1) and prints samples/s per case: the\n"
            "median of several timed runs after a warm-up. With PyTorch importable by the\n"
-           "Python interpreter, runs the same model there (bench/torch_mlp.py) and prints\n"
-           "the ratio NetCanvas / PyTorch (above 1: NetCanvas is faster).\n";
+           "Python interpreter, runs the same models there (bench/torch_mlp.py,\n"
+           "bench/torch_cnn.py) and prints the ratio NetCanvas / PyTorch (above 1: NetCanvas\n"
+           "is faster).\n";
 }
 
 std::vector<int> parseList(const std::string& option, const std::string& text)
@@ -90,7 +109,18 @@ BenchOptions parseOptions(int argc, char** argv)
             o.python = value();
         else if (a == "--torch-script")
             o.torchScript = value();
-        else if (a == "--help" || a == "-h") {
+        else if (a == "--torch-cnn-script")
+            o.torchCnnScript = value();
+        else if (a == "--models") {
+            o.models.clear();
+            const std::string list = value();
+            for (const std::string name : {"mlp", "cnn"})
+                if (("," + list + ",").find("," + name + ",") != std::string::npos)
+                    o.models.push_back(name == "mlp" ? Model::Mlp : Model::Cnn);
+            if (o.models.empty())
+                throw std::invalid_argument(
+                    a + ": expected mlp, cnn or mlp,cnn, got '" + list + "'");
+        } else if (a == "--help" || a == "-h") {
             usage();
             std::exit(0);
         } else
@@ -104,7 +134,7 @@ engine::Dataset syntheticFashionMnist(long samples)
 {
     engine::Dataset d;
     d.name = "synthetic-fashion-mnist";
-    d.inputShape = engine::Shape {784};
+    d.inputShape = engine::Shape {28, 28, 1};
     d.task = engine::TaskKind::Classification;
     d.numClasses = 10;
     d.x.resize(784, samples);
@@ -118,22 +148,43 @@ engine::Dataset syntheticFashionMnist(long samples)
     return d;
 }
 
-engine::Project mlpProject(int batch)
+/// A chain of layers: (type, attributes) from the input to the loss.
+nlohmann::json chainNodes(
+    const std::vector<std::pair<std::string, nlohmann::json>>& layers, nlohmann::json& edges)
 {
-    const nlohmann::json j = {{"format", "netcanvas"}, {"version", 1}, {"name", "bench-mlp"},
-        {"nodes",
-            {{{"id", 1}, {"type", "Input"}, {"name", "input"}, {"attributes", {{"shape", {784}}}}},
-                {{"id", 2}, {"type", "Dense"}, {"name", "fc1"},
-                    {"attributes", {{"units", 256}, {"activation", "relu"}}}},
-                {{"id", 3}, {"type", "Dense"}, {"name", "fc2"},
-                    {"attributes", {{"units", 128}, {"activation", "relu"}}}},
-                {{"id", 4}, {"type", "Dense"}, {"name", "logits"},
-                    {"attributes", {{"units", 10}, {"activation", "identity"}}}},
-                {{"id", 5}, {"type", "Loss"}, {"name", "loss"},
-                    {"attributes", {{"loss", "softmax_crossentropy"}}}}}},
-        {"edges",
-            {{{"from", 1}, {"to", 2}}, {{"from", 2}, {"to", 3}}, {{"from", 3}, {"to", 4}},
-                {{"from", 4}, {"to", 5}}}},
+    nlohmann::json nodes = nlohmann::json::array();
+    edges = nlohmann::json::array();
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        nodes.push_back({{"id", i + 1}, {"type", layers[i].first},
+            {"name", layers[i].first + std::to_string(i + 1)}, {"attributes", layers[i].second}});
+        if (i > 0)
+            edges.push_back({{"from", i}, {"to", i + 1}});
+    }
+    return nodes;
+}
+
+engine::Project benchProject(Model model, int batch)
+{
+    using nlohmann::json;
+    const json relu = "relu";
+    std::vector<std::pair<std::string, json>> layers {{"Input", {{"shape", {28, 28, 1}}}}};
+    if (model == Model::Mlp) {
+        layers.push_back({"Dense", {{"units", 256}, {"activation", relu}}});
+        layers.push_back({"Dense", {{"units", 128}, {"activation", relu}}});
+    } else {
+        layers.push_back({"Conv2D", {{"filters", 32}, {"kernel", 3}, {"activation", relu}}});
+        layers.push_back({"MaxPool2D", {{"pool", 2}}});
+        layers.push_back({"Conv2D", {{"filters", 64}, {"kernel", 3}, {"activation", relu}}});
+        layers.push_back({"MaxPool2D", {{"pool", 2}}});
+        layers.push_back({"Flatten", json::object()});
+        layers.push_back({"Dense", {{"units", 128}, {"activation", relu}}});
+    }
+    layers.push_back({"Dense", {{"units", 10}, {"activation", "identity"}}});
+    layers.push_back({"Loss", {{"loss", "softmax_crossentropy"}}});
+    json edges;
+    const json nodes = chainNodes(layers, edges);
+    const json j = {{"format", "netcanvas"}, {"version", 1},
+        {"name", std::string("bench-") + modelName(model)}, {"nodes", nodes}, {"edges", edges},
         {"dataset", {{"source", "generator"}, {"generator", "xor"}}},
         {"training",
             {{"epochs", 1000000}, {"batchSize", batch}, {"validationSplit", 0.0},
@@ -149,10 +200,11 @@ double median(std::vector<double> v)
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-double benchEngine(const BenchOptions& o, const engine::Dataset& data, int threads, int batch)
+double benchEngine(
+    const BenchOptions& o, Model model, const engine::Dataset& data, int threads, int batch)
 {
     engine::setThreadCount(threads);
-    const engine::Project project = mlpProject(batch);
+    const engine::Project project = benchProject(model, batch);
     engine::Graph graph = project.buildGraph();
     engine::DatasetSplits splits;
     splits.train = data;
@@ -166,11 +218,11 @@ double benchEngine(const BenchOptions& o, const engine::Dataset& data, int threa
         }
         return done;
     };
-    trainSamples(o.warmupSamples());
+    trainSamples(o.warmupSamples(model));
     std::vector<double> rates;
     for (int run = 0; run < o.runs(); ++run) {
         const auto start = std::chrono::steady_clock::now();
-        const long done = trainSamples(o.samplesPerRun());
+        const long done = trainSamples(o.samplesPerRun(model));
         const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
         rates.push_back(double(done) / seconds.count());
     }
@@ -187,13 +239,14 @@ std::string shellQuote(const std::string& s)
 
 /// Runs the PyTorch baseline; nullopt when Python or torch is missing (or the run failed).
 std::optional<double> benchTorch(
-    const BenchOptions& o, int threads, int batch, std::string& problem)
+    const BenchOptions& o, Model model, int threads, int batch, std::string& problem)
 {
+    const std::string& script = model == Model::Mlp ? o.torchScript : o.torchCnnScript;
     const std::string command = "OMP_NUM_THREADS=" + std::to_string(threads) + " "
-        + shellQuote(o.python) + " " + shellQuote(o.torchScript) + " --threads "
-        + std::to_string(threads) + " --batch " + std::to_string(batch) + " --samples "
-        + std::to_string(o.samplesPerRun()) + " --runs " + std::to_string(o.runs()) + " --warmup "
-        + std::to_string(o.warmupSamples()) + " 2>/dev/null";
+        + shellQuote(o.python) + " " + shellQuote(script) + " --threads " + std::to_string(threads)
+        + " --batch " + std::to_string(batch) + " --samples "
+        + std::to_string(o.samplesPerRun(model)) + " --runs " + std::to_string(o.runs())
+        + " --warmup " + std::to_string(o.warmupSamples(model)) + " 2>/dev/null";
     std::FILE* pipe = ::popen(command.c_str(), "r");
     if (!pipe) {
         problem = "cannot start " + o.python;
@@ -212,7 +265,7 @@ std::optional<double> benchTorch(
     }
     const auto key = output.find("samples/s=");
     if (key == std::string::npos) {
-        problem = "unexpected output from " + o.torchScript;
+        problem = "unexpected output from " + script;
         return std::nullopt;
     }
     return std::stod(output.substr(key + 10));
@@ -231,33 +284,38 @@ int main(int argc, char** argv)
     }
     std::cerr << "# netcanvas-bench " << NETCANVAS_VERSION << ": "
               << engine::computeBackendDescription() << '\n'
-              << "# MLP 784-256-128-10, ReLU, softmax CE, SGD momentum; median of " << o.runs()
-              << " runs of " << o.samplesPerRun() << " samples after " << o.warmupSamples()
-              << " warm-up samples\n";
+              << "# MLP 784-256-128-10 and CNN conv3x3x32-pool2-conv3x3x64-pool2-dense128-dense10,"
+                 " ReLU, softmax CE, SGD momentum; median of "
+              << o.runs() << " runs after a warm-up\n";
 
-    const engine::Dataset data = syntheticFashionMnist(o.samplesPerRun());
     bool torchAvailable = o.torch;
     try {
-        for (int threads : o.threads) {
-            for (int batch : o.batches) {
-                const double ours = benchEngine(o, data, threads, batch);
-                std::printf("bench=mlp threads=%d batch=%d samples/s=%.0f\n", threads, batch, ours);
-                std::fflush(stdout);
-                if (!torchAvailable)
-                    continue;
-                std::string problem;
-                const std::optional<double> theirs = benchTorch(o, threads, batch, problem);
-                if (!theirs) {
-                    std::printf("bench=mlp-torch status=unavailable\n");
-                    std::cerr << "# PyTorch baseline skipped: " << problem << '\n';
-                    torchAvailable = false;
-                    continue;
+        for (Model model : o.models) {
+            const char* name = modelName(model);
+            const engine::Dataset data = syntheticFashionMnist(o.samplesPerRun(model));
+            for (int threads : o.threads) {
+                for (int batch : o.batches) {
+                    const double ours = benchEngine(o, model, data, threads, batch);
+                    std::printf("bench=%s threads=%d batch=%d samples/s=%.0f\n", name, threads,
+                        batch, ours);
+                    std::fflush(stdout);
+                    if (!torchAvailable)
+                        continue;
+                    std::string problem;
+                    const std::optional<double> theirs
+                        = benchTorch(o, model, threads, batch, problem);
+                    if (!theirs) {
+                        std::printf("bench=%s-torch status=unavailable\n", name);
+                        std::cerr << "# PyTorch baseline skipped: " << problem << '\n';
+                        torchAvailable = false;
+                        continue;
+                    }
+                    std::printf("bench=%s-torch threads=%d batch=%d samples/s=%.0f\n", name,
+                        threads, batch, *theirs);
+                    std::printf("bench=%s-ratio threads=%d batch=%d ratio=%.2f\n", name, threads,
+                        batch, ours / *theirs);
+                    std::fflush(stdout);
                 }
-                std::printf("bench=mlp-torch threads=%d batch=%d samples/s=%.0f\n", threads, batch,
-                    *theirs);
-                std::printf("bench=mlp-ratio threads=%d batch=%d ratio=%.2f\n", threads, batch,
-                    ours / *theirs);
-                std::fflush(stdout);
             }
         }
     } catch (const std::exception& e) {
