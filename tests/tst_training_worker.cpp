@@ -14,6 +14,8 @@
 #include "WeightHeatmap.h"
 #include "WeightHistogramView.h"
 
+#include <qcustomplot.h>
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -106,7 +108,8 @@ void TestTrainingWorker::trainsExampleToCompletionAndFeedsTheViews()
 
     // Every mini-batch and epoch reached the loss plot, despite the throttling.
     QCOMPARE(panel.lossPlot()->epochPointCount(), 150);
-    QCOMPARE(panel.lossPlot()->stepPointCount(), 150 * 10); // 160 training samples, batch 16
+    QCOMPARE(panel.lossPlot()->stepPointCount(), 150L * 10); // 160 training samples, batch 16
+    QVERIFY(panel.lossPlot()->plot()->graph(0)->dataCount() > 0);
     QCOMPARE(panel.lossPlot()->runCount(), 1);
     const TrainingSnapshot last = lastSnapshot(snapshots);
     QVERIFY(last.finished);

@@ -144,7 +144,7 @@ void DecisionBoundaryView::addSnapshot(const TrainingSnapshot& s)
         m_plot->yAxis->setRange(img.yMin, img.yMax);
     }
     m_hasBoundary = true;
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    plotstyle::replotIfVisible(m_plot);
 }
 
 std::optional<double> DecisionBoundaryView::valueAt(double x, double y) const
@@ -152,6 +152,12 @@ std::optional<double> DecisionBoundaryView::valueAt(double x, double y) const
     if (!m_hasBoundary)
         return std::nullopt;
     return m_map->data()->data(x, y);
+}
+
+void DecisionBoundaryView::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    m_plot->replot();
 }
 
 } // namespace widgets

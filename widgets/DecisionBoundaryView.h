@@ -29,6 +29,9 @@ public:
     std::optional<double> valueAt(double x, double y) const;
     QCustomPlot* plot() const { return m_plot; }
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     void addPoints(const engine::Matrix& x, const engine::Matrix& y, bool test);
 

@@ -42,7 +42,10 @@ void GradientFlowPlot::startSession(const TrainingSessionInfo& info)
     for (const auto& [id, name] : info.layers) {
         QCPGraph* g = m_plot->addGraph();
         g->setName(name);
-        g->setPen(QPen(plotstyle::seriesColor(i++), 1.5));
+        const QColor color = plotstyle::seriesColor(i++);
+        g->setPen(QPen(color, 1.5));
+        // Dots too, so that a run short enough to give one sample still shows it.
+        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color, 4));
         g->setAdaptiveSampling(true);
         m_graphs[id] = g;
     }
@@ -76,13 +79,19 @@ void GradientFlowPlot::addSnapshot(const TrainingSnapshot& s)
         m_plot->xAxis->setRange(std::min(0.0, keys.lower), std::max(keys.upper, keys.lower + 1e-3));
         m_plot->yAxis->setRange(values.lower / 2, values.upper * 2);
     }
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    plotstyle::replotIfVisible(m_plot);
 }
 
 int GradientFlowPlot::pointCount(engine::NodeId node) const
 {
     auto it = m_graphs.find(node);
     return it == m_graphs.end() ? 0 : it->second->dataCount();
+}
+
+void GradientFlowPlot::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    m_plot->replot();
 }
 
 } // namespace widgets

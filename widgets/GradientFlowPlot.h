@@ -24,6 +24,9 @@ public:
     int seriesCount() const { return int(m_graphs.size()); }
     int pointCount(engine::NodeId node) const;
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     QCustomPlot* m_plot = nullptr;
     std::map<engine::NodeId, QCPGraph*> m_graphs;

@@ -189,16 +189,8 @@ void LossPlot::addSnapshot(const TrainingSnapshot& s)
     if (m_runs.empty() || m_runs.back().id != s.runId || !s.hasUpdates())
         return;
     Run& r = m_runs.back();
-    if (!s.steps.empty()) {
-        QVector<double> keys, values;
-        keys.reserve(int(s.steps.size()));
-        values.reserve(int(s.steps.size()));
-        for (const StepPoint& p : s.steps) {
-            keys << p.x;
-            values << p.loss;
-        }
-        r.stepLoss.graph->addData(keys, values, true);
-    }
+    for (const StepPoint& p : s.steps)
+        addStep(r, p.x, p.loss);
     for (const EpochPoint& e : s.epochs) {
         r.trainLoss.graph->addData(e.epoch, e.trainLoss);
         if (e.validationLoss)
@@ -311,9 +303,39 @@ bool LossPlot::exportCsv(const QString& file) const
     return out.status() == QTextStream::Ok;
 }
 
-int LossPlot::stepPointCount() const
+void LossPlot::addStep(Run& r, double x, double loss)
 {
-    return m_runs.empty() ? 0 : m_runs.back().stepLoss.graph->dataCount();
+    ++r.stepCount;
+    r.pendingSum += loss;
+    r.pendingX = x;
+    if (++r.pending < r.block)
+        return;
+    r.stepLoss.graph->addData(r.pendingX, r.pendingSum / double(r.pending));
+    r.pending = 0;
+    r.pendingSum = 0;
+    if (r.stepLoss.graph->dataCount() <= kMaxStepPoints)
+        return;
+    // Halve the resolution: average neighbouring pairs, and make blocks twice as long.
+    QVector<double> keys, values;
+    const auto data = r.stepLoss.graph->data();
+    for (auto it = data->constBegin(); it != data->constEnd(); ++it) {
+        auto next = it + 1;
+        if (next == data->constEnd()) {
+            keys << it->key;
+            values << it->value;
+            break;
+        }
+        keys << next->key;
+        values << 0.5 * (it->value + next->value);
+        it = next;
+    }
+    r.stepLoss.graph->setData(keys, values, true);
+    r.block *= 2;
+}
+
+long LossPlot::stepPointCount() const
+{
+    return m_runs.empty() ? 0 : m_runs.back().stepCount;
 }
 
 int LossPlot::epochPointCount() const

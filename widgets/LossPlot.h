@@ -38,8 +38,8 @@ public:
     bool exportCsv(const QString& file) const;
 
     int runCount() const { return int(m_runs.size()); }
-    /// Mini-batch loss points of the current run.
-    int stepPointCount() const;
+    /// Mini-batch losses received in the current run (the plot may average blocks of them).
+    long stepPointCount() const;
     /// Epoch points of the current run.
     int epochPointCount() const;
     QCustomPlot* plot() const { return m_plot; }
@@ -53,12 +53,20 @@ private:
         int id = 0;
         QString label;
         bool classification = false;
+        // Mini-batch losses are drawn as means of blocks of `block` batches so that a long run
+        // stays at most kMaxStepPoints points (a replot is then cheap however long it runs).
+        long block = 1;
+        long pending = 0;
+        double pendingX = 0, pendingSum = 0;
+        long stepCount = 0; ///< mini-batches received
         Series stepLoss, trainLoss, validationLoss, trainAccuracy, validationAccuracy;
         std::vector<Series*> all()
         {
             return {&stepLoss, &trainLoss, &validationLoss, &trainAccuracy, &validationAccuracy};
         }
     };
+    static constexpr int kMaxStepPoints = 4000;
+    void addStep(Run& run, double x, double loss);
     void dimRun(Run& run, int index);
     void removeRun(Run& run);
     void rescale();

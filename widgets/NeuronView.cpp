@@ -36,13 +36,24 @@ void NeuronView::addSnapshot(const TrainingSnapshot& s)
     update();
 }
 
-QSize NeuronView::sizeHint() const
+int NeuronView::thumbFor(int width) const
 {
     std::size_t widest = 1;
     for (const NeuronImages& l : m_layers)
         widest = std::max(widest, l.units.size());
+    const int fit = (width - kLabelWidth - 12) / int(widest) - kGap;
+    return std::clamp(fit, kMinThumb, kMaxThumb);
+}
+
+int NeuronView::heightForWidth(int width) const
+{
     const int rows = std::max<int>(1, int(m_layers.size()));
-    return {130 + int(widest) * (kThumb + kGap), rows * (kThumb + kGap + 4) + 12};
+    return rows * (thumbFor(width) + kGap + 4) + 12;
+}
+
+QSize NeuronView::sizeHint() const
+{
+    return {kLabelWidth + 8 * (44 + kGap), heightForWidth(kLabelWidth + 8 * (44 + kGap))};
 }
 
 QSize NeuronView::minimumSizeHint() const
@@ -61,12 +72,13 @@ void NeuronView::paintEvent(QPaintEvent*)
         return;
     }
     const QFontMetrics fm(font());
+    const int thumb = thumbFor(width());
     int y = 6;
     for (const NeuronImages& layer : m_layers) {
         p.setPen(palette().color(QPalette::Text));
-        p.drawText(QRect(6, y, 118, kThumb), Qt::AlignRight | Qt::AlignVCenter,
-            fm.elidedText(layer.nodeName, Qt::ElideRight, 118));
-        int x = 130;
+        p.drawText(QRect(6, y, kLabelWidth - 12, thumb), Qt::AlignRight | Qt::AlignVCenter,
+            fm.elidedText(layer.nodeName, Qt::ElideRight, kLabelWidth - 12));
+        int x = kLabelWidth;
         for (const GridImage& g : layer.units) {
             double maxAbs = 0;
             for (float v : g.values)
@@ -80,13 +92,13 @@ void NeuronView::paintEvent(QPaintEvent*)
                 for (int ix = 0; ix < g.size; ++ix)
                     line[ix] = plotstyle::divergingAt(g.values[iy * g.size + ix] / maxAbs).rgb();
             }
-            const QRect target(x, y, kThumb, kThumb);
+            const QRect target(x, y, thumb, thumb);
             p.drawImage(target, img);
             p.setPen(QColor(160, 160, 160));
             p.drawRect(target.adjusted(0, 0, -1, -1));
-            x += kThumb + kGap;
+            x += thumb + kGap;
         }
-        y += kThumb + kGap + 4;
+        y += thumb + kGap + 4;
     }
 }
 

@@ -19,14 +19,21 @@ public:
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
 
+    bool hasHeightForWidth() const override { return true; }
+    int heightForWidth(int width) const override;
+
 protected:
     void paintEvent(QPaintEvent* event) override;
 
 private:
     std::vector<NeuronImages> m_layers;
     bool m_twoD = false;
-    static constexpr int kThumb = 44;
+    /// Thumbnail side that fits the widest layer into `width` (between kMinThumb and kMaxThumb).
+    int thumbFor(int width) const;
+    static constexpr int kMinThumb = 16;
+    static constexpr int kMaxThumb = 64;
     static constexpr int kGap = 6;
+    static constexpr int kLabelWidth = 124;
 };
 
 } // namespace widgets

@@ -64,6 +64,12 @@ QColor seriesColor(int index)
     return colors[std::size_t(std::max(0, index)) % std::size(colors)];
 }
 
+void replotIfVisible(QCustomPlot* plot)
+{
+    if (plot->isVisible())
+        plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
 QColor divergingAt(double v)
 {
     v = std::clamp(v, -1.0, 1.0);

@@ -2,6 +2,7 @@
 
 #include "DatasetSpec.h"
 #include "Errors.h"
+#include "Parallel.h"
 
 #include <algorithm>
 #include <cmath>
@@ -140,6 +141,9 @@ void TrainingWorker::run(std::shared_ptr<engine::TrainerControl> control)
         emit finished(outcome);
         return;
     }
+    // Override for measurements: leaving a core to the GUI thread can pay on small machines.
+    if (qEnvironmentVariableIsSet("NETCANVAS_GUI_TRAIN_THREADS"))
+        engine::setThreadCount(qEnvironmentVariableIntValue("NETCANVAS_GUI_TRAIN_THREADS"));
     if (!m_runClock.isValid())
         m_runClock.start();
     m_sinceEmit.restart();

@@ -40,7 +40,7 @@ WeightHeatmap::WeightHeatmap(QWidget* parent)
     m_map = new QCPColorMap(m_plot->xAxis, m_plot->yAxis);
     m_map->setGradient(plotstyle::diverging());
     m_map->setInterpolate(false);
-    m_map->setTightBoundary(true);
+    m_map->setTightBoundary(false); // cells centred on integer (col, row), half a cell around
     m_scale = new QCPColorScale(m_plot);
     m_plot->plotLayout()->addElement(0, 1, m_scale);
     m_scale->setType(QCPAxis::atRight);
@@ -53,6 +53,13 @@ WeightHeatmap::WeightHeatmap(QWidget* parent)
     m_plot->xAxis->setLabel(tr("column (input)"));
     m_plot->yAxis->setLabel(tr("row (unit)"));
     m_plot->yAxis->setRangeReversed(true);
+    // Indices are integers: no ticks between cells.
+    for (QCPAxis* axis : {m_plot->xAxis, m_plot->yAxis}) {
+        QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
+        ticker->setTickStep(1.0);
+        ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+        axis->setTicker(ticker);
+    }
     m_plot->setMouseTracking(true);
 
     connect(m_plot, &QCustomPlot::mouseMove, this, [this](QMouseEvent* e) {
@@ -154,7 +161,7 @@ void WeightHeatmap::render()
         m_rows = m_cols = 0;
         m_map->data()->clear();
         m_info->setText(p && grads ? tr("no gradient yet") : QString());
-        m_plot->replot(QCustomPlot::rpQueuedReplot);
+        plotstyle::replotIfVisible(m_plot);
         return;
     }
     m_rows = int(m->rows());
@@ -179,7 +186,7 @@ void WeightHeatmap::render()
     m_plot->xAxis->setRange(-0.5, m_cols - 0.5);
     m_plot->yAxis->setRange(-0.5, m_rows - 0.5);
     m_info->setText(tr("%1 x %2, |max| %3").arg(m_rows).arg(m_cols).arg(maxAbs, 0, 'g', 3));
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    plotstyle::replotIfVisible(m_plot);
 }
 
 std::optional<double> WeightHeatmap::cellValue(int row, int col) const
@@ -201,6 +208,12 @@ QString WeightHeatmap::cellText(int row, int col) const
         .arg(row)
         .arg(col)
         .arg(*v, 0, 'g', 5);
+}
+
+void WeightHeatmap::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    m_plot->replot();
 }
 
 } // namespace widgets

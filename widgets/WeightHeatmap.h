@@ -46,6 +46,9 @@ signals:
     /// The user chose another tensor (the controller copies watched nodes in large networks).
     void nodeSelected(engine::NodeId node);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     void rebuildChoices();
     void render();

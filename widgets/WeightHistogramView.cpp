@@ -1,5 +1,7 @@
 #include "WeightHistogramView.h"
 
+#include "PlotStyle.h"
+
 #include <qcustomplot.h>
 
 #include <QComboBox>
@@ -160,8 +162,15 @@ void WeightHistogramView::render()
     } else {
         m_bars->data()->clear();
     }
-    m_bands->replot(QCustomPlot::rpQueuedReplot);
-    m_histogram->replot(QCustomPlot::rpQueuedReplot);
+    plotstyle::replotIfVisible(m_bands);
+    plotstyle::replotIfVisible(m_histogram);
+}
+
+void WeightHistogramView::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    m_bands->replot();
+    m_histogram->replot();
 }
 
 } // namespace widgets

@@ -29,6 +29,9 @@ public:
     /// Samples kept for the selected tensor.
     int historyCount() const;
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     struct Sample {
         double x = 0;
