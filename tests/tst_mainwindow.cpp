@@ -17,6 +17,7 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMimeData>
 #include <QSettings>
 #include <QSpinBox>
@@ -111,6 +112,7 @@ private slots:
     void closeAsksAboutUnsavedChanges();
     void statusSummary();
     void recentFiles();
+    void menus();
 
     void screenshots();
 };
@@ -179,8 +181,13 @@ void TstMainWindow::paletteHasEveryEntryWithIcon()
     QStringList categories;
     for (int i = 0; i < palette.tree()->topLevelItemCount(); ++i)
         categories << palette.tree()->topLevelItem(i)->text(0);
-    QCOMPARE(categories.mid(0, 5),
-        (QStringList {"Core", "Activations", "Regularization", "Merge", "Output"}));
+    // The groups in this order; later groups (Convolution, ...) sit in between.
+    const QStringList expected {"Core", "Activations", "Regularization", "Merge", "Output"};
+    QStringList shown = categories;
+    shown.removeIf([&expected](const QString& c) { return !expected.contains(c); });
+    QCOMPARE(shown, expected);
+    QCOMPARE(categories.front(), QStringLiteral("Core"));
+    QCOMPARE(categories.back(), QStringLiteral("Output"));
     for (const auto& e : engine::LayerRegistry::entries()) {
         const QString label = QString::fromStdString(e.label);
         QTreeWidgetItem* item = palette.itemForLabel(label);
@@ -525,6 +532,43 @@ void TstMainWindow::recentFiles()
     }
     MainWindow window;
     QCOMPARE(window.recentFiles().mid(0, 2), (QStringList {b, a}));
+}
+
+void TstMainWindow::menus()
+{
+    MainWindow window;
+    auto menuTitled = [&window](const QString& title) -> QMenu* {
+        for (QMenu* m : window.findChildren<QMenu*>()) {
+            if (m->title() == title)
+                return m;
+        }
+        return nullptr;
+    };
+    QMenu* examples = menuTitled(QStringLiteral("&Examples"));
+    QVERIFY(examples);
+    QCOMPARE(examples->actions().size(), MainWindow::exampleResources().size());
+    QVERIFY(examples->isEnabled());
+
+    QMenu* edit = menuTitled(QStringLiteral("&Edit"));
+    QVERIFY(edit);
+    QAction* undo = edit->actions().at(0);
+    QCOMPARE(undo->shortcut(), QKeySequence(QKeySequence::Undo));
+    QVERIFY(!undo->isEnabled());
+    window.scene()->selectNodes({nodeNamed(*window.document(), QStringLiteral("hidden"))});
+    qobject_cast<QSpinBox*>(window.inspector()->editorFor("units"))->setValue(9);
+    QVERIFY(undo->isEnabled());
+    // The stack names the step: "Undo <command text>".
+    QVERIFY2(undo->text().size() > QStringLiteral("&Undo ").size(), qPrintable(undo->text()));
+    QCOMPARE(undo->text(), QStringLiteral("&Undo ") + window.undoStack()->undoText());
+
+    QMenu* file = menuTitled(QStringLiteral("&File"));
+    QVERIFY(file);
+    QStringList shortcuts;
+    for (QAction* a : file->actions())
+        shortcuts << a->shortcut().toString();
+    QVERIFY(shortcuts.contains(QKeySequence(QKeySequence::Save).toString()));
+    QVERIFY(shortcuts.contains(QKeySequence(QKeySequence::Open).toString()));
+    QVERIFY(shortcuts.contains(QKeySequence(QKeySequence::New).toString()));
 }
 
 void TstMainWindow::screenshots()

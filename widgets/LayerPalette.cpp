@@ -56,7 +56,8 @@ protected:
 /// The palette's display order; categories the registry adds later go after these.
 const QStringList& categoryOrder()
 {
-    static const QStringList order {QStringLiteral("Core"), QStringLiteral("Activations"),
+    static const QStringList order {QStringLiteral("Core"), QStringLiteral("Convolution"),
+        QStringLiteral("Activations"), QStringLiteral("Normalization"),
         QStringLiteral("Regularization"), QStringLiteral("Merge"), QStringLiteral("Output")};
     return order;
 }
