@@ -496,12 +496,15 @@ void MainWindow::createActions()
 void MainWindow::createDocks()
 {
     m_palette = new widgets::LayerPalette;
+    // Narrower docks clip the layer names and the inspector's editors.
+    m_palette->setMinimumWidth(170);
     m_paletteDock = new QDockWidget(tr("Layers"), this);
     m_paletteDock->setObjectName(QStringLiteral("PaletteDock"));
     m_paletteDock->setWidget(m_palette);
     addDockWidget(Qt::LeftDockWidgetArea, m_paletteDock);
 
     m_inspector = new widgets::Inspector(m_doc, m_undo);
+    m_inspector->setMinimumWidth(280);
     m_inspectorDock = new QDockWidget(tr("Inspector"), this);
     m_inspectorDock->setObjectName(QStringLiteral("InspectorDock"));
     m_inspectorDock->setWidget(m_inspector);

@@ -29,6 +29,8 @@ int main(int argc, char** argv)
     parser.process(app);
 
     MainWindow window;
+    if (parser.isSet(screenshotOption))
+        window.resize(1400, 900);
     window.show();
     if (!parser.positionalArguments().isEmpty()) {
         const QString path = parser.positionalArguments().constFirst();
@@ -42,7 +44,6 @@ int main(int argc, char** argv)
         }
     }
     if (parser.isSet(screenshotOption)) {
-        window.resize(1400, 900);
         // Two turns of the event loop: layout, then the deferred zoom-to-fit.
         QTimer::singleShot(50, &window, [&window, &parser, &screenshotOption] {
             const QString png = parser.value(screenshotOption);

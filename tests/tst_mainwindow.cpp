@@ -16,6 +16,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QLabel>
+#include <QLayout>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMimeData>
@@ -78,6 +79,28 @@ const engine::LayerInfo* entryLabelled(const std::string& label)
                     .arg(QString::fromStdString(a_.dump()), QString::fromStdString(e_.dump()))));  \
     } while (false)
 
+/// Every editor the panel says it shows really has room on screen (catches layouts that keep
+/// a hidden row's size or squash a row to nothing).
+void verifyShownEditorsHaveRoom(widgets::ProjectSettingsPanel* panel)
+{
+    QCoreApplication::processEvents();
+    const QList<QWidget*> editors = panel->findChildren<QWidget*>();
+    int checked = 0;
+    for (QWidget* w : editors) {
+        if (!qobject_cast<QAbstractSpinBox*>(w) && !qobject_cast<QComboBox*>(w))
+            continue;
+        if (!panel->isFieldShown(w))
+            continue;
+        QVERIFY2(w->isVisible() && w->height() >= w->minimumSizeHint().height(),
+            qPrintable(
+                QStringLiteral("%1 is %2 px high")
+                    .arg(w->toolTip().isEmpty() ? w->metaObject()->className() : w->toolTip())
+                    .arg(w->height())));
+        ++checked;
+    }
+    QVERIFY(checked > 5);
+}
+
 void writeFile(const QString& path, const QByteArray& bytes)
 {
     QFile f(path);
@@ -103,6 +126,7 @@ private slots:
     void inspectorShowsErrors();
     void settingsPanelEditsTrainingConfig();
     void settingsPanelHidesIrrelevantOptimizerFields();
+    void settingsPanelFileDataset();
 
     void exampleSaveReopenRoundTrip_data();
     void exampleSaveReopenRoundTrip();
@@ -353,7 +377,11 @@ void TstMainWindow::settingsPanelHidesIrrelevantOptimizerFields()
     widgets::ProjectSettingsPanel* panel = window.inspector()->settingsPanel();
     QComboBox* optimizer = panel->optimizerCombo();
 
+    window.resize(1400, 900);
+    window.show();
+    verifyShownEditorsHaveRoom(panel);
     optimizer->setCurrentIndex(optimizer->findData(QStringLiteral("sgd")));
+    verifyShownEditorsHaveRoom(panel);
     QCOMPARE(QString::fromStdString(window.document()->trainingConfig().optimizer.type),
         QStringLiteral("sgd"));
     QVERIFY(panel->isFieldShown(panel->learningRateSpin()));
@@ -366,6 +394,34 @@ void TstMainWindow::settingsPanelHidesIrrelevantOptimizerFields()
     for (auto* spin : panel->findChildren<QDoubleSpinBox*>())
         shownAdam += panel->isFieldShown(spin) ? 1 : 0;
     QCOMPARE(shownAdam, shownSgd + 2); // beta 1, beta 2
+    verifyShownEditorsHaveRoom(panel);
+}
+
+void TstMainWindow::settingsPanelFileDataset()
+{
+    MainWindow window;
+    QCOMPARE(window.openExample(QStringLiteral(":/examples/fashion_mlp.json")), QString());
+    QCOMPARE(QString::fromStdString(window.document()->datasetSpec().source),
+        QStringLiteral("fashion-mnist"));
+    widgets::ProjectSettingsPanel* panel = window.inspector()->settingsPanel();
+    QCOMPARE(panel->generatorCombo()->currentIndex(), -1);
+    QVERIFY(panel->isFieldShown(panel->generatorCombo()));
+    QVERIFY(panel->generatorCombo()->isVisibleTo(panel));
+    window.resize(1400, 900);
+    window.show();
+    verifyShownEditorsHaveRoom(panel);
+
+    // Choosing a generator replaces the file data, in one undoable step.
+    panel->generatorCombo()->setCurrentIndex(
+        panel->generatorCombo()->findData(QStringLiteral("circle")));
+    QCOMPARE(QString::fromStdString(window.document()->datasetSpec().source),
+        QStringLiteral("generator"));
+    QCOMPARE(QString::fromStdString(window.document()->datasetSpec().generator),
+        QStringLiteral("circle"));
+    window.undoStack()->undo();
+    QCOMPARE(QString::fromStdString(window.document()->datasetSpec().source),
+        QStringLiteral("fashion-mnist"));
+    QCOMPARE(panel->generatorCombo()->currentIndex(), -1);
 }
 
 // --- files -----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -71,8 +72,11 @@ ProjectSettingsPanel::ProjectSettingsPanel(
     layout->setContentsMargins(0, 0, 0, 0);
 
     // --- dataset -------------------------------------------------------------------------------
-    QFormLayout* dataForm = nullptr;
-    group(layout, tr("Dataset"), dataForm);
+    group(layout, tr("Dataset"), m_datasetForm);
+    QFormLayout* dataForm = m_datasetForm;
+    m_sourceLabel = new QLabel;
+    m_sourceLabel->setWordWrap(true);
+    dataForm->addRow(tr("Source:"), m_sourceLabel);
     m_generator = new QComboBox;
     for (const std::string& name : engine::generatorNames()) {
         const QString n = QString::fromStdString(name);
@@ -81,7 +85,11 @@ ProjectSettingsPanel::ProjectSettingsPanel(
     }
     m_generator->setToolTip(tr("Synthetic 2-D data, as in the TensorFlow Playground"));
     dataForm->addRow(tr("Generator:"), m_generator);
+    // With file data the combo shows no generator; picking one replaces the file data.
+    m_generator->setPlaceholderText(tr("replace with generated data…"));
     connect(m_generator, &QComboBox::currentIndexChanged, this, [this](int index) {
+        if (index < 0)
+            return;
         const std::string name = m_generator->itemData(index).toString().toStdString();
         editDataset(QStringLiteral("generator"), [&](engine::DatasetSpec& s) {
             s.source = "generator";
@@ -118,21 +126,39 @@ ProjectSettingsPanel::ProjectSettingsPanel(
     m_datasetHint = new QLabel;
     m_datasetHint->setWordWrap(true);
     m_datasetHint->setForegroundRole(QPalette::PlaceholderText);
-    dataForm->addRow(m_datasetHint);
+    // In the field column rather than spanning: Qt 6.4's QFormLayout mis-sizes rows above a
+    // spanning row once setRowVisible() has hidden some of them.
+    dataForm->addRow(QString(), m_datasetHint);
 
     m_refreshers.push_back([this] {
         const engine::DatasetSpec& s = m_doc->datasetSpec();
         const bool generated = s.source == "generator";
-        setComboData(m_generator, QString::fromStdString(s.generator));
+        if (generated)
+            setComboData(m_generator, QString::fromStdString(s.generator));
+        else
+            m_generator->setCurrentIndex(-1);
         if (m_samples->value() != s.samples)
             m_samples->setValue(s.samples);
         if (m_noise->value() != s.noise)
             m_noise->setValue(s.noise);
         m_dataSeed->setValue(
             static_cast<int>(std::min<std::uint64_t>(s.seed, std::numeric_limits<int>::max())));
-        for (QWidget* w : {static_cast<QWidget*>(m_generator), static_cast<QWidget*>(m_samples),
-                 static_cast<QWidget*>(m_noise), static_cast<QWidget*>(m_dataSeed)})
-            w->setEnabled(generated);
+        for (QWidget* w : {static_cast<QWidget*>(m_samples), static_cast<QWidget*>(m_noise),
+                 static_cast<QWidget*>(m_dataSeed)})
+            m_datasetForm->setRowVisible(w, generated);
+        QString source = QString::fromStdString(s.source);
+        if (generated)
+            source = tr("Generated 2-D data");
+        else if (s.source == "fashion-mnist")
+            source = tr("Fashion-MNIST");
+        else if (s.source == "csv")
+            source = tr("CSV file");
+        else if (s.source == "idx")
+            source = tr("IDX files");
+        const QString path = QDir::toNativeSeparators(QString::fromStdString(s.path));
+        m_sourceLabel->setText(
+            path.isEmpty() || generated ? source : tr("%1: %2").arg(source, path));
+        m_sourceLabel->setToolTip(path);
     });
 
     // --- loss ----------------------------------------------------------------------------------
@@ -310,7 +336,7 @@ void ProjectSettingsPanel::refresh()
 
 bool ProjectSettingsPanel::isFieldShown(QWidget* field) const
 {
-    for (QFormLayout* form : {m_optimizerForm, m_scheduleForm, m_trainingForm}) {
+    for (QFormLayout* form : {m_datasetForm, m_optimizerForm, m_scheduleForm, m_trainingForm}) {
         if (form->indexOf(field) >= 0)
             return form->isRowVisible(field);
     }
@@ -356,7 +382,6 @@ void ProjectSettingsPanel::updateVisibility()
 
 void ProjectSettingsPanel::updateHints()
 {
-    const engine::DatasetSpec& spec = m_doc->datasetSpec();
     QString hint;
     if (!m_doc->datasetProblem().isEmpty()) {
         hint = m_doc->datasetProblem();
@@ -368,10 +393,6 @@ void ProjectSettingsPanel::updateHints()
                     ? tr("%1 inputs → 1 regression target").arg(inputs)
                     : tr("%1 inputs → %2 regression targets").arg(inputs).arg(ctx->targetRows));
     }
-    if (spec.source != "generator")
-        hint = tr("Source: %1 %2. %3")
-                   .arg(QString::fromStdString(spec.source), QString::fromStdString(spec.path),
-                       hint);
     m_datasetHint->setText(hint);
     m_datasetHint->setVisible(!hint.isEmpty());
 

@@ -67,6 +67,8 @@ private:
     QUndoStack* m_stack;
     std::vector<std::function<void()>> m_refreshers; ///< document -> editor, signals blocked
 
+    QFormLayout* m_datasetForm = nullptr;
+    QLabel* m_sourceLabel = nullptr; ///< file sources only
     QComboBox* m_generator = nullptr;
     QSpinBox* m_samples = nullptr;
     QDoubleSpinBox* m_noise = nullptr;
