@@ -242,9 +242,11 @@ std::optional<double> benchTorch(
     const BenchOptions& o, Model model, int threads, int batch, std::string& problem)
 {
     const std::string& script = model == Model::Mlp ? o.torchScript : o.torchCnnScript;
-    const std::string command = "OMP_NUM_THREADS=" + std::to_string(threads) + " "
-        + shellQuote(o.python) + " " + shellQuote(script) + " --threads " + std::to_string(threads)
-        + " --batch " + std::to_string(batch) + " --samples "
+    // Passive waiting is PyTorch's fastest setting on these VMs: with libgomp's default spinning
+    // its 2-thread MLP runs 3x slower than with 1 thread, which would flatter our ratio.
+    const std::string command = "OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=" + std::to_string(threads)
+        + " " + shellQuote(o.python) + " " + shellQuote(script) + " --threads "
+        + std::to_string(threads) + " --batch " + std::to_string(batch) + " --samples "
         + std::to_string(o.samplesPerRun(model)) + " --runs " + std::to_string(o.runs())
         + " --warmup " + std::to_string(o.warmupSamples(model)) + " 2>/dev/null";
     std::FILE* pipe = ::popen(command.c_str(), "r");
