@@ -3,6 +3,7 @@
 #include "Attributes.h"
 #include "ImageGeometry.h"
 #include "Parallel.h"
+#include "WeightLayerCommon.h"
 
 #include <algorithm>
 
@@ -27,17 +28,7 @@ Shape Conv2D::outputShape(const std::vector<Shape>& inputs) const
 
 Initializer Conv2D::effectiveInitializer() const
 {
-    if (m_initializer != "auto")
-        return initializerFromName(m_initializer).value_or(Initializer::GlorotUniform);
-    switch (m_activation) {
-    case ActivationKind::ReLU:
-    case ActivationKind::LeakyReLU:
-    case ActivationKind::ELU:
-    case ActivationKind::GELU:
-        return Initializer::HeUniform;
-    default:
-        return Initializer::GlorotUniform;
-    }
+    return weightlayer::resolveInitializer(m_initializer, m_activation);
 }
 
 void Conv2D::build(const std::vector<Shape>& inputs, Rng& rng)
@@ -167,10 +158,7 @@ long Conv2D::paramCountFor(const std::vector<Shape>& inputs) const
 
 std::vector<Param> Conv2D::params()
 {
-    std::vector<Param> p {{"W", &m_w, &m_gradW, true}};
-    if (m_useBias)
-        p.push_back({"b", &m_b, &m_gradB, false});
-    return p;
+    return weightlayer::weightAndBias(m_w, m_gradW, m_b, m_gradB, m_useBias);
 }
 
 nlohmann::json Conv2D::attributes() const
@@ -212,8 +200,6 @@ void Conv2D::setAttributes(const nlohmann::json& attrs)
 
 std::vector<AttributeSpec> Conv2D::attributeSpecs() const
 {
-    auto inits = initializerNames();
-    inits.insert(inits.begin(), "auto");
     return {attr::intSpec("filters", "Filters", 1, 4096, "Number of output channels"),
         attr::intSpec("kernel", "Kernel", 1, 15, "Window size K (K x K)"),
         attr::intSpec("stride", "Stride", 1, 8, "Step between windows"),
@@ -222,8 +208,7 @@ std::vector<AttributeSpec> Conv2D::attributeSpecs() const
         attr::choiceSpec("activation", "Activation", activationNames(), "Applied to W * x + b"),
         attr::floatSpec("alpha", "Alpha", 0.0, 10.0, "Leaky ReLU slope / ELU scale"),
         attr::boolSpec("use_bias", "Bias", "Add a learned bias per filter"),
-        attr::choiceSpec(
-            "initializer", "Initializer", inits, "auto: He for the ReLU family, Glorot otherwise")};
+        weightlayer::initializerSpec()};
 }
 
 std::string Conv2D::summary() const

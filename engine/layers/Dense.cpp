@@ -1,6 +1,7 @@
 #include "Dense.h"
 
 #include "Attributes.h"
+#include "WeightLayerCommon.h"
 
 namespace engine {
 
@@ -13,17 +14,7 @@ Shape Dense::outputShape(const std::vector<Shape>& inputs) const
 
 Initializer Dense::effectiveInitializer() const
 {
-    if (m_initializer != "auto")
-        return initializerFromName(m_initializer).value_or(Initializer::GlorotUniform);
-    switch (m_activation) {
-    case ActivationKind::ReLU:
-    case ActivationKind::LeakyReLU:
-    case ActivationKind::ELU:
-    case ActivationKind::GELU:
-        return Initializer::HeUniform;
-    default:
-        return Initializer::GlorotUniform;
-    }
+    return weightlayer::resolveInitializer(m_initializer, m_activation);
 }
 
 void Dense::build(const std::vector<Shape>& inputs, Rng& rng)
@@ -71,10 +62,7 @@ long Dense::paramCountFor(const std::vector<Shape>& inputs) const
 
 std::vector<Param> Dense::params()
 {
-    std::vector<Param> p {{"W", &m_w, &m_gradW, true}};
-    if (m_useBias)
-        p.push_back({"b", &m_b, &m_gradB, false});
-    return p;
+    return weightlayer::weightAndBias(m_w, m_gradW, m_b, m_gradB, m_useBias);
 }
 
 nlohmann::json Dense::attributes() const
@@ -109,15 +97,11 @@ void Dense::setAttributes(const nlohmann::json& attrs)
 
 std::vector<AttributeSpec> Dense::attributeSpecs() const
 {
-    auto inits = initializerNames();
-    inits.insert(inits.begin(), "auto");
     auto acts = activationNames();
     return {attr::intSpec("units", "Units", 1, 1 << 20, "Number of neurons (outputs)"),
         attr::choiceSpec("activation", "Activation", acts, "Applied to W x + b"),
         attr::floatSpec("alpha", "Alpha", 0.0, 10.0, "Leaky ReLU slope / ELU scale"),
-        attr::boolSpec("use_bias", "Bias", "Add a learned bias b"),
-        attr::choiceSpec(
-            "initializer", "Initializer", inits, "auto: He for the ReLU family, Glorot otherwise")};
+        attr::boolSpec("use_bias", "Bias", "Add a learned bias b"), weightlayer::initializerSpec()};
 }
 
 std::string Dense::summary() const
