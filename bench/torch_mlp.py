@@ -1,81 +1,20 @@
 #!/usr/bin/python3
-"""PyTorch baseline for netcanvas-bench: the same MLP, loss, optimizer and data shapes.
+"""PyTorch baseline for netcanvas-bench: MLP 784-256-128-10 (ReLU) on synthetic
+Fashion-MNIST-shaped data. Options and output: see torch_baseline.py."""
 
-MLP 784-256-128-10 (ReLU), softmax cross-entropy, SGD with momentum 0.9, on synthetic
-Fashion-MNIST-shaped data, shuffled mini-batches gathered from the data each step like the
-NetCanvas trainer does. Prints one line: "samples/s=N" (the median of the timed runs).
-Exits with status 3 when torch cannot be imported, so the caller can report it unavailable.
-"""
-
-import argparse
-import statistics
 import sys
-import time
+
+from torch_baseline import run
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--batch", type=int, default=64)
-    parser.add_argument("--samples", type=int, default=16384, help="samples per timed run")
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--warmup", type=int, default=2048, help="samples trained before timing")
-    args = parser.parse_args()
-
-    try:
-        import torch
-        from torch import nn
-    except Exception as error:  # ImportError, or a broken installation
-        print(f"torch unavailable: {error}", file=sys.stderr)
-        return 3
-
-    torch.set_num_threads(args.threads)
-    try:
-        torch.set_num_interop_threads(1)
-    except RuntimeError:
-        pass  # already set by an earlier parallel call
-    torch.manual_seed(1)
-
+def build(torch, nn, n):
     model = nn.Sequential(
         nn.Linear(784, 256), nn.ReLU(),
         nn.Linear(256, 128), nn.ReLU(),
         nn.Linear(128, 10),
     )
-    loss_fn = nn.CrossEntropyLoss()
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-
-    n = max(args.samples, args.warmup)
-    x = torch.rand(n, 784)
-    y = torch.randint(0, 10, (n,))
-
-    def train(samples: int) -> int:
-        done = 0
-        order = torch.randperm(n)
-        position = 0
-        while done < samples:
-            if position + args.batch > n:
-                order = torch.randperm(n)
-                position = 0
-            index = order[position:position + args.batch]
-            position += args.batch
-            xb, yb = x[index], y[index]
-            optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(model(xb), yb)
-            loss.backward()
-            optimizer.step()
-            done += args.batch
-        return done
-
-    model.train()
-    train(args.warmup)
-    rates = []
-    for _ in range(args.runs):
-        start = time.perf_counter()
-        done = train(args.samples)
-        rates.append(done / (time.perf_counter() - start))
-    print(f"samples/s={statistics.median(rates):.0f}")
-    return 0
+    return model, torch.rand(n, 784), torch.randint(0, 10, (n,))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(__doc__, build, default_samples=16384, default_warmup=2048))
