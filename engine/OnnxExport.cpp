@@ -2,8 +2,11 @@
 
 #include "AtomicFile.h"
 #include "Errors.h"
+#include "ExportLayout.h"
 #include "layers/Activation.h"
+#include "layers/Conv2D.h"
 #include "layers/Dense.h"
+#include "layers/Pooling.h"
 
 #include <nlohmann/json.hpp>
 
@@ -12,6 +15,7 @@
 #include <onnx/onnx-ml.pb.h>
 #endif
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <map>
@@ -113,6 +117,21 @@ public:
         for (Eigen::Index r = 0; r < m.rows(); ++r)
             for (Eigen::Index c = 0; c < m.cols(); ++c)
                 t->add_float_data(static_cast<float>(m(r, c)));
+        return name;
+    }
+
+    /// A float initializer of shape `dims` holding `values` in row-major order.
+    std::string floats(const std::string& stem, const std::vector<std::int64_t>& dims,
+        const std::vector<float>& values)
+    {
+        onnx::TensorProto* t = m_graph.add_initializer();
+        const std::string name = fresh(stem);
+        t->set_name(name);
+        t->set_data_type(onnx::TensorProto::FLOAT);
+        for (std::int64_t d : dims)
+            t->add_dims(d);
+        for (float v : values)
+            t->add_float_data(v);
         return name;
     }
 
@@ -229,80 +248,323 @@ ActivationKind outputTransformOf(const std::string& lossType)
     return ActivationKind::Identity;
 }
 
-/// Emits the nodes of one layer; returns its output tensor.
-std::string emitLayer(OnnxBuilder& b, const Graph& graph, NodeId id,
-    const std::map<NodeId, std::string>& tensors, const WeightMap& weights,
-    nlohmann::json& weightNames)
-{
-    const Layer& layer = graph.layer(id);
-    const std::string type = layer.type();
-    const std::string stem = sanitized(graph.name(id));
-    std::vector<std::string> inputs;
-    for (NodeId in : graph.inputsOf(id))
-        inputs.push_back(tensors.at(in));
+/// One node's output as ONNX tensors. The engine's flat [N, F] form is always available on
+/// demand; image layers also work on the NCHW form [N, C, H, W], and the conversions between
+/// the two (Reshape + Transpose) are emitted once per node, only when a consumer needs them.
+struct NodeTensors {
+    std::string flat; ///< [N, F], F in the engine's order (H x W x C, channel fastest)
+    std::string nchw; ///< [N, C, H, W] (image shapes only)
+};
 
+/// Emits the ONNX nodes of the executed layers, in execution order.
+class GraphEmitter {
+public:
+    GraphEmitter(OnnxBuilder& b, const Graph& graph, nlohmann::json& weightNames)
+        : m_b(b)
+        , m_graph(graph)
+        , m_weights(graph.weights())
+        , m_weightNames(weightNames)
+    { }
+
+    void input(NodeId id) { m_tensors[id].flat = kInputName; }
+
+    void layer(NodeId id);
+
+    /// The node's flat [N, F] tensor, converting from NCHW when needed.
+    std::string flat(NodeId id)
+    {
+        NodeTensors& t = m_tensors.at(id);
+        if (t.flat.empty())
+            t.flat = nchwToFlat(t.nchw, sanitized(m_graph.name(id)));
+        return t.flat;
+    }
+
+    /// The node's image output as [N, C, H, W], converting from the flat form when needed.
+    std::string nchw(NodeId id)
+    {
+        NodeTensors& t = m_tensors.at(id);
+        if (t.nchw.empty()) {
+            const Shape& s = shapeOf(id);
+            const std::string stem = sanitized(m_graph.name(id));
+            const std::string shape = m_b.int64s(stem + ".nhwc_shape", {-1, s[0], s[1], s[2]});
+            const std::string nhwc
+                = m_b.node("Reshape", {flat(id), shape}, stem + ".nhwc")->output(0);
+            onnx::NodeProto* to = m_b.node("Transpose", {nhwc}, stem + ".nchw");
+            setInts(to, "perm", {0, 3, 1, 2});
+            t.nchw = to->output(0);
+        }
+        return t.nchw;
+    }
+
+private:
+    std::string nchwToFlat(const std::string& nchw, const std::string& stem)
+    {
+        onnx::NodeProto* back = m_b.node("Transpose", {nchw}, stem + ".nhwc");
+        setInts(back, "perm", {0, 2, 3, 1});
+        const std::string shape = m_b.int64s(stem + ".flat_shape", {0, -1});
+        return m_b.node("Reshape", {back->output(0), shape}, stem + ".flat")->output(0);
+    }
+
+    const Shape& shapeOf(NodeId id) const { return m_graph.compiled().shapes.at(id); }
+    bool isImage(NodeId id) const { return shapeOf(id).rank() == 3; }
+    bool hasNchw(NodeId id) const { return !m_tensors.at(id).nchw.empty(); }
+    std::string where(NodeId id) const { return nodeWhere(m_graph, id); }
+
+    static void setInts(
+        onnx::NodeProto* n, const std::string& name, const std::vector<std::int64_t>& values)
+    {
+        onnx::AttributeProto* a = n->add_attribute();
+        a->set_name(name);
+        a->set_type(onnx::AttributeProto::INTS);
+        for (std::int64_t v : values)
+            a->add_ints(v);
+    }
+
+    /// An initializer for parameter `param` of node `id`, recorded in the weight table so
+    /// readNetCanvasOnnx() can map it back. A column vector becomes 1-D.
+    std::string weight(NodeId id, const std::string& param)
+    {
+        const Matrix& m = m_weights.at(id).at(param);
+        const std::string name
+            = m_b.matrix(sanitized(m_graph.name(id)) + "." + param, m, m.cols() == 1);
+        m_weightNames[name] = {{"node", id}, {"param", param}};
+        return name;
+    }
+
+    std::string optionalWeight(NodeId id, const std::string& param)
+    {
+        return m_weights.at(id).count(param) ? weight(id, param) : std::string();
+    }
+
+    /// f(x) on the node's layout: element-wise functions keep NCHW; Softmax normalizes the
+    /// whole flat sample as the engine does, so callers pass it `pre` with `flat` set.
+    void activate(NodeId id, ActivationKind kind, double alpha, NodeTensors pre)
+    {
+        NodeTensors& t = m_tensors[id];
+        const std::string stem = sanitized(m_graph.name(id));
+        if (!pre.nchw.empty() && kind != ActivationKind::Softmax)
+            t.nchw = m_b.activation(kind, alpha, pre.nchw, stem);
+        else
+            t.flat = m_b.activation(kind, alpha, pre.flat, stem);
+    }
+
+    void dense(NodeId id);
+    void conv(NodeId id);
+    void pool(NodeId id, bool max);
+    void batchNorm(NodeId id);
+    void layerNorm(NodeId id);
+    void add(NodeId id);
+    void concatenate(NodeId id);
+
+    OnnxBuilder& m_b;
+    const Graph& m_graph;
+    const WeightMap m_weights;
+    nlohmann::json& m_weightNames;
+    std::map<NodeId, NodeTensors> m_tensors;
+};
+
+void GraphEmitter::layer(NodeId id)
+{
+    const Layer& layer = m_graph.layer(id);
+    const std::string type = layer.type();
+    const std::vector<NodeId> in = m_graph.inputsOf(id);
     if (type == "Dense") {
-        const auto& dense = static_cast<const Dense&>(layer);
-        const auto& params = weights.at(id);
-        std::vector<std::string> gemmInputs {inputs.at(0)};
-        for (const char* param : {"W", "b"}) {
-            if (!params.count(param))
-                continue;
-            gemmInputs.push_back(b.matrix(stem + "." + param, params.at(param), param[0] == 'b'));
-            weightNames[gemmInputs.back()] = {{"node", id}, {"param", param}};
-        }
-        const bool fused = dense.activation() != ActivationKind::Identity;
-        onnx::NodeProto* gemm = b.node("Gemm", gemmInputs, fused ? stem + ".linear" : stem);
-        OnnxBuilder::setInt(gemm, "transB", 1);
-        if (!fused)
-            return gemm->output(0);
-        const double alpha = dense.attributes().value("alpha", 0.01);
-        return b.activation(dense.activation(), alpha, gemm->output(0), stem);
-    }
-    if (type == "Activation") {
+        dense(id);
+    } else if (type == "Conv2D") {
+        conv(id);
+    } else if (type == "MaxPool2D" || type == "AveragePool2D") {
+        pool(id, type == "MaxPool2D");
+    } else if (type == "BatchNorm") {
+        batchNorm(id);
+    } else if (type == "LayerNorm") {
+        layerNorm(id);
+    } else if (type == "Activation") {
         const auto& act = static_cast<const Activation&>(layer);
-        return b.activation(act.kind(), act.alpha(), inputs.at(0), stem);
+        NodeTensors pre = m_tensors.at(in.at(0));
+        if (act.kind() == ActivationKind::Softmax || pre.nchw.empty())
+            pre = {flat(in.at(0)), {}};
+        activate(id, act.kind(), act.alpha(), pre);
+    } else if (type == "Dropout") {
+        // Inverted dropout is the identity at inference.
+        m_tensors[id] = m_tensors.at(in.at(0));
+    } else if (type == "Flatten" || type == "Reshape") {
+        // Same values in the same order: only the shape the next layer sees changes.
+        m_tensors[id].flat = flat(in.at(0));
+    } else if (type == "Add") {
+        add(id);
+    } else if (type == "Concatenate") {
+        concatenate(id);
+    } else {
+        throw InputError(where(id),
+            "a " + type
+                + " layer cannot be exported to ONNX (exportable: Input, Dense, Conv2D, "
+                  "MaxPool2D, AveragePool2D, BatchNorm, LayerNorm, Activation, Dropout, "
+                  "Flatten, Reshape, Add, Concatenate)");
     }
-    // Inverted dropout is the identity at inference; Flatten and Reshape only relabel a sample
-    // that travels flat ([N, F]) anyway.
-    if (type == "Dropout" || type == "Flatten" || type == "Reshape")
-        return b.node("Identity", {inputs.at(0)}, stem)->output(0);
-    if (type == "Add") {
-        std::string sum = inputs.at(0);
-        for (std::size_t i = 1; i < inputs.size(); ++i)
-            sum = b.node("Add", {sum, inputs[i]}, i + 1 == inputs.size() ? stem : stem + ".partial")
-                      ->output(0);
-        return sum;
+}
+
+void GraphEmitter::dense(NodeId id)
+{
+    const auto& dense = static_cast<const Dense&>(m_graph.layer(id));
+    const std::string stem = sanitized(m_graph.name(id));
+    std::vector<std::string> gemmInputs {flat(m_graph.inputsOf(id).at(0)), weight(id, "W")};
+    if (const std::string b = optionalWeight(id, "b"); !b.empty())
+        gemmInputs.push_back(b);
+    const bool fused = dense.activation() != ActivationKind::Identity;
+    onnx::NodeProto* gemm = m_b.node("Gemm", gemmInputs, fused ? stem + ".linear" : stem);
+    OnnxBuilder::setInt(gemm, "transB", 1);
+    if (!fused) {
+        m_tensors[id].flat = gemm->output(0);
+        return;
     }
-    if (type == "Concatenate") {
-        // Tensors travel flat as [N, F]; joining along the last axis of an H x W x C sample
-        // interleaves per position, so such inputs are viewed as [N, positions, C] first.
-        long positions = 1;
-        std::vector<long> channels;
-        for (NodeId in : graph.inputsOf(id)) {
-            const Shape& s = graph.compiled().shapes.at(in);
-            channels.push_back(s.dims().empty() ? 1 : s.dims().back());
-            positions = s.size() / channels.back();
-        }
-        if (positions == 1) {
-            onnx::NodeProto* n = b.node("Concat", inputs, stem);
-            OnnxBuilder::setInt(n, "axis", -1);
-            return n->output(0);
-        }
-        std::vector<std::string> views;
-        for (std::size_t i = 0; i < inputs.size(); ++i) {
-            const std::string shape = b.int64s(stem + ".view_shape", {0, positions, channels[i]});
-            views.push_back(b.node("Reshape", {inputs[i], shape}, stem + ".view")->output(0));
-        }
-        onnx::NodeProto* cat = b.node("Concat", views, stem + ".joined");
+    activate(
+        id, dense.activation(), dense.attributes().value("alpha", 0.01), {gemm->output(0), {}});
+}
+
+void GraphEmitter::conv(NodeId id)
+{
+    const auto& conv = static_cast<const Conv2D&>(m_graph.layer(id));
+    const NodeId src = m_graph.inputsOf(id).at(0);
+    const Shape& in = shapeOf(src);
+    const Shape& out = shapeOf(id);
+    const std::string stem = sanitized(m_graph.name(id));
+    const int k = conv.kernel();
+
+    const Matrix& w = m_weights.at(id).at("W");
+    const std::vector<float> oihw = exportlayout::convWeightsOihw(w, k, in[2]);
+    const std::string wName = m_b.floats(stem + ".W", {w.rows(), in[2], k, k}, oihw);
+    m_weightNames[wName]
+        = {{"node", id}, {"param", "W"}, {"layout", "oihw"}, {"kernel", k}, {"channels", in[2]}};
+    std::vector<std::string> inputs {nchw(src), wName};
+    if (const std::string b = optionalWeight(id, "b"); !b.empty())
+        inputs.push_back(b);
+
+    const bool fused = conv.activation() != ActivationKind::Identity;
+    onnx::NodeProto* n = m_b.node("Conv", inputs, fused ? stem + ".linear" : stem);
+    const auto pad = exportlayout::windowPadding(
+        in[0], in[1], out[0], out[1], k, conv.stride(), conv.samePadding());
+    setInts(n, "kernel_shape", {k, k});
+    setInts(n, "strides", {conv.stride(), conv.stride()});
+    setInts(n, "pads", {pad.top, pad.left, pad.bottom, pad.right});
+    if (!fused) {
+        m_tensors[id].nchw = n->output(0);
+        return;
+    }
+    NodeTensors pre {{}, n->output(0)};
+    if (conv.activation() == ActivationKind::Softmax)
+        pre = {nchwToFlat(n->output(0), stem + ".linear"), {}};
+    activate(id, conv.activation(), conv.attributes().value("alpha", 0.01), pre);
+}
+
+void GraphEmitter::pool(NodeId id, bool max)
+{
+    const auto& pool = static_cast<const Pool2D&>(m_graph.layer(id));
+    const NodeId src = m_graph.inputsOf(id).at(0);
+    const Shape& in = shapeOf(src);
+    const Shape& out = shapeOf(id);
+    const int p = pool.pool();
+    const int stride = pool.effectiveStride();
+    const bool same = pool.attributes().value("padding", std::string("valid")) == "same";
+    const auto pad = exportlayout::windowPadding(in[0], in[1], out[0], out[1], p, stride, same);
+    // MaxPool never picks a padded cell; AveragePool's count_include_pad = 0 (the default)
+    // averages over the pixels inside the image, as the engine does.
+    onnx::NodeProto* n
+        = m_b.node(max ? "MaxPool" : "AveragePool", {nchw(src)}, sanitized(m_graph.name(id)));
+    setInts(n, "kernel_shape", {p, p});
+    setInts(n, "strides", {stride, stride});
+    setInts(n, "pads", {pad.top, pad.left, pad.bottom, pad.right});
+    m_tensors[id].nchw = n->output(0);
+}
+
+void GraphEmitter::batchNorm(NodeId id)
+{
+    const NodeId src = m_graph.inputsOf(id).at(0);
+    const bool image = isImage(src);
+    if (!image && shapeOf(src).rank() != 1)
+        throw InputError(where(id), "BatchNorm export needs a feature vector or an image input");
+    // Inference mode: normalized with the running statistics (training_mode = 0).
+    onnx::NodeProto* n = m_b.node("BatchNormalization",
+        {image ? nchw(src) : flat(src), weight(id, "gamma"), weight(id, "beta"),
+            weight(id, "running_mean"), weight(id, "running_var")},
+        sanitized(m_graph.name(id)));
+    OnnxBuilder::setFloat(
+        n, "epsilon", float(m_graph.layer(id).attributes().value("epsilon", 1e-5)));
+    if (image)
+        m_tensors[id].nchw = n->output(0);
+    else
+        m_tensors[id].flat = n->output(0);
+}
+
+void GraphEmitter::layerNorm(NodeId id)
+{
+    // The engine normalizes over every value of a sample: the last axis of the flat form.
+    onnx::NodeProto* n = m_b.node("LayerNormalization",
+        {flat(m_graph.inputsOf(id).at(0)), weight(id, "gamma"), weight(id, "beta")},
+        sanitized(m_graph.name(id)));
+    OnnxBuilder::setInt(n, "axis", -1);
+    OnnxBuilder::setFloat(
+        n, "epsilon", float(m_graph.layer(id).attributes().value("epsilon", 1e-5)));
+    m_tensors[id].flat = n->output(0);
+}
+
+void GraphEmitter::add(NodeId id)
+{
+    const std::vector<NodeId> in = m_graph.inputsOf(id);
+    const std::string stem = sanitized(m_graph.name(id));
+    // Stay in NCHW when every input already is (a residual block between convolutions).
+    const bool image = std::all_of(in.begin(), in.end(), [&](NodeId n) { return hasNchw(n); });
+    std::string sum = image ? nchw(in.at(0)) : flat(in.at(0));
+    for (std::size_t i = 1; i < in.size(); ++i)
+        sum = m_b.node("Add", {sum, image ? nchw(in[i]) : flat(in[i])},
+                     i + 1 == in.size() ? stem : stem + ".partial")
+                  ->output(0);
+    if (image)
+        m_tensors[id].nchw = sum;
+    else
+        m_tensors[id].flat = sum;
+}
+
+void GraphEmitter::concatenate(NodeId id)
+{
+    const std::vector<NodeId> in = m_graph.inputsOf(id);
+    const std::string stem = sanitized(m_graph.name(id));
+    // Images join along C per pixel: the channel axis of NCHW.
+    if (isImage(id) && std::all_of(in.begin(), in.end(), [&](NodeId n) { return isImage(n); })) {
+        std::vector<std::string> parts;
+        for (NodeId n : in)
+            parts.push_back(nchw(n));
+        onnx::NodeProto* cat = m_b.node("Concat", parts, stem);
+        OnnxBuilder::setInt(cat, "axis", 1);
+        m_tensors[id].nchw = cat->output(0);
+        return;
+    }
+    // Otherwise the samples are joined along their last axis; an H x W x C sample interleaves
+    // per position, so such inputs are viewed as [N, positions, C] first.
+    long positions = 1;
+    std::vector<long> channels;
+    for (NodeId n : in) {
+        const Shape& s = shapeOf(n);
+        channels.push_back(s.dims().empty() ? 1 : s.dims().back());
+        positions = s.size() / channels.back();
+    }
+    if (positions == 1) {
+        std::vector<std::string> parts;
+        for (NodeId n : in)
+            parts.push_back(flat(n));
+        onnx::NodeProto* cat = m_b.node("Concat", parts, stem);
         OnnxBuilder::setInt(cat, "axis", -1);
-        const std::string flat = b.int64s(stem + ".flat_shape", {0, -1});
-        return b.node("Reshape", {cat->output(0), flat}, stem)->output(0);
+        m_tensors[id].flat = cat->output(0);
+        return;
     }
-    throw InputError(nodeWhere(graph, id),
-        "a " + type
-            + " layer cannot be exported to ONNX yet (exportable: Input, Dense, Activation, "
-              "Dropout, Flatten, Reshape, Add, Concatenate)");
+    std::vector<std::string> views;
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        const std::string shape = m_b.int64s(stem + ".view_shape", {0, positions, channels[i]});
+        views.push_back(m_b.node("Reshape", {flat(in[i]), shape}, stem + ".view")->output(0));
+    }
+    onnx::NodeProto* cat = m_b.node("Concat", views, stem + ".joined");
+    OnnxBuilder::setInt(cat, "axis", -1);
+    const std::string flatShape = m_b.int64s(stem + ".flat_shape", {0, -1});
+    m_tensors[id].flat = m_b.node("Reshape", {cat->output(0), flatShape}, stem)->output(0);
 }
 
 } // namespace
@@ -317,7 +579,6 @@ std::string onnxModelBytes(const Graph& graph, const GraphContext& context, cons
     if (!graph.isCompiled())
         throw InputError("onnx", "the network must be compiled before export");
     const GraphCheck& check = graph.compiled();
-    const WeightMap weights = graph.weights();
     const long features = check.shapes.at(check.inputNode).size();
     const long outputs = check.shapes.at(check.outputNode).size();
 
@@ -338,17 +599,17 @@ std::string onnxModelBytes(const Graph& graph, const GraphContext& context, cons
     setTensorType(g->add_output(), kOutputName, outputs);
 
     OnnxBuilder builder(*g);
-    std::map<NodeId, std::string> tensors;
     nlohmann::json weightNames = nlohmann::json::object(); // initializer -> node and param
+    GraphEmitter emitter(builder, graph, weightNames);
     for (NodeId id : graph.executionOrder()) {
         const std::string type = graph.layer(id).type();
         if (type == "Input")
-            tensors[id] = kInputName;
+            emitter.input(id);
         else if (type != "Loss")
-            tensors[id] = emitLayer(builder, graph, id, tensors, weights, weightNames);
+            emitter.layer(id);
     }
     builder.activation(
-        outputTransformOf(graph.lossType()), 0, tensors.at(check.outputNode), kOutputName, true);
+        outputTransformOf(graph.lossType()), 0, emitter.flat(check.outputNode), kOutputName, true);
 
     nlohmann::json architecture = project.toJson();
     architecture.erase("weights");
@@ -422,10 +683,16 @@ OnnxNetCanvasModel readNetCanvasOnnx(const std::filesystem::path& file)
         if (!weightNames.contains(t.name()))
             continue;
         const nlohmann::json& ref = weightNames[t.name()];
-        if (t.data_type() != onnx::TensorProto::FLOAT || t.dims_size() < 1 || t.dims_size() > 2)
-            throw InputError(where + ": initializer " + t.name(), "expected a float matrix");
-        const long rows = long(t.dims(0));
-        const long cols = t.dims_size() == 2 ? long(t.dims(1)) : 1;
+        // Convolution kernels are stored OIHW; everything else is the engine's matrix.
+        const bool oihw = ref.value("layout", std::string()) == "oihw";
+        if (t.data_type() != onnx::TensorProto::FLOAT
+            || (oihw ? t.dims_size() != 4 : (t.dims_size() < 1 || t.dims_size() > 2)))
+            throw InputError(where + ": initializer " + t.name(),
+                oihw ? "expected a float OIHW kernel" : "expected a float matrix");
+        long rows = long(t.dims(0));
+        long cols = t.dims_size() == 2 ? long(t.dims(1)) : 1;
+        if (oihw)
+            cols = long(t.dims(1) * t.dims(2) * t.dims(3));
         const std::size_t count = std::size_t(rows * cols);
         std::vector<float> values;
         if (t.float_data_size() > 0) {
@@ -439,9 +706,18 @@ OnnxNetCanvasModel readNetCanvasOnnx(const std::filesystem::path& file)
                 "holds " + std::to_string(values.size()) + " values, its shape needs "
                     + std::to_string(count));
         Matrix m(rows, cols);
-        for (long r = 0; r < rows; ++r)
-            for (long c = 0; c < cols; ++c)
-                m(r, c) = static_cast<Scalar>(values[std::size_t(r * cols + c)]);
+        if (oihw) {
+            const int kernel = ref.value("kernel", -1);
+            const int channels = ref.value("channels", -1);
+            if (t.dims(1) != channels || t.dims(2) != kernel || t.dims(3) != kernel)
+                throw InputError(where + ": initializer " + t.name(),
+                    "the kernel's shape does not match its recorded size and channels");
+            m = exportlayout::convWeightsFromOihw(values, rows, kernel, channels);
+        } else {
+            for (long r = 0; r < rows; ++r)
+                for (long c = 0; c < cols; ++c)
+                    m(r, c) = static_cast<Scalar>(values[std::size_t(r * cols + c)]);
+        }
         result.project.weights[ref.at("node").get<NodeId>()][ref.at("param").get<std::string>()]
             = std::move(m);
     }

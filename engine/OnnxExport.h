@@ -8,6 +8,16 @@
 // Opset 17, IR version of the linked ONNX (onnx::IR_VERSION). The file passes
 // onnx::checker::check_model before it is written.
 //
+// The input stays the engine's flat vector also for image models: Conv2D, MaxPool2D,
+// AveragePool2D and image BatchNorm run on NCHW tensors, reached by Reshape [N, H, W, C] +
+// Transpose (and back by Transpose + Reshape [N, -1] where a flat layer follows), so an exported
+// model takes exactly the rows `netcanvas-train predict` takes. Conv kernels are stored OIHW
+// (engine/ExportLayout.h); TensorFlow "same" padding becomes explicit, possibly asymmetric,
+// pads. BatchNorm exports its inference form (running mean and variance, epsilon), LayerNorm the
+// opset-17 LayerNormalization over the whole sample. Flatten, Reshape and Dropout add no node.
+// Exportable layers: Input, Dense, Conv2D, MaxPool2D, AveragePool2D, BatchNorm, LayerNorm,
+// Activation, Dropout, Flatten, Reshape, Add, Concatenate (and the Loss's output transform).
+//
 // The project (architecture, training settings, no weights) and the data shapes are stored in
 // metadata_props ("netcanvas.project", "netcanvas.context"), and the weights are the graph's
 // initializers, so readNetCanvasOnnx() rebuilds the same engine graph from the file alone.

@@ -2,12 +2,16 @@
 
 #include "AtomicFile.h"
 #include "Errors.h"
+#include "ExportLayout.h"
 #include "layers/Activation.h"
+#include "layers/Conv2D.h"
 #include "layers/Dense.h"
 #include "layers/Dropout.h"
+#include "layers/Pooling.h"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cstdint>
@@ -47,17 +51,16 @@ std::string base64(const std::string& bytes)
     return out;
 }
 
-/// Row-major little-endian float32 bytes, the layout of torch.Tensor.reshape(rows, cols).
-std::string floatBytes(const Matrix& m)
+/// Little-endian float32 bytes of `values` (row-major data for torch.Tensor.reshape(shape)).
+std::string floatBytes(const std::vector<float>& values)
 {
     std::string bytes;
-    bytes.reserve(std::size_t(m.size()) * 4);
-    for (Eigen::Index r = 0; r < m.rows(); ++r)
-        for (Eigen::Index c = 0; c < m.cols(); ++c) {
-            const auto raw = std::bit_cast<std::uint32_t>(static_cast<float>(m(r, c)));
-            for (int b = 0; b < 4; ++b)
-                bytes += char((raw >> (8 * b)) & 0xff);
-        }
+    bytes.reserve(values.size() * 4);
+    for (float v : values) {
+        const auto raw = std::bit_cast<std::uint32_t>(v);
+        for (int b = 0; b < 4; ++b)
+            bytes += char((raw >> (8 * b)) & 0xff);
+    }
     return bytes;
 }
 
@@ -137,6 +140,307 @@ std::string joined(const std::vector<std::string>& parts, const std::string& sep
     return s;
 }
 
+/// Emits the module's __init__ lines, forward() lines and the weight table for the executed
+/// layers. Like the ONNX export, a node's output exists as the engine's flat [N, F] tensor
+/// and/or as NCHW [N, C, H, W] for the image layers; conversions are emitted once, on demand.
+class ScriptEmitter {
+public:
+    explicit ScriptEmitter(const Graph& graph)
+        : m_graph(graph)
+        , m_weights(graph.weights())
+    { }
+
+    void input(NodeId id) { m_vars[id].flat = "x"; }
+    void layer(NodeId id);
+
+    /// Python variable holding the node's flat [N, F] output.
+    std::string flat(NodeId id)
+    {
+        NodeVars& v = m_vars.at(id);
+        if (v.flat.empty()) {
+            v.flat = m_ids.make(m_graph.name(id) + "_flat");
+            line(v.flat + " = _to_flat(" + v.nchw + ")");
+        }
+        return v.flat;
+    }
+
+    std::string init() const { return m_init.str(); }
+    std::string forward() const { return m_forward.str(); }
+    std::string weightTable() const { return m_weightTable.str(); }
+    bool usesAvgPoolSame() const { return m_avgPoolSame; }
+
+private:
+    struct NodeVars {
+        std::string flat; ///< [N, F] in the engine's order (H x W x C, channel fastest)
+        std::string nchw; ///< [N, C, H, W], image shapes only
+    };
+
+    const Shape& shapeOf(NodeId id) const { return m_graph.compiled().shapes.at(id); }
+    bool isImage(NodeId id) const { return shapeOf(id).rank() == 3; }
+    void line(const std::string& text) { m_forward << "        " << text << "\n"; }
+
+    std::string nchw(NodeId id)
+    {
+        NodeVars& v = m_vars.at(id);
+        if (v.nchw.empty()) {
+            const Shape& s = shapeOf(id);
+            v.nchw = m_ids.make(m_graph.name(id) + "_nchw");
+            line(v.nchw + " = _to_nchw(" + flat(id) + ", " + std::to_string(s[0]) + ", "
+                + std::to_string(s[1]) + ", " + std::to_string(s[2]) + ")");
+        }
+        return v.nchw;
+    }
+
+    /// Adds `module.key` to the weight table: `dims` and float32 values in row-major order.
+    void weight(const std::string& module, const std::string& key, const std::vector<long>& dims,
+        const std::vector<float>& values)
+    {
+        std::vector<std::string> d;
+        for (long n : dims)
+            d.push_back(std::to_string(n));
+        // Adjacent string literals keep the lines short (Python joins them).
+        const std::string data = base64(floatBytes(values));
+        m_weightTable << "    \"" << module << "." << key << "\": (\n        [" << joined(d, ", ")
+                      << "],\n        (\n";
+        for (std::size_t at = 0; at < data.size(); at += kBase64Line)
+            m_weightTable << "            \"" << data.substr(at, kBase64Line) << "\"\n";
+        m_weightTable << "        ),\n    ),\n";
+    }
+
+    /// A parameter of node `id` stored as is: [rows] for a column vector, else [rows, cols].
+    void matrixWeight(
+        NodeId id, const std::string& module, const std::string& param, const std::string& key)
+    {
+        const Matrix& m = m_weights.at(id).at(param);
+        std::vector<float> values;
+        for (Eigen::Index r = 0; r < m.rows(); ++r)
+            for (Eigen::Index c = 0; c < m.cols(); ++c)
+                values.push_back(float(m(r, c)));
+        weight(module, key,
+            m.cols() == 1 ? std::vector<long> {m.rows()} : std::vector<long> {m.rows(), m.cols()},
+            values);
+    }
+
+    bool hasParam(NodeId id, const std::string& param) const
+    {
+        const auto p = m_weights.find(id);
+        return p != m_weights.end() && p->second.count(param);
+    }
+
+    /// Assigns `expr` (an activation of a pre-activation in layout `image ? NCHW : flat`).
+    void assign(NodeId id, const std::string& name, const std::string& expr, bool image)
+    {
+        line(name + " = " + expr + "  # " + m_graph.layer(id).type() + " '" + m_graph.name(id)
+            + "'");
+        if (image)
+            m_vars[id].nchw = name;
+        else
+            m_vars[id].flat = name;
+    }
+
+    void dense(NodeId id, const std::string& name);
+    void conv(NodeId id, const std::string& name);
+    void pool(NodeId id, const std::string& name, bool max);
+    void batchNorm(NodeId id, const std::string& name);
+    void layerNorm(NodeId id, const std::string& name);
+    void concatenate(NodeId id, const std::string& name);
+
+    const Graph& m_graph;
+    const WeightMap m_weights;
+    Identifiers m_ids;
+    std::map<NodeId, NodeVars> m_vars;
+    std::ostringstream m_init, m_forward, m_weightTable;
+    bool m_avgPoolSame = false;
+};
+
+void ScriptEmitter::layer(NodeId id)
+{
+    const Layer& layer = m_graph.layer(id);
+    const std::string type = layer.type();
+    const std::vector<NodeId> in = m_graph.inputsOf(id);
+    const std::string name = m_ids.make(m_graph.name(id));
+    if (type == "Dense") {
+        dense(id, name);
+    } else if (type == "Conv2D") {
+        conv(id, name);
+    } else if (type == "MaxPool2D" || type == "AveragePool2D") {
+        pool(id, name, type == "MaxPool2D");
+    } else if (type == "BatchNorm") {
+        batchNorm(id, name);
+    } else if (type == "LayerNorm") {
+        layerNorm(id, name);
+    } else if (type == "Activation") {
+        const auto& act = static_cast<const Activation&>(layer);
+        // Element-wise functions keep NCHW; Softmax normalizes the whole flat sample.
+        const bool image
+            = act.kind() != ActivationKind::Softmax && !m_vars.at(in.at(0)).nchw.empty();
+        assign(id, name,
+            activationExpr(act.kind(), act.alpha(), image ? nchw(in.at(0)) : flat(in.at(0))),
+            image);
+    } else if (type == "Dropout") {
+        m_init << "        self." << name
+               << " = nn.Dropout(p=" << pythonNumber(static_cast<const Dropout&>(layer).rate())
+               << ")\n";
+        const bool image = !m_vars.at(in.at(0)).nchw.empty();
+        assign(id, name, "self." + name + "(" + (image ? nchw(in[0]) : flat(in[0])) + ")", image);
+    } else if (type == "Flatten" || type == "Reshape") {
+        // Same values in the same order: only the shape the next layer sees changes.
+        m_vars[id].flat = flat(in.at(0));
+    } else if (type == "Add") {
+        const bool image = std::all_of(
+            in.begin(), in.end(), [&](NodeId n) { return !m_vars.at(n).nchw.empty(); });
+        std::vector<std::string> terms;
+        for (NodeId n : in)
+            terms.push_back(image ? nchw(n) : flat(n));
+        assign(id, name, joined(terms, " + "), image);
+    } else if (type == "Concatenate") {
+        concatenate(id, name);
+    } else {
+        throw InputError("nodes '" + m_graph.name(id) + "'",
+            "a " + type
+                + " layer cannot be exported to PyTorch (exportable: Input, Dense, Conv2D, "
+                  "MaxPool2D, AveragePool2D, BatchNorm, LayerNorm, Activation, Dropout, "
+                  "Flatten, Reshape, Add, Concatenate)");
+    }
+}
+
+void ScriptEmitter::dense(NodeId id, const std::string& name)
+{
+    const auto& dense = static_cast<const Dense&>(m_graph.layer(id));
+    const Matrix& w = m_weights.at(id).at("W");
+    const bool bias = hasParam(id, "b");
+    m_init << "        self." << name << " = nn.Linear(" << w.cols() << ", " << w.rows()
+           << ", bias=" << (bias ? "True" : "False") << ")\n";
+    matrixWeight(id, name, "W", "weight");
+    if (bias)
+        matrixWeight(id, name, "b", "bias");
+    assign(id, name,
+        activationExpr(dense.activation(), dense.attributes().value("alpha", 0.01),
+            "self." + name + "(" + flat(m_graph.inputsOf(id).at(0)) + ")"),
+        false);
+}
+
+/// "F.pad(x, (left, right, top, bottom)[, value=...])" or x itself when nothing is padded.
+std::string padded(const std::string& x, const exportlayout::Padding& p, const char* value = "")
+{
+    if (!p.any())
+        return x;
+    return "F.pad(" + x + ", (" + std::to_string(p.left) + ", " + std::to_string(p.right) + ", "
+        + std::to_string(p.top) + ", " + std::to_string(p.bottom) + ")" + value + ")";
+}
+
+void ScriptEmitter::conv(NodeId id, const std::string& name)
+{
+    const auto& conv = static_cast<const Conv2D&>(m_graph.layer(id));
+    const NodeId src = m_graph.inputsOf(id).at(0);
+    const Shape& in = shapeOf(src);
+    const Shape& out = shapeOf(id);
+    const int k = conv.kernel();
+    const bool bias = hasParam(id, "b");
+    // TensorFlow "same" pads the smaller half before (PyTorch's padding= is symmetric), so the
+    // padding is explicit and the convolution itself is unpadded.
+    m_init << "        self." << name << " = nn.Conv2d(" << in[2] << ", " << conv.filters() << ", "
+           << k << ", stride=" << conv.stride() << ", bias=" << (bias ? "True" : "False") << ")\n";
+    const Matrix& w = m_weights.at(id).at("W");
+    weight(name, "weight", {w.rows(), in[2], k, k}, exportlayout::convWeightsOihw(w, k, in[2]));
+    if (bias)
+        matrixWeight(id, name, "b", "bias");
+    const auto pad = exportlayout::windowPadding(
+        in[0], in[1], out[0], out[1], k, conv.stride(), conv.samePadding());
+    const std::string linear = "self." + name + "(" + padded(nchw(src), pad) + ")";
+    const double alpha = conv.attributes().value("alpha", 0.01);
+    if (conv.activation() == ActivationKind::Softmax)
+        assign(
+            id, name, activationExpr(conv.activation(), alpha, "_to_flat(" + linear + ")"), false);
+    else
+        assign(id, name, activationExpr(conv.activation(), alpha, linear), true);
+}
+
+void ScriptEmitter::pool(NodeId id, const std::string& name, bool max)
+{
+    const auto& pool = static_cast<const Pool2D&>(m_graph.layer(id));
+    const NodeId src = m_graph.inputsOf(id).at(0);
+    const Shape& in = shapeOf(src);
+    const Shape& out = shapeOf(id);
+    const int p = pool.pool();
+    const int stride = pool.effectiveStride();
+    const bool same = pool.attributes().value("padding", std::string("valid")) == "same";
+    const auto pad = exportlayout::windowPadding(in[0], in[1], out[0], out[1], p, stride, same);
+    const std::string window = std::to_string(p) + ", " + std::to_string(stride);
+    std::string expr;
+    if (max) {
+        // Padding never wins the maximum.
+        expr = "F.max_pool2d(" + padded(nchw(src), pad, ", value=float(\"-inf\")") + ", " + window
+            + ")";
+    } else if (!pad.any()) {
+        expr = "F.avg_pool2d(" + nchw(src) + ", " + window + ")";
+    } else {
+        // The mean over the pixels inside the image, as TensorFlow's "same" pooling.
+        m_avgPoolSame = true;
+        expr = "_avg_pool_inside(" + nchw(src) + ", " + window + ", (" + std::to_string(pad.left)
+            + ", " + std::to_string(pad.right) + ", " + std::to_string(pad.top) + ", "
+            + std::to_string(pad.bottom) + "))";
+    }
+    assign(id, name, expr, true);
+}
+
+void ScriptEmitter::batchNorm(NodeId id, const std::string& name)
+{
+    const NodeId src = m_graph.inputsOf(id).at(0);
+    const bool image = isImage(src);
+    const Shape& s = shapeOf(src);
+    if (!image && s.rank() != 1)
+        throw InputError("nodes '" + m_graph.name(id) + "'",
+            "BatchNorm export needs a feature vector or an image input");
+    const nlohmann::json a = m_graph.layer(id).attributes();
+    m_init << "        self." << name << " = nn.BatchNorm" << (image ? "2d(" : "1d(")
+           << (image ? s[2] : s.size()) << ", eps=" << pythonNumber(a.value("epsilon", 1e-5))
+           << ", momentum=" << pythonNumber(a.value("momentum", 0.1)) << ")\n";
+    for (const auto& [param, key] : {std::pair {"gamma", "weight"}, {"beta", "bias"},
+             {"running_mean", "running_mean"}, {"running_var", "running_var"}})
+        matrixWeight(id, name, param, key);
+    assign(id, name, "self." + name + "(" + (image ? nchw(src) : flat(src)) + ")", image);
+}
+
+void ScriptEmitter::layerNorm(NodeId id, const std::string& name)
+{
+    // The engine normalizes over every value of a sample: the flat form's last axis.
+    const NodeId src = m_graph.inputsOf(id).at(0);
+    m_init << "        self." << name << " = nn.LayerNorm(" << shapeOf(src).size()
+           << ", eps=" << pythonNumber(m_graph.layer(id).attributes().value("epsilon", 1e-5))
+           << ")\n";
+    matrixWeight(id, name, "gamma", "weight");
+    matrixWeight(id, name, "beta", "bias");
+    assign(id, name, "self." + name + "(" + flat(src) + ")", false);
+}
+
+void ScriptEmitter::concatenate(NodeId id, const std::string& name)
+{
+    const std::vector<NodeId> in = m_graph.inputsOf(id);
+    if (isImage(id) && std::all_of(in.begin(), in.end(), [&](NodeId n) { return isImage(n); })) {
+        std::vector<std::string> parts;
+        for (NodeId n : in)
+            parts.push_back(nchw(n));
+        assign(id, name, "torch.cat([" + joined(parts, ", ") + "], dim=1)", true);
+        return;
+    }
+    long positions = 1;
+    std::vector<std::string> parts, views;
+    for (NodeId n : in) {
+        const Shape& s = shapeOf(n);
+        const long channels = s.dims().empty() ? 1 : s.dims().back();
+        positions = s.size() / channels;
+        parts.push_back(flat(n));
+        views.push_back(parts.back() + ".reshape(x.shape[0], " + std::to_string(positions) + ", "
+            + std::to_string(channels) + ")");
+    }
+    // Samples are flat; an H x W x C sample joins per position along C.
+    assign(id, name,
+        positions == 1 ? "torch.cat([" + joined(parts, ", ") + "], dim=-1)"
+                       : "torch.cat([" + joined(views, ", ") + "], dim=-1).reshape(x.shape[0], -1)",
+        false);
+}
+
 } // namespace
 
 std::string pytorchScript(const Graph& graph, const GraphContext& context, const Project& project)
@@ -144,88 +448,19 @@ std::string pytorchScript(const Graph& graph, const GraphContext& context, const
     if (!graph.isCompiled())
         throw InputError("pytorch", "the network must be compiled before export");
     const GraphCheck& check = graph.compiled();
-    const WeightMap weights = graph.weights();
     const long features = check.shapes.at(check.inputNode).size();
     const long outputs = check.shapes.at(check.outputNode).size();
     const std::string loss = graph.lossType();
 
-    Identifiers ids;
-    std::map<NodeId, std::string> vars; // node -> Python expression of its output
-    std::ostringstream init, forward, weightTable;
+    ScriptEmitter emitter(graph);
     for (NodeId id : graph.executionOrder()) {
-        const Layer& layer = graph.layer(id);
-        const std::string type = layer.type();
-        if (type == "Loss")
-            continue;
-        if (type == "Input") {
-            vars[id] = "x";
-            continue;
-        }
-        std::vector<std::string> in;
-        for (NodeId src : graph.inputsOf(id))
-            in.push_back(vars.at(src));
-        const std::string name = ids.make(graph.name(id));
-        std::string expr;
-        if (type == "Dense") {
-            const auto& dense = static_cast<const Dense&>(layer);
-            const auto& params = weights.at(id);
-            const Matrix& w = params.at("W");
-            init << "        self." << name << " = nn.Linear(" << w.cols() << ", " << w.rows()
-                 << ", bias=" << (params.count("b") ? "True" : "False") << ")\n";
-            for (const auto& [param, key] : {std::pair {"W", "weight"}, {"b", "bias"}}) {
-                const auto p = params.find(param);
-                if (p == params.end())
-                    continue;
-                const std::string shape = p->second.cols() == 1
-                    ? "[" + std::to_string(p->second.rows()) + "]"
-                    : "[" + std::to_string(p->second.rows()) + ", "
-                        + std::to_string(p->second.cols()) + "]";
-                // Adjacent string literals keep the lines short (Python joins them).
-                const std::string data = base64(floatBytes(p->second));
-                weightTable << "    \"" << name << "." << key << "\": (\n        " << shape
-                            << ",\n        (\n";
-                for (std::size_t at = 0; at < data.size(); at += kBase64Line)
-                    weightTable << "            \"" << data.substr(at, kBase64Line) << "\"\n";
-                weightTable << "        ),\n    ),\n";
-            }
-            expr = activationExpr(dense.activation(), dense.attributes().value("alpha", 0.01),
-                "self." + name + "(" + in.at(0) + ")");
-        } else if (type == "Activation") {
-            const auto& act = static_cast<const Activation&>(layer);
-            expr = activationExpr(act.kind(), act.alpha(), in.at(0));
-        } else if (type == "Dropout") {
-            init << "        self." << name
-                 << " = nn.Dropout(p=" << pythonNumber(static_cast<const Dropout&>(layer).rate())
-                 << ")\n";
-            expr = "self." + name + "(" + in.at(0) + ")";
-        } else if (type == "Flatten" || type == "Reshape") {
-            expr = in.at(0); // samples travel flat: only the engine's shape label changes
-        } else if (type == "Add") {
-            expr = joined(in, " + ");
-        } else if (type == "Concatenate") {
-            long positions = 1;
-            std::vector<std::string> views;
-            for (std::size_t i = 0; i < in.size(); ++i) {
-                const Shape& s = check.shapes.at(graph.inputsOf(id)[i]);
-                const long channels = s.dims().empty() ? 1 : s.dims().back();
-                positions = s.size() / channels;
-                views.push_back(in[i] + ".reshape(x.shape[0], " + std::to_string(positions) + ", "
-                    + std::to_string(channels) + ")");
-            }
-            // Samples are flat; an H x W x C sample joins per position along C.
-            expr = positions == 1
-                ? "torch.cat([" + joined(in, ", ") + "], dim=-1)"
-                : "torch.cat([" + joined(views, ", ") + "], dim=-1).reshape(x.shape[0], -1)";
-        } else {
-            throw InputError("nodes '" + graph.name(id) + "'",
-                "a " + type
-                    + " layer cannot be exported to PyTorch yet (exportable: Input, Dense, "
-                      "Activation, Dropout, Flatten, Reshape, Add, Concatenate)");
-        }
-        forward << "        " << name << " = " << expr << "  # " << type << " '" << graph.name(id)
-                << "'\n";
-        vars[id] = name;
+        const std::string type = graph.layer(id).type();
+        if (type == "Input")
+            emitter.input(id);
+        else if (type != "Loss")
+            emitter.layer(id);
     }
+    const std::string result = emitter.flat(check.outputNode);
 
     const bool classification = context.numClasses > 0;
     std::vector<std::string> columns;
@@ -260,16 +495,36 @@ std::string pytorchScript(const Graph& graph, const GraphContext& context, const
        << "OUTPUT_COLUMNS = [" << joined(columns, ", ") << "]\n\n"
        << "# state-dict key: (shape, base64 of little-endian float32, row-major)\n"
        << "WEIGHTS = {\n"
-       << weightTable.str() << "}\n\n\n"
+       << emitter.weightTable() << "}\n\n\n"
+       << "def _to_nchw(x, h, w, c):\n"
+       << "    \"\"\"[N, H*W*C] with the channel fastest (NetCanvas's order) -> [N, C, H, "
+          "W].\"\"\"\n"
+       << "    return x.reshape(x.shape[0], h, w, c).permute(0, 3, 1, 2)\n\n\n"
+       << "def _to_flat(x):\n"
+       << "    \"\"\"[N, C, H, W] -> [N, H*W*C] in NetCanvas's order; other shapes pass "
+          "through.\"\"\"\n"
+       << "    if x.dim() == 4:\n"
+       << "        x = x.permute(0, 2, 3, 1)\n"
+       << "    return x.reshape(x.shape[0], -1)\n\n\n"
+       << (emitter.usesAvgPoolSame()
+                  ? "def _avg_pool_inside(x, k, s, pad):\n"
+                    "    \"\"\"Average pooling over the window's pixels inside the image "
+                    "(TensorFlow "
+                    "\"same\").\"\"\"\n"
+                    "    total = F.avg_pool2d(F.pad(x, pad), k, s, divisor_override=1)\n"
+                    "    ones = torch.ones_like(x[:1, :1])\n"
+                    "    count = F.avg_pool2d(F.pad(ones, pad), k, s, divisor_override=1)\n"
+                    "    return total / count\n\n\n"
+                  : "")
        << "class Net(nn.Module):\n"
        << "    \"\"\"The NetCanvas graph; forward() in its topological order.\"\"\"\n\n"
        << "    def __init__(self):\n"
        << "        super().__init__()\n"
-       << init.str() << (init.str().empty() ? "        pass\n" : "") << "\n"
+       << emitter.init() << (emitter.init().empty() ? "        pass\n" : "") << "\n"
        << "    def forward(self, x):\n"
        << "        \"\"\"x: [N, INPUT_FEATURES] float32 -> raw prediction [N, " << outputs << "] ("
        << (transform == "y" ? "values" : "logits") << ").\"\"\"\n"
-       << forward.str() << "        return " << vars.at(check.outputNode) << "\n\n"
+       << emitter.forward() << "        return " << result << "\n\n"
        << "    def predict(self, x):\n"
        << "        \"\"\"What the loss makes of the raw prediction (" << pythonString(loss)
        << ").\"\"\"\n"
@@ -283,7 +538,11 @@ std::string pytorchScript(const Graph& graph, const GraphContext& context, const
        << "def build_model():\n"
        << "    \"\"\"The network with its trained weights, in evaluation mode.\"\"\"\n"
        << "    model = Net()\n"
-       << "    model.load_state_dict({key: _tensor(*value) for key, value in WEIGHTS.items()})\n"
+       << "    state = {key: _tensor(*value) for key, value in WEIGHTS.items()}\n"
+       << "    for key, buffer in model.state_dict().items():\n"
+       << "        if key.endswith(\"num_batches_tracked\"):\n"
+       << "            state[key] = buffer  # a BatchNorm counter, unused in evaluation mode\n"
+       << "    model.load_state_dict(state)\n"
        << "    return model.eval()\n\n\n"
        << "def read_inputs(path):\n"
        << "    rows = []\n"

@@ -1,8 +1,11 @@
 #pragma once
 // Export of a trained network as a runnable PyTorch script, for users who move on to PyTorch.
 //
-// The script defines `class Net(nn.Module)` mirroring the DAG (one attribute per Dense and
-// Dropout node; forward() in the engine's topological order), embeds the trained weights as
+// The script defines `class Net(nn.Module)` mirroring the DAG (one attribute per Dense,
+// Conv2D, BatchNorm, LayerNorm and Dropout node; forward() in the engine's topological order;
+// the same layers as the ONNX export, with the same flat input: image layers convert to NCHW
+// with _to_nchw() and back with _to_flat(), "same" padding is an explicit F.pad, average
+// pooling over edge windows counts only the pixels inside the image), embeds the weights as
 // base64 little-endian float32 loaded with torch.tensor into a state dict, and has a __main__:
 //   python3 model.py [--input X.csv]
 // prints one CSV row of predictions per input row (after the loss's output transform, like

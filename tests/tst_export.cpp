@@ -137,11 +137,60 @@ nlohmann::json binaryProject()
         {{"source", "generator"}, {"generator", "xor"}, {"samples", 200}, {"seed", 5}});
 }
 
-/// Features x batch of uniform values in [-6, 6] (the generators' range), and the same as CSV.
-Matrix sampleInputs(long features, long count, QByteArray& csv)
+nlohmann::json conv(int id, const char* name, int filters, int kernel, int stride,
+    const char* padding, const char* activation)
+{
+    return node(id, "Conv2D", name,
+        {{"filters", filters}, {"kernel", kernel}, {"stride", stride}, {"padding", padding},
+            {"activation", activation}});
+}
+
+nlohmann::json poolNode(
+    int id, const char* type, const char* name, int pool, int stride, const char* padding)
+{
+    return node(id, type, name, {{"pool", pool}, {"stride", stride}, {"padding", padding}});
+}
+
+/// A small CNN on 9x9x2 images: an even kernel with "same" padding (asymmetric: 1 before, 2
+/// after), image BatchNorm, max pooling with "same" padding, a residual Add of two
+/// convolutions kept in NCHW, a valid convolution with stride 2, average pooling whose
+/// windows hang over the edge, Flatten, a vector BatchNorm and a softmax head over 3 classes.
+nlohmann::json cnnProject()
+{
+    return project("small cnn",
+        {node(1, "Input", "image", {{"shape", {9, 9, 2}}}),
+            conv(2, "conv same", 4, 4, 1, "same", "relu"),
+            node(3, "BatchNorm", "bn image", {{"epsilon", 1e-3}}),
+            poolNode(4, "MaxPool2D", "max pool", 2, 0, "same"),
+            conv(5, "conv a", 5, 3, 1, "same", "identity"),
+            conv(6, "conv b", 5, 1, 1, "valid", "tanh"), node(7, "Add", "residual"),
+            conv(8, "conv valid", 6, 2, 1, "valid", "elu"),
+            poolNode(9, "AveragePool2D", "avg pool", 3, 2, "same"), node(10, "Flatten", "flatten"),
+            dense(11, "hidden", 10, "relu"), node(12, "BatchNorm", "bn vector"),
+            dense(13, "logits", 3, "identity"),
+            node(14, "Loss", "loss", {{"loss", "softmax_crossentropy"}})},
+        {{1, 2}, {2, 3}, {3, 4}, {4, 5}, {4, 6}, {5, 7}, {6, 7}, {7, 8}, {8, 9}, {9, 10}, {10, 11},
+            {11, 12}, {12, 13}, {13, 14}},
+        nlohmann::json::object());
+}
+
+/// An MLP with LayerNorm after each hidden layer (regression, 2 outputs).
+nlohmann::json layerNormProject()
+{
+    return project("layernorm mlp",
+        {node(1, "Input", "input", {{"shape", {6}}}), dense(2, "h1", 16, "gelu"),
+            node(3, "LayerNorm", "ln1"), dense(4, "h2", 12, "relu"),
+            node(5, "LayerNorm", "ln2", {{"epsilon", 1e-3}}), dense(6, "out", 2, "identity"),
+            node(7, "Loss", "loss", {{"loss", "mse"}})},
+        {{1, 2}, {2, 3}, {3, 4}, {4, 5}, {5, 6}, {6, 7}}, nlohmann::json::object());
+}
+
+/// Features x batch of uniform values in [low, high] (by default [-6, 6], the generators'
+/// range), and the same as CSV.
+Matrix sampleInputs(long features, long count, QByteArray& csv, float low = -6, float high = 6)
 {
     std::mt19937 gen(42);
-    std::uniform_real_distribution<float> u(-6.0f, 6.0f);
+    std::uniform_real_distribution<float> u(low, high);
     Matrix x(features, count);
     csv.clear();
     for (long c = 0; c < count; ++c) {
@@ -217,6 +266,8 @@ private slots:
     void initTestCase();
     void consumersAgree_data();
     void consumersAgree();
+    void imageAndNormLayersAgree_data();
+    void imageAndNormLayersAgree();
     void cliExportAndPredictOnnx();
     void unsupportedLayerIsNamed();
     void rejectsForeignFiles();
@@ -228,6 +279,10 @@ private:
     /// NetCanvas's own predictions (after the loss's output transform), K x N.
     static Matrix ownPredictions(
         const engine::Project& p, const engine::GraphContext& context, const Matrix& x);
+    /// Exports `p` to ONNX and PyTorch, reads the ONNX file back and runs both consumers on
+    /// `x` (also given as `inputCsv`): every prediction within the tolerances of NetCanvas's.
+    void checkConsumers(const engine::Project& p, const engine::GraphContext& context,
+        const Matrix& x, const QString& inputCsv, const QString& stem, double torchTolerance);
 
     QTemporaryDir m_dir;
     QString m_onnxCheckDir;
@@ -309,8 +364,97 @@ void TestExport::consumersAgree()
     const Matrix x = sampleInputs(data.inputShape.size(), 64, csv);
     const QString inputCsv = path(stem + ".inputs.csv");
     QVERIFY(writeFile(inputCsv, "x0,x1\n" + csv));
+    QCOMPARE(ownPredictions(p, context, x).rows(), outputs);
+    checkConsumers(p, context, x, inputCsv, stem, kTolerance);
+    if (QTest::currentTestFailed())
+        return;
+    if (!m_skipOnnxRuntime.isEmpty())
+        QSKIP(qPrintable(m_skipOnnxRuntime));
+}
+
+namespace {
+
+/// Trains `p` for `steps` plain SGD steps on random data (so BatchNorm's running statistics
+/// and every weight move away from their initial values) and stores the weights in it.
+void trainInProcess(engine::Project& p, const engine::GraphContext& context, int steps)
+{
+    engine::Graph g = p.buildGraph();
+    g.compile(context, p.training.seed);
+    const auto loss = engine::Loss::create(g.lossType());
+    std::mt19937 gen(11);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    const long batch = 16;
+    for (int step = 0; step < steps; ++step) {
+        Matrix x(context.inputShape.size(), batch);
+        for (Eigen::Index i = 0; i < x.size(); ++i)
+            x.data()[i] = normal(gen);
+        Matrix target(context.numClasses > 0 ? 1 : context.targetRows, batch);
+        for (Eigen::Index i = 0; i < target.size(); ++i)
+            target.data()[i] = context.numClasses > 0
+                ? engine::Scalar(std::uniform_int_distribution<int>(0, context.numClasses - 1)(gen))
+                : normal(gen);
+        const Matrix pred = g.forward(x, engine::Mode::Train);
+        Matrix grad;
+        loss->gradient(pred, target, grad);
+        g.backward(grad);
+        for (engine::Param& param : g.params())
+            *param.value -= engine::Scalar(0.05) * *param.grad;
+    }
+    p.weights = g.weights();
+}
+
+} // namespace
+
+void TestExport::imageAndNormLayersAgree_data()
+{
+    QTest::addColumn<QByteArray>("projectJson");
+    QTest::addColumn<QList<int>>("inputShape");
+    QTest::addColumn<int>("numClasses");
+    QTest::addColumn<int>("steps");
+    QTest::addColumn<float>("inputLow");
+    QTest::newRow("small-cnn") << QByteArray::fromStdString(cnnProject().dump())
+                               << QList<int> {9, 9, 2} << 3 << 5 << -2.0f;
+    QTest::newRow("layernorm-mlp") << QByteArray::fromStdString(layerNormProject().dump())
+                                   << QList<int> {6} << 0 << 5 << -3.0f;
+    QFile example(QStringLiteral(NETCANVAS_EXAMPLES_DIR "/fashion_cnn.json"));
+    QVERIFY2(example.open(QIODevice::ReadOnly), qPrintable(example.fileName()));
+    // Initialized, untrained weights; inputs in [0, 1] like the scaled images.
+    QTest::newRow("fashion_cnn example")
+        << example.readAll() << QList<int> {28, 28, 1} << 10 << 0 << 0.0f;
+}
+
+void TestExport::imageAndNormLayersAgree()
+{
+    QFETCH(QByteArray, projectJson);
+    QFETCH(QList<int>, inputShape);
+    QFETCH(int, numClasses);
+    QFETCH(int, steps);
+    QFETCH(float, inputLow);
+    const QString stem = QString::fromLatin1(QTest::currentDataTag()).replace(' ', '_');
+    engine::Project p = engine::Project::fromJson(nlohmann::json::parse(projectJson.toStdString()));
+    engine::GraphContext context;
+    context.inputShape = engine::Shape(std::vector<int>(inputShape.begin(), inputShape.end()));
+    context.numClasses = numClasses;
+    context.targetRows = numClasses > 0 ? 1 : 2;
+    trainInProcess(p, context, steps);
+    QVERIFY(!p.weights.empty());
+
+    QByteArray csv;
+    const Matrix x = sampleInputs(context.inputShape.size(), 24, csv, inputLow, 2.0f);
+    const QString inputCsv = path(stem + ".inputs.csv");
+    QVERIFY(writeFile(inputCsv, csv));
+    checkConsumers(p, context, x, inputCsv, stem, 1e-4);
+    if (QTest::currentTestFailed())
+        return;
+    if (!m_skipOnnxRuntime.isEmpty())
+        QSKIP(qPrintable(m_skipOnnxRuntime));
+}
+
+void TestExport::checkConsumers(const engine::Project& p, const engine::GraphContext& context,
+    const Matrix& x, const QString& inputCsv, const QString& stem, double torchTolerance)
+{
     const Matrix expected = ownPredictions(p, context, x);
-    QCOMPARE(expected.rows(), outputs);
+    const long outputs = expected.rows();
     QVERIFY(expected.allFinite());
     // Trained weights matter: predictions must not be constant across samples.
     QVERIFY((expected.rowwise().maxCoeff() - expected.rowwise().minCoeff()).maxCoeff() > 1e-3);
@@ -319,7 +463,7 @@ void TestExport::consumersAgree()
     const QString onnxFile = path(stem + ".onnx");
     engine::exportOnnx(p, context, onnxFile.toStdString());
     const engine::OnnxNetCanvasModel back = engine::readNetCanvasOnnx(onnxFile.toStdString());
-    QCOMPARE(back.inputFeatures, data.inputShape.size());
+    QCOMPARE(back.inputFeatures, context.inputShape.size());
     QCOMPARE(back.context.inputShape, context.inputShape);
     QCOMPARE(back.project.weights.size(), p.weights.size());
     for (const auto& [id, params] : p.weights)
@@ -339,7 +483,7 @@ void TestExport::consumersAgree()
         const QJsonArray dims = output[QStringLiteral("dims")].toArray();
         QCOMPARE(dims.size(), 2);
         QCOMPARE(dims[0].toInt(), int(x.cols()));
-        QCOMPARE(dims[1].toInt(), outputs);
+        QCOMPARE(dims[1].toInt(), int(outputs));
         const QJsonArray values = output[QStringLiteral("data")].toArray();
         std::vector<std::vector<double>> rows(std::size_t(x.cols()));
         for (qsizetype i = 0; i < values.size(); ++i)
@@ -361,11 +505,8 @@ void TestExport::consumersAgree()
         QVERIFY2(torch.finished && torch.exitCode == 0, qPrintable(torch.err));
         const double diff = maxDiff(expected, parseCsvRows(torch.out));
         qInfo("%s: PyTorch max abs diff %.3g", qPrintable(stem), diff);
-        QVERIFY2(diff <= kTolerance, qPrintable(QString("max abs diff %1").arg(diff)));
+        QVERIFY2(diff <= torchTolerance, qPrintable(QString("max abs diff %1").arg(diff)));
     }
-
-    if (!m_skipOnnxRuntime.isEmpty())
-        QSKIP(qPrintable(m_skipOnnxRuntime));
 }
 
 void TestExport::cliExportAndPredictOnnx()
