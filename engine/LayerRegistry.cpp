@@ -6,11 +6,16 @@
 #include "layers/Conv2D.h"
 #include "layers/Dense.h"
 #include "layers/Dropout.h"
+#include "layers/Embedding.h"
+#include "layers/Gru.h"
 #include "layers/Input.h"
 #include "layers/LayerNorm.h"
 #include "layers/LossNode.h"
+#include "layers/Lstm.h"
 #include "layers/Pooling.h"
 #include "layers/Reshape.h"
+#include "layers/SimpleRnn.h"
+#include "layers/TimeDistributed.h"
 
 #include <functional>
 #include <map>
@@ -38,6 +43,11 @@ const std::map<std::string, Factory>& factories()
         {"Reshape", [] { return std::make_unique<Reshape>(); }},
         {"BatchNorm", [] { return std::make_unique<BatchNorm>(); }},
         {"LayerNorm", [] { return std::make_unique<LayerNorm>(); }},
+        {"SimpleRNN", [] { return std::make_unique<SimpleRnn>(); }},
+        {"LSTM", [] { return std::make_unique<Lstm>(); }},
+        {"GRU", [] { return std::make_unique<Gru>(); }},
+        {"Embedding", [] { return std::make_unique<Embedding>(); }},
+        {"TimeDistributed", [] { return std::make_unique<TimeDistributed>(); }},
     };
     return f;
 }
@@ -79,6 +89,17 @@ const std::vector<LayerInfo>& LayerRegistry::entries()
             "y = gamma (x - mu_batch) / sqrt(var_batch + eps) + beta, per channel", "{}"},
         {"LayerNorm", "Normalization", "LayerNorm",
             "y = gamma (x - mu_sample) / sqrt(var_sample + eps) + beta", "{}"},
+        {"SimpleRNN", "Recurrent", "SimpleRNN", "h_t = tanh(W x_t + R h_{t-1} + b)",
+            R"({"units":16})"},
+        {"LSTM", "Recurrent", "LSTM",
+            "c_t = f c_{t-1} + i tanh(W_c x_t + R_c h_{t-1} + b_c), h_t = o tanh(c_t)",
+            R"({"units":16})"},
+        {"GRU", "Recurrent", "GRU",
+            "h_t = (1 - z) tanh(W_h x_t + r (R_h h_{t-1}) + b_h) + z h_{t-1}", R"({"units":16})"},
+        {"Embedding", "Recurrent", "Embedding", "token id k -> learned vector E[:, k]",
+            R"({"vocab_size":64,"units":16})"},
+        {"TimeDistributed", "Recurrent", "Dense per step",
+            "y_t = f(W x_t + b) at every time step t", R"({"units":8,"activation":"identity"})"},
         {"Add", "Merge", "Add", "y = x1 + x2 + ... (residual connections)", "{}"},
         {"Concatenate", "Merge", "Concatenate", "y = [x1; x2; ...] along features", "{}"},
         {"Loss", "Output", "Loss", "L(prediction, target): MSE, MAE, cross-entropy",

@@ -12,7 +12,8 @@ namespace engine {
 /// What the palette shows for a layer type.
 struct LayerInfo {
     std::string type;     ///< registry key, e.g. "Dense"
-    /// "Core", "Activations", "Convolution", "Normalization", "Regularization", "Merge", "Output"
+    /// "Core", "Activations", "Convolution", "Normalization", "Recurrent",
+    /// "Regularization", "Merge", "Output"
     std::string category;
     std::string label;    ///< "Dense"
     std::string formula;  ///< one line, e.g. "y = f(W x + b)"

