@@ -30,6 +30,10 @@ public:
     bool useBias() const { return m_useBias; }
     /// The initializer actually used: "auto" picks He for the ReLU family, Glorot otherwise.
     Initializer effectiveInitializer() const;
+    /// z = W x + b of the last forward() (units x batch) when the activation is fused (not
+    /// identity); with the identity activation the output itself is z and this is not updated.
+    /// Read by the step-through trace, so it shows the layer's own numbers.
+    const Matrix& preActivation() const { return m_z; }
 
 private:
     int m_units = 8;
