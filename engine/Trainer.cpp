@@ -189,6 +189,8 @@ BatchStats Trainer::trainBatch()
     }
     m_graph.backward(m_grad);
     const auto params = m_graph.params();
+    if (m_config.clipNorm > 0)
+        clipGradientsByGlobalNorm(params, m_config.clipNorm);
     m_optimizer->step(params, lr);
 
     m_cursor += count;

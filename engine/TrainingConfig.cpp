@@ -5,15 +5,36 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+
 namespace engine {
 
 nlohmann::json TrainingConfig::toJson() const
 {
-    return {{"epochs", epochs}, {"batchSize", batchSize}, {"optimizer", optimizer.toJson()},
-        {"schedule", schedule.toJson()}, {"validationSplit", validationSplit},
-        {"testSplit", testSplit}, {"earlyStoppingPatience", earlyStoppingPatience},
+    nlohmann::json j {{"epochs", epochs}, {"batchSize", batchSize},
+        {"optimizer", optimizer.toJson()}, {"schedule", schedule.toJson()},
+        {"validationSplit", validationSplit}, {"testSplit", testSplit},
+        {"earlyStoppingPatience", earlyStoppingPatience},
         {"earlyStoppingMinDelta", earlyStoppingMinDelta},
         {"restoreBestWeights", restoreBestWeights}, {"seed", seed}};
+    // Written only when on, so projects without clipping keep their exact form.
+    if (clipNorm > 0)
+        j["clipNorm"] = clipNorm;
+    return j;
+}
+
+double clipGradientsByGlobalNorm(std::span<const Param> params, double maxNorm)
+{
+    double sum = 0;
+    for (const Param& p : params)
+        sum += double(p.grad->squaredNorm());
+    const double norm = std::sqrt(sum);
+    if (maxNorm > 0 && norm > maxNorm) {
+        const Scalar scale = Scalar(maxNorm / norm);
+        for (const Param& p : params)
+            *p.grad *= scale;
+    }
+    return norm;
 }
 
 TrainingConfig TrainingConfig::fromJson(const nlohmann::json& j)
@@ -43,6 +64,9 @@ TrainingConfig TrainingConfig::fromJson(const nlohmann::json& j)
         j, "earlyStoppingMinDelta", c.earlyStoppingMinDelta, [](double v) { return v >= 0; },
         "a number of at least 0");
     fields::readBool(j, "restoreBestWeights", c.restoreBestWeights);
+    readReal(
+        j, "clipNorm", c.clipNorm, [](double v) { return v >= 0; },
+        "a number of at least 0 (0 = no clipping)");
 
     if (auto it = j.find("seed"); it != j.end()) {
         // A seed written by a C++ caller may be a signed JSON integer; parsed text is unsigned.

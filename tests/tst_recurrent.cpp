@@ -67,6 +67,26 @@ double sigmoid(double x)
     return 1 / (1 + std::exp(-x));
 }
 
+/// Sequences of `steps` values in [-1, 1] (shape steps x 1); the class is whether the first
+/// value is positive, so the network must carry it to the end of the sequence.
+engine::Dataset firstSign(long samples, int steps, std::uint64_t seed)
+{
+    engine::Rng rng(seed);
+    engine::Dataset d;
+    d.name = "first-sign";
+    d.inputShape = Shape {steps, 1};
+    d.task = engine::TaskKind::Classification;
+    d.numClasses = 2;
+    d.x.resize(steps, samples);
+    d.y.resize(1, samples);
+    for (long s = 0; s < samples; ++s) {
+        for (int k = 0; k < steps; ++k)
+            d.x(k, s) = rng.uniform(-1, 1);
+        d.y(0, s) = d.x(0, s) > 0 ? 1 : 0;
+    }
+    return d;
+}
+
 } // namespace
 
 class TestRecurrent : public QObject {
@@ -81,6 +101,9 @@ private slots:
     void gruForwardByHand();
     void attributesRoundTrip();
     void shapesOnTheCanvas();
+    void clippingScalesToTheNorm();
+    void trainerClipsBeforeTheStep();
+    void lstmLearnsToRememberTheFirstValue();
 };
 
 void TestRecurrent::gradients_data()
@@ -309,6 +332,84 @@ void TestRecurrent::shapesOnTheCanvas()
     QVERIFY(!bad.ok());
     QVERIFY2(
         QString::fromStdString(bad.summary()).contains("Reshape to 28x28"), bad.summary().c_str());
+}
+
+void TestRecurrent::clippingScalesToTheNorm()
+{
+    Matrix w1(2, 1), g1(2, 1), w2(1, 1), g2(1, 1);
+    g1 << 3, 4;
+    g2 << 12; // global norm 13
+    const std::vector<engine::Param> params {{"a", &w1, &g1}, {"b", &w2, &g2}};
+    QCOMPARE(engine::clipGradientsByGlobalNorm(params, 20), 13.0); // below: unchanged
+    QCOMPARE(g1(1, 0), 4.0);
+    QCOMPARE(engine::clipGradientsByGlobalNorm(params, 6.5), 13.0);
+    const double norm = std::sqrt(g1.squaredNorm() + g2.squaredNorm());
+    QVERIFY2(std::abs(norm - 6.5) < 1e-12, qPrintable(QString::number(norm, 'g', 17)));
+    QVERIFY(std::abs(g1(0, 0) - 1.5) < 1e-12 && std::abs(g2(0, 0) - 6) < 1e-12);
+
+    const auto config = engine::TrainingConfig::fromJson({{"clipNorm", 2.5}});
+    QCOMPARE(config.clipNorm, 2.5);
+    QCOMPARE(config.toJson().at("clipNorm"), 2.5);
+    QVERIFY(!engine::TrainingConfig().toJson().contains("clipNorm"));
+    try {
+        engine::TrainingConfig::fromJson({{"clipNorm", -1}});
+        QFAIL("a negative clipNorm was accepted");
+    } catch (const engine::InputError& e) {
+        QCOMPARE(std::string(e.where()), std::string("clipNorm"));
+    }
+}
+
+void TestRecurrent::trainerClipsBeforeTheStep()
+{
+    // Plain SGD moves the weights by -lr * g: with clipping, the whole step has norm lr * clip.
+    for (const double clip : {0.0, 0.01}) {
+        Graph g = chain({{"Input", {{"shape", {6, 1}}}}, {"LSTM", {{"units", 4}}},
+            {"Dense", {{"units", 2}}}, {"Loss", {{"loss", "softmax_crossentropy"}}}});
+        engine::DatasetSplits splits;
+        splits.train = firstSign(32, 6, 11);
+        engine::TrainingConfig config;
+        config.batchSize = 32;
+        config.optimizer.type = "sgd";
+        config.optimizer.learningRate = 0.5;
+        config.clipNorm = clip;
+        engine::Trainer trainer(g, std::move(splits), config);
+        std::vector<Matrix> before;
+        for (const auto& p : g.params())
+            before.push_back(*p.value);
+        trainer.trainBatch();
+        double step = 0;
+        const auto after = g.params();
+        for (std::size_t i = 0; i < after.size(); ++i)
+            step += (*after[i].value - before[i]).squaredNorm();
+        step = std::sqrt(step);
+        if (clip > 0)
+            QVERIFY2(std::abs(step - 0.5 * clip) < 1e-12, qPrintable(QString::number(step)));
+        else
+            QVERIFY2(step > 0.5 * 0.01 * 2, qPrintable(QString::number(step)));
+    }
+}
+
+void TestRecurrent::lstmLearnsToRememberTheFirstValue()
+{
+    Graph g = chain({{"Input", {{"shape", {10, 1}}}}, {"LSTM", {{"units", 8}}},
+        {"Dense", {{"units", 2}}}, {"Loss", {{"loss", "softmax_crossentropy"}}}});
+    engine::DatasetSplits splits;
+    splits.train = firstSign(256, 10, 21);
+    splits.validation = firstSign(128, 10, 22);
+    engine::TrainingConfig config;
+    config.epochs = 30;
+    config.batchSize = 32;
+    config.optimizer.type = "adam";
+    config.optimizer.learningRate = 0.02;
+    config.clipNorm = 5;
+    engine::Trainer trainer(g, std::move(splits), config);
+    const engine::Metrics start = trainer.evaluate(trainer.data().validation);
+    const engine::TrainResult result = trainer.run();
+    QCOMPARE(result.reason, engine::StopReason::Completed);
+    const engine::Metrics end = trainer.evaluate(trainer.data().validation);
+    QVERIFY2(end.loss < 0.3 * start.loss,
+        qPrintable(QString("validation loss %1 -> %2").arg(start.loss).arg(end.loss)));
+    QVERIFY2(*end.accuracy > 0.9, qPrintable(QString::number(*end.accuracy)));
 }
 
 QTEST_APPLESS_MAIN(TestRecurrent)
