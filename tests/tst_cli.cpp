@@ -1,23 +1,31 @@
 // netcanvas-train as users script it (CLI.md): runs the built binary with QProcess and checks
 // exit statuses, the final line, the JSON summary, reproducibility, errors, Ctrl+C and predict.
 
+#include "DatasetSpec.h"
+#include "DiagramSvg.h"
 #include "Project.h"
 
 #include <QDir>
 #include <QFile>
+#include <QImage>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMap>
+#include <QPainter>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSvgRenderer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QXmlStreamReader>
 
 #include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <csignal>
 #include <cstring>
+#include <map>
+#include <optional>
 
 namespace {
 
@@ -139,7 +147,9 @@ private slots:
     void predictReportsBadCsv_data();
     void predictReportsBadCsv();
     void exportWeightsNpy();
-    void exportKindsNotYetAvailable();
+    void exportSvgDiagram_data();
+    void exportSvgDiagram();
+    void exportSvgAutoLayoutAndErrors();
 
 private:
     QTemporaryDir m_dir;
@@ -534,23 +544,130 @@ void TestCli::exportWeightsNpy()
     QCOMPARE(QDir(dir).entryList(QDir::Files).size(), arrays);
 }
 
-void TestCli::exportKindsNotYetAvailable()
+void TestCli::exportSvgDiagram_data()
 {
-    const QString model = trainedXorModel();
-    QVERIFY(!model.isEmpty());
-    const QString target = path("export_target.svg");
-    const RunResult r = runCli({"export", model, "--svg", target});
+    QTest::addColumn<QString>("project");
+    QTest::addColumn<bool>("trained");
+    QTest::newRow("fashion_cnn") << example("fashion_cnn.json") << false;
+    QTest::newRow("spiral") << example("spiral.json") << false;
+    QTest::newRow("trained xor") << QString() << true;
+}
+
+void TestCli::exportSvgDiagram()
+{
+    QFETCH(QString, project);
+    QFETCH(bool, trained);
+    if (trained)
+        project = trainedXorModel();
+    QVERIFY(!project.isEmpty());
+    const QString stem = QString::fromLatin1(QTest::currentDataTag()).replace(' ', '_');
+    const QString target = path(stem + ".svg");
+    const RunResult r = runCli({"export", project, "--svg", target});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains(target), qPrintable(r.out));
+
+    // Well-formed XML whose <text> elements name every node.
+    const QByteArray svg = readAll(target);
+    QXmlStreamReader xml(svg);
+    QStringList texts;
+    bool rootIsSvg = false;
+    while (!xml.atEnd()) {
+        if (xml.readNext() != QXmlStreamReader::StartElement)
+            continue;
+        if (xml.name() == QLatin1String("svg") && texts.isEmpty())
+            rootIsSvg = true;
+        if (xml.name() == QLatin1String("text"))
+            texts << xml.readElementText();
+    }
+    QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+    QVERIFY(rootIsSvg);
+    const engine::Project p = engine::loadProject(project.toStdString());
+    QVERIFY(!p.nodes.empty());
+    for (const engine::NodeRecord& n : p.nodes)
+        QVERIFY2(texts.contains(QString::fromStdString(n.name)), n.name.c_str());
+
+    // No two boxes overlap, and the picture holds them all.
+    // Shapes as the CLI finds them: from the dataset when the Input leaves the shape open.
+    std::optional<engine::GraphContext> context;
+    if (p.nodes.front().attributes.value("shape", nlohmann::json::array()).empty()) {
+        const engine::Dataset data = engine::loadDataset(p.dataset, m_dir.path().toStdString());
+        context = engine::GraphContext {data.inputShape,
+            data.task == engine::TaskKind::Classification ? data.numClasses : 0, data.targetRows()};
+    }
+    const engine::DiagramLayout layout = engine::layoutDiagram(p, context);
+    QCOMPARE(layout.boxes.size(), p.nodes.size());
+    for (std::size_t i = 0; i < layout.boxes.size(); ++i) {
+        const engine::DiagramBox& a = layout.boxes[i];
+        QVERIFY(a.x >= 0 && a.y >= 0 && a.x + a.width <= layout.width
+            && a.y + a.height <= layout.height);
+        for (std::size_t j = i + 1; j < layout.boxes.size(); ++j) {
+            const engine::DiagramBox& b = layout.boxes[j];
+            const bool apart = a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y
+                || b.y + b.height <= a.y;
+            QVERIFY2(apart, qPrintable(QString("boxes %1 and %2 overlap").arg(a.id).arg(b.id)));
+        }
+    }
+
+    // Qt's own SVG renderer draws it (the PNG is kept for a look: NETCANVAS_SVG_PNG_DIR).
+    QSvgRenderer renderer(svg);
+    QVERIFY(renderer.isValid());
+    QCOMPARE(renderer.defaultSize(), QSize(int(layout.width), int(layout.height)));
+    QImage image(renderer.defaultSize(), QImage::Format_ARGB32);
+    image.fill(Qt::transparent);
+    QPainter painter(&image);
+    renderer.render(&painter);
+    painter.end();
+    long inked = 0;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x)
+            inked += image.pixel(x, y) != qRgb(255, 255, 255) ? 1 : 0;
+    QVERIFY(qAlpha(image.pixel(0, 0)) == 255); // the white background was drawn
+    QVERIFY2(inked > 0.05 * image.width() * image.height(), "the drawing is nearly empty");
+    const QString pngDir = qEnvironmentVariable("NETCANVAS_SVG_PNG_DIR", m_dir.path());
+    QVERIFY(image.save(QDir(pngDir).filePath("export-" + stem + ".png")));
+}
+
+void TestCli::exportSvgAutoLayoutAndErrors()
+{
+    // Every node at the same place (no positions stored): a left-to-right layout.
+    nlohmann::json j = readJson(example("spiral.json"));
+    for (auto& n : j["nodes"])
+        n["position"] = {0, 0};
+    const engine::Project p = engine::Project::fromJson(j);
+    const engine::DiagramLayout layout = engine::layoutDiagram(p);
+    QVERIFY(layout.autoLayout);
+    std::map<engine::NodeId, engine::DiagramBox> boxes;
+    for (const engine::DiagramBox& b : layout.boxes)
+        boxes[b.id] = b;
+    for (const engine::Edge& e : p.edges)
+        QVERIFY2(boxes.at(e.from).x + boxes.at(e.from).width < boxes.at(e.to).x,
+            "edges run left to right");
+    const QString unplaced = path("unplaced.json");
+    writeJson(unplaced, j);
+    QCOMPARE(runCli({"export", unplaced, "--svg", path("unplaced.svg")}).exitCode, 0);
+
+    // Bad input: one line naming the file and the place, nothing written.
+    j["nodes"][1]["type"] = "Warp";
+    const QString broken = path("broken.json");
+    writeJson(broken, j);
+    const QString target = path("broken.svg");
+    const RunResult r = runCli({"export", broken, "--svg", target});
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.count('\n') == 1, qPrintable(r.err));
-    QVERIFY2(r.err.contains(QLatin1String("not available in this version")), qPrintable(r.err));
+    QVERIFY2(r.err.contains("broken.json") && r.err.contains("nodes[1]"), qPrintable(r.err));
+    QVERIFY(!QFile::exists(target));
+    const RunResult missing = runCli({"export", path("missing.json"), "--svg", target});
+    QCOMPARE(missing.exitCode, 1);
+    QVERIFY2(missing.err.contains("missing.json"), qPrintable(missing.err));
     QVERIFY(!QFile::exists(target));
 
-    // ONNX export and predict exist now (tst_export checks them); a missing file is bad input.
+    // ONNX export and predict exist (tst_export checks them); a missing file is bad input.
     const RunResult onnx = runCli({"predict", path("missing.onnx"), "--input", path("x.csv")});
     QCOMPARE(onnx.exitCode, 1);
     QVERIFY2(onnx.err.count('\n') == 1, qPrintable(onnx.err));
     QVERIFY2(onnx.err.contains(QLatin1String("missing.onnx")), qPrintable(onnx.err));
 }
 
-QTEST_GUILESS_MAIN(TestCli)
+// A GUI application: QSvgRenderer draws text, which needs the font database.
+QTEST_MAIN(TestCli)
 #include "tst_cli.moc"

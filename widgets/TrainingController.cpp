@@ -127,6 +127,13 @@ void TrainingController::startSession(
             w->startSession(project, projectDir, runId);
         },
         Qt::QueuedConnection);
+    if (m_startFromDocument && !project.weights.empty()) {
+        QMetaObject::invokeMethod(
+            m_worker.get(),
+            [w = m_worker.get(), weights = project.weights] { w->loadWeights(weights); },
+            Qt::QueuedConnection);
+    }
+    m_startFromDocument = false;
     queueRun(stepping);
 }
 
@@ -227,6 +234,33 @@ std::uint64_t TrainingController::resetWeights(bool newSeed)
         [w = m_worker.get(), seed = m_seed, runId] { w->resetWeights(seed, runId); },
         Qt::QueuedConnection);
     return m_seed;
+}
+
+bool TrainingController::prepareWeightEdit()
+{
+    if (m_state == State::Paused)
+        stop(5000);
+    return !isRunning();
+}
+
+bool TrainingController::setWeight(
+    engine::NodeId node, const std::string& param, long row, long col, double value)
+{
+    if (isRunning())
+        return false;
+    if (!m_hasSession) {
+        m_startFromDocument = true;
+        return true;
+    }
+    if (m_document && architectureKey(m_document->project()) != m_architectureKey)
+        return false;
+    QMetaObject::invokeMethod(
+        m_worker.get(),
+        [w = m_worker.get(), node, param, row, col, value] {
+            w->setWeight(node, param, row, col, value);
+        },
+        Qt::QueuedConnection);
+    return true;
 }
 
 void TrainingController::pushLiveSettings()

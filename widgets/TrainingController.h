@@ -82,6 +82,16 @@ public:
     /// new random one. Returns the seed used (0 when there is no session).
     std::uint64_t resetWeights(bool newSeed);
 
+    /// Before a hand edit of a weight (the neuron view): stops a paused run, keeping its session
+    /// (Train and Step continue it), so that its weights are in the document before the edit.
+    /// False while running: weights do not change under the trainer.
+    bool prepareWeightEdit();
+    /// Sets entry (row, col) of parameter `param` ("W", "b") of `node` in the session's network,
+    /// before the worker does anything else. Without a session the document's weights, which the
+    /// edit went to, become the starting weights of the next session. False while running or when
+    /// the document's architecture is not the session's.
+    bool setWeight(engine::NodeId node, const std::string& param, long row, long col, double value);
+
     /// Live hyper-parameters: applied before the next mini-batch, or when training resumes.
     void setLearningRate(double lr);
     void setL1(double l1);
@@ -136,6 +146,7 @@ private:
     std::string m_sessionKey;
     std::string m_architectureKey;
     std::uint64_t m_seed = 1;
+    bool m_startFromDocument = false; ///< weights were set by hand with no session
     engine::LiveSettings m_live;
     TrainingSnapshot m_lastProgress;
     TrainingOutcome m_lastOutcome;

@@ -188,6 +188,38 @@ void TrainingWorker::resetWeights(std::uint64_t seed, int runId)
     emit weightsReset(m_graph->weights());
 }
 
+void TrainingWorker::setWeight(
+    engine::NodeId node, const std::string& param, long row, long col, double value)
+{
+    if (!m_graph)
+        return;
+    for (auto& [id, p] : m_graph->nodeParams()) {
+        if (id != node || p.name != param || !p.value)
+            continue;
+        if (row < 0 || col < 0 || row >= p.value->rows() || col >= p.value->cols())
+            return;
+        (*p.value)(row, col) = engine::Scalar(value);
+        emitSnapshot(SnapshotTrigger::Progress);
+        return;
+    }
+}
+
+void TrainingWorker::loadWeights(const engine::WeightMap& weights)
+{
+    if (!m_graph)
+        return;
+    for (const auto& [id, params] : weights) {
+        if (!m_graph->hasNode(id))
+            continue;
+        try {
+            m_graph->setWeights({{id, params}}, false);
+        } catch (const std::exception&) {
+            // Stale entry (the layer changed shape): the node keeps its initial weights.
+        }
+    }
+    emitSnapshot(SnapshotTrigger::Reset);
+}
+
 void TrainingWorker::onBatchEnd(const engine::BatchStats& s, engine::TrainerControl* control)
 {
     m_lastBatch = s;

@@ -46,6 +46,13 @@ public:
     /// weightsReset().
     void resetWeights(std::uint64_t seed, int runId);
 
+    /// Sets one parameter entry by hand (between runs); emits a Progress snapshot. Ignored when
+    /// the parameter or the entry does not exist.
+    void setWeight(engine::NodeId node, const std::string& param, long row, long col, double value);
+    /// Applies stored weights where they fit (right after startSession()); emits a Reset
+    /// snapshot.
+    void loadWeights(const engine::WeightMap& weights);
+
     // --- thread-safe ---------------------------------------------------------------------
     /// Pauses after the current mini-batch: the worker flushes a Paused snapshot, emits
     /// pausedAt() and then blocks in the control's wait until resumed, stepped or stopped.

@@ -208,7 +208,7 @@ std::string usageText()
            "                  [--out TRAINED.json] [--summary FILE.json] [--quiet]\n"
            "  netcanvas-train predict MODEL.(json|onnx) --input X.csv [--output Y.csv]\n"
            "  netcanvas-train export TRAINED.json (--onnx OUT.onnx | --pytorch OUT.py |\n"
-           "                  --weights-npy DIR)\n"
+           "                  --weights-npy DIR | --svg OUT.svg)\n"
            "  netcanvas-train --help | --version\n"
            "\n"
            "Training options:\n"
