@@ -5,6 +5,7 @@
 #include "Errors.h"
 #include "Inspector.h"
 #include "LayerPalette.h"
+#include "NeuronOverlay.h"
 #include "Parallel.h"
 #include "Project.h"
 #include "TrainingController.h"
@@ -365,6 +366,8 @@ void MainWindow::setCurrentFile(const QString& path)
 {
     m_filePath = path;
     m_training->setProjectDirectory(path.isEmpty() ? QString() : QFileInfo(path).absolutePath());
+    m_scene->neuronOverlay()->setProjectDirectory(
+        path.isEmpty() ? QString() : QFileInfo(path).absolutePath());
     updateTitle();
     setWindowModified(!m_undo->isClean());
 }
@@ -559,6 +562,15 @@ void MainWindow::createMenus()
     view->addAction(m_zoomResetAct);
     view->addSeparator();
     view->addAction(m_layoutAct);
+    widgets::NeuronOverlay* neuronOverlay = m_scene->neuronOverlay();
+    neuronOverlay->setTrainingController(m_training->controller());
+    QAction* neurons = view->addAction(tr("&Neurons View"));
+    neurons->setObjectName(QStringLiteral("NeuronsViewAction"));
+    neurons->setCheckable(true);
+    neurons->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
+    neurons->setStatusTip(tr("Draw Dense layers of up to 16 units neuron by neuron"));
+    connect(neurons, &QAction::toggled, neuronOverlay, &widgets::NeuronOverlay::setAllShown);
+    connect(neuronOverlay, &widgets::NeuronOverlay::allShownChanged, neurons, &QAction::setChecked);
     view->addSeparator();
     view->addAction(m_paletteDock->toggleViewAction());
     view->addAction(m_inspectorDock->toggleViewAction());
@@ -590,6 +602,10 @@ void MainWindow::createMenus()
     for (QAction* a : {m_training->trainAction(), m_training->pauseAction(),
              m_training->stepAction(), m_training->stopAction()})
         bar->addAction(a);
+    // The neuron view's sample, shown while some layer is drawn as neurons.
+    QAction* sample = bar->addWidget(neuronOverlay->createSampleControl(bar));
+    sample->setVisible(neuronOverlay->anyShown());
+    connect(neuronOverlay, &widgets::NeuronOverlay::anyShownChanged, sample, &QAction::setVisible);
     view->addSeparator();
     view->addAction(bar->toggleViewAction());
 

@@ -3,6 +3,7 @@
 #include "EdgeItem.h"
 #include "LayerNodeItem.h"
 #include "LayerRegistry.h"
+#include "NeuronOverlay.h"
 #include "PaletteMime.h"
 #include "UndoCommands.h"
 
@@ -11,10 +12,12 @@
 #include <QClipboard>
 #include <QGraphicsPathItem>
 #include <QGraphicsRectItem>
+#include <QGraphicsSceneContextMenuEvent>
 #include <QGraphicsSceneDragDropEvent>
 #include <QGraphicsSceneMouseEvent>
 #include <QGraphicsSimpleTextItem>
 #include <QKeyEvent>
+#include <QMenu>
 #include <QMimeData>
 #include <QPen>
 #include <QTimer>
@@ -71,6 +74,7 @@ CanvasScene::CanvasScene(GraphDocument* document, QUndoStack* undoStack, QObject
     connect(m_doc, &GraphDocument::reset, this, &CanvasScene::onReset);
     connect(this, &QGraphicsScene::selectionChanged, this, &CanvasScene::onSelectionChanged);
     onReset();
+    m_neurons = new NeuronOverlay(this);
 }
 
 CanvasScene::~CanvasScene()
@@ -254,6 +258,8 @@ void CanvasScene::updateEdgesOf(NodeId id)
     for (const auto& [e, item] : m_edges)
         if (e.from == id || e.to == id)
             item->updatePath();
+    if (m_neurons)
+        m_neurons->nodeMoved(id);
 }
 
 // --- user edits -> commands -------------------------------------------------------------------
@@ -698,6 +704,21 @@ void CanvasScene::dragLeaveEvent(QGraphicsSceneDragDropEvent* event)
 {
     m_dropAccepted = false;
     event->accept();
+}
+
+void CanvasScene::contextMenuEvent(QGraphicsSceneContextMenuEvent* event)
+{
+    for (QGraphicsItem* item : items(event->scenePos())) {
+        auto* node = qgraphicsitem_cast<LayerNodeItem*>(item);
+        if (!node)
+            continue;
+        QMenu menu;
+        m_neurons->addNodeActions(&menu, node->nodeId());
+        menu.exec(event->screenPos());
+        event->accept();
+        return;
+    }
+    QGraphicsScene::contextMenuEvent(event);
 }
 
 void CanvasScene::dropEvent(QGraphicsSceneDragDropEvent* event)

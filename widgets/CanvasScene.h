@@ -22,6 +22,7 @@ namespace widgets {
 
 class EdgeItem;
 class LayerNodeItem;
+class NeuronOverlay;
 
 /// Draws a GraphDocument and turns mouse and keyboard edits into undo commands.
 ///
@@ -44,6 +45,8 @@ public:
 
     LayerNodeItem* nodeItem(NodeId id) const; ///< null when absent
     EdgeItem* edgeItem(const Edge& e) const; ///< null when absent
+    /// The neuron view of the network's small layers (owned by the scene).
+    NeuronOverlay* neuronOverlay() const { return m_neurons; }
     int nodeItemCount() const { return static_cast<int>(m_nodes.size()); }
     int edgeItemCount() const { return static_cast<int>(m_edges.size()); }
 
@@ -96,6 +99,7 @@ protected:
     void dragMoveEvent(QGraphicsSceneDragDropEvent* event) override;
     void dragLeaveEvent(QGraphicsSceneDragDropEvent* event) override;
     void dropEvent(QGraphicsSceneDragDropEvent* event) override;
+    void contextMenuEvent(QGraphicsSceneContextMenuEvent* event) override;
 
 private slots:
     void onNodeAdded(engine::NodeId id);
@@ -136,6 +140,7 @@ private:
     QTimer* m_hintTimer = nullptr;
     int m_pasteCount = 0;
     bool m_dropAccepted = false;
+    NeuronOverlay* m_neurons = nullptr;
 };
 
 } // namespace widgets
