@@ -10,10 +10,66 @@
 
 namespace engine {
 
+FeatureScaling FeatureScaling::compute(const Matrix& x, const std::string& method)
+{
+    FeatureScaling s;
+    s.method = method;
+    if (method == "none")
+        return s;
+    if (method != "standardize" && method != "minmax")
+        throw InputError(
+            "scaling", "expected \"none\", \"standardize\" or \"minmax\", got \"" + method + "\"");
+    const auto rows = static_cast<std::size_t>(x.rows());
+    s.shift.assign(rows, 0.0);
+    s.scale.assign(rows, 1.0);
+    if (x.cols() == 0)
+        return s;
+    for (Eigen::Index r = 0; r < x.rows(); ++r) {
+        const auto row = x.row(r);
+        double shift = 0, scale = 1;
+        if (method == "standardize") {
+            // Accumulate in double: float sums over 60,000 samples lose digits.
+            double sum = 0, sq = 0;
+            for (Eigen::Index c = 0; c < x.cols(); ++c)
+                sum += double(row(c));
+            shift = sum / double(x.cols());
+            for (Eigen::Index c = 0; c < x.cols(); ++c)
+                sq += (double(row(c)) - shift) * (double(row(c)) - shift);
+            const double var = sq / double(x.cols());
+            scale = var > 1e-12 ? 1.0 / std::sqrt(var) : 1.0;
+        } else {
+            shift = double(row.minCoeff());
+            const double range = double(row.maxCoeff()) - shift;
+            scale = range > 0 ? 1.0 / range : 1.0;
+        }
+        s.shift[std::size_t(r)] = shift;
+        s.scale[std::size_t(r)] = scale;
+    }
+    return s;
+}
+
+void FeatureScaling::apply(Matrix& x) const
+{
+    if (isIdentity())
+        return;
+    if (static_cast<std::size_t>(x.rows()) != shift.size() || shift.size() != scale.size())
+        throw InputError("scaling",
+            "the scaling statistics cover " + std::to_string(shift.size())
+                + " features, the data has " + std::to_string(x.rows()));
+    for (Eigen::Index r = 0; r < x.rows(); ++r) {
+        const auto sh = static_cast<Scalar>(shift[std::size_t(r)]);
+        const auto sc = static_cast<Scalar>(scale[std::size_t(r)]);
+        x.row(r) = ((x.row(r).array() - sh) * sc).matrix();
+    }
+}
+
 Dataset Dataset::subset(const std::vector<long>& indices) const
 {
     Dataset out;
     out.name = name;
+    out.scaling = scaling;
+    out.featureNames = featureNames;
+    out.targetNames = targetNames;
     out.inputShape = inputShape;
     out.task = task;
     out.numClasses = numClasses;

@@ -346,31 +346,32 @@ std::filesystem::path resolve(const std::filesystem::path& projectDir, const std
     return p.is_absolute() || projectDir.empty() ? p : projectDir / p;
 }
 
-/// Scales every feature of `parts` with statistics of parts.data (the training part), so the test
-/// split sees the same transform.
-void applyScaling(SourceData& parts, const std::string& scaling)
+/// Scales every feature of `parts` with the stored statistics when they fit, else with statistics
+/// of parts.data (the training part), so the test split sees the same transform.
+void applyScaling(SourceData& parts, const std::string& method, const FeatureScaling& stored)
 {
-    if (scaling == "none" || parts.data.empty())
+    if (method == "none" || parts.data.empty())
         return;
-    const Matrix& x = parts.data.x;
-    Vector shift, scale;
-    if (scaling == "standardize") {
-        shift = x.rowwise().mean();
-        const Vector var = (x.colwise() - shift).array().square().rowwise().mean().matrix();
-        scale = var.unaryExpr(
-            [](Scalar v) { return v > Scalar(1e-12) ? Scalar(1) / std::sqrt(v) : Scalar(1); });
-    } else { // minmax to [0, 1]
-        shift = x.rowwise().minCoeff();
-        const Vector range = x.rowwise().maxCoeff() - shift;
-        scale = range.unaryExpr([](Scalar r) { return r > Scalar(0) ? Scalar(1) / r : Scalar(1); });
-    }
-    for (Dataset* d : {&parts.data, &parts.test})
+    const bool fits = stored.method == method
+        && stored.shift.size() == static_cast<std::size_t>(parts.data.x.rows());
+    const FeatureScaling s = fits ? stored : FeatureScaling::compute(parts.data.x, method);
+    for (Dataset* d : {&parts.data, &parts.test}) {
         if (!d->empty())
-            d->x = ((d->x.colwise() - shift).array().colwise() * scale.array()).matrix();
+            s.apply(d->x);
+        d->scaling = s;
+    }
 }
 
-SourceData loadFashionMnist(
-    const DatasetSpec& spec, const std::filesystem::path& projectDir, const FileOptions& f)
+void report(const LoadMonitor& m, double fraction, const std::string& stage)
+{
+    if (m.cancel && m.cancel->load())
+        throw LoadCancelled();
+    if (m.progress)
+        m.progress(fraction, stage);
+}
+
+SourceData loadFashionMnist(const DatasetSpec& spec, const std::filesystem::path& projectDir,
+    const FileOptions& f, const LoadMonitor& monitor)
 {
     const std::filesystem::path dir = spec.path.empty() ? std::filesystem::path(kFashionMnistDir)
                                                         : resolve(projectDir, spec.path);
@@ -391,7 +392,7 @@ SourceData loadFashionMnist(
         if (spec.path.empty())
             throw InputError("dataset.path",
                 std::string("Fashion-MNIST not found in ") + kFashionMnistDir
-                    + ": install it with `apt-get install dataset-fashion-mnist`");
+                    + ": install it with `sudo apt install dataset-fashion-mnist`");
         throw InputError("dataset.path",
             "Fashion-MNIST not found in " + dir.string()
                 + ": expected train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
@@ -400,7 +401,9 @@ SourceData loadFashionMnist(
                 + kFashionMnistDir + ")");
     }
     SourceData parts;
+    report(monitor, 0.0, "reading " + trainImages.filename().string());
     parts.data = readIdxDataset(trainImages, trainLabels, f.imageShape, f.limit, 10);
+    report(monitor, 0.8, "reading " + testImages.filename().string());
     parts.test = readIdxDataset(testImages, testLabels, f.imageShape, f.limit, 10);
     for (Dataset* d : {&parts.data, &parts.test}) {
         d->name = "Fashion-MNIST";
@@ -410,8 +413,8 @@ SourceData loadFashionMnist(
     return parts;
 }
 
-SourceData loadIdx(
-    const DatasetSpec& spec, const std::filesystem::path& projectDir, const FileOptions& f)
+SourceData loadIdx(const DatasetSpec& spec, const std::filesystem::path& projectDir,
+    const FileOptions& f, const LoadMonitor& monitor)
 {
     const auto text = [&](const char* key) -> std::string {
         auto it = spec.options.find(key);
@@ -431,6 +434,7 @@ SourceData loadIdx(
         throw InputError("dataset.options.labels",
             "expected the IDX labels file, e.g. \"train-labels-idx1-ubyte.gz\"");
     SourceData parts;
+    report(monitor, 0.0, "reading " + std::filesystem::path(spec.path).filename().string());
     parts.data = readIdxDataset(
         resolve(projectDir, spec.path), resolve(projectDir, labels), f.imageShape, f.limit);
     const std::string testImages = text("testImages");
@@ -438,6 +442,7 @@ SourceData loadIdx(
     if (testImages.empty() != testLabels.empty())
         throw InputError("dataset.options", "\"testImages\" and \"testLabels\" go together");
     if (!testImages.empty()) {
+        report(monitor, 0.8, "reading " + std::filesystem::path(testImages).filename().string());
         parts.test = readIdxDataset(resolve(projectDir, testImages),
             resolve(projectDir, testLabels), f.imageShape, f.limit, parts.data.numClasses);
         if (parts.test.inputShape.size() != parts.data.inputShape.size())
@@ -452,9 +457,11 @@ SourceData loadIdx(
 
 } // namespace
 
-SourceData loadDatasetParts(const DatasetSpec& spec, const std::filesystem::path& projectDir)
+SourceData loadDatasetParts(
+    const DatasetSpec& spec, const std::filesystem::path& projectDir, const LoadMonitor& monitor)
 {
     SourceData parts;
+    report(monitor, 0.0, "preparing");
     if (spec.source == "generator") {
         try {
             parts.data = generateDataset(spec.generator, spec.samples, spec.noise, spec.seed);
@@ -465,9 +472,9 @@ SourceData loadDatasetParts(const DatasetSpec& spec, const std::filesystem::path
     }
     const FileOptions f = fileOptions(spec.options);
     if (spec.source == "fashion-mnist") {
-        parts = loadFashionMnist(spec, projectDir, f);
+        parts = loadFashionMnist(spec, projectDir, f, monitor);
     } else if (spec.source == "idx") {
-        parts = loadIdx(spec, projectDir, f);
+        parts = loadIdx(spec, projectDir, f, monitor);
     } else if (spec.source == "csv") {
         if (spec.path.empty())
             throw InputError("dataset.path", "expected the CSV file, e.g. \"iris.csv\"");
@@ -478,13 +485,20 @@ SourceData loadDatasetParts(const DatasetSpec& spec, const std::filesystem::path
             throw InputError("dataset.options." + e.where(), e.message());
         }
         options.limit = f.limit;
-        parts.data = readCsv(resolve(projectDir, spec.path), options).data;
+        report(monitor, 0.0, "reading " + std::filesystem::path(spec.path).filename().string());
+        CsvData csv = readCsv(resolve(projectDir, spec.path), options);
+        parts.data = std::move(csv.data);
+        parts.data.featureNames = std::move(csv.featureNames);
+        parts.data.targetNames = std::move(csv.targetNames);
     } else {
         throw InputError("dataset.source",
             "unknown data source '" + spec.source
                 + "' (expected one of: " + joined(datasetSourceNames()) + ")");
     }
-    applyScaling(parts, f.scaling);
+    const FeatureScaling stored = storedScaling(spec);
+    report(monitor, 0.95, "scaling");
+    applyScaling(parts, f.scaling, stored);
+    report(monitor, 1.0, "done");
     return parts;
 }
 
@@ -496,7 +510,13 @@ Dataset loadDataset(const DatasetSpec& spec, const std::filesystem::path& projec
 DatasetSplits loadDatasetSplits(const DatasetSpec& spec, const std::filesystem::path& projectDir,
     double validationFraction, double testFraction, std::uint64_t seed)
 {
-    SourceData parts = loadDatasetParts(spec, projectDir);
+    return splitSourceData(
+        loadDatasetParts(spec, projectDir), validationFraction, testFraction, seed);
+}
+
+DatasetSplits splitSourceData(
+    SourceData parts, double validationFraction, double testFraction, std::uint64_t seed)
+{
     if (parts.test.empty())
         return splitDataset(parts.data, validationFraction, testFraction, seed);
     DatasetSplits splits;
@@ -507,6 +527,67 @@ DatasetSplits loadDatasetSplits(const DatasetSpec& spec, const std::filesystem::
     }
     splits.test = std::move(parts.test);
     return splits;
+}
+
+nlohmann::json scalingToJson(const FeatureScaling& scaling)
+{
+    return {{"method", scaling.method}, {"shift", scaling.shift}, {"scale", scaling.scale}};
+}
+
+FeatureScaling scalingFromJson(const nlohmann::json& j)
+{
+    if (!j.is_object())
+        throw InputError(
+            "", "expected {\"method\": ..., \"shift\": [...], \"scale\": [...]}, got " + j.dump());
+    FeatureScaling s;
+    if (auto it = j.find("method"); it != j.end()) {
+        const std::string m = it->is_string() ? it->get<std::string>() : "";
+        if (m != "none" && m != "standardize" && m != "minmax")
+            throw InputError(
+                "method", "expected \"none\", \"standardize\" or \"minmax\", got " + it->dump());
+        s.method = m;
+    }
+    const auto numbers = [&](const char* key, std::vector<double>& out) {
+        auto it = j.find(key);
+        if (it == j.end())
+            return;
+        if (!it->is_array())
+            throw InputError(key, "expected an array of numbers, got " + it->dump());
+        for (std::size_t i = 0; i < it->size(); ++i) {
+            const auto& v = (*it)[i];
+            if (!v.is_number() || !std::isfinite(v.get<double>()))
+                throw InputError(std::string(key) + "[" + std::to_string(i) + "]",
+                    "expected a finite number, got " + v.dump());
+            out.push_back(v.get<double>());
+        }
+    };
+    numbers("shift", s.shift);
+    numbers("scale", s.scale);
+    if (s.shift.size() != s.scale.size())
+        throw InputError("scale",
+            "expected as many values as \"shift\" (" + std::to_string(s.shift.size()) + "), got "
+                + std::to_string(s.scale.size()));
+    return s;
+}
+
+FeatureScaling storedScaling(const DatasetSpec& spec)
+{
+    auto it = spec.options.find("scalingStats");
+    if (it == spec.options.end() || it->is_null())
+        return {};
+    try {
+        return scalingFromJson(*it);
+    } catch (const InputError& e) {
+        throw InputError(
+            "dataset.options.scalingStats" + (e.where().empty() ? "" : "." + e.where()),
+            e.message());
+    }
+}
+
+std::string scalingMethod(const DatasetSpec& spec)
+{
+    auto it = spec.options.find("scaling");
+    return it != spec.options.end() && it->is_string() ? it->get<std::string>() : "none";
 }
 
 } // namespace engine

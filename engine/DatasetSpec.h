@@ -4,8 +4,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -24,20 +27,32 @@ namespace engine {
 /// Options of every file source: "scaling": "none" | "standardize" | "minmax" (per feature,
 /// statistics from the training part; images are first divided by 255 in any case),
 /// "limit": N (keep the first N samples of each part), "imageShape": true | false (images as
-/// HxWxC, the default, or as flat vectors).
+/// HxWxC, the default, or as flat vectors), "scalingStats": {"method", "shift": [...], "scale":
+/// [...]} (the statistics a model was trained with: used instead of recomputing them when the
+/// method and the feature count match, and by `netcanvas-train predict` to scale new inputs).
 struct DatasetSpec {
     /// "generator", "csv", "idx" or "fashion-mnist" (see above).
     std::string source = "generator";
     std::string generator = "xor"; ///< for source "generator"
-    int samples = 400;             ///< for generators
-    double noise = 0.0;            ///< for generators, in [0, 1] (fraction of the data's scale)
-    std::uint64_t seed = 1;        ///< for generators
-    std::string path;              ///< file or folder; relative to the project file's folder
+    int samples = 400; ///< for generators
+    double noise = 0.0; ///< for generators, in [0, 1] (fraction of the data's scale)
+    std::uint64_t seed = 1; ///< for generators
+    std::string path; ///< file or folder; relative to the project file's folder
     nlohmann::json options = nlohmann::json::object(); ///< source-specific (CSV columns, ...)
 
     nlohmann::json toJson() const;
     static DatasetSpec fromJson(const nlohmann::json& j); ///< throws InputError (relative where)
 };
+
+/// {"method": ..., "shift": [...], "scale": [...]}.
+nlohmann::json scalingToJson(const FeatureScaling& scaling);
+/// Throws InputError whose where() is relative ("shift", "scale", "method").
+FeatureScaling scalingFromJson(const nlohmann::json& j);
+/// The statistics stored in spec.options["scalingStats"], or the identity (method "none") when
+/// absent. Throws InputError("dataset.options.scalingStats...") when malformed.
+FeatureScaling storedScaling(const DatasetSpec& spec);
+/// The scaling method a spec asks for: options "scaling", "none" by default.
+std::string scalingMethod(const DatasetSpec& spec);
 
 /// The TensorFlow-Playground generators: "circle", "xor", "gaussians", "spiral" (2 classes,
 /// inputs in [-6, 6]^2 like the Playground) and "plane", "multi_gaussian" (regression, one
@@ -58,12 +73,31 @@ struct SourceData {
     Dataset test; ///< the source's predefined test split (Fashion-MNIST: 10,000 images) or empty
 };
 
+/// Thrown by a load whose LoadMonitor::cancel was set.
+class LoadCancelled : public std::runtime_error {
+public:
+    LoadCancelled()
+        : std::runtime_error("loading cancelled")
+    { }
+};
+
+/// Progress and cancellation of a long load; both are used on the loading thread, between the
+/// stages of the load (reading each file, scaling), so a stage itself is not interrupted.
+struct LoadMonitor {
+    /// fraction in [0, 1] and what is being done ("reading train-images-idx3-ubyte.gz").
+    std::function<void(double fraction, const std::string& stage)> progress;
+    const std::atomic<bool>* cancel = nullptr; ///< when set to true: throws LoadCancelled
+};
+
 /// Loads or generates the data a spec names, with the options applied (limit, scaling, shape).
 /// `projectDir` resolves relative paths. Throws InputError: where() is "dataset.<key>" for a bad
 /// setting (e.g. "dataset.options.scaling", "dataset.path" when Fashion-MNIST is not installed,
 /// with the command that installs it) and starts with the file's path for a problem inside a data
 /// file ("data/iris.csv: row 12, column 3").
-SourceData loadDatasetParts(const DatasetSpec& spec, const std::filesystem::path& projectDir);
+/// The scaling applied is recorded in each Dataset's `scaling` (the stored "scalingStats" when they
+/// match the method and the feature count, else statistics of the training part).
+SourceData loadDatasetParts(const DatasetSpec& spec, const std::filesystem::path& projectDir,
+    const LoadMonitor& monitor = {});
 
 /// loadDatasetParts(...).data: all samples (the training part for sources with a test split).
 Dataset loadDataset(const DatasetSpec& spec, const std::filesystem::path& projectDir);
@@ -72,5 +106,8 @@ Dataset loadDataset(const DatasetSpec& spec, const std::filesystem::path& projec
 /// ignored) and validation is taken from its training part; otherwise splitDataset().
 DatasetSplits loadDatasetSplits(const DatasetSpec& spec, const std::filesystem::path& projectDir,
     double validationFraction, double testFraction, std::uint64_t seed);
+/// The same split of data already loaded by loadDatasetParts().
+DatasetSplits splitSourceData(
+    SourceData parts, double validationFraction, double testFraction, std::uint64_t seed);
 
 } // namespace engine

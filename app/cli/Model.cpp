@@ -15,8 +15,8 @@ namespace {
 
 /// Shapes come from the project's dataset when it can be loaded (cheap for generators); a model
 /// shipped without its data still works when its Input node states the shape.
-engine::GraphContext projectContext(
-    const engine::Project& project, engine::Graph& graph, const std::string& modelFile)
+engine::GraphContext projectContext(const engine::Project& project, engine::Graph& graph,
+    const std::string& modelFile, engine::FeatureScaling& scaling)
 {
     const std::filesystem::path dir = std::filesystem::path(modelFile).parent_path();
     std::string dataProblem;
@@ -27,6 +27,7 @@ engine::GraphContext projectContext(
         c.inputShape = data.inputShape;
         c.numClasses = classification ? data.numClasses : 0;
         c.targetRows = data.targetRows();
+        scaling = data.scaling;
         return c;
     } catch (const engine::InputError& e) {
         dataProblem = e.what();
@@ -75,8 +76,25 @@ LoadedModel loadModel(const std::string& file)
 
     try {
         m.graph = m.project.buildGraph();
+        const std::string method = engine::scalingMethod(m.project.dataset);
+        const engine::FeatureScaling stored = engine::storedScaling(m.project.dataset);
+        engine::FeatureScaling fromData;
         if (!onnx)
-            m.context = projectContext(m.project, m.graph, file);
+            m.context = projectContext(m.project, m.graph, file, fromData);
+        if (method != "none") {
+            m.scaling = stored.method == method && !stored.isIdentity() ? stored : fromData;
+            if (m.scaling.isIdentity())
+                throw CommandError(file
+                    + ": dataset.options.scalingStats: the model was trained on inputs scaled "
+                      "with \""
+                    + method
+                    + "\" but the statistics are missing and the dataset cannot be loaded "
+                      "(retrain it with netcanvas-train PROJECT.json --out MODEL.json)");
+            if (long(m.scaling.shift.size()) != m.context.inputShape.size())
+                throw CommandError(file + ": dataset.options.scalingStats: "
+                    + std::to_string(m.scaling.shift.size()) + " features, the model takes "
+                    + std::to_string(m.context.inputShape.size()) + " inputs");
+        }
         m.graph.compile(m.context, m.project.training.seed);
         m.graph.setWeights(m.project.weights, true);
         m.loss = engine::Loss::create(m.graph.lossType());

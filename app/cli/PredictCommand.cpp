@@ -160,6 +160,7 @@ int runPredict(const PredictOptions& o, std::ostream& out)
     for (long start = 0; start < samples.x.cols(); start += chunk) {
         const long n = std::min(chunk, long(samples.x.cols() - start));
         batch = samples.x.middleCols(start, n);
+        model.scaling.apply(batch);
         const engine::Matrix& pred = graph.forward(batch, engine::Mode::Inference);
         loss->outputTransform(pred, shown);
         if (classification)

@@ -198,6 +198,9 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
     if (!o.out.empty()) {
         project.setGraph(graph);
         project.weights = graph.weights();
+        // The model only makes sense on inputs scaled as in training: predict reads these.
+        if (const engine::FeatureScaling& s = trainer->data().train.scaling; !s.isIdentity())
+            project.dataset.options["scalingStats"] = engine::scalingToJson(s);
         try {
             engine::saveProject(project, o.out);
         } catch (const engine::InputError& e) {
