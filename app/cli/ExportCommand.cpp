@@ -11,64 +11,15 @@
 #include "OnnxExport.h"
 #include "Project.h"
 #include "PyTorchExport.h"
+#include "WeightsExport.h"
 
-#include <bit>
-#include <cstdint>
 #include <filesystem>
-#include <map>
 #include <optional>
 #include <ostream>
 #include <system_error>
+#include <vector>
 
 namespace cli {
-
-namespace {
-
-/// Node names become file names: keep them readable but never let them leave the folder.
-std::string safeFileStem(const std::string& name)
-{
-    std::string s;
-    for (char c : name) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-            || c == '_' || c == '-' || c == '.';
-        s += ok ? c : '_';
-    }
-    if (s.empty() || s.front() == '.')
-        s.insert(s.begin(), '_');
-    return s;
-}
-
-} // namespace
-
-std::string npyBytes(const engine::Matrix& m)
-{
-    static_assert(std::endian::native == std::endian::little, "'<f4' data is written as is");
-    std::string shape = "(";
-    shape.append(std::to_string(m.rows()));
-    shape.append(m.cols() == 1 ? "," : ", " + std::to_string(m.cols()));
-    shape.append(")");
-    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
-    // Magic (6) + version (2) + length (2) + header, padded with spaces and ended by '\n' to a
-    // multiple of 64 bytes, as numpy.lib.format writes it.
-    const std::size_t unpadded = 10 + header.size() + 1;
-    header.append((64 - unpadded % 64) % 64, ' ');
-    header += '\n';
-
-    std::string bytes("\x93NUMPY\x01\x00", 8);
-    bytes += char(header.size() & 0xff);
-    bytes += char((header.size() >> 8) & 0xff);
-    bytes += header;
-    bytes.reserve(bytes.size() + std::size_t(m.size()) * 4);
-    for (Eigen::Index r = 0; r < m.rows(); ++r) {
-        for (Eigen::Index c = 0; c < m.cols(); ++c) {
-            const float v = static_cast<float>(m(r, c));
-            const auto raw = std::bit_cast<std::uint32_t>(v);
-            for (int b = 0; b < 4; ++b)
-                bytes += char((raw >> (8 * b)) & 0xff);
-        }
-    }
-    return bytes;
-}
 
 namespace {
 
@@ -148,14 +99,14 @@ int runExport(const ExportOptions& o, std::ostream& out)
     } catch (const engine::InputError& e) {
         throw CommandError(withFile(o.project, e.what()));
     }
-    if (project.weights.empty())
+    std::vector<engine::WeightArray> arrays;
+    try {
+        arrays = engine::weightArrays(project);
+    } catch (const engine::InputError&) {
         throw CommandError(o.project
             + ": weights: the project has no trained weights (train it "
               "with netcanvas-train PROJECT.json --out TRAINED.json)");
-
-    std::map<engine::NodeId, std::string> names;
-    for (const engine::NodeRecord& n : project.nodes)
-        names[n.id] = n.name.empty() ? n.type + "_" + std::to_string(n.id) : n.name;
+    }
 
     const std::filesystem::path dir(o.target);
     std::error_code ec;
@@ -164,17 +115,12 @@ int runExport(const ExportOptions& o, std::ostream& out)
         throw CommandError(o.target + ": cannot create the folder: " + ec.message());
 
     int written = 0;
-    for (const auto& [id, params] : project.weights) {
-        const auto name = names.find(id);
-        const std::string stem
-            = safeFileStem(name != names.end() ? name->second : "node_" + std::to_string(id));
-        for (const auto& [param, value] : params) {
-            const std::filesystem::path file = dir / (stem + "." + safeFileStem(param) + ".npy");
-            writeFileAtomically(file, npyBytes(value));
-            out << "wrote " << file.string() << " (" << value.rows() << "x" << value.cols()
-                << ")\n";
-            ++written;
-        }
+    for (const engine::WeightArray& a : arrays) {
+        const std::filesystem::path file = dir / a.fileName;
+        writeFileAtomically(file, engine::npyBytes(*a.value));
+        out << "wrote " << file.string() << " (" << a.value->rows() << "x" << a.value->cols()
+            << ")\n";
+        ++written;
     }
     out << "exported " << written << " arrays to " << o.target << std::endl;
     return ExitOk;
