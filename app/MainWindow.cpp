@@ -3,6 +3,7 @@
 #include "CanvasScene.h"
 #include "CanvasView.h"
 #include "Errors.h"
+#include "ExportActions.h"
 #include "Inspector.h"
 #include "LayerPalette.h"
 #include "NeuronOverlay.h"
@@ -76,6 +77,7 @@ MainWindow::MainWindow(QWidget* parent)
 
     createActions();
     createDocks();
+    m_export = new widgets::ExportActions(m_doc, m_scene, m_training, this);
     createMenus();
 
     m_statusSummary = new QLabel;
@@ -93,6 +95,10 @@ MainWindow::MainWindow(QWidget* parent)
         m_doc, &widgets::GraphDocument::validationChanged, this, &MainWindow::updateStatusSummary);
     connect(m_doc, &widgets::GraphDocument::reset, this, &MainWindow::updateStatusSummary);
     connect(m_scene, &widgets::CanvasScene::statusMessage, this,
+        [this](const QString& message, int timeoutMs) {
+            statusBar()->showMessage(message, timeoutMs);
+        });
+    connect(m_export, &widgets::ExportActions::statusMessage, this,
         [this](const QString& message, int timeoutMs) {
             statusBar()->showMessage(message, timeoutMs);
         });
@@ -365,6 +371,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
 void MainWindow::setCurrentFile(const QString& path)
 {
     m_filePath = path;
+    m_export->setProjectFile(path);
     m_training->setProjectDirectory(path.isEmpty() ? QString() : QFileInfo(path).absolutePath());
     m_scene->neuronOverlay()->setProjectDirectory(
         path.isEmpty() ? QString() : QFileInfo(path).absolutePath());
@@ -539,6 +546,7 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(m_saveAct);
     file->addAction(m_saveAsAct);
+    file->addMenu(m_export->exportMenu());
     file->addSeparator();
     file->addAction(m_quitAct);
     updateRecentMenu();
@@ -578,6 +586,8 @@ void MainWindow::createMenus()
 
     QMenu* training = menuBar()->addMenu(tr("&Training"));
     training->addActions(m_training->trainingActions());
+    training->addSeparator();
+    training->addAction(m_export->predictAction());
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_aboutAct);

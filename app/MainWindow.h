@@ -16,6 +16,7 @@ class QUndoStack;
 namespace widgets {
 class CanvasScene;
 class CanvasView;
+class ExportActions;
 class Inspector;
 class LayerPalette;
 class TrainingPanel;
@@ -42,6 +43,8 @@ public:
     widgets::Inspector* inspector() const { return m_inspector; }
     QDockWidget* trainingDock() const { return m_trainingDock; }
     widgets::TrainingPanel* trainingPanel() const { return m_training; }
+    /// File > Export, the plots' export menus and Predict from CSV.
+    widgets::ExportActions* exportActions() const { return m_export; }
     /// The permanent status-bar summary ("57 parameters · ready to train", "2 problems: ...").
     QLabel* statusSummary() const { return m_statusSummary; }
     /// The file the document was loaded from or saved to; empty for a new document or example.
@@ -110,6 +113,7 @@ private:
     QDockWidget* m_inspectorDock = nullptr;
     QDockWidget* m_trainingDock = nullptr;
     widgets::TrainingPanel* m_training = nullptr;
+    widgets::ExportActions* m_export = nullptr;
     QLabel* m_statusSummary = nullptr;
     QLabel* m_zoomLabel = nullptr;
     QMenu* m_recentMenu = nullptr;

@@ -1,5 +1,6 @@
 #include "LossPlot.h"
 
+#include "PlotExport.h"
 #include "PlotStyle.h"
 
 #include <qcustomplot.h>
@@ -275,15 +276,18 @@ bool LossPlot::logScale() const
 
 bool LossPlot::exportPng(const QString& file)
 {
-    return m_plot->savePng(file, 0, 0, 2.0);
+    return plotexport::save(this, file).isEmpty();
 }
 
 bool LossPlot::exportCsv(const QString& file) const
 {
-    QFile f(file);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Text | QIODevice::Truncate))
-        return false;
-    QTextStream out(&f);
+    return plotexport::writeFileAtomically(file, csvText().toUtf8()).isEmpty();
+}
+
+QString LossPlot::csvText() const
+{
+    QString text;
+    QTextStream out(&text);
     out << "run,label,series,x,value\n";
     for (const Run& r : m_runs) {
         const std::pair<const char*, QCPGraph*> series[] = {{"train_loss_batch", r.stepLoss.graph},
@@ -300,7 +304,8 @@ bool LossPlot::exportCsv(const QString& file) const
                     << QString::number(percent ? it->value / 100.0 : it->value, 'g', 8) << '\n';
         }
     }
-    return out.status() == QTextStream::Ok;
+    out.flush();
+    return text;
 }
 
 void LossPlot::addStep(Run& r, double x, double loss)

@@ -33,9 +33,11 @@ public:
     void setLogScale(bool on);
     bool logScale() const;
 
+    /// Both write through plotexport (PlotExport.h), atomically; false on error.
     bool exportPng(const QString& file);
-    /// run,label,series,x,value rows for every point of every run.
     bool exportCsv(const QString& file) const;
+    /// run,label,series,x,value rows for every point of every run (accuracies as fractions).
+    QString csvText() const;
 
     int runCount() const { return int(m_runs.size()); }
     /// Mini-batch losses received in the current run (the plot may average blocks of them).
