@@ -36,7 +36,7 @@ QString describe(const engine::TrainedModel& m)
     const QString task = m.classification
         ? QObject::tr("classification, %1 classes").arg(m.context.numClasses)
         : QObject::tr("regression");
-    return QObject::tr("%1 inputs → %2 outputs (%3)").arg(inputs).arg(outputs).arg(task);
+    return QObject::tr("Inputs: %1 · outputs: %2 (%3)").arg(inputs).arg(outputs).arg(task);
 }
 
 } // namespace
