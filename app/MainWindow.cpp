@@ -2,6 +2,7 @@
 
 #include "CanvasScene.h"
 #include "CanvasView.h"
+#include "DatasetActions.h"
 #include "Errors.h"
 #include "ExportActions.h"
 #include "Inspector.h"
@@ -142,6 +143,7 @@ QString MainWindow::openFile(const QString& path)
     m_undo->clear();
     setCurrentFile(QFileInfo(path).absoluteFilePath());
     addRecentFile(m_filePath);
+    m_dataActions->projectOpened();
     fitLater();
     return {};
 }
@@ -175,10 +177,12 @@ QString MainWindow::openExample(const QString& resourcePath)
     }
     const QString name = project.name.empty() ? QFileInfo(resourcePath).completeBaseName()
                                               : QString::fromStdString(project.name);
+    widgets::DatasetActions::prepareExample(project.dataset, QFileInfo(resourcePath).path());
     m_doc->load(std::move(project));
     m_undo->clear();
     m_untitledName = name;
     setCurrentFile({});
+    m_dataActions->projectOpened();
     fitLater();
     return {};
 }
@@ -373,6 +377,7 @@ void MainWindow::setCurrentFile(const QString& path)
     m_filePath = path;
     m_export->setProjectFile(path);
     m_training->setProjectDirectory(path.isEmpty() ? QString() : QFileInfo(path).absolutePath());
+    m_dataActions->setProjectDirectory(path.isEmpty() ? QString() : QFileInfo(path).absolutePath());
     m_scene->neuronOverlay()->setProjectDirectory(
         path.isEmpty() ? QString() : QFileInfo(path).absolutePath());
     updateTitle();
@@ -529,6 +534,11 @@ void MainWindow::createDocks()
     m_trainingDock->setWidget(m_training);
     addDockWidget(Qt::BottomDockWidgetArea, m_trainingDock);
 
+    m_dataActions = new widgets::DatasetActions(m_doc, m_undo, this);
+    addDockWidget(Qt::BottomDockWidgetArea, m_dataActions->dock());
+    tabifyDockWidget(m_trainingDock, m_dataActions->dock());
+    m_trainingDock->raise();
+
     // Side docks take the full height; the training area spans only the canvas.
     setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
@@ -543,6 +553,7 @@ void MainWindow::createMenus()
     file->addAction(m_openAct);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     m_examplesMenu = file->addMenu(tr("&Examples"));
+    file->addMenu(m_dataActions->importMenu());
     file->addSeparator();
     file->addAction(m_saveAct);
     file->addAction(m_saveAsAct);
@@ -583,6 +594,7 @@ void MainWindow::createMenus()
     view->addAction(m_paletteDock->toggleViewAction());
     view->addAction(m_inspectorDock->toggleViewAction());
     view->addAction(m_trainingDock->toggleViewAction());
+    view->addAction(m_dataActions->dock()->toggleViewAction());
 
     QMenu* training = menuBar()->addMenu(tr("&Training"));
     training->addActions(m_training->trainingActions());

@@ -16,6 +16,7 @@ class QUndoStack;
 namespace widgets {
 class CanvasScene;
 class CanvasView;
+class DatasetActions;
 class ExportActions;
 class Inspector;
 class LayerPalette;
@@ -112,6 +113,7 @@ private:
     QDockWidget* m_paletteDock = nullptr;
     QDockWidget* m_inspectorDock = nullptr;
     QDockWidget* m_trainingDock = nullptr;
+    widgets::DatasetActions* m_dataActions = nullptr;
     widgets::TrainingPanel* m_training = nullptr;
     widgets::ExportActions* m_export = nullptr;
     QLabel* m_statusSummary = nullptr;

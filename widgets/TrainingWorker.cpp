@@ -1,5 +1,6 @@
 #include "TrainingWorker.h"
 
+#include "DatasetLoader.h"
 #include "DatasetSpec.h"
 #include "Errors.h"
 #include "Parallel.h"
@@ -64,11 +65,10 @@ void TrainingWorker::startSession(
     m_graph.reset();
     m_project = project;
     try {
-        const std::filesystem::path dir = std::filesystem::path(
-            projectDir.isEmpty() ? std::string(".") : projectDir.toStdString());
-        engine::DatasetSplits splits = engine::splitDataset(
-            engine::loadDataset(project.dataset, dir), project.training.validationSplit,
-            project.training.testSplit, project.training.seed);
+        // The dataset panel may have loaded (or be loading) the same data: wait for and reuse it.
+        const SharedSourceData parts = DatasetCache::acquire(project.dataset, projectDir);
+        engine::DatasetSplits splits = engine::splitSourceData(*parts,
+            project.training.validationSplit, project.training.testSplit, project.training.seed);
         m_graph = std::make_unique<engine::Graph>(project.buildGraph());
         m_trainer
             = std::make_unique<engine::Trainer>(*m_graph, std::move(splits), project.training);
