@@ -7,6 +7,7 @@
 #include "ExportActions.h"
 #include "Inspector.h"
 #include "LayerPalette.h"
+#include "NodeThumbnails.h"
 #include "NeuronOverlay.h"
 #include "Parallel.h"
 #include "Project.h"
@@ -590,6 +591,15 @@ void MainWindow::createMenus()
     neurons->setStatusTip(tr("Draw Dense layers of up to 16 units neuron by neuron"));
     connect(neurons, &QAction::toggled, neuronOverlay, &widgets::NeuronOverlay::setAllShown);
     connect(neuronOverlay, &widgets::NeuronOverlay::allShownChanged, neurons, &QAction::setChecked);
+    view->addSeparator();
+    m_thumbnails = new widgets::NodeThumbnails(m_scene, this);
+    m_thumbnails->setController(m_training->controller());
+    QAction* thumbnails = view->addAction(tr("&Weight Thumbnails on Nodes"));
+    thumbnails->setObjectName(QStringLiteral("WeightThumbnailsAction"));
+    thumbnails->setCheckable(true);
+    thumbnails->setChecked(true);
+    thumbnails->setStatusTip(tr("Show a live heatmap of the weights on Dense and Conv2D cards"));
+    connect(thumbnails, &QAction::toggled, m_thumbnails, &widgets::NodeThumbnails::setEnabled);
     view->addSeparator();
     view->addAction(m_paletteDock->toggleViewAction());
     view->addAction(m_inspectorDock->toggleViewAction());

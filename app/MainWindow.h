@@ -20,6 +20,7 @@ class DatasetActions;
 class ExportActions;
 class Inspector;
 class LayerPalette;
+class NodeThumbnails;
 class TrainingPanel;
 } // namespace widgets
 
@@ -44,6 +45,8 @@ public:
     widgets::Inspector* inspector() const { return m_inspector; }
     QDockWidget* trainingDock() const { return m_trainingDock; }
     widgets::TrainingPanel* trainingPanel() const { return m_training; }
+    /// Weight thumbnails on the canvas cards (View > Weight Thumbnails on Nodes).
+    widgets::NodeThumbnails* nodeThumbnails() const { return m_thumbnails; }
     /// File > Export, the plots' export menus and Predict from CSV.
     widgets::ExportActions* exportActions() const { return m_export; }
     /// The permanent status-bar summary ("57 parameters · ready to train", "2 problems: ...").
@@ -115,6 +118,7 @@ private:
     QDockWidget* m_trainingDock = nullptr;
     widgets::DatasetActions* m_dataActions = nullptr;
     widgets::TrainingPanel* m_training = nullptr;
+    widgets::NodeThumbnails* m_thumbnails = nullptr;
     widgets::ExportActions* m_export = nullptr;
     QLabel* m_statusSummary = nullptr;
     QLabel* m_zoomLabel = nullptr;

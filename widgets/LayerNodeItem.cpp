@@ -67,14 +67,14 @@ LayerNodeItem::LayerNodeItem(CanvasScene* scene, NodeId id)
 QRectF LayerNodeItem::boundingRect() const
 {
     const double m = kPortRadius + 3.0;
-    return QRectF(-m, -3.0, kWidth + 2 * m, kHeight + 6.0);
+    return QRectF(-m, -3.0, kWidth + 2 * m, cardHeight() + 6.0);
 }
 
 QPainterPath LayerNodeItem::shape() const
 {
     QPainterPath path;
     path.setFillRule(Qt::WindingFill); // the ports overlap the card: keep the overlap inside
-    path.addRoundedRect(QRectF(0, 0, kWidth, kHeight), kRadius, kRadius);
+    path.addRoundedRect(QRectF(0, 0, kWidth, cardHeight()), kRadius, kRadius);
     for (int i = 0; i < m_inputPorts; ++i)
         path.addEllipse(inputPortPos(i), kPortRadius + 2, kPortRadius + 2);
     if (m_hasOutput)
@@ -152,7 +152,7 @@ void LayerNodeItem::paint(
     Q_UNUSED(option);
     Q_UNUSED(widget);
     painter->setRenderHint(QPainter::Antialiasing);
-    const QRectF card(0, 0, kWidth, kHeight);
+    const QRectF card(0, 0, kWidth, cardHeight());
     const bool selected = isSelected();
 
     // Shadow, card, header band.
@@ -211,6 +211,19 @@ void LayerNodeItem::paint(
         painter->drawText(
             line2, Qt::AlignRight | Qt::AlignVCenter, tr("%1 params").arg(formatCount(m_params)));
 
+    if (!m_thumbnail.isNull()) {
+        painter->setPen(QPen(QColor(0xe3, 0xe6, 0xea), 1.0));
+        painter->drawLine(QPointF(8, kHeight - 1), QPointF(kWidth - 8, kHeight - 1));
+        const QRectF r = thumbnailRect();
+        painter->save();
+        painter->setRenderHint(QPainter::SmoothPixmapTransform, false);
+        painter->drawImage(r, m_thumbnail);
+        painter->restore();
+        painter->setPen(QPen(QColor(0xb0, 0xb5, 0xbb), 0));
+        painter->setBrush(Qt::NoBrush);
+        painter->drawRect(r);
+    }
+
     // Outline: red on error, accent when selected.
     QPen outline(QColor(0xc8, 0xcd, 0xd3), 1.0);
     if (selected)
@@ -255,6 +268,25 @@ void LayerNodeItem::paint(
         drawPort(inputPortPos(i), m_highlightPort == i, m_highlightOk);
     if (m_hasOutput)
         drawPort(outputPortPos(), m_highlightPort == kOutputPort, m_highlightOk);
+}
+
+QRectF LayerNodeItem::thumbnailRect() const
+{
+    if (m_thumbnail.isNull())
+        return {};
+    // As large as the band allows, keeping the image's aspect ratio.
+    const QRectF band(10, kHeight + 3, kWidth - 20, kThumbnailBand - 9);
+    const QSizeF size = QSizeF(m_thumbnail.size()).scaled(band.size(), Qt::KeepAspectRatio);
+    return QRectF(band.center().x() - size.width() / 2, band.center().y() - size.height() / 2,
+        size.width(), size.height());
+}
+
+void LayerNodeItem::setThumbnail(const QImage& image)
+{
+    if (image.isNull() != m_thumbnail.isNull())
+        prepareGeometryChange();
+    m_thumbnail = image;
+    update();
 }
 
 QVariant LayerNodeItem::itemChange(GraphicsItemChange change, const QVariant& value)

@@ -3,6 +3,7 @@
 #include "GraphDocument.h"
 
 #include <QGraphicsObject>
+#include <QImage>
 
 namespace widgets {
 
@@ -20,6 +21,9 @@ public:
     static constexpr double kWidth = 180.0;
     static constexpr double kHeight = 78.0;
     static constexpr double kPortRadius = 6.0;
+    /// Extra height of the card while it shows a weight thumbnail (kept below the layout gap,
+    /// so that auto-placed cards never touch).
+    static constexpr double kThumbnailBand = 34.0;
 
     LayerNodeItem(CanvasScene* scene, NodeId id);
 
@@ -48,6 +52,15 @@ public:
     /// Highlights an input port while a connection is dragged over it (red when refused).
     void setPortHighlight(int port, bool ok);
 
+    /// A small heatmap of the node's weights, drawn in a band under the body; a null image
+    /// removes the band. Ports keep their place, so attached edges do not move.
+    void setThumbnail(const QImage& image);
+    const QImage& thumbnail() const { return m_thumbnail; }
+    /// kHeight, plus kThumbnailBand while a thumbnail is shown.
+    double cardHeight() const { return m_thumbnail.isNull() ? kHeight : kHeight + kThumbnailBand; }
+    /// Where the thumbnail is drawn, in item coordinates (empty without one).
+    QRectF thumbnailRect() const;
+
 protected:
     QVariant itemChange(GraphicsItemChange change, const QVariant& value) override;
     void hoverEnterEvent(QGraphicsSceneHoverEvent* event) override;
@@ -68,6 +81,7 @@ private:
     bool m_hovered = false;
     int m_highlightPort = -1;
     bool m_highlightOk = true;
+    QImage m_thumbnail;
 };
 
 } // namespace widgets

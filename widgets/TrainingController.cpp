@@ -302,6 +302,11 @@ void TrainingController::setWatchedNodes(const std::set<engine::NodeId>& nodes)
     m_worker->setWatchedNodes(nodes);
 }
 
+void TrainingController::setFullWeightsWanted(bool on)
+{
+    m_worker->setFullWeightsWanted(on);
+}
+
 void TrainingController::onSnapshot(const TrainingSnapshot& snapshot)
 {
     m_worker->acknowledgeSnapshot();

@@ -101,6 +101,9 @@ public:
 
     /// Nodes whose tensors the views need even in large networks.
     void setWatchedNodes(const std::set<engine::NodeId>& nodes);
+    /// Whether snapshots carry a copy of every weight (TrainingSnapshot::weights), for views
+    /// that run the network themselves (feature maps). Off by default: it costs a copy.
+    void setFullWeightsWanted(bool on);
 
     /// The last snapshot's progress fields (for the status bar); default before any.
     const TrainingSnapshot& lastProgress() const { return m_lastProgress; }

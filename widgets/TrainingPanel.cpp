@@ -2,6 +2,7 @@
 
 #include "ConfusionMatrixView.h"
 #include "DecisionBoundaryView.h"
+#include "FeatureMapView.h"
 #include "GradientFlowPlot.h"
 #include "GraphDocument.h"
 #include "LossPlot.h"
@@ -133,6 +134,7 @@ TrainingPanel::TrainingPanel(QWidget* parent)
     m_neurons = new NeuronView(this);
     m_gradients = new GradientFlowPlot(this);
     m_confusion = new ConfusionMatrixView(this);
+    m_featureMaps = new FeatureMapView(this);
     auto* neuronScroll = new QScrollArea(this);
     neuronScroll->setWidget(m_neurons);
     neuronScroll->setWidgetResizable(true);
@@ -143,12 +145,15 @@ TrainingPanel::TrainingPanel(QWidget* parent)
     m_tabs->addTab(m_histogram, tr("Distributions"));
     m_tabs->addTab(m_gradients, tr("Gradients"));
     m_tabs->addTab(m_confusion, tr("Confusion"));
+    m_tabs->addTab(m_featureMaps, tr("Feature maps"));
     m_tabs->setTabToolTip(0, tr("Decision boundary or regression surface over the 2-D inputs"));
     m_tabs->setTabToolTip(1, tr("Output of each neuron of the small layers over the inputs"));
     m_tabs->setTabToolTip(2, tr("Weight (or gradient) heatmap of a layer"));
     m_tabs->setTabToolTip(3, tr("Distribution of a layer's weights over time"));
     m_tabs->setTabToolTip(4, tr("Gradient norm per layer over time (vanishing gradients)"));
     m_tabs->setTabToolTip(5, tr("Confusion matrix on the validation set"));
+    m_tabs->setTabToolTip(
+        6, tr("Activations of the convolution and pooling layers for one validation image"));
     m_tabs->setDocumentMode(true);
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(m_loss);
@@ -173,6 +178,8 @@ TrainingPanel::TrainingPanel(QWidget* parent)
         [this](const QString& text) { showStatus(text); });
     connect(m_heatmap, &WeightHeatmap::nodeSelected, this,
         [this](engine::NodeId id) { m_controller->setWatchedNodes({id}); });
+    // The feature-map view runs its own copy of the network; image sessions send it weights.
+    m_controller->setFullWeightsWanted(true);
     updateActions();
 }
 
@@ -339,6 +346,7 @@ void TrainingPanel::onSession(const TrainingSessionInfo& info)
     m_neurons->startSession(info);
     m_gradients->startSession(info);
     m_confusion->startSession(info);
+    m_featureMaps->startSession(info);
     updateActions();
 }
 
@@ -353,6 +361,7 @@ void TrainingPanel::onSnapshot(const TrainingSnapshot& s)
     m_neurons->addSnapshot(s);
     m_gradients->addSnapshot(s);
     m_confusion->addSnapshot(s);
+    m_featureMaps->addSnapshot(s);
 }
 
 void TrainingPanel::onFinished(const TrainingOutcome& outcome)

@@ -16,6 +16,7 @@ namespace widgets {
 
 class ConfusionMatrixView;
 class DecisionBoundaryView;
+class FeatureMapView;
 class GradientFlowPlot;
 class GraphDocument;
 class LossPlot;
@@ -61,6 +62,7 @@ public:
     NeuronView* neurons() const { return m_neurons; }
     GradientFlowPlot* gradientFlow() const { return m_gradients; }
     ConfusionMatrixView* confusion() const { return m_confusion; }
+    FeatureMapView* featureMaps() const { return m_featureMaps; }
     QTabWidget* tabs() const { return m_tabs; }
     QString statusText() const;
 
@@ -107,6 +109,7 @@ private:
     NeuronView* m_neurons = nullptr;
     GradientFlowPlot* m_gradients = nullptr;
     ConfusionMatrixView* m_confusion = nullptr;
+    FeatureMapView* m_featureMaps = nullptr;
 };
 
 } // namespace widgets

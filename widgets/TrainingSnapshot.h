@@ -11,6 +11,7 @@
 #include <QStringList>
 #include <QVector>
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -45,6 +46,12 @@ struct ParamCopy {
     engine::Matrix grad; ///< same shape, or empty when no gradient was computed yet
     /// Distribution of the values (subsampled for large tensors): quantiles at kQuantiles.
     std::vector<double> quantiles;
+    /// Convolution weights (Conv2D W: filters x (kernelH * kernelW * channels), column
+    /// (kh * kernelW + kw) * channels + ci); all 0 for other tensors.
+    int kernelH = 0;
+    int kernelW = 0;
+    int channels = 0;
+    bool isConvKernel() const { return kernelH > 0 && kernelW > 0 && channels > 0; }
     static constexpr int kQuantileCount = 9;
     static constexpr double kQuantiles[kQuantileCount]
         = {0.0, 0.07, 0.16, 0.31, 0.5, 0.69, 0.84, 0.93, 1.0};
@@ -124,6 +131,11 @@ struct TrainingSnapshot {
     std::optional<BoundaryGrid> boundary; ///< 2-D inputs only
     std::vector<NeuronImages> neurons; ///< small hidden layers, 2-D inputs only
     std::optional<ConfusionMatrix> confusion; ///< classification, after an epoch ended
+    /// Every parameter (trainable or not, e.g. batch-norm statistics) of every node, shared so
+    /// copies of the snapshot stay cheap. Only sent for image inputs while a view asked for it
+    /// (TrainingController::setFullWeightsWanted), at most every few hundred ms and always on
+    /// pause, step, reset and finish; null otherwise.
+    std::shared_ptr<const engine::WeightMap> weights;
 
     bool finished = false;
     engine::StopReason stopReason = engine::StopReason::Completed;
@@ -146,6 +158,19 @@ struct TrainingSessionInfo {
     std::vector<std::pair<engine::NodeId, QString>> layers;
     int totalEpochs = 0;
     long trainSamples = 0;
+
+    // Image inputs (3-D input shape H x W x C) only, for the feature-map view:
+    /// The architecture trained (weights cleared), to rebuild the graph off the worker.
+    std::shared_ptr<const engine::Project> architecture;
+    engine::GraphContext context; ///< what the session compiled the graph with
+    /// Up to kMaxSampleScalars scalars of the validation set (test, then training set when
+    /// there is none): inputs x n, as fed to the network (scaled), and their class labels
+    /// (-1 for regression). Shared: the session info is copied on its way to the views.
+    std::shared_ptr<const engine::Matrix> samples;
+    std::vector<int> sampleLabels;
+    QString sampleSetName; ///< "validation", "test" or "training"
+    long sampleSetSize = 0; ///< samples in that set (samples.cols() may be fewer)
+    static constexpr long kMaxSampleScalars = 8'000'000;
 };
 
 /// What a finished run hands back: why it ended and the weights to store in the document.

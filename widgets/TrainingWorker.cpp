@@ -42,6 +42,19 @@ std::vector<double> quantilesOf(const engine::Matrix& m)
     return q;
 }
 
+/// Conv2D weights: filters x (K * K * Cin), see engine/layers/Conv2D.h.
+void setConvGeometry(ParamCopy& c, const engine::Layer& layer)
+{
+    if (layer.type() != "Conv2D" || c.param != QLatin1String("W"))
+        return;
+    const nlohmann::json attrs = layer.attributes();
+    const int k = attrs.value("kernel", 0);
+    if (k <= 0 || c.value.cols() % (long(k) * k) != 0)
+        return;
+    c.kernelH = c.kernelW = k;
+    c.channels = int(c.value.cols() / (long(k) * k));
+}
+
 } // namespace
 
 TrainingWorker::TrainingWorker(QObject* parent)
@@ -129,6 +142,28 @@ TrainingSessionInfo TrainingWorker::makeInfo() const
     }
     info.totalEpochs = c.epochs;
     info.trainSamples = d.train.size();
+    const engine::Shape& shape = d.train.inputShape;
+    if (shape.rank() == 3) {
+        auto arch = std::make_shared<engine::Project>(m_project);
+        arch->weights.clear();
+        info.architecture = std::move(arch);
+        info.context = {shape, info.classification ? d.train.numClasses : 0, d.train.y.rows()};
+        const bool useValidation = !d.validation.empty();
+        const engine::Dataset& set = useValidation ? d.validation
+            : !d.test.empty()                      ? d.test
+                                                   : d.train;
+        info.sampleSetName = useValidation ? QStringLiteral("validation")
+            : !d.test.empty()              ? QStringLiteral("test")
+                                           : QStringLiteral("training");
+        info.sampleSetSize = set.size();
+        const long n = std::min(set.size(),
+            TrainingSessionInfo::kMaxSampleScalars / std::max<long>(1, set.x.rows()));
+        info.samples = std::make_shared<const engine::Matrix>(set.x.leftCols(n));
+        info.sampleLabels.resize(std::size_t(n), -1);
+        if (info.classification)
+            for (long i = 0; i < n; ++i)
+                info.sampleLabels[std::size_t(i)] = set.label(i);
+    }
     return info;
 }
 
@@ -337,6 +372,7 @@ void TrainingWorker::fillExtras(TrainingSnapshot& snap)
         c.nodeName = QString::fromStdString(m_graph->name(id));
         c.param = QString::fromStdString(p.name);
         c.value = *p.value;
+        setConvGeometry(c, m_graph->layer(id));
         if (hasGrad)
             c.grad = *p.grad;
         c.quantiles = quantilesOf(c.value);
@@ -345,6 +381,13 @@ void TrainingWorker::fillExtras(TrainingSnapshot& snap)
     for (engine::NodeId id : order)
         snap.gradientNorms.push_back(
             {id, QString::fromStdString(m_graph->name(id)), std::sqrt(gradSq[id])});
+    const bool imageInput = m_trainer->data().train.inputShape.rank() == 3;
+    if (m_fullWeightsWanted && imageInput
+        && (snap.trigger != SnapshotTrigger::Progress || !m_sinceFullWeights.isValid()
+            || m_sinceFullWeights.elapsed() >= kFullWeightsIntervalMs)) {
+        snap.weights = std::make_shared<const engine::WeightMap>(m_graph->weights());
+        m_sinceFullWeights.restart();
+    }
 
     if (m_twoD)
         computeGrid(snap);

@@ -62,6 +62,9 @@ public:
     void acknowledgeSnapshot() { m_inFlight = 0; }
     /// Nodes whose tensors are copied even in large networks (the views' selection).
     void setWatchedNodes(const std::set<engine::NodeId>& nodes);
+    /// Whether snapshots carry TrainingSnapshot::weights (every kFullWeightsIntervalMs).
+    void setFullWeightsWanted(bool on) { m_fullWeightsWanted = on; }
+    static constexpr int kFullWeightsIntervalMs = 250;
 
 signals:
     void sessionStarted(const widgets::TrainingSessionInfo& info);
@@ -101,6 +104,8 @@ private:
     bool m_epochEnded = false;
     engine::BatchStats m_lastBatch;
 
+    QElapsedTimer m_sinceFullWeights;
+    std::atomic<bool> m_fullWeightsWanted {false};
     std::atomic<bool> m_pauseRequested {false};
     std::atomic<int> m_inFlight {0};
     std::mutex m_watchMutex;

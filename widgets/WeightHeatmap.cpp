@@ -1,5 +1,6 @@
 #include "WeightHeatmap.h"
 
+#include "ConvFilterView.h"
 #include "PlotStyle.h"
 
 #include <qcustomplot.h>
@@ -8,6 +9,7 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QStackedWidget>
 #include <QToolTip>
 #include <QVBoxLayout>
 
@@ -25,16 +27,32 @@ WeightHeatmap::WeightHeatmap(QWidget* parent)
     m_gradients = new QCheckBox(tr("Gradients"), this);
     m_gradients->setToolTip(tr("Show the gradient of the last mini-batch instead of the values"));
     m_info = new QLabel(this);
+    m_channelChoice = new QComboBox(this);
+    m_channelChoice->setToolTip(tr("Input channels of each filter: their mean, all of them side "
+                                   "by side, or one channel"));
+    m_channelChoice->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_channelLabel = new QLabel(tr("Channels:"), this);
+    m_channelLabel->setBuddy(m_channelChoice);
     auto* top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Tensor:"), this));
     top->addWidget(m_choice);
     top->addWidget(m_gradients);
+    top->addWidget(m_channelLabel);
+    top->addWidget(m_channelChoice);
     top->addStretch(1);
     top->addWidget(m_info);
+    m_filters = new ConvFilterView(this);
+    m_stack = new QStackedWidget(this);
+    m_stack->addWidget(m_plot);
+    m_stack->addWidget(m_filters);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(top);
-    layout->addWidget(m_plot, 1);
+    layout->addWidget(m_stack, 1);
+    m_channelLabel->hide();
+    m_channelChoice->hide();
+    connect(
+        m_channelChoice, &QComboBox::currentIndexChanged, this, [this] { applyChannelChoice(); });
 
     m_plot->setMinimumSize(240, 160);
     m_map = new QCPColorMap(m_plot->xAxis, m_plot->yAxis);
@@ -152,11 +170,63 @@ bool WeightHeatmap::showGradients() const
     return m_gradients->isChecked();
 }
 
+bool WeightHeatmap::showsFilters() const
+{
+    return m_stack->currentWidget() == m_filters;
+}
+
+void WeightHeatmap::rebuildChannelChoices(int channels)
+{
+    if (m_channelChoice->count() == channels + 2)
+        return;
+    const int previous = m_channelChoice->currentIndex();
+    QSignalBlocker block(m_channelChoice);
+    m_channelChoice->clear();
+    m_channelChoice->addItem(tr("Mean"));
+    m_channelChoice->addItem(tr("Side by side"));
+    for (int c = 0; c < channels; ++c)
+        m_channelChoice->addItem(tr("Channel %1").arg(c));
+    m_channelChoice->setCurrentIndex(previous >= 0 && previous < channels + 2 ? previous : 0);
+    applyChannelChoice();
+}
+
+void WeightHeatmap::applyChannelChoice()
+{
+    const int i = std::max(0, m_channelChoice->currentIndex());
+    if (i >= 2)
+        m_filters->setChannel(i - 2);
+    m_filters->setChannelMode(i == 0 ? ConvFilterView::ChannelMode::Mean
+            : i == 1                 ? ConvFilterView::ChannelMode::SideBySide
+                                     : ConvFilterView::ChannelMode::Single);
+}
+
 void WeightHeatmap::render()
 {
     const ParamCopy* p = current();
     const bool grads = m_gradients->isChecked();
     const engine::Matrix* m = p ? (grads ? &p->grad : &p->value) : nullptr;
+    const bool conv = p && p->isConvKernel();
+    m_stack->setCurrentWidget(conv ? static_cast<QWidget*>(m_filters) : m_plot);
+    m_channelLabel->setVisible(conv);
+    m_channelChoice->setVisible(conv);
+    if (conv) {
+        rebuildChannelChoices(p->channels);
+        if (!m || m->size() == 0) {
+            m_filters->clear();
+            m_info->setText(grads ? tr("no gradient yet") : QString());
+            return;
+        }
+        m_filters->setTensor(*m, p->kernelH, p->kernelW, p->channels,
+            (grads ? QStringLiteral("dL/d") : QString()) + p->nodeName + '.' + p->param);
+        m_info->setText(tr("%1 filters of %2 x %3 x %4, |max| %5")
+                            .arg(p->value.rows())
+                            .arg(p->kernelH)
+                            .arg(p->kernelW)
+                            .arg(p->channels)
+                            .arg(m_filters->maxAbs(), 0, 'g', 3));
+        m_rows = m_cols = 0;
+        return;
+    }
     if (!m || m->size() == 0) {
         m_rows = m_cols = 0;
         m_map->data()->clear();

@@ -13,14 +13,19 @@ class QCPColorMap;
 class QCPColorScale;
 class QCustomPlot;
 class QLabel;
+class QStackedWidget;
 
 namespace widgets {
+
+class ConvFilterView;
 
 /// The selected parameter tensor (a layer's weight matrix or bias) as a heatmap with a diverging
 /// blue-white-red scale centred on zero and a colour bar, updated from snapshots. Hovering shows
 /// the value and its (row, column); "Gradients" shows dL/dW of the last mini-batch instead.
 ///
-/// Rows are drawn top to bottom as the engine stores them (Dense W: units x inputs).
+/// Rows are drawn top to bottom as the engine stores them (Dense W: units x inputs). Convolution
+/// kernels (ParamCopy::isConvKernel()) are drawn by a ConvFilterView instead, one small image per
+/// filter, with a choice of channel (mean, side by side, or one channel).
 class WeightHeatmap : public QWidget {
     Q_OBJECT
 public:
@@ -41,6 +46,12 @@ public:
     /// "hidden.W[2, 0] = 0.4312" for the tooltip, "" when out of range.
     QString cellText(int row, int col) const;
     QCustomPlot* plot() const { return m_plot; }
+    /// Shows the selected tensor when it is a convolution kernel (else hidden and empty).
+    ConvFilterView* filterView() const { return m_filters; }
+    /// True when the selected tensor is drawn as filters.
+    bool showsFilters() const;
+    /// The channel choice of the filter view: 0 mean, 1 side by side, 2 + c channel c.
+    QComboBox* channelChoice() const { return m_channelChoice; }
 
 signals:
     /// The user chose another tensor (the controller copies watched nodes in large networks).
@@ -51,6 +62,8 @@ protected:
 
 private:
     void rebuildChoices();
+    void rebuildChannelChoices(int channels);
+    void applyChannelChoice();
     void render();
     const ParamCopy* current() const;
 
@@ -60,6 +73,10 @@ private:
     QCustomPlot* m_plot = nullptr;
     QCPColorMap* m_map = nullptr;
     QCPColorScale* m_scale = nullptr;
+    QStackedWidget* m_stack = nullptr;
+    ConvFilterView* m_filters = nullptr;
+    QLabel* m_channelLabel = nullptr;
+    QComboBox* m_channelChoice = nullptr;
     std::vector<ParamCopy> m_params; ///< from the last snapshot that carried tensors
     int m_rows = 0, m_cols = 0;
 };
