@@ -3,14 +3,16 @@
 #include "CanvasScene.h"
 #include "CanvasView.h"
 #include "DatasetActions.h"
+#include "DecisionBoundaryView.h"
 #include "Errors.h"
 #include "ExportActions.h"
 #include "Inspector.h"
 #include "LayerPalette.h"
-#include "NodeThumbnails.h"
 #include "NeuronOverlay.h"
+#include "NodeThumbnails.h"
 #include "Parallel.h"
 #include "Project.h"
+#include "StepThroughPanel.h"
 #include "TrainingController.h"
 #include "TrainingPanel.h"
 #include "TrainingProgressWidget.h"
@@ -140,6 +142,9 @@ QString MainWindow::openFile(const QString& path)
     } catch (const std::exception& e) {
         return QString::fromStdString(e.what());
     }
+    if (const QString error = lessonProjectOpened(project, QFileInfo(path).absolutePath());
+        !error.isEmpty())
+        return QStringLiteral("%1: %2").arg(QDir::toNativeSeparators(path), error);
     m_doc->load(std::move(project));
     m_undo->clear();
     setCurrentFile(QFileInfo(path).absoluteFilePath());
@@ -179,6 +184,7 @@ QString MainWindow::openExample(const QString& resourcePath)
     const QString name = project.name.empty() ? QFileInfo(resourcePath).completeBaseName()
                                               : QString::fromStdString(project.name);
     widgets::DatasetActions::prepareExample(project.dataset, QFileInfo(resourcePath).path());
+    closeLesson();
     m_doc->load(std::move(project));
     m_undo->clear();
     m_untitledName = name;
@@ -228,6 +234,7 @@ engine::Project MainWindow::defaultProject()
 
 void MainWindow::newDocument()
 {
+    closeLesson();
     m_doc->load(defaultProject());
     m_undo->clear();
     m_untitledName.clear();
@@ -378,6 +385,7 @@ void MainWindow::setCurrentFile(const QString& path)
     m_filePath = path;
     m_export->setProjectFile(path);
     m_training->setProjectDirectory(path.isEmpty() ? QString() : QFileInfo(path).absolutePath());
+    m_stepPanel->setProjectDirectory(path.isEmpty() ? QString() : QFileInfo(path).absolutePath());
     m_dataActions->setProjectDirectory(path.isEmpty() ? QString() : QFileInfo(path).absolutePath());
     m_scene->neuronOverlay()->setProjectDirectory(
         path.isEmpty() ? QString() : QFileInfo(path).absolutePath());
@@ -509,6 +517,38 @@ void MainWindow::createActions()
     connect(m_aboutAct, &QAction::triggered, this, &MainWindow::about);
 }
 
+void MainWindow::createStepThrough(QMenu* trainingMenu)
+{
+    // Teaching mode: one training step on one sample, walked layer by layer.
+    m_stepPanel = new widgets::StepThroughPanel;
+    m_stepPanel->setObjectName(QStringLiteral("StepThroughPanel"));
+    m_stepPanel->setDocument(m_doc);
+    m_stepPanel->setController(m_training->controller());
+    m_stepDock = new QDockWidget(tr("Step Through"), this);
+    m_stepDock->setObjectName(QStringLiteral("StepThroughDock"));
+    m_stepDock->setWidget(m_stepPanel);
+    addDockWidget(Qt::RightDockWidgetArea, m_stepDock);
+    tabifyDockWidget(m_inspectorDock, m_stepDock);
+    m_inspectorDock->raise();
+    QAction* show = trainingMenu->addAction(tr("Step &Through One Sample"));
+    show->setObjectName(QStringLiteral("StepThroughAction"));
+    show->setStatusTip(
+        tr("Follow one training step on one sample: forward, loss, backward, update"));
+    connect(show, &QAction::triggered, this, [this] {
+        m_stepDock->show();
+        m_stepDock->raise();
+    });
+    connect(m_training->boundary(), &widgets::DecisionBoundaryView::sampleClicked, m_stepPanel,
+        &widgets::StepThroughPanel::setSample);
+    connect(m_stepPanel, &widgets::StepThroughPanel::sampleSelected, m_training->boundary(),
+        &widgets::DecisionBoundaryView::setMarkedSample);
+    connect(m_stepPanel, &widgets::StepThroughPanel::currentNodeChanged, this,
+        [this](engine::NodeId id) {
+            if (id >= 0 && m_doc->nodeIndex(id) >= 0)
+                m_scene->selectNodes({id});
+        });
+}
+
 void MainWindow::createDocks()
 {
     m_palette = new widgets::LayerPalette;
@@ -610,6 +650,9 @@ void MainWindow::createMenus()
     training->addActions(m_training->trainingActions());
     training->addSeparator();
     training->addAction(m_export->predictAction());
+    createStepThrough(training);
+
+    createLessons(file, view);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_aboutAct);

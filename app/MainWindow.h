@@ -13,6 +13,10 @@ class QLabel;
 class QMenu;
 class QUndoStack;
 
+namespace engine {
+struct Lesson;
+} // namespace engine
+
 namespace widgets {
 class CanvasScene;
 class CanvasView;
@@ -20,7 +24,11 @@ class DatasetActions;
 class ExportActions;
 class Inspector;
 class LayerPalette;
+class LessonPanel;
+class PresentationMode;
+class WelcomePage;
 class NodeThumbnails;
+class StepThroughPanel;
 class TrainingPanel;
 } // namespace widgets
 
@@ -45,6 +53,7 @@ public:
     widgets::Inspector* inspector() const { return m_inspector; }
     QDockWidget* trainingDock() const { return m_trainingDock; }
     widgets::TrainingPanel* trainingPanel() const { return m_training; }
+    QDockWidget* stepThroughDock() const { return m_stepDock; }
     /// Weight thumbnails on the canvas cards (View > Weight Thumbnails on Nodes).
     widgets::NodeThumbnails* nodeThumbnails() const { return m_thumbnails; }
     /// File > Export, the plots' export menus and Predict from CSV.
@@ -71,6 +80,24 @@ public:
     void newDocument();
     static engine::Project defaultProject();
 
+    // Lessons, welcome page and presentation mode (MainWindowLessons.cpp).
+    widgets::LessonPanel* lessonPanel() const { return m_lessonPanel; }
+    QDockWidget* lessonDock() const { return m_lessonDock; }
+    widgets::WelcomePage* welcomePage() const { return m_welcome; }
+    widgets::PresentationMode* presentationMode() const { return m_presentation; }
+    QMenu* lessonsMenu() const { return m_lessonsMenu; }
+    /// Lessons compiled into the resources (":/lessons/perceptron.json", ...), in order.
+    static QStringList lessonResources();
+    /// Opens a lesson file or resource: its project becomes the document and the Lesson dock
+    /// shows its text. Returns the error ("" on success) and then changes nothing.
+    QString openLesson(const QString& path);
+    /// Loads variant `id` ("" = the lesson's own project) of the open lesson as the document.
+    QString openLessonVariant(const QString& id);
+    /// Writes the document with `lesson` attached as a lesson file (atomically).
+    QString saveAsLesson(const QString& path, const engine::Lesson& lesson);
+    void showWelcomePage();
+    void hideWelcomePage();
+
     static constexpr int kMaxRecentFiles = 8;
     QStringList recentFiles() const;
 
@@ -96,7 +123,14 @@ private slots:
 private:
     void createActions();
     void createDocks();
+    void createStepThrough(QMenu* trainingMenu);
     void createMenus();
+    void createLessons(QMenu* fileMenu, QMenu* viewMenu);
+    /// A lesson opened with `project`: shows it in the dock (or closes the lesson when the
+    /// project has none). Returns the error for a bad lesson object, changing nothing then.
+    QString lessonProjectOpened(const engine::Project& project, const QString& baseDir);
+    void closeLesson();
+    void saveAsLessonInteractive();
     void updateRecentMenu();
     void populateExamplesMenu();
     void addRecentFile(const QString& path);
@@ -118,8 +152,15 @@ private:
     QDockWidget* m_trainingDock = nullptr;
     widgets::DatasetActions* m_dataActions = nullptr;
     widgets::TrainingPanel* m_training = nullptr;
+    widgets::StepThroughPanel* m_stepPanel = nullptr;
+    QDockWidget* m_stepDock = nullptr;
     widgets::NodeThumbnails* m_thumbnails = nullptr;
     widgets::ExportActions* m_export = nullptr;
+    widgets::LessonPanel* m_lessonPanel = nullptr;
+    QDockWidget* m_lessonDock = nullptr;
+    widgets::WelcomePage* m_welcome = nullptr;
+    widgets::PresentationMode* m_presentation = nullptr;
+    QMenu* m_lessonsMenu = nullptr;
     QLabel* m_statusSummary = nullptr;
     QLabel* m_zoomLabel = nullptr;
     QMenu* m_recentMenu = nullptr;

@@ -1,4 +1,5 @@
 #include "MainWindow.h"
+#include "TrainingPanel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -26,15 +27,24 @@ int main(int argc, char** argv)
             "(for documentation; works with QT_QPA_PLATFORM=offscreen)."),
         QStringLiteral("png"));
     parser.addOption(screenshotOption);
+    const QCommandLineOption trainOption(QStringLiteral("train"),
+        QApplication::translate("main", "Start training the opened project or lesson at once."));
+    parser.addOption(trainOption);
     parser.process(app);
 
     MainWindow window;
     if (parser.isSet(screenshotOption))
         window.resize(1400, 900);
     window.show();
+    if (parser.positionalArguments().isEmpty())
+        window.showWelcomePage();
     if (!parser.positionalArguments().isEmpty()) {
         const QString path = parser.positionalArguments().constFirst();
         const QString error = window.openFile(path);
+        if (error.isEmpty() && parser.isSet(trainOption)) {
+            // After show() and the first layout, like a click on Train.
+            QTimer::singleShot(0, &window, [&window] { window.trainingPanel()->train(); });
+        }
         if (!error.isEmpty()) {
             // After show(), so the box is centred on the window; the default network stays.
             QTimer::singleShot(0, &window, [&window, error] {

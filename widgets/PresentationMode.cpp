@@ -1,0 +1,74 @@
+#include "PresentationMode.h"
+
+#include <QApplication>
+#include <QMainWindow>
+#include <QToolBar>
+
+#include <qcustomplot.h>
+
+namespace widgets {
+
+PresentationMode::PresentationMode(QMainWindow* window)
+    : QObject(window)
+    , m_window(window)
+{ }
+
+void PresentationMode::setActive(bool active)
+{
+    if (active == m_active)
+        return;
+    m_active = active;
+    if (active) {
+        m_savedFont = QApplication::font();
+        QFont f = m_savedFont;
+        if (f.pointSizeF() > 0)
+            f.setPointSizeF(f.pointSizeF() * kFontScale);
+        else
+            f.setPixelSize(qRound(f.pixelSize() * kFontScale));
+        QApplication::setFont(f);
+        m_iconSizes.clear();
+        for (QToolBar* bar : m_window->findChildren<QToolBar*>()) {
+            m_iconSizes.emplace_back(bar, bar->iconSize());
+            bar->setIconSize(bar->iconSize() * kFontScale);
+        }
+        scalePlots(kLineScale);
+    } else {
+        QApplication::setFont(m_savedFont);
+        for (const auto& [bar, size] : m_iconSizes)
+            if (auto* b = qobject_cast<QToolBar*>(bar.data()))
+                b->setIconSize(size);
+        m_iconSizes.clear();
+        scalePlots(1.0 / kLineScale);
+    }
+    emit activeChanged(active);
+}
+
+void PresentationMode::scalePlots(double factor)
+{
+    auto scaled = [factor](QPen pen) {
+        pen.setWidthF(std::max(1.0, pen.widthF() * factor));
+        return pen;
+    };
+    for (QCustomPlot* plot : m_window->findChildren<QCustomPlot*>()) {
+        for (int i = 0; i < plot->graphCount(); ++i)
+            plot->graph(i)->setPen(scaled(plot->graph(i)->pen()));
+        for (QCPAxis* axis : plot->axisRect() ? plot->axisRect()->axes() : QList<QCPAxis*>()) {
+            axis->setBasePen(scaled(axis->basePen()));
+            axis->setTickPen(scaled(axis->tickPen()));
+            const double fontFactor = factor > 1 ? kFontScale : 1.0 / kFontScale;
+            QFont f = axis->tickLabelFont();
+            if (f.pointSizeF() > 0) {
+                f.setPointSizeF(f.pointSizeF() * fontFactor);
+                axis->setTickLabelFont(f);
+            }
+            QFont lf = axis->labelFont();
+            if (lf.pointSizeF() > 0) {
+                lf.setPointSizeF(lf.pointSizeF() * fontFactor);
+                axis->setLabelFont(lf);
+            }
+        }
+        plot->replot();
+    }
+}
+
+} // namespace widgets

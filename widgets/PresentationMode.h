@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QFont>
+#include <QObject>
+#include <QPointer>
+#include <QSize>
+
+#include <vector>
+
+class QMainWindow;
+
+namespace widgets {
+
+/// View > Presentation Mode: larger fonts app-wide, thicker plot lines and bigger tool-bar icons
+/// for a projector. setActive(false) restores exactly what setActive(true) changed.
+class PresentationMode : public QObject {
+    Q_OBJECT
+public:
+    static constexpr double kFontScale = 1.5;
+    static constexpr double kLineScale = 2.0;
+
+    explicit PresentationMode(QMainWindow* window);
+    bool isActive() const { return m_active; }
+
+public slots:
+    void setActive(bool active);
+
+signals:
+    void activeChanged(bool active);
+
+private:
+    void scalePlots(double factor);
+
+    QMainWindow* m_window;
+    bool m_active = false;
+    QFont m_savedFont;
+    std::vector<std::pair<QPointer<QObject>, QSize>> m_iconSizes;
+};
+
+} // namespace widgets
