@@ -39,7 +39,6 @@ QLabel* heading(const QString& text, QWidget* parent)
     QFont f = l->font();
     f.setBold(true);
     l->setFont(f);
-    l->setContentsMargins(0, 8, 0, 2);
     return l;
 }
 
@@ -98,6 +97,7 @@ LessonPanel::LessonPanel(QWidget* parent)
     scroll->setWidget(m_content);
     m_layout = new QVBoxLayout(m_content);
     m_layout->setContentsMargins(10, 8, 10, 8);
+    m_layout->setSpacing(6);
     setMinimumWidth(260);
     rebuild();
 }
@@ -240,9 +240,8 @@ void LessonPanel::rebuild()
     m_layout->addWidget(title);
 
     for (const std::string& p : l.paragraphs) {
-        QLabel* para = wrapped(QString::fromStdString(p), m_content);
-        para->setContentsMargins(0, 4, 0, 0);
-        m_layout->addWidget(para);
+        // No contents margins: they break a word-wrapped label's height-for-width.
+        m_layout->addWidget(wrapped(QString::fromStdString(p), m_content));
     }
 
     if (!l.steps.empty()) {

@@ -115,10 +115,8 @@ QWidget* WelcomePage::card(const QString& title, QVBoxLayout*& body)
 
 QWidget* WelcomePage::entryButton(const Entry& e, const QString& objectName)
 {
-    QString text = e.title;
-    if (!e.description.isEmpty())
-        text += QStringLiteral("\n") + e.description;
-    auto* b = new QPushButton(text);
+    // One line per entry: long descriptions would widen the card; they are the tooltip.
+    auto* b = new QPushButton(e.title);
     b->setObjectName(objectName);
     b->setToolTip(e.description.isEmpty() ? e.path : e.description);
     b->setCursor(Qt::PointingHandCursor);
