@@ -7,11 +7,13 @@
 #include <QCheckBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMouseEvent>
 #include <QVBoxLayout>
 
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <utility>
 
 namespace widgets {
 
@@ -45,6 +47,16 @@ DecisionBoundaryView::DecisionBoundaryView(QWidget* parent)
     m_plot->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
     m_scale->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    // Until a session brings data, an empty colour map would be a meaningless dark square.
+    m_plot->setVisible(false);
+    m_showTest->setVisible(false);
+    m_note->setAlignment(Qt::AlignCenter);
+    connect(m_plot, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
+        if (event->button() != Qt::LeftButton)
+            return;
+        if (const int i = trainPointAt(event->position()); i >= 0)
+            emit sampleClicked(i);
+    });
     connect(m_showTest, &QCheckBox::toggled, this, [this](bool on) {
         for (int i = 0; i < m_plot->graphCount(); ++i) {
             if (m_plot->graph(i)->property("test").toBool())
@@ -84,8 +96,47 @@ void DecisionBoundaryView::startSession(const TrainingSessionInfo& info)
     }
     addPoints(info.trainX, info.trainY, false);
     addPoints(info.testX, info.testY, true);
+    const int marked = std::exchange(m_markedSample, -1);
+    setMarkedSample(marked);
     m_plot->rescaleAxes();
     m_plot->replot();
+}
+
+int DecisionBoundaryView::trainPointAt(const QPointF& pixel, double radiusPx) const
+{
+    const engine::Matrix& x = m_info.trainX;
+    if (!m_info.twoD || x.rows() != 2)
+        return -1;
+    int best = -1;
+    double bestDistance = radiusPx * radiusPx;
+    for (long j = 0; j < x.cols(); ++j) {
+        const double dx = m_plot->xAxis->coordToPixel(double(x(0, j))) - pixel.x();
+        const double dy = m_plot->yAxis->coordToPixel(double(x(1, j))) - pixel.y();
+        if (dx * dx + dy * dy <= bestDistance) {
+            bestDistance = dx * dx + dy * dy;
+            best = int(j);
+        }
+    }
+    return best;
+}
+
+void DecisionBoundaryView::setMarkedSample(int trainIndex)
+{
+    for (int i = m_plot->graphCount() - 1; i >= 0; --i)
+        if (m_plot->graph(i)->property("marker").toBool())
+            m_plot->removeGraph(i);
+    const engine::Matrix& x = m_info.trainX;
+    m_markedSample = trainIndex >= 0 && x.rows() == 2 && trainIndex < x.cols() ? trainIndex : -1;
+    if (m_markedSample >= 0) {
+        QCPGraph* g = m_plot->addGraph();
+        g->setProperty("marker", true);
+        g->setLineStyle(QCPGraph::lsNone);
+        g->setScatterStyle(QCPScatterStyle(
+            QCPScatterStyle::ssCircle, QPen(QColor(255, 170, 0), 2.5), Qt::NoBrush, 15));
+        g->setData({double(x(0, m_markedSample))}, {double(x(1, m_markedSample))});
+    }
+    if (m_plot->isVisible())
+        m_plot->replot();
 }
 
 void DecisionBoundaryView::addPoints(const engine::Matrix& x, const engine::Matrix& y, bool test)

@@ -28,6 +28,15 @@ public:
     /// The map's value at an input point (nullopt before any grid).
     std::optional<double> valueAt(double x, double y) const;
     QCustomPlot* plot() const { return m_plot; }
+    /// Index (in the session's training set) of the training point within `radiusPx` pixels of
+    /// `pixel` (plot widget coordinates), the nearest one; -1 when there is none.
+    int trainPointAt(const QPointF& pixel, double radiusPx = 8) const;
+    /// Rings one training point (the step-through's sample); -1 removes the ring.
+    void setMarkedSample(int trainIndex);
+
+signals:
+    /// A training point was clicked: its index in the training set (the step-through's sample).
+    void sampleClicked(int trainIndex);
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -43,6 +52,7 @@ private:
     TrainingSessionInfo m_info;
     bool m_hasBoundary = false;
     double m_targetMin = 0, m_targetMax = 1;
+    int m_markedSample = -1;
 };
 
 } // namespace widgets

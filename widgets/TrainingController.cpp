@@ -263,6 +263,27 @@ bool TrainingController::setWeight(
     return true;
 }
 
+bool TrainingController::setWeights(const engine::WeightMap& weights)
+{
+    if (isRunning() || !m_document)
+        return false;
+    if (!m_hasSession) {
+        m_document->setWeights(weights);
+        m_startFromDocument = true;
+        emit weightsWritten();
+        return true;
+    }
+    if (architectureKey(m_document->project()) != m_architectureKey)
+        return false;
+    // Queued before anything else the worker does next, so a following run starts from these.
+    QMetaObject::invokeMethod(
+        m_worker.get(), [w = m_worker.get(), weights] { w->loadWeights(weights); },
+        Qt::QueuedConnection);
+    m_document->setWeights(weights);
+    emit weightsWritten();
+    return true;
+}
+
 void TrainingController::pushLiveSettings()
 {
     if (m_control && (m_state == State::Running || m_state == State::Paused))

@@ -91,6 +91,12 @@ public:
     /// edit went to, become the starting weights of the next session. False while running or when
     /// the document's architecture is not the session's.
     bool setWeight(engine::NodeId node, const std::string& param, long row, long col, double value);
+    /// Replaces all weights between runs (the step-through's Update). They go to the document,
+    /// as a finished run or Reset weights writes them (weightsWritten(), views follow), and into
+    /// the session's network, so Train and Step continue from them; without a session they are
+    /// the next session's starting weights. False while running (call prepareWeightEdit() first)
+    /// or when the document's architecture is not the session's.
+    bool setWeights(const engine::WeightMap& weights);
 
     /// Live hyper-parameters: applied before the next mini-batch, or when training resumes.
     void setLearningRate(double lr);
