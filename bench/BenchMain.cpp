@@ -24,8 +24,9 @@
 
 namespace {
 
-/// One benchmarked model; the CNN does ~40x the work per sample of the MLP, so it runs fewer.
-enum class Model { Mlp, Cnn };
+/// One benchmarked model; the CNN does ~40x the work per sample of the MLP, so it runs fewer,
+/// and the LSTM (50 steps of a 128-unit cell) fewer still.
+enum class Model { Mlp, Cnn, Lstm };
 
 struct BenchOptions {
     bool quick = false;
@@ -36,36 +37,44 @@ struct BenchOptions {
     std::string python = "/usr/bin/python3";
     std::string torchScript = NETCANVAS_TORCH_BENCH_SCRIPT;
     std::string torchCnnScript = NETCANVAS_TORCH_CNN_SCRIPT;
+    /// Beside the CNN script unless given.
+    std::string torchLstmScript;
 
     long samplesPerRun(Model m) const
     {
+        if (m == Model::Lstm)
+            return quick ? 256 : 1024;
         return m == Model::Mlp ? (quick ? 4096 : 16384) : (quick ? 1024 : 4096);
     }
     int runs() const { return quick ? 3 : 7; }
     long warmupSamples(Model m) const
     {
+        if (m == Model::Lstm)
+            return quick ? 64 : 256;
         return m == Model::Mlp ? (quick ? 1024 : 4096) : (quick ? 256 : 1024);
     }
 };
 
 const char* modelName(Model m)
 {
-    return m == Model::Mlp ? "mlp" : "cnn";
+    return m == Model::Mlp ? "mlp" : m == Model::Cnn ? "cnn" : "lstm";
 }
 
 void usage()
 {
     std::cout
         << "Usage: netcanvas-bench [--quick] [--no-torch] [--threads 1,2] [--batches 64,256]\n"
-           "                       [--models mlp,cnn] [--python /usr/bin/python3]\n"
+           "                       [--models mlp,cnn,lstm] [--python /usr/bin/python3]\n"
            "                       [--torch-script FILE] [--torch-cnn-script FILE]\n"
+           "                       [--torch-lstm-script FILE]\n"
            "Trains an MLP 784-256-128-10 (ReLU) and a CNN conv3x3x32-pool2-conv3x3x64-pool2-\n"
-           "dense128-dense10 (ReLU) with softmax cross-entropy and SGD momentum 0.9 on\n"
-           "synthetic Fashion-MNIST-shaped data (28x28x1) and prints samples/s per case: the\n"
-           "median of several timed runs after a warm-up. With PyTorch importable by the\n"
-           "Python interpreter, runs the same models there (bench/torch_mlp.py,\n"
-           "bench/torch_cnn.py) and prints the ratio NetCanvas / PyTorch (above 1: NetCanvas\n"
-           "is faster).\n";
+           "dense128-dense10 (ReLU) on synthetic Fashion-MNIST-shaped data (28x28x1), and an\n"
+           "LSTM 128 over 50 steps of 32 features whose last state feeds a dense10 (lstm, not\n"
+           "run by default), with softmax cross-entropy and SGD momentum 0.9, and prints\n"
+           "samples/s per case: the median of several timed runs after a warm-up. With PyTorch\n"
+           "importable by the Python interpreter, runs the same models there\n"
+           "(bench/torch_mlp.py, bench/torch_cnn.py, bench/torch_lstm.py) and prints the ratio\n"
+           "NetCanvas / PyTorch (above 1: NetCanvas is faster).\n";
 }
 
 std::vector<int> parseList(const std::string& option, const std::string& text)
@@ -111,20 +120,29 @@ BenchOptions parseOptions(int argc, char** argv)
             o.torchScript = value();
         else if (a == "--torch-cnn-script")
             o.torchCnnScript = value();
+        else if (a == "--torch-lstm-script")
+            o.torchLstmScript = value();
         else if (a == "--models") {
             o.models.clear();
             const std::string list = value();
-            for (const std::string name : {"mlp", "cnn"})
-                if (("," + list + ",").find("," + name + ",") != std::string::npos)
-                    o.models.push_back(name == "mlp" ? Model::Mlp : Model::Cnn);
+            for (const Model m : {Model::Mlp, Model::Cnn, Model::Lstm})
+                if (("," + list + ",").find("," + std::string(modelName(m)) + ",")
+                    != std::string::npos)
+                    o.models.push_back(m);
             if (o.models.empty())
                 throw std::invalid_argument(
-                    a + ": expected mlp, cnn or mlp,cnn, got '" + list + "'");
+                    a + ": expected a list of mlp, cnn, lstm like mlp,cnn, got '" + list + "'");
         } else if (a == "--help" || a == "-h") {
             usage();
             std::exit(0);
         } else
             throw std::invalid_argument(a + ": unknown option (see --help)");
+    }
+    if (o.torchLstmScript.empty()) {
+        const std::size_t slash = o.torchCnnScript.find_last_of('/');
+        o.torchLstmScript
+            = (slash == std::string::npos ? std::string() : o.torchCnnScript.substr(0, slash + 1))
+            + "torch_lstm.py";
     }
     return o;
 }
@@ -142,6 +160,25 @@ engine::Dataset syntheticFashionMnist(long samples)
     engine::Rng rng(42);
     for (long c = 0; c < samples; ++c) {
         for (long r = 0; r < 784; ++r)
+            d.x(r, c) = static_cast<engine::Scalar>(rng.uniform());
+        d.y(0, c) = static_cast<engine::Scalar>(rng.below(10));
+    }
+    return d;
+}
+
+/// Uniform sequences of 50 steps of 32 features, random labels.
+engine::Dataset syntheticSequences(long samples)
+{
+    engine::Dataset d;
+    d.name = "synthetic-sequences";
+    d.inputShape = engine::Shape {50, 32};
+    d.task = engine::TaskKind::Classification;
+    d.numClasses = 10;
+    d.x.resize(50 * 32, samples);
+    d.y.resize(1, samples);
+    engine::Rng rng(43);
+    for (long c = 0; c < samples; ++c) {
+        for (long r = 0; r < d.x.rows(); ++r)
             d.x(r, c) = static_cast<engine::Scalar>(rng.uniform());
         d.y(0, c) = static_cast<engine::Scalar>(rng.below(10));
     }
@@ -168,7 +205,10 @@ engine::Project benchProject(Model model, int batch)
     using nlohmann::json;
     const json relu = "relu";
     std::vector<std::pair<std::string, json>> layers {{"Input", {{"shape", {28, 28, 1}}}}};
-    if (model == Model::Mlp) {
+    if (model == Model::Lstm) {
+        layers[0].second = {{"shape", {50, 32}}};
+        layers.push_back({"LSTM", {{"units", 128}}});
+    } else if (model == Model::Mlp) {
         layers.push_back({"Dense", {{"units", 256}, {"activation", relu}}});
         layers.push_back({"Dense", {{"units", 128}, {"activation", relu}}});
     } else {
@@ -241,7 +281,9 @@ std::string shellQuote(const std::string& s)
 std::optional<double> benchTorch(
     const BenchOptions& o, Model model, int threads, int batch, std::string& problem)
 {
-    const std::string& script = model == Model::Mlp ? o.torchScript : o.torchCnnScript;
+    const std::string& script = model == Model::Mlp ? o.torchScript
+        : model == Model::Cnn                       ? o.torchCnnScript
+                                                    : o.torchLstmScript;
     // Passive waiting is PyTorch's fastest setting on these VMs: with libgomp's default spinning
     // its 2-thread MLP runs 3x slower than with 1 thread, which would flatter our ratio.
     const std::string command = "OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=" + std::to_string(threads)
@@ -287,14 +329,16 @@ int main(int argc, char** argv)
     std::cerr << "# netcanvas-bench " << NETCANVAS_VERSION << ": "
               << engine::computeBackendDescription() << '\n'
               << "# MLP 784-256-128-10 and CNN conv3x3x32-pool2-conv3x3x64-pool2-dense128-dense10,"
-                 " ReLU, softmax CE, SGD momentum; median of "
+                 " ReLU; LSTM 128 over 50x32 -> dense10; softmax CE, SGD momentum; median of "
               << o.runs() << " runs after a warm-up\n";
 
     bool torchAvailable = o.torch;
     try {
         for (Model model : o.models) {
             const char* name = modelName(model);
-            const engine::Dataset data = syntheticFashionMnist(o.samplesPerRun(model));
+            const engine::Dataset data = model == Model::Lstm
+                ? syntheticSequences(o.samplesPerRun(model))
+                : syntheticFashionMnist(o.samplesPerRun(model));
             for (int threads : o.threads) {
                 for (int batch : o.batches) {
                     const double ours = benchEngine(o, model, data, threads, batch);
