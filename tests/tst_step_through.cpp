@@ -450,7 +450,9 @@ void TestStepThrough::panelWalksForwardBackwardAndUpdates()
     QVERIFY(close(m.captured(1).toDouble(), hidden.gradA(3, 0)));
     QVERIFY(close(m.captured(2).toDouble(), hidden.derivative(3, 0)));
     QVERIFY(close(m.captured(3).toDouble(), hidden.gradZ(3, 0)));
-    const auto bias = numberAfter(text, QStringLiteral("dL/db = dL/dz = ("));
+    // The hidden layer is the last one back-propagated (after the output layer).
+    const QString biasLabel = QStringLiteral("dL/db = dL/dz = (");
+    const auto bias = numberAfter(text.mid(text.lastIndexOf(biasLabel)), biasLabel);
     QVERIFY(bias && close(*bias, hidden.params.at(1).grad(0, 0)));
 
     // Update: w <- w - lr g, written to the document (no session yet: the next one starts there).
@@ -458,7 +460,7 @@ void TestStepThrough::panelWalksForwardBackwardAndUpdates()
     QTest::mouseClick(panel.updateButton(), Qt::LeftButton);
     QCOMPARE(written.count(), 1);
     QVERIFY(panel.problem().isEmpty());
-    const engine::WeightMap& after = doc.weights();
+    const engine::WeightMap after = doc.weights(); // a copy: the document changes below
     for (const engine::StepNode& n : expected.nodes) {
         for (const engine::StepParam& p : n.params) {
             const Matrix want = p.value - Scalar(0.1) * p.grad;
@@ -476,9 +478,13 @@ void TestStepThrough::panelWalksForwardBackwardAndUpdates()
 
     // With a training session: a paused run is stopped (its weights come to the document), the
     // step starts from them, and the session's network receives the update.
-    QSignalSpy snapshots(&controller, &widgets::TrainingController::snapshotReady);
+    std::optional<widgets::TrainingSnapshot> lastSnapshot;
+    connect(&controller, &widgets::TrainingController::snapshotReady, this,
+        [&lastSnapshot](const widgets::TrainingSnapshot& s) { lastSnapshot = s; });
     controller.startStepping(doc.project(), dir);
     QVERIFY(waitForState(controller, State::Paused));
+    // Paused is reported at once; the one allowed mini-batch is done when its snapshot comes.
+    QTRY_VERIFY_WITH_TIMEOUT(controller.lastProgress().step >= 1, 20000);
     panel.setSample(11);
     const auto [forward2, backward2] = walk(panel);
     QCOMPARE(forward2, 4);
@@ -490,28 +496,34 @@ void TestStepThrough::panelWalksForwardBackwardAndUpdates()
     // It starts from the session's weights, which one mini-batch moved past the first update.
     QVERIFY(second.nodes.at(1).params.at(0).value == doc.weights().at(2).at("W"));
     QVERIFY(second.nodes.at(1).params.at(0).value != after.at(2).at("W"));
-    snapshots.clear();
+    lastSnapshot.reset();
     QTest::mouseClick(panel.updateButton(), Qt::LeftButton);
     QVERIFY(panel.problem().isEmpty());
-    QTRY_VERIFY_WITH_TIMEOUT(!snapshots.isEmpty(), 20000);
-    const auto snap = snapshots.last().at(0).value<widgets::TrainingSnapshot>();
+    // The worker applies the weights and answers with a snapshot of its network.
+    QTRY_VERIFY_WITH_TIMEOUT(lastSnapshot.has_value(), 20000);
+    const widgets::TrainingSnapshot snap = *lastSnapshot;
+    QVERIFY(panel.trace() && panel.trace()->updated);
+    const engine::StepTrace done = *panel.trace(); // the trace copied above predates Update
+    QVERIFY(!snap.params.empty());
     bool seen = false;
     for (const widgets::ParamCopy& c : snap.params) {
         const engine::StepNode* n = nullptr;
-        for (const engine::StepNode& s : second.nodes)
+        for (const engine::StepNode& s : done.nodes)
             if (s.id == c.node)
                 n = &s;
         QVERIFY(n);
         for (const engine::StepParam& p : n->params) {
             if (QString::fromStdString(p.name) != c.param)
                 continue;
+            QCOMPARE(c.value.rows(), p.updated.rows());
+            QCOMPARE(c.value.cols(), p.updated.cols());
             QVERIFY(c.value == p.updated);
             QVERIFY((p.updated - (p.value - Scalar(0.1) * p.grad)).cwiseAbs().maxCoeff() <= 1e-7);
             seen = true;
         }
     }
     QVERIFY(seen);
-    QVERIFY(doc.weights().at(2).at("W") == second.nodes.at(1).params.at(0).updated);
+    QVERIFY(doc.weights().at(2).at("W") == done.nodes.at(1).params.at(0).updated);
 }
 
 #endif
