@@ -70,6 +70,7 @@ Dataset Dataset::subset(const std::vector<long>& indices) const
     out.scaling = scaling;
     out.featureNames = featureNames;
     out.targetNames = targetNames;
+    out.vocabulary = vocabulary;
     out.inputShape = inputShape;
     out.task = task;
     out.numClasses = numClasses;

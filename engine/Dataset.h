@@ -42,6 +42,10 @@ struct Dataset {
     std::vector<std::string> classNames; ///< optional, numClasses entries
     std::vector<std::string> featureNames; ///< optional, one per row of x (CSV header names)
     std::vector<std::string> targetNames; ///< optional, the target column names (CSV)
+    /// Token datasets only (e.g. the "char_text" generator): the text of each token id, so
+    /// vocabulary[id] is what an input value `id` (or, for next-token targets, class `id`) stands
+    /// for. Empty for every other dataset. For char_text it equals classNames.
+    std::vector<std::string> vocabulary;
     FeatureScaling scaling; ///< already applied to x (kept to scale new inputs the same way)
 
     long size() const { return x.cols(); }
