@@ -420,4 +420,55 @@ CsvData parseCsv(const std::string& textIn, const std::string& name, const CsvOp
     return result;
 }
 
+CsvTable parseCsvTable(const std::string& textIn, const std::string& name, const CsvOptions& options)
+{
+    std::string text = textIn;
+    if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0)
+        text.erase(0, 3);
+    CsvTable table;
+    table.delimiter = options.delimiter ? options.delimiter : detectDelimiter(text);
+    const char delim = table.delimiter;
+    std::vector<Record> records = splitRecords(text, delim);
+    if (records.empty())
+        throw InputError(name, "the file has no rows");
+    const std::size_t columns = records[0].cells.size();
+    if (options.header) {
+        table.hasHeader = *options.header;
+    } else {
+        // As parseCsv, and one more rule for a single column: a text cell above a number.
+        for (std::size_t c = 0; c < columns && !table.hasHeader; ++c) {
+            const bool text0
+                = !parseNumber(records[0].cells[c], delim) && !isMissing(records[0].cells[c]);
+            const bool number1 = records.size() < 2
+                || (c < records[1].cells.size() && parseNumber(records[1].cells[c], delim));
+            table.hasHeader = text0 && number1;
+        }
+    }
+    for (std::size_t c = 0; c < columns; ++c)
+        table.names.push_back(
+            table.hasHeader ? trim(records[0].cells[c]) : "column " + std::to_string(c + 1));
+    const std::size_t first = table.hasHeader ? 1 : 0;
+    std::size_t last = records.size();
+    if (options.limit > 0)
+        last = std::min(last, first + std::size_t(options.limit));
+    if (last <= first)
+        throw InputError(name, "the file has a header but no data rows");
+    for (std::size_t r = first; r < last; ++r) {
+        if (records[r].cells.size() != columns)
+            throw InputError(name + ": row " + std::to_string(records[r].line),
+                "expected " + std::to_string(columns) + " cells like the first row, got "
+                    + std::to_string(records[r].cells.size()));
+        table.lines.push_back(records[r].line);
+        table.rows.push_back(std::move(records[r].cells));
+    }
+    return table;
+}
+
+std::optional<double> parseCsvNumber(const std::string& cell, char delimiter)
+{
+    if (isMissing(cell))
+        return std::nullopt;
+    return parseNumber(cell, delimiter);
+}
+
 } // namespace engine

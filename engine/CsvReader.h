@@ -46,4 +46,22 @@ CsvData readCsv(const std::filesystem::path& file, const CsvOptions& options = {
 /// Same, from text in memory; `name` stands for the file name in errors.
 CsvData parseCsv(const std::string& text, const std::string& name, const CsvOptions& options = {});
 
+/// The cells of a CSV file as text, for readers with their own column rules (time series read
+/// only the columns they use, so a date column may hold text). Delimiter, header, quoting and
+/// `limit` follow CsvOptions; `targets` and `task` are not used.
+struct CsvTable {
+    std::vector<std::string> names; ///< header names, or "column 1", ...
+    std::vector<long> lines; ///< the file's line number of each data row (for errors)
+    std::vector<std::vector<std::string>> rows; ///< data rows, names.size() cells each
+    char delimiter = ',';
+    bool hasHeader = false;
+};
+
+/// Throws InputError("<name>", ...) for a file without data rows and "<name>: row R" for a row
+/// whose cell count differs from the first row's. One column is fine.
+CsvTable parseCsvTable(const std::string& text, const std::string& name, const CsvOptions& options);
+/// The reader's number rule: trimmed, finite, a decimal comma with ';' or tab delimiters.
+/// nullopt for text and missing cells ("", "NA", "?", ...).
+std::optional<double> parseCsvNumber(const std::string& cell, char delimiter);
+
 } // namespace engine

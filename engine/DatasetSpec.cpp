@@ -4,6 +4,7 @@
 #include "Errors.h"
 #include "IdxReader.h"
 #include "Rng.h"
+#include "TimeSeriesCsv.h"
 
 #include <algorithm>
 #include <array>
@@ -304,7 +305,7 @@ Dataset generateDataset(const std::string& name, int samples, double noise, std:
 
 std::vector<std::string> datasetSourceNames()
 {
-    return {"generator", "csv", "idx", "fashion-mnist"};
+    return {"generator", "csv", "idx", "fashion-mnist", "timeseries"};
 }
 
 namespace {
@@ -470,6 +471,21 @@ SourceData loadDatasetParts(
         }
         return parts;
     }
+    if (spec.source == "timeseries") {
+        // Its own options and scaling: statistics of the training rows, per column.
+        if (spec.path.empty())
+            throw InputError("dataset.path", "expected the CSV file, e.g. \"temperature.csv\"");
+        TimeSeriesOptions options;
+        try {
+            options = TimeSeriesOptions::fromJson(spec.options);
+        } catch (const InputError& e) {
+            throw InputError("dataset.options." + e.where(), e.message());
+        }
+        report(monitor, 0.0, "reading " + std::filesystem::path(spec.path).filename().string());
+        parts = readTimeSeries(resolve(projectDir, spec.path), options, storedScaling(spec));
+        report(monitor, 1.0, "done");
+        return parts;
+    }
     const FileOptions f = fileOptions(spec.options);
     if (spec.source == "fashion-mnist") {
         parts = loadFashionMnist(spec, projectDir, f, monitor);
@@ -517,6 +533,8 @@ DatasetSplits loadDatasetSplits(const DatasetSpec& spec, const std::filesystem::
 DatasetSplits splitSourceData(
     SourceData parts, double validationFraction, double testFraction, std::uint64_t seed)
 {
+    if (parts.splitInOrder)
+        return {std::move(parts.data), std::move(parts.validation), std::move(parts.test)};
     if (parts.test.empty())
         return splitDataset(parts.data, validationFraction, testFraction, seed);
     DatasetSplits splits;

@@ -24,6 +24,10 @@ namespace engine {
 ///   "testImages" and "testLabels" (a predefined test split).
 /// - "fashion-mnist": `path` is the folder holding the four Fashion-MNIST files (.gz or plain),
 ///   by default kFashionMnistDir; comes with its own 10,000-image test split.
+/// - "timeseries": `path` names a CSV file with one row per time step, in time order; options as
+///   TimeSeriesOptions::fromJson ("inputs", "target", "window", "horizon", "validation", "test",
+///   "scaling", "delimiter", "header", "limit"). Samples are windows {T, F} -> the target H
+///   steps later, split by time by the source itself (SourceData::splitInOrder).
 /// Options of every file source: "scaling": "none" | "standardize" | "minmax" (per feature,
 /// statistics from the training part; images are first divided by 255 in any case),
 /// "limit": N (keep the first N samples of each part), "imageShape": true | false (images as
@@ -31,7 +35,7 @@ namespace engine {
 /// [...]} (the statistics a model was trained with: used instead of recomputing them when the
 /// method and the feature count match, and by `netcanvas-train predict` to scale new inputs).
 struct DatasetSpec {
-    /// "generator", "csv", "idx" or "fashion-mnist" (see above).
+    /// "generator", "csv", "idx", "fashion-mnist" or "timeseries" (see above).
     std::string source = "generator";
     std::string generator = "xor"; ///< for source "generator"
     int samples = 400; ///< for generators
@@ -65,12 +69,19 @@ Dataset generateDataset(const std::string& name, int samples, double noise, std:
 /// Where the Debian package dataset-fashion-mnist installs the files.
 inline constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
 
-std::vector<std::string> datasetSourceNames(); ///< "generator", "csv", "idx", "fashion-mnist"
+/// "generator", "csv", "idx", "fashion-mnist", "timeseries"
+std::vector<std::string> datasetSourceNames();
 
 /// The data of a source as it comes: some sources have their own test split.
 struct SourceData {
     Dataset data; ///< every sample, or the training part when `test` is not empty
     Dataset test; ///< the source's predefined test split (Fashion-MNIST: 10,000 images) or empty
+    Dataset validation; ///< the source's own validation split (only with splitInOrder)
+    /// The source split its samples in time order itself (time series: data, then validation,
+    /// then test, no window crossing a boundary). splitSourceData() then keeps the three parts
+    /// as they are: no sample moves between them and validationFraction/testFraction are not
+    /// used. The trainer may still shuffle inside the training part.
+    bool splitInOrder = false;
 };
 
 /// Thrown by a load whose LoadMonitor::cancel was set.
@@ -102,8 +113,9 @@ SourceData loadDatasetParts(const DatasetSpec& spec, const std::filesystem::path
 /// loadDatasetParts(...).data: all samples (the training part for sources with a test split).
 Dataset loadDataset(const DatasetSpec& spec, const std::filesystem::path& projectDir);
 
-/// Loads and splits for training. A source with its own test split keeps it (testFraction is
-/// ignored) and validation is taken from its training part; otherwise splitDataset().
+/// Loads and splits for training. A source that split in order keeps its parts (both fractions
+/// are ignored); a source with its own test split keeps it (testFraction is ignored) and
+/// validation is taken from its training part; otherwise splitDataset().
 DatasetSplits loadDatasetSplits(const DatasetSpec& spec, const std::filesystem::path& projectDir,
     double validationFraction, double testFraction, std::uint64_t seed);
 /// The same split of data already loaded by loadDatasetParts().
