@@ -420,7 +420,8 @@ CsvData parseCsv(const std::string& textIn, const std::string& name, const CsvOp
     return result;
 }
 
-CsvTable parseCsvTable(const std::string& textIn, const std::string& name, const CsvOptions& options)
+CsvTable parseCsvTable(
+    const std::string& textIn, const std::string& name, const CsvOptions& options)
 {
     std::string text = textIn;
     if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0)

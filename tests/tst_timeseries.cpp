@@ -60,6 +60,7 @@ private slots:
     void malformed();
     void badOptionsNameTheSetting_data();
     void badOptionsNameTheSetting();
+    void shippedExample();
 };
 
 void TestTimeSeries::windowsAndTargetsExact()
@@ -315,6 +316,25 @@ void TestTimeSeries::badOptionsNameTheSetting()
     const InputError m = errorOf([&] { loadDataset(missing, root); });
     QCOMPARE(m.where(), (root / "nope.csv").string());
     QCOMPARE(m.message(), std::string("cannot open the file (does it exist?)"));
+}
+
+void TestTimeSeries::shippedExample()
+{
+    // resources/examples/temperature_lstm.json: 1461 days, the last 292 (20%) validation.
+    const QByteArray source = qgetenv("NETCANVAS_SOURCE_DIR");
+    QVERIFY2(!source.isEmpty(), "run through ctest (NETCANVAS_SOURCE_DIR)");
+    const std::filesystem::path dir
+        = std::filesystem::path(source.toStdString()) / "resources" / "examples";
+    std::ifstream in(dir / "temperature_lstm.json");
+    QVERIFY(in);
+    const DatasetSpec spec = DatasetSpec::fromJson(json::parse(in).at("dataset"));
+    const DatasetSplits s = loadDatasetSplits(spec, dir, 0.2, 0.0, 1);
+    QCOMPARE(s.train.size(), 1169L - 15 + 1);
+    QCOMPARE(s.validation.size(), 292L - 15 + 1);
+    QCOMPARE(s.train.inputShape, (Shape {14, 1}));
+    QCOMPARE(s.train.scaling.method, std::string("standardize"));
+    // Standardized with the training rows' statistics: the training inputs have mean ~0.
+    QVERIFY(std::abs(double(s.train.x.row(0).mean())) < 0.1);
 }
 
 QTEST_APPLESS_MAIN(TestTimeSeries)

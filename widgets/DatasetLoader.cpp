@@ -229,7 +229,7 @@ void DatasetLoader::cancel()
 
 QString DatasetLoader::extractExampleData(engine::DatasetSpec& spec, const QString& resourceDir)
 {
-    if (spec.source != "csv" && spec.source != "idx")
+    if (spec.source != "csv" && spec.source != "idx" && spec.source != "timeseries")
         return {};
     const QString target
         = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + "/examples";
