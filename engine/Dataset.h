@@ -44,7 +44,8 @@ struct Dataset {
     std::vector<std::string> targetNames; ///< optional, the target column names (CSV)
     /// Token datasets only (e.g. the "char_text" generator): the text of each token id, so
     /// vocabulary[id] is what an input value `id` (or, for next-token targets, class `id`) stands
-    /// for. Empty for every other dataset. For char_text it equals classNames.
+    /// for. Empty for every other dataset. char_text's classNames are the same, but a space reads
+    /// "\u2423" there.
     std::vector<std::string> vocabulary;
     FeatureScaling scaling; ///< already applied to x (kept to scale new inputs the same way)
 

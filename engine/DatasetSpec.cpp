@@ -4,6 +4,7 @@
 #include "Errors.h"
 #include "IdxReader.h"
 #include "Rng.h"
+#include "SequenceGenerators.h"
 #include "TimeSeriesCsv.h"
 
 #include <algorithm>
@@ -92,12 +93,16 @@ DatasetSpec DatasetSpec::fromJson(const nlohmann::json& j)
 
 std::vector<std::string> generatorNames()
 {
-    return {"circle", "xor", "gaussians", "spiral", "plane", "multi_gaussian", "and", "or"};
+    std::vector<std::string> names {
+        "circle", "xor", "gaussians", "spiral", "plane", "multi_gaussian", "and", "or"};
+    for (auto& n : sequenceGeneratorNames())
+        names.push_back(std::move(n));
+    return names;
 }
 
 bool isGeneratorRegression(const std::string& name)
 {
-    return name == "plane" || name == "multi_gaussian";
+    return name == "plane" || name == "multi_gaussian" || isSequenceGeneratorRegression(name);
 }
 
 namespace {
@@ -247,6 +252,19 @@ void truthTable(Builder& b, long samples, double noise, Rng& rng, bool isAnd)
 
 Dataset generateDataset(const std::string& name, int samples, double noise, std::uint64_t seed)
 {
+    return generateDataset(name, samples, noise, seed, nlohmann::json::object());
+}
+
+Dataset generateDataset(const DatasetSpec& spec)
+{
+    return generateDataset(spec.generator, spec.samples, spec.noise, spec.seed, spec.options);
+}
+
+Dataset generateDataset(const std::string& name, int samples, double noise, std::uint64_t seed,
+    const nlohmann::json& options)
+{
+    if (isSequenceGenerator(name))
+        return generateSequenceDataset(name, samples, noise, seed, options);
     const auto names = generatorNames();
     if (std::find(names.begin(), names.end(), name) == names.end())
         throw InputError("generator",
@@ -465,7 +483,7 @@ SourceData loadDatasetParts(
     report(monitor, 0.0, "preparing");
     if (spec.source == "generator") {
         try {
-            parts.data = generateDataset(spec.generator, spec.samples, spec.noise, spec.seed);
+            parts.data = generateDataset(spec);
         } catch (const InputError& e) {
             throw InputError("dataset." + e.where(), e.message());
         }

@@ -61,10 +61,20 @@ std::string scalingMethod(const DatasetSpec& spec);
 /// The TensorFlow-Playground generators: "circle", "xor", "gaussians", "spiral" (2 classes,
 /// inputs in [-6, 6]^2 like the Playground) and "plane", "multi_gaussian" (regression, one
 /// target in [-1, 1]). Plus "and", "or" (the perceptron lesson's 4-point truth tables, repeated).
+/// Then the sequence generators of SequenceGenerators.h ("sine", "multi_sine", "first_bit",
+/// "adding", "char_text"), whose samples are sequences {T, F} and which read spec.options.
 std::vector<std::string> generatorNames();
 bool isGeneratorRegression(const std::string& name);
-/// Throws InputError("generator", ...) for an unknown name or samples < 1.
+/// Throws InputError("generator", ...) for an unknown name or samples < 1. Sequence generators
+/// get their default options (e.g. their default length).
 Dataset generateDataset(const std::string& name, int samples, double noise, std::uint64_t seed);
+/// The same with a generator's options (spec.options: "length", ...); a bad option throws
+/// InputError("options.<key>", ...).
+Dataset generateDataset(const std::string& name, int samples, double noise, std::uint64_t seed,
+    const nlohmann::json& options);
+/// generateDataset(spec.generator, spec.samples, spec.noise, spec.seed, spec.options): what a
+/// project's generator source produces.
+Dataset generateDataset(const DatasetSpec& spec);
 
 /// Where the Debian package dataset-fashion-mnist installs the files.
 inline constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
