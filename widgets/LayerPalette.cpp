@@ -53,12 +53,14 @@ protected:
     }
 };
 
-/// The palette's display order; categories the registry adds later go after these.
+/// The palette's display order, Output last because the loss ends every network; categories the
+/// registry adds later go before Output.
 const QStringList& categoryOrder()
 {
     static const QStringList order {QStringLiteral("Core"), QStringLiteral("Convolution"),
         QStringLiteral("Activations"), QStringLiteral("Normalization"),
-        QStringLiteral("Regularization"), QStringLiteral("Merge"), QStringLiteral("Output")};
+        QStringLiteral("Regularization"), QStringLiteral("Merge"), QStringLiteral("Recurrent"),
+        QStringLiteral("Output")};
     return order;
 }
 
@@ -161,7 +163,7 @@ void LayerPalette::populate()
     for (const auto& e : entries) {
         const QString c = QString::fromStdString(e.category);
         if (!categories.contains(c))
-            categories.append(c);
+            categories.insert(categories.indexOf(QStringLiteral("Output")), c);
     }
 
     QFont categoryFont = m_tree->font();

@@ -594,14 +594,16 @@ void NeuronOverlay::editWeight(NodeId id, long unit, long input)
     auto* editor = new WeightEditor(view->viewport());
     editor->setObjectName(QStringLiteral("neuronWeightEditor"));
     editor->setRange(-1e6, 1e6);
-    editor->setDecimals(4);
+    editor->setDecimals(6);
     editor->setSingleStep(0.1);
     editor->setValue(m_net.weight(id, unit, input));
+    // The box shows the weight rounded; Enter on an untouched box must not store the rounding.
+    const double shown = editor->value();
     editor->setToolTip(tr("Weight from %1 to %2: Enter sets it, Escape cancels")
                            .arg(neuronName(m_net.source(id), input), neuronName(id, unit)));
-    editor->onCommit = [this, id, unit, input](double v) {
+    editor->onCommit = [this, id, unit, input, shown](double v) {
         closeEditor();
-        if (v != m_net.weight(id, unit, input))
+        if (v != shown)
             setWeightByHand(id, unit, input, v);
     };
     editor->onCancel = [this] { closeEditor(); };
