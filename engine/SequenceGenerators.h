@@ -12,7 +12,7 @@
 //   amplitudes 0.5, 0.3, 0.2, so values stay in [-1, 1]); default length 30.
 // - "first_bit": remember the first bit. Input T x 1 of random bits 0 / 1, default length 30;
 //   the class (0 or 1) is the first bit, the later bits are noise. Classes alternate, so they
-//   are exact halves. noise: Gaussian jitter on every input.
+//   are exact halves. noise: Gaussian jitter on the noise bits (the first bit stays exact).
 // - "adding": the adding problem (Hochreiter & Schmidhuber 1997). Input T x 2 (value in [0, 1),
 //   marker 0 / 1), default length 50; exactly two markers, one in each half of the sequence;
 //   target the sum of the two marked values (regression, in [0, 2)). noise is not used.
