@@ -13,9 +13,11 @@
 //   b: G*H x 1  input bias (ONNX Wb; its Rb is zero, except GRU's recurrent candidate bias)
 //
 // Speed: the input projections of all steps of the whole batch are one GEMM, W (G*H x f) times
-// the input viewed as f x (t * batch); then each step is one GEMM R h_{t-1} over the batch plus
-// element-wise gate work split over columns. Backward mirrors it: one GEMM per step for
-// dL/dh_{t-1} = R^T dRec_t, then one GEMM each for dW, dR and dL/dx over all steps.
+// the input viewed as f x (t * batch). The recurrence is split over threads by samples (column
+// ranges), each thread running every step of its columns: a GEMM R h_{t-1} and the element-wise
+// gate work, with no synchronisation between steps. Backward mirrors it: per thread and step a
+// GEMM dL/dh_{t-1} = R^T dRec_t, then one (multi-threaded) GEMM each for dW, dR and dL/dx over
+// all steps of the batch.
 
 #include "Layer.h"
 
