@@ -3,6 +3,7 @@
 #include "AtomicFile.h"
 #include "Errors.h"
 #include "ExportLayout.h"
+#include "OnnxExportRecurrent.h"
 #include "layers/Activation.h"
 #include "layers/Conv2D.h"
 #include "layers/Dense.h"
@@ -62,6 +63,8 @@ public:
     {
         m_used = {kInputName, kOutputName};
     }
+
+    onnx::GraphProto& proto() { return m_graph; }
 
     /// `stem`, or `stem_2`, `stem_3`, ... when taken.
     std::string fresh(const std::string& stem)
@@ -394,12 +397,20 @@ void GraphEmitter::layer(NodeId id)
         add(id);
     } else if (type == "Concatenate") {
         concatenate(id);
+    } else if (onnxrecurrent::handles(type)) {
+        onnxrecurrent::Sink sink {m_b.proto(),
+            [this](const std::string& s) { return m_b.fresh(s); }, m_weightNames,
+            [this](ActivationKind kind, double alpha, const std::string& x,
+                const std::string& stem) { return m_b.activation(kind, alpha, x, stem); }};
+        m_tensors[id].flat
+            = onnxrecurrent::emit(sink, m_graph, id, flat(in.at(0)), sanitized(m_graph.name(id)));
     } else {
         throw InputError(where(id),
             "a " + type
                 + " layer cannot be exported to ONNX (exportable: Input, Dense, Conv2D, "
                   "MaxPool2D, AveragePool2D, BatchNorm, LayerNorm, Activation, Dropout, "
-                  "Flatten, Reshape, Add, Concatenate)");
+                  "Flatten, Reshape, Add, Concatenate, SimpleRNN, LSTM, GRU, Embedding, "
+                  "TimeDistributed)");
     }
 }
 

@@ -16,7 +16,8 @@
 // pads. BatchNorm exports its inference form (running mean and variance, epsilon), LayerNorm the
 // opset-17 LayerNormalization over the whole sample. Flatten, Reshape and Dropout add no node.
 // Exportable layers: Input, Dense, Conv2D, MaxPool2D, AveragePool2D, BatchNorm, LayerNorm,
-// Activation, Dropout, Flatten, Reshape, Add, Concatenate (and the Loss's output transform).
+// Activation, Dropout, Flatten, Reshape, Add, Concatenate (and the Loss's output transform), and
+// the sequence layers SimpleRNN, LSTM, GRU, Embedding, TimeDistributed (OnnxExportRecurrent.h).
 //
 // The project (architecture, training settings, no weights) and the data shapes are stored in
 // metadata_props ("netcanvas.project", "netcanvas.context"), and the weights are the graph's

@@ -3,6 +3,7 @@
 #include "AtomicFile.h"
 #include "Errors.h"
 #include "ExportLayout.h"
+#include "PyTorchExportRecurrent.h"
 #include "layers/Activation.h"
 #include "layers/Conv2D.h"
 #include "layers/Dense.h"
@@ -295,12 +296,22 @@ void ScriptEmitter::layer(NodeId id)
         assign(id, name, joined(terms, " + "), image);
     } else if (type == "Concatenate") {
         concatenate(id, name);
+    } else if (pytorchrecurrent::handles(type)) {
+        const auto module = pytorchrecurrent::module(m_graph, id, name, flat(in.at(0)),
+            [](ActivationKind kind, double alpha, const std::string& e) {
+                return activationExpr(kind, alpha, e);
+            });
+        m_init << "        self." << name << " = " << module.constructor << "\n";
+        for (const auto& t : module.tensors)
+            weight(name, t.key, t.dims, t.values);
+        assign(id, name, module.expression, false);
     } else {
         throw InputError("nodes '" + m_graph.name(id) + "'",
             "a " + type
                 + " layer cannot be exported to PyTorch (exportable: Input, Dense, Conv2D, "
                   "MaxPool2D, AveragePool2D, BatchNorm, LayerNorm, Activation, Dropout, "
-                  "Flatten, Reshape, Add, Concatenate)");
+                  "Flatten, Reshape, Add, Concatenate, SimpleRNN, LSTM, GRU, Embedding, "
+                  "TimeDistributed)");
     }
 }
 

@@ -6,6 +6,12 @@
 
 #include "Graph.h"
 #include "LayerRegistry.h"
+#include "Loss.h"
+#include "OnnxExport.h"
+#include "Parallel.h"
+#include "Predictor.h"
+#include "Project.h"
+#include "PyTorchExport.h"
 #include "Rng.h"
 #include "Trainer.h"
 #include "TrainingConfig.h"
@@ -13,6 +19,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <cmath>
@@ -87,6 +99,40 @@ engine::Dataset firstSign(long samples, int steps, std::uint64_t seed)
     return d;
 }
 
+struct RunResult {
+    int exitCode = -1;
+    QByteArray out, err;
+};
+
+RunResult run(const QString& program, const QStringList& args)
+{
+    QProcess p;
+    p.start(program, args);
+    RunResult r;
+    if (!p.waitForStarted(30000) || !p.waitForFinished(180000))
+        return r;
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+/// Largest |expected(k, s) - rows[s][k]|; infinity when the sizes differ.
+double maxDiff(const Matrix& expected, const std::vector<std::vector<double>>& rows)
+{
+    if (long(rows.size()) != expected.cols())
+        return INFINITY;
+    double worst = 0;
+    for (long s = 0; s < expected.cols(); ++s) {
+        if (long(rows[std::size_t(s)].size()) != expected.rows())
+            return INFINITY;
+        for (long k = 0; k < expected.rows(); ++k)
+            worst
+                = std::max(worst, std::abs(expected(k, s) - rows[std::size_t(s)][std::size_t(k)]));
+    }
+    return worst;
+}
+
 } // namespace
 
 class TestRecurrent : public QObject {
@@ -104,6 +150,10 @@ private slots:
     void clippingScalesToTheNorm();
     void trainerClipsBeforeTheStep();
     void lstmLearnsToRememberTheFirstValue();
+    void threadsSplitTheBatch_data();
+    void threadsSplitTheBatch();
+    void exportAgreesWithOnnxRuntimeAndPyTorch_data();
+    void exportAgreesWithOnnxRuntimeAndPyTorch();
 };
 
 void TestRecurrent::gradients_data()
@@ -410,6 +460,231 @@ void TestRecurrent::lstmLearnsToRememberTheFirstValue()
     QVERIFY2(end.loss < 0.3 * start.loss,
         qPrintable(QString("validation loss %1 -> %2").arg(start.loss).arg(end.loss)));
     QVERIFY2(*end.accuracy > 0.9, qPrintable(QString::number(*end.accuracy)));
+}
+
+void TestRecurrent::threadsSplitTheBatch_data()
+{
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<bool>("sequences");
+    for (const char* type : {"SimpleRNN", "LSTM", "GRU"})
+        for (bool sequences : {false, true})
+            QTest::newRow(qPrintable(QString("%1 %2").arg(type, sequences ? "seq" : "last")))
+                << QString(type) << sequences;
+}
+
+void TestRecurrent::threadsSplitTheBatch()
+{
+    // Each thread runs the whole recurrence over its own samples: with 2 threads the outputs
+    // and every gradient equal the single-threaded ones. 48 samples of 6x3 with 8 units are
+    // well above the work at which parallelRanges() splits.
+    QFETCH(QString, type);
+    QFETCH(bool, sequences);
+    const Shape in {6, 3};
+    const Matrix x = randomMatrix(in.size(), 48, 21, 1.5);
+    struct Result {
+        Matrix out, gradIn;
+        std::vector<Matrix> grads;
+    };
+    const auto run = [&](int threads) {
+        engine::setThreadCount(threads);
+        auto layer = makeLayer(type.toStdString(), {{"units", 8}, {"return_sequences", sequences}});
+        engine::Rng rng(5);
+        layer->build({in}, rng);
+        for (auto& p : layer->params())
+            *p.value = randomMatrix(p.value->rows(), p.value->cols(), 3 + p.value->size(), 0.7);
+        Result r;
+        layer->forward({&x}, r.out, engine::Mode::Train);
+        const Matrix gradOut = randomMatrix(r.out.rows(), r.out.cols(), 8, 1.0);
+        layer->backward({&x}, r.out, gradOut, {&r.gradIn});
+        for (auto& p : layer->params())
+            r.grads.push_back(*p.grad);
+        return r;
+    };
+    const Result one = run(1);
+    const Result two = run(2);
+    engine::setThreadCount(0);
+    QVERIFY(one.out.cwiseAbs().maxCoeff() > 0.1);
+    QVERIFY(one.gradIn.cwiseAbs().maxCoeff() > 1e-3);
+    QVERIFY(two.out.isApprox(one.out, 1e-12));
+    QVERIFY(two.gradIn.isApprox(one.gradIn, 1e-12));
+    QCOMPARE(two.grads.size(), one.grads.size());
+    for (std::size_t i = 0; i < one.grads.size(); ++i)
+        QVERIFY2(two.grads[i].isApprox(one.grads[i], 1e-12), qPrintable(QString::number(i)));
+}
+
+void TestRecurrent::exportAgreesWithOnnxRuntimeAndPyTorch_data()
+{
+    // layers after the Input (as [type, attributes] pairs), the input shape, the number of
+    // classes of a softmax head (0: the last layer's output is the prediction, MSE), and the
+    // vocabulary when the inputs are token ids.
+    QTest::addColumn<QByteArray>("layers");
+    QTest::addColumn<QList<int>>("inputShape");
+    QTest::addColumn<int>("classes");
+    QTest::addColumn<int>("vocab");
+    const auto row = [](const char* tag, const json& layers, QList<int> shape, int classes,
+                         int vocab = 0) {
+        QTest::newRow(tag) << QByteArray::fromStdString(layers.dump()) << shape << classes << vocab;
+    };
+    // One feature per step keeps W 2-D ([G*H, 1]) in both formats.
+    for (const char* type : {"SimpleRNN", "LSTM", "GRU"}) {
+        const std::string t(type);
+        row(qPrintable(QString::fromStdString(t + " last state")),
+            json::array({{t, {{"units", 5}}}, {"Dense", {{"units", 3}}}}), {6, 3}, 3);
+        row(qPrintable(QString::fromStdString(t + " sequences")),
+            json::array({{t, {{"units", 4}, {"return_sequences", true}}}}), {7, 3}, 0);
+        row(qPrintable(QString::fromStdString(t + " one feature")),
+            json::array({{t, {{"units", 3}}}}), {5, 1}, 0);
+    }
+    // Stacked: sequences into a last-state layer.
+    row("LSTM-GRU-SimpleRNN stack",
+        json::array({{"LSTM", {{"units", 5}, {"return_sequences", true}}},
+            {"GRU", {{"units", 4}, {"return_sequences", true}}}, {"SimpleRNN", {{"units", 3}}},
+            {"Dense", {{"units", 3}}}}),
+        {6, 3}, 3);
+    row("Embedding-LSTM-TimeDistributed softmax",
+        json::array({{"Embedding", {{"vocab_size", 11}, {"units", 4}}},
+            {"LSTM", {{"units", 5}, {"return_sequences", true}}},
+            {"TimeDistributed", {{"units", 3}, {"activation", "softmax"}}}}),
+        {8}, 0, 11);
+    row("TimeDistributed-GRU",
+        json::array({{"TimeDistributed", {{"units", 4}, {"activation", "tanh"}}},
+            {"GRU", {{"units", 3}}}, {"Dense", {{"units", 2}}}}),
+        {5, 1}, 2);
+}
+
+void TestRecurrent::exportAgreesWithOnnxRuntimeAndPyTorch()
+{
+    QFETCH(QByteArray, layers);
+    QFETCH(QList<int>, inputShape);
+    QFETCH(int, classes);
+    QFETCH(int, vocab);
+    if (!engine::onnxAvailable())
+        QSKIP("the engine was built without ONNX");
+
+    const Shape shape(std::vector<int>(inputShape.begin(), inputShape.end()));
+    json nodes = json::array({{{"id", 1}, {"type", "Input"}, {"name", "input"},
+        {"attributes", {{"shape", shape.dims()}}}}});
+    json edges = json::array();
+    for (const json& layer : json::parse(layers.toStdString())) {
+        const int id = int(nodes.size()) + 1;
+        nodes.push_back({{"id", id}, {"type", layer[0]},
+            {"name", layer[0].get<std::string>() + " " + std::to_string(id)},
+            {"attributes", layer[1]}});
+        edges.push_back({{"from", id - 1}, {"to", id}});
+    }
+    const int lossId = int(nodes.size()) + 1;
+    nodes.push_back({{"id", lossId}, {"type", "Loss"}, {"name", "loss"},
+        {"attributes", {{"loss", classes > 0 ? "softmax_crossentropy" : "mse"}}}});
+    edges.push_back({{"from", lossId - 1}, {"to", lossId}});
+    engine::Project p;
+    try {
+        p = engine::Project::fromJson({{"format", "netcanvas"}, {"version", 1},
+            {"name", "recurrent export"}, {"nodes", nodes}, {"edges", edges}});
+    } catch (const engine::InputError& e) {
+        QFAIL(e.what());
+    }
+
+    engine::GraphContext context;
+    context.inputShape = shape;
+    context.numClasses = classes;
+    Graph g = p.buildGraph();
+    const engine::GraphCheck check = g.check();
+    context.targetRows = classes > 0 ? 1 : check.shapes.at(check.outputNode).size();
+    g.compile(context, 1);
+    std::uint64_t seed = 50;
+    for (auto& param : g.params())
+        *param.value = randomMatrix(param.value->rows(), param.value->cols(), ++seed, 0.8);
+    p.weights = g.weights();
+
+    const long samples = 9;
+    Matrix x = randomMatrix(shape.size(), samples, 77, 2.0);
+    if (vocab > 0)
+        x = ((x.array() + 2) / 4 * (vocab - 1)).round().matrix();
+    Matrix expected;
+    engine::Loss::create(g.lossType())
+        ->outputTransform(g.forward(x, engine::Mode::Inference), expected);
+    // Real work for the consumers: outputs differ between samples.
+    QVERIFY((expected.rowwise().maxCoeff() - expected.rowwise().minCoeff()).maxCoeff() > 1e-2);
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString csv = dir.filePath("x.csv");
+    {
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        for (long s = 0; s < samples; ++s) {
+            QStringList fields;
+            for (long k = 0; k < x.rows(); ++k)
+                fields << QString::number(double(float(x(k, s))), 'g', 9);
+            f.write(fields.join(',').toUtf8() + "\n");
+        }
+    }
+
+    // ONNX: the checker passes (exportOnnx runs it), the weights read back as float32 values,
+    // and engine::Predictor on the .onnx file alone predicts the same.
+    const QString onnxFile = dir.filePath("recurrent.onnx");
+    try {
+        engine::exportOnnx(p, context, onnxFile.toStdString());
+    } catch (const engine::InputError& e) {
+        QFAIL(e.what());
+    }
+    const auto back = engine::readNetCanvasOnnx(onnxFile.toStdString());
+    QCOMPARE(back.project.weights.size(), p.weights.size());
+    for (const auto& [id, params] : p.weights)
+        for (const auto& [name, value] : params)
+            QVERIFY2(back.project.weights.at(id).at(name)
+                    == Matrix(value.cast<float>().cast<engine::Scalar>()),
+                qPrintable(QString("weights %1.%2").arg(id).arg(QString::fromStdString(name))));
+    engine::TrainedModel model = engine::loadTrainedModel(onnxFile.toStdString());
+    const engine::Predictions predicted = engine::predict(model, x);
+    QCOMPARE(predicted.values.rows(), expected.rows());
+    const double roundTrip = (predicted.values - expected).cwiseAbs().maxCoeff();
+    qInfo("Predictor on the .onnx file: max abs diff %.3g", roundTrip);
+    QVERIFY2(roundTrip <= 1e-5, qPrintable(QString("max abs diff %1").arg(roundTrip)));
+
+    const QString checkDir = QStringLiteral(NETCANVAS_SOURCE_DIR "/tools/onnx-check");
+    if (QStandardPaths::findExecutable("node").isEmpty()
+        || !QFileInfo::exists(checkDir + "/node_modules/onnxruntime-node/package.json")) {
+        qWarning("ONNX Runtime check skipped: node or onnxruntime-node is missing (npm ci "
+                 "--ignore-scripts in tools/onnx-check)");
+    } else {
+        const RunResult ort = run("node", {checkDir + "/run.js", onnxFile, csv});
+        QVERIFY2(ort.exitCode == 0, ort.err.constData());
+        const QJsonObject output = QJsonDocument::fromJson(ort.out)["outputs"]["output"].toObject();
+        const QJsonArray dims = output["dims"].toArray();
+        QCOMPARE(dims.size(), 2);
+        QCOMPARE(dims[0].toInt(), int(samples));
+        QCOMPARE(dims[1].toInt(), int(expected.rows()));
+        const QJsonArray values = output["data"].toArray();
+        std::vector<std::vector<double>> rows(static_cast<std::size_t>(samples));
+        for (qsizetype i = 0; i < values.size(); ++i)
+            rows[std::size_t(i / expected.rows())].push_back(values[i].toDouble());
+        const double diff = maxDiff(expected, rows);
+        qInfo("ONNX Runtime: max abs diff %.3g", diff);
+        QVERIFY2(diff <= 1e-5, qPrintable(QString("max abs diff %1").arg(diff)));
+    }
+
+    // PyTorch script: compiles everywhere, predicts the same where torch imports.
+    const QString script = dir.filePath("recurrent.py");
+    engine::exportPyTorch(p, context, script.toStdString());
+    const QString python = QStringLiteral("/usr/bin/python3");
+    const RunResult compiled = run(python, {"-m", "py_compile", script});
+    QVERIFY2(compiled.exitCode == 0, compiled.err.constData());
+    if (run(python, {"-c", "import torch"}).exitCode != 0)
+        QSKIP("PyTorch check skipped: torch does not import in /usr/bin/python3 "
+              "(apt-get install python3-torch)");
+    const RunResult torch = run(python, {script, "--input", csv});
+    QVERIFY2(torch.exitCode == 0, torch.err.constData());
+    std::vector<std::vector<double>> rows;
+    const QList<QByteArray> lines = torch.out.trimmed().split('\n');
+    for (qsizetype i = 1; i < lines.size(); ++i) { // line 0: the column names
+        rows.emplace_back();
+        for (const QByteArray& field : lines[i].trimmed().split(','))
+            rows.back().push_back(field.toDouble());
+    }
+    const double diff = maxDiff(expected, rows);
+    qInfo("PyTorch: max abs diff %.3g", diff);
+    QVERIFY2(diff <= 1e-5, qPrintable(QString("max abs diff %1").arg(diff)));
 }
 
 QTEST_APPLESS_MAIN(TestRecurrent)
