@@ -75,6 +75,7 @@ Dataset Dataset::subset(const std::vector<long>& indices) const
     out.task = task;
     out.numClasses = numClasses;
     out.classNames = classNames;
+    out.reconstruction = reconstruction;
     const auto n = static_cast<Eigen::Index>(indices.size());
     out.x.resize(x.rows(), n);
     out.y.resize(y.rows(), n);
@@ -85,6 +86,8 @@ Dataset Dataset::subset(const std::vector<long>& indices) const
                 + std::to_string(size() - 1));
         out.x.col(c) = x.col(i);
         out.y.col(c) = y.col(i);
+        if (i < long(classLabels.size()))
+            out.classLabels.push_back(classLabels[std::size_t(i)]);
     }
     return out;
 }

@@ -48,6 +48,11 @@ struct Dataset {
     /// "\u2423" there.
     std::vector<std::string> vocabulary;
     FeatureScaling scaling; ///< already applied to x (kept to scale new inputs the same way)
+    /// y is the clean input itself (dataset option "target": "input"): an autoencoder's data.
+    bool reconstruction = false;
+    /// Class index per sample kept from a labelled source when y holds something else (an
+    /// autoencoder's targets); empty otherwise.
+    std::vector<int> classLabels;
 
     long size() const { return x.cols(); }
     bool empty() const { return x.cols() == 0; }

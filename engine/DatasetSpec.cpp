@@ -1,5 +1,6 @@
 #include "DatasetSpec.h"
 
+#include "Autoencoder.h"
 #include "CsvReader.h"
 #include "Errors.h"
 #include "IdxReader.h"
@@ -487,6 +488,7 @@ SourceData loadDatasetParts(
         } catch (const InputError& e) {
             throw InputError("dataset." + e.where(), e.message());
         }
+        applyRepresentationOptions(parts, spec.options, spec.source);
         return parts;
     }
     if (spec.source == "timeseries") {
@@ -505,6 +507,7 @@ SourceData loadDatasetParts(
         return parts;
     }
     const FileOptions f = fileOptions(spec.options);
+    validateRepresentationOptions(spec.options, spec.source);
     if (spec.source == "fashion-mnist") {
         parts = loadFashionMnist(spec, projectDir, f, monitor);
     } else if (spec.source == "idx") {
@@ -532,6 +535,7 @@ SourceData loadDatasetParts(
     const FeatureScaling stored = storedScaling(spec);
     report(monitor, 0.95, "scaling");
     applyScaling(parts, f.scaling, stored);
+    applyRepresentationOptions(parts, spec.options, spec.source);
     report(monitor, 1.0, "done");
     return parts;
 }

@@ -34,6 +34,10 @@ namespace engine {
 /// HxWxC, the default, or as flat vectors), "scalingStats": {"method", "shift": [...], "scale":
 /// [...]} (the statistics a model was trained with: used instead of recomputing them when the
 /// method and the feature count match, and by `netcanvas-train predict` to scale new inputs).
+/// Representation learning (every source but "csv", whose "target" names columns; see
+/// Autoencoder.h): "target": "input" makes the clean, scaled input the regression target;
+/// "inputNoise": sigma | {"type": "gaussian" | "masking", "amount", "seed"} corrupts the inputs
+/// once per sample after scaling (a denoising autoencoder's inputs).
 struct DatasetSpec {
     /// "generator", "csv", "idx", "fashion-mnist" or "timeseries" (see above).
     std::string source = "generator";

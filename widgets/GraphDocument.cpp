@@ -1,5 +1,6 @@
 #include "GraphDocument.h"
 
+#include "Autoencoder.h"
 #include "LayerRegistry.h"
 
 #include <QtGlobal>
@@ -240,6 +241,14 @@ void GraphDocument::recomputeContext()
         ctx.inputShape = engine::Shape {28, 28, 1};
         ctx.numClasses = 10;
         ctx.targetRows = 1;
+        try {
+            if (engine::reconstructionTargetRequested(spec.options, spec.source)) {
+                ctx.numClasses = 0; // an autoencoder: the image itself is the target
+                ctx.targetRows = ctx.inputShape.size();
+            }
+        } catch (const std::exception& ex) {
+            m_datasetProblem = qs(ex.what());
+        }
         m_context = ctx;
     }
 }
