@@ -2,6 +2,7 @@
 
 #include "CsvReader.h"
 #include "Errors.h"
+#include "TimeSeriesImportPanel.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -136,6 +137,13 @@ CsvImportDialog::CsvImportDialog(const QString& projectDir, QWidget* parent)
     m_header->addItem(tr("First row holds column names"), true);
     m_header->addItem(tr("No header: data from the first row"), false);
     form->addRow(tr("&Header:"), m_header);
+    m_mode = new QComboBox(this);
+    m_mode->setObjectName(QStringLiteral("csvMode"));
+    m_mode->addItem(tr("Table: one sample per row"), int(Mode::Table));
+    m_mode->addItem(tr("Time series: windows of consecutive rows"), int(Mode::TimeSeries));
+    m_mode->setToolTip(tr("Time series: rows are time steps in order; each sample is a window "
+                          "of rows and its target a later row"));
+    form->addRow(tr("&Samples:"), m_mode);
     layout->addLayout(form);
 
     m_preview = new QTableWidget(this);
@@ -178,6 +186,16 @@ CsvImportDialog::CsvImportDialog(const QString& projectDir, QWidget* parent)
     settings->addRow(m_taskHint);
     columns->addWidget(settingsBox, 1);
     layout->addLayout(columns);
+
+    m_seriesBox = new QGroupBox(tr("Time series"), this);
+    auto* seriesLayout = new QVBoxLayout(m_seriesBox);
+    m_series = new TimeSeriesImportPanel(m_seriesBox);
+    seriesLayout->addWidget(m_series);
+    layout->addWidget(m_seriesBox, 1);
+    m_seriesBox->hide();
+    connect(m_mode, &QComboBox::currentIndexChanged, this, &CsvImportDialog::updateMode);
+    connect(m_targets, &QListWidget::itemChanged, this,
+        [this] { m_series->setTargets(targetColumns()); });
 
     layout->addWidget(new QLabel(tr("Problems:"), this));
     m_problemList = new QListWidget(this);
@@ -314,6 +332,60 @@ void CsvImportDialog::refreshPreview()
         rowLabels << QString::number(r + 1 + (hasHeader() ? 1 : 0)); // the file's line numbers
     m_preview->setVerticalHeaderLabels(rowLabels);
     refreshTargets();
+    m_series->setSource(m_columns, m_head, delimiter(), hasHeader());
+    m_series->setTargets(targetColumns());
+}
+
+CsvImportDialog::Mode CsvImportDialog::mode() const
+{
+    return Mode(m_mode->currentData().toInt());
+}
+
+void CsvImportDialog::setMode(Mode mode)
+{
+    m_mode->setCurrentIndex(m_mode->findData(int(mode)));
+}
+
+void CsvImportDialog::updateMode()
+{
+    const bool series = mode() == Mode::TimeSeries;
+    m_seriesBox->setVisible(series);
+    // The file preview and target list give room to the window preview.
+    m_preview->setMaximumHeight(series ? 150 : QWIDGETSIZE_MAX);
+    m_targets->setMaximumHeight(series ? 90 : QWIDGETSIZE_MAX);
+    m_task->setEnabled(!series);
+    if (series) {
+        m_taskHint->setText(tr("Time series: regression of the target column(s) H steps after "
+                               "each window (MSE loss); scaling statistics from the training "
+                               "part only."));
+        resize(width(), std::max(height(), 900));
+    } else {
+        updateTaskHint();
+    }
+    m_series->setTargets(targetColumns());
+}
+
+bool CsvImportDialog::validateTimeSeries()
+{
+    m_problems.clear();
+    m_problemList->clear();
+    const QString relative
+        = m_projectDir.isEmpty() ? QString() : QDir(m_projectDir).relativeFilePath(m_file);
+    const std::string path = QFile::encodeName(
+        !relative.isEmpty() && !relative.startsWith(QLatin1String("..")) ? relative : m_file)
+                                 .toStdString();
+    engine::DatasetSpec spec;
+    QString summary;
+    const QString problem = m_series->validate(
+        m_file, path, m_scaling->currentData().toString().toStdString(), spec, summary);
+    if (!problem.isEmpty()) {
+        m_problems << problem;
+        m_problemList->addItems(m_problems);
+        return false;
+    }
+    m_problemList->addItem(summary);
+    m_spec = spec;
+    return true;
 }
 
 void CsvImportDialog::refreshTargets()
@@ -383,6 +455,8 @@ engine::CsvOptions CsvImportDialog::csvOptions() const
 
 bool CsvImportDialog::validate()
 {
+    if (mode() == Mode::TimeSeries)
+        return validateTimeSeries();
     m_problems.clear();
     m_problemList->clear();
     long hidden = 0;

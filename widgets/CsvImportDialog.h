@@ -16,6 +16,8 @@ class QTableWidget;
 
 namespace widgets {
 
+class TimeSeriesImportPanel;
+
 /// File ▸ Import Dataset ▸ CSV…: previews a CSV file, shows the delimiter and header the engine
 /// detected (each can be overridden), and asks for the target column(s), the task,
 /// one-hot targets and input scaling.
@@ -56,6 +58,14 @@ public:
     /// The spec of the last successful validate().
     const engine::DatasetSpec& spec() const { return m_spec; }
 
+    /// Table: one sample per row (source "csv"). TimeSeries: windows of consecutive rows ->
+    /// the target H rows later, split by time (source "timeseries", TimeSeriesImportPanel).
+    enum class Mode { Table, TimeSeries };
+    Mode mode() const;
+    void setMode(Mode mode);
+    QComboBox* modeCombo() const { return m_mode; }
+    TimeSeriesImportPanel* timeSeriesPanel() const { return m_series; }
+
     // Editors, for tests.
     QComboBox* delimiterCombo() const { return m_delimiter; }
     QComboBox* headerCombo() const { return m_header; }
@@ -87,6 +97,11 @@ private:
     QStringList m_columns;
     QStringList m_problems;
     engine::DatasetSpec m_spec;
+    QComboBox* m_mode = nullptr;
+    TimeSeriesImportPanel* m_series = nullptr;
+    QWidget* m_seriesBox = nullptr;
+    void updateMode();
+    bool validateTimeSeries();
 
     QLineEdit* m_path;
     QLabel* m_detection;

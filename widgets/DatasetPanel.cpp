@@ -4,6 +4,7 @@
 #include "DatasetTableModel.h"
 #include "GraphDocument.h"
 #include "ImageGridView.h"
+#include "VocabularyTable.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -37,6 +38,8 @@ QString sourceText(const engine::DatasetSpec& spec)
     if (spec.source == "fashion-mnist")
         return QStringLiteral("Fashion-MNIST");
     const QString file = QFileInfo(QString::fromStdString(spec.path)).fileName();
+    if (spec.source == "timeseries")
+        return DatasetPanel::tr("time series %1").arg(file);
     return spec.source == "csv" ? DatasetPanel::tr("CSV %1").arg(file)
                                 : DatasetPanel::tr("IDX %1").arg(file);
 }
@@ -102,6 +105,10 @@ DatasetPanel::DatasetPanel(GraphDocument* document, QWidget* parent)
     m_images->setObjectName(QStringLiteral("datasetImages"));
     m_tabs->addTab(m_images, tr("Images"));
     m_tabs->addTab(m_table, tr("Table"));
+    m_vocabulary = new VocabularyTable(m_tabs);
+    m_vocabulary->setObjectName(QStringLiteral("datasetVocabulary"));
+    m_tabs->addTab(m_vocabulary, tr("Vocabulary"));
+    m_tabs->setTabVisible(m_tabs->indexOf(m_vocabulary), false);
     layout->addWidget(m_tabs, 1);
 
     m_countsTitle = new QLabel(tr("<b>Samples per class</b>"), this);
@@ -261,7 +268,7 @@ void DatasetPanel::showData(SharedSourceData data)
     // File data tells the graph its shapes once loaded (the document cannot know them from the
     // spec alone), so the canvas checks the network against the real data.
     const std::string& source = m_doc->datasetSpec().source;
-    if (source == "csv" || source == "idx") {
+    if (source == "csv" || source == "idx" || source == "timeseries") {
         std::optional<engine::GraphContext> ctx;
         if (m_data) {
             const engine::Dataset& d = m_data->data;
@@ -276,6 +283,9 @@ void DatasetPanel::showData(SharedSourceData data)
     }
     m_model->setData(m_data);
     m_images->setData(m_data);
+    m_vocabulary->setData(m_data);
+    m_tabs->setTabVisible(
+        m_tabs->indexOf(m_vocabulary), m_data && !m_data->data.vocabulary.empty());
     const bool images = m_data && ImageGridView::isImageData(m_data->data);
     m_tabs->setTabVisible(m_tabs->indexOf(m_images), images);
     m_tabs->setCurrentWidget(images ? static_cast<QWidget*>(m_images) : m_table);
@@ -288,14 +298,20 @@ void DatasetPanel::showData(SharedSourceData data)
     const engine::Dataset& d = m_data->data;
     const engine::DatasetSpec& spec = m_doc->datasetSpec();
     QStringList facts;
-    facts << tr("%1 samples").arg(count(d.size() + m_data->test.size()));
+    facts
+        << tr("%1 samples").arg(count(d.size() + m_data->validation.size() + m_data->test.size()));
     if (images) {
         const auto g = ImageGridView::imageGeometry(d);
         facts
             << tr("%1×%2 %3 images").arg(g[0]).arg(g[1]).arg(g[2] == 3 ? tr("colour") : tr("grey"));
+    } else if (d.inputShape.isSequence()) {
+        facts << tr("sequences of %n step(s)", nullptr, d.inputShape.steps())
+                + tr(" × %n feature(s)", nullptr, d.inputShape.stepFeatures());
     } else {
         facts << tr("%n input feature(s)", nullptr, int(d.x.rows()));
     }
+    if (!d.vocabulary.empty())
+        facts << tr("vocabulary of %n token(s)", nullptr, int(d.vocabulary.size()));
     if (d.task == engine::TaskKind::Classification)
         facts << tr("%n class(es)", nullptr, d.numClasses);
     else
@@ -329,6 +345,13 @@ void DatasetPanel::updateSplit()
 {
     if (!m_data) {
         m_split->clear();
+        return;
+    }
+    if (m_data->splitInOrder) {
+        m_split->setText(tr("<b>Split by time</b>: train %1 · validation %2 · test %3 windows "
+                            "(in time order; no window crosses from one part into the next)")
+                             .arg(count(m_data->data.size()), count(m_data->validation.size()),
+                                 count(m_data->test.size())));
         return;
     }
     const engine::TrainingConfig& t = m_doc->trainingConfig();

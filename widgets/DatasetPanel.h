@@ -18,10 +18,12 @@ class ClassCountsView;
 class DatasetTableModel;
 class GraphDocument;
 class ImageGridView;
+class VocabularyTable;
 
 /// The "Dataset" dock: what the project's data looks like. A table of the samples (targets
-/// marked), a grid of sample images with labels for image data, the class counts and the
-/// train/validation/test split sizes.
+/// marked; sequences one row per window), a grid of sample images with labels for image data,
+/// the vocabulary of token data, the class counts and the train/validation/test split sizes
+/// (for a time series, its own split by time).
 ///
 /// The data is loaded in the background (DatasetLoader, shared with training through
 /// DatasetCache) whenever the document's dataset spec or the project folder changes; a progress
@@ -47,6 +49,8 @@ public:
     DatasetTableModel* tableModel() const { return m_model; }
     QTableView* tableView() const { return m_table; }
     ImageGridView* imageGrid() const { return m_images; }
+    /// The "Vocabulary" tab: token id, text and counts, shown for token datasets only.
+    VocabularyTable* vocabularyTable() const { return m_vocabulary; }
     ClassCountsView* classCounts() const { return m_counts; }
     QProgressBar* progressBar() const { return m_progress; }
     QPushButton* cancelButton() const { return m_cancel; }
@@ -88,6 +92,7 @@ private:
     QTableView* m_table;
     DatasetTableModel* m_model;
     ImageGridView* m_images;
+    VocabularyTable* m_vocabulary;
     ClassCountsView* m_counts;
     QLabel* m_countsTitle;
     QLabel* m_split;

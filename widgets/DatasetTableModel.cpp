@@ -1,9 +1,13 @@
 #include "DatasetTableModel.h"
 
+#include "VocabularyTable.h"
+
 #include <QBrush>
 #include <QColor>
 #include <QFont>
 #include <QPalette>
+
+#include <cmath>
 
 namespace widgets {
 
@@ -17,7 +21,7 @@ void DatasetTableModel::setData(SharedSourceData data)
     m_data = std::move(data);
     m_features = m_data ? int(m_data->data.x.rows()) : 0;
     m_targets = m_data ? int(m_data->data.y.rows()) : 0;
-    m_hasTest = m_data && !m_data->test.empty();
+    m_hasParts = m_data && (!m_data->test.empty() || m_data->splitInOrder);
     endResetModel();
 }
 
@@ -25,20 +29,23 @@ int DatasetTableModel::rowCount(const QModelIndex& parent) const
 {
     if (parent.isValid() || !m_data)
         return 0;
-    return int(m_data->data.size() + m_data->test.size());
+    return int(m_data->data.size() + m_data->validation.size() + m_data->test.size());
 }
 
 int DatasetTableModel::columnCount(const QModelIndex& parent) const
 {
     if (parent.isValid() || !m_data)
         return 0;
-    return m_features + m_targets + (m_hasTest ? 1 : 0);
+    return m_features + m_targets + (m_hasParts ? 1 : 0);
 }
 
 std::pair<const engine::Dataset*, long> DatasetTableModel::sample(int row) const
 {
     const long n = m_data->data.size();
-    return row < n ? std::pair {&m_data->data, long(row)} : std::pair {&m_data->test, row - n};
+    const long v = n + m_data->validation.size();
+    if (row < n)
+        return {&m_data->data, long(row)};
+    return row < v ? std::pair {&m_data->validation, row - n} : std::pair {&m_data->test, row - v};
 }
 
 QVariant DatasetTableModel::data(const QModelIndex& index, int role) const
@@ -56,9 +63,18 @@ QVariant DatasetTableModel::data(const QModelIndex& index, int role) const
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole && role != Qt::EditRole)
         return {};
     const auto [d, i] = sample(index.row());
-    if (col < m_features)
-        return role == Qt::EditRole ? QVariant(double(d->x(col, i)))
-                                    : QVariant(QString::number(double(d->x(col, i)), 'g', 5));
+    if (col < m_features) {
+        const double v = double(d->x(col, i));
+        if (role == Qt::EditRole)
+            return v;
+        const auto& vocab = d->vocabulary;
+        const long id = std::lround(v);
+        if (!vocab.empty() && id >= 0 && std::size_t(id) < vocab.size())
+            return role == Qt::ToolTipRole
+                ? tr("token %1: “%2”").arg(id).arg(QString::fromStdString(vocab[std::size_t(id)]))
+                : VocabularyTable::visibleToken(vocab[std::size_t(id)]);
+        return QString::number(v, 'g', 5);
+    }
     if (col < m_features + m_targets) {
         const double v = double(d->y(col - m_features, i));
         if (role == Qt::EditRole)
@@ -73,7 +89,11 @@ QVariant DatasetTableModel::data(const QModelIndex& index, int role) const
         }
         return QString::number(v, 'g', 5);
     }
-    return d == &m_data->test ? tr("test") : tr("train/validation");
+    if (d == &m_data->test)
+        return tr("test");
+    if (d == &m_data->validation)
+        return tr("validation");
+    return m_data->splitInOrder ? tr("train") : tr("train/validation");
 }
 
 QVariant DatasetTableModel::headerData(int section, Qt::Orientation orientation, int role) const
@@ -108,6 +128,11 @@ QVariant DatasetTableModel::headerData(int section, Qt::Orientation orientation,
     if (section < m_features) {
         if (std::size_t(section) < d.featureNames.size())
             return QString::fromStdString(d.featureNames[std::size_t(section)]);
+        if (d.inputShape.isSequence()) {
+            const int f = d.inputShape.stepFeatures();
+            return f == 1 ? tr("x[%1]").arg(section)
+                          : tr("x[%1,%2]").arg(section / f).arg(section % f);
+        }
         return tr("x%1").arg(section + 1);
     }
     if (isTargetColumn(section)) {

@@ -6,10 +6,14 @@
 
 namespace widgets {
 
-/// A read-only table over a loaded dataset: one row per sample (the source's own test split,
-/// if any, after the rest), one column per input feature, then the target column(s) and, when
-/// the source has a test split, a "part" column. Cells are computed on demand from the shared
-/// matrices, so 60,000 rows cost nothing until shown.
+/// A read-only table over a loaded dataset: one row per sample (the source's own validation and
+/// test splits, if any, after the rest, in order), one column per input feature, then the target
+/// column(s) and, when the source has its own parts, a "part" column.
+///
+/// Sequences ({T, F} inputs) read as one row per window: without feature names the columns are
+/// "x[t]" (one feature) or "x[t,f]"; a token dataset (Dataset::vocabulary) shows each input
+/// cell as its token text, so a row reads as the text of the window (the id is in the tooltip).
+/// Cells are computed on demand from the shared matrices, so 60,000 rows cost nothing until shown.
 ///
 /// Target columns are marked: their header says "(target)" and they have their own background
 /// (TargetRole is true); classification targets show the class name.
@@ -45,7 +49,7 @@ private:
     SharedSourceData m_data;
     int m_features = 0;
     int m_targets = 0;
-    bool m_hasTest = false;
+    bool m_hasParts = false;
 };
 
 } // namespace widgets
