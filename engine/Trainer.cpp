@@ -202,9 +202,11 @@ BatchStats Trainer::trainBatch()
     return s;
 }
 
-Metrics Trainer::evaluate(const Dataset& data)
+Metrics Trainer::evaluate(const Dataset& data, std::vector<int>* predictions)
 {
     Metrics m;
+    if (predictions)
+        predictions->clear();
     if (data.empty())
         return m;
     constexpr long kBatch = 1024;
@@ -220,6 +222,9 @@ Metrics Trainer::evaluate(const Dataset& data)
             m_loss->predictLabels(pred, m_labels);
             for (long j = 0; j < count; ++j)
                 correct += m_labels[std::size_t(j)] == data.label(begin + j);
+            if (predictions)
+                predictions->insert(
+                    predictions->end(), m_labels.begin(), m_labels.begin() + count);
         }
     }
     m.loss = lossSum / double(data.size());
@@ -254,7 +259,7 @@ EpochStats Trainer::finishEpoch()
     e.samplesPerSecond = m_epochTrainSeconds > 0 ? double(m_epochSamples) / m_epochTrainSeconds : 0;
     e.learningRate = currentLearningRate();
     if (!m_data.validation.empty())
-        e.validation = evaluate(m_data.validation);
+        e.validation = evaluate(m_data.validation, &e.validationPredictions);
     m_totalTrainSeconds += m_epochTrainSeconds;
     m_epochTrainSeconds = 0;
     e.elapsedSeconds = seconds(std::chrono::steady_clock::now() - m_runStart);

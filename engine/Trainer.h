@@ -16,6 +16,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace engine {
 
@@ -38,6 +39,9 @@ struct EpochStats {
     int epoch = 0; ///< 1-based
     Metrics train; ///< mean over the epoch's mini-batches, as Keras and PyTorch report it
     std::optional<Metrics> validation;
+    /// Predicted class of every validation sample (classification with a validation set), from
+    /// the same pass as `validation`: a confusion matrix needs no second forward pass.
+    std::vector<int> validationPredictions;
     double samplesPerSecond = 0; ///< training throughput of this epoch
     double elapsedSeconds = 0;   ///< since the start of the run
     double learningRate = 0;
@@ -117,7 +121,8 @@ public:
     bool diverged() const { return m_diverged; }
 
     /// Loss and accuracy of the current weights on a dataset, in inference mode and batches.
-    Metrics evaluate(const Dataset& data);
+    /// For classification, `predictions` (when given) receives the predicted class per sample.
+    Metrics evaluate(const Dataset& data, std::vector<int>* predictions = nullptr);
     /// Predictions (after the loss's output transform) for every column of x.
     Matrix predict(const Matrix& x);
 

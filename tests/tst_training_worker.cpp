@@ -25,6 +25,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <map>
 #include <memory>
 
 using widgets::TrainingController;
@@ -76,6 +77,8 @@ private slots:
     void pauseStepStopAndContinue();
     void liveSettingsApplyDuringTraining();
     void snapshotsAreThrottled();
+    void confusionIsTheEpochsValidationResult();
+    void parameterCopiesArePaced();
     void resetWeightsStartsANewRun();
     void divergenceStopsAndIsReported();
     void badDatasetFails();
@@ -295,6 +298,70 @@ void TestTrainingWorker::snapshotsAreThrottled()
     QVERIFY2(snapshots.size() <= bound,
         qPrintable(QStringLiteral("%1 snapshots in %2 s").arg(snapshots.size()).arg(seconds)));
     QVERIFY(snapshots.size() >= 2);
+}
+
+void TestTrainingWorker::confusionIsTheEpochsValidationResult()
+{
+    // The confusion matrix comes from the trainer's own validation pass at the epoch end, so
+    // its diagonal is exactly that epoch's validation accuracy (a second pass a few mini-batches
+    // later, with other weights, would not match it every time).
+    TrainingController c;
+    QSignalSpy snapshots(&c, &TrainingController::snapshotReady);
+    QSignalSpy finished(&c, &TrainingController::finished);
+    engine::Project p = example("mlp_xor.json");
+    p.training.epochs = 1500; // about half a second: several epoch ends reach a snapshot
+    p.training.optimizer.learningRate = 0.1; // large steps: accuracy moves within an epoch
+    c.train(p);
+    QVERIFY(finished.wait(60000));
+    std::map<int, double> accuracy;
+    std::vector<widgets::ConfusionMatrix> matrices;
+    for (const auto& args : snapshots) {
+        const auto s = args.at(0).value<TrainingSnapshot>();
+        for (const widgets::EpochPoint& e : s.epochs)
+            if (e.validationAccuracy)
+                accuracy[e.epoch] = *e.validationAccuracy;
+        if (s.confusion && s.confusion->epoch > 0)
+            matrices.push_back(*s.confusion);
+    }
+    QCOMPARE(int(accuracy.size()), 1500);
+    QVERIFY(matrices.size() >= 2);
+    for (const widgets::ConfusionMatrix& m : matrices) {
+        long total = 0, correct = 0;
+        for (int a = 0; a < m.numClasses; ++a)
+            for (int q = 0; q < m.numClasses; ++q) {
+                total += m.at(a, q);
+                correct += a == q ? m.at(a, q) : 0;
+            }
+        QCOMPARE(total, 40L);
+        QVERIFY(accuracy.count(m.epoch));
+        QCOMPARE(double(correct) / double(total), accuracy[m.epoch]);
+    }
+}
+
+void TestTrainingWorker::parameterCopiesArePaced()
+{
+    TrainingController c;
+    QSignalSpy snapshots(&c, &TrainingController::snapshotReady);
+    QSignalSpy finished(&c, &TrainingController::finished);
+    engine::Project p = example("mlp_xor.json");
+    p.training.epochs = 3000;
+    QElapsedTimer t;
+    t.start();
+    c.train(p);
+    QVERIFY(finished.wait(120000));
+    const double seconds = double(t.elapsed()) / 1000.0;
+    int withParams = 0;
+    for (const auto& args : snapshots)
+        withParams += args.at(0).value<TrainingSnapshot>().params.empty() ? 0 : 1;
+    // Reset and Finished always carry them; regular ones at most every kParamsIntervalMs.
+    const double bound = seconds * 1000.0 / widgets::TrainingWorker::kParamsIntervalMs + 3;
+    QVERIFY2(withParams <= bound,
+        qPrintable(QStringLiteral("%1 of %2 snapshots with parameters in %3 s")
+                       .arg(withParams)
+                       .arg(snapshots.size())
+                       .arg(seconds)));
+    QVERIFY(!lastSnapshot(snapshots).params.empty());
+    QVERIFY(!snapshots.first().at(0).value<TrainingSnapshot>().params.empty());
 }
 
 void TestTrainingWorker::resetWeightsStartsANewRun()

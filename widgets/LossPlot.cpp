@@ -2,6 +2,7 @@
 
 #include "PlotExport.h"
 #include "PlotStyle.h"
+#include "ReplotPacer.h"
 
 #include <qcustomplot.h>
 
@@ -203,7 +204,7 @@ void LossPlot::addSnapshot(const TrainingSnapshot& s)
     }
     if (m_follow)
         rescale();
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    ReplotPacer::of(m_plot)->request();
 }
 
 void LossPlot::updateAccuracyAxis()

@@ -1,5 +1,7 @@
 #include "PlotStyle.h"
 
+#include "ReplotPacer.h"
+
 #include <qcustomplot.h>
 
 #include <algorithm>
@@ -67,7 +69,7 @@ QColor seriesColor(int index)
 void replotIfVisible(QCustomPlot* plot)
 {
     if (plot->isVisible())
-        plot->replot(QCustomPlot::rpQueuedReplot);
+        ReplotPacer::of(plot)->request();
 }
 
 QColor divergingAt(double v)

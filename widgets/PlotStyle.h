@@ -19,8 +19,9 @@ QCPColorGradient categorical(int n);
 QColor classColor(int index);
 /// Colour of series `index` in plots with one curve per layer.
 QColor seriesColor(int index);
-/// Queues a replot when the plot is on screen; hidden plots (other tabs) are replotted by their
-/// view's showEvent() instead, so they cost the GUI thread nothing while training.
+/// Queues a replot when the plot is on screen, paced by its ReplotPacer (a plot's live replots
+/// take at most a small share of the GUI thread); hidden plots (other tabs) are replotted by
+/// their view's showEvent() instead, so they cost the GUI thread nothing while training.
 void replotIfVisible(QCustomPlot* plot);
 /// The diverging colour of v in [-1, 1] (clamped), for hand-painted thumbnails.
 QColor divergingAt(double v);

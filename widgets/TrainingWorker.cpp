@@ -93,6 +93,10 @@ void TrainingWorker::startSession(
     }
     m_runId = runId;
     m_gridX.resize(0, 0);
+    m_predictionsStep = -1;
+    m_imageLayers = false;
+    for (const auto& [id, shape] : m_graph->compiled().shapes)
+        m_imageLayers = m_imageLayers || (id != m_graph->compiled().inputNode && shape.rank() == 3);
     const engine::Dataset& train = m_trainer->data().train;
     m_twoD = train.inputShape.size() == 2;
     if (m_twoD) {
@@ -217,6 +221,7 @@ void TrainingWorker::resetWeights(std::uint64_t seed, int runId)
     m_runId = runId;
     m_pending = {};
     m_lastBatch = {};
+    m_predictionsStep = -1;
     m_runClock.invalidate();
     emit sessionStarted(makeInfo());
     emitSnapshot(SnapshotTrigger::Reset);
@@ -291,6 +296,9 @@ void TrainingWorker::onEpochEnd(const engine::EpochStats& e)
     }
     p.learningRate = e.learningRate;
     m_pending.epochs.push_back(p);
+    m_validationPredictions = e.validationPredictions;
+    m_predictionsStep = m_validationPredictions.empty() ? -1 : m_trainer->stepsDone();
+    m_predictionsEpoch = e.epoch;
     m_epochEnded = true;
 }
 
@@ -354,6 +362,12 @@ void TrainingWorker::fillExtras(TrainingSnapshot& snap)
         std::lock_guard lock(m_watchMutex);
         watched = m_watched;
     }
+    // The weight views redraw at a few Hz at most (ReplotPacer): copying hundreds of thousands of
+    // values for every 30 Hz loss update would only cost the trainer time.
+    const bool copyParams = snap.trigger != SnapshotTrigger::Progress || !m_sinceParams.isValid()
+        || m_sinceParams.elapsed() >= kParamsIntervalMs;
+    if (copyParams)
+        m_sinceParams.restart();
     std::map<engine::NodeId, double> gradSq;
     std::vector<engine::NodeId> order;
     for (const auto& [id, p] : params) {
@@ -365,7 +379,7 @@ void TrainingWorker::fillExtras(TrainingSnapshot& snap)
                 order.push_back(id);
             gradSq[id] += double(p.grad->squaredNorm());
         }
-        if (total > kCopyAllLimit && !watched.count(id))
+        if (!copyParams || (total > kCopyAllLimit && !watched.count(id)))
             continue;
         ParamCopy c;
         c.node = id;
@@ -382,9 +396,13 @@ void TrainingWorker::fillExtras(TrainingSnapshot& snap)
         snap.gradientNorms.push_back(
             {id, QString::fromStdString(m_graph->name(id)), std::sqrt(gradSq[id])});
     const bool imageInput = m_trainer->data().train.inputShape.rank() == 3;
+    // While training, only networks with maps to redraw need the copy; an MLP on images gets it
+    // on pause and at the end, enough for the feature-map view to say there is nothing to show.
     if (m_fullWeightsWanted && imageInput
-        && (snap.trigger != SnapshotTrigger::Progress || !m_sinceFullWeights.isValid()
-            || m_sinceFullWeights.elapsed() >= kFullWeightsIntervalMs)) {
+        && (snap.trigger != SnapshotTrigger::Progress
+            || (m_imageLayers
+                && (!m_sinceFullWeights.isValid()
+                    || m_sinceFullWeights.elapsed() >= kFullWeightsIntervalMs)))) {
         snap.weights = std::make_shared<const engine::WeightMap>(m_graph->weights());
         m_sinceFullWeights.restart();
     }
@@ -485,20 +503,37 @@ void TrainingWorker::computeConfusion(TrainingSnapshot& snap)
         cm.classNames << (c < int(set.classNames.size())
                 ? QString::fromStdString(set.classNames[std::size_t(c)])
                 : QString::number(c));
+    auto count = [&](long sample, int predicted) {
+        const int actual = set.label(sample);
+        if (actual >= 0 && actual < k && predicted >= 0 && predicted < k)
+            ++cm.counts[actual * k + predicted];
+    };
+    // The trainer classified the validation set at the epoch end: an epoch's matrix is exactly
+    // that (and its diagonal that epoch's validation accuracy). The final one too, unless
+    // weights changed since (a stop mid-epoch, an early stop restoring older ones); never after
+    // new weights were loaded (Reset).
+    const bool current = m_predictionsStep == m_trainer->stepsDone()
+        && snap.stopReason != engine::StopReason::EarlyStop;
+    if (&set == &d.validation && m_predictionsStep >= 0
+        && long(m_validationPredictions.size()) == set.size()
+        && snap.trigger != SnapshotTrigger::Reset
+        && (snap.trigger != SnapshotTrigger::Finished || current)) {
+        cm.epoch = m_predictionsEpoch;
+        for (long j = 0; j < set.size(); ++j)
+            count(j, m_validationPredictions[std::size_t(j)]);
+        snap.confusion = std::move(cm);
+        return;
+    }
     std::vector<int> labels;
     constexpr long kChunk = 1024;
     engine::Matrix& chunk = m_confX; // a member: the graph keeps pointing at its last input
     for (long begin = 0; begin < set.size(); begin += kChunk) {
-        const long count = std::min(kChunk, set.size() - begin);
-        chunk = set.x.middleCols(begin, count);
+        const long n = std::min(kChunk, set.size() - begin);
+        chunk = set.x.middleCols(begin, n);
         const engine::Matrix& pred = m_graph->forward(chunk, engine::Mode::Inference);
         m_trainer->loss().predictLabels(pred, labels);
-        for (long j = 0; j < count; ++j) {
-            const int actual = set.label(begin + j);
-            const int predicted = labels[std::size_t(j)];
-            if (actual >= 0 && actual < k && predicted >= 0 && predicted < k)
-                ++cm.counts[actual * k + predicted];
-        }
+        for (long j = 0; j < n; ++j)
+            count(begin + j, labels[std::size_t(j)]);
     }
     snap.confusion = std::move(cm);
 }

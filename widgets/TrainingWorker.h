@@ -65,6 +65,9 @@ public:
     /// Whether snapshots carry TrainingSnapshot::weights (every kFullWeightsIntervalMs).
     void setFullWeightsWanted(bool on) { m_fullWeightsWanted = on; }
     static constexpr int kFullWeightsIntervalMs = 250;
+    /// Regular snapshots carry parameter copies (TrainingSnapshot::params) at most this often;
+    /// pause, step, reset and the end always do. The loss points still go every kMinIntervalMs.
+    static constexpr int kParamsIntervalMs = 100;
 
 signals:
     void sessionStarted(const widgets::TrainingSessionInfo& info);
@@ -94,6 +97,13 @@ private:
     engine::Matrix m_gridX; ///< kept alive: the graph's Input output points at it after forward
     engine::Matrix m_gridOut;
     engine::Matrix m_confX; ///< same reason as m_gridX
+    /// The trainer's validation predictions at the end of epoch m_predictionsEpoch, step
+    /// m_predictionsStep (-1: none): that epoch's confusion matrix without a forward pass.
+    std::vector<int> m_validationPredictions;
+    long m_predictionsStep = -1;
+    int m_predictionsEpoch = 0;
+    /// Some layer past the input has an image-shaped output (feature maps to show).
+    bool m_imageLayers = false;
 
     TrainingSnapshot m_pending; ///< points collected since the last emission
     QElapsedTimer m_sinceEmit;
@@ -105,6 +115,7 @@ private:
     engine::BatchStats m_lastBatch;
 
     QElapsedTimer m_sinceFullWeights;
+    QElapsedTimer m_sinceParams;
     std::atomic<bool> m_fullWeightsWanted {false};
     std::atomic<bool> m_pauseRequested {false};
     std::atomic<int> m_inFlight {0};

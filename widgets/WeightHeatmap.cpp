@@ -111,7 +111,11 @@ void WeightHeatmap::addSnapshot(const TrainingSnapshot& s)
         return;
     m_params = s.params;
     rebuildChoices();
-    render();
+    // Filling a large map costs the GUI thread even unseen; pauses and the end always render,
+    // so a hidden heatmap still answers cellValue() with the final weights.
+    m_stale = !isVisible() && s.trigger == SnapshotTrigger::Progress;
+    if (!m_stale)
+        render();
 }
 
 void WeightHeatmap::rebuildChoices()
@@ -283,6 +287,10 @@ QString WeightHeatmap::cellText(int row, int col) const
 void WeightHeatmap::showEvent(QShowEvent* event)
 {
     QWidget::showEvent(event);
+    if (m_stale) {
+        m_stale = false;
+        render();
+    }
     m_plot->replot();
 }
 

@@ -79,6 +79,7 @@ private:
     QComboBox* m_channelChoice = nullptr;
     std::vector<ParamCopy> m_params; ///< from the last snapshot that carried tensors
     int m_rows = 0, m_cols = 0;
+    bool m_stale = false; ///< snapshots arrived while hidden: render() when shown
 };
 
 } // namespace widgets
