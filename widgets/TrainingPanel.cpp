@@ -5,11 +5,15 @@
 #include "FeatureMapView.h"
 #include "GradientFlowPlot.h"
 #include "GraphDocument.h"
+#include "LatentSpaceView.h"
 #include "LossPlot.h"
 #include "NeuronView.h"
+#include "ReconstructionView.h"
 #include "TrainingProgressWidget.h"
 #include "WeightHeatmap.h"
 #include "WeightHistogramView.h"
+
+#include "Autoencoder.h"
 
 #include <QAction>
 #include <QDoubleSpinBox>
@@ -154,6 +158,13 @@ TrainingPanel::TrainingPanel(QWidget* parent)
     m_tabs->setTabToolTip(5, tr("Confusion matrix on the validation set"));
     m_tabs->setTabToolTip(
         6, tr("Activations of the convolution and pooling layers for one validation image"));
+    m_reconstructions = new ReconstructionView(this);
+    m_latent = new LatentSpaceView(this);
+    m_tabs->setTabToolTip(m_tabs->addTab(m_reconstructions, tr("Reconstructions")),
+        tr("Validation images above the autoencoder's reconstructions of them"));
+    m_tabs->setTabToolTip(m_tabs->addTab(m_latent, tr("Latent space")),
+        tr("Where the autoencoder's 2-unit bottleneck puts each validation image, by class"));
+    updateAutoencoderTabs();
     m_tabs->setDocumentMode(true);
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(m_loss);
@@ -213,7 +224,10 @@ void TrainingPanel::setDocument(GraphDocument* document)
     connect(document, &GraphDocument::edgeAdded, this, &TrainingPanel::onDocumentEdited);
     connect(document, &GraphDocument::edgeRemoved, this, &TrainingPanel::onDocumentEdited);
     connect(document, &GraphDocument::reset, this, &TrainingPanel::onDocumentEdited);
+    connect(document, &GraphDocument::validationChanged, this,
+        [this] { updateAutoencoderTabs(); });
     loadSettingsFromDocument();
+    updateAutoencoderTabs();
     updateActions();
 }
 
@@ -347,6 +361,9 @@ void TrainingPanel::onSession(const TrainingSessionInfo& info)
     m_gradients->startSession(info);
     m_confusion->startSession(info);
     m_featureMaps->startSession(info);
+    m_reconstructions->startSession(info);
+    m_latent->startSession(info);
+    updateAutoencoderTabs(&info);
     updateActions();
 }
 
@@ -362,6 +379,8 @@ void TrainingPanel::onSnapshot(const TrainingSnapshot& s)
     m_gradients->addSnapshot(s);
     m_confusion->addSnapshot(s);
     m_featureMaps->addSnapshot(s);
+    m_reconstructions->addSnapshot(s);
+    m_latent->addSnapshot(s);
 }
 
 void TrainingPanel::onFinished(const TrainingOutcome& outcome)
@@ -390,6 +409,28 @@ void TrainingPanel::onFinished(const TrainingOutcome& outcome)
     }
     }
     updateActions();
+}
+
+void TrainingPanel::updateAutoencoderTabs(const TrainingSessionInfo* session)
+{
+    bool reconstruct = false;
+    bool latent = false;
+    if (session) {
+        reconstruct = ReconstructionView::appliesTo(*session);
+        latent = LatentSpaceView::appliesTo(*session);
+    } else if (m_document) {
+        const engine::Project& p = m_document->project();
+        try {
+            reconstruct
+                = engine::reconstructionTargetRequested(p.dataset.options, p.dataset.source);
+        } catch (const std::exception&) {
+            reconstruct = false; // the document reports the bad option
+        }
+        latent = reconstruct
+            && LatentSpaceView::twoUnitBottleneck(p, m_document->context()).has_value();
+    }
+    m_tabs->setTabVisible(m_tabs->indexOf(m_reconstructions), reconstruct);
+    m_tabs->setTabVisible(m_tabs->indexOf(m_latent), latent);
 }
 
 void TrainingPanel::showStatus(const QString& text, bool error)

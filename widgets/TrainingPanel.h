@@ -19,8 +19,10 @@ class DecisionBoundaryView;
 class FeatureMapView;
 class GradientFlowPlot;
 class GraphDocument;
+class LatentSpaceView;
 class LossPlot;
 class NeuronView;
+class ReconstructionView;
 class TrainingProgressWidget;
 class WeightHeatmap;
 class WeightHistogramView;
@@ -63,6 +65,8 @@ public:
     GradientFlowPlot* gradientFlow() const { return m_gradients; }
     ConfusionMatrixView* confusion() const { return m_confusion; }
     FeatureMapView* featureMaps() const { return m_featureMaps; }
+    ReconstructionView* reconstructions() const { return m_reconstructions; }
+    LatentSpaceView* latentSpace() const { return m_latent; }
     QTabWidget* tabs() const { return m_tabs; }
     QString statusText() const;
 
@@ -82,6 +86,9 @@ private:
     void onDocumentEdited();
     void showStatus(const QString& text, bool error = false);
     engine::Project projectForTraining() const;
+    /// Shows the autoencoder tabs only where they apply: for a new session from its data and
+    /// network, otherwise from the document's.
+    void updateAutoencoderTabs(const TrainingSessionInfo* session = nullptr);
 
     TrainingController* m_controller = nullptr;
     QPointer<GraphDocument> m_document;
@@ -110,6 +117,8 @@ private:
     GradientFlowPlot* m_gradients = nullptr;
     ConfusionMatrixView* m_confusion = nullptr;
     FeatureMapView* m_featureMaps = nullptr;
+    ReconstructionView* m_reconstructions = nullptr;
+    LatentSpaceView* m_latent = nullptr;
 };
 
 } // namespace widgets

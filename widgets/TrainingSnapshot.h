@@ -170,6 +170,9 @@ struct TrainingSessionInfo {
     std::vector<int> sampleLabels;
     QString sampleSetName; ///< "validation", "test" or "training"
     long sampleSetSize = 0; ///< samples in that set (samples.cols() may be fewer)
+    /// Autoencoder sessions (engine::Dataset::reconstruction) only: the clean inputs, i.e. the
+    /// targets, of `samples` (which are noisy when the project adds input noise); null otherwise.
+    std::shared_ptr<const engine::Matrix> cleanSamples;
     static constexpr long kMaxSampleScalars = 8'000'000;
 };
 

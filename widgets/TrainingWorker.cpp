@@ -147,7 +147,7 @@ TrainingSessionInfo TrainingWorker::makeInfo() const
     info.totalEpochs = c.epochs;
     info.trainSamples = d.train.size();
     const engine::Shape& shape = d.train.inputShape;
-    if (shape.rank() == 3) {
+    if (shape.rank() == 3 || d.train.reconstruction) {
         auto arch = std::make_shared<engine::Project>(m_project);
         arch->weights.clear();
         info.architecture = std::move(arch);
@@ -167,6 +167,11 @@ TrainingSessionInfo TrainingWorker::makeInfo() const
         if (info.classification)
             for (long i = 0; i < n; ++i)
                 info.sampleLabels[std::size_t(i)] = set.label(i);
+        else if (long(set.classLabels.size()) >= n)
+            for (long i = 0; i < n; ++i)
+                info.sampleLabels[std::size_t(i)] = set.classLabels[std::size_t(i)];
+        if (set.reconstruction)
+            info.cleanSamples = std::make_shared<const engine::Matrix>(set.y.leftCols(n));
     }
     return info;
 }
@@ -396,11 +401,12 @@ void TrainingWorker::fillExtras(TrainingSnapshot& snap)
         snap.gradientNorms.push_back(
             {id, QString::fromStdString(m_graph->name(id)), std::sqrt(gradSq[id])});
     const bool imageInput = m_trainer->data().train.inputShape.rank() == 3;
+    const bool reconstruction = m_trainer->data().train.reconstruction;
     // While training, only networks with maps to redraw need the copy; an MLP on images gets it
     // on pause and at the end, enough for the feature-map view to say there is nothing to show.
-    if (m_fullWeightsWanted && imageInput
+    if (m_fullWeightsWanted && (imageInput || reconstruction)
         && (snap.trigger != SnapshotTrigger::Progress
-            || (m_imageLayers
+            || ((m_imageLayers || reconstruction)
                 && (!m_sinceFullWeights.isValid()
                     || m_sinceFullWeights.elapsed() >= kFullWeightsIntervalMs)))) {
         snap.weights = std::make_shared<const engine::WeightMap>(m_graph->weights());

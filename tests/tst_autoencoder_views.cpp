@@ -1,0 +1,277 @@
+// The Reconstructions and Latent space tabs on a tiny autoencoder (8x8 images written as IDX
+// files by the test) trained for real in a TrainingPanel, offscreen; and the tabs appearing only
+// for autoencoders.
+#include "Autoencoder.h"
+#include "GraphDocument.h"
+#include "LatentSpaceView.h"
+#include "Project.h"
+#include "ReconstructionView.h"
+#include "TrainingController.h"
+#include "TrainingPanel.h"
+
+#include <qcustomplot.h>
+
+#include <QDir>
+#include <QFile>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <set>
+
+using widgets::TrainingController;
+
+namespace {
+
+QString examplesDir()
+{
+    return qEnvironmentVariable("NETCANVAS_SOURCE_DIR") + QStringLiteral("/resources/examples");
+}
+
+void putBigEndian(QByteArray& b, quint32 v)
+{
+    for (int shift = 24; shift >= 0; shift -= 8)
+        b.append(char((v >> shift) & 0xff));
+}
+
+/// 320 images of 8x8 in 4 classes: a bright bar in one of four places (top, bottom, left, right)
+/// on a dim, varying background.
+void writeIdx(const QString& dir)
+{
+    constexpr int n = 320, side = 8;
+    QByteArray images, labels;
+    putBigEndian(images, 0x00000803);
+    putBigEndian(images, n);
+    putBigEndian(images, side);
+    putBigEndian(images, side);
+    putBigEndian(labels, 0x00000801);
+    putBigEndian(labels, n);
+    for (int i = 0; i < n; ++i) {
+        const int label = i % 4;
+        labels.append(char(label));
+        for (int y = 0; y < side; ++y)
+            for (int x = 0; x < side; ++x) {
+                const bool bar = (label == 0 && y < 2) || (label == 1 && y >= 6)
+                    || (label == 2 && x < 2) || (label == 3 && x >= 6);
+                images.append(char(bar ? 200 + (x + y + i) % 50 : (3 * x + y + i) % 40));
+            }
+    }
+    QFile fi(dir + "/images.idx"), fl(dir + "/labels.idx");
+    QVERIFY(fi.open(QIODevice::WriteOnly) && fl.open(QIODevice::WriteOnly));
+    fi.write(images);
+    fl.write(labels);
+}
+
+/// 64-16-2-16-64 autoencoder with a sigmoid output on the IDX images, masking noise.
+engine::Project tinyAutoencoder(bool noise)
+{
+    auto j = nlohmann::json::parse(R"({
+      "format": "netcanvas", "version": 1, "name": "tiny autoencoder",
+      "nodes": [
+        {"id": 1, "type": "Input", "name": "image", "position": [0, 0],
+         "attributes": {"shape": [8, 8, 1]}},
+        {"id": 2, "type": "Flatten", "name": "flatten", "position": [220, 0], "attributes": {}},
+        {"id": 3, "type": "Dense", "name": "encoder", "position": [440, 0],
+         "attributes": {"units": 16, "activation": "relu"}},
+        {"id": 4, "type": "Dense", "name": "code", "position": [660, 0],
+         "attributes": {"units": 2, "activation": "identity"}},
+        {"id": 5, "type": "Dense", "name": "decoder", "position": [880, 0],
+         "attributes": {"units": 16, "activation": "relu"}},
+        {"id": 6, "type": "Dense", "name": "out", "position": [1100, 0],
+         "attributes": {"units": 64, "activation": "sigmoid"}},
+        {"id": 7, "type": "Loss", "name": "loss", "position": [1320, 0],
+         "attributes": {"loss": "mse"}}
+      ],
+      "edges": [{"from": 1, "to": 2}, {"from": 2, "to": 3}, {"from": 3, "to": 4},
+                {"from": 4, "to": 5}, {"from": 5, "to": 6}, {"from": 6, "to": 7}],
+      "dataset": {"source": "idx", "path": "images.idx",
+                  "options": {"labels": "labels.idx", "target": "input"}},
+      "training": {"epochs": 4, "batchSize": 16, "validationSplit": 0.25, "testSplit": 0.0,
+                   "seed": 3, "optimizer": {"type": "adam", "learningRate": 0.01}}
+    })");
+    if (noise)
+        j["dataset"]["options"]["inputNoise"] = {{"type", "masking"}, {"amount", 0.25}};
+    return engine::Project::fromJson(j);
+}
+
+/// The tiny autoencoder trained in a visible TrainingPanel.
+struct Fixture {
+    QTemporaryDir dir;
+    widgets::GraphDocument doc;
+    widgets::TrainingPanel panel;
+    widgets::TrainingSessionInfo info;
+
+    explicit Fixture(bool noise)
+    {
+        writeIdx(dir.path());
+        doc.load(tinyAutoencoder(noise));
+        panel.setDocument(&doc);
+        panel.setProjectDirectory(dir.path());
+        panel.resize(1100, 560);
+        QObject::connect(panel.controller(), &TrainingController::sessionStarted, &panel,
+            [this](const widgets::TrainingSessionInfo& i) { info = i; });
+    }
+    TrainingController* controller() { return panel.controller(); }
+    bool train()
+    {
+        QSignalSpy finished(controller(), &TrainingController::finished);
+        panel.train();
+        return finished.wait(120000)
+            && controller()->lastOutcome().result.reason == engine::StopReason::Completed;
+    }
+    /// The trained network run independently of the views.
+    engine::Graph trainedGraph()
+    {
+        engine::Graph g = doc.project().buildGraph();
+        g.compile(info.context, 1);
+        g.setWeights(controller()->lastOutcome().weights, true);
+        return g;
+    }
+    bool tabVisible(QWidget* w) const
+    {
+        return panel.tabs()->isTabVisible(panel.tabs()->indexOf(w));
+    }
+};
+
+} // namespace
+
+class TestAutoencoderViews : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { widgets::registerTrainingMetaTypes(); }
+    void reconstructionsTab();
+    void latentSpaceTab();
+    void tabsOnlyWhereTheyApply();
+};
+
+void TestAutoencoderViews::reconstructionsTab()
+{
+    Fixture f(true);
+    f.panel.show();
+    QVERIFY(f.tabVisible(f.panel.reconstructions()));
+    f.panel.tabs()->setCurrentWidget(f.panel.reconstructions());
+    QVERIFY(f.train());
+    widgets::ReconstructionView* view = f.panel.reconstructions();
+    QVERIFY(widgets::ReconstructionView::appliesTo(f.info));
+    QVERIFY(f.info.cleanSamples);
+    QCOMPARE(f.info.sampleSetName, QStringLiteral("validation"));
+    QVERIFY(view->isDenoising());
+    QCOMPARE(view->rowTitles(), (QStringList {"Noisy input", "Original", "Reconstruction"}));
+    QCOMPARE(view->shownCount(), widgets::ReconstructionView::kShown);
+
+    // The shown reconstructions are the trained network's, on the noisy inputs.
+    engine::Graph g = f.trainedGraph();
+    auto matches = [&](int first) {
+        const engine::Matrix x = f.info.samples->middleCols(first, view->shownCount());
+        const engine::Matrix out = g.forward(x, engine::Mode::Inference);
+        for (int i = 0; i < view->shownCount(); ++i) {
+            const engine::Matrix r = view->reconstruction(i);
+            if (r.rows() != out.rows() || !r.isApprox(out.col(i), 1e-4f))
+                return false;
+        }
+        return true;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(matches(0), 20000);
+    const engine::Matrix clean = f.info.cleanSamples->leftCols(view->shownCount());
+    QVERIFY(std::abs(view->shownMse()
+                - engine::reconstructionMse(g.forward(f.info.samples->leftCols(view->shownCount()),
+                                                engine::Mode::Inference),
+                    clean))
+        < 1e-6);
+    // Masking darkened some pixels of the noisy row that the original row keeps.
+    for (int row = 0; row < 3; ++row) {
+        QCOMPARE(int(view->rowImages(row).size()), view->shownCount());
+        QCOMPARE(view->rowImages(row)[0].size(), QSize(8, 8));
+    }
+    QVERIFY(view->rowImages(0)[0] != view->rowImages(1)[0]);
+    // Learned: the reconstructions are closer to the clean images than the noisy inputs are.
+    const double noisyMse
+        = engine::reconstructionMse(f.info.samples->leftCols(view->shownCount()), clean);
+    QVERIFY2(view->shownMse() < noisyMse,
+        qPrintable(QStringLiteral("%1 vs %2").arg(view->shownMse()).arg(noisyMse)));
+
+    // Another window of samples, after training ended: computed from the final weights.
+    QSignalSpy updated(view, &widgets::ReconstructionView::reconstructionsUpdated);
+    view->firstSampleBox()->setValue(5);
+    QVERIFY(updated.wait(20000));
+    QVERIFY(matches(5));
+    // Images do not overlap and the titles have room.
+    const QRect a = view->strip()->imageRect(0, 0), b = view->strip()->imageRect(0, 1),
+                c = view->strip()->imageRect(1, 0);
+    QVERIFY(a.isValid() && !a.intersects(b) && !a.intersects(c));
+    QVERIFY(a.left()
+        > view->strip()->fontMetrics().horizontalAdvance(QStringLiteral("Reconstruction")));
+    QVERIFY(view->strip()->rect().contains(view->strip()->imageRect(2, 7)));
+    f.panel.grab().save(QDir::tempPath() + "/autoenc_reconstructions.png");
+}
+
+void TestAutoencoderViews::latentSpaceTab()
+{
+    Fixture f(false);
+    f.panel.show();
+    QVERIFY(f.tabVisible(f.panel.latentSpace()));
+    f.panel.tabs()->setCurrentWidget(f.panel.latentSpace());
+    QVERIFY(f.train());
+    widgets::LatentSpaceView* view = f.panel.latentSpace();
+    QCOMPARE(view->bottleneckName(), QStringLiteral("code"));
+    QVERIFY(!f.panel.reconstructions()->isDenoising());
+    engine::Graph g = f.trainedGraph();
+    const long n = f.info.samples->cols();
+    QCOMPARE(n, 80L); // a quarter of 320 images
+    g.forward(*f.info.samples, engine::Mode::Inference);
+    const engine::Matrix expected = g.output(4);
+    QCOMPARE(expected.rows(), 2L);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        view->pointCount() == n && view->codes().isApprox(expected, 1e-4f), 20000);
+    // Colours by class, with the classes' names (IDX labels have none: their indices).
+    std::set<int> classes;
+    for (long i = 0; i < n; ++i) {
+        QCOMPARE(view->pointClass(i), f.info.sampleLabels[std::size_t(i)]);
+        classes.insert(view->pointClass(i));
+    }
+    QCOMPARE(int(classes.size()), 4);
+    QCOMPARE(view->plot()->graphCount(), 4);
+    QVERIFY(view->plot()->legend->visible());
+    QCOMPARE(view->legendNames().size(), 4);
+    long plotted = 0;
+    for (int i = 0; i < view->plot()->graphCount(); ++i)
+        plotted += view->plot()->graph(i)->dataCount();
+    QCOMPARE(plotted, n);
+    QVERIFY(view->message().isEmpty());
+    f.panel.grab().save(QDir::tempPath() + "/autoenc_latent.png");
+}
+
+void TestAutoencoderViews::tabsOnlyWhereTheyApply()
+{
+    widgets::GraphDocument doc;
+    widgets::TrainingPanel panel;
+    panel.setDocument(&doc);
+    auto visible = [&](QWidget* w) { return panel.tabs()->isTabVisible(panel.tabs()->indexOf(w)); };
+    QCOMPARE(widgets::LatentSpaceView::twoUnitBottleneck(
+                 engine::loadProject((examplesDir() + "/fashion_latent2d.json").toStdString()),
+                 std::nullopt)
+                 .has_value(),
+        true);
+    const auto load = [&](const QString& file) {
+        doc.load(engine::loadProject((examplesDir() + "/" + file).toStdString()));
+    };
+    load("fashion_mlp.json");
+    QVERIFY(!visible(panel.reconstructions()));
+    QVERIFY(!visible(panel.latentSpace()));
+    load("fashion_autoencoder.json");
+    QVERIFY(doc.check().ok()); // the document knows the target is the image
+    QVERIFY(visible(panel.reconstructions()));
+    QVERIFY(!visible(panel.latentSpace()));
+    load("fashion_latent2d.json");
+    QVERIFY(doc.check().ok());
+    QVERIFY(visible(panel.reconstructions()));
+    QVERIFY(visible(panel.latentSpace()));
+    load("mlp_xor.json");
+    QVERIFY(!visible(panel.reconstructions()));
+    QVERIFY(!visible(panel.latentSpace()));
+}
+
+QTEST_MAIN(TestAutoencoderViews)
+#include "tst_autoencoder_views.moc"
