@@ -225,8 +225,11 @@ void GraphDocument::recomputeContext()
     const auto& spec = m_project.dataset;
     if (spec.source == "generator") {
         try {
-            const engine::Dataset d = engine::generateDataset(
-                spec.generator, std::max(kContextSamples, 1), spec.noise, spec.seed);
+            // A few samples are enough for the shapes; the options (e.g. a sequence's length)
+            // decide them too.
+            engine::DatasetSpec small = spec;
+            small.samples = std::max(kContextSamples, 1);
+            const engine::Dataset d = engine::generateDataset(small);
             engine::GraphContext ctx;
             ctx.inputShape = d.inputShape;
             ctx.numClasses = d.task == engine::TaskKind::Classification ? d.numClasses : 0;
