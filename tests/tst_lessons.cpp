@@ -79,7 +79,7 @@ void TestLessons::shippedLessons_data()
         QTest::newRow(qPrintable(name)) << name;
         ++lessons;
     }
-    QVERIFY2(lessons >= 7,
+    QVERIFY2(lessons >= 9,
         qPrintable(QString("found %1 lessons in %2").arg(lessons).arg(dir.absolutePath())));
 }
 
@@ -149,6 +149,12 @@ void TestLessons::textbookThresholds()
     QVERIFY(*metricsOf("depth.json").value("train.accuracy") <= 0.7);
     QVERIFY(*metricsOf("depth_batchnorm.json").value("train.accuracy") >= 0.9);
     QVERIFY(*metricsOf("depth_residual.json").value("train.accuracy") >= 0.9);
+
+    // Lesson 8: the first of 60 bits; a SimpleRNN near chance, an LSTM nearly perfect.
+    const double rnn = *metricsOf("sequences.json").value("validation.accuracy");
+    const double lstm = *metricsOf("sequences_lstm.json").value("validation.accuracy");
+    QVERIFY2(rnn <= 0.65, qPrintable(QString::number(rnn)));
+    QVERIFY2(lstm >= 0.95, qPrintable(QString::number(lstm)));
 }
 
 void TestLessons::badLessons_data()

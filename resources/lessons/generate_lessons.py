@@ -539,6 +539,166 @@ def lesson_cnn():
     write("cnn.json", p)
 
 
+# --- 8. Sequences: SimpleRNN vs LSTM -------------------------------------------------------------
+
+def first_bit_project(cell, name, description):
+    n = Net([], per_row=4)
+    n.add(cell, cell.lower(), {"units": 16, "return_sequences": False})
+    n.dense(2, "identity", "logits")
+    n.loss("softmax_crossentropy")
+    # At 30 steps this engine's SimpleRNN (orthogonal recurrent weights, Adam, clipping) still
+    # carries the bit (docs/sequence-data.md); at 60 it no longer does while the LSTM does.
+    data = {"source": "generator", "generator": "first_bit", "samples": 1000, "noise": 0.0,
+            "seed": 1, "options": {"length": 60}}
+    return project(name, description, n, data,
+                   training(5, 32, "adam", 0.01, clipNorm=1.0))
+
+
+def lesson_sequences():
+    p = first_bit_project("SimpleRNN", "SimpleRNN and the first of 60 bits",
+                          "A SimpleRNN of 16 units reads 60 random bits, one per step; the class "
+                          "is the first bit.")
+    write("sequences_lstm.json",
+          first_bit_project("LSTM", "LSTM and the first of 60 bits",
+                            "The same task and settings with an LSTM of 16 units."))
+    p["lesson"] = {
+        "title": "8. Sequences: SimpleRNN vs LSTM",
+        "paragraphs": [
+            "A recurrent layer reads a sequence one step at a time and keeps a hidden state h, "
+            "its memory of what it has seen. A SimpleRNN computes the new state from the old "
+            "one and the current input: h_t = tanh(W x_t + U h_(t-1) + b).",
+            "Here every sequence is 60 random bits and the class is the first bit; the other "
+            "59 are noise. To answer, the network must carry one bit through 59 updates.",
+            "Training sends the error back through every step (backpropagation through time). "
+            "In a SimpleRNN the gradient is multiplied by U and by the tanh slope at each step, "
+            "so after many steps little of it reaches the first bit: the network has a hard time "
+            "learning that the first bit matters, and here it stays near chance (50%).",
+            "An LSTM adds a cell state that is updated by addition, guarded by gates. When the "
+            "forget gate stays open the cell passes the bit, and its gradient, along almost "
+            "unchanged. This is why LSTMs (and GRUs) replaced plain RNNs for long sequences.",
+        ],
+        "steps": [
+            "Look at the network: Input (60 steps of 1 bit) -> SimpleRNN 16 -> Dense 2. The "
+            "SimpleRNN passes only its last hidden state on.",
+            "Right-click the SimpleRNN card and choose Unrolled (Time Steps): the layer is drawn "
+            "as one cell per time step, shaded by the gradient that reaches it.",
+            "Type your guess below, then press Train. Watch the validation accuracy and the "
+            "unrolled cells: the early steps stay pale.",
+            "Open the LSTM variant, show its time steps the same way, and train it.",
+            "Compare the two accuracies. The sequence length is locked at 60: at 30 steps this "
+            "SimpleRNN still manages (see docs/sequence-data.md).",
+            "Learning a long dependency happens as a sudden jump, early or late. Change "
+            "training.seed and train both again: with another seed the jump can come sooner "
+            "or later for either cell. Orthogonal starting weights and Adam help a SimpleRNN "
+            "a lot; the gates make the LSTM's memory reliable as sequences grow.",
+        ],
+        "variants": [
+            {"id": "lstm", "title": "The same task with an LSTM",
+             "project": "sequences_lstm.json"},
+        ],
+        "checks": [
+            check("validation.accuracy", "<=", 0.65,
+                  "SimpleRNN: validation accuracy stays near chance (<= 65%)"),
+            check("validation.accuracy", ">=", 0.95, "LSTM: validation accuracy >= 95%",
+                  "lstm"),
+        ],
+        "prompts": [
+            prompt("After five epochs, what validation accuracy will the SimpleRNN reach on the "
+                   "first of 60 bits?",
+                   "About 50-60%, close to guessing: the gradient from the answer fades before "
+                   "it reaches step 1."),
+            prompt("And the LSTM, with the same units and settings?",
+                   "Close to 100%: its cell state carries the first bit to the end.", "lstm"),
+        ],
+        "locked": [
+            {"path": "dataset.options.length",
+             "reason": "The lesson compares the two cells at 60 steps."},
+            {"path": "training.epochs", "reason": "Both networks get the same training time."},
+        ],
+    }
+    write("sequences.json", p)
+
+
+# --- 9. Autoencoders on Fashion-MNIST ------------------------------------------------------------
+
+def autoencoder(code_units, code_activation):
+    n = Net([28, 28, 1], per_row=4)
+    n.add("Flatten", "flatten", {})
+    n.dense(128, "relu", "encoder")
+    n.dense(code_units, code_activation, "code")
+    n.dense(128, "relu", "decoder")
+    n.dense(784, "sigmoid", "reconstruction")
+    n.loss("mse")
+    return n
+
+
+def lesson_autoencoders():
+    # Only the first 3,000 images: loading the files dominates the run, and the 32- vs 2-number
+    # codes already differ by a factor of two in reconstruction error after 8 epochs.
+    data = {"source": "fashion-mnist", "path": "",
+            "options": {"scaling": "none", "imageShape": True, "target": "input",
+                        "limit": 3000}}
+    t = training(8, 128, "adam", 0.003, validation=0.2)
+    p = project("Autoencoder with a 32-number code",
+                "784 pixels -> 128 -> 32 -> 128 -> 784 pixels; the target is the input image.",
+                autoencoder(32, "relu"), data, t)
+    write("autoencoders_latent2d.json",
+          project("Autoencoder with a 2-number code",
+                  "784 -> 128 -> 2 -> 128 -> 784: every image becomes a point in the plane.",
+                  autoencoder(2, "identity"), data, t))
+    p["lesson"] = {
+        "title": "9. Autoencoders: learning a code without labels",
+        "paragraphs": [
+            "An autoencoder is trained to output its own input. That sounds useless until the "
+            "middle layer, the code, is made much smaller than the image: the encoder must "
+            "squeeze 784 pixels into a few numbers and the decoder must rebuild the picture "
+            "from them. Whatever survives the squeeze is what the network found important.",
+            "No labels are used: the dataset's target is the input itself (\"target\": "
+            "\"input\"), and the loss is the mean squared error between original and "
+            "reconstructed pixels, each between 0 and 1.",
+            "For scale: always answering with the average training image gives an error of "
+            "about 0.087 on these images. A 32-number code should do much better. With only 2 "
+            "numbers the details are lost, but every image becomes a point you can plot, and "
+            "similar clothes end up close together although the network never saw a class.",
+            "This lesson needs the Fashion-MNIST images (Debian package dataset-fashion-mnist). "
+            "It trains on the first 3,000 of them to stay quick.",
+        ],
+        "steps": [
+            "Look at the network: the layers narrow from 784 to 32 and widen back to 784. The "
+            "Loss node compares the output with the input image.",
+            "Type your guess below, then press Train. Open the Reconstructions tab: validation "
+            "images above their reconstructions.",
+            "Open the 2-number variant and train it. Compare its loss and its blurrier "
+            "reconstructions.",
+            "Open the Latent space tab: each validation image is a dot at its 2-number code, "
+            "coloured by its class. Which classes overlap?",
+        ],
+        "variants": [
+            {"id": "latent2d", "title": "A 2-number code (latent space)",
+             "project": "autoencoders_latent2d.json"},
+        ],
+        "checks": [
+            check("validation.loss", "<", 0.03,
+                  "32-number code: reconstruction error < 0.03"),
+            check("validation.loss", ">", 0.035,
+                  "2-number code: error stays above 0.035 (details are lost)", "latent2d"),
+            check("validation.loss", "<", 0.06,
+                  "2-number code: still well below the average image's 0.087", "latent2d"),
+        ],
+        "prompts": [
+            prompt("How much larger will the reconstruction error be with 2 numbers instead "
+                   "of 32?",
+                   "About twice as large (about 0.041 against 0.023): two numbers keep the "
+                   "rough shape and brightness, not the details.", "latent2d"),
+        ],
+        "locked": [
+            {"path": "dataset.options.target",
+             "reason": "An autoencoder's target is its input."},
+        ],
+    }
+    write("autoencoders.json", p)
+
+
 if __name__ == "__main__":
     lesson_perceptron()
     lesson_hidden()
@@ -547,3 +707,5 @@ if __name__ == "__main__":
     lesson_overfitting()
     lesson_depth()
     lesson_cnn()
+    lesson_sequences()
+    lesson_autoencoders()
