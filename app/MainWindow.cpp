@@ -10,6 +10,7 @@
 #include "LayerPalette.h"
 #include "NeuronOverlay.h"
 #include "NodeThumbnails.h"
+#include "UnrolledRecurrentItem.h"
 #include "Parallel.h"
 #include "Project.h"
 #include "StepThroughPanel.h"
@@ -624,6 +625,8 @@ void MainWindow::createMenus()
     view->addAction(m_layoutAct);
     widgets::NeuronOverlay* neuronOverlay = m_scene->neuronOverlay();
     neuronOverlay->setTrainingController(m_training->controller());
+    m_scene->unrolledOverlay()->setTrainingController(m_training->controller());
+    m_inspector->setUnrolledOverlay(m_scene->unrolledOverlay());
     QAction* neurons = view->addAction(tr("&Neurons View"));
     neurons->setObjectName(QStringLiteral("NeuronsViewAction"));
     neurons->setCheckable(true);

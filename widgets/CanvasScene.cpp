@@ -6,6 +6,7 @@
 #include "NeuronOverlay.h"
 #include "PaletteMime.h"
 #include "UndoCommands.h"
+#include "UnrolledRecurrentItem.h"
 
 #include <QApplication>
 #include <QBrush>
@@ -75,6 +76,7 @@ CanvasScene::CanvasScene(GraphDocument* document, QUndoStack* undoStack, QObject
     connect(this, &QGraphicsScene::selectionChanged, this, &CanvasScene::onSelectionChanged);
     onReset();
     m_neurons = new NeuronOverlay(this);
+    m_unrolled = new UnrolledOverlay(this);
 }
 
 CanvasScene::~CanvasScene()
@@ -714,6 +716,7 @@ void CanvasScene::contextMenuEvent(QGraphicsSceneContextMenuEvent* event)
             continue;
         QMenu menu;
         m_neurons->addNodeActions(&menu, node->nodeId());
+        m_unrolled->addNodeActions(&menu, node->nodeId());
         menu.exec(event->screenPos());
         event->accept();
         return;

@@ -23,6 +23,7 @@ namespace widgets {
 class EdgeItem;
 class LayerNodeItem;
 class NeuronOverlay;
+class UnrolledOverlay;
 
 /// Draws a GraphDocument and turns mouse and keyboard edits into undo commands.
 ///
@@ -47,6 +48,8 @@ public:
     EdgeItem* edgeItem(const Edge& e) const; ///< null when absent
     /// The neuron view of the network's small layers (owned by the scene).
     NeuronOverlay* neuronOverlay() const { return m_neurons; }
+    /// Recurrent cards drawn unrolled over time (owned by the scene).
+    UnrolledOverlay* unrolledOverlay() const { return m_unrolled; }
     int nodeItemCount() const { return static_cast<int>(m_nodes.size()); }
     int edgeItemCount() const { return static_cast<int>(m_edges.size()); }
 
@@ -141,6 +144,7 @@ private:
     int m_pasteCount = 0;
     bool m_dropAccepted = false;
     NeuronOverlay* m_neurons = nullptr;
+    UnrolledOverlay* m_unrolled = nullptr;
 };
 
 } // namespace widgets

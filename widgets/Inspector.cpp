@@ -6,6 +6,7 @@
 #include "Loss.h"
 #include "ProjectSettingsPanel.h"
 #include "UndoCommands.h"
+#include "UnrolledRecurrentItem.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -327,12 +328,39 @@ void Inspector::rebuildForm()
         m_form->addRow(QString::fromStdString(spec.label) + QLatin1Char(':'), editor);
         m_editors[key] = editor;
     }
+    m_unrolledCheck = nullptr;
+    if (m_unrolled && m_unrolled->canUnroll(m_node)) {
+        m_unrolledCheck = new QCheckBox(tr("draw the time steps"));
+        m_unrolledCheck->setToolTip(tr("Show the layer unrolled over time on the canvas, each "
+                                       "step shaded by the gradient reaching it (view only)"));
+        connect(m_unrolledCheck, &QCheckBox::toggled, this,
+            [this](bool on) { m_unrolled->setUnrolled(m_node, on); });
+        m_form->addRow(tr("Unrolled:"), m_unrolledCheck);
+    }
     m_attributesBox->setVisible(!specs.empty());
     refreshValues();
 }
 
+void Inspector::setUnrolledOverlay(UnrolledOverlay* overlay)
+{
+    m_unrolled = overlay;
+    connect(overlay, &UnrolledOverlay::unrolledChanged, this, [this](engine::NodeId id, bool on) {
+        if (m_unrolledCheck && id == m_node && m_unrolledCheck->isChecked() != on) {
+            const QSignalBlocker block(m_unrolledCheck);
+            m_unrolledCheck->setChecked(on);
+        }
+    });
+    m_formSignature.clear();
+    if (m_node >= 0)
+        rebuildForm();
+}
+
 void Inspector::refreshValues()
 {
+    if (m_unrolledCheck && m_unrolled) {
+        const QSignalBlocker block(m_unrolledCheck);
+        m_unrolledCheck->setChecked(m_unrolled->isUnrolled(m_node));
+    }
     if (m_node < 0 || !m_doc->hasNode(m_node))
         return;
     auto layer = layerOf(*m_doc, m_node);

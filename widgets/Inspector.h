@@ -3,12 +3,14 @@
 #include "GraphDocument.h"
 
 #include <QList>
+#include <QPointer>
 #include <QString>
 #include <QWidget>
 
 #include <map>
 #include <string>
 
+class QCheckBox;
 class QFormLayout;
 class QGroupBox;
 class QLabel;
@@ -19,6 +21,7 @@ class QUndoStack;
 namespace widgets {
 
 class ProjectSettingsPanel;
+class UnrolledOverlay;
 
 /// Edits what is selected on the canvas: one node's name and attributes (a form built from
 /// engine::Layer::attributeSpecs(), so a new layer type needs no code here), or, with nothing
@@ -42,6 +45,9 @@ public:
     QLineEdit* nameEdit() const { return m_name; }
     /// Validation messages shown for the current node ("" when none).
     QString shownErrors() const;
+    /// Adds the "Unrolled" check box to recurrent nodes' forms (view state, not a command).
+    void setUnrolledOverlay(UnrolledOverlay* overlay);
+    QCheckBox* unrolledCheck() const { return m_unrolledCheck; }
 
 public slots:
     /// Shows the node when exactly one is selected, else the project settings.
@@ -75,6 +81,8 @@ private:
     QGroupBox* m_attributesBox;
     QFormLayout* m_form;
     std::map<std::string, QWidget*> m_editors;
+    QPointer<UnrolledOverlay> m_unrolled;
+    QCheckBox* m_unrolledCheck = nullptr;
 };
 
 } // namespace widgets

@@ -17,6 +17,9 @@ namespace widgets {
 class ConfusionMatrixView;
 class DecisionBoundaryView;
 class FeatureMapView;
+class ForecastPlot;
+class HiddenStateView;
+class TextSamplingPanel;
 class GradientFlowPlot;
 class GraphDocument;
 class LatentSpaceView;
@@ -65,6 +68,9 @@ public:
     GradientFlowPlot* gradientFlow() const { return m_gradients; }
     ConfusionMatrixView* confusion() const { return m_confusion; }
     FeatureMapView* featureMaps() const { return m_featureMaps; }
+    HiddenStateView* hiddenStates() const { return m_hiddenStates; }
+    ForecastPlot* forecast() const { return m_forecast; }
+    TextSamplingPanel* textSampling() const { return m_textSampling; }
     ReconstructionView* reconstructions() const { return m_reconstructions; }
     LatentSpaceView* latentSpace() const { return m_latent; }
     QTabWidget* tabs() const { return m_tabs; }
@@ -85,6 +91,9 @@ private:
     void onFinished(const TrainingOutcome& outcome);
     void onDocumentEdited();
     void showStatus(const QString& text, bool error = false);
+    /// Shows the sequence tabs that apply to the document (recurrent layer, sequence
+    /// regression data, vocabulary) or, once training started, to the session.
+    void updateSequenceTabs(const TrainingSessionInfo* info = nullptr);
     engine::Project projectForTraining() const;
     /// Shows the autoencoder tabs only where they apply: for a new session from its data and
     /// network, otherwise from the document's.
@@ -117,6 +126,9 @@ private:
     GradientFlowPlot* m_gradients = nullptr;
     ConfusionMatrixView* m_confusion = nullptr;
     FeatureMapView* m_featureMaps = nullptr;
+    HiddenStateView* m_hiddenStates = nullptr;
+    ForecastPlot* m_forecast = nullptr;
+    TextSamplingPanel* m_textSampling = nullptr;
     ReconstructionView* m_reconstructions = nullptr;
     LatentSpaceView* m_latent = nullptr;
 };

@@ -64,6 +64,13 @@ struct GradientNorm {
     double norm = 0;
 };
 
+/// ||dL/dh_t|| of a recurrent node at each time step t of the last mini-batch
+/// (engine::RecurrentLayer::stepGradientNorms): the unrolled canvas view shades its cells by it.
+struct StepGradientNorms {
+    engine::NodeId node = -1;
+    std::vector<double> norms; ///< one per time step, t = 0 first
+};
+
 /// Values on a regular grid over the 2-D input range; cell (ix, iy) is values[iy * size + ix]
 /// at x = xMin + (ix + 0.5) * (xMax - xMin) / size (likewise y).
 struct GridImage {
@@ -128,6 +135,7 @@ struct TrainingSnapshot {
 
     std::vector<ParamCopy> params; ///< every trainable tensor (or the watched ones)
     std::vector<GradientNorm> gradientNorms; ///< per node, at this step
+    std::vector<StepGradientNorms> stepGradientNorms; ///< recurrent nodes, at this step
     std::optional<BoundaryGrid> boundary; ///< 2-D inputs only
     std::vector<NeuronImages> neurons; ///< small hidden layers, 2-D inputs only
     std::optional<ConfusionMatrix> confusion; ///< classification, after an epoch ended
@@ -174,6 +182,15 @@ struct TrainingSessionInfo {
     /// targets, of `samples` (which are noisy when the project adds input noise); null otherwise.
     std::shared_ptr<const engine::Matrix> cleanSamples;
     static constexpr long kMaxSampleScalars = 8'000'000;
+
+    // Sequence sessions (a {t, f} input or any recurrent layer) fill the fields above as image
+    // sessions do, plus these, for the sequence views (hidden states, forecast, text sampling):
+    bool sequence = false;
+    /// Targets of the same samples (y: 1 x n labels or targets x n), shared like `samples`.
+    std::shared_ptr<const engine::Matrix> sampleTargets;
+    /// Token datasets: the text of each token id (engine::Dataset::vocabulary); empty otherwise.
+    QStringList vocabulary;
+    engine::FeatureScaling scaling; ///< what was applied to the inputs (new inputs need it too)
 };
 
 /// What a finished run hands back: why it ended and the weights to store in the document.

@@ -4,6 +4,7 @@
 #include "DatasetSpec.h"
 #include "Errors.h"
 #include "Parallel.h"
+#include "layers/RecurrentCommon.h"
 
 #include <algorithm>
 #include <cmath>
@@ -98,6 +99,10 @@ void TrainingWorker::startSession(
     for (const auto& [id, shape] : m_graph->compiled().shapes)
         m_imageLayers = m_imageLayers || (id != m_graph->compiled().inputNode && shape.rank() == 3);
     const engine::Dataset& train = m_trainer->data().train;
+    m_sequence = train.inputShape.isSequence();
+    for (engine::NodeId id : m_graph->executionOrder())
+        m_sequence = m_sequence
+            || dynamic_cast<const engine::RecurrentLayer*>(&m_graph->layer(id)) != nullptr;
     m_twoD = train.inputShape.size() == 2;
     if (m_twoD) {
         // The plane shown is the data's bounding box plus a margin, as in the Playground.
@@ -147,7 +152,8 @@ TrainingSessionInfo TrainingWorker::makeInfo() const
     info.totalEpochs = c.epochs;
     info.trainSamples = d.train.size();
     const engine::Shape& shape = d.train.inputShape;
-    if (shape.rank() == 3 || d.train.reconstruction) {
+    info.sequence = m_sequence;
+    if (shape.rank() == 3 || m_sequence || d.train.reconstruction) {
         auto arch = std::make_shared<engine::Project>(m_project);
         arch->weights.clear();
         info.architecture = std::move(arch);
@@ -172,6 +178,12 @@ TrainingSessionInfo TrainingWorker::makeInfo() const
                 info.sampleLabels[std::size_t(i)] = set.classLabels[std::size_t(i)];
         if (set.reconstruction)
             info.cleanSamples = std::make_shared<const engine::Matrix>(set.y.leftCols(n));
+        if (m_sequence) {
+            info.sampleTargets = std::make_shared<const engine::Matrix>(set.y.leftCols(n));
+            for (const auto& token : d.train.vocabulary)
+                info.vocabulary << QString::fromStdString(token);
+            info.scaling = d.train.scaling;
+        }
     }
     return info;
 }
@@ -400,13 +412,18 @@ void TrainingWorker::fillExtras(TrainingSnapshot& snap)
     for (engine::NodeId id : order)
         snap.gradientNorms.push_back(
             {id, QString::fromStdString(m_graph->name(id)), std::sqrt(gradSq[id])});
+    if (m_sequence && snap.step > 0)
+        for (engine::NodeId id : m_graph->executionOrder())
+            if (const auto* r = dynamic_cast<const engine::RecurrentLayer*>(&m_graph->layer(id)))
+                if (!r->stepGradientNorms().empty())
+                    snap.stepGradientNorms.push_back({id, r->stepGradientNorms()});
     const bool imageInput = m_trainer->data().train.inputShape.rank() == 3;
     const bool reconstruction = m_trainer->data().train.reconstruction;
     // While training, only networks with maps to redraw need the copy; an MLP on images gets it
     // on pause and at the end, enough for the feature-map view to say there is nothing to show.
-    if (m_fullWeightsWanted && (imageInput || reconstruction)
+    if (m_fullWeightsWanted && (imageInput || m_sequence || reconstruction)
         && (snap.trigger != SnapshotTrigger::Progress
-            || ((m_imageLayers || reconstruction)
+            || ((m_imageLayers || m_sequence || reconstruction)
                 && (!m_sinceFullWeights.isValid()
                     || m_sinceFullWeights.elapsed() >= kFullWeightsIntervalMs)))) {
         snap.weights = std::make_shared<const engine::WeightMap>(m_graph->weights());

@@ -93,6 +93,7 @@ private:
     std::unique_ptr<engine::Trainer> m_trainer;
     int m_runId = 0;
     bool m_twoD = false;
+    bool m_sequence = false; ///< sequence input or a recurrent layer: the sequence views apply
     double m_xMin = 0, m_xMax = 1, m_yMin = 0, m_yMax = 1;
     engine::Matrix m_gridX; ///< kept alive: the graph's Input output points at it after forward
     engine::Matrix m_gridOut;

@@ -6,6 +6,8 @@
 
 #include <Eigen/QR>
 
+#include <cmath>
+
 namespace engine {
 
 namespace {
@@ -133,6 +135,8 @@ void RecurrentLayer::backward(const std::vector<const Matrix*>& inputs, const Ma
         dRec.resize(long(m_steps) * gh, batch);
     m_dH = Matrix::Zero(m_units, batch);
     beginBackward(batch);
+    // Squared norm of each sample's dL/dh_t (steps x batch), summed per step after the region.
+    Eigen::MatrixXd stepSquares(m_steps, batch);
     // As in forward(): every thread runs all steps back over its own columns.
     parallelRanges(batch, sequenceCost(m_steps, gh, m_units), [&](long begin, long end) {
         const long count = end - begin;
@@ -142,11 +146,15 @@ void RecurrentLayer::backward(const std::vector<const Matrix*>& inputs, const Ma
                 dH += gradOut.block(long(t) * m_units, begin, m_units, count);
             else if (t == m_steps - 1)
                 dH += gradOut.middleCols(begin, count);
+            stepSquares.row(t).segment(begin, count) = dH.colwise().squaredNorm().cast<double>();
             stepBackward(t, begin, count, m_dH);
             if (t > 0)
                 dH.noalias() += m_r.transpose() * dRec.block(long(t) * gh, begin, gh, count);
         }
     });
+    m_stepGradNorms.assign(std::size_t(m_steps), 0.0);
+    for (int t = 0; t < m_steps; ++t)
+        m_stepGradNorms[std::size_t(t)] = std::sqrt(stepSquares.row(t).sum());
 
     const ConstMap dPre(m_dPre.data(), gh, tn);
     m_gradW.noalias() = dPre * ConstMap(in.data(), m_features, tn).transpose();

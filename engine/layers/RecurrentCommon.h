@@ -53,6 +53,12 @@ public:
 
     /// Every hidden state of the last forward(): t*units x batch, time-major (for views).
     const Matrix& hiddenStates() const { return m_hs; }
+    /// ||dL/dh_t||_F over the batch (H x batch, so the root of the sum over samples of each
+    /// sample's squared norm) for every step t of the last backward(); empty before one. dL/dh_t
+    /// is the whole gradient reaching h_t: from the output at t (with sequences) plus from every
+    /// later step. Its decay toward t = 0 is the vanishing gradient of backpropagation through
+    /// time. One norm per step per batch, so recording it costs one pass over dL/dh_t.
+    const std::vector<double>& stepGradientNorms() const { return m_stepGradNorms; }
 
 protected:
     RecurrentLayer(int gates, std::string label)
@@ -115,6 +121,7 @@ protected:
 private:
     Matrix m_rec; ///< G*H x batch: R h_{t-1} of the current step
     Matrix m_dH; ///< H x batch: dL/dh_t of the current step
+    std::vector<double> m_stepGradNorms; ///< t entries, see stepGradientNorms()
 };
 
 /// Orthogonal initialization of each H x H gate block of R (Saxe et al. 2014): Q of the QR
