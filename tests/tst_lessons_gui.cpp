@@ -87,6 +87,8 @@ void TestLessonsGui::everyLessonOpens()
     w.show();
     const QStringList lessons = MainWindow::lessonResources();
     QVERIFY(lessons.first().endsWith("perceptron.json"));
+    QVERIFY(lessons.contains(QStringLiteral(":/lessons/sequences.json")));
+    QVERIFY(lessons.contains(QStringLiteral(":/lessons/autoencoders.json")));
     QCOMPARE(w.lessonsMenu()->actions().size(), lessons.size() + 2); // separator, dock toggle
     for (const QString& path : lessons) {
         QCOMPARE(w.openLesson(path), QString());
