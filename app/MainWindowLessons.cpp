@@ -79,6 +79,7 @@ void MainWindow::createLessons(QMenu* fileMenu, QMenu* viewMenu)
     m_lessonPanel = new widgets::LessonPanel;
     m_lessonPanel->setTrainingController(m_training->controller());
     m_lessonPanel->setInspector(m_inspector);
+    m_lessonPanel->setTrainingPanel(m_training);
     m_lessonDock = new QDockWidget(tr("Lesson"), this);
     m_lessonDock->setObjectName(QStringLiteral("LessonDock"));
     m_lessonDock->setWidget(m_lessonPanel);

@@ -1,10 +1,48 @@
 #include "MainWindow.h"
 #include "TrainingPanel.h"
 
+#include "PresentationMode.h"
+#include "TrainingController.h"
+
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDockWidget>
 #include <QMessageBox>
+#include <QRegularExpression>
+#include <QTabWidget>
 #include <QTimer>
+
+namespace {
+
+/// Raises the dock whose title or object name is `name` (case-insensitive); false if none.
+bool raiseDock(MainWindow& window, const QString& name)
+{
+    for (QDockWidget* dock : window.findChildren<QDockWidget*>()) {
+        const QString title = dock->windowTitle().remove(QLatin1Char('&'));
+        if (title.compare(name, Qt::CaseInsensitive) == 0
+            || dock->objectName().compare(name, Qt::CaseInsensitive) == 0) {
+            dock->show();
+            dock->raise();
+            return true;
+        }
+    }
+    return false;
+}
+
+/// Selects the training view tab labelled `name` (case-insensitive); false if none.
+bool selectTrainingTab(MainWindow& window, const QString& name)
+{
+    QTabWidget* tabs = window.trainingPanel()->tabs();
+    for (int i = 0; i < tabs->count(); ++i) {
+        if (tabs->tabText(i).remove(QLatin1Char('&')).compare(name, Qt::CaseInsensitive) == 0) {
+            tabs->setCurrentIndex(i);
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
 
 int main(int argc, char** argv)
 {
@@ -30,11 +68,52 @@ int main(int argc, char** argv)
     const QCommandLineOption trainOption(QStringLiteral("train"),
         QApplication::translate("main", "Start training the opened project or lesson at once."));
     parser.addOption(trainOption);
+    const QCommandLineOption sizeOption(QStringLiteral("size"),
+        QApplication::translate("main", "Window size for --screenshot, e.g. 1280x800."),
+        QStringLiteral("WxH"), QStringLiteral("1400x900"));
+    parser.addOption(sizeOption);
+    const QCommandLineOption dockOption(QStringLiteral("dock"),
+        QApplication::translate(
+            "main", "Show and raise a dock before --screenshot (its title, e.g. Lesson, Dataset)."),
+        QStringLiteral("name"));
+    parser.addOption(dockOption);
+    const QCommandLineOption tabOption(QStringLiteral("tab"),
+        QApplication::translate(
+            "main", "Select a training view before --screenshot (its tab label, e.g. Weights)."),
+        QStringLiteral("name"));
+    parser.addOption(tabOption);
+    const QCommandLineOption epochsOption(QStringLiteral("shot-epochs"),
+        QApplication::translate("main",
+            "With --train and --screenshot: stop after N epochs and take the picture then."),
+        QStringLiteral("N"));
+    parser.addOption(epochsOption);
+    const QCommandLineOption presentationOption(QStringLiteral("presentation"),
+        QApplication::translate("main", "Start in presentation mode (large fonts and lines)."));
+    parser.addOption(presentationOption);
     parser.process(app);
 
+    const bool screenshot = parser.isSet(screenshotOption);
+    QSize shotSize(1400, 900);
+    if (screenshot) {
+        const auto m
+            = QRegularExpression(QStringLiteral("^(\\d+)x(\\d+)$")).match(parser.value(sizeOption));
+        if (!m.hasMatch() || m.captured(1).toInt() < 200 || m.captured(2).toInt() < 200) {
+            qWarning("--size: expected WxH of at least 200x200, e.g. 1280x800, got \"%s\"",
+                qPrintable(parser.value(sizeOption)));
+            return 1;
+        }
+        shotSize = QSize(m.captured(1).toInt(), m.captured(2).toInt());
+    }
+    const int shotEpochs = parser.isSet(epochsOption) ? parser.value(epochsOption).toInt() : 0;
+    if (parser.isSet(epochsOption) && shotEpochs <= 0) {
+        qWarning("--shot-epochs: expected a positive number of epochs, got \"%s\"",
+            qPrintable(parser.value(epochsOption)));
+        return 1;
+    }
+
     MainWindow window;
-    if (parser.isSet(screenshotOption))
-        window.resize(1400, 900);
+    if (screenshot)
+        window.resize(shotSize);
     window.show();
     if (parser.positionalArguments().isEmpty())
         window.showWelcomePage();
@@ -53,15 +132,34 @@ int main(int argc, char** argv)
             });
         }
     }
-    if (parser.isSet(screenshotOption)) {
-        // Two turns of the event loop: layout, then the deferred zoom-to-fit.
-        QTimer::singleShot(50, &window, [&window, &parser, &screenshotOption] {
-            const QString png = parser.value(screenshotOption);
+    if (parser.isSet(presentationOption))
+        window.presentationMode()->setActive(true);
+    if (screenshot) {
+        if (parser.isSet(dockOption) && !raiseDock(window, parser.value(dockOption)))
+            qWarning("--dock: no dock named \"%s\"", qPrintable(parser.value(dockOption)));
+        if (parser.isSet(tabOption) && !selectTrainingTab(window, parser.value(tabOption)))
+            qWarning("--tab: no training view named \"%s\"", qPrintable(parser.value(tabOption)));
+        const QString png = parser.value(screenshotOption);
+        auto shoot = [&window, png] {
             const bool ok = window.grab().save(png);
             if (!ok)
                 qWarning("cannot write %s", qPrintable(png));
             QApplication::exit(ok ? 0 : 1);
-        });
+        };
+        widgets::TrainingController* controller = window.trainingPanel()->controller();
+        if (shotEpochs > 0 && parser.isSet(trainOption)) {
+            QObject::connect(controller, &widgets::TrainingController::snapshotReady, &window,
+                [controller, shotEpochs](const widgets::TrainingSnapshot& s) {
+                    if (!s.epochs.empty() && s.epochs.back().epoch >= shotEpochs)
+                        controller->stop();
+                });
+            // After the final snapshot has been drawn (plots replot on the next turn).
+            QObject::connect(controller, &widgets::TrainingController::finished, &window,
+                [shoot] { QTimer::singleShot(300, shoot); });
+        } else {
+            // Two turns of the event loop: layout, then the deferred zoom-to-fit.
+            QTimer::singleShot(50, &window, shoot);
+        }
     }
     return app.exec();
 }

@@ -96,7 +96,7 @@ void CanvasView::zoomToFit()
     const QRectF target = nodes.adjusted(-40, -40, 40, 40);
     const QSizeF view = viewport()->size();
     double z = std::min(view.width() / target.width(), view.height() / target.height());
-    z = std::clamp(z, kMinZoom, 1.0);
+    z = std::clamp(z, kMinZoom, std::max(kMinZoom, m_fitLimit));
     setTransform(QTransform::fromScale(z, z));
     centerOn(target.center());
     resetCachedContent();

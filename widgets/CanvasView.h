@@ -20,10 +20,15 @@ public:
     static constexpr double kMinZoom = 0.2;
     static constexpr double kMaxZoom = 4.0;
 
+    /// The largest zoom zoomToFit() chooses (1.0; presentation mode raises it so cards, text and
+    /// edges grow with the rest of the window while the network still fits).
+    void setFitZoomLimit(double limit) { m_fitLimit = limit; }
+    double fitZoomLimit() const { return m_fitLimit; }
+
 public slots:
     void zoomIn();
     void zoomOut();
-    /// Fits all nodes (with a margin), never zooming in beyond 100 %.
+    /// Fits all nodes (with a margin), never zooming in beyond fitZoomLimit() (100 %).
     void zoomToFit();
     void resetZoom();
     /// Zooms by `factor`, keeping the scene point under `viewPos` fixed.
@@ -45,6 +50,7 @@ private:
     void setZoom(double zoom, QPoint viewPos);
 
     CanvasScene* m_scene;
+    double m_fitLimit = 1.0;
     bool m_spaceDown = false;
     bool m_panning = false;
     QPoint m_panLast;

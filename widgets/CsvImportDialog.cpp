@@ -4,7 +4,6 @@
 #include "Errors.h"
 #include "TimeSeriesImportPanel.h"
 
-#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
@@ -169,10 +168,6 @@ CsvImportDialog::CsvImportDialog(const QString& projectDir, QWidget* parent)
     m_task->addItem(tr("Regression"), QStringLiteral("regression"));
     m_task->setToolTip(tr("Automatic: text labels or few integer values are classes"));
     settings->addRow(tr("&Task:"), m_task);
-    m_oneHot = new QCheckBox(tr("One-hot class labels (one output per class)"), settingsBox);
-    m_oneHot->setChecked(true);
-    m_oneHot->setToolTip(tr("Off: two classes as one output (sigmoid)"));
-    settings->addRow(m_oneHot);
     m_scaling = new QComboBox(settingsBox);
     m_scaling->addItem(tr("None"), QStringLiteral("none"));
     m_scaling->addItem(tr("Standardize (mean 0, sd 1)"), QStringLiteral("standardize"));
@@ -212,7 +207,6 @@ CsvImportDialog::CsvImportDialog(const QString& projectDir, QWidget* parent)
     connect(m_delimiter, &QComboBox::currentIndexChanged, this, &CsvImportDialog::refreshPreview);
     connect(m_header, &QComboBox::currentIndexChanged, this, &CsvImportDialog::refreshPreview);
     connect(m_task, &QComboBox::currentIndexChanged, this, &CsvImportDialog::updateTaskHint);
-    connect(m_oneHot, &QCheckBox::toggled, this, &CsvImportDialog::updateTaskHint);
     updateTaskHint();
     resize(720, 620);
 }
@@ -431,15 +425,17 @@ void CsvImportDialog::setTargetColumns(const QList<int>& columns)
 
 void CsvImportDialog::updateTaskHint()
 {
+    // Labels are stored once, as class indices; the network's last layer decides how they are
+    // compared (one-hot for one output per class, 0/1 for a single output), so there is
+    // nothing to choose here, only to explain.
     const QString task = m_task->currentData().toString();
-    m_oneHot->setEnabled(task != QStringLiteral("regression"));
     if (task == QStringLiteral("regression"))
         m_taskHint->setText(tr("Regression: one linear output per target column (MSE loss)."));
-    else if (m_oneHot->isChecked())
-        m_taskHint->setText(tr("Classification: labels (text or integers) become classes; the "
-                               "network needs one output per class (softmax)."));
     else
-        m_taskHint->setText(tr("Classification with two classes as one output (sigmoid)."));
+        m_taskHint->setText(
+            tr("Classification: labels (text or integers) become classes 0, 1, 2, … Give the "
+               "last layer one output per class (softmax cross-entropy; targets become one-hot "
+               "rows), or for two classes one output (binary cross-entropy; targets 0/1)."));
 }
 
 engine::CsvOptions CsvImportDialog::csvOptions() const
@@ -530,10 +526,6 @@ bool CsvImportDialog::validate()
         }
         if (dataRows == 0)
             problem(tr("%1: no data rows").arg(name));
-        if (task != QStringLiteral("regression") && !m_oneHot->isChecked() && labels.size() > 2)
-            problem(tr("%1 classes need one-hot labels (one output per class); one output "
-                       "holds two classes")
-                        .arg(labels.size()));
     }
 
     engine::CsvData data;
@@ -551,12 +543,21 @@ bool CsvImportDialog::validate()
         m_problemList->addItems(m_problems);
         return false;
     }
+    const int classes = data.data.numClasses;
+    const bool classification = data.data.task == engine::TaskKind::Classification;
     m_problemList->addItem(
         tr("No problems: %n row(s), %1 input(s), %2.", nullptr, int(data.data.size()))
             .arg(data.data.x.rows())
-            .arg(data.data.task == engine::TaskKind::Classification
-                    ? tr("%n class(es)", nullptr, data.data.numClasses)
-                    : tr("%n target(s)", nullptr, int(data.data.y.rows()))));
+            .arg(classification ? tr("%n class(es)", nullptr, classes)
+                                : tr("%n target(s)", nullptr, int(data.data.y.rows()))));
+    m_problemList->addItem(classification
+            ? (classes == 2 ? tr("Network output: 2 units with softmax cross-entropy, or 1 unit "
+                                 "with binary cross-entropy.")
+                            : tr("Network output: %1 units with softmax cross-entropy (one per "
+                                 "class).")
+                                  .arg(classes))
+            : tr("Network output: %n linear unit(s) with mean squared error.", nullptr,
+                int(data.data.y.rows())));
 
     engine::DatasetSpec spec;
     spec.source = "csv";
@@ -578,8 +579,6 @@ bool CsvImportDialog::validate()
     o["target"] = t.size() == 1 ? t[0] : t;
     o["task"]
         = data.data.task == engine::TaskKind::Classification ? "classification" : "regression";
-    if (data.data.task == engine::TaskKind::Classification)
-        o["oneHot"] = m_oneHot->isChecked();
     const std::string method = m_scaling->currentData().toString().toStdString();
     o["scaling"] = method;
     if (method != "none")

@@ -7,7 +7,6 @@
 #include <QString>
 #include <QStringList>
 
-class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -19,8 +18,10 @@ namespace widgets {
 class TimeSeriesImportPanel;
 
 /// File ▸ Import Dataset ▸ CSV…: previews a CSV file, shows the delimiter and header the engine
-/// detected (each can be overridden), and asks for the target column(s), the task,
-/// one-hot targets and input scaling.
+/// detected (each can be overridden), and asks for the target column(s), the task and input
+/// scaling. Class labels are always stored as class indices: the network's output layer decides
+/// whether training compares them one-hot (one output per class) or as 0/1 (one output), and
+/// the dialog says which outputs the data needs.
 ///
 /// accept() validates the whole file with the chosen settings: every missing or invalid cell is
 /// listed with its row and column (problems()) and the dialog stays open, so the project is
@@ -71,7 +72,6 @@ public:
     QComboBox* headerCombo() const { return m_header; }
     QComboBox* taskCombo() const { return m_task; }
     QComboBox* scalingCombo() const { return m_scaling; }
-    QCheckBox* oneHotCheck() const { return m_oneHot; }
     QListWidget* targetList() const { return m_targets; }
     QTableWidget* previewTable() const { return m_preview; }
     QListWidget* problemList() const { return m_problemList; }
@@ -110,7 +110,6 @@ private:
     QTableWidget* m_preview;
     QListWidget* m_targets;
     QComboBox* m_task;
-    QCheckBox* m_oneHot;
     QComboBox* m_scaling;
     QLabel* m_taskHint;
     QListWidget* m_problemList;

@@ -3,6 +3,8 @@
 #include "Inspector.h"
 #include "ProjectSettingsPanel.h"
 #include "TrainingController.h"
+#include "TrainingPanel.h"
+#include "WrappingScrollArea.h"
 
 #include <QDir>
 #include <QFile>
@@ -13,7 +15,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QScrollArea>
+#include <QSpinBox>
 #include <QVBoxLayout>
 
 namespace widgets {
@@ -88,17 +90,14 @@ LessonPanel::LessonPanel(QWidget* parent)
     setObjectName(QStringLiteral("LessonPanel"));
     auto* outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
-    auto* scroll = new QScrollArea(this);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto* scroll = new WrappingScrollArea(this);
     outer->addWidget(scroll);
     m_content = new QWidget;
-    scroll->setWidget(m_content);
     m_layout = new QVBoxLayout(m_content);
     m_layout->setContentsMargins(10, 8, 10, 8);
     m_layout->setSpacing(6);
     setMinimumWidth(260);
+    scroll->setContent(m_content);
     rebuild();
 }
 
@@ -116,6 +115,12 @@ void LessonPanel::setTrainingController(TrainingController* controller)
 void LessonPanel::setInspector(Inspector* inspector)
 {
     m_inspector = inspector;
+    applyLocks();
+}
+
+void LessonPanel::setTrainingPanel(TrainingPanel* panel)
+{
+    m_trainingPanel = panel;
     applyLocks();
 }
 
@@ -454,20 +459,21 @@ void LessonPanel::lockWidget(QWidget* w, const engine::LockedSetting& lock)
 {
     if (!w)
         return;
+    m_locked.emplace_back(w, w->toolTip());
     w->setEnabled(false);
     w->setToolTip(
         tr("Locked by the lesson%1")
             .arg(lock.reason.empty() ? QString()
                                      : QStringLiteral(": ") + QString::fromStdString(lock.reason)));
-    m_locked.emplace_back(w);
 }
 
 void LessonPanel::unlockAll()
 {
-    for (const QPointer<QWidget>& w : m_locked) {
-        if (w) {
-            w->setEnabled(true);
-            w->setToolTip(QString());
+    // Newest first: an editor locked twice gets its own tooltip back, not the lock's.
+    for (auto it = m_locked.rbegin(); it != m_locked.rend(); ++it) {
+        if (it->first) {
+            it->first->setEnabled(true);
+            it->first->setToolTip(it->second);
         }
     }
     m_locked.clear();
@@ -476,9 +482,20 @@ void LessonPanel::unlockAll()
 void LessonPanel::applyLocks()
 {
     unlockAll();
-    if (!m_hasLesson || !m_inspector)
+    if (!m_hasLesson)
         return;
     for (const engine::LockedSetting& lock : m_file.lesson.locked) {
+        // The training panel changes these mid-run: a lock that left them open would not hold.
+        if (m_trainingPanel) {
+            if (lock.path == "training.optimizer.learningRate")
+                lockWidget(m_trainingPanel->learningRateEdit(), lock);
+            else if (lock.path == "training.optimizer.l2")
+                lockWidget(m_trainingPanel->l2Edit(), lock);
+            else if (lock.path == "training.batchSize")
+                lockWidget(m_trainingPanel->batchSizeEdit(), lock);
+        }
+        if (!m_inspector)
+            continue;
         const QString label = labelForPath(lock.path);
         if (!label.isEmpty()) {
             lockWidget(fieldByLabel(m_inspector->settingsPanel(), label), lock);

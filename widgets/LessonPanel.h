@@ -20,6 +20,7 @@ namespace widgets {
 
 class Inspector;
 class TrainingController;
+class TrainingPanel;
 
 /// The "Lesson" dock: a lesson's paragraphs, numbered steps, live checks, "predict, then run"
 /// prompts, buttons that open its variants, and the settings it locks.
@@ -31,7 +32,8 @@ class TrainingController;
 /// loadVariant()'s project, then calls setCurrentVariant().
 ///
 /// Locked settings are enforced on the inspector's editors (disabled, with the reason as the
-/// tooltip) whenever the inspector shows them; call applyLocks() after it changed what it shows.
+/// tooltip) whenever the inspector shows them, and on the training panel's live editors; call
+/// applyLocks() after the inspector changed what it shows.
 class LessonPanel : public QWidget {
     Q_OBJECT
 public:
@@ -40,6 +42,8 @@ public:
     /// Not owned; may be null.
     void setTrainingController(TrainingController* controller);
     void setInspector(Inspector* inspector);
+    /// Its live learning-rate, L2 and batch editors are locked with the inspector's fields.
+    void setTrainingPanel(TrainingPanel* panel);
 
     /// Shows `file`'s lesson; `baseDir` (a folder or ":/lessons") resolves variant files.
     /// The lesson's own project becomes the current variant. Forgets all earlier runs.
@@ -100,6 +104,7 @@ private:
 
     QPointer<TrainingController> m_controller;
     QPointer<Inspector> m_inspector;
+    QPointer<TrainingPanel> m_trainingPanel;
     engine::LessonFile m_file;
     QString m_baseDir;
     bool m_hasLesson = false;
@@ -113,7 +118,8 @@ private:
     std::vector<PromptRow> m_prompts;
     std::map<QString, QPushButton*> m_variantButtons;
     QLabel* m_currentLabel = nullptr;
-    std::vector<QPointer<QWidget>> m_locked; ///< editors disabled by applyLocks()
+    /// Editors disabled by applyLocks(), with the tooltips they had before.
+    std::vector<std::pair<QPointer<QWidget>, QString>> m_locked;
 };
 
 } // namespace widgets

@@ -60,7 +60,7 @@ LossPlot::LossPlot(QWidget* parent)
     m_plot->yAxis2->setRange(0, 100);
     m_plot->xAxis->setRange(0, 1);
     m_plot->yAxis->setRange(0, 1);
-    m_plot->legend->setVisible(true);
+    m_plot->legend->setVisible(false); // an empty legend box before the first run looks broken
     m_plot->legend->setFont(QFont(font().family(), 8));
     m_plot->legend->setBrush(QColor(255, 255, 255, 210));
     m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
@@ -143,6 +143,7 @@ void LossPlot::startRun(const TrainingSessionInfo& info)
     }
     m_runs.push_back(r);
     m_follow = true;
+    m_plot->legend->setVisible(true);
     updateAccuracyAxis();
     m_plot->replot();
 }

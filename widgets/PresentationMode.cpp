@@ -1,5 +1,7 @@
 #include "PresentationMode.h"
 
+#include "CanvasView.h"
+
 #include <QApplication>
 #include <QMainWindow>
 #include <QToolBar>
@@ -32,6 +34,7 @@ void PresentationMode::setActive(bool active)
             bar->setIconSize(bar->iconSize() * kFontScale);
         }
         scalePlots(kLineScale);
+        scaleCanvas(kFontScale);
     } else {
         QApplication::setFont(m_savedFont);
         for (const auto& [bar, size] : m_iconSizes)
@@ -39,8 +42,20 @@ void PresentationMode::setActive(bool active)
                 b->setIconSize(size);
         m_iconSizes.clear();
         scalePlots(1.0 / kLineScale);
+        scaleCanvas(1.0);
     }
     emit activeChanged(active);
+}
+
+void PresentationMode::scaleCanvas(double limit)
+{
+    // The cards draw their text at fixed point sizes in scene units, so the application font
+    // does not reach them: the view's zoom scales cards, text and edges together instead, as
+    // far as the whole network still fits.
+    for (CanvasView* view : m_window->findChildren<CanvasView*>()) {
+        view->setFitZoomLimit(limit);
+        view->zoomToFit();
+    }
 }
 
 void PresentationMode::scalePlots(double factor)

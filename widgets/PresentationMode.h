@@ -11,8 +11,9 @@ class QMainWindow;
 
 namespace widgets {
 
-/// View > Presentation Mode: larger fonts app-wide, thicker plot lines and bigger tool-bar icons
-/// for a projector. setActive(false) restores exactly what setActive(true) changed.
+/// View > Presentation Mode: larger fonts app-wide, thicker plot lines, bigger tool-bar icons
+/// and a canvas zoomed to fit up to 150 % for a projector. setActive(false) restores exactly what
+/// setActive(true) changed.
 class PresentationMode : public QObject {
     Q_OBJECT
 public:
@@ -30,6 +31,8 @@ signals:
 
 private:
     void scalePlots(double factor);
+    /// Lets the canvas zoom to fit up to `limit` (1.0 = the normal 100 % ceiling).
+    void scaleCanvas(double limit);
 
     QMainWindow* m_window;
     bool m_active = false;

@@ -13,6 +13,7 @@
 #include "TextSamplingPanel.h"
 #include "ReconstructionView.h"
 #include "TrainingProgressWidget.h"
+#include "ViewChooser.h"
 #include "WeightHeatmap.h"
 #include "WeightHistogramView.h"
 
@@ -185,9 +186,19 @@ TrainingPanel::TrainingPanel(QWidget* parent)
         m_tabs->setTabVisible(i, false);
     }
     m_tabs->setDocumentMode(true);
+    // Every label stays whole: no elision, and where the tabs do not fit the chooser above
+    // replaces the bar rather than scroll arrows that cover the last label. Views that do not
+    // apply to the network are hidden (updateViewTabs()), so the bar usually fits.
+    m_tabs->setElideMode(Qt::ElideNone);
+    auto* views = new QWidget(this);
+    auto* viewsLayout = new QVBoxLayout(views);
+    viewsLayout->setContentsMargins(0, 0, 0, 0);
+    viewsLayout->setSpacing(2);
+    viewsLayout->addWidget(new ViewChooser(m_tabs, views));
+    viewsLayout->addWidget(m_tabs, 1);
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(m_loss);
-    split->addWidget(m_tabs);
+    split->addWidget(views);
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 1);
     split->setChildrenCollapsible(false);
@@ -252,6 +263,8 @@ void TrainingPanel::setDocument(GraphDocument* document)
     loadSettingsFromDocument();
     updateAutoencoderTabs();
     updateSequenceTabs();
+    connect(document, &GraphDocument::validationChanged, this, [this] { updateViewTabs(); });
+    updateViewTabs();
     updateActions();
 }
 
@@ -392,6 +405,7 @@ void TrainingPanel::onSession(const TrainingSessionInfo& info)
     m_reconstructions->startSession(info);
     m_latent->startSession(info);
     updateAutoencoderTabs(&info);
+    updateViewTabs(&info);
     updateActions();
 }
 
@@ -504,6 +518,46 @@ void TrainingPanel::onDocumentEdited()
             m_undo->undo();
         }
     });
+}
+
+void TrainingPanel::updateViewTabs(const TrainingSessionInfo* session)
+{
+    // Unknown facts (no dataset context yet) keep a view visible: it explains itself.
+    bool twoD = true;
+    bool classification = true;
+    bool images = true;
+    if (session) {
+        twoD = session->twoD;
+        classification = session->classification;
+        images = session->architecture && session->context.inputShape.rank() == 3;
+    } else if (m_document) {
+        const engine::GraphCheck& check = m_document->check();
+        const auto& context = m_document->context();
+        engine::Shape input;
+        if (auto it = check.shapes.find(check.inputNode); it != check.shapes.end())
+            input = it->second;
+        else if (context)
+            input = context->inputShape;
+        if (!input.empty()) {
+            twoD = input.rank() == 1 && input[0] == 2;
+            images = input.rank() == 3;
+        }
+        if (context)
+            classification = context->numClasses > 0;
+    }
+    auto show = [this](QWidget* view, bool visible) {
+        // A view may sit inside a scroll area: the tab's page is its ancestor.
+        for (QWidget* w = view; w; w = w->parentWidget()) {
+            if (const int i = m_tabs->indexOf(w); i >= 0) {
+                m_tabs->setTabVisible(i, visible);
+                return;
+            }
+        }
+    };
+    show(m_boundary, twoD);
+    show(m_neurons, twoD);
+    show(m_confusion, classification);
+    show(m_featureMaps, images);
 }
 
 void TrainingPanel::updateSequenceTabs(const TrainingSessionInfo* info)

@@ -74,6 +74,10 @@ public:
     ReconstructionView* reconstructions() const { return m_reconstructions; }
     LatentSpaceView* latentSpace() const { return m_latent; }
     QTabWidget* tabs() const { return m_tabs; }
+    /// The live learning-rate, L2 and batch-size editors (a lesson may lock them).
+    QDoubleSpinBox* learningRateEdit() const { return m_lr; }
+    QDoubleSpinBox* l2Edit() const { return m_l2; }
+    QSpinBox* batchSizeEdit() const { return m_batch; }
     QString statusText() const;
 
 public slots:
@@ -95,6 +99,10 @@ private:
     /// regression data, vocabulary) or, once training started, to the session.
     void updateSequenceTabs(const TrainingSessionInfo* info = nullptr);
     engine::Project projectForTraining() const;
+    /// Hides the boundary, neuron, confusion and feature-map views where they cannot apply
+    /// (inputs not 2-D, regression, no image inputs): from a new session's data, otherwise
+    /// from the document's shapes. Keeps the tab bar short enough to show every label.
+    void updateViewTabs(const TrainingSessionInfo* session = nullptr);
     /// Shows the autoencoder tabs only where they apply: for a new session from its data and
     /// network, otherwise from the document's.
     void updateAutoencoderTabs(const TrainingSessionInfo* session = nullptr);

@@ -1,5 +1,7 @@
 #include "WelcomePage.h"
 
+#include "WrappingScrollArea.h"
+
 #include <QDir>
 #include <QEvent>
 #include <QFileInfo>
@@ -7,7 +9,6 @@
 #include <QLabel>
 #include <QPainter>
 #include <QPushButton>
-#include <QScrollArea>
 #include <QStyleOption>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -50,15 +51,14 @@ WelcomePage::WelcomePage(QWidget* parent)
 
     auto* outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
-    auto* scroll = new QScrollArea(this);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
+    // The cards wrap and shrink with the window: it never needs a horizontal scroll bar.
+    auto* scroll = new WrappingScrollArea(this);
+    scroll->setObjectName(QStringLiteral("WelcomeScroll"));
     scroll->setStyleSheet(QStringLiteral("QScrollArea { background: transparent; }"));
     outer->addWidget(scroll);
     auto* content = new QWidget;
     content->setObjectName(QStringLiteral("WelcomeContent"));
     content->setStyleSheet(QStringLiteral("#WelcomeContent { background: #eef2f7; }"));
-    scroll->setWidget(content);
 
     auto* layout = new QVBoxLayout(content);
     layout->setContentsMargins(40, 28, 40, 28);
@@ -94,6 +94,7 @@ WelcomePage::WelcomePage(QWidget* parent)
     columns->addLayout(side, 2);
     layout->addLayout(columns);
     layout->addStretch(1);
+    scroll->setContent(content);
     setRecentFiles({});
 }
 
