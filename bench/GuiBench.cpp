@@ -1,18 +1,30 @@
 // netcanvas-gui-bench: training throughput with the GUI and every live view on, against the
 // same project trained headless, and the UI thread's responsiveness meanwhile.
 //
-//   netcanvas-gui-bench PROJECT.json [--seconds N] [--cli PATH/netcanvas-train]
+//   netcanvas-gui-bench PROJECT.json [--seconds N] [--repeat N] [--replot-budget F]
+//                       [--cli PATH/netcanvas-train]
 //   netcanvas-gui-bench PROJECT.json --screenshot DIR   (PNGs of the window and every view)
 //
 // Throughput is wall-clock samples/s over the same number of epochs (validation included) for
-// 1. the engine alone in this process (what netcanvas-train runs), 2. netcanvas-train itself
-// when --cli is given, and 3. the main window with all live views visible at once. The UI
-// latency is the lateness of a 5 ms precise QTimer on the GUI thread while training.
+// 1. the engine alone in this process (what netcanvas-train runs), run before and after the GUI
+// run so that a change in machine load shows up in both, 2. netcanvas-train itself when --cli is
+// given, and 3. the main window with all live views visible at once. The UI thread's frame time
+// is the interval between two ticks of a 5 ms precise QTimer (how long input would wait: nominal
+// 5 ms, longer when a repaint or a snapshot's handling holds the thread); paint_ms is the time
+// one window repaint takes. Each repeat prints one `bench=gui ...` key=value line; with
+// --repeat N > 1 a `summary=median` line follows.
+//
+// --replot-budget 1 turns the live plots' pacing (widgets/ReplotPacer) off, for comparison.
+// Environment: NETCANVAS_BENCH_HIDDEN=1 trains with the window hidden (worker cost alone);
+// NETCANVAS_GUI_TRAIN_THREADS=n sets the worker's thread count.
+#include "CanvasView.h"
+#include "DatasetLoader.h"
 #include "DatasetSpec.h"
 #include "DecisionBoundaryView.h"
 #include "LossPlot.h"
 #include "MainWindow.h"
 #include "Project.h"
+#include "ReplotPacer.h"
 #include "Trainer.h"
 #include "TrainingController.h"
 #include "TrainingPanel.h"
@@ -25,6 +37,7 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QGridLayout>
+#include <QPointer>
 #include <QProcess>
 #include <QScrollArea>
 #include <QSignalSpy>
@@ -35,6 +48,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <future>
 #include <vector>
 
 namespace {
@@ -55,29 +71,19 @@ double percentile(std::vector<double> v, double p)
 }
 
 /// Wall-clock seconds of Trainer::run() over `epochs` epochs (validation included), engine
-/// only, as netcanvas-train runs them.
-double headlessSeconds(const engine::Project& project, const QString& dir, int epochs)
+/// only, as netcanvas-train runs them, on a copy of the already split data.
+double headlessSeconds(
+    const engine::Project& project, const engine::DatasetSplits& data, int epochs)
 {
     engine::Project p = project;
     p.training.epochs = epochs;
-    engine::DatasetSplits splits
-        = engine::splitDataset(engine::loadDataset(p.dataset, dir.toStdString()),
-            p.training.validationSplit, p.training.testSplit, p.training.seed);
     engine::Graph graph = p.buildGraph();
-    engine::Trainer trainer(graph, std::move(splits), p.training);
+    engine::Trainer trainer(graph, data, p.training);
     engine::TrainerControl control;
     QElapsedTimer t; // the run only: loading and splitting the data are not training
     t.start();
     trainer.run({}, &control);
     return double(t.nsecsElapsed()) / 1e9;
-}
-
-long trainSamples(const engine::Project& p, const QString& dir)
-{
-    const engine::Dataset all = engine::loadDataset(p.dataset, dir.toStdString());
-    return engine::splitDataset(
-        all, p.training.validationSplit, p.training.testSplit, p.training.seed)
-        .train.size();
 }
 
 /// Every tab of the training panel in one extra window, so all views render at once.
@@ -92,6 +98,7 @@ QWidget* allViewsWindow(widgets::TrainingPanel* panel)
         QWidget* page = tabs->widget(0);
         tabs->removeTab(0);
         grid->addWidget(page, i / 3, i % 3);
+        page->show(); // the tab widget hid every page but the current one, explicitly
         ++i;
     }
     window->resize(1500, 700);
@@ -132,16 +139,132 @@ int screenshots(MainWindow& window, const Options& o)
     return 0;
 }
 
+/// Times every event the GUI thread delivers to a window (its repaint) and counts paint events
+/// per live view, so the bench can tell that each view really redrew.
+class TimingApplication : public QApplication {
+public:
+    using QApplication::QApplication;
+
+    bool notify(QObject* receiver, QEvent* event) override
+    {
+        if (!m_recording || event->type() != QEvent::UpdateRequest || !receiver->isWidgetType())
+            return QApplication::notify(receiver, event);
+        QElapsedTimer t;
+        t.start();
+        const bool result = QApplication::notify(receiver, event);
+        paintMs.push_back(double(t.nsecsElapsed()) / 1e6);
+        return result;
+    }
+
+    /// A Paint event reaching `view` or any widget inside it counts for the view.
+    void watch(const QString& name, QWidget* view) { m_views.emplace_back(name, view); }
+    void setRecording(bool on)
+    {
+        m_recording = on;
+        if (on) {
+            paintMs.clear();
+            for (auto& v : m_views)
+                v.paints = 0;
+            installEventFilter(this);
+        } else {
+            removeEventFilter(this);
+        }
+    }
+    QString paintCounts(int* updated) const
+    {
+        QStringList parts;
+        *updated = 0;
+        for (const auto& v : m_views) {
+            parts << QStringLiteral("%1:%2").arg(v.name).arg(v.paints);
+            *updated += v.paints > 1 ? 1 : 0;
+        }
+        return parts.join(',');
+    }
+    int viewCount() const { return int(m_views.size()); }
+
+    std::vector<double> paintMs;
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override
+    {
+        if (event->type() == QEvent::Paint && watched->isWidgetType()) {
+            for (auto& v : m_views) {
+                if (v.widget
+                    && (v.widget == watched
+                        || v.widget->isAncestorOf(static_cast<QWidget*>(watched)))) {
+                    ++v.paints;
+                    break;
+                }
+            }
+        }
+        return QApplication::eventFilter(watched, event);
+    }
+
+private:
+    struct View {
+        View(QString n, QWidget* w)
+            : name(std::move(n))
+            , widget(w)
+        { }
+        QString name;
+        QPointer<QWidget> widget;
+        int paints = 0;
+    };
+    std::vector<View> m_views;
+    bool m_recording = false;
+};
+
+double threadCpuSeconds()
+{
+    timespec ts {};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
+}
+
+double processCpuSeconds()
+{
+    timespec ts {};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
+}
+
+double loadAverage()
+{
+    double load[1] = {0};
+    return getloadavg(load, 1) == 1 ? load[0] : -1;
+}
+
+struct RunResult {
+    double headlessRate = 0;
+    double guiRate = 0;
+    double ratio = 0;
+    double frameMedian = 0, frameP99 = 0, frameMax = 0;
+    double paintMedian = 0, paintP99 = 0;
+    double guiThreadCpuPercent = 0; ///< GUI thread CPU time / wall time of the GUI run
+    double cpuRatio = 0; ///< headless process CPU per sample / GUI run's process CPU per sample
+    double snapshotsPerSecond = 0;
+};
+
+double median(std::vector<double> v)
+{
+    return percentile(std::move(v), 0.5);
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
-    QApplication app(argc, argv);
+    TimingApplication app(argc, argv);
     Options o;
+    int repeats = 1;
     const QStringList args = app.arguments();
     for (int i = 1; i < args.size(); ++i) {
         if (args[i] == "--seconds" && i + 1 < args.size())
             o.seconds = args[++i].toDouble();
+        else if (args[i] == "--repeat" && i + 1 < args.size())
+            repeats = std::max(1, args[++i].toInt());
+        else if (args[i] == "--replot-budget" && i + 1 < args.size())
+            widgets::ReplotPacer::setBudget(args[++i].toDouble());
         else if (args[i] == "--cli" && i + 1 < args.size())
             o.cli = args[++i];
         else if (args[i] == "--screenshot" && i + 1 < args.size())
@@ -150,7 +273,8 @@ int main(int argc, char** argv)
             o.project = args[i];
         else {
             std::fprintf(stderr,
-                "usage: netcanvas-gui-bench PROJECT.json [--seconds N] [--cli "
+                "usage: netcanvas-gui-bench PROJECT.json [--seconds N] [--repeat N] "
+                "[--replot-budget F] [--cli "
                 "NETCANVAS_TRAIN] | --screenshot DIR\n");
             return 1;
         }
@@ -172,19 +296,27 @@ int main(int argc, char** argv)
 
     const engine::Project project = window.document()->project();
     const QString dir = QFileInfo(o.project).absolutePath();
-    const long samples = trainSamples(project, dir);
+    const QString name = QFileInfo(o.project).completeBaseName();
+    // Loaded once through the GUI's cache, off this thread as its contract asks: the GUI runs
+    // then start without loading (which would otherwise count in their CPU time).
+    auto loading = std::async(
+        std::launch::async, [&] { return widgets::DatasetCache::acquire(project.dataset, dir); });
+    while (loading.wait_for(std::chrono::milliseconds(10)) != std::future_status::ready)
+        QApplication::processEvents();
+    const widgets::SharedSourceData parts = loading.get();
+    const engine::DatasetSplits splits = engine::splitSourceData(*parts,
+        project.training.validationSplit, project.training.testSplit, project.training.seed);
+    const long samples = splits.train.size();
 
     // Calibrate: epochs that take about --seconds headless (doubling until a run is long
     // enough that set-up costs do not distort the estimate).
     int probe = 1;
-    double probeSeconds = headlessSeconds(project, dir, probe);
+    double probeSeconds = headlessSeconds(project, splits, probe);
     while (probeSeconds < std::min(1.0, o.seconds / 4)) {
         probe *= 2;
-        probeSeconds = headlessSeconds(project, dir, probe);
+        probeSeconds = headlessSeconds(project, splits, probe);
     }
     const int epochs = std::max(1, int(std::lround(o.seconds * probe / probeSeconds)));
-    const double headless = headlessSeconds(project, dir, epochs);
-    const double headlessRate = double(samples) * epochs / headless;
 
     double cliRate = 0; // netcanvas-train's own figure (mini-batch time only)
     if (!o.cli.isEmpty()) {
@@ -199,59 +331,118 @@ int main(int argc, char** argv)
             cliRate = out.mid(at + 14).section(QLatin1Char(' '), 0, 0).trimmed().toDouble();
     }
 
-    // GUI run: every view visible, a 5 ms timer measuring the event loop's lateness.
     widgets::TrainingPanel* panel = window.trainingPanel();
+    app.watch(QStringLiteral("loss"), panel->lossPlot());
+    app.watch(QStringLiteral("canvas"), window.view());
     QWidget* views = allViewsWindow(panel);
-    if (qEnvironmentVariableIsSet("NETCANVAS_BENCH_HIDDEN"))
+    const bool hidden = qEnvironmentVariableIsSet("NETCANVAS_BENCH_HIDDEN");
+    if (hidden)
         window.hide(); // worker overhead alone, nothing rendered
     else
         views->show();
+    for (QWidget* page : views->findChildren<QWidget*>(Qt::FindDirectChildrenOnly))
+        if (auto* w = qobject_cast<QWidget*>(page); w && !w->objectName().startsWith("qt_"))
+            app.watch(QString::fromLatin1(w->metaObject()->className())
+                          .section(QStringLiteral("::"), -1)
+                          .toLower(),
+                w);
+
+    const QByteArray threads = qgetenv("NETCANVAS_GUI_TRAIN_THREADS");
+    std::printf("# project=%s epochs=%d train_samples=%ld gui_train_threads=%s hidden=%d "
+                "views=%d replot_budget=%g\n",
+        qPrintable(QFileInfo(o.project).fileName()), epochs, samples,
+        threads.isEmpty() ? "default" : threads.constData(), int(hidden), app.viewCount(),
+        widgets::ReplotPacer::budget());
+    if (cliRate > 0)
+        std::printf("# cli samples/s=%.0f (its final line: mini-batch time only)\n", cliRate);
+    std::fflush(stdout);
+
     engine::Project p = project;
     p.training.epochs = epochs;
-    std::vector<double> lateness;
-    QElapsedTimer sinceTick;
-    QTimer ticker;
-    ticker.setTimerType(Qt::PreciseTimer);
-    ticker.setInterval(5);
-    QObject::connect(&ticker, &QTimer::timeout, [&] {
-        if (sinceTick.isValid())
-            lateness.push_back(std::max(0.0, double(sinceTick.nsecsElapsed()) / 1e6 - 5.0));
-        sinceTick.restart();
-    });
-    int snapshots = 0;
-    QObject::connect(panel->controller(), &widgets::TrainingController::snapshotReady,
-        [&snapshots] { ++snapshots; });
-    QSignalSpy finished(panel->controller(), &widgets::TrainingController::finished);
-    ticker.start();
-    QElapsedTimer t;
-    t.start();
-    panel->controller()->train(p, dir);
-    finished.wait(int(std::max(60.0, o.seconds * 20) * 1000));
-    // The worker's own clock of the run (started when run() begins, so data loading is out),
-    // taken from the last snapshot; as the headless figure it includes validation.
-    const double gui = panel->controller()->lastProgress().elapsedSeconds > 0
-        ? panel->controller()->lastProgress().elapsedSeconds
-        : double(t.nsecsElapsed()) / 1e9;
-    const double trainerRate = panel->controller()->lastOutcome().result.samplesPerSecond;
-    ticker.stop();
-    const double guiRate = double(samples) * epochs / gui;
+    std::vector<RunResult> results;
+    for (int rep = 1; rep <= repeats; ++rep) {
+        // Headless before and after the GUI run: the mean cancels a slow drift in load.
+        const double cpu0 = processCpuSeconds();
+        const double before = headlessSeconds(project, splits, epochs);
+        const double after = headlessSeconds(project, splits, epochs);
+        const double headlessCpu = processCpuSeconds() - cpu0;
+        const double headless = 0.5 * (before + after);
 
-    std::printf("project=%s epochs=%d train_samples=%ld threads=%s\n",
-        qPrintable(QFileInfo(o.project).fileName()), epochs, samples,
-        qgetenv("OMP_NUM_THREADS").isEmpty() ? "default" : qgetenv("OMP_NUM_THREADS").constData());
-    std::printf("headless samples/s=%.0f (%.2f s)\n", headlessRate, headless);
-    if (cliRate > 0)
-        std::printf("cli samples/s=%.0f (its final line: mini-batch time only)\n", cliRate);
-    std::printf("gui samples/s=%.0f (%.2f s, %d snapshots = %.1f/s)\n", guiRate, gui, snapshots,
-        snapshots / gui);
-    std::printf("gui trainer samples/s=%.0f (mini-batch time only, comparable to the cli's)\n",
-        trainerRate);
-    std::printf("ratio gui/headless=%.3f\n", guiRate / headlessRate);
-    if (cliRate > 0)
-        std::printf("ratio gui/cli (mini-batch time)=%.3f\n", trainerRate / cliRate);
-    std::printf("ui event-loop lateness ms: median=%.2f p99=%.2f max=%.2f (n=%zu, 5 ms timer)\n",
-        percentile(lateness, 0.5), percentile(lateness, 0.99), percentile(lateness, 1.0),
-        lateness.size());
+        std::vector<double> frames;
+        QElapsedTimer sinceTick;
+        QTimer ticker;
+        ticker.setTimerType(Qt::PreciseTimer);
+        ticker.setInterval(5);
+        QObject::connect(&ticker, &QTimer::timeout, [&] {
+            if (sinceTick.isValid())
+                frames.push_back(double(sinceTick.nsecsElapsed()) / 1e6);
+            sinceTick.restart();
+        });
+        int snapshots = 0;
+        auto counter = QObject::connect(panel->controller(),
+            &widgets::TrainingController::snapshotReady, [&snapshots] { ++snapshots; });
+        QSignalSpy finished(panel->controller(), &widgets::TrainingController::finished);
+        // A completed run is not resumable: train() starts a fresh session each repeat.
+        app.setRecording(true);
+        ticker.start();
+        const double guiCpu0 = threadCpuSeconds();
+        const double procCpu0 = processCpuSeconds();
+        QElapsedTimer t;
+        t.start();
+        panel->controller()->train(p, dir);
+        finished.wait(int(std::max(60.0, o.seconds * 20) * 1000));
+        const double wall = double(t.nsecsElapsed()) / 1e9;
+        const double guiCpu = threadCpuSeconds() - guiCpu0;
+        const double procCpu = processCpuSeconds() - procCpu0;
+        ticker.stop();
+        app.setRecording(false);
+        QObject::disconnect(counter);
+        // The worker's own clock of the run (started when run() begins, so data loading is
+        // out), taken from the last snapshot; as the headless figure it includes validation.
+        const double gui = panel->controller()->lastProgress().elapsedSeconds > 0
+            ? panel->controller()->lastProgress().elapsedSeconds
+            : wall;
+
+        RunResult r;
+        r.headlessRate = double(samples) * epochs / headless;
+        r.guiRate = double(samples) * epochs / gui;
+        r.ratio = r.guiRate / r.headlessRate;
+        r.frameMedian = median(frames);
+        r.frameP99 = percentile(frames, 0.99);
+        r.frameMax = percentile(frames, 1.0);
+        r.paintMedian = median(app.paintMs);
+        r.paintP99 = percentile(app.paintMs, 0.99);
+        r.guiThreadCpuPercent = 100.0 * guiCpu / wall;
+        r.cpuRatio = procCpu > 0 ? (headlessCpu / 2) / procCpu : 0;
+        r.snapshotsPerSecond = snapshots / gui;
+        results.push_back(r);
+        int updated = 0;
+        const QString paints = app.paintCounts(&updated);
+        std::printf("bench=gui project=%s run=%d headless_samples/s=%.0f gui_samples/s=%.0f "
+                    "ratio=%.3f frame_ms_median=%.2f frame_ms_p99=%.2f frame_ms_max=%.1f "
+                    "paint_ms_median=%.2f paint_ms_p99=%.2f gui_thread_cpu%%=%.1f "
+                    "cpu_ratio=%.3f snapshots/s=%.1f views_updated=%d/%d paints=%s "
+                    "load1=%.1f\n",
+            qPrintable(name), rep, r.headlessRate, r.guiRate, r.ratio, r.frameMedian, r.frameP99,
+            r.frameMax, r.paintMedian, r.paintP99, r.guiThreadCpuPercent, r.cpuRatio,
+            r.snapshotsPerSecond, updated, app.viewCount(), qPrintable(paints), loadAverage());
+        std::fflush(stdout);
+    }
+    if (repeats > 1) {
+        auto med = [&](double RunResult::*field) {
+            std::vector<double> v;
+            for (const RunResult& r : results)
+                v.push_back(r.*field);
+            return median(v);
+        };
+        std::printf("bench=gui project=%s summary=median runs=%d headless_samples/s=%.0f "
+                    "gui_samples/s=%.0f ratio=%.3f frame_ms_median=%.2f frame_ms_p99=%.2f "
+                    "paint_ms_p99=%.2f gui_thread_cpu%%=%.1f cpu_ratio=%.3f load1=%.1f\n",
+            qPrintable(name), repeats, med(&RunResult::headlessRate), med(&RunResult::guiRate),
+            med(&RunResult::ratio), med(&RunResult::frameMedian), med(&RunResult::frameP99),
+            med(&RunResult::paintP99), med(&RunResult::guiThreadCpuPercent),
+            med(&RunResult::cpuRatio), loadAverage());
+    }
     delete views;
     return 0;
 }
