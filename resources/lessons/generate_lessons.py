@@ -671,11 +671,11 @@ def lesson_autoencoders():
         "steps": [
             "Look at the network: the layers narrow from 784 to 32 and widen back to 784. The "
             "Loss node compares the output with the input image.",
-            "Type your guess below, then press Train. Open the Reconstructions tab: validation "
-            "images above their reconstructions.",
+            "Type your guess below, then press Train. Show the Reconstructions view beside "
+            "the loss plot: validation images above their reconstructions.",
             "Open the 2-number variant and train it. Compare its loss and its blurrier "
             "reconstructions.",
-            "Open the Latent space tab: each validation image is a dot at its 2-number code, "
+            "Show the Latent space view: each validation image is a dot at its 2-number code, "
             "coloured by its class. Which classes overlap?",
         ],
         "variants": [
