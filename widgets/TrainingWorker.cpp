@@ -418,12 +418,13 @@ void TrainingWorker::fillExtras(TrainingSnapshot& snap)
                 if (!r->stepGradientNorms().empty())
                     snap.stepGradientNorms.push_back({id, r->stepGradientNorms()});
     const bool imageInput = m_trainer->data().train.inputShape.rank() == 3;
-    const bool reconstruction = m_trainer->data().train.reconstruction;
     // While training, only networks with maps to redraw need the copy; an MLP on images gets it
     // on pause and at the end, enough for the feature-map view to say there is nothing to show.
+    const bool reconstruction = m_trainer->data().train.reconstruction;
+    const bool liveCopy = m_imageLayers || m_sequence || reconstruction;
     if (m_fullWeightsWanted && (imageInput || m_sequence || reconstruction)
         && (snap.trigger != SnapshotTrigger::Progress
-            || ((m_imageLayers || m_sequence || reconstruction)
+            || (liveCopy
                 && (!m_sinceFullWeights.isValid()
                     || m_sinceFullWeights.elapsed() >= kFullWeightsIntervalMs)))) {
         snap.weights = std::make_shared<const engine::WeightMap>(m_graph->weights());
