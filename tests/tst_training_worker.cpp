@@ -24,6 +24,7 @@
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 #include <map>
 #include <memory>
@@ -309,10 +310,17 @@ void TestTrainingWorker::confusionIsTheEpochsValidationResult()
     QSignalSpy snapshots(&c, &TrainingController::snapshotReady);
     QSignalSpy finished(&c, &TrainingController::finished);
     engine::Project p = example("mlp_xor.json");
-    p.training.epochs = 1500; // about half a second: several epoch ends reach a snapshot
+    // Long enough for several epoch ends to reach a snapshot however fast the machine is; the
+    // run is stopped once three matrices came.
+    p.training.epochs = 200000;
     p.training.optimizer.learningRate = 0.1; // large steps: accuracy moves within an epoch
+    int epochMatrices = 0;
+    connect(&c, &TrainingController::snapshotReady, &c, [&](const TrainingSnapshot& s) {
+        if (s.confusion && s.confusion->epoch > 0 && ++epochMatrices == 3)
+            QTimer::singleShot(0, &c, [&c] { c.stop(); });
+    });
     c.train(p);
-    QVERIFY(finished.wait(60000));
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 120000);
     std::map<int, double> accuracy;
     std::vector<widgets::ConfusionMatrix> matrices;
     for (const auto& args : snapshots) {
@@ -323,7 +331,6 @@ void TestTrainingWorker::confusionIsTheEpochsValidationResult()
         if (s.confusion && s.confusion->epoch > 0)
             matrices.push_back(*s.confusion);
     }
-    QCOMPARE(int(accuracy.size()), 1500);
     QVERIFY(matrices.size() >= 2);
     for (const widgets::ConfusionMatrix& m : matrices) {
         long total = 0, correct = 0;

@@ -10,8 +10,10 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QHBoxLayout>
+#include <QMenu>
 #include <QPushButton>
 #include <QTextStream>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -35,17 +37,22 @@ LossPlot::LossPlot(QWidget* parent)
     m_showSteps = new QCheckBox(tr("Per batch"), this);
     m_showSteps->setChecked(true);
     m_showSteps->setToolTip(tr("Show the loss of every mini-batch, not only epoch means"));
-    auto* png = new QPushButton(tr("PNG…"), this);
-    png->setToolTip(tr("Export the plot as a PNG image"));
-    auto* csv = new QPushButton(tr("CSV…"), this);
-    csv->setToolTip(tr("Export every run's points as CSV"));
+    // One menu button instead of two push buttons keeps the training dock narrow enough for a
+    // 1366-pixel screen.
+    auto* exportButton = new QToolButton(this);
+    exportButton->setText(tr("Export"));
+    exportButton->setToolTip(tr("Save the plot as a PNG image or its points as CSV"));
+    exportButton->setPopupMode(QToolButton::InstantPopup);
+    auto* exportMenu = new QMenu(exportButton);
+    QAction* png = exportMenu->addAction(tr("Plot as PNG…"));
+    QAction* csv = exportMenu->addAction(tr("Every run's points as CSV…"));
+    exportButton->setMenu(exportMenu);
     auto* clear = new QPushButton(tr("Clear runs"), this);
     clear->setToolTip(tr("Remove the curves of earlier runs"));
     tools->addWidget(m_log);
     tools->addWidget(m_showSteps);
     tools->addStretch(1);
-    tools->addWidget(png);
-    tools->addWidget(csv);
+    tools->addWidget(exportButton);
     tools->addWidget(clear);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -82,13 +89,13 @@ LossPlot::LossPlot(QWidget* parent)
             m_runs.back().stepLoss.graph->setVisible(on);
         m_plot->replot();
     });
-    connect(png, &QPushButton::clicked, this, [this] {
+    connect(png, &QAction::triggered, this, [this] {
         const QString f = QFileDialog::getSaveFileName(
             this, tr("Export loss plot"), QStringLiteral("loss.png"), tr("PNG images (*.png)"));
         if (!f.isEmpty())
             exportPng(f);
     });
-    connect(csv, &QPushButton::clicked, this, [this] {
+    connect(csv, &QAction::triggered, this, [this] {
         const QString f = QFileDialog::getSaveFileName(
             this, tr("Export loss data"), QStringLiteral("loss.csv"), tr("CSV files (*.csv)"));
         if (!f.isEmpty())

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QImage>
 #include <QLabel>
@@ -159,10 +160,14 @@ StepThroughPanel::StepThroughPanel(QWidget* parent)
     sampleRow->addWidget(new QLabel(tr("Sample:"), this));
     sampleRow->addWidget(m_sample);
     sampleRow->addWidget(m_sampleInfo, 1);
-    auto* buttons = new QHBoxLayout;
-    for (QPushButton* b : {m_forward, m_backward, m_update, m_reset})
-        buttons->addWidget(b);
-    buttons->addStretch(1);
+    // Two rows of two: four buttons side by side made the dock (and with it the window) too wide
+    // for a 1366-pixel laptop screen.
+    auto* buttons = new QGridLayout;
+    buttons->addWidget(m_forward, 0, 0);
+    buttons->addWidget(m_backward, 0, 1);
+    buttons->addWidget(m_update, 1, 0);
+    buttons->addWidget(m_reset, 1, 1);
+    buttons->setColumnStretch(2, 1);
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_text);
     splitter->addWidget(m_heatmap);

@@ -256,6 +256,7 @@ void TrainingWorker::setWeight(
         if (row < 0 || col < 0 || row >= p.value->rows() || col >= p.value->cols())
             return;
         (*p.value)(row, col) = engine::Scalar(value);
+        m_sinceParams.invalidate(); // the edited weight must reach the views now, not in 100 ms
         emitSnapshot(SnapshotTrigger::Progress);
         return;
     }
