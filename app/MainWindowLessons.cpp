@@ -87,6 +87,9 @@ void MainWindow::createLessons(QMenu* fileMenu, QMenu* viewMenu)
     if (m_inspectorDock)
         tabifyDockWidget(m_inspectorDock, m_lessonDock);
     m_lessonDock->hide();
+    // Hiding the lesson tab would otherwise leave Step Through in front of the Inspector.
+    if (m_inspectorDock)
+        m_inspectorDock->raise();
     connect(
         m_lessonPanel, &widgets::LessonPanel::variantRequested, this, [this](const QString& id) {
             if (m_training->controller()->isRunning())
