@@ -62,6 +62,9 @@ HiddenStateView::HiddenStateView(QWidget* parent)
     m_plot->xAxis->setLabel(tr("time step t"));
     m_plot->yAxis->setLabel(tr("unit"));
     m_plot->yAxis->setRangeReversed(true);
+    // Time steps and units are indices: no ticks between cells.
+    for (QCPAxis* axis : {m_plot->xAxis, m_plot->yAxis})
+        plotstyle::useIntegerTicks(axis);
     m_plot->setMouseTracking(true);
 
     auto* layout = new QVBoxLayout(this);

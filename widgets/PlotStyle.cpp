@@ -81,4 +81,12 @@ QColor divergingAt(double v)
         float(1.0 + (end.greenF() - 1.0) * t), float(1.0 + (end.blueF() - 1.0) * t));
 }
 
+void useIntegerTicks(QCPAxis* axis)
+{
+    QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
+    ticker->setTickStep(1.0);
+    ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    axis->setTicker(ticker);
+}
+
 } // namespace widgets::plotstyle

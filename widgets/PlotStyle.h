@@ -4,6 +4,7 @@
 
 #include <QColor>
 
+class QCPAxis;
 class QCPColorGradient;
 class QCustomPlot;
 
@@ -25,5 +26,7 @@ QColor seriesColor(int index);
 void replotIfVisible(QCustomPlot* plot);
 /// The diverging colour of v in [-1, 1] (clamped), for hand-painted thumbnails.
 QColor divergingAt(double v);
+/// Ticks on whole numbers only, for axes of indices (units, time steps, columns).
+void useIntegerTicks(QCPAxis* axis);
 
 } // namespace widgets::plotstyle

@@ -72,12 +72,8 @@ WeightHeatmap::WeightHeatmap(QWidget* parent)
     m_plot->yAxis->setLabel(tr("row (unit)"));
     m_plot->yAxis->setRangeReversed(true);
     // Indices are integers: no ticks between cells.
-    for (QCPAxis* axis : {m_plot->xAxis, m_plot->yAxis}) {
-        QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
-        ticker->setTickStep(1.0);
-        ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
-        axis->setTicker(ticker);
-    }
+    for (QCPAxis* axis : {m_plot->xAxis, m_plot->yAxis})
+        plotstyle::useIntegerTicks(axis);
     m_plot->setMouseTracking(true);
 
     connect(m_plot, &QCustomPlot::mouseMove, this, [this](QMouseEvent* e) {
