@@ -14,6 +14,8 @@
 #ifdef NETCANVAS_WITH_ONNX
 #include <onnx/checker.h>
 #include <onnx/onnx-ml.pb.h>
+
+#include "OnnxAttributes.h"
 #endif
 
 #include <algorithm>
@@ -90,22 +92,6 @@ public:
         return n;
     }
 
-    static void setInt(onnx::NodeProto* n, const std::string& name, std::int64_t v)
-    {
-        onnx::AttributeProto* a = n->add_attribute();
-        a->set_name(name);
-        a->set_type(onnx::AttributeProto::INT);
-        a->set_i(v);
-    }
-
-    static void setFloat(onnx::NodeProto* n, const std::string& name, float v)
-    {
-        onnx::AttributeProto* a = n->add_attribute();
-        a->set_name(name);
-        a->set_type(onnx::AttributeProto::FLOAT);
-        a->set_f(v);
-    }
-
     /// A float initializer holding `m` in row-major order: dims [rows, cols], or [rows] for
     /// a column vector (a bias), so that ONNX sees the matrix exactly as the engine stores it.
     std::string matrix(const std::string& stem, const Matrix& m, bool asVector)
@@ -176,18 +162,18 @@ public:
             return node("Relu", {in}, stem, exactOutput)->output(0);
         case ActivationKind::LeakyReLU: {
             onnx::NodeProto* n = node("LeakyRelu", {in}, stem, exactOutput);
-            setFloat(n, "alpha", float(alpha));
+            onnxattr::setFloat(n, "alpha", float(alpha));
             return n->output(0);
         }
         case ActivationKind::ELU: {
             onnx::NodeProto* n = node("Elu", {in}, stem, exactOutput);
-            setFloat(n, "alpha", float(alpha));
+            onnxattr::setFloat(n, "alpha", float(alpha));
             return n->output(0);
         }
         case ActivationKind::Softmax: {
             // The engine normalizes over a sample's features: the last axis of [N, F].
             onnx::NodeProto* n = node("Softmax", {in}, stem, exactOutput);
-            setInt(n, "axis", -1);
+            onnxattr::setInt(n, "axis", -1);
             return n->output(0);
         }
         case ActivationKind::GELU: {
@@ -293,7 +279,7 @@ public:
             const std::string nhwc
                 = m_b.node("Reshape", {flat(id), shape}, stem + ".nhwc")->output(0);
             onnx::NodeProto* to = m_b.node("Transpose", {nhwc}, stem + ".nchw");
-            setInts(to, "perm", {0, 3, 1, 2});
+            onnxattr::setInts(to, "perm", {0, 3, 1, 2});
             t.nchw = to->output(0);
         }
         return t.nchw;
@@ -303,7 +289,7 @@ private:
     std::string nchwToFlat(const std::string& nchw, const std::string& stem)
     {
         onnx::NodeProto* back = m_b.node("Transpose", {nchw}, stem + ".nhwc");
-        setInts(back, "perm", {0, 2, 3, 1});
+        onnxattr::setInts(back, "perm", {0, 2, 3, 1});
         const std::string shape = m_b.int64s(stem + ".flat_shape", {0, -1});
         return m_b.node("Reshape", {back->output(0), shape}, stem + ".flat")->output(0);
     }
@@ -312,16 +298,6 @@ private:
     bool isImage(NodeId id) const { return shapeOf(id).rank() == 3; }
     bool hasNchw(NodeId id) const { return !m_tensors.at(id).nchw.empty(); }
     std::string where(NodeId id) const { return nodeWhere(m_graph, id); }
-
-    static void setInts(
-        onnx::NodeProto* n, const std::string& name, const std::vector<std::int64_t>& values)
-    {
-        onnx::AttributeProto* a = n->add_attribute();
-        a->set_name(name);
-        a->set_type(onnx::AttributeProto::INTS);
-        for (std::int64_t v : values)
-            a->add_ints(v);
-    }
 
     /// An initializer for parameter `param` of node `id`, recorded in the weight table so
     /// readNetCanvasOnnx() can map it back. A column vector becomes 1-D.
@@ -423,7 +399,7 @@ void GraphEmitter::dense(NodeId id)
         gemmInputs.push_back(b);
     const bool fused = dense.activation() != ActivationKind::Identity;
     onnx::NodeProto* gemm = m_b.node("Gemm", gemmInputs, fused ? stem + ".linear" : stem);
-    OnnxBuilder::setInt(gemm, "transB", 1);
+    onnxattr::setInt(gemm, "transB", 1);
     if (!fused) {
         m_tensors[id].flat = gemm->output(0);
         return;
@@ -454,9 +430,9 @@ void GraphEmitter::conv(NodeId id)
     onnx::NodeProto* n = m_b.node("Conv", inputs, fused ? stem + ".linear" : stem);
     const auto pad = exportlayout::windowPadding(
         in[0], in[1], out[0], out[1], k, conv.stride(), conv.samePadding());
-    setInts(n, "kernel_shape", {k, k});
-    setInts(n, "strides", {conv.stride(), conv.stride()});
-    setInts(n, "pads", {pad.top, pad.left, pad.bottom, pad.right});
+    onnxattr::setInts(n, "kernel_shape", {k, k});
+    onnxattr::setInts(n, "strides", {conv.stride(), conv.stride()});
+    onnxattr::setInts(n, "pads", {pad.top, pad.left, pad.bottom, pad.right});
     if (!fused) {
         m_tensors[id].nchw = n->output(0);
         return;
@@ -481,9 +457,9 @@ void GraphEmitter::pool(NodeId id, bool max)
     // averages over the pixels inside the image, as the engine does.
     onnx::NodeProto* n
         = m_b.node(max ? "MaxPool" : "AveragePool", {nchw(src)}, sanitized(m_graph.name(id)));
-    setInts(n, "kernel_shape", {p, p});
-    setInts(n, "strides", {stride, stride});
-    setInts(n, "pads", {pad.top, pad.left, pad.bottom, pad.right});
+    onnxattr::setInts(n, "kernel_shape", {p, p});
+    onnxattr::setInts(n, "strides", {stride, stride});
+    onnxattr::setInts(n, "pads", {pad.top, pad.left, pad.bottom, pad.right});
     m_tensors[id].nchw = n->output(0);
 }
 
@@ -498,8 +474,7 @@ void GraphEmitter::batchNorm(NodeId id)
         {image ? nchw(src) : flat(src), weight(id, "gamma"), weight(id, "beta"),
             weight(id, "running_mean"), weight(id, "running_var")},
         sanitized(m_graph.name(id)));
-    OnnxBuilder::setFloat(
-        n, "epsilon", float(m_graph.layer(id).attributes().value("epsilon", 1e-5)));
+    onnxattr::setFloat(n, "epsilon", float(m_graph.layer(id).attributes().value("epsilon", 1e-5)));
     if (image)
         m_tensors[id].nchw = n->output(0);
     else
@@ -512,9 +487,8 @@ void GraphEmitter::layerNorm(NodeId id)
     onnx::NodeProto* n = m_b.node("LayerNormalization",
         {flat(m_graph.inputsOf(id).at(0)), weight(id, "gamma"), weight(id, "beta")},
         sanitized(m_graph.name(id)));
-    OnnxBuilder::setInt(n, "axis", -1);
-    OnnxBuilder::setFloat(
-        n, "epsilon", float(m_graph.layer(id).attributes().value("epsilon", 1e-5)));
+    onnxattr::setInt(n, "axis", -1);
+    onnxattr::setFloat(n, "epsilon", float(m_graph.layer(id).attributes().value("epsilon", 1e-5)));
     m_tensors[id].flat = n->output(0);
 }
 
@@ -545,7 +519,7 @@ void GraphEmitter::concatenate(NodeId id)
         for (NodeId n : in)
             parts.push_back(nchw(n));
         onnx::NodeProto* cat = m_b.node("Concat", parts, stem);
-        OnnxBuilder::setInt(cat, "axis", 1);
+        onnxattr::setInt(cat, "axis", 1);
         m_tensors[id].nchw = cat->output(0);
         return;
     }
@@ -563,7 +537,7 @@ void GraphEmitter::concatenate(NodeId id)
         for (NodeId n : in)
             parts.push_back(flat(n));
         onnx::NodeProto* cat = m_b.node("Concat", parts, stem);
-        OnnxBuilder::setInt(cat, "axis", -1);
+        onnxattr::setInt(cat, "axis", -1);
         m_tensors[id].flat = cat->output(0);
         return;
     }
@@ -573,7 +547,7 @@ void GraphEmitter::concatenate(NodeId id)
         views.push_back(m_b.node("Reshape", {flat(in[i]), shape}, stem + ".view")->output(0));
     }
     onnx::NodeProto* cat = m_b.node("Concat", views, stem + ".joined");
-    OnnxBuilder::setInt(cat, "axis", -1);
+    onnxattr::setInt(cat, "axis", -1);
     const std::string flatShape = m_b.int64s(stem + ".flat_shape", {0, -1});
     m_tensors[id].flat = m_b.node("Reshape", {cat->output(0), flatShape}, stem)->output(0);
 }

@@ -10,6 +10,8 @@
 #include <onnx/checker.h> // defines ONNX_API, which onnx-ml.pb.h expects
 #include <onnx/onnx-ml.pb.h>
 
+#include "OnnxAttributes.h"
+
 #include <cstdint>
 #include <vector>
 
@@ -67,24 +69,6 @@ public:
         return t->name();
     }
 
-    static void setInt(onnx::NodeProto* n, const std::string& name, std::int64_t v)
-    {
-        onnx::AttributeProto* a = n->add_attribute();
-        a->set_name(name);
-        a->set_type(onnx::AttributeProto::INT);
-        a->set_i(v);
-    }
-
-    static void setInts(
-        onnx::NodeProto* n, const std::string& name, const std::vector<std::int64_t>& values)
-    {
-        onnx::AttributeProto* a = n->add_attribute();
-        a->set_name(name);
-        a->set_type(onnx::AttributeProto::INTS);
-        for (std::int64_t v : values)
-            a->add_ints(v);
-    }
-
     /// [d0, ...] -> [1, d0, ...] (the num_directions axis).
     std::string withDirections(const std::string& tensor, const std::string& stem)
     {
@@ -113,7 +97,7 @@ std::string timeDistributed(
     if (weights.count("b"))
         gemmInputs.push_back(w.matrix(stem + ".b", weights.at("b"), true, id, "b"));
     onnx::NodeProto* gemm = w.node("Gemm", gemmInputs, stem + ".linear");
-    Writer::setInt(gemm, "transB", 1);
+    onnxattr::setInt(gemm, "transB", 1);
     const std::string activated = sink.activation(dense.activation(),
         dense.attributes().value("alpha", 0.01), gemm->output(0), stem + ".activated");
     const std::string flatShape
@@ -130,12 +114,12 @@ std::string embedding(
     Writer w(sink);
     const std::string rounded = w.node("Round", {input}, stem + ".rounded")->output(0);
     onnx::NodeProto* ids = w.node("Cast", {rounded}, stem + ".ids");
-    Writer::setInt(ids, "to", onnx::TensorProto::INT64);
+    onnxattr::setInt(ids, "to", onnx::TensorProto::INT64);
     const std::string e = w.matrix(stem + ".E", graph.weights().at(id).at("E"), false, id, "E");
     onnx::NodeProto* table = w.node("Transpose", {e}, stem + ".table");
-    Writer::setInts(table, "perm", {1, 0});
+    onnxattr::setInts(table, "perm", {1, 0});
     onnx::NodeProto* gather = w.node("Gather", {table->output(0), ids->output(0)}, stem + ".rows");
-    Writer::setInt(gather, "axis", 0);
+    onnxattr::setInt(gather, "axis", 0);
     const std::string flatShape
         = w.int64s(stem + ".flat_shape", {-1, long(in.steps()) * layer.units()});
     return w.node("Reshape", {gather->output(0), flatShape}, stem)->output(0);
@@ -158,7 +142,7 @@ std::string recurrent(
     const std::string shape = w.int64s(stem + ".seq_shape", {0, steps, features});
     const std::string batchMajor = w.node("Reshape", {input, shape}, stem + ".seq")->output(0);
     onnx::NodeProto* toTime = w.node("Transpose", {batchMajor}, stem + ".time_major");
-    Writer::setInts(toTime, "perm", {1, 0, 2});
+    onnxattr::setInts(toTime, "perm", {1, 0, 2});
 
     const std::string wName = w.matrix(stem + ".W", weights.at("W"), false, id, "W");
     const std::string rName = w.matrix(stem + ".R", weights.at("R"), false, id, "R");
@@ -172,16 +156,16 @@ std::string recurrent(
         parts.push_back(w.matrix(stem + ".Rb", Matrix::Zero(gh, 1), true));
     }
     onnx::NodeProto* cat = w.node("Concat", parts, stem + ".B_flat");
-    Writer::setInt(cat, "axis", 0);
+    onnxattr::setInt(cat, "axis", 0);
 
     const std::string op = type == "SimpleRNN" ? "RNN" : type;
     onnx::NodeProto* rnn = w.node(op,
         {toTime->output(0), w.withDirections(wName, stem + ".W3"),
             w.withDirections(rName, stem + ".R3"), w.withDirections(cat->output(0), stem + ".B")},
         stem + ".rnn", 2);
-    Writer::setInt(rnn, "hidden_size", h);
+    onnxattr::setInt(rnn, "hidden_size", h);
     if (type == "GRU")
-        Writer::setInt(rnn, "linear_before_reset", 1); // PyTorch's GRU, and the engine's
+        onnxattr::setInt(rnn, "linear_before_reset", 1); // PyTorch's GRU, and the engine's
 
     if (!layer.returnSequences()) {
         // Y_h [1, N, H] -> [N, H]
@@ -190,7 +174,7 @@ std::string recurrent(
     }
     // Y [T, 1, N, H] -> [N, T, 1, H] -> [N, T*H]
     onnx::NodeProto* back = w.node("Transpose", {rnn->output(0)}, stem + ".batch_major");
-    Writer::setInts(back, "perm", {2, 0, 1, 3});
+    onnxattr::setInts(back, "perm", {2, 0, 1, 3});
     const std::string flatShape = w.int64s(stem + ".flat_shape", {0, -1});
     return w.node("Reshape", {back->output(0), flatShape}, stem)->output(0);
 }
