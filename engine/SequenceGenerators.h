@@ -10,9 +10,11 @@
 //   targets alike, as a real measured series would have it).
 // - "multi_sine": the same framing on a sum of three sines (periods 9.3, 23 and 61 steps,
 //   amplitudes 0.5, 0.3, 0.2, so values stay in [-1, 1]); default length 30.
-// - "first_bit": remember the first bit. Input T x 1 of random bits 0 / 1, default length 30;
-//   the class (0 or 1) is the first bit, the later bits are noise. Classes alternate, so they
-//   are exact halves. noise: Gaussian jitter on the noise bits (the first bit stays exact).
+// - "first_bit": remember the first bit. Input T x 1 of random bits -1 / +1, default length 30;
+//   the class is the first bit (0 for -1, 1 for +1), the later bits are distractors. Classes
+//   alternate, so they are exact halves. noise: standard deviation of Gaussian jitter on the
+//   distractors (the first bit stays exact); at 1 a plain RNN can no longer tell the first bit
+//   from the distractors by size and must carry it, which is what gates are for.
 // - "adding": the adding problem (Hochreiter & Schmidhuber 1997). Input T x 2 (value in [0, 1),
 //   marker 0 / 1), default length 50; exactly two markers, one in each half of the sequence;
 //   target the sum of the two marked values (regression, in [0, 2)). noise is not used.

@@ -150,7 +150,7 @@ void TestLessons::textbookThresholds()
     QVERIFY(*metricsOf("depth_batchnorm.json").value("train.accuracy") >= 0.9);
     QVERIFY(*metricsOf("depth_residual.json").value("train.accuracy") >= 0.9);
 
-    // Lesson 8: the first of 60 bits; a SimpleRNN near chance, an LSTM nearly perfect.
+    // Lesson 8: the first of 30 bits; a SimpleRNN near chance, an LSTM nearly perfect.
     const double rnn = *metricsOf("sequences.json").value("validation.accuracy");
     const double lstm = *metricsOf("sequences_lstm.json").value("validation.accuracy");
     QVERIFY2(rnn <= 0.65, qPrintable(QString::number(rnn)));

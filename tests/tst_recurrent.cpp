@@ -300,6 +300,20 @@ void TestRecurrent::lstmForwardByHandAndInitializers()
     QCOMPARE(out.rows(), 1L);
     QVERIFY2(std::abs(out(0, 0) - h) < 1e-12, qPrintable(QString::number(out(0, 0) - h)));
     QVERIFY(std::abs(static_cast<engine::Lstm&>(*one).cellStates()(1, 0) - c) < 1e-12);
+
+    // forget_bias sets the forget rows only; recurrent_initializer "uniform" is PyTorch's
+    // U(-1/sqrt(H), 1/sqrt(H)), no longer orthogonal.
+    auto remembering = makeLayer(
+        "LSTM", {{"units", 4}, {"forget_bias", 3.0}, {"recurrent_initializer", "uniform"}});
+    remembering->build({Shape {3, 2}}, rng);
+    auto rp = remembering->params();
+    const Matrix& rb = *rp[2].value;
+    QCOMPARE(rb.middleRows(8, 4), Matrix::Constant(4, 1, 3.0));
+    QCOMPARE(rb.topRows(8).cwiseAbs().maxCoeff(), 0.0);
+    const Matrix& ru = *rp[1].value;
+    QVERIFY(ru.cwiseAbs().maxCoeff() <= 0.5);
+    const Matrix firstBlock = ru.topRows(4);
+    QVERIFY((firstBlock.transpose() * firstBlock - Matrix::Identity(4, 4)).norm() > 0.1);
 }
 
 void TestRecurrent::gruForwardByHand()
@@ -336,8 +350,13 @@ void TestRecurrent::gruForwardByHand()
 void TestRecurrent::attributesRoundTrip()
 {
     for (const char* type : {"SimpleRNN", "LSTM", "GRU"}) {
-        auto layer = makeLayer(type, {{"units", 12}, {"return_sequences", true}});
-        QCOMPARE(layer->attributes(), (json {{"units", 12}, {"return_sequences", true}}));
+        auto layer = makeLayer(type,
+            {{"units", 12}, {"return_sequences", true}, {"recurrent_initializer", "uniform"}});
+        json expected {
+            {"units", 12}, {"return_sequences", true}, {"recurrent_initializer", "uniform"}};
+        if (std::string(type) == "LSTM")
+            expected["forget_bias"] = 1.0;
+        QCOMPARE(layer->attributes(), expected);
         auto copy = makeLayer(type, layer->attributes());
         QCOMPARE(copy->attributes(), layer->attributes());
         QCOMPARE(QString::fromStdString(copy->summary()), QString(type) + " 12, sequences");
@@ -348,6 +367,18 @@ void TestRecurrent::attributesRoundTrip()
             QCOMPARE(std::string(e.where()), std::string("units"));
         }
         QCOMPARE(layer->attributes().at("units"), 12);
+        try {
+            layer->setAttributes({{"recurrent_initializer", "zeros"}});
+            QFAIL("recurrent_initializer zeros was accepted");
+        } catch (const engine::InputError& e) {
+            QCOMPARE(std::string(e.where()), std::string("recurrent_initializer"));
+        }
+    }
+    try {
+        makeLayer("LSTM", {{"forget_bias", -1.0}});
+        QFAIL("forget_bias -1 was accepted");
+    } catch (const engine::InputError& e) {
+        QCOMPARE(std::string(e.where()), std::string("forget_bias"));
     }
 }
 

@@ -35,12 +35,17 @@ struct ExampleRun {
 };
 
 /// Trains an example as netcanvas-train does (same loaders, splits, config, seed).
-ExampleRun trainExample(const std::string& file, int epochs = 0)
+/// A seed > 0 replaces both the data's and the training's seed.
+ExampleRun trainExample(const std::string& file, int epochs = 0, int seed = 0)
 {
     const auto path = examplesDir() / file;
     engine::Project project = engine::loadProject(path);
     if (epochs > 0)
         project.training.epochs = epochs;
+    if (seed > 0) {
+        project.dataset.seed = std::uint64_t(seed);
+        project.training.seed = std::uint64_t(seed);
+    }
     engine::Graph graph = project.buildGraph();
     engine::DatasetSplits splits = engine::loadDatasetSplits(project.dataset, path.parent_path(),
         project.training.validationSplit, project.training.testSplit, project.training.seed);
@@ -79,8 +84,8 @@ private slots:
     void addingTargetIsTheMarkedSum();
     void charTextWindowsComeFromTheText();
 
-    void lstmRemembersTheFirstBit();
-    void simpleRnnAlsoReachesThirtySteps();
+    void lstmRemembersTheFirstBitWhereSimpleRnnCannot_data();
+    void lstmRemembersTheFirstBitWhereSimpleRnnCannot();
     void lstmForecastsTheSine();
     void charModelLossFalls();
 };
@@ -212,17 +217,17 @@ void TestSequences::firstBitLabelIsTheFirstInput()
     const Dataset d = engine::generateDataset("first_bit", 200, 0.0, 5);
     std::set<float> values;
     for (long i = 0; i < d.size(); ++i) {
-        QCOMPARE(d.y(0, i), d.x(0, i));
+        QCOMPARE(d.y(0, i), (d.x(0, i) + 1) / 2);
         for (long s = 0; s < d.x.rows(); ++s)
             values.insert(d.x(s, i));
     }
-    QCOMPARE(values, (std::set<float> {0.0f, 1.0f}));
+    QCOMPARE(values, (std::set<float> {-1.0f, 1.0f}));
     const auto counts = d.classCounts();
     QCOMPARE(counts, (std::vector<long> {100, 100}));
     // Noise jitters the noise bits only: the first bit stays readable.
     const Dataset noisy = engine::generateDataset("first_bit", 200, 0.5, 5);
     for (long i = 0; i < noisy.size(); ++i)
-        QCOMPARE(noisy.y(0, i), noisy.x(0, i));
+        QCOMPARE(noisy.y(0, i), (noisy.x(0, i) + 1) / 2);
     QVERIFY(
         (noisy.x.bottomRows(29).array() - noisy.x.bottomRows(29).array().round()).abs().maxCoeff()
         > 0.1);
@@ -273,25 +278,27 @@ void TestSequences::charTextWindowsComeFromTheText()
     QCOMPARE(own.vocabulary, (std::vector<std::string> {" ", "a", "b"}));
 }
 
-void TestSequences::lstmRemembersTheFirstBit()
+void TestSequences::lstmRemembersTheFirstBitWhereSimpleRnnCannot_data()
 {
-    const ExampleRun run = trainExample("lstm_first_bit.json");
-    QCOMPARE(run.result.reason, engine::StopReason::Completed);
-    const double accuracy = *run.result.last->validation->accuracy;
-    qInfo("LSTM first_bit T=30: validation accuracy %.3f", accuracy);
-    QVERIFY2(accuracy >= 0.95, qPrintable(QString::number(accuracy)));
+    QTest::addColumn<int>("seed");
+    // Seed 1 is the examples' own; the others show the contrast is not one lucky draw
+    // (measured over seeds 1-24: LSTM >= 0.95 in all, SimpleRNN <= 0.68 in 22).
+    for (int seed : {1, 2, 3})
+        QTest::addRow("seed %d", seed) << seed;
 }
 
-void TestSequences::simpleRnnAlsoReachesThirtySteps()
+void TestSequences::lstmRemembersTheFirstBitWhereSimpleRnnCannot()
 {
-    // Issue #9 expected the SimpleRNN to stay near chance at T = 30; with orthogonal recurrent
-    // weights, Adam and clipping it does not (measured: 100% within the same 5 epochs), so the
-    // example says so and this pins the measured behaviour.
-    const ExampleRun run = trainExample("rnn_first_bit.json");
-    QCOMPARE(run.result.reason, engine::StopReason::Completed);
-    const double accuracy = *run.result.last->validation->accuracy;
-    qInfo("SimpleRNN first_bit T=30: validation accuracy %.3f", accuracy);
-    QVERIFY2(accuracy >= 0.95, qPrintable(QString::number(accuracy)));
+    QFETCH(int, seed);
+    const ExampleRun lstm = trainExample("lstm_first_bit.json", 0, seed);
+    const ExampleRun rnn = trainExample("rnn_first_bit.json", 0, seed);
+    QCOMPARE(lstm.result.reason, engine::StopReason::Completed);
+    QCOMPARE(rnn.result.reason, engine::StopReason::Completed);
+    const double lstmAccuracy = *lstm.result.last->validation->accuracy;
+    const double rnnAccuracy = *rnn.result.last->validation->accuracy;
+    qInfo("first_bit T=30, seed %d: LSTM %.3f, SimpleRNN %.3f", seed, lstmAccuracy, rnnAccuracy);
+    QVERIFY2(lstmAccuracy >= 0.95, qPrintable(QString::number(lstmAccuracy)));
+    QVERIFY2(rnnAccuracy <= 0.7, qPrintable(QString::number(rnnAccuracy)));
 }
 
 void TestSequences::lstmForecastsTheSine()

@@ -1,5 +1,7 @@
 #include "Lstm.h"
 
+#include "Attributes.h"
+
 namespace engine {
 
 namespace {
@@ -9,7 +11,29 @@ constexpr int kI = 0, kO = 1, kF = 2, kC = 3;
 
 void Lstm::buildExtra(Rng&)
 {
-    m_b.middleRows(long(kF) * m_units, m_units).setOnes();
+    m_b.middleRows(long(kF) * m_units, m_units).setConstant(Scalar(m_forgetBias));
+}
+
+nlohmann::json Lstm::attributes() const
+{
+    nlohmann::json a = RecurrentLayer::attributes();
+    a["forget_bias"] = m_forgetBias;
+    return a;
+}
+
+void Lstm::setAttributes(const nlohmann::json& attrs)
+{
+    RecurrentLayer::setAttributes(attrs);
+    attr::read(attrs, attributeSpecs().back(), m_forgetBias);
+}
+
+std::vector<AttributeSpec> Lstm::attributeSpecs() const
+{
+    std::vector<AttributeSpec> specs = RecurrentLayer::attributeSpecs();
+    specs.push_back(attr::floatSpec("forget_bias", "Forget bias", 0.0, 10.0,
+        "Initial bias of the forget gate: 1 keeps 73% of the cell per step at the start, "
+        "3 keeps 95% (for memories over tens of steps)"));
+    return specs;
 }
 
 void Lstm::beginForward(long batch)

@@ -8,7 +8,9 @@ namespace engine {
 ///   i = sigmoid(pre_i), o = sigmoid(pre_o), f = sigmoid(pre_f), g = tanh(pre_c),
 ///   pre = W x_t + R h_{t-1} + b,  c_t = f c_{t-1} + i g,  h_t = o tanh(c_t),  h_{-1} = c_{-1} = 0.
 /// Gate blocks of W (4 units x f), R (4 units x units) and b in ONNX order i, o, f, c; the
-/// forget-gate bias starts at 1 (Jozefowicz et al. 2015) so early gradients reach far back.
+/// forget-gate bias starts at attribute forget_bias, default 1 (Jozefowicz et al. 2015), so the
+/// cell keeps most of its content at first and early gradients reach far back. Larger values
+/// (3: f = 0.95 at the start) suit memories that must last tens of steps.
 class Lstm final : public RecurrentLayer {
 public:
     Lstm()
@@ -19,6 +21,10 @@ public:
     /// Cell states c_t of the last forward(): t*units x batch, time-major (for views).
     const Matrix& cellStates() const { return m_c; }
 
+    nlohmann::json attributes() const override;
+    void setAttributes(const nlohmann::json& attrs) override;
+    std::vector<AttributeSpec> attributeSpecs() const override;
+
 protected:
     void buildExtra(Rng& rng) override;
     void beginForward(long batch) override;
@@ -28,6 +34,7 @@ protected:
     void stepBackward(int t, long begin, long count, Matrix& dH) override;
 
 private:
+    double m_forgetBias = 1.0;
     Matrix m_c; ///< t*H x batch: c_t
     Matrix m_tc; ///< t*H x batch: tanh(c_t)
     Matrix m_dC; ///< H x batch: dL/dc_t carried back from step t + 1

@@ -70,7 +70,16 @@ void RecurrentLayer::build(const std::vector<Shape>& inputs, Rng& rng)
     m_w.resize(gh, m_features);
     initialize(m_w, Initializer::GlorotUniform, m_features, gh, rng);
     m_r.resize(gh, m_units);
-    initializeOrthogonalBlocks(m_r, m_units, rng);
+    if (m_recurrentInit == kUniformRecurrentInit) {
+        // PyTorch's default: U(-1/sqrt(H), 1/sqrt(H)). R's spectral radius starts below 1, so
+        // without gates the gradient shrinks at every step back in time (lesson 8 shows it).
+        const Scalar bound = Scalar(1.0 / std::sqrt(double(m_units)));
+        for (long c = 0; c < m_r.cols(); ++c)
+            for (long i = 0; i < m_r.rows(); ++i)
+                m_r(i, c) = Scalar(rng.uniform(-bound, bound));
+    } else {
+        initializeOrthogonalBlocks(m_r, m_units, rng);
+    }
     m_b = Matrix::Zero(gh, 1);
     m_gradW = Matrix::Zero(gh, m_features);
     m_gradR = Matrix::Zero(gh, m_units);
@@ -193,7 +202,8 @@ long RecurrentLayer::paramCountFor(const std::vector<Shape>& inputs) const
 
 nlohmann::json RecurrentLayer::attributes() const
 {
-    return {{"units", m_units}, {"return_sequences", m_returnSequences}};
+    return {{"units", m_units}, {"return_sequences", m_returnSequences},
+        {"recurrent_initializer", m_recurrentInit}};
 }
 
 void RecurrentLayer::setAttributes(const nlohmann::json& attrs)
@@ -203,15 +213,22 @@ void RecurrentLayer::setAttributes(const nlohmann::json& attrs)
     bool sequences = m_returnSequences;
     attr::read(attrs, specs[0], units);
     attr::read(attrs, specs[1], sequences);
+    std::string recurrentInit = m_recurrentInit;
+    attr::read(attrs, specs[2], recurrentInit);
     m_units = units;
     m_returnSequences = sequences;
+    m_recurrentInit = recurrentInit;
 }
 
 std::vector<AttributeSpec> RecurrentLayer::attributeSpecs() const
 {
     return {attr::intSpec("units", "Units", 1, 4096, "Size of the hidden state h"),
         attr::boolSpec("return_sequences", "Return sequences",
-            "Output every step's hidden state (TxUnits) instead of the last one")};
+            "Output every step's hidden state (TxUnits) instead of the last one"),
+        attr::choiceSpec("recurrent_initializer", "Recurrent init",
+            {kOrthogonalRecurrentInit, kUniformRecurrentInit},
+            "Initial recurrent weights R: orthogonal (Keras' default; keeps the state's norm "
+            "over time) or uniform in +-1/sqrt(units) (PyTorch's default; shrinks it)")};
 }
 
 std::string RecurrentLayer::summary() const

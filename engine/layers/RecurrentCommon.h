@@ -25,6 +25,9 @@
 
 namespace engine {
 
+inline constexpr const char* kOrthogonalRecurrentInit = "orthogonal";
+inline constexpr const char* kUniformRecurrentInit = "uniform";
+
 /// Block of `rows` rows starting at `row`, columns [col, col + count) of a matrix.
 using MatrixBlock = Eigen::Block<Matrix>;
 
@@ -109,6 +112,7 @@ protected:
     const std::string m_label;
     int m_units = 16;
     bool m_returnSequences = false;
+    std::string m_recurrentInit = kOrthogonalRecurrentInit;
     int m_steps = 0;
     int m_features = 0;
 
