@@ -8,160 +8,72 @@
 #include <qcustomplot.h>
 
 #include <QComboBox>
-#include <QHBoxLayout>
-#include <QLabel>
-#include <QPointer>
-#include <QSpinBox>
 #include <QToolTip>
-#include <QVBoxLayout>
 
 #include <cmath>
 
 namespace widgets {
 
 HiddenStateView::HiddenStateView(QWidget* parent)
-    : QWidget(parent)
-    , m_runner(new SequenceModelRunner(this))
+    : SequenceSampleView(tr("&Sequence:"), tr("Index of the sequence in the %1 set (%2 sequences)"),
+        tr("Hidden states need a recurrent layer (SimpleRNN, LSTM, GRU)."), parent)
 {
-    m_sampleBox = new QSpinBox(this);
-    m_sampleBox->setRange(0, 0);
-    m_sampleBox->setEnabled(false);
-    auto* sampleLabel = new QLabel(tr("&Sequence:"), this);
-    sampleLabel->setBuddy(m_sampleBox);
     m_layerChoice = new QComboBox(this);
     m_layerChoice->setToolTip(tr("Recurrent layer whose hidden state is shown"));
-    m_info = new QLabel(this);
-    auto* top = new QHBoxLayout;
-    top->addWidget(sampleLabel);
-    top->addWidget(m_sampleBox);
-    top->addWidget(m_layerChoice);
-    top->addStretch(1);
-    top->addWidget(m_info);
+    addControl(m_layerChoice);
 
-    m_message = new QLabel(this);
-    m_message->setWordWrap(true);
-    m_message->setAlignment(Qt::AlignCenter);
-
-    m_plot = new QCustomPlot(this);
-    m_plot->setMinimumSize(240, 160);
-    m_map = new QCPColorMap(m_plot->xAxis, m_plot->yAxis);
+    QCustomPlot* p = plot();
+    m_map = new QCPColorMap(p->xAxis, p->yAxis);
     m_map->setGradient(plotstyle::diverging());
     m_map->setInterpolate(false);
     m_map->setTightBoundary(false);
-    m_scale = new QCPColorScale(m_plot);
-    m_plot->plotLayout()->addElement(0, 1, m_scale);
+    m_scale = new QCPColorScale(p);
+    p->plotLayout()->addElement(0, 1, m_scale);
     m_scale->setType(QCPAxis::atRight);
     m_scale->setGradient(plotstyle::diverging());
     m_scale->setBarWidth(12);
     m_scale->axis()->setLabel(tr("h"));
     m_map->setColorScale(m_scale);
     m_map->setDataRange(QCPRange(-1, 1));
-    auto* margins = new QCPMarginGroup(m_plot);
-    m_plot->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
+    auto* margins = new QCPMarginGroup(p);
+    p->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
     m_scale->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
-    m_plot->xAxis->setLabel(tr("time step t"));
-    m_plot->yAxis->setLabel(tr("unit"));
-    m_plot->yAxis->setRangeReversed(true);
+    p->xAxis->setLabel(tr("time step t"));
+    p->yAxis->setLabel(tr("unit"));
+    p->yAxis->setRangeReversed(true);
     // Time steps and units are indices: no ticks between cells.
-    for (QCPAxis* axis : {m_plot->xAxis, m_plot->yAxis})
+    for (QCPAxis* axis : {p->xAxis, p->yAxis})
         plotstyle::useIntegerTicks(axis);
-    m_plot->setMouseTracking(true);
+    p->setMouseTracking(true);
 
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addLayout(top);
-    layout->addWidget(m_message);
-    layout->addWidget(m_plot, 1);
-    setMessage(tr("Hidden states need a recurrent layer (SimpleRNN, LSTM, GRU)."));
-
-    connect(m_plot, &QCustomPlot::mouseMove, this, [this](QMouseEvent* e) {
-        const int t = int(std::lround(m_plot->xAxis->pixelToCoord(e->position().x())));
-        const int unit = int(std::lround(m_plot->yAxis->pixelToCoord(e->position().y())));
+    connect(p, &QCustomPlot::mouseMove, this, [this](QMouseEvent* e) {
+        const int t = int(std::lround(plot()->xAxis->pixelToCoord(e->position().x())));
+        const int unit = int(std::lround(plot()->yAxis->pixelToCoord(e->position().y())));
         const QString text = cellText(unit, t);
         if (text.isEmpty())
             QToolTip::hideText();
         else
-            QToolTip::showText(e->globalPosition().toPoint(), text, m_plot);
+            QToolTip::showText(e->globalPosition().toPoint(), text, plot());
     });
-    connect(m_sampleBox, &QSpinBox::valueChanged, this, [this] { request(); });
     connect(m_layerChoice, &QComboBox::currentIndexChanged, this, [this] { render(); });
 }
 
 HiddenStateView::~HiddenStateView() = default;
 
-int HiddenStateView::sampleCount() const
-{
-    return m_samples ? int(m_samples->cols()) : 0;
-}
-
-void HiddenStateView::setMessage(const QString& text)
-{
-    m_message->setText(text);
-    m_message->setVisible(!text.isEmpty());
-}
-
-QString HiddenStateView::message() const
-{
-    return m_message->isVisible() ? m_message->text() : QString();
-}
-
 void HiddenStateView::startSession(const TrainingSessionInfo& info)
 {
     m_layers.clear();
-    m_resultSample = -1;
-    m_applies = info.sequence && info.samples && info.samples->cols() > 0;
-    m_runner->startSession(info);
+    beginSession(info, info.sequence,
+        tr("Train or step the network once: the heatmap shows each unit's hidden state "
+           "h_t while the layer reads the chosen sequence."));
     render();
-    if (!m_applies) {
-        m_samples.reset();
-        m_sampleBox->setEnabled(false);
-        setMessage(tr("Hidden states need a recurrent layer (SimpleRNN, LSTM, GRU)."));
-        return;
-    }
-    m_samples = info.samples;
-    {
-        QSignalBlocker block(m_sampleBox);
-        m_sampleBox->setRange(0, sampleCount() - 1);
-        m_sampleBox->setEnabled(true);
-    }
-    m_sampleBox->setToolTip(tr("Index of the sequence in the %1 set (%2 sequences)")
-                                .arg(info.sampleSetName)
-                                .arg(info.sampleSetSize));
-    setMessage(tr("Train or step the network once: the heatmap shows each unit's hidden state "
-                  "h_t while the layer reads the chosen sequence."));
 }
 
-void HiddenStateView::addSnapshot(const TrainingSnapshot& s)
+void HiddenStateView::submitRequest(int i)
 {
-    if (!s.weights || !m_applies)
-        return;
-    m_runner->setWeights(s.weights);
-    request();
-}
-
-void HiddenStateView::setSample(int index)
-{
-    m_sampleBox->setValue(index);
-}
-
-void HiddenStateView::showEvent(QShowEvent* event)
-{
-    QWidget::showEvent(event);
-    if (m_dirty)
-        request();
-    m_plot->replot();
-}
-
-void HiddenStateView::request()
-{
-    m_dirty = true;
-    const int i = m_sampleBox->value();
-    if (!isVisible() || !m_applies || !m_runner->isReady() || i < 0 || i >= sampleCount())
-        return;
-    m_dirty = false;
-    auto input = std::make_shared<engine::Matrix>(m_samples->col(i));
+    auto input = std::make_shared<engine::Matrix>(samples()->col(i));
     auto result = std::make_shared<std::vector<HiddenStateLayer>>();
-    m_runner->submit(
+    runner()->submit(
         [input, result](engine::Graph& g) {
             SequenceModelRunner::forward(g, *input);
             for (engine::NodeId id : g.executionOrder()) {
@@ -183,7 +95,7 @@ void HiddenStateView::request()
                 return;
             }
             m_layers = std::move(*result);
-            m_resultSample = i;
+            setResultSample(i);
             setMessage(m_layers.empty() ? tr("This network has no recurrent layer.") : QString());
             render();
             emit statesUpdated();
@@ -224,8 +136,8 @@ void HiddenStateView::render()
     QCPColorMapData* d = m_map->data();
     if (!l || l->h.size() == 0) {
         d->clear();
-        m_info->clear();
-        plotstyle::replotIfVisible(m_plot);
+        setInfo({});
+        plotstyle::replotIfVisible(plot());
         return;
     }
     const int units = int(l->h.rows()), steps = int(l->h.cols());
@@ -235,11 +147,10 @@ void HiddenStateView::render()
     for (int u = 0; u < units; ++u)
         for (int t = 0; t < steps; ++t)
             d->setCell(t, u, double(l->h(u, t)));
-    m_plot->xAxis->setRange(-0.5, steps - 0.5);
-    m_plot->yAxis->setRange(-0.5, units - 0.5);
-    m_info->setText(
-        tr("%1 units x %2 steps, sequence %3").arg(units).arg(steps).arg(m_resultSample));
-    plotstyle::replotIfVisible(m_plot);
+    plot()->xAxis->setRange(-0.5, steps - 0.5);
+    plot()->yAxis->setRange(-0.5, units - 0.5);
+    setInfo(tr("%1 units x %2 steps, sequence %3").arg(units).arg(steps).arg(resultSample()));
+    plotstyle::replotIfVisible(plot());
 }
 
 std::optional<double> HiddenStateView::cellValue(int unit, int t) const
