@@ -33,6 +33,8 @@ SequenceSampleView::SequenceSampleView(const QString& sampleLabel, const QString
     m_message = new QLabel(this);
     m_message->setWordWrap(true);
     m_message->setAlignment(Qt::AlignCenter);
+    // A short dock squeezes the plot, never the wrapped message (it would lose lines).
+    m_message->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Minimum);
     m_plot = new QCustomPlot(this);
     m_plot->setMinimumSize(240, 160);
 
