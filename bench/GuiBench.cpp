@@ -51,6 +51,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <future>
+#include <sys/resource.h>
 #include <vector>
 
 namespace {
@@ -221,6 +222,21 @@ double threadCpuSeconds()
     return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
 }
 
+/// CPU time and context switches of the calling thread (getrusage(RUSAGE_THREAD)).
+struct ThreadUsage {
+    double cpuSeconds = 0;
+    long voluntarySwitches = 0; ///< the thread blocked: one per event-loop wake-up, roughly
+    long involuntarySwitches = 0; ///< the thread was pre-empted
+};
+
+ThreadUsage threadUsage()
+{
+    rusage u {};
+    getrusage(RUSAGE_THREAD, &u);
+    auto sec = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
+    return {sec(u.ru_utime) + sec(u.ru_stime), u.ru_nvcsw, u.ru_nivcsw};
+}
+
 double processCpuSeconds()
 {
     timespec ts {};
@@ -241,6 +257,8 @@ struct RunResult {
     double frameMedian = 0, frameP99 = 0, frameMax = 0;
     double paintMedian = 0, paintP99 = 0;
     double guiThreadCpuPercent = 0; ///< GUI thread CPU time / wall time of the GUI run
+    double uiCpuMsPerSecond = 0; ///< the same in ms per wall second
+    double uiWakeupsPerSecond = 0; ///< the GUI thread's voluntary context switches per second
     double cpuRatio = 0; ///< headless process CPU per sample / GUI run's process CPU per sample
     double snapshotsPerSecond = 0;
 };
@@ -257,6 +275,7 @@ int main(int argc, char** argv)
     TimingApplication app(argc, argv);
     Options o;
     int repeats = 1;
+    int probeMs = 5;
     const QStringList args = app.arguments();
     for (int i = 1; i < args.size(); ++i) {
         if (args[i] == "--seconds" && i + 1 < args.size())
@@ -265,6 +284,8 @@ int main(int argc, char** argv)
             repeats = std::max(1, args[++i].toInt());
         else if (args[i] == "--replot-budget" && i + 1 < args.size())
             widgets::ReplotPacer::setBudget(args[++i].toDouble());
+        else if (args[i] == "--probe-ms" && i + 1 < args.size())
+            probeMs = std::max(0, args[++i].toInt());
         else if (args[i] == "--cli" && i + 1 < args.size())
             o.cli = args[++i];
         else if (args[i] == "--screenshot" && i + 1 < args.size())
@@ -274,7 +295,7 @@ int main(int argc, char** argv)
         else {
             std::fprintf(stderr,
                 "usage: netcanvas-gui-bench PROJECT.json [--seconds N] [--repeat N] "
-                "[--replot-budget F] [--cli "
+                "[--replot-budget F] [--probe-ms N] [--cli "
                 "NETCANVAS_TRAIN] | --screenshot DIR\n");
             return 1;
         }
@@ -372,7 +393,7 @@ int main(int argc, char** argv)
         QElapsedTimer sinceTick;
         QTimer ticker;
         ticker.setTimerType(Qt::PreciseTimer);
-        ticker.setInterval(5);
+        ticker.setInterval(probeMs);
         QObject::connect(&ticker, &QTimer::timeout, [&] {
             if (sinceTick.isValid())
                 frames.push_back(double(sinceTick.nsecsElapsed()) / 1e6);
@@ -384,7 +405,9 @@ int main(int argc, char** argv)
         QSignalSpy finished(panel->controller(), &widgets::TrainingController::finished);
         // A completed run is not resumable: train() starts a fresh session each repeat.
         app.setRecording(true);
-        ticker.start();
+        if (probeMs > 0)
+            ticker.start();
+        const ThreadUsage ui0 = threadUsage();
         const double guiCpu0 = threadCpuSeconds();
         const double procCpu0 = processCpuSeconds();
         QElapsedTimer t;
@@ -394,7 +417,9 @@ int main(int argc, char** argv)
         const double wall = double(t.nsecsElapsed()) / 1e9;
         const double guiCpu = threadCpuSeconds() - guiCpu0;
         const double procCpu = processCpuSeconds() - procCpu0;
+        const ThreadUsage ui1 = threadUsage();
         ticker.stop();
+
         app.setRecording(false);
         QObject::disconnect(counter);
         // The worker's own clock of the run (started when run() begins, so data loading is
@@ -413,6 +438,8 @@ int main(int argc, char** argv)
         r.paintMedian = median(app.paintMs);
         r.paintP99 = percentile(app.paintMs, 0.99);
         r.guiThreadCpuPercent = 100.0 * guiCpu / wall;
+        r.uiCpuMsPerSecond = 1000.0 * (ui1.cpuSeconds - ui0.cpuSeconds) / wall;
+        r.uiWakeupsPerSecond = double(ui1.voluntarySwitches - ui0.voluntarySwitches) / wall;
         r.cpuRatio = procCpu > 0 ? (headlessCpu / 2) / procCpu : 0;
         r.snapshotsPerSecond = snapshots / gui;
         results.push_back(r);
@@ -421,11 +448,13 @@ int main(int argc, char** argv)
         std::printf("bench=gui project=%s run=%d headless_samples/s=%.0f gui_samples/s=%.0f "
                     "ratio=%.3f frame_ms_median=%.2f frame_ms_p99=%.2f frame_ms_max=%.1f "
                     "paint_ms_median=%.2f paint_ms_p99=%.2f gui_thread_cpu%%=%.1f "
+                    "ui_cpu_ms_per_s=%.1f ui_wakeups/s=%.0f "
                     "cpu_ratio=%.3f snapshots/s=%.1f views_updated=%d/%d paints=%s "
                     "load1=%.1f\n",
             qPrintable(name), rep, r.headlessRate, r.guiRate, r.ratio, r.frameMedian, r.frameP99,
-            r.frameMax, r.paintMedian, r.paintP99, r.guiThreadCpuPercent, r.cpuRatio,
-            r.snapshotsPerSecond, updated, app.viewCount(), qPrintable(paints), loadAverage());
+            r.frameMax, r.paintMedian, r.paintP99, r.guiThreadCpuPercent, r.uiCpuMsPerSecond,
+            r.uiWakeupsPerSecond, r.cpuRatio, r.snapshotsPerSecond, updated, app.viewCount(),
+            qPrintable(paints), loadAverage());
         std::fflush(stdout);
     }
     if (repeats > 1) {
@@ -437,11 +466,14 @@ int main(int argc, char** argv)
         };
         std::printf("bench=gui project=%s summary=median runs=%d headless_samples/s=%.0f "
                     "gui_samples/s=%.0f ratio=%.3f frame_ms_median=%.2f frame_ms_p99=%.2f "
-                    "paint_ms_p99=%.2f gui_thread_cpu%%=%.1f cpu_ratio=%.3f load1=%.1f\n",
+                    "paint_ms_p99=%.2f gui_thread_cpu%%=%.1f ui_cpu_ms_per_s=%.1f "
+                    "ui_wakeups/s=%.0f cpu_ratio=%.3f snapshots/s=%.1f "
+                    "load1=%.1f\n",
             qPrintable(name), repeats, med(&RunResult::headlessRate), med(&RunResult::guiRate),
             med(&RunResult::ratio), med(&RunResult::frameMedian), med(&RunResult::frameP99),
             med(&RunResult::paintP99), med(&RunResult::guiThreadCpuPercent),
-            med(&RunResult::cpuRatio), loadAverage());
+            med(&RunResult::uiCpuMsPerSecond), med(&RunResult::uiWakeupsPerSecond),
+            med(&RunResult::cpuRatio), med(&RunResult::snapshotsPerSecond), loadAverage());
     }
     delete views;
     return 0;

@@ -298,8 +298,14 @@ void NeuronOverlay::onWeightsChanged()
 
 void NeuronOverlay::onSnapshot(const TrainingSnapshot& snapshot)
 {
-    if (snapshot.params.empty() || !m_controller
-        || !m_controller->sameArchitecture(m_doc->project()))
+    if (snapshot.params.empty() || !m_controller)
+        return;
+    // Nothing on the canvas to update: copying every weight (and comparing architectures) at
+    // 10 Hz would only cost the trainer time. The next snapshot brings them once something is
+    // shown; pauses, steps and the end are always kept, since no further snapshot follows.
+    if (snapshot.trigger == SnapshotTrigger::Progress && !anyShown())
+        return;
+    if (!m_controller->sameArchitecture(m_doc->project()))
         return;
     engine::WeightMap w;
     for (const ParamCopy& p : snapshot.params)

@@ -49,7 +49,8 @@ double ReplotPacer::budget()
 
 int ReplotPacer::intervalMs() const
 {
-    const double cost = m_plot->replotTime(true); // a moving average: a steadier pace
+    // Moving averages: a steadier pace.
+    const double cost = m_plot->replotTime(true) + m_prepareMs;
     return std::clamp(int(std::lround(cost / g_budget)), kMinIntervalMs, kMaxIntervalMs);
 }
 
@@ -69,6 +70,13 @@ void ReplotPacer::replotNow()
     m_missed = !m_plot->isVisible();
     if (m_missed)
         return;
+    if (m_prepare) {
+        QElapsedTimer t;
+        t.start();
+        m_prepare();
+        const double ms = double(t.nsecsElapsed()) / 1e6;
+        m_prepareMs = m_replots == 0 ? ms : 0.8 * m_prepareMs + 0.2 * ms;
+    }
     // Queued: several plots asking in one event-loop turn still share one repaint of the window.
     m_plot->replot(QCustomPlot::rpQueuedReplot);
     m_sinceReplot.restart();

@@ -4,6 +4,8 @@
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
+
 class QCustomPlot;
 
 namespace widgets {
@@ -13,9 +15,10 @@ namespace widgets {
 /// least kMinIntervalMs, one 30 Hz frame; at most kMaxIntervalMs). Requests in between are
 /// merged into one replot at the end of the pause, so the last data is always drawn.
 ///
-/// The cost is QCustomPlot::replotTime() of the recent replots, so a big or slow plot (a large
-/// heatmap, a long curve, software rendering) slows down by itself instead of stealing time from
-/// the trainer, which shares the cores with this thread. Owned by (a child of) its plot.
+/// The cost is QCustomPlot::replotTime() of the recent replots plus the time the view took to
+/// fill the plot's data (setPrepare()), so a big or slow plot (a large heatmap, a long curve,
+/// software rendering) slows down by itself instead of stealing time from the trainer, which
+/// shares the cores with this thread. Owned by (a child of) its plot.
 class ReplotPacer : public QObject {
 public:
     static constexpr double kDefaultBudget = 0.02; ///< share of the GUI thread per plot
@@ -32,6 +35,10 @@ public:
     /// Replots now when the pause after the previous replot is over, else at its end. A hidden
     /// plot is replotted when it is shown next.
     void request();
+    /// `fill` runs right before each paced replot: a view that stores each snapshot and fills
+    /// its plottables here converts only the data that is drawn, at the paced rate, and the fill
+    /// counts in the pacing. A hidden plot's fill waits until it is shown, like its replot.
+    void setPrepare(std::function<void()> fill) { m_prepare = std::move(fill); }
     /// The pause that follows the last replot, in ms.
     int intervalMs() const;
     long replotCount() const { return m_replots; }
@@ -44,6 +51,8 @@ private:
     void replotNow();
 
     QCustomPlot* m_plot;
+    std::function<void()> m_prepare;
+    double m_prepareMs = 0; ///< moving average of m_prepare's duration
     QTimer m_timer;
     QElapsedTimer m_sinceReplot;
     long m_replots = 0;

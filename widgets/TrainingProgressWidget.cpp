@@ -8,6 +8,10 @@
 
 namespace widgets {
 
+namespace {
+constexpr int kTextIntervalMs = 250;
+} // namespace
+
 QString formatDuration(double seconds)
 {
     if (!(seconds >= 0))
@@ -59,6 +63,12 @@ void TrainingProgressWidget::onSnapshot(const TrainingSnapshot& s)
 {
     const double fraction = s.totalEpochs > 0 ? s.progressX / s.totalEpochs : 0.0;
     m_bar->setValue(int(std::lround(1000 * std::clamp(fraction, 0.0, 1.0))));
+    // A new text lays out the whole window again (the label's size follows its text), and
+    // numbers changing faster than a few times a second cannot be read anyway.
+    if (s.trigger == SnapshotTrigger::Progress && m_sinceText.isValid()
+        && m_sinceText.elapsed() < kTextIntervalMs)
+        return;
+    m_sinceText.start();
     QString text = tr("Epoch %1/%2")
                        .arg(std::min(s.epoch + 1, std::max(1, s.totalEpochs)))
                        .arg(s.totalEpochs);

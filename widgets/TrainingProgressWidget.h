@@ -2,6 +2,7 @@
 
 #include "TrainingController.h"
 
+#include <QElapsedTimer>
 #include <QWidget>
 
 class QLabel;
@@ -26,6 +27,7 @@ private:
     TrainingController* m_controller;
     QProgressBar* m_bar = nullptr;
     QLabel* m_label = nullptr;
+    QElapsedTimer m_sinceText; ///< since the label last changed during a run
 };
 
 /// "1:05", "12 s": a duration for people.

@@ -2,6 +2,7 @@
 
 #include "ConvFilterView.h"
 #include "PlotStyle.h"
+#include "ReplotPacer.h"
 
 #include <qcustomplot.h>
 
@@ -17,6 +18,24 @@
 
 namespace widgets {
 
+namespace {
+
+/// Sets a label's text at a fixed size that changes only when the text no longer fits (or needs
+/// far less room): a label with a fixed size does not ask its layout to recompute, and every
+/// layout request of a visible label travels up to the window and lays out all of it again, at
+/// every snapshot for a label showing live numbers.
+void setLiveText(QLabel* label, const QString& text)
+{
+    const QSize need = label->fontMetrics().size(Qt::TextSingleLine, text) + QSize(6, 0);
+    const QSize now = label->maximumSize();
+    if (need.width() > now.width() || need.width() < now.width() * 3 / 4
+        || need.height() != now.height())
+        label->setFixedSize(need);
+    label->setText(text);
+}
+
+} // namespace
+
 WeightHeatmap::WeightHeatmap(QWidget* parent)
     : QWidget(parent)
     , m_plot(new QCustomPlot(this))
@@ -27,6 +46,7 @@ WeightHeatmap::WeightHeatmap(QWidget* parent)
     m_gradients = new QCheckBox(tr("Gradients"), this);
     m_gradients->setToolTip(tr("Show the gradient of the last mini-batch instead of the values"));
     m_info = new QLabel(this);
+    m_info->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     m_channelChoice = new QComboBox(this);
     m_channelChoice->setToolTip(tr("Input channels of each filter: their mean, all of them side "
                                    "by side, or one channel"));
@@ -75,6 +95,13 @@ WeightHeatmap::WeightHeatmap(QWidget* parent)
     for (QCPAxis* axis : {m_plot->xAxis, m_plot->yAxis})
         plotstyle::useIntegerTicks(axis);
     m_plot->setMouseTracking(true);
+    // Live snapshots are only stored; the map is filled when the paced replot draws it.
+    ReplotPacer::of(m_plot)->setPrepare([this] {
+        if (m_stale) {
+            m_stale = false;
+            fill();
+        }
+    });
 
     connect(m_plot, &QCustomPlot::mouseMove, this, [this](QMouseEvent* e) {
         const double key = m_plot->xAxis->pixelToCoord(e->position().x());
@@ -107,11 +134,17 @@ void WeightHeatmap::addSnapshot(const TrainingSnapshot& s)
         return;
     m_params = s.params;
     rebuildChoices();
-    // Filling a large map costs the GUI thread even unseen; pauses and the end always render,
-    // so a hidden heatmap still answers cellValue() with the final weights.
-    m_stale = !isVisible() && s.trigger == SnapshotTrigger::Progress;
-    if (!m_stale)
-        render();
+    // Filling a large map costs the GUI thread: a running session's map is filled at the paced
+    // replot's rate (and not at all while hidden); pauses, steps and the end fill it now.
+    m_stale = true;
+    const ParamCopy* p = current();
+    const bool conv = p && p->isConvKernel();
+    if (s.trigger != SnapshotTrigger::Progress || conv != showsFilters())
+        render(); // also switches between map and filters, which the pacer cannot see
+    else if (!conv)
+        plotstyle::replotIfVisible(m_plot);
+    else if (isVisible())
+        render(); // the filter view paints itself
 }
 
 void WeightHeatmap::rebuildChoices()
@@ -202,6 +235,14 @@ void WeightHeatmap::applyChannelChoice()
 
 void WeightHeatmap::render()
 {
+    m_stale = false;
+    fill();
+    if (!showsFilters())
+        plotstyle::replotIfVisible(m_plot);
+}
+
+void WeightHeatmap::fill()
+{
     const ParamCopy* p = current();
     const bool grads = m_gradients->isChecked();
     const engine::Matrix* m = p ? (grads ? &p->grad : &p->value) : nullptr;
@@ -213,25 +254,25 @@ void WeightHeatmap::render()
         rebuildChannelChoices(p->channels);
         if (!m || m->size() == 0) {
             m_filters->clear();
-            m_info->setText(grads ? tr("no gradient yet") : QString());
+            setLiveText(m_info, grads ? tr("no gradient yet") : QString());
             return;
         }
         m_filters->setTensor(*m, p->kernelH, p->kernelW, p->channels,
             (grads ? QStringLiteral("dL/d") : QString()) + p->nodeName + '.' + p->param);
-        m_info->setText(tr("%1 filters of %2 x %3 x %4, |max| %5")
-                            .arg(p->value.rows())
-                            .arg(p->kernelH)
-                            .arg(p->kernelW)
-                            .arg(p->channels)
-                            .arg(m_filters->maxAbs(), 0, 'g', 3));
+        setLiveText(m_info,
+            tr("%1 filters of %2 x %3 x %4, |max| %5")
+                .arg(p->value.rows())
+                .arg(p->kernelH)
+                .arg(p->kernelW)
+                .arg(p->channels)
+                .arg(m_filters->maxAbs(), 0, 'g', 3));
         m_rows = m_cols = 0;
         return;
     }
     if (!m || m->size() == 0) {
         m_rows = m_cols = 0;
         m_map->data()->clear();
-        m_info->setText(p && grads ? tr("no gradient yet") : QString());
-        plotstyle::replotIfVisible(m_plot);
+        setLiveText(m_info, p && grads ? tr("no gradient yet") : QString());
         return;
     }
     m_rows = int(m->rows());
@@ -255,15 +296,17 @@ void WeightHeatmap::render()
     m_scale->axis()->setLabel(grads ? tr("gradient") : tr("weight"));
     m_plot->xAxis->setRange(-0.5, m_cols - 0.5);
     m_plot->yAxis->setRange(-0.5, m_rows - 0.5);
-    m_info->setText(tr("%1 x %2, |max| %3").arg(m_rows).arg(m_cols).arg(maxAbs, 0, 'g', 3));
-    plotstyle::replotIfVisible(m_plot);
+    setLiveText(m_info, tr("%1 x %2, |max| %3").arg(m_rows).arg(m_cols).arg(maxAbs, 0, 'g', 3));
 }
 
 std::optional<double> WeightHeatmap::cellValue(int row, int col) const
 {
-    if (row < 0 || col < 0 || row >= m_rows || col >= m_cols)
+    // From the tensor, not the map: the map of a running session is filled only when drawn.
+    const ParamCopy* p = current();
+    const engine::Matrix* m = p ? (m_gradients->isChecked() ? &p->grad : &p->value) : nullptr;
+    if (!m || p->isConvKernel() || row < 0 || col < 0 || row >= m->rows() || col >= m->cols())
         return std::nullopt;
-    return m_map->data()->cell(col, row);
+    return double((*m)(row, col));
 }
 
 QString WeightHeatmap::cellText(int row, int col) const
@@ -285,7 +328,7 @@ void WeightHeatmap::showEvent(QShowEvent* event)
     QWidget::showEvent(event);
     if (m_stale) {
         m_stale = false;
-        render();
+        fill();
     }
     m_plot->replot();
 }

@@ -64,7 +64,10 @@ private:
     void rebuildChoices();
     void rebuildChannelChoices(int channels);
     void applyChannelChoice();
+    /// fill() and a paced replot.
     void render();
+    /// Copies the selected tensor into the colour map (or the filter view) and the caption.
+    void fill();
     const ParamCopy* current() const;
 
     QComboBox* m_choice = nullptr;
@@ -79,7 +82,7 @@ private:
     QComboBox* m_channelChoice = nullptr;
     std::vector<ParamCopy> m_params; ///< from the last snapshot that carried tensors
     int m_rows = 0, m_cols = 0;
-    bool m_stale = false; ///< snapshots arrived while hidden: render() when shown
+    bool m_stale = false; ///< m_params are newer than the map: fill() before it is drawn
 };
 
 } // namespace widgets

@@ -1,6 +1,7 @@
 #include "WeightHistogramView.h"
 
 #include "PlotStyle.h"
+#include "ReplotPacer.h"
 
 #include <qcustomplot.h>
 
@@ -12,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace widgets {
 
@@ -68,6 +70,15 @@ WeightHistogramView::WeightHistogramView(QWidget* parent)
     m_bars->setBrush(kBand);
 
     connect(m_choice, &QComboBox::currentIndexChanged, this, [this] { render(); });
+    // Live snapshots are only stored; each plot converts them when its paced replot draws it.
+    ReplotPacer::of(m_bands)->setPrepare([this] {
+        if (std::exchange(m_bandsStale, false))
+            fillBands();
+    });
+    ReplotPacer::of(m_histogram)->setPrepare([this] {
+        if (std::exchange(m_histogramStale, false))
+            fillHistogram();
+    });
 }
 
 WeightHistogramView::~WeightHistogramView() = default;
@@ -109,7 +120,13 @@ void WeightHistogramView::addSnapshot(const TrainingSnapshot& s)
         const int keep = m_choice->findText(previous);
         m_choice->setCurrentIndex(keep >= 0 ? keep : 0);
     }
-    render();
+    m_bandsStale = m_histogramStale = true;
+    if (s.trigger != SnapshotTrigger::Progress) {
+        render();
+        return;
+    }
+    plotstyle::replotIfVisible(m_bands);
+    plotstyle::replotIfVisible(m_histogram);
 }
 
 int WeightHistogramView::historyCount() const
@@ -119,6 +136,15 @@ int WeightHistogramView::historyCount() const
 }
 
 void WeightHistogramView::render()
+{
+    m_bandsStale = m_histogramStale = false;
+    fillBands();
+    fillHistogram();
+    plotstyle::replotIfVisible(m_bands);
+    plotstyle::replotIfVisible(m_histogram);
+}
+
+void WeightHistogramView::fillBands()
 {
     const QString key = m_choice->currentText();
     auto it = m_history.find(key);
@@ -139,8 +165,11 @@ void WeightHistogramView::render()
             m_bands->xAxis->setRange(x.lower, x.lower + 1);
         m_bands->yAxis->scaleRange(1.1);
     }
+}
 
-    auto latest = m_latest.find(key);
+void WeightHistogramView::fillHistogram()
+{
+    auto latest = m_latest.find(m_choice->currentText());
     QVector<double> centres, counts;
     if (latest != m_latest.end() && latest->second.size() > 0) {
         const engine::Matrix& m = latest->second;
@@ -162,13 +191,15 @@ void WeightHistogramView::render()
     } else {
         m_bars->data()->clear();
     }
-    plotstyle::replotIfVisible(m_bands);
-    plotstyle::replotIfVisible(m_histogram);
 }
 
 void WeightHistogramView::showEvent(QShowEvent* event)
 {
     QWidget::showEvent(event);
+    if (std::exchange(m_bandsStale, false))
+        fillBands();
+    if (std::exchange(m_histogramStale, false))
+        fillHistogram();
     m_bands->replot();
     m_histogram->replot();
 }

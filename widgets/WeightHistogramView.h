@@ -37,7 +37,10 @@ private:
         double x = 0;
         std::vector<double> quantiles;
     };
+    /// fillBands(), fillHistogram() and paced replots of both.
     void render();
+    void fillBands(); ///< quantile bands of the selected tensor's history
+    void fillHistogram(); ///< histogram of the selected tensor's latest values
 
     QComboBox* m_choice = nullptr;
     QCustomPlot* m_bands = nullptr;
@@ -46,6 +49,8 @@ private:
     QCPBars* m_bars = nullptr;
     std::map<QString, std::vector<Sample>> m_history;
     std::map<QString, engine::Matrix> m_latest;
+    bool m_bandsStale = false; ///< m_history is newer than the bands: fill before drawing
+    bool m_histogramStale = false; ///< likewise m_latest and the histogram
 };
 
 } // namespace widgets
