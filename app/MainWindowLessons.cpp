@@ -92,8 +92,6 @@ void MainWindow::createLessons(QMenu* fileMenu, QMenu* viewMenu)
         m_inspectorDock->raise();
     connect(
         m_lessonPanel, &widgets::LessonPanel::variantRequested, this, [this](const QString& id) {
-            if (m_training->controller()->isRunning())
-                m_training->controller()->stop();
             const QString error = openLessonVariant(id);
             if (!error.isEmpty())
                 showError(tr("Cannot open the lesson's network"), error);
@@ -237,6 +235,7 @@ QString MainWindow::openLesson(const QString& path)
                 return tr("%1: not a lesson (a lesson file has a \"lesson\" object)")
                     .arg(QDir::toNativeSeparators(path));
         }
+        m_training->controller()->discardResume();
         return openFile(path);
     }
     const QString fileName = QFileInfo(path).fileName();
@@ -252,6 +251,7 @@ QString MainWindow::openLesson(const QString& path)
     engine::Project project = lesson.project;
     project.extra["lesson"] = lesson.lesson.toJson();
     widgets::DatasetActions::prepareExample(project.dataset, QFileInfo(path).path());
+    m_training->controller()->discardResume();
     m_doc->load(std::move(project));
     m_undo->clear();
     m_untitledName = QString::fromStdString(lesson.lesson.title);
@@ -276,6 +276,10 @@ QString MainWindow::openLessonVariant(const QString& id)
     if (id.isEmpty())
         project.extra["lesson"] = m_lessonPanel->lesson().toJson();
     widgets::DatasetActions::prepareExample(project.dataset, m_lessonPanel->baseDir());
+    // Another network, even if only its learning rate differs: Train must not continue the
+    // interrupted run of the previous one (its weights, its epochs, its variant's checks), and
+    // the training panel reloads its live editors only when no trainer runs.
+    m_training->controller()->discardResume();
     m_doc->load(std::move(project));
     m_undo->clear();
     m_untitledName = m_lessonPanel->variantTitle(id);

@@ -2,6 +2,7 @@
 // locked settings, Save as Lesson, presentation mode (offscreen).
 
 #include "CanvasView.h"
+#include "DatasetSpec.h"
 #include "Inspector.h"
 #include "Lesson.h"
 #include "LessonPanel.h"
@@ -17,6 +18,8 @@
 #include <QApplication>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
+#include <QElapsedTimer>
+#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -25,6 +28,8 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <set>
 
 namespace {
 
@@ -58,6 +63,60 @@ bool trainToEnd(MainWindow& w)
     return finished.wait(60000);
 }
 
+/// The JSON of a file in the lesson resources the window opens lessons from.
+nlohmann::json lessonResourceJson(const QString& name)
+{
+    QFile f(QStringLiteral(":/lessons/") + name);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return nlohmann::json::parse(f.readAll().toStdString(), nullptr, false);
+}
+
+bool fashionMnistInstalled()
+{
+    return QFileInfo::exists(QString(engine::kFashionMnistDir) + "/train-images-idx3-ubyte.gz")
+        || QFileInfo::exists(QString(engine::kFashionMnistDir) + "/train-images-idx3-ubyte");
+}
+
+/// Presses Train the way a user does (the Train action, F5) and waits for the run to end.
+/// Returns "" or what went wrong, so that a failed session names its reason.
+QString pressTrainAndWait(MainWindow& w, int timeoutMs)
+{
+    widgets::TrainingController* c = w.trainingPanel()->controller();
+    QAction* train = w.trainingPanel()->trainAction();
+    if (!train->isEnabled())
+        return QStringLiteral("the Train action is disabled: %1")
+            .arg(w.trainingPanel()->statusText());
+    QSignalSpy finished(c, &widgets::TrainingController::finished);
+    QSignalSpy failed(c, &widgets::TrainingController::failed);
+    train->trigger();
+    QElapsedTimer clock;
+    clock.start();
+    while (finished.isEmpty() && failed.isEmpty() && clock.elapsed() < timeoutMs)
+        QTest::qWait(20);
+    if (!failed.isEmpty())
+        return QStringLiteral("training failed: %1").arg(failed.first().first().toString());
+    if (finished.isEmpty())
+        return QStringLiteral("training did not finish within %1 s").arg(timeoutMs / 1000);
+    return {};
+}
+
+/// "label [variant]: metric = value" for a failure message.
+QString describeCheckState(const widgets::LessonPanel* panel, int index)
+{
+    const engine::LessonCheck& c = panel->lesson().checks.at(index);
+    const engine::LessonMetrics* m = panel->metricsFor(QString::fromStdString(c.variant));
+    const engine::CheckResult r = m ? engine::evaluateCheck(c, *m) : engine::CheckResult {};
+    return QStringLiteral("%1 [%2]: %3 = %4, panel shows \"%5\"")
+        .arg(QString::fromStdString(engine::describeCheck(c)),
+            c.variant.empty() ? QStringLiteral("main") : QString::fromStdString(c.variant),
+            QString::fromStdString(c.metric),
+            !m            ? QStringLiteral("(not trained)")
+                : r.value ? QString::number(*r.value)
+                          : QStringLiteral("(none)"),
+            panel->checkLabel(index)->text());
+}
+
 } // namespace
 
 class TestLessonsGui : public QObject {
@@ -67,6 +126,10 @@ private slots:
     void everyLessonOpens();
     void perceptronChecksTick();
     void hiddenLayerCheckTicks();
+    void everyLessonTicksInWindow_data();
+    void everyLessonTicksInWindow();
+    void unreachableCheckShowsCross();
+    void variantSwitchMidRun();
     void badLessonFileNamesThePlace();
     void lockedSettings();
     void saveAsLessonRoundTrip();
@@ -159,6 +222,229 @@ void TestLessonsGui::hiddenLayerCheckTicks()
     const engine::LessonMetrics* m = w.lessonPanel()->metricsFor("");
     QVERIFY(m && m->finished);
     QVERIFY(*m->value("validation.accuracy") >= 0.95);
+}
+
+void TestLessonsGui::everyLessonTicksInWindow_data()
+{
+    QTest::addColumn<int>("menuIndex");
+    const QStringList lessons = MainWindow::lessonResources();
+    QVERIFY(lessons.size() >= 9);
+    for (int i = 0; i < lessons.size(); ++i)
+        QTest::newRow(qPrintable(QFileInfo(lessons[i]).fileName())) << i;
+}
+
+// What the student does: pick the lesson from the Lessons menu, press Train, then each variant's
+// button in the Lesson dock and Train again. Every check must tick once its network has trained
+// (tst_lessons proves the same claims headless), and not before: a run counts only for the
+// variant it trained.
+void TestLessonsGui::everyLessonTicksInWindow()
+{
+    QFETCH(int, menuIndex);
+    const QString path = MainWindow::lessonResources().at(menuIndex);
+    const QString fileName = QFileInfo(path).fileName();
+    const engine::LessonFile file = engine::LessonFile::fromJson(lessonResourceJson(fileName));
+    const engine::Lesson& lesson = file.lesson;
+
+    // Every network of the lesson, in the order the dock lists them.
+    std::vector<std::pair<QString, engine::Project>> networks {{QString(), file.project}};
+    for (const engine::LessonVariant& v : lesson.variants) {
+        const nlohmann::json j = lessonResourceJson(QString::fromStdString(v.project));
+        QVERIFY2(j.is_object(), v.project.c_str());
+        networks.emplace_back(QString::fromStdString(v.id), engine::Project::fromJson(j));
+    }
+    for (const auto& [id, project] : networks)
+        if (project.dataset.source == "fashion-mnist" && !fashionMnistInstalled())
+            QSKIP(qPrintable(QStringLiteral("%1 trains on Fashion-MNIST, which is not installed in "
+                                            "%2 (apt install dataset-fashion-mnist)")
+                                 .arg(fileName, QString(engine::kFashionMnistDir))));
+
+    TestWindow w;
+    w.resize(1300, 850);
+    w.show();
+    QAction* entry = w.lessonsMenu()->actions().at(menuIndex);
+    QCOMPARE(entry->text(), QString::fromStdString(lesson.title));
+    entry->trigger();
+    QVERIFY2(w.errors.isEmpty(), qPrintable(w.errors.join('\n')));
+    widgets::LessonPanel* panel = w.lessonPanel();
+    QVERIFY(panel->hasLesson());
+    QCOMPARE(panel->lesson().toJson(), lesson.toJson());
+    QVERIFY(w.lessonDock()->isVisible());
+
+    std::set<QString> trained;
+    qint64 totalMs = 0;
+    for (const auto& [id, expected] : networks) {
+        const QString name = id.isEmpty() ? QStringLiteral("main") : id;
+        if (!id.isEmpty()) {
+            QPushButton* button = panel->variantButton(id);
+            QVERIFY(button);
+            button->click();
+            QVERIFY2(w.errors.isEmpty(), qPrintable(w.errors.join('\n')));
+        }
+        QCOMPARE(panel->currentVariant(), id);
+        QVERIFY(panel->variantButton(id)->isChecked());
+        // The canvas holds this network with its own settings, not the previous one's.
+        const engine::Project open = w.document()->project();
+        QCOMPARE(open.nodes.size(), expected.nodes.size());
+        QVERIFY2(open.toJson()["training"] == expected.toJson()["training"],
+            qPrintable(QString::fromStdString(open.toJson()["training"].dump())));
+        QCOMPARE(open.dataset.source, expected.dataset.source);
+
+        // The run must use the network's settings as headless training does, whatever the live
+        // editors of the training panel held before.
+        int sessionEpochs = 0;
+        QString sessionLabel;
+        std::vector<double> rates;
+        widgets::TrainingController* controller = w.trainingPanel()->controller();
+        const QMetaObject::Connection onSession
+            = connect(controller, &widgets::TrainingController::sessionStarted, this,
+                [&](const widgets::TrainingSessionInfo& info) {
+                    sessionEpochs = info.totalEpochs;
+                    sessionLabel = info.label;
+                });
+        const QMetaObject::Connection onSnapshot
+            = connect(controller, &widgets::TrainingController::snapshotReady, this,
+                [&](const widgets::TrainingSnapshot& s) {
+                    for (const widgets::EpochPoint& e : s.epochs)
+                        rates.push_back(e.learningRate);
+                });
+        QElapsedTimer clock;
+        clock.start();
+        const QString error = pressTrainAndWait(w, 300000);
+        const qint64 ms = clock.elapsed();
+        disconnect(onSession);
+        disconnect(onSnapshot);
+        QVERIFY2(error.isEmpty(), qPrintable(QStringLiteral("%1: %2").arg(name, error)));
+        QCOMPARE(sessionEpochs, expected.training.epochs);
+        // The run's name in the loss plot states what the worker was given.
+        const engine::TrainingConfig& tc = expected.training;
+        QCOMPARE(sessionLabel,
+            QStringLiteral("lr %1, %2, batch %3, seed %4")
+                .arg(tc.optimizer.learningRate, 0, 'g', 3)
+                .arg(QString::fromStdString(tc.optimizer.type))
+                .arg(tc.batchSize)
+                .arg(qulonglong(tc.seed)));
+        // Constant rate: every lesson so far; a schedule would change the rate per epoch.
+        if (expected.training.schedule.type == "constant"
+            && expected.training.schedule.warmupEpochs == 0)
+            for (double rate : rates)
+                QVERIFY2(qFuzzyCompare(rate, expected.training.optimizer.learningRate),
+                    qPrintable(QStringLiteral("%1 trained at learning rate %2 instead of %3")
+                                   .arg(name)
+                                   .arg(rate)
+                                   .arg(expected.training.optimizer.learningRate)));
+        totalMs += ms;
+        trained.insert(id);
+        const engine::LessonMetrics* m = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((m = panel->metricsFor(id)) && m->finished, 10000);
+
+        for (int i = 0; i < int(lesson.checks.size()); ++i) {
+            const QString variant = QString::fromStdString(lesson.checks[i].variant);
+            if (trained.count(variant)) {
+                QTRY_VERIFY2_WITH_TIMEOUT(
+                    panel->checkPassed(i), qPrintable(describeCheckState(panel, i)), 10000);
+                QCOMPARE(panel->checkLabel(i)->text(), QString(QChar(0x2713)));
+            } else {
+                QVERIFY2(!panel->checkPassed(i), qPrintable(describeCheckState(panel, i)));
+                QCOMPARE(panel->checkLabel(i)->text(), QString(QChar(0x25CB)));
+            }
+        }
+        for (int i = 0; i < int(lesson.prompts.size()); ++i) {
+            const bool answered = trained.count(QString::fromStdString(lesson.prompts[i].variant));
+            QCOMPARE(!panel->promptAnswer(i)->isHidden(), answered);
+        }
+        qInfo("%s [%s]: every check of it ticked, trained in %lld ms", qPrintable(fileName),
+            qPrintable(name), ms);
+    }
+    qInfo("%s: %zu networks, %lld ms of training", qPrintable(fileName), networks.size(), totalMs);
+    QVERIFY2(w.errors.isEmpty(), qPrintable(w.errors.join('\n')));
+}
+
+// The other side: a single perceptron cannot separate XOR, so a check asking it for 100% must
+// show a cross after the run, while the lesson's own XOR check (<= 75%) ticks. The lesson is
+// opened as a file (File > Open), with its variants beside it in the same folder.
+void TestLessonsGui::unreachableCheckShowsCross()
+{
+    QTemporaryDir dir;
+    nlohmann::json j = lessonResourceJson("perceptron.json");
+    QVERIFY(j.is_object());
+    j["lesson"]["checks"].push_back({{"metric", "train.accuracy"}, {"op", ">="}, {"value", 1.0},
+        {"label", "XOR: training accuracy reaches 100%"}, {"variant", "xor"}});
+    const int unreachable = int(j["lesson"]["checks"].size()) - 1;
+    auto write = [&](const QString& name, const std::string& text) {
+        QFile out(dir.filePath(name));
+        return out.open(QIODevice::WriteOnly) && out.write(text.data(), qint64(text.size())) > 0;
+    };
+    QVERIFY(write("perceptron.json", j.dump(2)));
+    for (const auto& v : j["lesson"]["variants"]) {
+        const QString project = QString::fromStdString(v["project"].get<std::string>());
+        QVERIFY(write(project, lessonResourceJson(project).dump(2)));
+    }
+
+    TestWindow w;
+    w.show();
+    QCOMPARE(w.openFile(dir.filePath("perceptron.json")), QString());
+    widgets::LessonPanel* panel = w.lessonPanel();
+    QVERIFY(panel->hasLesson());
+    QCOMPARE(int(panel->lesson().checks.size()), unreachable + 1);
+    panel->variantButton("xor")->click();
+    QCOMPARE(panel->currentVariant(), QString("xor"));
+    QCOMPARE(pressTrainAndWait(w, 60000), QString());
+
+    int xorCheck = -1;
+    for (int i = 0; i < unreachable; ++i)
+        if (panel->lesson().checks[i].variant == "xor")
+            xorCheck = i;
+    QVERIFY(xorCheck >= 0);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        panel->checkPassed(xorCheck), qPrintable(describeCheckState(panel, xorCheck)), 10000);
+    QVERIFY2(!panel->checkPassed(unreachable), qPrintable(describeCheckState(panel, unreachable)));
+    QCOMPARE(panel->checkLabel(unreachable)->text(), QString(QChar(0x2717)));
+    QVERIFY(panel->checkLabel(unreachable)->toolTip().contains("Not reached"));
+    // AND and OR were not trained: neither ticked nor crossed.
+    for (int i = 0; i < unreachable; ++i)
+        if (panel->lesson().checks[i].variant != "xor")
+            QCOMPARE(panel->checkLabel(i)->text(), QString(QChar(0x25CB)));
+    QVERIFY2(w.errors.isEmpty(), qPrintable(w.errors.join('\n')));
+}
+
+// A student who clicks another variant while one trains: the run stops, counts for the variant
+// it trained, and the next Train runs the new variant with its own settings.
+void TestLessonsGui::variantSwitchMidRun()
+{
+    TestWindow w;
+    w.show();
+    QCOMPARE(w.openLesson(":/lessons/learning_rate.json"), QString());
+    widgets::LessonPanel* panel = w.lessonPanel();
+    widgets::TrainingController* controller = w.trainingPanel()->controller();
+    panel->variantButton("small")->click();
+    QCOMPARE(w.trainingPanel()->learningRateEdit()->value(), 0.0001);
+    QSignalSpy sessions(controller, &widgets::TrainingController::sessionStarted);
+    w.trainingPanel()->trainAction()->trigger();
+    QVERIFY(controller->isRunning());
+    panel->variantButton("large")->click();
+    QVERIFY(!controller->isRunning());
+    QVERIFY(!controller->canResume()); // Train starts the new network, it does not "Continue"
+    QCOMPARE(panel->currentVariant(), QString("large"));
+    QVERIFY(panel->variantButton("large")->isChecked());
+    // The live editor follows the opened network, not the run that was stopped.
+    QCOMPARE(w.trainingPanel()->learningRateEdit()->value(), 500.0);
+    const engine::LessonMetrics* small = panel->metricsFor("small");
+    QVERIFY(small && small->finished);
+    QVERIFY(!panel->metricsFor("large"));
+
+    QCOMPARE(pressTrainAndWait(w, 60000), QString());
+    QCOMPARE(sessions.size(), 2);
+    QVERIFY2(
+        sessions.last().first().value<widgets::TrainingSessionInfo>().label.startsWith("lr 500,"),
+        qPrintable(sessions.last().first().value<widgets::TrainingSessionInfo>().label));
+    int diverged = -1;
+    for (int i = 0; i < int(panel->lesson().checks.size()); ++i)
+        if (panel->lesson().checks[i].variant == "large")
+            diverged = i;
+    QVERIFY(diverged >= 0);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        panel->checkPassed(diverged), qPrintable(describeCheckState(panel, diverged)), 10000);
+    QVERIFY(w.errors.isEmpty());
 }
 
 void TestLessonsGui::badLessonFileNamesThePlace()

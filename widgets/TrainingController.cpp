@@ -8,6 +8,7 @@
 #include <QThread>
 
 #include <chrono>
+#include <utility>
 
 namespace widgets {
 
@@ -119,6 +120,7 @@ void TrainingController::startSession(
     m_hasSession = true;
     m_sessionFailed = false;
     m_resumable = true;
+    m_discardOnFinish = false;
     const int runId = ++m_runId;
     // The copy is made here, on the GUI thread; the worker owns it from now on.
     QMetaObject::invokeMethod(
@@ -234,6 +236,15 @@ std::uint64_t TrainingController::resetWeights(bool newSeed)
         [w = m_worker.get(), seed = m_seed, runId] { w->resetWeights(seed, runId); },
         Qt::QueuedConnection);
     return m_seed;
+}
+
+void TrainingController::discardResume()
+{
+    if (isRunning() && !stop(5000)) {
+        m_discardOnFinish = true;
+        return;
+    }
+    m_resumable = false;
 }
 
 bool TrainingController::prepareWeightEdit()
@@ -366,7 +377,7 @@ void TrainingController::onFinished(const TrainingOutcome& outcome)
         return;
     }
     m_lastOutcome = outcome;
-    m_resumable = outcome.resumable;
+    m_resumable = outcome.resumable && !std::exchange(m_discardOnFinish, false);
     if (!outcome.weights.empty())
         writeWeights(outcome.weights);
     setState(State::Ready);

@@ -81,6 +81,10 @@ public:
     /// Re-initializes the weights of the session (stopping first) with the project's seed or a
     /// new random one. Returns the seed used (0 when there is no session).
     std::uint64_t resetWeights(bool newSeed);
+    /// Stops a running trainer and makes the next train() or step() start a new session even if
+    /// the document matches the interrupted one: for a document replaced by another project,
+    /// such as a lesson variant that differs from the last one only in live settings.
+    void discardResume();
 
     /// Before a hand edit of a weight (the neuron view): stops a paused run, keeping its session
     /// (Train and Step continue it), so that its weights are in the document before the edit.
@@ -150,6 +154,7 @@ private:
     State m_state = State::Idle;
     bool m_hasSession = false;
     bool m_resumable = false;
+    bool m_discardOnFinish = false; ///< discardResume() while the trainer was still stopping
     bool m_sessionFailed = false;
     int m_runId = 0;
     std::string m_sessionKey;

@@ -289,6 +289,10 @@ void TrainingPanel::loadSettingsFromDocument()
         return;
     const engine::TrainingConfig& c = m_document->trainingConfig();
     const QSignalBlocker b1(m_lr), b2(m_l2), b3(m_batch);
+    // train() reads these editors, so a clamped value would train another network than the
+    // file's: the "too large" lesson's rate of 500 ran at 10. Widen the range instead.
+    m_lr->setMaximum(qMax(m_lr->maximum(), c.optimizer.learningRate));
+    m_l2->setMaximum(qMax(m_l2->maximum(), c.optimizer.l2));
     m_lr->setValue(c.optimizer.learningRate);
     m_l2->setValue(c.optimizer.l2);
     m_batch->setValue(c.batchSize);
