@@ -6,6 +6,7 @@
 #include "LatentSpaceView.h"
 #include "Project.h"
 #include "ReconstructionView.h"
+#include "StepThroughPanel.h"
 #include "TrainingController.h"
 #include "TrainingPanel.h"
 
@@ -13,11 +14,16 @@
 
 #include <QDir>
 #include <QFile>
+#include <QLabel>
+#include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBrowser>
+#include <QTextDocument>
 
 #include <set>
 
@@ -144,6 +150,7 @@ private slots:
     void reconstructionsTab();
     void latentSpaceTab();
     void tabsOnlyWhereTheyApply();
+    void stepThroughSummarizesTheImageTarget();
 };
 
 void TestAutoencoderViews::reconstructionsTab()
@@ -240,6 +247,31 @@ void TestAutoencoderViews::latentSpaceTab()
         plotted += view->plot()->graph(i)->dataCount();
     QCOMPARE(plotted, n);
     QVERIFY(view->message().isEmpty());
+    // Every dot lies inside the axis rect with room for its 4-pixel disc, the outermost ones
+    // included (the axes cover the codes' extent plus a margin).
+    QCustomPlot* plot = view->plot();
+    plot->replot();
+    const QRect inner = plot->axisRect()->rect().adjusted(3, 3, -3, -3);
+    for (long i = 0; i < n; ++i) {
+        const QPointF at(plot->xAxis->coordToPixel(double(view->codes()(0, i))),
+            plot->yAxis->coordToPixel(double(view->codes()(1, i))));
+        QVERIFY2(inner.contains(at.toPoint()),
+            qPrintable(QStringLiteral("point %1 at (%2, %3) outside (%4, %5)-(%6, %7)")
+                           .arg(i)
+                           .arg(at.x())
+                           .arg(at.y())
+                           .arg(inner.left())
+                           .arg(inner.top())
+                           .arg(inner.right())
+                           .arg(inner.bottom())));
+    }
+    for (QCPAxis* axis : {plot->xAxis, plot->yAxis}) {
+        const int unit = axis == plot->xAxis ? 0 : 1;
+        const double lo = view->codes().row(unit).minCoeff(),
+                     hi = view->codes().row(unit).maxCoeff();
+        QVERIFY(axis->range().lower < lo - 0.03 * (hi - lo));
+        QVERIFY(axis->range().upper > hi + 0.03 * (hi - lo));
+    }
     f.panel.grab().save(QDir::tempPath() + "/autoenc_latent.png");
 }
 
@@ -271,6 +303,83 @@ void TestAutoencoderViews::tabsOnlyWhereTheyApply()
     load("mlp_xor.json");
     QVERIFY(!visible(panel.reconstructions()));
     QVERIFY(!visible(panel.latentSpace()));
+}
+
+namespace {
+
+/// The most numbers on one line of `text`: a vector written out in full shows as a line with
+/// as many numbers as it has values.
+int mostNumbersOnALine(const QString& text)
+{
+    static const QRegularExpression number(QStringLiteral("-?\\d+(\\.\\d+)?(e[-+]?\\d+)?"));
+    static const QRegularExpression lineBreak(QStringLiteral("[\n\u2028\u2029]"));
+    int most = 0;
+    for (const QString& line : text.split(lineBreak)) {
+        int n = 0;
+        for (auto it = number.globalMatch(line); it.hasNext(); it.next())
+            ++n;
+        most = std::max(most, n);
+    }
+    return most;
+}
+
+} // namespace
+
+void TestAutoencoderViews::stepThroughSummarizesTheImageTarget()
+{
+    // The target of an autoencoder is its 64-pixel input: the Step Through text and the sample
+    // line summarize it (values count, min/mean/max, a heatmap) instead of listing every pixel.
+    QTemporaryDir dir;
+    writeIdx(dir.path());
+    widgets::GraphDocument doc;
+    doc.load(tinyAutoencoder(false));
+    widgets::StepThroughPanel panel;
+    panel.setDocument(&doc);
+    panel.setProjectDirectory(dir.path());
+    panel.resize(420, 760);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QCOMPARE(panel.sampleCount(), 240L);
+    panel.setSample(3);
+
+    auto* info = panel.findChild<QLabel*>(QStringLiteral("StepSampleInfo"));
+    QVERIFY(info);
+    QVERIFY2(info->text().contains(QStringLiteral("64 targets")), qPrintable(info->text()));
+    QVERIFY2(mostNumbersOnALine(info->text()) <= 4, qPrintable(info->text()));
+
+    int presses = 0;
+    while (panel.forwardButton()->isEnabled() && presses < 20) {
+        QTest::mouseClick(panel.forwardButton(), Qt::LeftButton);
+        ++presses;
+    }
+    QCOMPARE(presses, 7); // six nodes and the loss
+    QVERIFY2(panel.problem().isEmpty(), qPrintable(panel.problem()));
+    const QString text = panel.explanation();
+    QVERIFY2(text.contains(QStringLiteral("Loss of this sample")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("target y: 64 values, min ")), qPrintable(text));
+    QVERIFY2(mostNumbersOnALine(text) <= widgets::StepThroughPanel::kSmallLayer, qPrintable(text));
+    // The target's heatmap is the 8x8 image, drawn square.
+    auto* browser = panel.findChild<QTextBrowser*>(QStringLiteral("StepExplanation"));
+    QVERIFY(browser);
+    const QImage target
+        = browser->document()
+              ->resource(QTextDocument::ImageResource, QUrl(QStringLiteral("step://img/target")))
+              .value<QImage>();
+    QVERIFY(!target.isNull());
+    QCOMPARE(target.width(), target.height());
+    panel.grab().save(QDir::tempPath() + "/autoenc_step_through_loss.png");
+
+    // The backward pass and the update stay readable too.
+    while (panel.backwardButton()->isEnabled() && presses < 40) {
+        QTest::mouseClick(panel.backwardButton(), Qt::LeftButton);
+        ++presses;
+    }
+    QVERIFY(panel.updateButton()->isEnabled());
+    QTest::mouseClick(panel.updateButton(), Qt::LeftButton);
+    QVERIFY2(panel.problem().isEmpty(), qPrintable(panel.problem()));
+    QVERIFY(mostNumbersOnALine(panel.explanation()) <= widgets::StepThroughPanel::kSmallLayer);
+    QCoreApplication::processEvents(); // the text's layout settles the scroll position
+    panel.grab().save(QDir::tempPath() + "/autoenc_step_through.png");
 }
 
 QTEST_MAIN(TestAutoencoderViews)

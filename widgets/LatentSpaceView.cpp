@@ -182,14 +182,20 @@ void LatentSpaceView::onResult(const AutoencoderResult& r)
         g->setName(label < 0                  ? tr("unlabelled")
                 : label < m_classNames.size() ? m_classNames[label]
                                               : tr("class %1").arg(label));
-        g->setData(points.first, points.second, true);
+        // Not sorted by x: QCustomPlot sorts them, else it would take the first and last
+        // point for the key range and the view would cut off the points beyond them.
+        g->setData(points.first, points.second);
     }
     m_plot->legend->setVisible(m_plot->graphCount() > 0);
-    m_plot->rescaleAxes();
-    for (QCPAxis* axis : {m_plot->xAxis, m_plot->yAxis}) {
-        const QCPRange range = axis->range();
-        const double pad = std::max(1e-3, 0.05 * range.size());
-        axis->setRange(range.lower - pad, range.upper + pad);
+    // The codes' own extent with a margin, so the outermost dots are drawn whole; every result
+    // (live during training) sets it again.
+    QCPAxis* const axes[2] = {m_plot->xAxis, m_plot->yAxis};
+    for (int unit = 0; unit < 2; ++unit) {
+        const double lo = double(m_codes.row(unit).minCoeff());
+        const double hi = double(m_codes.row(unit).maxCoeff());
+        // Equal codes (a dead unit) still get a window around them.
+        const double pad = std::max(kRangeMargin * (hi - lo), 1e-3 * std::max(1.0, std::abs(hi)));
+        axes[unit]->setRange(lo - pad, hi + pad);
     }
     plotstyle::replotIfVisible(m_plot);
     emit codesUpdated();

@@ -22,6 +22,8 @@ class LatentSpaceView : public QWidget {
     Q_OBJECT
 public:
     static constexpr long kMaxPoints = 2000; ///< samples plotted (the first of the set)
+    /// Room left on each side of the codes' extent, as a fraction of that extent.
+    static constexpr double kRangeMargin = 0.06;
 
     explicit LatentSpaceView(QWidget* parent = nullptr);
     ~LatentSpaceView() override;

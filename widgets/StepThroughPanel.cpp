@@ -131,6 +131,7 @@ StepThroughPanel::StepThroughPanel(QWidget* parent)
     m_sample->setToolTip(tr("Index of the sample in the training set; or click a point on the "
                             "Decision boundary view"));
     m_sampleInfo = new QLabel(this);
+    m_sampleInfo->setObjectName(QStringLiteral("StepSampleInfo"));
     m_sampleInfo->setWordWrap(true);
     m_sampleInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
@@ -332,7 +333,10 @@ void StepThroughPanel::updateSampleInfo()
             y += QStringLiteral(" (%1)").arg(
                 QString::fromStdString(d.classNames[std::size_t(label)]));
     } else {
-        y = QStringLiteral("y = ") + vectorText(d.y.col(i));
+        // An autoencoder's target is a whole image: its values belong in the loss step's
+        // heatmap, not in this one-line label.
+        y = d.y.rows() <= 4 ? QStringLiteral("y = ") + vectorText(d.y.col(i))
+                            : tr("%1 targets").arg(d.y.rows());
     }
     m_sampleInfo->setText(tr("of %1 training samples: %2, %3").arg(d.size()).arg(x, y));
 }
@@ -688,8 +692,13 @@ QString StepThroughPanel::lossHtml()
     const QString type = QString::fromStdString(t.lossType);
     QString body;
     const bool classification = m_data && m_data->train.task == engine::TaskKind::Classification;
-    const QString target
-        = classification ? tr("class %1").arg(int(t.target(0, 0))) : vectorText(t.target);
+    // A long target (an autoencoder's 784 pixels) is summarized with a heatmap, like ŷ.
+    const bool longTarget = !classification && t.target.size() > kSmallLayer;
+    const QString target = classification
+        ? tr("target: class %1").arg(int(t.target(0, 0)))
+        : (longTarget ? vectorHtml(QStringLiteral("target"), tr("target y"), t.target)
+                      : tr("target y = %1").arg(vectorText(t.target)));
+    const QString afterTarget = longTarget ? QStringLiteral("<br>") : QStringLiteral("; ");
     body += vectorHtml(
                 QStringLiteral("pred"), QStringLiteral("ŷ (the network's output)"), t.prediction)
         + QStringLiteral("<br>");
@@ -703,7 +712,7 @@ QString StepThroughPanel::lossHtml()
     } else if (type == QLatin1String("softmax_crossentropy")) {
         const int label = int(t.target(0, 0));
         body += vectorHtml(QStringLiteral("prob"), QStringLiteral("p = softmax(ŷ)"), t.transformed);
-        body += tr("<br>target: %1; L = −ln p[%2] = −ln %3<br>")
+        body += tr("<br>%1; L = −ln p[%2] = −ln %3<br>")
                     .arg(target)
                     .arg(label)
                     .arg(num(label >= 0 && label < t.transformed.rows()
@@ -712,15 +721,15 @@ QString StepThroughPanel::lossHtml()
         body += tr("dL/dŷ = p − onehot(y): ")
             + vectorHtml(QStringLiteral("gpred"), QStringLiteral("dL/dŷ"), t.gradPrediction);
     } else if (type == QLatin1String("mse")) {
-        body += tr("target y = %1; L = mean((ŷ − y)²)<br>").arg(target);
+        body += target + afterTarget + tr("L = mean((ŷ − y)²)<br>");
         body += tr("dL/dŷ = 2 (ŷ − y) / %1: ").arg(t.prediction.size())
             + vectorHtml(QStringLiteral("gpred"), QStringLiteral("dL/dŷ"), t.gradPrediction);
     } else if (type == QLatin1String("mae")) {
-        body += tr("target y = %1; L = mean|ŷ − y|<br>").arg(target);
+        body += target + afterTarget + tr("L = mean|ŷ − y|<br>");
         body += tr("dL/dŷ = sign(ŷ − y) / %1: ").arg(t.prediction.size())
             + vectorHtml(QStringLiteral("gpred"), QStringLiteral("dL/dŷ"), t.gradPrediction);
     } else {
-        body += tr("target: %1<br>").arg(target)
+        body += target + QStringLiteral("<br>")
             + vectorHtml(QStringLiteral("gpred"), QStringLiteral("dL/dŷ"), t.gradPrediction);
     }
     body += tr("<br>Loss of this sample: L = <b>%1</b>").arg(num(t.loss));
