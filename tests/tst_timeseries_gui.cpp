@@ -9,12 +9,14 @@
 #include "DatasetTableModel.h"
 #include "GraphDocument.h"
 #include "Project.h"
+#include "ProjectSettingsPanel.h"
 #include "TimeSeriesImportPanel.h"
 #include "UndoCommands.h"
 #include "VocabularyTable.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QLabel>
@@ -247,6 +249,34 @@ private slots:
         QCOMPARE(doc.check().shapes.at(1), (engine::Shape {3, 1}));
     }
 
+    void validationSplitIsGreyedForTimeSeries()
+    {
+        // Time series split themselves by time (dataset option "validation"); the training
+        // settings' random-split fractions do nothing there and say so.
+        GraphDocument doc;
+        engine::Project p = smallProject();
+        p.dataset = engine::DatasetSpec::fromJson({{"source", "timeseries"}, {"path", "s.csv"},
+            {"options", {{"target", "temp"}, {"window", 3}, {"validation", 0.25}}}});
+        doc.load(p);
+        QUndoStack stack;
+        ProjectSettingsPanel settings(&doc, &stack);
+        QDoubleSpinBox* split = settings.validationSplitSpin();
+        QVERIFY(split);
+        QVERIFY(!split->isEnabled());
+        QVERIFY2(split->toolTip().contains("split by time") && split->toolTip().contains("25 %"),
+            qPrintable(split->toolTip()));
+
+        // Another source: the fraction applies again (through the undoable dataset command).
+        engine::DatasetSpec generated;
+        generated.source = "generator";
+        generated.generator = "spiral";
+        stack.push(new SetDatasetCommand(&doc, generated));
+        QVERIFY(split->isEnabled());
+        QVERIFY(!split->toolTip().contains("split by time"));
+        stack.undo();
+        QVERIFY(!split->isEnabled());
+    }
+
     void vocabularyOfTokenData()
     {
         GraphDocument doc;
@@ -317,6 +347,59 @@ private slots:
         d.inputShape = engine::Shape {4, 1};
         m.setData(parts);
         QCOMPARE(m.headerData(3, Qt::Horizontal).toString(), QString("x[3]"));
+    }
+
+    void previewNoteAndTargetHeaderHaveRoom()
+    {
+        // A long target name in the window preview's header, the note under the preview: both
+        // readable, nothing drawn over the preview's rows.
+        QTemporaryDir dir;
+        QByteArray text = "date,daily_mean_temperature_celsius\n";
+        for (int r = 0; r < 60; ++r)
+            text += "2024-01-" + QByteArray::number(r + 1) + "," + QByteArray::number(r) + "\n";
+        writeText(dir.filePath("t.csv"), text);
+        CsvImportDialog dialog(dir.path());
+        QVERIFY(dialog.setFile(dir.filePath("t.csv")).isEmpty());
+        dialog.setMode(CsvImportDialog::Mode::TimeSeries);
+        dialog.setTargetColumns({1});
+        TimeSeriesImportPanel* ts = dialog.timeSeriesPanel();
+        ts->windowSpin()->setValue(5);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QCoreApplication::processEvents();
+
+        QTableWidget* preview = ts->windowPreview();
+        QLabel* note = ts->previewNote();
+        QVERIFY2(note->text().startsWith("Each window"), qPrintable(note->text()));
+        const QRect noteRect(note->mapTo(&dialog, QPoint(0, 0)), note->size());
+        const QRect previewRect(preview->mapTo(&dialog, QPoint(0, 0)), preview->size());
+        QVERIFY2(!noteRect.intersects(previewRect),
+            qPrintable(QString("note %1,%2 %3x%4 over the preview ending at %5")
+                           .arg(noteRect.x())
+                           .arg(noteRect.y())
+                           .arg(noteRect.width())
+                           .arg(noteRect.height())
+                           .arg(previewRect.bottom())));
+        QVERIFY(note->height() >= note->heightForWidth(note->width()));
+        QVERIFY(dialog.rect().contains(noteRect));
+        // At least three whole windows are visible above the note.
+        QVERIFY(preview->viewport()->height() >= 3 * preview->rowHeight(0));
+
+        const int target = preview->columnCount() - 1;
+        QTableWidgetItem* header = preview->horizontalHeaderItem(target);
+        QVERIFY(header);
+        QCOMPARE(header->text(), QString("→ daily_mean_temperature_celsius[t+1]"));
+        const int needed = QFontMetrics(header->font()).horizontalAdvance(header->text());
+        QVERIFY2(preview->columnWidth(target) > needed,
+            qPrintable(QString("%1 px for %2").arg(preview->columnWidth(target)).arg(needed)));
+        // The file preview marks the target in bold, as wide as its name too.
+        QTableWidget* file = dialog.findChild<QTableWidget*>("csvPreview");
+        QVERIFY(file);
+        QTableWidgetItem* fileHeader = file->horizontalHeaderItem(1);
+        QVERIFY(fileHeader && fileHeader->font().bold());
+        QVERIFY(file->columnWidth(1)
+            > QFontMetrics(fileHeader->font()).horizontalAdvance(fileHeader->text()));
+        QVERIFY(dialog.grab().save(QDir::temp().filePath("tst_timeseries_gui_long_target.png")));
     }
 
     void lookAtIt()

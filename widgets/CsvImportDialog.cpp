@@ -18,6 +18,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QScreen>
 #include <QSet>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -344,15 +345,20 @@ void CsvImportDialog::updateMode()
 {
     const bool series = mode() == Mode::TimeSeries;
     m_seriesBox->setVisible(series);
-    // The file preview and target list give room to the window preview.
-    m_preview->setMaximumHeight(series ? 150 : QWIDGETSIZE_MAX);
+    // The file preview, target list and problems give room to the window preview.
+    m_preview->setMinimumHeight(series ? 100 : 160);
+    m_preview->setMaximumHeight(series ? 130 : QWIDGETSIZE_MAX);
     m_targets->setMaximumHeight(series ? 90 : QWIDGETSIZE_MAX);
+    m_problemList->setMaximumHeight(series ? 70 : 110);
     m_task->setEnabled(!series);
     if (series) {
         m_taskHint->setText(tr("Time series: regression of the target column(s) H steps after "
                                "each window (MSE loss); scaling statistics from the training "
                                "part only."));
-        resize(width(), std::max(height(), 900));
+        // As tall as the contents would like (wrapped labels included), within the screen.
+        const QScreen* shown = screen();
+        const int room = shown ? shown->availableGeometry().height() - 40 : 900;
+        resize(width(), std::max(height(), std::min(layout()->totalHeightForWidth(width()), room)));
     } else {
         updateTaskHint();
     }
@@ -421,6 +427,8 @@ void CsvImportDialog::setTargetColumns(const QList<int>& columns)
                 h->setFont(f);
         }
     }
+    // Wide enough for the bold names, so a long target name is not cut.
+    m_preview->resizeColumnsToContents();
 }
 
 void CsvImportDialog::updateTaskHint()

@@ -271,13 +271,13 @@ ProjectSettingsPanel::ProjectSettingsPanel(
         m_trainingForm, tr("Epochs:"), 1, 1000000, QStringLiteral("epochs"),
         [](const engine::TrainingConfig& c) { return c.epochs; },
         [](engine::TrainingConfig& c, int v) { c.epochs = v; });
-    realField(
+    m_validationSplit = realField(
         m_trainingForm, tr("Validation split:"), 0.0, 0.9, 2, 0.05,
         QStringLiteral("validationSplit"),
         [](const engine::TrainingConfig& c) { return c.validationSplit; },
         [](engine::TrainingConfig& c, double v) { c.validationSplit = v; },
         tr("Fraction of the data held out to watch for overfitting"));
-    realField(
+    m_testSplit = realField(
         m_trainingForm, tr("Test split:"), 0.0, 0.9, 2, 0.05, QStringLiteral("testSplit"),
         [](const engine::TrainingConfig& c) { return c.testSplit; },
         [](engine::TrainingConfig& c, double v) { c.testSplit = v; },
@@ -375,6 +375,32 @@ void ProjectSettingsPanel::updateVisibility()
     m_scheduleForm->setRowVisible(m_stepEpochs, schedule == "step");
     m_scheduleForm->setRowVisible(m_gamma, schedule == "step");
     m_scheduleForm->setRowVisible(m_minLearningRate, schedule == "cosine");
+
+    // A time series splits itself in time order (engine::SourceData::splitInOrder) with the
+    // fractions of its dataset options; the random-split fractions would be ignored.
+    const engine::DatasetSpec& data = m_doc->datasetSpec();
+    const bool byTime = data.source == "timeseries";
+    const auto fraction = [&data](const char* key, double fallback) {
+        const auto it = data.options.find(key);
+        return it != data.options.end() && it->is_number() ? it->get<double>() : fallback;
+    };
+    const QString percent = QStringLiteral("%1 %");
+    m_validationSplit->setEnabled(!byTime);
+    m_validationSplit->setToolTip(byTime
+            ? tr("Not used: a time series is split by time. Its last %1 of the rows are "
+                 "validation, as chosen when it was imported (Import Dataset ▸ CSV, Time "
+                 "series mode).")
+                  .arg(percent.arg(100.0 * fraction("validation", 0.2)))
+            : tr("Fraction of the data held out to watch for overfitting"));
+    m_testSplit->setEnabled(!byTime);
+    const double test = fraction("test", 0.0);
+    m_testSplit->setToolTip(!byTime ? tr("Fraction of the data held out for the final test")
+            : test > 0
+            ? tr("Not used: a time series is split by time. Its last %1 of the rows are the "
+                 "test part (dataset option \"test\").")
+                  .arg(percent.arg(100.0 * test))
+            : tr("Not used: a time series is split by time; this one has no test part "
+                 "(dataset option \"test\")."));
 
     m_trainingForm->setRowVisible(m_minDelta, m_doc->trainingConfig().earlyStoppingPatience > 0);
     m_trainingForm->setRowVisible(m_restoreBest, m_doc->trainingConfig().earlyStoppingPatience > 0);

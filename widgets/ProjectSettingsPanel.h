@@ -44,6 +44,7 @@ public:
     QDoubleSpinBox* learningRateSpin() const { return m_learningRate; }
     QSpinBox* batchSizeSpin() const { return m_batchSize; }
     QSpinBox* epochsSpin() const { return m_epochs; }
+    QDoubleSpinBox* validationSplitSpin() const { return m_validationSplit; }
     /// True when the row holding `field` is shown (irrelevant optimizer settings are hidden).
     bool isFieldShown(QWidget* field) const;
 
@@ -94,6 +95,8 @@ private:
     QFormLayout* m_trainingForm = nullptr;
     QSpinBox* m_batchSize = nullptr;
     QSpinBox* m_epochs = nullptr;
+    QDoubleSpinBox* m_validationSplit = nullptr; ///< disabled for time series (split by time)
+    QDoubleSpinBox* m_testSplit = nullptr;
     QSpinBox* m_patience = nullptr;
     QDoubleSpinBox* m_minDelta = nullptr;
     QCheckBox* m_restoreBest = nullptr;

@@ -16,6 +16,8 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace widgets {
 
 TimeSeriesImportPanel::TimeSeriesImportPanel(QWidget* parent)
@@ -69,11 +71,12 @@ TimeSeriesImportPanel::TimeSeriesImportPanel(QWidget* parent)
     m_preview->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_preview->setMinimumHeight(120);
     m_preview->verticalHeader()->setDefaultSectionSize(m_preview->fontMetrics().height() + 6);
-    m_preview->horizontalHeader()->setDefaultSectionSize(72);
+    m_preview->horizontalHeader()->setDefaultSectionSize(kMinColumnWidth);
     layout->addWidget(m_preview, 1);
     m_note = new QLabel(this);
     m_note->setObjectName(QStringLiteral("seriesNote"));
     m_note->setWordWrap(true);
+    m_note->setTextFormat(Qt::PlainText); // engine messages may hold '<'
     layout->addWidget(m_note);
 
     const auto changed = [this] {
@@ -158,8 +161,8 @@ void TimeSeriesImportPanel::refreshPreview()
     m_preview->setRowCount(0);
     m_preview->setColumnCount(0);
     if (m_head.isEmpty() || m_targets.isEmpty()) {
-        m_note->setText(m_head.isEmpty() ? tr("Choose a CSV file first.")
-                                         : tr("Choose at least one target column."));
+        setNote(m_head.isEmpty() ? tr("Choose a CSV file first.")
+                                 : tr("Choose at least one target column."));
         return;
     }
     // The first lines only, without a validation part, so a long file previews instantly.
@@ -170,7 +173,7 @@ void TimeSeriesImportPanel::refreshPreview()
     try {
         parts = engine::parseTimeSeries(m_head.toStdString(), "preview", o);
     } catch (const std::exception& e) {
-        m_note->setText(tr("No preview: %1").arg(QString::fromStdString(e.what())));
+        setNote(tr("No preview: %1").arg(QString::fromStdString(e.what())));
         return;
     }
     const engine::Dataset& d = parts.data;
@@ -203,11 +206,44 @@ void TimeSeriesImportPanel::refreshPreview()
         }
     }
     m_preview->setVerticalHeaderLabels(rowLabels);
-    m_note->setText(tr("Each window: %1 step(s) × %2 input(s), shape {%1, %2}; the target is %3 "
-                       "step(s) after its last row. Windows slide by one row.")
-                        .arg(o.window)
-                        .arg(d.inputShape.size() / std::max(1L, long(o.window)))
-                        .arg(o.horizon));
+    // Headers as wide as their (bold) text, so a long target name is not cut; short ones keep
+    // a common width.
+    m_preview->resizeColumnsToContents();
+    for (int c = 0; c < m_preview->columnCount(); ++c)
+        m_preview->setColumnWidth(c, std::max(m_preview->columnWidth(c), kMinColumnWidth));
+    setNote(tr("Each window: %1 step(s) × %2 input(s), shape {%1, %2}; the target is %3 "
+               "step(s) after its last row. Windows slide by one row.")
+                .arg(o.window)
+                .arg(d.inputShape.size() / std::max(1L, long(o.window)))
+                .arg(o.horizon));
+}
+
+void TimeSeriesImportPanel::setNote(const QString& text)
+{
+    m_note->setText(text);
+    fitNote();
+}
+
+void TimeSeriesImportPanel::fitNote()
+{
+    // A wrapped label's extra lines are not part of the layout's minimum size: when the dialog
+    // is short, the layout squeezed the preview to its minimum and drew the note's second line
+    // over the last row. Holding the wrapped height as the minimum keeps them apart. (Measured
+    // with the font: QLabel::heightForWidth() grows with the minimum it would set.)
+    const int width = std::max(1, contentsRect().width() - 2 * m_note->margin());
+    const int height
+        = m_note->fontMetrics()
+              .boundingRect(QRect(0, 0, width, QWIDGETSIZE_MAX), Qt::TextWordWrap, m_note->text())
+              .height()
+        + 2 * m_note->margin();
+    if (height != m_note->minimumHeight())
+        m_note->setMinimumHeight(height);
+}
+
+void TimeSeriesImportPanel::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    fitNote();
 }
 
 QString TimeSeriesImportPanel::validate(const QString& file, const std::string& specPath,

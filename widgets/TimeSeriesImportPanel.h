@@ -27,6 +27,7 @@ class TimeSeriesImportPanel : public QWidget {
     Q_OBJECT
 public:
     static constexpr int kPreviewWindows = 8;
+    static constexpr int kMinColumnWidth = 72; ///< preview columns, in pixels
 
     explicit TimeSeriesImportPanel(QWidget* parent = nullptr);
 
@@ -58,8 +59,13 @@ public:
 signals:
     void settingsChanged();
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
     void refreshPreview();
+    void setNote(const QString& text);
+    void fitNote();
     std::vector<std::string> columnKeys(const QList<int>& columns) const;
 
     QStringList m_columns;
