@@ -8,6 +8,7 @@
 #include "UndoCommands.h"
 #include "UnrolledRecurrentItem.h"
 
+#include <QAbstractSpinBox>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -24,6 +25,7 @@
 #include <QUndoStack>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -104,6 +106,27 @@ QLabel* valueLabel()
     return label;
 }
 
+/// Lets the editors of `page` shrink to a narrow dock (the scroll area never scrolls sideways, so
+/// anything wider than the dock was cut at its right edge): combo boxes size to a few
+/// characters rather than their longest entry, spin boxes to a typical value rather than the
+/// widest of their range (the text scrolls inside for rare long values). (Forms keep label and
+/// field side by side: Qt 6.4's QFormLayout::WrapLongRows gives hidden-then-shown rows no height.)
+void fitNarrowDock(QWidget* page)
+{
+    for (QComboBox* combo : page->findChildren<QComboBox*>()) {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(6);
+        // A long placeholder ("replace with generated data…") still widens the hint: elide it.
+        const int typical
+            = combo->fontMetrics().horizontalAdvance(QStringLiteral("Standardize")) + 40;
+        combo->setMinimumWidth(std::min(combo->minimumSizeHint().width(), typical));
+    }
+    for (QAbstractSpinBox* spin : page->findChildren<QAbstractSpinBox*>()) {
+        const int typical = spin->fontMetrics().horizontalAdvance(QStringLiteral("0.000001")) + 32;
+        spin->setMinimumWidth(std::min(spin->minimumSizeHint().width(), typical));
+    }
+}
+
 QScrollArea* scrolled(QWidget* page)
 {
     auto* area = new QScrollArea;
@@ -173,6 +196,10 @@ Inspector::Inspector(GraphDocument* document, QUndoStack* stack, QWidget* parent
     m_multiLabel->setAlignment(Qt::AlignCenter);
     m_multiLabel->setWordWrap(true);
 
+    m_title->setWordWrap(true);
+    m_shape->setWordWrap(true);
+    fitNarrowDock(settingsPage);
+    fitNarrowDock(m_nodePage);
     m_pages->addWidget(scrolled(settingsPage));
     m_pages->addWidget(scrolled(m_nodePage));
     m_pages->addWidget(m_multiLabel);
@@ -325,19 +352,29 @@ void Inspector::rebuildForm()
         }
         }
         editor->setToolTip(tooltip);
-        m_form->addRow(QString::fromStdString(spec.label) + QLatin1Char(':'), editor);
+        auto* label = new QLabel(QString::fromStdString(spec.label) + QLatin1Char(':'));
+        // Long labels ("Recurrent initializer:") wrap rather than push the editor out of the dock.
+        label->setWordWrap(true);
+        label->setBuddy(editor);
+        m_form->addRow(label, editor);
         m_editors[key] = editor;
     }
     m_unrolledCheck = nullptr;
     if (m_unrolled && m_unrolled->canUnroll(m_node)) {
-        m_unrolledCheck = new QCheckBox(tr("draw the time steps"));
+        // The words go in the (wrapping) label: a check box's own text cannot wrap and was cut
+        // in a narrow dock.
+        m_unrolledCheck = new QCheckBox;
         m_unrolledCheck->setToolTip(tr("Show the layer unrolled over time on the canvas, each "
                                        "step shaded by the gradient reaching it (view only)"));
         connect(m_unrolledCheck, &QCheckBox::toggled, this,
             [this](bool on) { m_unrolled->setUnrolled(m_node, on); });
-        m_form->addRow(tr("Unrolled:"), m_unrolledCheck);
+        auto* label = new QLabel(tr("Draw unrolled:"));
+        label->setWordWrap(true);
+        label->setBuddy(m_unrolledCheck);
+        m_form->addRow(label, m_unrolledCheck);
     }
     m_attributesBox->setVisible(!specs.empty());
+    fitNarrowDock(m_attributesBox);
     refreshValues();
 }
 

@@ -1,0 +1,145 @@
+// The Inspector in the main window's right dock at laptop window sizes: every editor of every
+// layer (and of the project settings) fits the dock, none is cut at its right edge.
+#include "CanvasScene.h"
+#include "GraphDocument.h"
+#include "Inspector.h"
+#include "MainWindow.h"
+
+#include <QAbstractSpinBox>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QDockWidget>
+#include <QLineEdit>
+#include <QScrollArea>
+#include <QStackedWidget>
+#include <QTest>
+
+namespace {
+
+/// The scroll area of the page the inspector shows (settings or node), or null.
+QScrollArea* shownPage(widgets::Inspector* inspector)
+{
+    auto* pages = inspector->findChild<QStackedWidget*>();
+    return pages ? qobject_cast<QScrollArea*>(pages->currentWidget()) : nullptr;
+}
+
+/// "" when the page and each of its visible editors fit the area's viewport, else what does
+/// not.
+QString cutEditors(QScrollArea* area)
+{
+    QWidget* page = area->widget();
+    const int room = area->viewport()->width();
+    QStringList cut;
+    if (page->minimumSizeHint().width() > room)
+        cut << QStringLiteral("page needs %1 px of %2")
+                   .arg(page->minimumSizeHint().width())
+                   .arg(room);
+    for (QWidget* w : page->findChildren<QWidget*>()) {
+        if (!w->isVisibleTo(page))
+            continue;
+        if (!qobject_cast<QAbstractSpinBox*>(w) && !qobject_cast<QComboBox*>(w)
+            && !qobject_cast<QLineEdit*>(w) && !qobject_cast<QCheckBox*>(w))
+            continue;
+        if (qobject_cast<QAbstractSpinBox*>(w->parentWidget())
+            || qobject_cast<QComboBox*>(w->parentWidget()))
+            continue; // a spin box's or combo's own line edit
+        const int right = w->mapTo(area->viewport(), QPoint(w->width(), 0)).x();
+        // A spin box may be narrower than the widest value of its range, not than its value.
+        auto* spin = qobject_cast<QAbstractSpinBox*>(w);
+        QLineEdit* spinText = spin ? spin->findChild<QLineEdit*>() : nullptr;
+        const bool textCut = spinText
+            && spinText->fontMetrics().horizontalAdvance(spin->text()) > spinText->width();
+        // Layouts honour an explicit minimum width over the size hint (a combo's long
+        // placeholder may be elided); the chosen entry must still be whole.
+        const int minimum
+            = w->minimumWidth() > 0 ? w->minimumWidth() : w->minimumSizeHint().width();
+        const bool squeezed = !spin && w->width() < minimum;
+        auto* combo = qobject_cast<QComboBox*>(w);
+        const bool entryCut = combo && combo->currentIndex() >= 0
+            && combo->fontMetrics().horizontalAdvance(combo->currentText()) + 30 > combo->width();
+        if (right > room || textCut || squeezed || entryCut)
+            cut << QStringLiteral("%1 \"%2\" ends at %3 of %4, %5 px wide (needs %6)")
+                       .arg(
+                           QString::fromLatin1(w->metaObject()->className()), w->toolTip().left(30))
+                       .arg(right)
+                       .arg(room)
+                       .arg(w->width())
+                       .arg(w->minimumSizeHint().width());
+    }
+    return cut.join(QStringLiteral("; "));
+}
+
+} // namespace
+
+class TestInspector : public QObject {
+    Q_OBJECT
+private slots:
+    void editorsFitTheDock_data();
+    void editorsFitTheDock();
+};
+
+void TestInspector::editorsFitTheDock_data()
+{
+    QTest::addColumn<QString>("example");
+    QTest::addColumn<QSize>("size");
+    for (const char* example : {"spiral", "fashion_cnn", "temperature_lstm"}) {
+        for (const QSize size : {QSize(1366, 768), QSize(1600, 900)}) {
+            QTest::addRow("%s %dx%d", example, size.width(), size.height())
+                << QString::fromLatin1(example) << size;
+        }
+    }
+}
+
+void TestInspector::editorsFitTheDock()
+{
+    QFETCH(QString, example);
+    QFETCH(QSize, size);
+    MainWindow window;
+    QCOMPARE(window.openExample(QStringLiteral(":/examples/%1.json").arg(example)), QString());
+    window.resize(size);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    widgets::Inspector* inspector = window.inspector();
+    QVERIFY(inspector->isVisible());
+
+    // Nothing selected: the project settings.
+    window.scene()->selectNodes({});
+    QCoreApplication::processEvents();
+    QScrollArea* area = shownPage(inspector);
+    QVERIFY(area);
+    QVERIFY(inspector->width() <= window.width() / 3);
+    QVERIFY(
+        window.grab().save(QDir::temp().filePath(QStringLiteral("inspector_settings_%1_%2x%3.png")
+                                                     .arg(example)
+                                                     .arg(size.width())
+                                                     .arg(size.height()))));
+    QString cut = cutEditors(area);
+    QVERIFY2(cut.isEmpty(), qPrintable(QStringLiteral("settings: ") + cut));
+
+    widgets::GraphDocument* doc = window.document();
+    int dense = 0;
+    for (engine::NodeId id : doc->nodeIds()) {
+        window.scene()->selectNodes({id});
+        QCoreApplication::processEvents();
+        QCOMPARE(inspector->currentNode(), id);
+        area = shownPage(inspector);
+        QVERIFY(area);
+        cut = cutEditors(area);
+        QVERIFY2(cut.isEmpty(),
+            qPrintable(
+                QStringLiteral("%1 (%2): %3").arg(doc->nodeName(id), doc->nodeType(id), cut)));
+        const bool firstDense = doc->nodeType(id) == QLatin1String("Dense") && dense++ == 0;
+        if (firstDense || doc->nodeType(id) == QLatin1String("LSTM")) {
+            const QString file = QDir::temp().filePath(QStringLiteral("inspector_%1_%2_%3x%4.png")
+                                                           .arg(example, doc->nodeType(id))
+                                                           .arg(size.width())
+                                                           .arg(size.height()));
+            QVERIFY(window.grab().save(file));
+        }
+    }
+    QVERIFY(dense > 0);
+}
+
+QTEST_MAIN(TestInspector)
+#include "tst_inspector.moc"
