@@ -117,6 +117,29 @@ QString describeCheckState(const widgets::LessonPanel* panel, int index)
             panel->checkLabel(index)->text());
 }
 
+/// Labels under `root` too small for their text (a word-wrapped one too short for its lines, any
+/// other too narrow), as "text (w x h, needs ...)".
+QStringList clippedLabels(QWidget* root)
+{
+    QStringList out;
+    for (QLabel* l : root->findChildren<QLabel*>()) {
+        if (!l->isVisibleTo(root) || l->text().isEmpty())
+            continue;
+        const bool tooShort = l->wordWrap() && l->height() < l->heightForWidth(l->width());
+        const bool tooNarrow
+            = !l->wordWrap() && l->width() < l->fontMetrics().horizontalAdvance(l->text());
+        if (tooShort || tooNarrow)
+            out << QStringLiteral("\"%1\" (%2 x %3, needs %4)")
+                       .arg(l->text().left(40))
+                       .arg(l->width())
+                       .arg(l->height())
+                       .arg(tooShort ? QStringLiteral("%1 high").arg(l->heightForWidth(l->width()))
+                                     : QStringLiteral("%1 wide").arg(
+                                         l->fontMetrics().horizontalAdvance(l->text())));
+    }
+    return out;
+}
+
 } // namespace
 
 class TestLessonsGui : public QObject {
@@ -356,6 +379,13 @@ void TestLessonsGui::everyLessonTicksInWindow()
             qPrintable(name), ms);
     }
     qInfo("%s: %zu networks, %lld ms of training", qPrintable(fileName), networks.size(), totalMs);
+    // What the student reads at the end is whole: every paragraph, check and measured value.
+    QCoreApplication::processEvents();
+    const QStringList clipped = clippedLabels(panel);
+    QVERIFY2(clipped.isEmpty(), qPrintable(clipped.join('\n')));
+    // The whole text, not only what the dock shows without scrolling: the checks are last.
+    saveGrab(panel->checkLabel(0)->parentWidget(),
+        QFileInfo(fileName).completeBaseName() + "-ticked.png");
     QVERIFY2(w.errors.isEmpty(), qPrintable(w.errors.join('\n')));
 }
 
