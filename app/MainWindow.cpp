@@ -146,6 +146,8 @@ QString MainWindow::openFile(const QString& path)
     if (const QString error = lessonProjectOpened(project, QFileInfo(path).absolutePath());
         !error.isEmpty())
         return QStringLiteral("%1: %2").arg(QDir::toNativeSeparators(path), error);
+    // Another network: Train must start it afresh, not continue a stopped run of the old one.
+    m_training->controller()->discardResume();
     m_doc->load(std::move(project));
     m_undo->clear();
     setCurrentFile(QFileInfo(path).absoluteFilePath());
@@ -186,6 +188,7 @@ QString MainWindow::openExample(const QString& resourcePath)
                                               : QString::fromStdString(project.name);
     widgets::DatasetActions::prepareExample(project.dataset, QFileInfo(resourcePath).path());
     closeLesson();
+    m_training->controller()->discardResume();
     m_doc->load(std::move(project));
     m_undo->clear();
     m_untitledName = name;
@@ -236,6 +239,7 @@ engine::Project MainWindow::defaultProject()
 void MainWindow::newDocument()
 {
     closeLesson();
+    m_training->controller()->discardResume();
     m_doc->load(defaultProject());
     m_undo->clear();
     m_untitledName.clear();

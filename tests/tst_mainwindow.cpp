@@ -8,6 +8,8 @@
 #include "MainWindow.h"
 #include "PaletteMime.h"
 #include "ProjectSettingsPanel.h"
+#include "TrainingController.h"
+#include "TrainingPanel.h"
 
 #include <nlohmann/json.hpp>
 
@@ -21,6 +23,7 @@
 #include <QMenu>
 #include <QMimeData>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -136,6 +139,7 @@ private slots:
     void closeAsksAboutUnsavedChanges();
     void statusSummary();
     void recentFiles();
+    void openingAnotherProjectTrainsItAfresh();
     void menus();
 
     void screenshots();
@@ -574,6 +578,33 @@ void TstMainWindow::statusSummary()
         qPrintable(window.statusSummary()->text()));
     window.undoStack()->undo();
     QVERIFY(window.statusSummary()->text().endsWith(QStringLiteral("ready to train")));
+}
+
+void TstMainWindow::openingAnotherProjectTrainsItAfresh()
+{
+    TestWindow w;
+    w.show();
+    QCOMPARE(w.openExample(":/examples/spiral.json"), QString());
+    widgets::TrainingController* controller = w.trainingPanel()->controller();
+    QSignalSpy sessions(controller, &widgets::TrainingController::sessionStarted);
+    QSignalSpy finished(controller, &widgets::TrainingController::finished);
+    w.trainingPanel()->trainAction()->trigger();
+    QVERIFY(controller->isRunning());
+    // Opening another project mid-run stops it, and Train must then train the new network with
+    // its own settings, not "Continue" the stopped spiral run.
+    QCOMPARE(w.openExample(":/examples/mlp_xor.json"), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(!controller->isRunning(), 5000);
+    QVERIFY(!controller->canResume());
+    QCOMPARE(w.trainingPanel()->learningRateEdit()->value(), 0.03);
+    w.trainingPanel()->trainAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(finished.size() >= 1 && !controller->isRunning(), 60000);
+    QCOMPARE(sessions.size(), 2);
+    const auto info = sessions.last().first().value<widgets::TrainingSessionInfo>();
+    QVERIFY2(info.label.startsWith("lr 0.03,"), qPrintable(info.label));
+
+    // New document: the same.
+    w.newDocument();
+    QVERIFY(!controller->canResume());
 }
 
 void TstMainWindow::recentFiles()
