@@ -6,6 +6,7 @@
 #include "DecisionBoundaryView.h"
 #include "Errors.h"
 #include "ExportActions.h"
+#include "FontSizing.h"
 #include "Inspector.h"
 #include "LayerPalette.h"
 #include "NeuronOverlay.h"
@@ -29,14 +30,17 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
+#include <QLayout>
 #include <QMenu>
 #include <QMenuBar>
 #include <QSaveFile>
 #include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTimer>
 #include <QToolBar>
+#include <QTreeWidget>
 #include <QUndoStack>
 #include <QVBoxLayout>
 
@@ -88,6 +92,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_statusSummary = new QLabel;
     m_statusSummary->setObjectName(QStringLiteral("statusSummary"));
     m_statusSummary->setTextFormat(Qt::PlainText);
+    // Elided to a width in characters: re-elide when the font changes (presentation mode).
+    widgets::followFont(m_statusSummary, [this] { updateStatusSummary(); });
     m_zoomLabel = new QLabel(QStringLiteral("100 %"));
     m_zoomLabel->setToolTip(tr("Zoom (Ctrl+wheel on the canvas)"));
     statusBar()->addPermanentWidget(m_training->createProgressWidget(this));
@@ -432,7 +438,8 @@ void MainWindow::updateStatusSummary()
     }
     // Long engine messages would push the zoom label off the bar: elide, full text on hover.
     const QFontMetrics fm(m_statusSummary->font());
-    m_statusSummary->setText(fm.elidedText(text, Qt::ElideRight, 640));
+    m_statusSummary->setText(
+        fm.elidedText(text, Qt::ElideRight, widgets::charsWidth(m_statusSummary, 90)));
     m_statusSummary->setToolTip(tooltip.isEmpty() ? text : tooltip);
     const bool bad = !check.ok() && m_doc->nodeCount() > 0;
     m_statusSummary->setStyleSheet(bad ? QStringLiteral("QLabel { color: #b3261e; }") : QString());
@@ -557,15 +564,25 @@ void MainWindow::createStepThrough(QMenu* trainingMenu)
 void MainWindow::createDocks()
 {
     m_palette = new widgets::LayerPalette;
-    // Narrower docks clip the layer names and the inspector's editors.
-    m_palette->setMinimumWidth(170);
+    // As wide as the longest layer name at the current font (it grows in presentation mode);
+    // the tree gets its new font before the palette hears of it.
+    widgets::followFont(m_palette, [this] {
+        QTreeWidget* tree = m_palette->tree();
+        const QMargins margins = m_palette->layout()->contentsMargins();
+        // (QTreeView hides the public QAbstractItemView::sizeHintForColumn.)
+        const int names = static_cast<const QAbstractItemView*>(tree)->sizeHintForColumn(0);
+        m_palette->setMinimumWidth(names + 2 * tree->frameWidth()
+            + tree->style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, tree) + margins.left()
+            + margins.right());
+    });
     m_paletteDock = new QDockWidget(tr("Layers"), this);
     m_paletteDock->setObjectName(QStringLiteral("PaletteDock"));
     m_paletteDock->setWidget(m_palette);
     addDockWidget(Qt::LeftDockWidgetArea, m_paletteDock);
 
     m_inspector = new widgets::Inspector(m_doc, m_undo);
-    m_inspector->setMinimumWidth(280);
+    // In characters, not pixels: at a presentation font its editors need proportionally more.
+    widgets::setMinimumWidthInChars(m_inspector, 40);
     m_inspectorDock = new QDockWidget(tr("Inspector"), this);
     m_inspectorDock->setObjectName(QStringLiteral("InspectorDock"));
     m_inspectorDock->setWidget(m_inspector);

@@ -7,15 +7,20 @@
 #include "LessonPanel.h"
 #include "LossPlot.h"
 #include "MainWindow.h"
+#include "PresentationMode.h"
 #include "TrainingController.h"
 #include "TrainingPanel.h"
+#include "TrainingProgressWidget.h"
 #include "ViewChooser.h"
 #include "WelcomePage.h"
 
 #include <nlohmann/json.hpp>
 #include <qcustomplot.h>
 
+#include <QAbstractButton>
+#include <QAbstractSpinBox>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QFile>
@@ -23,12 +28,17 @@
 #include <QLayout>
 #include <QListWidget>
 #include <QMenu>
+#include <QScopeGuard>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSpinBox>
+#include <QStatusBar>
+#include <QStyleOptionComboBox>
+#include <QStyleOptionSpinBox>
 #include <QTabBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
+#include <QToolBar>
 #include <QToolButton>
 #include <QtTest>
 
@@ -91,6 +101,123 @@ void verifyNoOverlap(QWidget* root)
     }
 }
 
+/// Why `w`, shown in a dock, tool bar or the status bar, does not read fully at `w`'s font, or
+/// "" when it does. Buttons, spin boxes, combo boxes and one-line labels need their size hint's
+/// width (which follows the font), a word-wrapped label the height its text needs at its width;
+/// and each must lie inside its parent (unless that is a scroll area's viewport, which scrolls).
+QString clipped(QWidget* w)
+{
+    auto* label = qobject_cast<QLabel*>(w);
+    const bool checked = qobject_cast<QAbstractButton*>(w) || qobject_cast<QAbstractSpinBox*>(w)
+        || qobject_cast<QComboBox*>(w) || label;
+    // The dock's own float and close buttons are Qt's, sized by QDockWidget.
+    if (!checked || qobject_cast<QDockWidget*>(w->parentWidget()))
+        return {};
+    QString text = w->objectName();
+    if (label)
+        text = label->text().left(30);
+    else if (auto* button = qobject_cast<QAbstractButton*>(w))
+        text = button->text();
+    const QString name = QStringLiteral("%1 \"%2\" (in %3)")
+                             .arg(w->metaObject()->className(), text,
+                                 w->parentWidget()->metaObject()->className());
+    if (label && label->wordWrap()) {
+        if (label->height() < label->heightForWidth(label->width()))
+            return QStringLiteral("%1 is %2 px high at %3 px, its text needs %4")
+                .arg(name)
+                .arg(label->height())
+                .arg(label->width())
+                .arg(label->heightForWidth(label->width()));
+    } else if (label && label->textFormat() != Qt::RichText && label->pixmap().isNull()
+        && !Qt::mightBeRichText(label->text())) {
+        // A buddy makes "&" a mnemonic, drawn as an underline; "&&" is a literal "&".
+        QString shown = label->text();
+        if (label->buddy())
+            shown.replace(QLatin1String("&&"), QChar(1))
+                .remove(QLatin1Char('&'))
+                .replace(QChar(1), QLatin1Char('&'));
+        const int need = label->fontMetrics().horizontalAdvance(shown)
+            + 2 * (label->margin() + label->frameWidth());
+        if (label->width() < need)
+            return QStringLiteral("%1 is %2 px wide, its text needs %3")
+                .arg(name)
+                .arg(label->width())
+                .arg(need);
+    } else if (auto* combo = qobject_cast<QComboBox*>(w)) {
+        // A combo box's size hint fits its longest item; the current one must read fully.
+        QStyleOptionComboBox opt;
+        opt.initFrom(combo);
+        opt.editable = combo->isEditable();
+        const QSize text(combo->fontMetrics().horizontalAdvance(combo->currentText()),
+            combo->fontMetrics().height());
+        const int need
+            = combo->style()->sizeFromContents(QStyle::CT_ComboBox, &opt, text, combo).width();
+        if (combo->width() < need)
+            return QStringLiteral("%1 is %2 px wide, \"%3\" needs %4")
+                .arg(name)
+                .arg(combo->width())
+                .arg(combo->currentText())
+                .arg(need);
+    } else if (auto* spin = qobject_cast<QAbstractSpinBox*>(w)) {
+        // Likewise a spin box's size hint fits its range's longest value; the shown one must fit
+        // (measured as QAbstractSpinBox::sizeHint() measures, with room for the cursor).
+        QStyleOptionSpinBox opt;
+        opt.initFrom(spin);
+        opt.buttonSymbols = spin->buttonSymbols();
+        opt.frame = spin->hasFrame();
+        opt.subControls = QStyle::SC_SpinBoxFrame | QStyle::SC_SpinBoxEditField;
+        if (spin->buttonSymbols() != QAbstractSpinBox::NoButtons)
+            opt.subControls |= QStyle::SC_SpinBoxUp | QStyle::SC_SpinBoxDown;
+        const QSize text(
+            spin->fontMetrics().horizontalAdvance(spin->text()) + 2, spin->fontMetrics().height());
+        const int need
+            = spin->style()->sizeFromContents(QStyle::CT_SpinBox, &opt, text, spin).width();
+        if (spin->width() < need)
+            return QStringLiteral("%1 is %2 px wide, \"%3\" needs %4")
+                .arg(name)
+                .arg(spin->width())
+                .arg(spin->text())
+                .arg(need);
+    } else if (!label && w->width() < w->sizeHint().width()) {
+        return QStringLiteral("%1 is %2 px wide, its size hint %3")
+            .arg(name)
+            .arg(w->width())
+            .arg(w->sizeHint().width());
+    }
+    // Whole inside every ancestor up to the window, or up to a scroll area, which scrolls.
+    for (QWidget* parent = w->parentWidget(); parent;
+         parent = parent->isWindow() ? nullptr : parent->parentWidget()) {
+        if (parent->objectName() == QLatin1String("qt_scrollarea_viewport"))
+            break;
+        const QRect r(w->mapTo(parent, QPoint(0, 0)), w->size());
+        if (!parent->rect().contains(r))
+            return QStringLiteral("%1 at %2,%3 %4x%5 sticks out of %6 (%7x%8)")
+                .arg(name)
+                .arg(r.x())
+                .arg(r.y())
+                .arg(r.width())
+                .arg(r.height())
+                .arg(parent->metaObject()->className())
+                .arg(parent->width())
+                .arg(parent->height());
+    }
+    return {};
+}
+
+/// Every problem clipped() finds among the widgets shown in `root`.
+QStringList clippedIn(QWidget* root)
+{
+    QStringList problems;
+    for (QWidget* w : root->findChildren<QWidget*>()) {
+        if (!w->isVisible() || w->window() != root->window())
+            continue;
+        const QString problem = clipped(w);
+        if (!problem.isEmpty())
+            problems << problem;
+    }
+    return problems;
+}
+
 } // namespace
 
 class TestUiPolish : public QObject {
@@ -104,6 +231,8 @@ private slots:
     void lessonLocksLiveTrainingEditors();
     void lossLegendWaitsForARun();
     void csvDialogNamesTheOutputs();
+    void docksReadFully_data();
+    void docksReadFully();
 };
 
 void TestUiPolish::lessonRowsDoNotOverlap_data()
@@ -164,7 +293,13 @@ void TestUiPolish::welcomePageNeverScrollsSideways()
         QVERIFY(scroll);
         QVERIFY2(!scroll->horizontalScrollBar()->isVisible(),
             qPrintable(QStringLiteral("at %1x%2").arg(size.width()).arg(size.height())));
-        QVERIFY(scroll->widget()->width() <= scroll->viewport()->width());
+        QVERIFY2(scroll->widget()->width() <= scroll->viewport()->width(),
+            qPrintable(QStringLiteral("at %1x%2 the page is %3 px wide, its view %4 (window %5)")
+                           .arg(size.width())
+                           .arg(size.height())
+                           .arg(scroll->widget()->width())
+                           .arg(scroll->viewport()->width())
+                           .arg(w.width())));
         saveGrab(page, QStringLiteral("welcome_%1x%2.png").arg(size.width()).arg(size.height()));
     }
 }
@@ -231,9 +366,10 @@ void TestUiPolish::trainingTabsAreWhole()
                            .arg(tabs->width())));
     }
     QCOMPARE(bar->elideMode(), Qt::ElideNone);
-    // The window really is that size: no dock forces it wider. Known: the loss plot (428 px)
-    // and the views' pages (406 px) beside it, plus the Step Through dock (379 px), need 1407.
-    QEXPECT_FAIL("", "docks force a window of at least 1407 px", Continue);
+    // The window really is that size: no dock forces it wider. Known: at 1024 px the palette,
+    // the training dock's plots side by side and the Inspector do not fit.
+    if (window.width() < 1100)
+        QEXPECT_FAIL("", "the docks need a window of about 1100 px", Continue);
     QCOMPARE(w.width(), window.width());
     // Where the bar does not fit, the chooser shows instead and offers every visible view.
     auto* chooser = w.trainingPanel()->findChild<widgets::ViewChooser*>();
@@ -333,6 +469,120 @@ void TestUiPolish::csvDialogNamesTheOutputs()
     QVERIFY2(lines.join('\n').contains("3 units with softmax cross-entropy"),
         qPrintable(lines.join('\n')));
     QVERIFY(!dialog.spec().options.contains("oneHot"));
+}
+
+void TestUiPolish::docksReadFully_data()
+{
+    QTest::addColumn<QSize>("window");
+    QTest::addColumn<bool>("presentation");
+    QTest::addColumn<bool>("train");
+    for (const QSize size : {QSize(1366, 768), QSize(1920, 1080)}) {
+        for (const bool presentation : {true, false}) {
+            for (const bool train : {false, true}) {
+                QTest::addRow("%dx%d %s%s", size.width(), size.height(),
+                    presentation ? "presentation" : "normal", train ? " trained" : "")
+                    << size << presentation << train;
+            }
+        }
+    }
+}
+
+void TestUiPolish::docksReadFully()
+{
+    QFETCH(QSize, window);
+    QFETCH(bool, presentation);
+    QFETCH(bool, train);
+    const QFont appFont = QApplication::font();
+    // The application font outlives the window: restore it even when a check fails.
+    const auto restoreFont = qScopeGuard([appFont] { QApplication::setFont(appFont); });
+    TestWindow w;
+    // Like a maximized window on a screen of that size: the docks' minimum sizes cannot make
+    // the window bigger, so whatever does not fit is squeezed and shows up as clipped below.
+    w.setMinimumSize(1, 1);
+    w.resize(window);
+    w.show();
+    QCOMPARE(w.openExample(example("spiral")), QString());
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QCoreApplication::processEvents();
+    QHash<QDockWidget*, QSize> normalSizes;
+    for (QDockWidget* dock : w.findChildren<QDockWidget*>())
+        normalSizes.insert(dock, dock->size());
+    w.presentationMode()->setActive(presentation);
+    QCOMPARE(QApplication::font().pointSizeF(),
+        appFont.pointSizeF() * (presentation ? widgets::PresentationMode::kFontScale : 1.0));
+
+    QStringList problems;
+    auto check = [&](const QString& when) {
+        QCoreApplication::processEvents();
+        // Tabbed docks show one page at a time: raise each in turn.
+        for (QDockWidget* dock : w.findChildren<QDockWidget*>()) {
+            if (!dock->toggleViewAction()->isChecked())
+                continue;
+            dock->raise();
+            QCoreApplication::processEvents();
+            for (const QString& p : clippedIn(dock))
+                problems << QStringLiteral("%1, %2: %3").arg(when, dock->windowTitle(), p);
+            saveGrab(&w,
+                QStringLiteral("docks_%1_%2_%3.png")
+                    .arg(QString(QTest::currentDataTag()).replace(' ', '_'), when,
+                        dock->objectName()));
+        }
+        for (QToolBar* bar : w.findChildren<QToolBar*>())
+            for (const QString& p : clippedIn(bar))
+                problems << QStringLiteral("%1, tool bar: %2").arg(when, p);
+        for (const QString& p : clippedIn(w.statusBar()))
+            problems << QStringLiteral("%1, status bar: %2").arg(when, p);
+        // Squeezed below their minimum, docks overlap each other and the canvas. (Docks behind
+        // another's tab stay "visible", parked outside the window.)
+        QList<QWidget*> areas {w.centralWidget()};
+        for (QDockWidget* dock : w.findChildren<QDockWidget*>())
+            if (dock->isVisible() && w.rect().intersects(dock->geometry()))
+                areas << dock;
+        for (int i = 0; i < areas.size(); ++i)
+            for (int j = i + 1; j < areas.size(); ++j)
+                if (areas[i]->geometry().intersects(areas[j]->geometry()))
+                    problems << QStringLiteral("%1: %2 overlaps %3")
+                                    .arg(when, areas[i]->windowTitle(), areas[j]->windowTitle());
+        // No dock forces the window wider or taller than the screen it was made for.
+        const QSize least = w.minimumSizeHint();
+        if (least.width() > window.width() || least.height() > window.height())
+            problems << QStringLiteral("%1: the window needs at least %2x%3")
+                            .arg(when)
+                            .arg(least.width())
+                            .arg(least.height());
+    };
+
+    check(QStringLiteral("open"));
+    if (train) {
+        // Mid-run (Step: one mini-batch, then paused), the progress text is at its longest.
+        widgets::TrainingController* controller = w.trainingPanel()->controller();
+        QSignalSpy finished(controller, &widgets::TrainingController::finished);
+        w.trainingPanel()->step();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            controller->state() == widgets::TrainingController::State::Paused, 60000);
+        QTRY_VERIFY(
+            w.trainingPanel()->findChild<widgets::TrainingProgressWidget*>()->text().contains(
+                QStringLiteral("batch")));
+        check(QStringLiteral("paused"));
+        controller->resume();
+        QVERIFY(finished.wait(60000));
+        check(QStringLiteral("trained"));
+    }
+    w.presentationMode()->setActive(false);
+    QCOMPARE(QApplication::font(), appFont);
+    // Back in normal mode, the docks have the sizes they had before.
+    QCoreApplication::processEvents();
+    for (QDockWidget* dock : w.findChildren<QDockWidget*>()) {
+        if (dock->isVisible() && w.rect().intersects(dock->geometry())
+            && dock->size() != normalSizes.value(dock))
+            problems << QStringLiteral("back in normal mode, %1 is %2x%3, before %4x%5")
+                            .arg(dock->windowTitle())
+                            .arg(dock->width())
+                            .arg(dock->height())
+                            .arg(normalSizes.value(dock).width())
+                            .arg(normalSizes.value(dock).height());
+    }
+    QVERIFY2(problems.isEmpty(), qPrintable(problems.join('\n')));
 }
 
 QTEST_MAIN(TestUiPolish)

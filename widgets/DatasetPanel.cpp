@@ -2,6 +2,7 @@
 
 #include "ClassCountsView.h"
 #include "DatasetTableModel.h"
+#include "FontSizing.h"
 #include "GraphDocument.h"
 #include "ImageGridView.h"
 #include "VocabularyTable.h"
@@ -99,8 +100,12 @@ DatasetPanel::DatasetPanel(GraphDocument* document, QWidget* parent)
     m_table->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
     // Fixed row heights: no per-row measuring, so 70,000 rows open instantly.
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setDefaultSectionSize(90);
+    // Row height and column width follow the font (presentation mode enlarges it): a column of
+    // fixed pixels cuts "label (target)" at a larger font.
+    followFont(m_table, [this] {
+        m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+        m_table->horizontalHeader()->setDefaultSectionSize(charsWidth(m_table, 14));
+    });
     m_images = new ImageGridView(m_tabs);
     m_images->setObjectName(QStringLiteral("datasetImages"));
     m_tabs->addTab(m_images, tr("Images"));

@@ -1,5 +1,6 @@
 #include "LossPlot.h"
 
+#include "FlowLayout.h"
 #include "PlotExport.h"
 #include "PlotStyle.h"
 #include "ReplotPacer.h"
@@ -31,7 +32,6 @@ LossPlot::LossPlot(QWidget* parent)
     : QWidget(parent)
     , m_plot(new QCustomPlot(this))
 {
-    auto* tools = new QHBoxLayout;
     m_log = new QCheckBox(tr("Log scale"), this);
     m_log->setToolTip(tr("Logarithmic loss axis"));
     m_showSteps = new QCheckBox(tr("Per batch"), this);
@@ -49,11 +49,26 @@ LossPlot::LossPlot(QWidget* parent)
     exportButton->setMenu(exportMenu);
     auto* clear = new QPushButton(tr("Clear runs"), this);
     clear->setToolTip(tr("Remove the curves of earlier runs"));
-    tools->addWidget(m_log);
-    tools->addWidget(m_showSteps);
-    tools->addStretch(1);
-    tools->addWidget(exportButton);
-    tools->addWidget(clear);
+    // Two groups in a flow: at a large font the buttons go below the check boxes rather than
+    // making the loss plot, and with it the training dock, wider.
+    auto* tools = new FlowLayout;
+    auto* options = new QWidget(this);
+    auto* optionsRow = new QHBoxLayout(options);
+    optionsRow->setContentsMargins(0, 0, 0, 0);
+    m_log->setParent(options);
+    m_showSteps->setParent(options);
+    optionsRow->addWidget(m_log);
+    optionsRow->addWidget(m_showSteps);
+    tools->addWidget(options);
+    auto* buttons = new QWidget(this);
+    auto* buttonsRow = new QHBoxLayout(buttons);
+    buttonsRow->setContentsMargins(0, 0, 0, 0);
+    exportButton->setParent(buttons);
+    clear->setParent(buttons);
+    buttonsRow->addWidget(exportButton);
+    buttonsRow->addWidget(clear);
+    tools->addWidget(buttons);
+    tools->setAlignment(buttons, Qt::AlignRight);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(tools);

@@ -4,6 +4,7 @@
 
 #include <QApplication>
 #include <QMainWindow>
+#include <QTimer>
 #include <QToolBar>
 
 #include <qcustomplot.h>
@@ -21,6 +22,7 @@ void PresentationMode::setActive(bool active)
         return;
     m_active = active;
     if (active) {
+        m_savedLayout = m_window->saveState();
         m_savedFont = QApplication::font();
         QFont f = m_savedFont;
         if (f.pointSizeF() > 0)
@@ -42,6 +44,11 @@ void PresentationMode::setActive(bool active)
                 b->setIconSize(size);
         m_iconSizes.clear();
         scalePlots(1.0 / kLineScale);
+        // The larger font widened and heightened the docks (their minimum sizes follow it);
+        // give them back the sizes they had once the layouts have taken in the smaller font.
+        QTimer::singleShot(0, m_window, [window = m_window, layout = m_savedLayout] {
+            window->restoreState(layout);
+        });
         scaleCanvas(1.0);
     }
     emit activeChanged(active);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QFont>
 #include <QObject>
 #include <QPointer>
@@ -13,7 +14,11 @@ namespace widgets {
 
 /// View > Presentation Mode: larger fonts app-wide, thicker plot lines, bigger tool-bar icons
 /// and a canvas zoomed to fit up to 150 % for a projector. setActive(false) restores exactly what
-/// setActive(true) changed.
+/// setActive(true) changed, dock sizes included.
+///
+/// Widgets follow the font by themselves: sizes derive from font metrics (followFont() in
+/// FontSizing.h re-applies them on QEvent::FontChange) and rows of controls that would outgrow a
+/// 1366-pixel screen wrap (FlowLayout), so nothing here resizes widgets one by one.
 class PresentationMode : public QObject {
     Q_OBJECT
 public:
@@ -37,6 +42,7 @@ private:
     QMainWindow* m_window;
     bool m_active = false;
     QFont m_savedFont;
+    QByteArray m_savedLayout; ///< QMainWindow::saveState(): dock sizes before the larger font
     std::vector<std::pair<QPointer<QObject>, QSize>> m_iconSizes;
 };
 

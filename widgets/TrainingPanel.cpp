@@ -3,6 +3,7 @@
 #include "ConfusionMatrixView.h"
 #include "DecisionBoundaryView.h"
 #include "FeatureMapView.h"
+#include "FlowLayout.h"
 #include "ForecastPlot.h"
 #include "GradientFlowPlot.h"
 #include "GraphDocument.h"
@@ -104,32 +105,46 @@ TrainingPanel::TrainingPanel(QWidget* parent)
     connect(m_l2, &QDoubleSpinBox::valueChanged, m_controller, &TrainingController::setL2);
     connect(m_batch, &QSpinBox::valueChanged, m_controller, &TrainingController::setBatchSize);
 
-    auto* controls = new QHBoxLayout;
-    controls->setSpacing(4);
-    controls->addWidget(buttonFor(m_train, this));
-    controls->addWidget(buttonFor(m_pause, this));
-    controls->addWidget(buttonFor(m_step, this));
-    controls->addWidget(buttonFor(m_stop, this));
-    QToolButton* reset = buttonFor(m_reset, this);
+    // One flow of groups rather than one row: at a larger font (presentation mode) the editors
+    // move to a second line instead of making the dock, and the window, wider than the screen.
+    auto* controls = new FlowLayout(nullptr, 12);
+    auto* runButtons = new QWidget(this);
+    auto* runRow = new QHBoxLayout(runButtons);
+    runRow->setContentsMargins(0, 0, 0, 0);
+    runRow->setSpacing(4);
+    runRow->addWidget(buttonFor(m_train, runButtons));
+    runRow->addWidget(buttonFor(m_pause, runButtons));
+    runRow->addWidget(buttonFor(m_step, runButtons));
+    runRow->addWidget(buttonFor(m_stop, runButtons));
+    QToolButton* reset = buttonFor(m_reset, runButtons);
     auto* resetMenu = new QMenu(reset);
     resetMenu->addAction(m_reset);
     resetMenu->addAction(m_resetNewSeed);
     reset->setMenu(resetMenu);
     reset->setPopupMode(QToolButton::MenuButtonPopup);
-    controls->addWidget(reset);
-    controls->addSpacing(12);
+    runRow->addWidget(reset);
+    controls->addWidget(runButtons);
+    // The three live editors as one group: at most two lines, so the dock reserves little height.
+    auto* editors = new QWidget(this);
+    auto* editorRow = new QHBoxLayout(editors);
+    editorRow->setContentsMargins(0, 0, 0, 0);
+    editorRow->setSpacing(4);
     auto addEditor = [&](const QString& label, QWidget* editor) {
-        auto* l = new QLabel(label, this);
+        if (editorRow->count() > 0)
+            editorRow->addSpacing(8);
+        auto* l = new QLabel(label, editors);
         l->setBuddy(editor);
-        controls->addWidget(l);
-        controls->addWidget(editor);
+        editorRow->addWidget(l);
+        editor->setParent(editors);
+        editorRow->addWidget(editor);
     };
     addEditor(tr("&Learning rate"), m_lr);
     addEditor(tr("L&2"), m_l2);
     addEditor(tr("&Batch"), m_batch);
-    controls->addStretch(1);
+    controls->addWidget(editors);
 
     m_progress = new TrainingProgressWidget(m_controller, this);
+    m_progress->setTextWraps(true);
     m_status = new QLabel(this);
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);

@@ -1,5 +1,7 @@
 #include "TrainingProgressWidget.h"
 
+#include "FontSizing.h"
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QProgressBar>
@@ -10,6 +12,22 @@ namespace widgets {
 
 namespace {
 constexpr int kTextIntervalMs = 250;
+
+/// Word-wrapped, wraps only where its layout gives it less than one line's width: a wrapped
+/// QLabel's own size hint asks for a narrower, squarer block, two lines even where one fits.
+class WrapWhenNarrowLabel : public QLabel {
+public:
+    using QLabel::QLabel;
+
+    QSize sizeHint() const override
+    {
+        const int margins
+            = 2 * (margin() + frameWidth()) + contentsMargins().left() + contentsMargins().right();
+        const int oneLine = fontMetrics().horizontalAdvance(text()) + margins;
+        return QSize(oneLine, heightForWidth(oneLine));
+    }
+};
+
 } // namespace
 
 QString formatDuration(double seconds)
@@ -31,13 +49,16 @@ TrainingProgressWidget::TrainingProgressWidget(TrainingController* controller, Q
     : QWidget(parent)
     , m_controller(controller)
     , m_bar(new QProgressBar(this))
-    , m_label(new QLabel(this))
+    , m_label(new WrapWhenNarrowLabel(this))
 {
     m_bar->setRange(0, 1000);
     m_bar->setValue(0);
     m_bar->setTextVisible(false);
-    m_bar->setMaximumWidth(160);
-    m_bar->setMaximumHeight(14);
+    // A slim bar beside the text, in proportion to the font (presentation mode enlarges it).
+    followFont(m_bar, [this] {
+        m_bar->setMaximumWidth(charsWidth(m_bar, 22));
+        m_bar->setMaximumHeight(m_bar->fontMetrics().height() * 4 / 5);
+    });
     m_bar->setToolTip(tr("Progress over all epochs of the run"));
     m_label->setText(tr("Not trained"));
     auto* layout = new QHBoxLayout(this);
@@ -47,6 +68,11 @@ TrainingProgressWidget::TrainingProgressWidget(TrainingController* controller, Q
     connect(
         controller, &TrainingController::snapshotReady, this, &TrainingProgressWidget::onSnapshot);
     connect(controller, &TrainingController::stateChanged, this, &TrainingProgressWidget::onState);
+}
+
+void TrainingProgressWidget::setTextWraps(bool wraps)
+{
+    m_label->setWordWrap(wraps);
 }
 
 QString TrainingProgressWidget::text() const

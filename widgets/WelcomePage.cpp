@@ -82,20 +82,37 @@ WelcomePage::WelcomePage(QWidget* parent)
     header->addWidget(openButton, 0, Qt::AlignVCenter);
     layout->addLayout(header);
 
-    auto* columns = new QHBoxLayout;
-    columns->setSpacing(16);
-    QWidget* lessons = card(tr("Lessons"), m_lessons);
-    auto* side = new QVBoxLayout;
-    side->setSpacing(16);
-    side->addWidget(card(tr("Recent files"), m_recent));
-    side->addWidget(card(tr("Examples"), m_examples));
-    side->addStretch(1);
-    columns->addWidget(lessons, 3, Qt::AlignTop);
-    columns->addLayout(side, 2);
-    layout->addLayout(columns);
+    m_columns = new QBoxLayout(QBoxLayout::LeftToRight);
+    m_columns->setSpacing(16);
+    m_lessonsCard = card(tr("Lessons"), m_lessons);
+    m_side = new QVBoxLayout;
+    m_side->setSpacing(16);
+    m_side->addWidget(card(tr("Recent files"), m_recent));
+    m_side->addWidget(card(tr("Examples"), m_examples));
+    m_side->addStretch(1);
+    m_columns->addWidget(m_lessonsCard, 3, Qt::AlignTop);
+    m_columns->addLayout(m_side, 2);
+    layout->addLayout(m_columns);
     layout->addStretch(1);
     scroll->setContent(content);
+    m_scroll = scroll;
+    // Resize: the room changed; LayoutRequest: entries or the font (presentation mode) did.
+    scroll->viewport()->installEventFilter(this);
+    content->installEventFilter(this);
     setRecentFiles({});
+}
+
+void WelcomePage::updateColumns()
+{
+    // Side by side only where both columns fit at their narrowest, else one under the other:
+    // the page never needs more than its widest card (a narrow canvas, a presentation font).
+    const QMargins margins = m_scroll->widget()->layout()->contentsMargins();
+    const int sideBySide = m_lessonsCard->minimumSizeHint().width() + m_side->minimumSize().width()
+        + m_columns->spacing() + margins.left() + margins.right();
+    const auto direction = m_scroll->viewport()->width() >= sideBySide ? QBoxLayout::LeftToRight
+                                                                       : QBoxLayout::TopToBottom;
+    if (m_columns->direction() != direction)
+        m_columns->setDirection(direction);
 }
 
 QWidget* WelcomePage::card(const QString& title, QVBoxLayout*& body)
@@ -184,6 +201,9 @@ bool WelcomePage::eventFilter(QObject* watched, QEvent* event)
 {
     if (watched == parent() && event->type() == QEvent::Resize)
         setGeometry(static_cast<QWidget*>(watched)->rect());
+    else if ((m_scroll && watched == m_scroll->viewport() && event->type() == QEvent::Resize)
+        || (m_scroll && watched == m_scroll->widget() && event->type() == QEvent::LayoutRequest))
+        updateColumns();
     return QWidget::eventFilter(watched, event);
 }
 

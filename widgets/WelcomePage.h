@@ -6,6 +6,8 @@
 
 #include <vector>
 
+class QBoxLayout;
+class QScrollArea;
 class QVBoxLayout;
 
 namespace widgets {
@@ -45,10 +47,16 @@ private:
     QWidget* entryButton(const Entry& e, const QString& objectName);
     void fill(QVBoxLayout* layout, const std::vector<Entry>& entries, const QString& prefix,
         void (WelcomePage::*signal)(const QString&));
+    /// Lessons beside or above the recent files and examples, whichever fits the width.
+    void updateColumns();
 
     QVBoxLayout* m_recent = nullptr;
     QVBoxLayout* m_examples = nullptr;
     QVBoxLayout* m_lessons = nullptr;
+    QBoxLayout* m_columns = nullptr;
+    QWidget* m_lessonsCard = nullptr;
+    QVBoxLayout* m_side = nullptr;
+    QScrollArea* m_scroll = nullptr;
 };
 
 } // namespace widgets
