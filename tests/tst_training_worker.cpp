@@ -7,6 +7,7 @@
 #include "LossPlot.h"
 #include "NeuronView.h"
 #include "Project.h"
+#include "ProjectSettingsPanel.h"
 #include "TrainingController.h"
 #include "TrainingPanel.h"
 #include "TrainingProgressWidget.h"
@@ -25,6 +26,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QUndoStack>
 
 #include <map>
 #include <memory>
@@ -84,6 +86,8 @@ private slots:
     void divergenceStopsAndIsReported();
     void badDatasetFails();
     void destroyingMidTrainingDoesNotHang();
+    void continueAfterStopUsesTheEditedLearningRate();
+    void inspectorShowsTheTooLargeLessonRate();
     void closingTheWindowMidTrainingDoesNotHang();
 };
 
@@ -498,6 +502,87 @@ void TestTrainingWorker::closingTheWindowMidTrainingDoesNotHang()
     window->close();
     window.reset();
     QVERIFY2(t.elapsed() < 1000, qPrintable(QString::number(t.elapsed())));
+}
+
+void TestTrainingWorker::continueAfterStopUsesTheEditedLearningRate()
+{
+    engine::Project p = endlessXor();
+    p.training.optimizer.type = "sgd";
+    p.training.optimizer.learningRate = 0.05;
+    p.training.schedule = {};
+    widgets::GraphDocument doc;
+    doc.load(p);
+    QUndoStack undo;
+    widgets::TrainingPanel panel;
+    panel.setDocument(&doc);
+    panel.setUndoStack(&undo);
+    widgets::ProjectSettingsPanel settings(&doc, &undo);
+    TrainingController* c = panel.controller();
+    QSignalSpy snapshots(c, &TrainingController::snapshotReady);
+
+    // Run, stop, and edit the rate in the project settings: the Training dock's box follows
+    // (with its signals blocked), so Continue must train at what the box now shows.
+    const auto runAndStop = [&] {
+        snapshots.clear();
+        QVERIFY(snapshots.wait(10000));
+        QVERIFY(c->stop(10000));
+        QVERIFY(c->canResume());
+    };
+    panel.train();
+    runAndStop();
+    QCOMPARE(lastSnapshot(snapshots).learningRate, 0.05);
+    settings.learningRateSpin()->setValue(0.25);
+    QCOMPARE(doc.trainingConfig().optimizer.learningRate, 0.25);
+    QCOMPARE(panel.learningRateEdit()->value(), 0.25);
+    snapshots.clear();
+    panel.train(); // Continue
+    QVERIFY(snapshots.wait(10000));
+    QVERIFY(c->runId() == 1); // the same session, resumed
+    QCOMPARE(lastSnapshot(snapshots).learningRate, 0.25);
+    QVERIFY(c->stop(10000));
+
+    // Step from a stopped run uses the edited rate too.
+    settings.learningRateSpin()->setValue(0.125);
+    QCOMPARE(panel.learningRateEdit()->value(), 0.125);
+    snapshots.clear();
+    panel.step();
+    QVERIFY(snapshots.wait(10000));
+    QCOMPARE(lastSnapshot(snapshots).learningRate, 0.125);
+    QVERIFY(waitForState(*c, State::Paused));
+    QVERIFY(c->stop(10000));
+
+    // The live box, edited by hand, still wins over the stored rate.
+    panel.learningRateEdit()->setValue(0.0625);
+    snapshots.clear();
+    panel.train();
+    QVERIFY(snapshots.wait(10000));
+    QCOMPARE(lastSnapshot(snapshots).learningRate, 0.0625);
+    QVERIFY(c->stop(10000));
+}
+
+void TestTrainingWorker::inspectorShowsTheTooLargeLessonRate()
+{
+    // The learning-rate lesson's "too large" variant diverges at 500; a field clamped at 10
+    // showed (and on the next edit stored) another rate than the one the run uses.
+    const QByteArray root = qgetenv("NETCANVAS_SOURCE_DIR");
+    const std::string file = (root.isEmpty() ? std::string(".") : root.toStdString())
+        + "/resources/lessons/lr_too_large.json";
+    const engine::Project p = engine::loadProject(file);
+    QCOMPARE(p.training.optimizer.learningRate, 500.0);
+    widgets::GraphDocument doc;
+    doc.load(p);
+    QUndoStack undo;
+    widgets::ProjectSettingsPanel settings(&doc, &undo);
+    widgets::TrainingPanel panel;
+    panel.setDocument(&doc);
+    QCOMPARE(settings.learningRateSpin()->value(), 500.0);
+    QCOMPARE(panel.learningRateEdit()->value(), 500.0);
+    QCOMPARE(undo.count(), 0); // showing it pushed no clamping edit
+    QCOMPARE(doc.trainingConfig().optimizer.learningRate, 500.0);
+    // The same ceiling as the inspector, so a rate typed there is one the live box can show.
+    settings.learningRateSpin()->setValue(1000);
+    QCOMPARE(doc.trainingConfig().optimizer.learningRate, 1000.0);
+    QCOMPARE(panel.learningRateEdit()->value(), 1000.0);
 }
 
 QTEST_MAIN(TestTrainingWorker)

@@ -184,8 +184,10 @@ ProjectSettingsPanel::ProjectSettingsPanel(
         setComboData(m_optimizer, QString::fromStdString(m_doc->trainingConfig().optimizer.type));
     });
 
+    // Up to 1000, like the Training dock's live box: the learning-rate lesson's "too large"
+    // variant trains at 500, and a clamped field would show (and store) another rate.
     m_learningRate = realField(
-        m_optimizerForm, tr("Learning rate:"), 1e-6, 10.0, 6, 0.001,
+        m_optimizerForm, tr("Learning rate:"), 1e-6, 1000.0, 6, 0.001,
         QStringLiteral("optimizer.learningRate"),
         [](const engine::TrainingConfig& c) { return c.optimizer.learningRate; },
         [](engine::TrainingConfig& c, double v) { c.optimizer.learningRate = v; });

@@ -42,7 +42,17 @@ TrainingController::~TrainingController()
 
 void TrainingController::setDocument(GraphDocument* document)
 {
+    if (m_document)
+        disconnect(m_document, &GraphDocument::settingsChanged, this, nullptr);
     m_document = document;
+    if (!m_document)
+        return;
+    // An edit in the project settings between runs: the Training dock shows the new values
+    // (it reloads its boxes, signals blocked), so Step and Continue must train with them too.
+    connect(m_document, &GraphDocument::settingsChanged, this, [this] {
+        if (m_document && !isRunning())
+            adoptLiveSettings(m_document->project());
+    });
 }
 
 bool TrainingController::isRunning() const
@@ -90,6 +100,7 @@ void TrainingController::train(const engine::Project& project, const QString& pr
     if (m_state != State::Idle && m_state != State::Ready)
         return;
     if (canResume() && sessionKey(project) == m_sessionKey) {
+        adoptLiveSettings(project);
         queueRun(false);
         return;
     }
@@ -101,10 +112,23 @@ void TrainingController::startStepping(const engine::Project& project, const QSt
     if (m_state != State::Idle && m_state != State::Ready)
         return;
     if (canResume() && sessionKey(project) == m_sessionKey) {
+        adoptLiveSettings(project);
         queueRun(true);
         return;
     }
     startSession(project, projectDir, true);
+}
+
+void TrainingController::adoptLiveSettings(const engine::Project& project)
+{
+    // The caller's project carries what its editors show. Between runs they can change without
+    // a setLearningRate() call (the Training dock reloads its boxes from the document with
+    // signals blocked after an edit in the project settings), so the values stored here may be
+    // stale: a resumed run kept training at the rate of the run before the edit.
+    m_live.learningRate = project.training.optimizer.learningRate;
+    m_live.l1 = project.training.optimizer.l1;
+    m_live.l2 = project.training.optimizer.l2;
+    m_live.batchSize = project.training.batchSize;
 }
 
 void TrainingController::startSession(
@@ -113,10 +137,7 @@ void TrainingController::startSession(
     m_sessionKey = sessionKey(project);
     m_architectureKey = architectureKey(project);
     m_seed = project.training.seed;
-    m_live.learningRate = project.training.optimizer.learningRate;
-    m_live.l1 = project.training.optimizer.l1;
-    m_live.l2 = project.training.optimizer.l2;
-    m_live.batchSize = project.training.batchSize;
+    adoptLiveSettings(project);
     m_hasSession = true;
     m_sessionFailed = false;
     m_resumable = true;

@@ -137,6 +137,8 @@ private:
     void setState(State s);
     void startSession(const engine::Project& project, const QString& projectDir, bool stepping);
     void queueRun(bool stepping);
+    /// Takes the learning rate, L1, L2 and batch size of `project` as the live settings.
+    void adoptLiveSettings(const engine::Project& project);
     void pushLiveSettings();
     void onSnapshot(const TrainingSnapshot& snapshot);
     void onPaused(long step);
