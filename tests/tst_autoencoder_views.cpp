@@ -339,7 +339,7 @@ void TestAutoencoderViews::stepThroughSummarizesTheImageTarget()
     panel.resize(420, 760);
     panel.show();
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
-    QCOMPARE(panel.sampleCount(), 240L);
+    QTRY_COMPARE(panel.sampleCount(), 240L); // loaded in the background
     panel.setSample(3);
 
     auto* info = panel.findChild<QLabel*>(QStringLiteral("StepSampleInfo"));

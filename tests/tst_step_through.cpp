@@ -22,17 +22,21 @@
 #include <QtTest>
 
 #ifdef NETCANVAS_STEP_THROUGH_GUI
+#include "DatasetLoader.h"
 #include "GraphDocument.h"
 #include "StepThroughPanel.h"
 #include "TrainingController.h"
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFileInfo>
+#include <QLabel>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTextBrowser>
+#include <QTimer>
 #else
 #include "GradientCheck.h"
 #endif
@@ -112,6 +116,7 @@ private slots:
     void badInputIsRefused();
 #else
     void panelWalksForwardBackwardAndUpdates();
+    void panelLoadsLargeDataWithoutFreezing();
 #endif
 };
 
@@ -410,7 +415,8 @@ void TestStepThrough::panelWalksForwardBackwardAndUpdates()
     panel.show();
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
 
-    QCOMPARE(panel.sampleCount(), 160L); // 200 samples, 20 % validation
+    // The data loads in the background.
+    QTRY_COMPARE(panel.sampleCount(), 160L); // 200 samples, 20 % validation
     panel.setSample(7);
     QCOMPARE(panel.sample(), 7);
     QVERIFY(panel.forwardButton()->isEnabled());
@@ -524,6 +530,81 @@ void TestStepThrough::panelWalksForwardBackwardAndUpdates()
     }
     QVERIFY(seen);
     QVERIFY(doc.weights().at(2).at("W") == done.nodes.at(1).params.at(0).updated);
+}
+
+void TestStepThrough::panelLoadsLargeDataWithoutFreezing()
+{
+    if (!QFileInfo::exists(
+            QStringLiteral("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")))
+        QSKIP("Fashion-MNIST is not installed in /usr/share/datasets/fashion-mnist");
+    widgets::DatasetCache::clear(); // a cached copy would hide the load
+    const QString dir = qEnvironmentVariable("NETCANVAS_SOURCE_DIR") + "/resources/examples";
+    const engine::Project project = engine::loadProject((dir + "/fashion_mlp.json").toStdString());
+    QCOMPARE(project.training.validationSplit, 0.1);
+    widgets::GraphDocument doc;
+    doc.load(project);
+    widgets::StepThroughPanel panel;
+    panel.setDocument(&doc);
+    panel.setProjectDirectory(dir);
+    panel.resize(620, 760);
+    QSignalSpy loaded(&panel, &widgets::StepThroughPanel::dataLoaded);
+
+    // A heartbeat on the GUI thread: its longest gap is the longest the window stood still.
+    // Reading 70,000 images on the GUI thread (what showing the panel did) froze it for ~3 s.
+    QElapsedTimer sinceBeat;
+    qint64 longestGap = 0;
+    QTimer heartbeat;
+    heartbeat.setInterval(10);
+    connect(&heartbeat, &QTimer::timeout, this,
+        [&] { longestGap = std::max(longestGap, sinceBeat.restart()); });
+    sinceBeat.start();
+    heartbeat.start();
+    QElapsedTimer showing;
+    showing.start();
+    panel.show();
+    const qint64 showMs = showing.elapsed();
+    longestGap = std::max(longestGap, sinceBeat.elapsed());
+    QVERIFY2(showMs < 300, qPrintable(QString::number(showMs)));
+    QVERIFY(panel.isLoadingData());
+    auto* info = panel.findChild<QLabel*>(QStringLiteral("StepSampleInfo"));
+    QVERIFY(info);
+    QVERIFY2(info->text().startsWith(QStringLiteral("Loading data")), qPrintable(info->text()));
+    QVERIFY(!panel.forwardButton()->isEnabled());
+    QCOMPARE(panel.sampleCount(), 0L);
+
+    // A settings change during the load: the old split's result must not arrive.
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    engine::TrainingConfig config = doc.trainingConfig();
+    config.validationSplit = 0.5;
+    doc.setTrainingConfig(config);
+    QVERIFY(panel.isLoadingData());
+    panel.setSample(7); // remembered until the data is there
+
+    QVERIFY(loaded.wait(120000));
+    heartbeat.stop();
+    qInfo("show() took %lld ms, the longest GUI-thread gap while loading %lld ms", showMs,
+        longestGap);
+    QVERIFY2(longestGap < 300, qPrintable(QString::number(longestGap)));
+    QCOMPARE(loaded.count(), 1);
+    QCOMPARE(loaded.at(0).at(0).toBool(), true);
+    QVERIFY(!panel.isLoadingData());
+    // 60,000 training images, half of them (stratified) held out for validation.
+    QCOMPARE(panel.sampleCount(), 30000L);
+    QVERIFY(!loaded.wait(500)); // the stale load ended without a second result
+    QCOMPARE(panel.sample(), 7);
+    QVERIFY2(info->text().contains(QStringLiteral("of 30000 training samples")),
+        qPrintable(info->text()));
+
+    // The panel works on the loaded data.
+    QVERIFY(panel.forwardButton()->isEnabled());
+    const auto [forward, backward] = walk(panel);
+    QVERIFY(forward >= 3);
+    QVERIFY(backward >= 2);
+    QVERIFY(panel.problem().isEmpty());
+    QVERIFY(panel.trace());
+    QCOMPARE(panel.trace()->sample, 7L);
+    QVERIFY(std::isfinite(panel.trace()->loss));
+    QVERIFY(panel.updateButton()->isEnabled());
 }
 
 #endif

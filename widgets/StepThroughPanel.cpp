@@ -1,6 +1,7 @@
 #include "StepThroughPanel.h"
 
 #include "Dataset.h"
+#include "DatasetLoader.h"
 #include "DatasetSpec.h"
 #include "GraphDocument.h"
 #include "TrainingController.h"
@@ -19,11 +20,13 @@
 #include <QSplitter>
 #include <QTextBrowser>
 #include <QTextDocument>
+#include <QThread>
 #include <QUrl>
 #include <QVBoxLayout>
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace widgets {
 
@@ -195,15 +198,24 @@ StepThroughPanel::StepThroughPanel(QWidget* parent)
     updateControls();
 }
 
-StepThroughPanel::~StepThroughPanel() = default;
+StepThroughPanel::~StepThroughPanel()
+{
+    dropData();
+    // A load stops at the engine's next stage; one waiting for the Dataset dock's load of the
+    // same data waits for that load.
+    for (QThread* t : std::as_const(m_loadThreads)) {
+        t->disconnect(this);
+        t->wait();
+        delete t;
+    }
+}
 
 void StepThroughPanel::setDocument(GraphDocument* document)
 {
     if (m_doc)
         disconnect(m_doc, nullptr, this, nullptr);
     m_doc = document;
-    m_dataKey.clear();
-    m_data.reset();
+    dropData();
     if (!m_doc)
         return;
     const auto changed = [this] { discard(tr("The network changed: press Forward step.")); };
@@ -241,7 +253,11 @@ void StepThroughPanel::setController(TrainingController* controller)
 
 void StepThroughPanel::setProjectDirectory(const QString& dir)
 {
+    if (dir == m_projectDir)
+        return;
     m_projectDir = dir;
+    if (isVisible())
+        ensureData();
 }
 
 int StepThroughPanel::sample() const
@@ -272,7 +288,10 @@ void StepThroughPanel::showEvent(QShowEvent* event)
 
 void StepThroughPanel::setSample(int index)
 {
-    ensureData();
+    if (!ensureData() && m_loading) {
+        m_pendingSample = index; // selected when the data is there
+        return;
+    }
     if (index < 0 || index > m_sample->maximum())
         return;
     if (index == m_sample->value()) {
@@ -283,36 +302,122 @@ void StepThroughPanel::setSample(int index)
     m_sample->setValue(index); // valueChanged discards the trace
 }
 
+std::string StepThroughPanel::currentDataKey() const
+{
+    const engine::Project& p = m_doc->project();
+    return p.dataset.toJson().dump() + '|' + m_projectDir.toStdString() + '|'
+        + std::to_string(p.training.validationSplit) + '|' + std::to_string(p.training.testSplit)
+        + '|' + std::to_string(p.training.seed);
+}
+
 bool StepThroughPanel::ensureData()
 {
     if (!m_doc)
         return false;
-    const engine::Project& p = m_doc->project();
-    const std::string key = p.dataset.toJson().dump() + '|' + m_projectDir.toStdString() + '|'
-        + std::to_string(p.training.validationSplit) + '|' + std::to_string(p.training.testSplit)
-        + '|' + std::to_string(p.training.seed);
+    const std::string key = currentDataKey();
     if (key == m_dataKey && m_data)
-        return true;
-    m_dataKey = key;
-    m_data.reset();
-    try {
-        const std::filesystem::path dir = std::filesystem::path(
-            m_projectDir.isEmpty() ? std::string(".") : m_projectDir.toStdString());
-        // The trainer's own split, so sample i is the sample it trains on as index i.
-        m_data = std::make_unique<engine::DatasetSplits>(engine::loadDatasetSplits(
-            p.dataset, dir, p.training.validationSplit, p.training.testSplit, p.training.seed));
-    } catch (const std::exception& e) {
-        m_data.reset();
-        m_sample->setRange(0, 0);
-        m_sampleInfo->setText(tr("No data: %1").arg(QString::fromStdString(e.what())));
+        return m_data->train.size() > 0;
+    if (key == m_dataKey && m_loading)
         return false;
+    startLoad(key); // also after a failed load: the file may be there now
+    return false;
+}
+
+void StepThroughPanel::dropData()
+{
+    ++m_loadRequest;
+    if (m_loadCancel)
+        m_loadCancel->store(true);
+    m_loadCancel.reset();
+    m_loading = false;
+    m_pendingSample = -1;
+    m_dataKey.clear();
+    m_data.reset();
+}
+
+void StepThroughPanel::startLoad(const std::string& key)
+{
+    dropData();
+    m_dataKey = key;
+    m_loading = true;
+    m_loadCancel = std::make_shared<std::atomic<bool>>(false);
+    {
+        QSignalBlocker block(m_sample);
+        m_sample->setRange(0, 0);
     }
+    m_sampleInfo->setText(tr("Loading data…"));
+    updateControls();
+
+    const engine::Project& p = m_doc->project();
+    // Fashion-MNIST takes seconds to read: on the GUI thread the window froze when shown.
+    QThread* thread = QThread::create(
+        [this, spec = p.dataset, dir = m_projectDir, validation = p.training.validationSplit,
+            test = p.training.testSplit, seed = p.training.seed, cancel = m_loadCancel,
+            request = m_loadRequest, key] {
+            std::shared_ptr<engine::DatasetSplits> data;
+            QString error;
+            try {
+                engine::LoadMonitor monitor;
+                monitor.cancel = cancel.get();
+                // The cache hands over what the Dataset dock loaded (or waits for its load).
+                const SharedSourceData parts = DatasetCache::acquire(spec, dir, monitor);
+                if (cancel->load())
+                    return;
+                // The trainer's own split, so sample i is the sample it trains on as index i.
+                data = std::make_shared<engine::DatasetSplits>(
+                    engine::splitSourceData(*parts, validation, test, seed));
+            } catch (const engine::LoadCancelled&) {
+                return;
+            } catch (const std::exception& e) {
+                error = QString::fromStdString(e.what());
+            }
+            // `this` outlives the thread (the destructor joins it); the queued call is dropped when
+            // a later request or a settings change made this one stale.
+            QMetaObject::invokeMethod(
+                this,
+                [this, request, key, data = std::move(data), error] {
+                    onDataLoaded(request, key, data, error);
+                },
+                Qt::QueuedConnection);
+        });
+    m_loadThreads.push_back(thread);
+    connect(thread, &QThread::finished, this, [this, thread] {
+        m_loadThreads.removeOne(thread);
+        thread->deleteLater();
+    });
+    thread->start(QThread::LowPriority);
+}
+
+void StepThroughPanel::onDataLoaded(int request, const std::string& key,
+    std::shared_ptr<engine::DatasetSplits> data, const QString& error)
+{
+    if (request != m_loadRequest || !m_loading || key != m_dataKey)
+        return;
+    m_loading = false;
+    if (!m_doc || key != currentDataKey()) {
+        // The settings changed while the panel was hidden: this is the old project's data.
+        dropData();
+        if (m_doc && isVisible())
+            ensureData();
+        return;
+    }
+    const int pending = std::exchange(m_pendingSample, -1);
+    if (!data) {
+        m_sampleInfo->setText(tr("No data: %1").arg(error));
+        updateControls();
+        emit dataLoaded(false);
+        return;
+    }
+    m_data = std::move(data);
     {
         QSignalBlocker block(m_sample);
         m_sample->setRange(0, int(std::max<long>(0, m_data->train.size() - 1)));
     }
     updateSampleInfo();
-    return m_data->train.size() > 0;
+    updateControls();
+    if (pending >= 0)
+        setSample(pending);
+    emit dataLoaded(true);
 }
 
 void StepThroughPanel::updateSampleInfo()
@@ -366,7 +471,9 @@ bool StepThroughPanel::prepare()
         return false;
     }
     if (!ensureData()) {
-        fail(tr("The dataset could not be loaded; see the Project settings."));
+        fail(m_loading ? tr("The data is still loading: press Forward step when the sample line "
+                            "shows it.")
+                       : tr("The dataset could not be loaded; see the Project settings."));
         return false;
     }
     const engine::Project& p = m_doc->project();
@@ -531,8 +638,8 @@ void StepThroughPanel::updateControls()
         && m_controller->state() != TrainingController::State::Paused;
     const bool traced = m_step != nullptr;
     const bool backwardDone = traced && m_backwardShown >= backwardTotal();
-    m_sample->setEnabled(!running);
-    m_forward->setEnabled(!running && (!traced || !m_lossShown || m_updated));
+    m_sample->setEnabled(!running && !m_loading);
+    m_forward->setEnabled(!running && !m_loading && (!traced || !m_lossShown || m_updated));
     m_backward->setEnabled(!running && traced && m_lossShown && !m_updated && !backwardDone);
     m_update->setEnabled(!running && traced && m_lossShown && backwardDone && !m_updated);
     m_reset->setEnabled(!running && (traced || m_optimizer));

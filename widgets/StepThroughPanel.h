@@ -6,6 +6,9 @@
 #include <QString>
 #include <QWidget>
 
+#include <QList>
+
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -13,6 +16,7 @@ class QLabel;
 class QPushButton;
 class QSpinBox;
 class QTextBrowser;
+class QThread;
 
 namespace engine {
 struct DatasetSplits;
@@ -34,6 +38,10 @@ class WeightHeatmap;
 /// The step works on a copy of the current weights (the document's, which the controller keeps
 /// in step with its session whenever no trainer runs; a paused run is stopped first, keeping its
 /// session). It is disabled while training runs. Any change of the document discards the trace.
+///
+/// The training split is loaded on a background thread (through DatasetCache, so data the
+/// Dataset dock has loaded or is loading is reused) when the panel is shown or the dataset
+/// settings change; meanwhile the sample line says "Loading data…" and Forward step waits.
 class StepThroughPanel : public QWidget {
     Q_OBJECT
 public:
@@ -50,8 +58,10 @@ public:
 
     /// Index of the sample in the training set (the split the trainer uses).
     int sample() const;
-    /// Number of training samples, 0 before the data could be loaded.
+    /// Number of training samples, 0 before the data could be loaded (or while it loads).
     long sampleCount() const;
+    /// A background load of the data is running.
+    bool isLoadingData() const { return m_loading; }
 
     /// The trace being shown, or null.
     const engine::StepTrace* trace() const;
@@ -86,12 +96,22 @@ signals:
     void weightsUpdated();
     /// The sample changed (its index in the training set), e.g. to ring it on the data view.
     void sampleSelected(int index);
+    /// A background load of the current settings' data ended (ok: sampleCount() samples).
+    void dataLoaded(bool ok);
 
 protected:
     void showEvent(QShowEvent* event) override;
 
 private:
+    /// True when the current settings' data is there; otherwise starts loading it (unless a load
+    /// of it runs) and returns false at once.
     bool ensureData();
+    std::string currentDataKey() const;
+    void startLoad(const std::string& key);
+    void onDataLoaded(int request, const std::string& key,
+        std::shared_ptr<engine::DatasetSplits> data, const QString& error);
+    /// Drops the data and makes any load in flight stale.
+    void dropData();
     bool prepare();
     void discard(const QString& why);
     void fail(const QString& message);
@@ -124,7 +144,12 @@ private:
     WeightHeatmap* m_heatmap = nullptr;
 
     std::string m_dataKey;
-    std::unique_ptr<engine::DatasetSplits> m_data;
+    std::shared_ptr<engine::DatasetSplits> m_data;
+    bool m_loading = false; ///< a load of m_dataKey runs
+    int m_loadRequest = 0; ///< results of other requests are stale
+    std::shared_ptr<std::atomic<bool>> m_loadCancel; ///< the current request's
+    QList<QThread*> m_loadThreads; ///< joined by the destructor
+    int m_pendingSample = -1; ///< setSample() while loading
     std::unique_ptr<engine::Graph> m_graph;
     std::unique_ptr<engine::StepThrough> m_step;
     std::unique_ptr<engine::Optimizer> m_optimizer;
