@@ -582,7 +582,7 @@ void MainWindow::createDocks()
 
     m_inspector = new widgets::Inspector(m_doc, m_undo);
     // In characters, not pixels: at a presentation font its editors need proportionally more.
-    widgets::setMinimumWidthInChars(m_inspector, 40);
+    widgets::setMinimumWidthInChars(m_inspector, 47);
     m_inspectorDock = new QDockWidget(tr("Inspector"), this);
     m_inspectorDock->setObjectName(QStringLiteral("InspectorDock"));
     m_inspectorDock->setWidget(m_inspector);
