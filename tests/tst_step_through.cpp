@@ -571,6 +571,7 @@ void TestStepThrough::panelLoadsLargeDataWithoutFreezing()
     QVERIFY2(info->text().startsWith(QStringLiteral("Loading data")), qPrintable(info->text()));
     QVERIFY(!panel.forwardButton()->isEnabled());
     QCOMPARE(panel.sampleCount(), 0L);
+    QVERIFY(panel.grab().save(QDir::temp().filePath(QStringLiteral("step_panel_loading.png"))));
 
     // A settings change during the load: the old split's result must not arrive.
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
