@@ -3,6 +3,7 @@
 #include "CanvasView.h"
 
 #include <QApplication>
+#include <QEvent>
 #include <QMainWindow>
 #include <QTimer>
 #include <QToolBar>
@@ -59,9 +60,16 @@ void PresentationMode::scaleCanvas(double limit)
     // The cards draw their text at fixed point sizes in scene units, so the application font
     // does not reach them: the view's zoom scales cards, text and edges together instead, as
     // far as the whole network still fits.
+    // Fit once the docks around the canvas have taken in the new font: their layouts run on
+    // posted LayoutRequests, each level posting the next, and a fit now would use the old
+    // viewport size (cards cut at both ends).
     for (CanvasView* view : m_window->findChildren<CanvasView*>()) {
         view->setFitZoomLimit(limit);
-        view->zoomToFit();
+        QTimer::singleShot(0, view, [view] {
+            for (int level = 0; level < 8; ++level)
+                QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+            view->zoomToFit();
+        });
     }
 }
 
