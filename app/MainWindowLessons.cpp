@@ -138,6 +138,9 @@ void MainWindow::createLessons(QMenu* fileMenu, QMenu* viewMenu)
     presentation->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
     presentation->setStatusTip(tr("Larger fonts and thicker lines for a projector"));
     connect(presentation, &QAction::toggled, m_presentation, &widgets::PresentationMode::setActive);
+    // --presentation and tests switch the mode directly; the menu must still show it.
+    connect(m_presentation, &widgets::PresentationMode::activeChanged, presentation,
+        &QAction::setChecked);
     QAction* fullScreen = viewMenu->addAction(tr("&Full Screen"));
     fullScreen->setObjectName(QStringLiteral("FullScreenAction"));
     fullScreen->setCheckable(true);

@@ -619,6 +619,12 @@ void TestLessonsGui::presentationMode()
     QVERIFY(big.pointSizeF() > before.pointSizeF() * 1.4 || big.pixelSize() > before.pixelSize());
     act->setChecked(false);
     QCOMPARE(QApplication::font(), before);
+    // Switched on directly (as --presentation does), the menu shows it.
+    w.presentationMode()->setActive(true);
+    QVERIFY(act->isChecked());
+    w.presentationMode()->setActive(false);
+    QVERIFY(!act->isChecked());
+    QCOMPARE(QApplication::font(), before);
     QVERIFY(w.findChild<QAction*>("FullScreenAction"));
     QCOMPARE(w.findChild<QAction*>("FullScreenAction")->shortcut(), QKeySequence(Qt::Key_F11));
 }
