@@ -323,6 +323,10 @@ void TestSequenceViews::textSamplingGeneratesInBackground()
     QVERIFY(f.train());
     QVERIFY(text->applies());
     QCOMPARE(f.info.vocabulary.size(), 6); // a b c d e and the space
+    // The page is in the training views' tab stack, which is as wide as its widest page: it must
+    // not hold the loss plot beside it narrow (presentation mode at 1366x768).
+    QVERIFY2(text->minimumSizeHint().width() <= 320,
+        qPrintable(QString::number(text->minimumSizeHint().width())));
 
     // A character outside the vocabulary is named with its position.
     text->setSeedText(QStringLiteral("abZ"));

@@ -71,12 +71,13 @@ TextSamplingPanel::TextSamplingPanel(QWidget* parent)
     tempRow->addWidget(m_tempSlider, 1);
     tempRow->addWidget(m_tempBox);
     form->addRow(tr("&Temperature:"), tempRow);
-    auto* lengthRow = new QHBoxLayout;
-    lengthRow->addWidget(m_length);
-    lengthRow->addStretch(1);
-    lengthRow->addWidget(m_generate);
-    lengthRow->addWidget(m_stop);
-    form->addRow(tr("&Length:"), lengthRow);
+    form->addRow(tr("&Length:"), m_length);
+    // The buttons get a row of their own: this page's minimum width also holds the other
+    // training views' tabs (a tab stack is as wide as its widest page), so keep it narrow.
+    auto* buttons = new QHBoxLayout;
+    buttons->addStretch(1);
+    buttons->addWidget(m_generate);
+    buttons->addWidget(m_stop);
 
     m_output = new QPlainTextEdit(this);
     m_output->setReadOnly(true);
@@ -87,6 +88,7 @@ TextSamplingPanel::TextSamplingPanel(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(form);
+    layout->addLayout(buttons);
     layout->addWidget(m_message);
     layout->addWidget(m_output, 1);
     setMessage(tr("Text sampling needs a dataset with a vocabulary (e.g. char_text)."));
