@@ -26,6 +26,38 @@ const QColor kTrain(31, 119, 180);
 const QColor kValidation(255, 127, 14);
 const QColor kTrainAcc(44, 160, 44);
 const QColor kValidationAcc(214, 39, 40);
+
+/// A line of text among the legend's entries ("+ 3 older runs"), in the legend's font.
+class TextLegendItem : public QCPAbstractLegendItem {
+public:
+    TextLegendItem(QCPLegend* legend, const QString& text)
+        : QCPAbstractLegendItem(legend)
+    {
+        setText(text);
+    }
+    void setText(const QString& text)
+    {
+        m_text = text;
+        setProperty("text", text); // read by tests, which cannot see this class
+    }
+
+protected:
+    void draw(QCPPainter* painter) override
+    {
+        painter->setFont(mFont);
+        painter->setPen(QPen(mTextColor));
+        painter->drawText(mRect, Qt::AlignLeft | Qt::AlignVCenter, m_text);
+    }
+    QSize minimumOuterSizeHint() const override
+    {
+        const QFontMetrics metrics(mFont);
+        return QSize(metrics.horizontalAdvance(m_text), metrics.height())
+            + QSize(mMargins.left() + mMargins.right(), mMargins.top() + mMargins.bottom());
+    }
+
+private:
+    QString m_text;
+};
 } // namespace
 
 LossPlot::LossPlot(QWidget* parent)
@@ -84,8 +116,32 @@ LossPlot::LossPlot(QWidget* parent)
     m_plot->yAxis->setRange(0, 1);
     m_plot->legend->setVisible(false); // an empty legend box before the first run looks broken
     m_plot->legend->setFont(QFont(font().family(), 8));
-    m_plot->legend->setBrush(QColor(255, 255, 255, 210));
-    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    // In its own row under the axes rather than inside them: losses near the top of their axis
+    // and accuracies near 100 % ran under a corner legend. Entries fill rows of as many columns
+    // as the width allows (arrangeLegend()).
+    m_plot->axisRect()->insetLayout()->take(m_plot->legend);
+    m_plot->axisRect()->insetLayout()->simplify();
+    addLegendRow(m_plot->legend);
+    m_plot->legend->setBorderPen(Qt::NoPen);
+    m_plot->legend->setBrush(Qt::NoBrush);
+    m_plot->legend->setMargins(QMargins(6, 0, 6, 4));
+    m_plot->legend->setColumnSpacing(12);
+    m_plot->legend->setRowSpacing(0);
+    m_plot->legend->setIconSize(20, 10); // rows of text height, so the legend takes less room
+    m_plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    // Earlier runs in a legend of their own, one per line: their names are long, and in the
+    // current run's grid they would make every column as wide.
+    m_runLegend = new QCPLegend;
+    addLegendRow(m_runLegend);
+    m_runLegend->setLayer(m_plot->legend->layer());
+    m_runLegend->setFont(m_plot->legend->font());
+    m_runLegend->setBorderPen(Qt::NoPen);
+    m_runLegend->setBrush(Qt::NoBrush);
+    m_runLegend->setMargins(QMargins(6, 0, 6, 4));
+    m_runLegend->setRowSpacing(0);
+    m_runLegend->setIconSize(m_plot->legend->iconSize());
+    m_runLegend->setVisible(false);
+    connect(m_plot, &QCustomPlot::beforeReplot, this, &LossPlot::arrangeLegend);
     // Zoom and pan the loss axis and time; the accuracy axis stays 0-100 %.
     m_plot->axisRect()->setRangeDragAxes(m_plot->xAxis, m_plot->yAxis);
     m_plot->axisRect()->setRangeZoomAxes(m_plot->xAxis, m_plot->yAxis);
@@ -120,6 +176,20 @@ LossPlot::LossPlot(QWidget* parent)
 }
 
 LossPlot::~LossPlot() = default;
+
+void LossPlot::addLegendRow(QCPLegend* legend)
+{
+    // A layout column is no wider than the narrowest maximum of its elements, and a legend's
+    // maximum is its entries' width: alone under the axes it would narrow them to its own width.
+    // An empty element beside it takes the rest.
+    auto* row = new QCPLayoutGrid;
+    const int index = m_plot->plotLayout()->rowCount();
+    m_plot->plotLayout()->addElement(index, 0, row);
+    m_plot->plotLayout()->setRowStretchFactor(index, 0.001);
+    row->addElement(0, 0, legend);
+    row->addElement(0, 1, new QCPLayoutElement(m_plot));
+    row->setColumnSpacing(0);
+}
 
 QCPGraph* LossPlot::makeGraph(
     bool rightAxis, const QColor& color, Qt::PenStyle style, double width, const QString& name)
@@ -164,6 +234,7 @@ void LossPlot::startRun(const TrainingSessionInfo& info)
         r.validationAccuracy.graph->removeFromLegend();
     }
     m_runs.push_back(r);
+    nameEarlierRuns();
     m_follow = true;
     m_plot->legend->setVisible(true);
     updateAccuracyAxis();
@@ -190,13 +261,68 @@ void LossPlot::dimRun(Run& run, int index)
     QCPGraph* named = run.validationLoss.graph->dataCount() > 0 ? run.validationLoss.graph
                                                                 : run.trainLoss.graph;
     named->setName(tr("run %1: %2").arg(run.id).arg(run.label));
-    named->addToLegend();
+}
+
+void LossPlot::nameEarlierRuns()
+{
+    // The newest earlier runs are named; older ones are only counted, so that the legend, and
+    // with it the room the curves lose, stays a few lines however many runs are compared (the
+    // CSV export names them all).
+    m_runLegend->clearItems();
+    const int earlier = int(m_runs.size()) - 1;
+    for (int i = std::max(0, earlier - kNamedRuns); i < earlier; ++i) {
+        Run& run = m_runs[std::size_t(i)];
+        QCPGraph* named = run.validationLoss.graph->dataCount() > 0 ? run.validationLoss.graph
+                                                                    : run.trainLoss.graph;
+        named->addToLegend(m_runLegend);
+    }
+    const int older = std::max(0, earlier - kNamedRuns);
+    if (older > 0)
+        m_runLegend->addItem(new TextLegendItem(
+            m_runLegend, older == 1 ? tr("+ 1 older run") : tr("+ %1 older runs").arg(older)));
+    m_runLegend->setVisible(earlier > 0);
+    // A hidden legend still holds its row's margins.
+    m_runLegend->setMargins(earlier > 0 ? QMargins(6, 0, 6, 4) : QMargins());
+}
+
+void LossPlot::arrangeLegend()
+{
+    // As many columns as fit the plot's width, each as wide as its widest entry.
+    QCPLegend* legend = m_plot->legend;
+    // itemCount() counts the grid's cells, empty ones too.
+    std::vector<int> widths;
+    for (int i = 0; i < legend->itemCount(); ++i)
+        if (QCPAbstractLegendItem* item = legend->item(i))
+            widths.push_back(item->minimumOuterSizeHint().width());
+    const int count = int(widths.size());
+    if (count == 0)
+        return;
+    const int room
+        = m_plot->viewport().width() - legend->margins().left() - legend->margins().right();
+    int columns = count;
+    for (; columns > 1; --columns) {
+        int total = (columns - 1) * legend->columnSpacing();
+        for (int c = 0; c < columns; ++c) {
+            int widest = 0;
+            for (int i = c; i < count; i += columns)
+                widest = std::max(widest, widths[std::size_t(i)]);
+            total += widest;
+        }
+        if (total <= room)
+            break;
+    }
+    if (legend->wrap() != columns || legend->columnCount() != std::min(columns, count)) {
+        legend->setWrap(columns);
+        legend->setFillOrder(QCPLegend::foColumnsFirst, true);
+    }
 }
 
 void LossPlot::removeRun(Run& run)
 {
-    for (Series* s : run.all())
+    for (Series* s : run.all()) {
+        s->graph->removeFromLegend(m_runLegend); // QCustomPlot only cleans its main legend
         m_plot->removeGraph(s->graph);
+    }
 }
 
 void LossPlot::clearRuns()
@@ -205,6 +331,7 @@ void LossPlot::clearRuns()
         removeRun(m_runs.front());
         m_runs.erase(m_runs.begin());
     }
+    nameEarlierRuns();
     rescale();
     m_plot->replot();
 }

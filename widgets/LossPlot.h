@@ -8,6 +8,7 @@
 #include <vector>
 
 class QCheckBox;
+class QCPLegend;
 class QCPGraph;
 class QCustomPlot;
 
@@ -68,8 +69,12 @@ private:
         }
     };
     static constexpr int kMaxStepPoints = 4000;
+    static constexpr int kNamedRuns = 2; ///< earlier runs named in the legend; older: counted
     void addStep(Run& run, double x, double loss);
     void dimRun(Run& run, int index);
+    void nameEarlierRuns();
+    void addLegendRow(QCPLegend* legend);
+    void arrangeLegend();
     void removeRun(Run& run);
     void rescale();
     void updateAccuracyAxis();
@@ -80,6 +85,7 @@ private:
     QCheckBox* m_log = nullptr;
     QCheckBox* m_showSteps = nullptr;
     std::vector<Run> m_runs; ///< the last one is the current run
+    QCPLegend* m_runLegend = nullptr; ///< earlier runs, under the current run's legend
     bool m_follow = true;
 };
 

@@ -54,13 +54,23 @@ WeightHeatmap::WeightHeatmap(QWidget* parent)
     m_channelLabel = new QLabel(tr("Channels:"), this);
     m_channelLabel->setBuddy(m_channelChoice);
     auto* top = new QHBoxLayout;
-    top->addWidget(new QLabel(tr("Tensor:"), this));
-    top->addWidget(m_choice);
-    top->addWidget(m_gradients);
-    top->addWidget(m_channelLabel);
-    top->addWidget(m_channelChoice);
+    m_controls = new QWidget(this);
+    auto* controls = new QHBoxLayout(m_controls);
+    controls->setContentsMargins(0, 0, 0, 0);
+    controls->addWidget(new QLabel(tr("Tensor:"), m_controls));
+    m_choice->setParent(m_controls);
+    controls->addWidget(m_choice);
+    m_gradients->setParent(m_controls);
+    controls->addWidget(m_gradients);
+    m_channelLabel->setParent(m_controls);
+    controls->addWidget(m_channelLabel);
+    m_channelChoice->setParent(m_controls);
+    controls->addWidget(m_channelChoice);
+    top->addWidget(m_controls);
     top->addStretch(1);
     top->addWidget(m_info);
+    m_infoRow = new QHBoxLayout;
+    m_infoRow->addStretch(1);
     m_filters = new ConvFilterView(this);
     m_stack = new QStackedWidget(this);
     m_stack->addWidget(m_plot);
@@ -68,6 +78,7 @@ WeightHeatmap::WeightHeatmap(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(top);
+    layout->addLayout(m_infoRow);
     layout->addWidget(m_stack, 1);
     m_channelLabel->hide();
     m_channelChoice->hide();
@@ -164,6 +175,33 @@ void WeightHeatmap::rebuildChoices()
         m_choice->addItem(keys[i], QVariant::fromValue(qlonglong(m_params[std::size_t(i)].node)));
     const int keep = m_choice->findText(previous);
     m_choice->setCurrentIndex(keep >= 0 ? keep : 0);
+    placeInfo();
+}
+
+void WeightHeatmap::placeInfo()
+{
+    // The tensor's shape goes under the controls when both do not fit on one line (a narrow
+    // training dock, large fonts): squeezed, the layout cut the tensor combo's entry short.
+    const int spacing = std::max(0, layout()->spacing());
+    const bool fits = m_controls->sizeHint().width() + spacing + m_info->sizeHint().width()
+        <= contentsRect().width();
+    const bool below = m_infoRow->indexOf(m_info) >= 0;
+    if (fits != below)
+        return;
+    auto* topRow = static_cast<QBoxLayout*>(layout()->itemAt(0)->layout());
+    if (fits) {
+        m_infoRow->removeWidget(m_info);
+        topRow->addWidget(m_info);
+    } else {
+        topRow->removeWidget(m_info);
+        m_infoRow->addWidget(m_info);
+    }
+}
+
+void WeightHeatmap::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    placeInfo();
 }
 
 const ParamCopy* WeightHeatmap::current() const
@@ -237,6 +275,7 @@ void WeightHeatmap::render()
 {
     m_stale = false;
     fill();
+    placeInfo(); // the channel choice may have come or gone
     if (!showsFilters())
         plotstyle::replotIfVisible(m_plot);
 }

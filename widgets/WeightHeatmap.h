@@ -12,6 +12,7 @@ class QComboBox;
 class QCPColorMap;
 class QCPColorScale;
 class QCustomPlot;
+class QHBoxLayout;
 class QLabel;
 class QStackedWidget;
 
@@ -52,6 +53,8 @@ public:
     bool showsFilters() const;
     /// The channel choice of the filter view: 0 mean, 1 side by side, 2 + c channel c.
     QComboBox* channelChoice() const { return m_channelChoice; }
+    /// The tensor choice ("reconstruction.W"), sized to its longest entry.
+    QComboBox* tensorChoice() const { return m_choice; }
 
 signals:
     /// The user chose another tensor (the controller copies watched nodes in large networks).
@@ -59,9 +62,11 @@ signals:
 
 protected:
     void showEvent(QShowEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void rebuildChoices();
+    void placeInfo();
     void rebuildChannelChoices(int channels);
     void applyChannelChoice();
     /// fill() and a paced replot.
@@ -73,6 +78,8 @@ private:
     QComboBox* m_choice = nullptr;
     QCheckBox* m_gradients = nullptr;
     QLabel* m_info = nullptr;
+    QWidget* m_controls = nullptr; ///< tensor and channel choices, gradients check box
+    QHBoxLayout* m_infoRow = nullptr; ///< holds m_info when it does not fit beside them
     QCustomPlot* m_plot = nullptr;
     QCPColorMap* m_map = nullptr;
     QCPColorScale* m_scale = nullptr;
