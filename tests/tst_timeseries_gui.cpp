@@ -15,6 +15,7 @@
 #include "VocabularyTable.h"
 
 #include <QComboBox>
+#include <QAbstractScrollArea>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QDoubleSpinBox>
@@ -400,6 +401,86 @@ private slots:
         QVERIFY(file->columnWidth(1)
             > QFontMetrics(fileHeader->font()).horizontalAdvance(fileHeader->text()));
         QVERIFY(dialog.grab().save(QDir::temp().filePath("tst_timeseries_gui_long_target.png")));
+    }
+
+    void timeSeriesSourceIsLabelled_data()
+    {
+        QTest::addColumn<int>("horizon");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("next step") << 1 << "Time series: s.csv, 14-step windows";
+        QTest::newRow("3 ahead") << 3
+                                 << "Time series: s.csv, 14-step windows, target 3 steps ahead";
+    }
+
+    void timeSeriesSourceIsLabelled()
+    {
+        // In words like the other sources ("CSV file: ..."), not the JSON key "timeseries".
+        QFETCH(int, horizon);
+        QFETCH(QString, expected);
+        GraphDocument doc;
+        engine::Project p = smallProject();
+        p.dataset = engine::DatasetSpec::fromJson({{"source", "timeseries"}, {"path", "s.csv"},
+            {"options", {{"target", "temp"}, {"window", 14}, {"horizon", horizon}}}});
+        doc.load(p);
+        QUndoStack stack;
+        ProjectSettingsPanel settings(&doc, &stack);
+        QLabel* source = nullptr;
+        for (QLabel* l : settings.findChildren<QLabel*>())
+            if (l->toolTip() == "s.csv")
+                source = l;
+        QVERIFY(source);
+        QCOMPARE(source->text(), expected);
+    }
+
+    void timeSeriesDialogFitsA768PixelScreen()
+    {
+        // 1366 x 768 leaves about 730 pixels under the panel and title bar: every setting and
+        // both previews in time-series mode fit, side by side, without overlapping.
+        QTemporaryDir dir;
+        writeText(dir.filePath("s.csv"), series(60));
+        CsvImportDialog dialog(dir.path());
+        QVERIFY(dialog.setFile(dir.filePath("s.csv")).isEmpty());
+        dialog.setMode(CsvImportDialog::Mode::TimeSeries);
+        dialog.setTargetColumns({1});
+        QVERIFY2(dialog.minimumSizeHint().height() <= 700,
+            qPrintable(QString::number(dialog.minimumSizeHint().height())));
+        QVERIFY2(dialog.minimumSizeHint().width() <= 1300,
+            qPrintable(QString::number(dialog.minimumSizeHint().width())));
+        dialog.resize(dialog.width(), 700);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QCoreApplication::processEvents();
+        QVERIFY(dialog.height() <= 700);
+
+        // Every shown leaf widget lies inside the dialog and overlaps no other.
+        std::vector<std::pair<QWidget*, QRect>> leaves;
+        for (QWidget* w : dialog.findChildren<QWidget*>()) {
+            if (!w->isVisibleTo(&dialog) || w->isWindow()
+                || !w->findChildren<QWidget*>(Qt::FindDirectChildrenOnly).isEmpty()
+                || qobject_cast<QAbstractScrollArea*>(w->parentWidget())
+                || qobject_cast<QAbstractScrollArea*>(
+                    w->parentWidget() ? w->parentWidget()->parentWidget() : nullptr))
+                continue;
+            const QRect r(w->mapTo(&dialog, QPoint(0, 0)), w->size());
+            QVERIFY2(dialog.rect().contains(r),
+                qPrintable(QString("%1 \"%2\" outside")
+                               .arg(w->metaObject()->className(), w->objectName())));
+            leaves.emplace_back(w, r);
+        }
+        for (std::size_t i = 0; i < leaves.size(); ++i)
+            for (std::size_t j = i + 1; j < leaves.size(); ++j)
+                QVERIFY2(!leaves[i].second.intersects(leaves[j].second),
+                    qPrintable(QString("%1 \"%2\" overlaps %3 \"%4\"")
+                                   .arg(leaves[i].first->metaObject()->className(),
+                                       leaves[i].first->objectName(),
+                                       leaves[j].first->metaObject()->className(),
+                                       leaves[j].first->objectName())));
+        // Both previews show at least three rows.
+        QTableWidget* file = dialog.previewTable();
+        QTableWidget* windows = dialog.timeSeriesPanel()->windowPreview();
+        QVERIFY(file->viewport()->height() >= 3 * file->rowHeight(0));
+        QVERIFY(windows->viewport()->height() >= 3 * windows->rowHeight(0));
+        QVERIFY(dialog.grab().save(QDir::temp().filePath("tst_timeseries_gui_768.png")));
     }
 
     void lookAtIt()

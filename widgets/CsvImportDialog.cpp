@@ -144,22 +144,32 @@ CsvImportDialog::CsvImportDialog(const QString& projectDir, QWidget* parent)
     m_mode->setToolTip(tr("Time series: rows are time steps in order; each sample is a window "
                           "of rows and its target a later row"));
     form->addRow(tr("&Samples:"), m_mode);
-    layout->addLayout(form);
+
+    // Settings on the left, what the file and its windows look like on the right: stacked, the
+    // time-series mode needed some 870 pixels of height, more than a 1366 x 768 screen has.
+    auto* columns = new QHBoxLayout;
+    auto* left = new QVBoxLayout;
+    auto* right = new QVBoxLayout;
+    columns->addLayout(left, 1);
+    columns->addLayout(right, 1);
+    layout->addLayout(columns, 1);
+    left->addLayout(form);
 
     m_preview = new QTableWidget(this);
     m_preview->setObjectName(QStringLiteral("csvPreview"));
     m_preview->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_preview->setMinimumHeight(160);
     m_preview->verticalHeader()->setDefaultSectionSize(m_preview->fontMetrics().height() + 6);
-    layout->addWidget(m_preview, 1);
+    m_preview->setMinimumWidth(320);
+    right->addWidget(m_preview, 1);
 
-    auto* columns = new QHBoxLayout;
+    auto* choices = new QHBoxLayout;
     auto* targetBox = new QGroupBox(tr("Target column(s)"), this);
     auto* targetLayout = new QVBoxLayout(targetBox);
     m_targets = new QListWidget(targetBox);
     m_targets->setToolTip(tr("The column(s) the network learns to predict; the others are inputs"));
     targetLayout->addWidget(m_targets);
-    columns->addWidget(targetBox, 1);
+    choices->addWidget(targetBox, 1);
 
     auto* settingsBox = new QGroupBox(tr("Task and inputs"), this);
     auto* settings = new QFormLayout(settingsBox);
@@ -180,24 +190,27 @@ CsvImportDialog::CsvImportDialog(const QString& projectDir, QWidget* parent)
     m_taskHint = new QLabel(settingsBox);
     m_taskHint->setWordWrap(true);
     settings->addRow(m_taskHint);
-    columns->addWidget(settingsBox, 1);
-    layout->addLayout(columns);
+    choices->addWidget(settingsBox, 1);
+    left->addLayout(choices);
 
     m_seriesBox = new QGroupBox(tr("Time series"), this);
     auto* seriesLayout = new QVBoxLayout(m_seriesBox);
     m_series = new TimeSeriesImportPanel(m_seriesBox);
     seriesLayout->addWidget(m_series);
-    layout->addWidget(m_seriesBox, 1);
+    m_series->placePreview(right);
+    left->addWidget(m_seriesBox);
+    left->addStretch(1);
     m_seriesBox->hide();
+    m_series->previewPart()->hide();
     connect(m_mode, &QComboBox::currentIndexChanged, this, &CsvImportDialog::updateMode);
     connect(m_targets, &QListWidget::itemChanged, this,
         [this] { m_series->setTargets(targetColumns()); });
 
-    layout->addWidget(new QLabel(tr("Problems:"), this));
+    right->addWidget(new QLabel(tr("Problems:"), this));
     m_problemList = new QListWidget(this);
     m_problemList->setObjectName(QStringLiteral("csvProblems"));
     m_problemList->setMaximumHeight(110);
-    layout->addWidget(m_problemList);
+    right->addWidget(m_problemList);
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("Import"));
@@ -209,7 +222,7 @@ CsvImportDialog::CsvImportDialog(const QString& projectDir, QWidget* parent)
     connect(m_header, &QComboBox::currentIndexChanged, this, &CsvImportDialog::refreshPreview);
     connect(m_task, &QComboBox::currentIndexChanged, this, &CsvImportDialog::updateTaskHint);
     updateTaskHint();
-    resize(720, 620);
+    resize(980, 560);
 }
 
 void CsvImportDialog::browse()
@@ -345,9 +358,9 @@ void CsvImportDialog::updateMode()
 {
     const bool series = mode() == Mode::TimeSeries;
     m_seriesBox->setVisible(series);
+    m_series->previewPart()->setVisible(series);
     // The file preview, target list and problems give room to the window preview.
     m_preview->setMinimumHeight(series ? 100 : 160);
-    m_preview->setMaximumHeight(series ? 130 : QWIDGETSIZE_MAX);
     m_targets->setMaximumHeight(series ? 90 : QWIDGETSIZE_MAX);
     m_problemList->setMaximumHeight(series ? 70 : 110);
     m_task->setEnabled(!series);

@@ -4,6 +4,7 @@
 #include "DatasetSpec.h"
 #include "GraphDocument.h"
 #include "Loss.h"
+#include "TimeSeriesCsv.h"
 #include "TrainingConfig.h"
 #include "UndoCommands.h"
 
@@ -155,9 +156,21 @@ ProjectSettingsPanel::ProjectSettingsPanel(
             source = tr("CSV file");
         else if (s.source == "idx")
             source = tr("IDX files");
+        else if (s.source == "timeseries")
+            source = tr("Time series");
         const QString path = QDir::toNativeSeparators(QString::fromStdString(s.path));
-        m_sourceLabel->setText(
-            path.isEmpty() || generated ? source : tr("%1: %2").arg(source, path));
+        QString text = path.isEmpty() || generated ? source : tr("%1: %2").arg(source, path);
+        if (s.source == "timeseries") {
+            // The window and horizon say what one sample is; bad options are reported when the
+            // data loads, so here they only leave the shape out.
+            try {
+                const auto ts = engine::TimeSeriesOptions::fromJson(s.options);
+                text += ts.horizon == 1 ? tr(", %n-step windows", nullptr, ts.window)
+                                        : tr(", %n-step windows, ", nullptr, ts.window)
+                        + tr("target %n steps ahead", nullptr, ts.horizon);
+            } catch (const std::exception&) { }
+        }
+        m_sourceLabel->setText(text);
         m_sourceLabel->setToolTip(path);
     });
 

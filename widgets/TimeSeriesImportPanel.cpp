@@ -3,6 +3,7 @@
 #include "Errors.h"
 
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QFile>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -65,19 +66,24 @@ TimeSeriesImportPanel::TimeSeriesImportPanel(QWidget* parent)
     row->addWidget(windowBox, 1);
     layout->addLayout(row);
 
-    layout->addWidget(new QLabel(tr("First windows (inputs → target):"), this));
-    m_preview = new QTableWidget(this);
+    m_previewPart = new QWidget(this);
+    auto* previewLayout = new QVBoxLayout(m_previewPart);
+    previewLayout->setContentsMargins(0, 0, 0, 0);
+    previewLayout->addWidget(new QLabel(tr("First windows (inputs → target):"), m_previewPart));
+    m_preview = new QTableWidget(m_previewPart);
     m_preview->setObjectName(QStringLiteral("seriesPreview"));
     m_preview->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_preview->setMinimumHeight(120);
     m_preview->verticalHeader()->setDefaultSectionSize(m_preview->fontMetrics().height() + 6);
     m_preview->horizontalHeader()->setDefaultSectionSize(kMinColumnWidth);
-    layout->addWidget(m_preview, 1);
-    m_note = new QLabel(this);
+    previewLayout->addWidget(m_preview, 1);
+    m_note = new QLabel(m_previewPart);
     m_note->setObjectName(QStringLiteral("seriesNote"));
     m_note->setWordWrap(true);
     m_note->setTextFormat(Qt::PlainText); // engine messages may hold '<'
-    layout->addWidget(m_note);
+    previewLayout->addWidget(m_note);
+    layout->addWidget(m_previewPart, 1);
+    m_previewPart->installEventFilter(this);
 
     const auto changed = [this] {
         refreshPreview();
@@ -230,7 +236,7 @@ void TimeSeriesImportPanel::fitNote()
     // is short, the layout squeezed the preview to its minimum and drew the note's second line
     // over the last row. Holding the wrapped height as the minimum keeps them apart. (Measured
     // with the font: QLabel::heightForWidth() grows with the minimum it would set.)
-    const int width = std::max(1, contentsRect().width() - 2 * m_note->margin());
+    const int width = std::max(1, m_previewPart->contentsRect().width() - 2 * m_note->margin());
     const int height
         = m_note->fontMetrics()
               .boundingRect(QRect(0, 0, width, QWIDGETSIZE_MAX), Qt::TextWordWrap, m_note->text())
@@ -240,10 +246,17 @@ void TimeSeriesImportPanel::fitNote()
         m_note->setMinimumHeight(height);
 }
 
-void TimeSeriesImportPanel::resizeEvent(QResizeEvent* event)
+bool TimeSeriesImportPanel::eventFilter(QObject* watched, QEvent* event)
 {
-    QWidget::resizeEvent(event);
-    fitNote();
+    if (watched == m_previewPart && event->type() == QEvent::Resize)
+        fitNote();
+    return QWidget::eventFilter(watched, event);
+}
+
+void TimeSeriesImportPanel::placePreview(QBoxLayout* preview)
+{
+    layout()->removeWidget(m_previewPart);
+    preview->addWidget(m_previewPart, 1);
 }
 
 QString TimeSeriesImportPanel::validate(const QString& file, const std::string& specPath,

@@ -8,6 +8,7 @@
 #include <QStringList>
 #include <QWidget>
 
+class QBoxLayout;
 class QDoubleSpinBox;
 class QLabel;
 class QListWidget;
@@ -38,6 +39,12 @@ public:
     QList<int> inputColumns() const;
     void setInputColumns(const QList<int>& columns);
 
+    /// Moves the window preview with its note to the end of `preview` (stretch 1), e.g. a
+    /// column of a dialog beside the panel's settings. The panel keeps filling it; the caller
+    /// shows and hides previewPart() from then on.
+    void placePreview(QBoxLayout* preview);
+    QWidget* previewPart() const { return m_previewPart; }
+
     /// The engine options for the current settings (scaling "none": the dialog adds its own).
     engine::TimeSeriesOptions options() const;
     /// Reads the whole file as training will. On success returns "" and fills `spec` (source
@@ -60,7 +67,7 @@ signals:
     void settingsChanged();
 
 protected:
-    void resizeEvent(QResizeEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void refreshPreview();
@@ -74,6 +81,7 @@ private:
     bool m_header = false;
     QList<int> m_targets;
 
+    QWidget* m_previewPart;
     QListWidget* m_inputs;
     QSpinBox* m_window;
     QSpinBox* m_horizon;
