@@ -5,6 +5,7 @@
 #include "LossPlot.h"
 #include "MainWindow.h"
 #include "PresentationMode.h"
+#include "QuietWindow.h"
 #include "TrainingPanel.h"
 #include "TrainingSnapshot.h"
 #include "WeightHeatmap.h"
@@ -19,18 +20,8 @@
 
 namespace {
 
-class TestWindow : public MainWindow {
-protected:
-    QMessageBox::StandardButton askToSaveChanges() override { return QMessageBox::Discard; }
-    void showError(const QString&, const QString& message) override { qWarning() << message; }
-};
-
-void saveGrab(QWidget* w, const QString& name)
-{
-    const QString dir = qEnvironmentVariable("NETCANVAS_SCREENSHOT_DIR");
-    if (!dir.isEmpty())
-        QVERIFY(w->grab().save(dir + "/" + name));
-}
+using TestWindow = guitest::QuietWindow;
+using guitest::saveGrab;
 
 /// One run of `epochs` epochs whose losses sit near 0.7 on a 0..0.8 axis and accuracies near
 /// the top of theirs: the curves run through the top right corner, where a legend used to sit.

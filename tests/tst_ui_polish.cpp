@@ -8,6 +8,7 @@
 #include "LossPlot.h"
 #include "MainWindow.h"
 #include "PresentationMode.h"
+#include "QuietWindow.h"
 #include "TrainingController.h"
 #include "TrainingPanel.h"
 #include "TrainingProgressWidget.h"
@@ -44,18 +45,8 @@
 
 namespace {
 
-class TestWindow : public MainWindow {
-protected:
-    QMessageBox::StandardButton askToSaveChanges() override { return QMessageBox::Discard; }
-    void showError(const QString&, const QString& message) override { qWarning() << message; }
-};
-
-void saveGrab(QWidget* w, const QString& name)
-{
-    const QString dir = qEnvironmentVariable("NETCANVAS_SCREENSHOT_DIR");
-    if (!dir.isEmpty())
-        QVERIFY(w->grab().save(dir + "/" + name));
-}
+using TestWindow = guitest::QuietWindow;
+using guitest::saveGrab;
 
 QString example(const QString& name)
 {
