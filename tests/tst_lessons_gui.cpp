@@ -6,6 +6,7 @@
 #include "Inspector.h"
 #include "Lesson.h"
 #include "LessonPanel.h"
+#include "LossPlot.h"
 #include "MainWindow.h"
 #include "PresentationMode.h"
 #include "ProjectSettingsPanel.h"
@@ -13,6 +14,8 @@
 #include "TrainingController.h"
 #include "TrainingPanel.h"
 #include "WelcomePage.h"
+
+#include <qcustomplot.h>
 
 #include <QAction>
 #include <QApplication>
@@ -613,12 +616,21 @@ void TestLessonsGui::presentationMode()
     const QFont before = QApplication::font();
     QAction* act = w.findChild<QAction*>("PresentationModeAction");
     QVERIFY(act);
+    // The loss plot's legend entries are made after a run starts, so train before switching.
+    QVERIFY(trainToEnd(w));
+    QCPLegend* legend = w.trainingPanel()->lossPlot()->plot()->legend;
+    QVERIFY(legend->itemCount() > 0);
+    const double legendPoints = legend->item(0)->font().pointSizeF();
     act->setChecked(true);
     QVERIFY(w.presentationMode()->isActive());
     const QFont big = QApplication::font();
     QVERIFY(big.pointSizeF() > before.pointSizeF() * 1.4 || big.pixelSize() > before.pixelSize());
+    // Plot text grows with the rest, the legend's included (it kept 8 pt on a projector).
+    QVERIFY2(legend->item(0)->font().pointSizeF() > legendPoints * 1.4,
+        qPrintable(QString::number(legend->item(0)->font().pointSizeF())));
     act->setChecked(false);
     QCOMPARE(QApplication::font(), before);
+    QCOMPARE(legend->item(0)->font().pointSizeF(), legendPoints);
     // Switched on directly (as --presentation does), the menu shows it.
     w.presentationMode()->setActive(true);
     QVERIFY(act->isChecked());

@@ -10,6 +10,8 @@
 
 #include <qcustomplot.h>
 
+#include <set>
+
 namespace widgets {
 
 PresentationMode::PresentationMode(QMainWindow* window)
@@ -47,9 +49,8 @@ void PresentationMode::setActive(bool active)
         scalePlots(1.0 / kLineScale);
         // The larger font widened and heightened the docks (their minimum sizes follow it);
         // give them back the sizes they had once the layouts have taken in the smaller font.
-        QTimer::singleShot(0, m_window, [window = m_window, layout = m_savedLayout] {
-            window->restoreState(layout);
-        });
+        QTimer::singleShot(0, m_window,
+            [window = m_window, layout = m_savedLayout] { window->restoreState(layout); });
         scaleCanvas(1.0);
     }
     emit activeChanged(active);
@@ -97,8 +98,28 @@ void PresentationMode::scalePlots(double factor)
                 axis->setLabelFont(lf);
             }
         }
+        scaleLegendFonts(plot, factor > 1 ? kFontScale : 1.0 / kFontScale);
         plot->replot();
     }
+}
+
+void PresentationMode::scaleLegendFonts(QCustomPlot* plot, double factor)
+{
+    // A plot may keep legends in layout rows of its own (the loss plot has two), outside the
+    // axis rect's inset layout where plot->legend usually sits.
+    std::set<QCPLegend*> legends;
+    if (plot->legend)
+        legends.insert(plot->legend);
+    for (QCPLayoutElement* e : plot->plotLayout()->elements(true))
+        if (auto* legend = qobject_cast<QCPLegend*>(e))
+            legends.insert(legend);
+    auto scaled = [factor](QFont f) {
+        if (f.pointSizeF() > 0)
+            f.setPointSizeF(f.pointSizeF() * factor);
+        return f;
+    };
+    for (QCPLegend* legend : legends)
+        legend->setFont(scaled(legend->font())); // QCPLegend passes it on to its entries
 }
 
 } // namespace widgets

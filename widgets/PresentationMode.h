@@ -10,6 +10,8 @@
 
 class QMainWindow;
 
+class QCustomPlot;
+
 namespace widgets {
 
 /// View > Presentation Mode: larger fonts app-wide, thicker plot lines, bigger tool-bar icons
@@ -36,6 +38,7 @@ signals:
 
 private:
     void scalePlots(double factor);
+    void scaleLegendFonts(QCustomPlot* plot, double factor);
     /// Lets the canvas zoom to fit up to `limit` (1.0 = the normal 100 % ceiling).
     void scaleCanvas(double limit);
 
