@@ -3,6 +3,7 @@
 // for autoencoders.
 #include "Autoencoder.h"
 #include "GraphDocument.h"
+#include "IdxTestFiles.h"
 #include "LatentSpaceView.h"
 #include "Project.h"
 #include "ReconstructionView.h"
@@ -36,38 +37,19 @@ QString examplesDir()
     return qEnvironmentVariable("NETCANVAS_SOURCE_DIR") + QStringLiteral("/resources/examples");
 }
 
-void putBigEndian(QByteArray& b, quint32 v)
-{
-    for (int shift = 24; shift >= 0; shift -= 8)
-        b.append(char((v >> shift) & 0xff));
-}
-
 /// 320 images of 8x8 in 4 classes: a bright bar in one of four places (top, bottom, left, right)
 /// on a dim, varying background.
 void writeIdx(const QString& dir)
 {
-    constexpr int n = 320, side = 8;
-    QByteArray images, labels;
-    putBigEndian(images, 0x00000803);
-    putBigEndian(images, n);
-    putBigEndian(images, side);
-    putBigEndian(images, side);
-    putBigEndian(labels, 0x00000801);
-    putBigEndian(labels, n);
-    for (int i = 0; i < n; ++i) {
-        const int label = i % 4;
-        labels.append(char(label));
-        for (int y = 0; y < side; ++y)
-            for (int x = 0; x < side; ++x) {
-                const bool bar = (label == 0 && y < 2) || (label == 1 && y >= 6)
-                    || (label == 2 && x < 2) || (label == 3 && x >= 6);
-                images.append(char(bar ? 200 + (x + y + i) % 50 : (3 * x + y + i) % 40));
-            }
-    }
-    QFile fi(dir + "/images.idx"), fl(dir + "/labels.idx");
-    QVERIFY(fi.open(QIODevice::WriteOnly) && fl.open(QIODevice::WriteOnly));
-    fi.write(images);
-    fl.write(labels);
+    constexpr int side = 8;
+    idxtest::writeImages(
+        dir, 320, side, [](int i) { return i % 4; },
+        [](int i, int x, int y) {
+            const int label = i % 4;
+            const bool bar = (label == 0 && y < 2) || (label == 1 && y >= 6)
+                || (label == 2 && x < 2) || (label == 3 && x >= 6);
+            return bar ? 200 + (x + y + i) % 50 : (3 * x + y + i) % 40;
+        });
 }
 
 /// 64-16-2-16-64 autoencoder with a sigmoid output on the IDX images, masking noise.

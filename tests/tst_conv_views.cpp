@@ -6,6 +6,7 @@
 #include "ConvFilterView.h"
 #include "FeatureMapView.h"
 #include "GraphDocument.h"
+#include "IdxTestFiles.h"
 #include "LayerNodeItem.h"
 #include "NodeThumbnails.h"
 #include "Project.h"
@@ -35,36 +36,16 @@ namespace {
 constexpr engine::NodeId kInput = 1, kConv1 = 2, kPool = 3, kConv2 = 4, kFlatten = 5, kDense = 6,
                          kLoss = 7;
 
-void putBigEndian(QByteArray& b, quint32 v)
-{
-    for (int shift = 24; shift >= 0; shift -= 8)
-        b.append(char((v >> shift) & 0xff));
-}
-
 /// 48 images of 28x28: class 0 is bright on the left half, class 1 on the right half.
 void writeIdx(const QString& dir)
 {
-    constexpr int n = 48, side = 28;
-    QByteArray images, labels;
-    putBigEndian(images, 0x00000803);
-    putBigEndian(images, n);
-    putBigEndian(images, side);
-    putBigEndian(images, side);
-    putBigEndian(labels, 0x00000801);
-    putBigEndian(labels, n);
-    for (int i = 0; i < n; ++i) {
-        const int label = i % 2;
-        labels.append(char(label));
-        for (int y = 0; y < side; ++y)
-            for (int x = 0; x < side; ++x) {
-                const bool bright = (x < side / 2) == (label == 0);
-                images.append(char(bright ? 150 + (x * 7 + y * 3 + i) % 100 : (x + y + i) % 30));
-            }
-    }
-    QFile fi(dir + "/images.idx"), fl(dir + "/labels.idx");
-    QVERIFY(fi.open(QIODevice::WriteOnly) && fl.open(QIODevice::WriteOnly));
-    fi.write(images);
-    fl.write(labels);
+    constexpr int side = 28;
+    idxtest::writeImages(
+        dir, 48, side, [](int i) { return i % 2; },
+        [](int i, int x, int y) {
+            const bool bright = (x < side / 2) == (i % 2 == 0);
+            return bright ? 150 + (x * 7 + y * 3 + i) % 100 : (x + y + i) % 30;
+        });
 }
 
 engine::Project tinyCnn()
