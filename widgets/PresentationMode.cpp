@@ -14,6 +14,18 @@
 
 namespace widgets {
 
+namespace {
+
+/// `f` at `factor` times its point size; a font sized in pixels stays as it is.
+QFont scaledFont(QFont f, double factor)
+{
+    if (f.pointSizeF() > 0)
+        f.setPointSizeF(f.pointSizeF() * factor);
+    return f;
+}
+
+} // namespace
+
 PresentationMode::PresentationMode(QMainWindow* window)
     : QObject(window)
     , m_window(window)
@@ -80,25 +92,17 @@ void PresentationMode::scalePlots(double factor)
         pen.setWidthF(std::max(1.0, pen.widthF() * factor));
         return pen;
     };
+    const double fontFactor = factor > 1 ? kFontScale : 1.0 / kFontScale;
     for (QCustomPlot* plot : m_window->findChildren<QCustomPlot*>()) {
         for (int i = 0; i < plot->graphCount(); ++i)
             plot->graph(i)->setPen(scaled(plot->graph(i)->pen()));
         for (QCPAxis* axis : plot->axisRect() ? plot->axisRect()->axes() : QList<QCPAxis*>()) {
             axis->setBasePen(scaled(axis->basePen()));
             axis->setTickPen(scaled(axis->tickPen()));
-            const double fontFactor = factor > 1 ? kFontScale : 1.0 / kFontScale;
-            QFont f = axis->tickLabelFont();
-            if (f.pointSizeF() > 0) {
-                f.setPointSizeF(f.pointSizeF() * fontFactor);
-                axis->setTickLabelFont(f);
-            }
-            QFont lf = axis->labelFont();
-            if (lf.pointSizeF() > 0) {
-                lf.setPointSizeF(lf.pointSizeF() * fontFactor);
-                axis->setLabelFont(lf);
-            }
+            axis->setTickLabelFont(scaledFont(axis->tickLabelFont(), fontFactor));
+            axis->setLabelFont(scaledFont(axis->labelFont(), fontFactor));
         }
-        scaleLegendFonts(plot, factor > 1 ? kFontScale : 1.0 / kFontScale);
+        scaleLegendFonts(plot, fontFactor);
         plot->replot();
     }
 }
@@ -113,13 +117,8 @@ void PresentationMode::scaleLegendFonts(QCustomPlot* plot, double factor)
     for (QCPLayoutElement* e : plot->plotLayout()->elements(true))
         if (auto* legend = qobject_cast<QCPLegend*>(e))
             legends.insert(legend);
-    auto scaled = [factor](QFont f) {
-        if (f.pointSizeF() > 0)
-            f.setPointSizeF(f.pointSizeF() * factor);
-        return f;
-    };
     for (QCPLegend* legend : legends)
-        legend->setFont(scaled(legend->font())); // QCPLegend passes it on to its entries
+        legend->setFont(scaledFont(legend->font(), factor)); // passed on to its entries
 }
 
 } // namespace widgets
