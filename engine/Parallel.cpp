@@ -2,6 +2,7 @@
 
 #include <Eigen/Core>
 
+#include <exception>
 #include <thread>
 
 #ifdef _OPENMP
@@ -50,7 +51,10 @@ std::string computeBackendDescription()
 #ifdef NETCANVAS_USE_OPENBLAS
     const int parallel = openblas_get_parallel();
     s = std::string("GEMM: OpenBLAS (") + openblas_get_corename() + " kernels, "
-        + (parallel == 2 ? "OpenMP" : parallel == 1 ? "pthreads" : "sequential") + ")";
+        + (parallel == 2        ? "OpenMP"
+                : parallel == 1 ? "pthreads"
+                                : "sequential")
+        + ")";
 #else
     s = "GEMM: Eigen";
 #endif
@@ -59,6 +63,29 @@ std::string computeBackendDescription()
     s += "; OpenMP";
 #endif
     return s;
+}
+
+void runBesideTrainer(const std::function<void()>& fn)
+{
+#ifdef _OPENMP
+    // Two threads, because a region of one is not active (omp_in_parallel() stays false and
+    // BLAS would enter its pool); the second thread only waits at the region's end.
+    std::exception_ptr failure;
+#pragma omp parallel num_threads(2)
+    {
+        if (omp_get_thread_num() == 0) {
+            try {
+                fn();
+            } catch (...) {
+                failure = std::current_exception();
+            }
+        }
+    }
+    if (failure)
+        std::rethrow_exception(failure);
+#else
+    fn();
+#endif
 }
 
 } // namespace engine

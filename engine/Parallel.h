@@ -3,6 +3,7 @@
 // engine is built with it) parallelises GEMMs with its own OpenMP threads and runs single-threaded
 // when called from inside one of our parallel regions, so the two never oversubscribe the cores.
 
+#include <functional>
 #include <string>
 
 #ifdef _OPENMP
@@ -17,6 +18,13 @@ int threadCount();
 
 /// Describes the compute back end, e.g. "OpenBLAS 0.3.21 (Haswell, OpenMP) + Eigen AVX2/FMA".
 std::string computeBackendDescription();
+
+/// Runs fn on the calling thread with BLAS and the engine's parallel regions single-threaded:
+/// for a second thread that runs a copy of the network (a view's) while the trainer's thread
+/// uses OpenBLAS's OpenMP pool, which must not be entered from two threads at once. Inside an
+/// active parallel region BLAS runs on the calling thread instead of entering the pool.
+/// Exceptions thrown by fn reach the caller.
+void runBesideTrainer(const std::function<void()>& fn);
 
 /// Calls fn(begin, end) over [0, n) split across threads when the work is large enough to pay
 /// for it (work = n * costPerItem scalar operations), else once on the calling thread.

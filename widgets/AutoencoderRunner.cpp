@@ -1,15 +1,12 @@
 #include "AutoencoderRunner.h"
 
 #include "Autoencoder.h"
+#include "Parallel.h"
 
 #include <QPointer>
 #include <QThread>
 
 #include <string>
-
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 namespace widgets {
 
@@ -42,17 +39,7 @@ public:
             return r;
         }
         std::string failure;
-#ifdef _OPENMP
-        // As in FeatureMapView: OpenBLAS's OpenMP pool is the trainer's; inside an active
-        // parallel region BLAS runs single-threaded on this thread instead of entering it.
-#pragma omp parallel num_threads(2)
-        {
-            if (omp_get_thread_num() == 0)
-                run(inputs, weights, r, failure);
-        }
-#else
-        run(inputs, weights, r, failure);
-#endif
+        engine::runBesideTrainer([&] { run(inputs, weights, r, failure); });
         if (!failure.empty())
             r.error = QString::fromStdString(failure);
         return r;

@@ -1,5 +1,7 @@
 #include "FeatureMapView.h"
 
+#include "Parallel.h"
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMouseEvent>
@@ -15,10 +17,6 @@
 #include <cmath>
 #include <optional>
 #include <string>
-
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 namespace widgets {
 
@@ -61,18 +59,7 @@ public:
         }
         m_input = input; // the graph keeps pointing at its input after forward()
         std::string failure;
-#ifdef _OPENMP
-        // OpenBLAS's OpenMP thread pool must not be entered from two threads at once, and the
-        // trainer's thread uses it. Inside an active parallel region BLAS (and the engine's
-        // nested regions) run single-threaded on the calling thread instead.
-#pragma omp parallel num_threads(2)
-        {
-            if (omp_get_thread_num() == 0)
-                forward(failure);
-        }
-#else
-        forward(failure);
-#endif
+        engine::runBesideTrainer([&] { forward(failure); });
         if (!failure.empty()) {
             error = QString::fromStdString(failure);
             return layers;

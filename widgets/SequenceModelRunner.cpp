@@ -1,6 +1,7 @@
 #include "SequenceModelRunner.h"
 
 #include "Graph.h"
+#include "Parallel.h"
 
 #include <QCoreApplication>
 #include <QPointer>
@@ -8,10 +9,6 @@
 
 #include <stdexcept>
 #include <string>
-
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 namespace widgets {
 
@@ -132,28 +129,7 @@ const engine::Matrix& SequenceModelRunner::forward(
     engine::Graph& graph, const engine::Matrix& input)
 {
     const engine::Matrix* out = nullptr;
-    std::string failure;
-    auto run = [&] {
-        try {
-            out = &graph.forward(input, engine::Mode::Inference);
-        } catch (const std::exception& e) {
-            failure = e.what();
-        }
-    };
-#ifdef _OPENMP
-    // OpenBLAS's OpenMP pool must not be entered from two threads at once and the trainer's
-    // thread uses it: inside an active parallel region BLAS and the engine's nested regions run
-    // single-threaded on the calling thread (as FeatureMapView does).
-#pragma omp parallel num_threads(2)
-    {
-        if (omp_get_thread_num() == 0)
-            run();
-    }
-#else
-    run();
-#endif
-    if (!failure.empty() || !out)
-        throw std::runtime_error(failure.empty() ? "forward pass failed" : failure);
+    engine::runBesideTrainer([&] { out = &graph.forward(input, engine::Mode::Inference); });
     return *out;
 }
 
