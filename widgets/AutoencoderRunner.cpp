@@ -1,6 +1,7 @@
 #include "AutoencoderRunner.h"
 
 #include "Autoencoder.h"
+#include "BackgroundThread.h"
 #include "Parallel.h"
 
 #include <QPointer>
@@ -84,18 +85,13 @@ private:
 AutoencoderRunner::AutoencoderRunner(QObject* parent)
     : QObject(parent)
 {
-    m_thread = new QThread(this);
-    m_thread->setObjectName(QStringLiteral("AutoencoderThread"));
     m_computer = new AutoencoderComputer;
-    m_computer->moveToThread(m_thread);
-    connect(m_thread, &QThread::finished, m_computer, &QObject::deleteLater);
-    m_thread->start(QThread::LowPriority);
+    m_thread = startBackgroundThread(this, m_computer, QStringLiteral("AutoencoderThread"));
 }
 
 AutoencoderRunner::~AutoencoderRunner()
 {
-    m_thread->quit();
-    m_thread->wait();
+    stopBackgroundThread(m_thread);
 }
 
 void AutoencoderRunner::startSession(

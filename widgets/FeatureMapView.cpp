@@ -1,5 +1,6 @@
 #include "FeatureMapView.h"
 
+#include "BackgroundThread.h"
 #include "Parallel.h"
 
 #include <QHBoxLayout>
@@ -201,18 +202,13 @@ FeatureMapView::FeatureMapView(QWidget* parent)
         request();
     });
 
-    m_thread = new QThread(this);
-    m_thread->setObjectName(QStringLiteral("FeatureMapThread"));
     m_computer = new FeatureMapComputer;
-    m_computer->moveToThread(m_thread);
-    connect(m_thread, &QThread::finished, m_computer, &QObject::deleteLater);
-    m_thread->start(QThread::LowPriority);
+    m_thread = startBackgroundThread(this, m_computer, QStringLiteral("FeatureMapThread"));
 }
 
 FeatureMapView::~FeatureMapView()
 {
-    m_thread->quit();
-    m_thread->wait();
+    stopBackgroundThread(m_thread);
 }
 
 void FeatureMapView::setMessage(const QString& text)

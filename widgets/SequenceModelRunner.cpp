@@ -1,5 +1,6 @@
 #include "SequenceModelRunner.h"
 
+#include "BackgroundThread.h"
 #include "Graph.h"
 #include "Parallel.h"
 
@@ -55,18 +56,13 @@ private:
 SequenceModelRunner::SequenceModelRunner(QObject* parent)
     : QObject(parent)
 {
-    m_thread = new QThread(this);
-    m_thread->setObjectName(QStringLiteral("SequenceModelThread"));
     m_worker = new SequenceModelWorker;
-    m_worker->moveToThread(m_thread);
-    connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    m_thread->start(QThread::LowPriority);
+    m_thread = startBackgroundThread(this, m_worker, QStringLiteral("SequenceModelThread"));
 }
 
 SequenceModelRunner::~SequenceModelRunner()
 {
-    m_thread->quit();
-    m_thread->wait();
+    stopBackgroundThread(m_thread);
 }
 
 bool SequenceModelRunner::startSession(const TrainingSessionInfo& info)
