@@ -390,7 +390,7 @@ QString ExportActions::exportOnnx(const QString& file)
 {
     return writeFrom(file, [this] {
         const engine::TrainedModel m = trainedModel();
-        return engine::onnxModelBytes(m.graph, m.context, m.project);
+        return engine::onnxModelBytes(m);
     });
 }
 
@@ -398,7 +398,7 @@ QString ExportActions::exportPyTorch(const QString& file)
 {
     return writeFrom(file, [this] {
         const engine::TrainedModel m = trainedModel();
-        return engine::pytorchScript(m.graph, m.context, m.project);
+        return engine::pytorchScript(m);
     });
 }
 
