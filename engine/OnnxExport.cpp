@@ -630,9 +630,12 @@ std::string onnxModelBytes(const TrainedModel& trained)
         stored.dataset.options["scalingStats"] = scalingToJson(trained.scaling);
     nlohmann::json architecture = stored.toJson();
     architecture.erase("weights");
+    nlohmann::json contextJson = contextToJson(context);
+    if (!trained.classNames.empty())
+        contextJson["classNames"] = trained.classNames;
     const std::pair<const char*, std::string> metadata[] = {
         {kProjectKey, architecture.dump()},
-        {kContextKey, contextToJson(context).dump()},
+        {kContextKey, contextJson.dump()},
         {kWeightsKey, weightNames.dump()},
     };
     for (const auto& [key, value] : metadata) {
@@ -678,7 +681,9 @@ OnnxNetCanvasModel readNetCanvasOnnx(const std::filesystem::path& file)
     nlohmann::json weightNames;
     try {
         result.project = Project::fromJson(nlohmann::json::parse(meta[kProjectKey]));
-        result.context = contextFromJson(nlohmann::json::parse(meta[kContextKey]));
+        const nlohmann::json context = nlohmann::json::parse(meta[kContextKey]);
+        result.context = contextFromJson(context);
+        result.classNames = context.value("classNames", std::vector<std::string>());
         weightNames = nlohmann::json::parse(meta[kWeightsKey]);
     } catch (const InputError& e) {
         throw InputError(where + ": metadata " + kProjectKey, e.what());

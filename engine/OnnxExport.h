@@ -24,16 +24,17 @@
 // initializers, so the file alone takes the raw rows `netcanvas-train predict` takes.
 //
 // The project (architecture, training settings and the scaling statistics as its dataset's
-// "scalingStats", no weights) and the data shapes are stored in metadata_props
-// ("netcanvas.project", "netcanvas.context"), and the weights are the graph's initializers, so
-// readNetCanvasOnnx() rebuilds the same engine graph from the file alone. That engine graph has
-// no scaling nodes: predict() scales with the stored statistics, once.
+// "scalingStats", no weights) and the data shapes (with the class names, where the data has
+// them) are stored in metadata_props ("netcanvas.project", "netcanvas.context"), and the weights
+// are the graph's initializers, so readNetCanvasOnnx() rebuilds the same engine graph from the file
+// alone. That engine graph has no scaling nodes: predict() scales with the stored statistics, once.
 
 #include "Graph.h"
 #include "Project.h"
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace engine {
 
@@ -61,6 +62,7 @@ struct OnnxNetCanvasModel {
     Project project;
     GraphContext context;
     long inputFeatures = 0; ///< F of the graph input [N, F]
+    std::vector<std::string> classNames; ///< TrainedModel::classNames at export, or empty
 };
 
 /// Parses and checks an ONNX file. Throws InputError (where() = the file name) when it is not

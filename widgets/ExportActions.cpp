@@ -363,11 +363,21 @@ engine::TrainedModel ExportActions::trainedModel() const
     const bool needScaling = engine::scalingMethod(project.dataset) != "none"
         && engine::storedScaling(project.dataset).isIdentity();
     engine::GraphContext context;
-    if (m_doc->context() && !needScaling)
+    std::vector<std::string> classNames;
+    if (m_doc->context() && !needScaling) {
         context = *m_doc->context();
-    else
-        context = engine::projectContext(project, dir, &dataScaling);
-    return engine::prepareModel(std::move(project), context, dataScaling);
+        // Class names are only in the data; without them predictions show class numbers.
+        if (context.numClasses > 0) {
+            try {
+                engine::projectContext(project, dir, nullptr, &classNames);
+            } catch (const engine::InputError&) { }
+        }
+    } else {
+        context = engine::projectContext(project, dir, &dataScaling, &classNames);
+    }
+    engine::TrainedModel model = engine::prepareModel(std::move(project), context, dataScaling);
+    model.classNames = std::move(classNames);
+    return model;
 }
 
 namespace {
