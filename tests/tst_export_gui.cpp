@@ -631,6 +631,7 @@ void TestExportGui::predictDialogShowsClassNamesReadably()
     for (int r = 0; r < table->rowCount(); ++r) {
         const int label = p->labels[std::size_t(r)];
         QCOMPARE(table->item(r, 7)->text(), QString::number(label));
+        QVERIFY2(table->item(r, 8), "no label_name cell");
         QCOMPARE(table->item(r, 8)->text(), species[label]);
         QVERIFY(table->item(r, 8)->font().bold());
         // The name is in view, whole, without scrolling.
