@@ -1,9 +1,11 @@
 #include "OnnxExport.h"
 
 #include "AtomicFile.h"
+#include "DatasetSpec.h"
 #include "Errors.h"
 #include "ExportLayout.h"
 #include "OnnxExportRecurrent.h"
+#include "Predictor.h"
 #include "layers/Activation.h"
 #include "layers/Conv2D.h"
 #include "layers/Dense.h"
@@ -255,7 +257,8 @@ public:
         , m_weightNames(weightNames)
     { }
 
-    void input(NodeId id) { m_tensors[id].flat = kInputName; }
+    /// The Input node's output: the graph input, or the scaled input (see inputScaling()).
+    void input(NodeId id, const std::string& tensor) { m_tensors[id].flat = tensor; }
 
     void layer(NodeId id);
 
@@ -552,6 +555,21 @@ void GraphEmitter::concatenate(NodeId id)
     m_tensors[id].flat = m_b.node("Reshape", {cat->output(0), flatShape}, stem)->output(0);
 }
 
+/// (input - shift) * scale as the first nodes, in FeatureScaling::apply()'s float order; returns
+/// the scaled tensor, or the input itself for the identity.
+std::string inputScaling(OnnxBuilder& b, const FeatureScaling& scaling)
+{
+    if (scaling.isIdentity())
+        return kInputName;
+    const auto floats
+        = [](const std::vector<double>& v) { return std::vector<float>(v.begin(), v.end()); };
+    const auto features = std::int64_t(scaling.shift.size());
+    const std::string shift = b.floats("input_scaling.shift", {features}, floats(scaling.shift));
+    const std::string scale = b.floats("input_scaling.scale", {features}, floats(scaling.scale));
+    const std::string shifted = b.node("Sub", {kInputName, shift}, "input.shifted")->output(0);
+    return b.node("Mul", {shifted, scale}, "input.scaled")->output(0);
+}
+
 } // namespace
 
 bool onnxAvailable()
@@ -559,8 +577,11 @@ bool onnxAvailable()
     return true;
 }
 
-std::string onnxModelBytes(const Graph& graph, const GraphContext& context, const Project& project)
+std::string onnxModelBytes(const TrainedModel& trained)
 {
+    const Graph& graph = trained.graph;
+    const GraphContext& context = trained.context;
+    const Project& project = trained.project;
     if (!graph.isCompiled())
         throw InputError("onnx", "the network must be compiled before export");
     const GraphCheck& check = graph.compiled();
@@ -584,23 +605,37 @@ std::string onnxModelBytes(const Graph& graph, const GraphContext& context, cons
     setTensorType(g->add_output(), kOutputName, outputs);
 
     OnnxBuilder builder(*g);
+    if (!trained.scaling.isIdentity() && long(trained.scaling.shift.size()) != features)
+        throw InputError("dataset.options.scalingStats",
+            std::to_string(trained.scaling.shift.size()) + " features, the model takes "
+                + std::to_string(features) + " inputs");
+    const std::string scaledInput = inputScaling(builder, trained.scaling);
     nlohmann::json weightNames = nlohmann::json::object(); // initializer -> node and param
     GraphEmitter emitter(builder, graph, weightNames);
     for (NodeId id : graph.executionOrder()) {
         const std::string type = graph.layer(id).type();
         if (type == "Input")
-            emitter.input(id);
+            emitter.input(id, scaledInput);
         else if (type != "Loss")
             emitter.layer(id);
     }
     builder.activation(
         outputTransformOf(graph.lossType()), 0, emitter.flat(check.outputNode), kOutputName, true);
 
-    nlohmann::json architecture = project.toJson();
+    // The statistics travel with the project, so predict on this file scales as training did
+    // even when the project took them from its dataset rather than storing them.
+    Project stored {project.name, project.description, project.nodes, project.edges,
+        project.dataset, project.training, {}, project.extra};
+    if (!trained.scaling.isIdentity())
+        stored.dataset.options["scalingStats"] = scalingToJson(trained.scaling);
+    nlohmann::json architecture = stored.toJson();
     architecture.erase("weights");
+    nlohmann::json contextJson = contextToJson(context);
+    if (!trained.classNames.empty())
+        contextJson["classNames"] = trained.classNames;
     const std::pair<const char*, std::string> metadata[] = {
         {kProjectKey, architecture.dump()},
-        {kContextKey, contextToJson(context).dump()},
+        {kContextKey, contextJson.dump()},
         {kWeightsKey, weightNames.dump()},
     };
     for (const auto& [key, value] : metadata) {
@@ -646,7 +681,9 @@ OnnxNetCanvasModel readNetCanvasOnnx(const std::filesystem::path& file)
     nlohmann::json weightNames;
     try {
         result.project = Project::fromJson(nlohmann::json::parse(meta[kProjectKey]));
-        result.context = contextFromJson(nlohmann::json::parse(meta[kContextKey]));
+        const nlohmann::json context = nlohmann::json::parse(meta[kContextKey]);
+        result.context = contextFromJson(context);
+        result.classNames = context.value("classNames", std::vector<std::string>());
         weightNames = nlohmann::json::parse(meta[kWeightsKey]);
     } catch (const InputError& e) {
         throw InputError(where + ": metadata " + kProjectKey, e.what());
@@ -725,7 +762,7 @@ bool onnxAvailable()
     return false;
 }
 
-std::string onnxModelBytes(const Graph&, const GraphContext&, const Project&)
+std::string onnxModelBytes(const TrainedModel&)
 {
     unavailable();
 }
@@ -741,15 +778,8 @@ void exportOnnx(
     const Project& project, const GraphContext& context, const std::filesystem::path& file)
 {
     if (!onnxAvailable())
-        onnxModelBytes(Graph(), context, project);
-    Graph graph = project.buildGraph();
-    try {
-        graph.compile(context, project.training.seed);
-    } catch (const ShapeError& e) {
-        throw InputError("nodes", e.what());
-    }
-    graph.setWeights(project.weights, true);
-    writeFileAtomically(file, onnxModelBytes(graph, context, project));
+        onnxModelBytes(TrainedModel());
+    writeFileAtomically(file, onnxModelBytes(prepareModel(project, context)));
 }
 
 } // namespace engine

@@ -19,30 +19,40 @@
 // Activation, Dropout, Flatten, Reshape, Add, Concatenate (and the Loss's output transform), and
 // the sequence layers SimpleRNN, LSTM, GRU, Embedding, TimeDistributed (OnnxExportRecurrent.h).
 //
-// The project (architecture, training settings, no weights) and the data shapes are stored in
-// metadata_props ("netcanvas.project", "netcanvas.context"), and the weights are the graph's
-// initializers, so readNetCanvasOnnx() rebuilds the same engine graph from the file alone.
+// A model trained on scaled inputs (dataset option "scaling": "standardize" or "minmax") starts
+// with that scaling: input -> Sub(shift) -> Mul(scale), the statistics of training as float
+// initializers, so the file alone takes the raw rows `netcanvas-train predict` takes.
+//
+// The project (architecture, training settings and the scaling statistics as its dataset's
+// "scalingStats", no weights) and the data shapes (with the class names, where the data has
+// them) are stored in metadata_props ("netcanvas.project", "netcanvas.context"), and the weights
+// are the graph's initializers, so readNetCanvasOnnx() rebuilds the same engine graph from the file
+// alone. That engine graph has no scaling nodes: predict() scales with the stored statistics, once.
 
 #include "Graph.h"
 #include "Project.h"
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace engine {
+
+struct TrainedModel;
 
 /// False when the engine was built without libonnx (NETCANVAS_WITH_ONNX off): every function
 /// below then throws InputError saying so.
 bool onnxAvailable();
 
-/// Serialized ModelProto of a compiled graph with its trained weights.
-/// `project` supplies the name and the metadata; its weights are not read (the graph's are).
-/// Throws InputError whose where() names the node ("nodes 'conv_1'") when a layer has no ONNX
-/// equivalent, or "onnx" when the checker rejects the model.
-std::string onnxModelBytes(const Graph& graph, const GraphContext& context, const Project& project);
+/// Serialized ModelProto of a trained model: its compiled graph with the graph's weights,
+/// preceded by model.scaling (none when the identity). model.project supplies the name and the
+/// metadata; its weights are not read (the graph's are). Throws InputError whose where() names
+/// the node ("nodes 'conv_1'") when a layer has no ONNX equivalent, or "onnx" when the checker
+/// rejects the model.
+std::string onnxModelBytes(const TrainedModel& model);
 
-/// Builds and compiles the project's graph for `context`, loads project.weights (all required),
-/// and writes the model to `file` atomically. Throws InputError.
+/// prepareModel(project, context) (the scaling is the project's stored "scalingStats"), then
+/// writes onnxModelBytes() to `file` atomically. Throws InputError.
 void exportOnnx(
     const Project& project, const GraphContext& context, const std::filesystem::path& file);
 
@@ -52,6 +62,7 @@ struct OnnxNetCanvasModel {
     Project project;
     GraphContext context;
     long inputFeatures = 0; ///< F of the graph input [N, F]
+    std::vector<std::string> classNames; ///< TrainedModel::classNames at export, or empty
 };
 
 /// Parses and checks an ONNX file. Throws InputError (where() = the file name) when it is not

@@ -78,10 +78,31 @@ std::vector<std::string> outputColumnNames(long outputs, bool classification)
     return names;
 }
 
+/// A CSV cell: quoted when it holds a comma, quote or line break (RFC 4180).
+std::string csvCell(const std::string& text)
+{
+    if (text.find_first_of(",\"\r\n") == std::string::npos)
+        return text;
+    std::string quoted = "\"";
+    for (char c : text)
+        quoted.append(c == '"' ? "\"\"" : std::string(1, c));
+    return quoted + '"';
+}
+
 } // namespace
 
-GraphContext projectContext(
-    const Project& project, const std::filesystem::path& dir, FeatureScaling* dataScaling)
+std::vector<std::string> meaningfulClassNames(const std::vector<std::string>& names, int numClasses)
+{
+    if (numClasses <= 0 || long(names.size()) != numClasses)
+        return {};
+    for (int k = 0; k < numClasses; ++k)
+        if (names[std::size_t(k)] != std::to_string(k))
+            return names;
+    return {};
+}
+
+GraphContext projectContext(const Project& project, const std::filesystem::path& dir,
+    FeatureScaling* dataScaling, std::vector<std::string>* classNames)
 {
     std::string dataProblem;
     try {
@@ -93,6 +114,8 @@ GraphContext projectContext(
         c.targetRows = data.targetRows();
         if (dataScaling)
             *dataScaling = data.scaling;
+        if (classNames)
+            *classNames = meaningfulClassNames(data.classNames, c.numClasses);
         return c;
     } catch (const InputError& e) {
         dataProblem = e.what();
@@ -159,14 +182,20 @@ TrainedModel loadTrainedModel(const std::filesystem::path& file)
     try {
         if (file.extension() == ".onnx") {
             OnnxNetCanvasModel read = readNetCanvasOnnx(file);
-            return prepareModel(std::move(read.project), read.context);
+            TrainedModel model = prepareModel(std::move(read.project), read.context);
+            model.classNames = meaningfulClassNames(read.classNames, model.context.numClasses);
+            return model;
         }
         Project project = loadProject(file);
         if (project.weights.empty())
             throw InputError("weights", "the project has no trained weights (train it first)");
         FeatureScaling fromData;
-        const GraphContext context = projectContext(project, file.parent_path(), &fromData);
-        return prepareModel(std::move(project), context, fromData);
+        std::vector<std::string> classNames;
+        const GraphContext context
+            = projectContext(project, file.parent_path(), &fromData, &classNames);
+        TrainedModel model = prepareModel(std::move(project), context, fromData);
+        model.classNames = std::move(classNames);
+        return model;
     } catch (const InputError& e) {
         rethrowWithFile(file, e);
     } catch (const ShapeError& e) {
@@ -261,7 +290,18 @@ Predictions predict(TrainedModel& model, const Matrix& x)
     p.columns = outputColumnNames(p.values.rows(), model.classification);
     if (model.classification)
         p.columns.push_back("label");
+    if (model.classification && !model.classNames.empty()) {
+        p.classNames = model.classNames;
+        p.columns.push_back("label_name");
+    }
     return p;
+}
+
+std::string Predictions::labelName(long i) const
+{
+    const int label = labels.at(std::size_t(i));
+    return label >= 0 && std::size_t(label) < classNames.size() ? classNames[std::size_t(label)]
+                                                                : std::to_string(label);
 }
 
 std::string formatPrediction(Scalar v)
@@ -284,6 +324,8 @@ std::string predictionsCsv(const Predictions& p)
             csv.append(r ? "," : "").append(formatPrediction(p.values(r, c)));
         if (labels)
             csv.append(",").append(std::to_string(p.labels[std::size_t(c)]));
+        if (labels && !p.classNames.empty())
+            csv.append(",").append(csvCell(p.labelName(c)));
         csv += '\n';
     }
     return csv;

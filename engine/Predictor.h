@@ -27,15 +27,24 @@ struct TrainedModel {
     /// The input scaling of training, applied to new inputs by predict() (identity when the
     /// model was trained on raw inputs).
     FeatureScaling scaling;
+    /// The data's class names, one per class (Iris species, Fashion-MNIST classes); empty for
+    /// regression and where the classes have no names but their numbers.
+    std::vector<std::string> classNames;
     long inputs() const { return context.inputShape.size(); }
 };
 
+/// `names` when they name `numClasses` classes by more than their numbers ("0", "1", ...),
+/// else empty: the class names worth showing next to a predicted class index.
+std::vector<std::string> meaningfulClassNames(
+    const std::vector<std::string>& names, int numClasses);
+
 /// The data shapes of a project: from its dataset when that loads (relative paths resolved
 /// against `dir`; cheap for generators), else from the Input node's declared shape and the
-/// loss. Throws InputError("dataset", ...) when neither works. When the dataset loads and
-/// `dataScaling` is given, it receives the dataset's input scaling.
+/// loss. Throws InputError("dataset", ...) when neither works. When the dataset loads,
+/// `dataScaling` (if given) receives the dataset's input scaling and `classNames` (if given)
+/// its meaningfulClassNames().
 GraphContext projectContext(const Project& project, const std::filesystem::path& dir,
-    FeatureScaling* dataScaling = nullptr);
+    FeatureScaling* dataScaling = nullptr, std::vector<std::string>* classNames = nullptr);
 
 /// Compiles the project's graph for `context` and loads project.weights (all required). The
 /// input scaling is the project's stored "scalingStats", else `dataScaling`; a model trained on
@@ -71,10 +80,13 @@ PredictionInputs readPredictionCsv(const std::filesystem::path& file, long expec
 /// (probabilities for the cross-entropies), plus the predicted class for classification.
 struct Predictions {
     /// "p1" (binary, sigmoid), "p0".."pK-1" (classes), "y" or "y0".. (regression), then
-    /// "label" for classification.
+    /// "label" for classification, then "label_name" where the model has class names.
     std::vector<std::string> columns;
     Matrix values; ///< outputs x samples
     std::vector<int> labels; ///< one per sample for classification, else empty
+    std::vector<std::string> classNames; ///< the model's class names, indexed by label, or empty
+    /// The name of sample i's predicted class, or its number when the classes have no names.
+    std::string labelName(long i) const;
     long samples() const { return values.cols(); }
 };
 
@@ -83,7 +95,7 @@ struct Predictions {
 Predictions predict(TrainedModel& model, const Matrix& x);
 
 /// Header line and one row per sample; values are the shortest text that reads back as the
-/// same number.
+/// same number, class names are quoted as CSV needs (RFC 4180).
 std::string predictionsCsv(const Predictions& predictions);
 
 /// A value as predictionsCsv() writes it.

@@ -3,6 +3,7 @@
 #include "AtomicFile.h"
 #include "Errors.h"
 #include "ExportLayout.h"
+#include "Predictor.h"
 #include "PyTorchExportRecurrent.h"
 #include "layers/Activation.h"
 #include "layers/Conv2D.h"
@@ -19,6 +20,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 #include <vector>
 
 namespace engine {
@@ -106,7 +108,7 @@ private:
         "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
         "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
         "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
-        "with", "yield", "forward", "predict", "training"};
+        "with", "yield", "forward", "predict", "training", "input_shift", "input_scale"};
     std::set<std::string> m_used;
 };
 
@@ -154,6 +156,24 @@ public:
     void input(NodeId id) { m_vars[id].flat = "x"; }
     void layer(NodeId id);
 
+    /// Registers the training's input scaling as buffers and applies it first in forward(), in
+    /// FeatureScaling::apply()'s float order. Call before any layer; nothing for the identity.
+    void inputScaling(const FeatureScaling& scaling)
+    {
+        if (scaling.isIdentity())
+            return;
+        const auto features = long(scaling.shift.size());
+        for (const auto& [key, values, fill] : {std::tuple {"input_shift", &scaling.shift, "zeros"},
+                 std::tuple {"input_scale", &scaling.scale, "ones"}}) {
+            m_init << "        self.register_buffer(\"" << key << "\", torch." << fill << "("
+                   << features << "))\n";
+            weight(key, std::vector<long> {features},
+                std::vector<float>(values->begin(), values->end()));
+        }
+        line("x = (x - self.input_shift) * self.input_scale  # the training's input scaling ("
+            + scaling.method + ")");
+    }
+
     /// Python variable holding the node's flat [N, F] output.
     std::string flat(NodeId id)
     {
@@ -196,12 +216,19 @@ private:
     void weight(const std::string& module, const std::string& key, const std::vector<long>& dims,
         const std::vector<float>& values)
     {
+        weight(module + "." + key, dims, values);
+    }
+
+    /// Adds the state-dict entry `stateKey` to the weight table.
+    void weight(const std::string& stateKey, const std::vector<long>& dims,
+        const std::vector<float>& values)
+    {
         std::vector<std::string> d;
         for (long n : dims)
             d.push_back(std::to_string(n));
         // Adjacent string literals keep the lines short (Python joins them).
         const std::string data = base64(floatBytes(values));
-        m_weightTable << "    \"" << module << "." << key << "\": (\n        [" << joined(d, ", ")
+        m_weightTable << "    \"" << stateKey << "\": (\n        [" << joined(d, ", ")
                       << "],\n        (\n";
         for (std::size_t at = 0; at < data.size(); at += kBase64Line)
             m_weightTable << "            \"" << data.substr(at, kBase64Line) << "\"\n";
@@ -454,8 +481,11 @@ void ScriptEmitter::concatenate(NodeId id, const std::string& name)
 
 } // namespace
 
-std::string pytorchScript(const Graph& graph, const GraphContext& context, const Project& project)
+std::string pytorchScript(const TrainedModel& model)
 {
+    const Graph& graph = model.graph;
+    const GraphContext& context = model.context;
+    const Project& project = model.project;
     if (!graph.isCompiled())
         throw InputError("pytorch", "the network must be compiled before export");
     const GraphCheck& check = graph.compiled();
@@ -463,7 +493,12 @@ std::string pytorchScript(const Graph& graph, const GraphContext& context, const
     const long outputs = check.shapes.at(check.outputNode).size();
     const std::string loss = graph.lossType();
 
+    if (!model.scaling.isIdentity() && long(model.scaling.shift.size()) != features)
+        throw InputError("dataset.options.scalingStats",
+            std::to_string(model.scaling.shift.size()) + " features, the model takes "
+                + std::to_string(features) + " inputs");
     ScriptEmitter emitter(graph);
+    emitter.inputScaling(model.scaling);
     for (NodeId id : graph.executionOrder()) {
         const std::string type = graph.layer(id).type();
         if (type == "Input")
@@ -533,8 +568,8 @@ std::string pytorchScript(const Graph& graph, const GraphContext& context, const
        << "        super().__init__()\n"
        << emitter.init() << (emitter.init().empty() ? "        pass\n" : "") << "\n"
        << "    def forward(self, x):\n"
-       << "        \"\"\"x: [N, INPUT_FEATURES] float32 -> raw prediction [N, " << outputs << "] ("
-       << (transform == "y" ? "values" : "logits") << ").\"\"\"\n"
+       << "        \"\"\"x: [N, INPUT_FEATURES] float32, raw as in the CSV -> raw prediction [N, "
+       << outputs << "] (" << (transform == "y" ? "values" : "logits") << ").\"\"\"\n"
        << emitter.forward() << "        return " << result << "\n\n"
        << "    def predict(self, x):\n"
        << "        \"\"\"What the loss makes of the raw prediction (" << pythonString(loss)
@@ -597,14 +632,7 @@ std::string pytorchScript(const Graph& graph, const GraphContext& context, const
 void exportPyTorch(
     const Project& project, const GraphContext& context, const std::filesystem::path& file)
 {
-    Graph graph = project.buildGraph();
-    try {
-        graph.compile(context, project.training.seed);
-    } catch (const ShapeError& e) {
-        throw InputError("nodes", e.what());
-    }
-    graph.setWeights(project.weights, true);
-    writeFileAtomically(file, pytorchScript(graph, context, project));
+    writeFileAtomically(file, pytorchScript(prepareModel(project, context)));
 }
 
 } // namespace engine

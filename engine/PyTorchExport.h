@@ -10,7 +10,10 @@
 //   python3 model.py [--input X.csv]
 // prints one CSV row of predictions per input row (after the loss's output transform, like
 // `netcanvas-train predict`), or the module when no input is given. forward() takes
-// [N, features] float32 and returns the raw prediction; predict() applies the transform.
+// [N, features] float32 raw inputs and returns the raw prediction; predict() applies the
+// transform. A model trained on scaled inputs keeps the statistics as the registered buffers
+// `input_shift` and `input_scale` and starts forward() with x = (x - input_shift) * input_scale,
+// so the script takes the raw rows `netcanvas-train predict` takes.
 
 #include "Graph.h"
 #include "Project.h"
@@ -20,13 +23,16 @@
 
 namespace engine {
 
-/// The Python source for a compiled graph with trained weights. `project` gives the name and
-/// description. Throws InputError whose where() names the node ("nodes 'conv_1'") when a layer
-/// has no PyTorch mapping here.
-std::string pytorchScript(const Graph& graph, const GraphContext& context, const Project& project);
+struct TrainedModel;
 
-/// Builds and compiles the project's graph for `context`, loads project.weights (all required)
-/// and writes the script to `file` atomically. Throws InputError.
+/// The Python source for a trained model: its compiled graph with the graph's weights, preceded
+/// by model.scaling (none when the identity). model.project gives the name and description.
+/// Throws InputError whose where() names the node ("nodes 'conv_1'") when a layer has no
+/// PyTorch mapping here.
+std::string pytorchScript(const TrainedModel& model);
+
+/// prepareModel(project, context) (the scaling is the project's stored "scalingStats"), then
+/// writes pytorchScript() to `file` atomically. Throws InputError.
 void exportPyTorch(
     const Project& project, const GraphContext& context, const std::filesystem::path& file);
 

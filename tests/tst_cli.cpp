@@ -144,6 +144,7 @@ private slots:
     void divergenceExitsWith2();
     void ctrlCStopsWithoutOutput();
     void predictRoundTrip();
+    void predictNamesClasses();
     void predictReportsBadCsv_data();
     void predictReportsBadCsv();
     void exportWeightsNpy();
@@ -468,6 +469,46 @@ void TestCli::predictRoundTrip()
     const RunResult s = runCli({"predict", model, "--input", noHeader});
     QCOMPARE(s.exitCode, 0);
     QCOMPARE(s.out.toUtf8(), readAll(output));
+}
+
+/// Where the data names its classes (Iris species), predict adds a label_name column, also when
+/// it runs the exported ONNX file (which carries the names).
+void TestCli::predictNamesClasses()
+{
+    nlohmann::json iris = readJson(example("iris.json"));
+    iris["dataset"]["path"] = example("iris.csv").toStdString();
+    const QString project = path("iris.json");
+    writeJson(project, iris);
+    const QString model = path("iris_trained.json");
+    const RunResult trained = runCli({project, "--quiet", "--epochs", "40", "--out", model});
+    QVERIFY2(trained.exitCode == 0, qPrintable(trained.err));
+
+    // Raw rows of each species (iris.csv: setosa, versicolor, virginica).
+    const QString input = path("iris_rows.csv");
+    writeAll(input,
+        "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n"
+        "6.4,3.2,4.5,1.5\n7.7,3.0,6.1,2.3\n");
+    const RunResult r = runCli({"predict", model, "--input", input});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QStringList lines = r.out.split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 4);
+    QCOMPARE(lines[0], QStringLiteral("p0,p1,p2,label,label_name"));
+    const QStringList species {"setosa", "versicolor", "virginica"};
+    for (int i = 0; i < 3; ++i) {
+        const QStringList cells = lines[i + 1].split(',');
+        QCOMPARE(cells.size(), 5);
+        const int label = cells[3].toInt();
+        QVERIFY(label >= 0 && label < 3);
+        QCOMPARE(cells[4], species[label]);
+        QCOMPARE(cells[4], species[i]); // trained on raw rows' scaling: each flower right
+    }
+
+    const QString onnx = path("iris.onnx");
+    const RunResult exported = runCli({"export", model, "--onnx", onnx});
+    QVERIFY2(exported.exitCode == 0, qPrintable(exported.err));
+    const RunResult fromOnnx = runCli({"predict", onnx, "--input", input});
+    QVERIFY2(fromOnnx.exitCode == 0, qPrintable(fromOnnx.err));
+    QCOMPARE(fromOnnx.out, r.out);
 }
 
 void TestCli::predictReportsBadCsv_data()

@@ -6,6 +6,7 @@
 #include "DatasetSpec.h"
 #include "Loss.h"
 #include "OnnxExport.h"
+#include "Predictor.h"
 #include "Project.h"
 #include "PyTorchExport.h"
 #include "Rng.h"
@@ -23,6 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -269,6 +271,8 @@ private slots:
     void imageAndNormLayersAgree_data();
     void imageAndNormLayersAgree();
     void cliExportAndPredictOnnx();
+    void scaledInputsExportWithTheirScaling_data();
+    void scaledInputsExportWithTheirScaling();
     void unsupportedLayerIsNamed();
     void rejectsForeignFiles();
 
@@ -541,6 +545,190 @@ void TestExport::cliExportAndPredictOnnx()
     QCOMPARE(alone.out, fromJson.out);
 }
 
+namespace {
+
+/// The numeric prediction columns (p.., y..) of `netcanvas-train predict` output, one row per
+/// sample; the label columns are left out.
+std::vector<std::vector<double>> predictedValues(const QByteArray& text)
+{
+    std::vector<std::vector<double>> rows;
+    const QList<QByteArray> lines = text.trimmed().split('\n');
+    if (lines.isEmpty())
+        return rows;
+    qsizetype valueColumns = 0;
+    for (const QByteArray& name : lines[0].trimmed().split(','))
+        valueColumns += name.startsWith('p') || name.startsWith('y') ? 1 : 0;
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QList<QByteArray> fields = lines[i].trimmed().split(',');
+        std::vector<double> row;
+        for (qsizetype c = 0; c < valueColumns && c < fields.size(); ++c)
+            row.push_back(fields[c].toDouble());
+        rows.push_back(row);
+    }
+    return rows;
+}
+
+/// Every shipped example and lesson whose dataset options scale the inputs.
+QList<QFileInfo> scaledProjectFiles()
+{
+    QList<QFileInfo> files;
+    for (const QString& dir :
+        {QStringLiteral(NETCANVAS_EXAMPLES_DIR), QStringLiteral(NETCANVAS_LESSONS_DIR)}) {
+        for (const QFileInfo& info : QDir(dir).entryInfoList({"*.json"}, QDir::Files)) {
+            QFile f(info.filePath());
+            if (!f.open(QIODevice::ReadOnly))
+                continue;
+            const nlohmann::json j
+                = nlohmann::json::parse(f.readAll().toStdString(), nullptr, false);
+            if (j.is_object() && j.contains("dataset")
+                && engine::scalingMethod(engine::Project::fromJson(j).dataset) != "none")
+                files.push_back(info);
+        }
+    }
+    return files;
+}
+
+} // namespace
+
+void TestExport::scaledInputsExportWithTheirScaling_data()
+{
+    QTest::addColumn<QString>("projectFile");
+    const QList<QFileInfo> files = scaledProjectFiles();
+    // iris (the CSV import's default, standardize) must be among them, or the scan is broken.
+    QVERIFY(std::any_of(files.begin(), files.end(),
+        [](const QFileInfo& f) { return f.fileName() == QLatin1String("iris.json"); }));
+    for (const QFileInfo& f : files)
+        QTest::newRow(qPrintable(f.fileName())) << f.filePath();
+}
+
+/// A model trained on scaled inputs, exported to ONNX and PyTorch, predicts from raw rows what
+/// `netcanvas-train predict` predicts from them: each file carries the scaling as its first
+/// step (Sub and Mul with the stored statistics; buffers in the PyTorch module).
+void TestExport::scaledInputsExportWithTheirScaling()
+{
+    QFETCH(QString, projectFile);
+    const QString stem = "scaled_" + QFileInfo(projectFile).completeBaseName();
+    QFile f(projectFile);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    nlohmann::json j = nlohmann::json::parse(f.readAll().toStdString());
+    // The copy lives in the temporary folder: its data path becomes absolute.
+    const QDir sourceDir = QFileInfo(projectFile).absoluteDir();
+    if (const std::string dataPath = j["dataset"].value("path", std::string()); !dataPath.empty())
+        j["dataset"]["path"]
+            = sourceDir.absoluteFilePath(QString::fromStdString(dataPath)).toStdString();
+    j["training"]["epochs"] = 3;
+    const QString trained = train(j, stem);
+    QVERIFY(!trained.isEmpty());
+
+    // Raw rows: the same data loaded without scaling.
+    engine::DatasetSpec rawSpec = engine::Project::fromJson(j).dataset;
+    rawSpec.options["scaling"] = "none";
+    rawSpec.options.erase("scalingStats");
+    const engine::Dataset raw = engine::loadDataset(rawSpec, sourceDir.path().toStdString());
+    const long count = std::min<long>(raw.size(), 150);
+    QByteArray csv;
+    for (long c = 0; c < count; ++c)
+        for (long r = 0; r < raw.x.rows(); ++r) {
+            csv += QByteArray::number(double(raw.x(r, c)), 'g', 9);
+            csv += r + 1 < raw.x.rows() ? ',' : '\n';
+        }
+    const QString inputCsv = path(stem + ".raw.csv");
+    QVERIFY(writeFile(inputCsv, csv));
+
+    const RunResult predicted = runCli({"predict", trained, "--input", inputCsv});
+    QVERIFY2(predicted.exitCode == 0, qPrintable(predicted.err));
+    const std::vector<std::vector<double>> expectedRows = predictedValues(predicted.out);
+    QCOMPARE(long(expectedRows.size()), count);
+    const long outputs = long(expectedRows.front().size());
+    Matrix expected(outputs, count);
+    for (long c = 0; c < count; ++c)
+        for (long r = 0; r < outputs; ++r)
+            expected(r, c) = engine::Scalar(expectedRows[std::size_t(c)][std::size_t(r)]);
+
+    const QString onnxFile = path(stem + ".onnx");
+    const QString script = path(stem + ".py");
+    const RunResult toOnnx = runCli({"export", trained, "--onnx", onnxFile});
+    QVERIFY2(toOnnx.exitCode == 0, qPrintable(toOnnx.err));
+    const RunResult toTorch = runCli({"export", trained, "--pytorch", script});
+    QVERIFY2(toTorch.exitCode == 0, qPrintable(toTorch.err));
+
+    // predict on the .onnx scales once, as predict on the project does.
+    const RunResult fromOnnx = runCli({"predict", onnxFile, "--input", inputCsv});
+    QVERIFY2(fromOnnx.exitCode == 0, qPrintable(fromOnnx.err));
+    QCOMPARE(fromOnnx.out, predicted.out);
+
+    // The graph starts with the scaling: Sub then Mul, constants equal to the stored ones.
+    const engine::FeatureScaling stored
+        = engine::storedScaling(engine::loadProject(trained.toStdString()).dataset);
+    QCOMPARE(long(stored.shift.size()), raw.x.rows());
+    const RunResult ops = run(kPython,
+        {"-c",
+            "import json, sys, onnx\n"
+            "from onnx import numpy_helper\n"
+            "m = onnx.load(sys.argv[1])\n"
+            "inits = {t.name: numpy_helper.to_array(t).tolist() for t in m.graph.initializer}\n"
+            "a, b = m.graph.node[:2]\n"
+            "second = lambda n: inits.get(n.input[1]) if len(n.input) > 1 else None\n"
+            "print(json.dumps({'ops': [a.op_type, b.op_type], 'first_input': a.input[0],"
+            " 'chained': b.input[0] == a.output[0], 'shift': second(a), 'scale': second(b)}))\n",
+            onnxFile});
+    if (run(kPython, {"-c", "import onnx"}).exitCode == 0) {
+        QVERIFY2(ops.exitCode == 0, qPrintable(ops.err));
+        const QJsonObject o = QJsonDocument::fromJson(ops.out).object();
+        QCOMPARE(o["ops"].toArray(), QJsonArray({"Sub", "Mul"}));
+        QCOMPARE(o["first_input"].toString(), QStringLiteral("input"));
+        QVERIFY(o["chained"].toBool());
+        const QJsonArray shift = o["shift"].toArray();
+        const QJsonArray scale = o["scale"].toArray();
+        QCOMPARE(shift.size(), qsizetype(stored.shift.size()));
+        QCOMPARE(scale.size(), qsizetype(stored.scale.size()));
+        for (qsizetype i = 0; i < shift.size(); ++i) {
+            QCOMPARE(float(shift[i].toDouble()), float(stored.shift[std::size_t(i)]));
+            QCOMPARE(float(scale[i].toDouble()), float(stored.scale[std::size_t(i)]));
+        }
+    } else {
+        qWarning("python3-onnx is not installed: the graph's first nodes were not inspected");
+    }
+
+    if (m_skipOnnxRuntime.isEmpty()) {
+        const RunResult ort
+            = run(QStringLiteral("node"), {m_onnxCheckDir + "/run.js", onnxFile, inputCsv});
+        QVERIFY2(ort.finished && ort.exitCode == 0, qPrintable(ort.err));
+        const QJsonArray values = QJsonDocument::fromJson(ort.out)
+                                      .object()[QStringLiteral("outputs")]
+                                      .toObject()[QStringLiteral("output")]
+                                      .toObject()[QStringLiteral("data")]
+                                      .toArray();
+        std::vector<std::vector<double>> rows(static_cast<std::size_t>(count));
+        for (qsizetype i = 0; i < values.size() && i / outputs < count; ++i)
+            rows[std::size_t(i / outputs)].push_back(values[i].toDouble());
+        const double diff = maxDiff(expected, rows);
+        qInfo("%s: ONNX Runtime on raw rows, max abs diff %.3g", qPrintable(stem), diff);
+        QVERIFY2(diff <= kTolerance, qPrintable(QString("ONNX max abs diff %1").arg(diff)));
+    } else {
+        qWarning("ONNX Runtime check skipped: %s", qPrintable(m_skipOnnxRuntime));
+    }
+
+    if (!m_torch)
+        QSKIP("python3-torch is not installed: the exported PyTorch script was not run");
+    const RunResult torch = run(kPython, {script, "--input", inputCsv});
+    QVERIFY2(torch.finished && torch.exitCode == 0, qPrintable(torch.err));
+    const double diff = maxDiff(expected, parseCsvRows(torch.out));
+    qInfo("%s: PyTorch on raw rows, max abs diff %.3g", qPrintable(stem), diff);
+    QVERIFY2(diff <= kTolerance, qPrintable(QString("PyTorch max abs diff %1").arg(diff)));
+    // The scaling is part of the module's state, where PyTorch users look for it.
+    const RunResult buffers = run(kPython,
+        {"-c",
+            "import importlib.util, sys\n"
+            "spec = importlib.util.spec_from_file_location('exported', sys.argv[1])\n"
+            "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)\n"
+            "names = dict(m.build_model().named_buffers())\n"
+            "print(sorted(k for k in names if k.startswith('input_')))\n",
+            script});
+    QVERIFY2(buffers.exitCode == 0, qPrintable(buffers.err));
+    QCOMPARE(buffers.out.trimmed(), QByteArray("['input_scale', 'input_shift']"));
+}
+
 void TestExport::unsupportedLayerIsNamed()
 {
     engine::Project p = engine::Project::fromJson(binaryProject());
@@ -550,17 +738,19 @@ void TestExport::unsupportedLayerIsNamed()
     const engine::NodeId mystery = g.addNode(std::make_unique<Mystery>(), 20, "odd one");
     g.connect({2, 0, mystery, 0});
     g.connect({mystery, 0, 3, 0});
-    engine::GraphContext context;
-    context.inputShape = engine::Shape {2};
-    context.numClasses = 2;
-    g.compile(context, 1);
+    engine::TrainedModel model;
+    model.context.inputShape = engine::Shape {2};
+    model.context.numClasses = 2;
+    g.compile(model.context, 1);
+    model.graph = std::move(g);
+    model.project = p;
 
     for (int kind = 0; kind < 2; ++kind) {
         try {
             if (kind == 0)
-                engine::onnxModelBytes(g, context, p);
+                engine::onnxModelBytes(model);
             else
-                engine::pytorchScript(g, context, p);
+                engine::pytorchScript(model);
             QFAIL("exporting a Mystery layer must fail");
         } catch (const engine::InputError& e) {
             QCOMPARE(QString::fromStdString(e.where()), QStringLiteral("nodes 'odd one'"));

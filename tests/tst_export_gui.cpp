@@ -15,6 +15,7 @@
 #include "WeightHeatmap.h"
 #include "WeightHistogramView.h"
 
+#include "DatasetSpec.h"
 #include "OnnxExport.h"
 #include "Predictor.h"
 #include "Project.h"
@@ -25,6 +26,7 @@
 #include <QContextMenuEvent>
 #include <QDir>
 #include <QFile>
+#include <QLineEdit>
 #include <QMenu>
 #include <QPushButton>
 #include <QSettings>
@@ -115,6 +117,8 @@ private slots:
     void predictDialogUsesOnnxFile();
     void predictDialogReportsMalformedCsv_data();
     void predictDialogReportsMalformedCsv();
+    void predictDialogShowsClassNamesReadably();
+    void predictDialogEnterDoesNotBrowse();
     void invalidNetworkDisablesModelExports();
 
 private:
@@ -581,6 +585,103 @@ void TestExportGui::predictDialogReportsMalformedCsv()
     QCOMPARE(dialog->preview()->rowCount(), 0);
     if (QTest::currentDataTag() == QByteArray("not a number"))
         dialog->grab().save(QDir::temp().filePath(QStringLiteral("exportgui-predict-error.png")));
+}
+
+/// An Iris model (initial weights scaled up, so some probabilities are tiny):
+/// the preview names each predicted species, and small probabilities read as numbers, not
+/// elided to "1....".
+void TestExportGui::predictDialogShowsClassNamesReadably()
+{
+    for (const char* name : {"iris.json", "iris.csv"})
+        QVERIFY(QFile::copy(QStringLiteral(":/examples/") + QLatin1String(name),
+            path(QStringLiteral("names_") + QLatin1String(name))));
+    engine::Project iris
+        = engine::loadProject(path(QStringLiteral("names_iris.json")).toStdString());
+    iris.dataset.path = path(QStringLiteral("names_iris.csv")).toStdString();
+    engine::FeatureScaling scaling;
+    const engine::GraphContext context
+        = engine::projectContext(iris, m_dir->path().toStdString(), &scaling);
+    iris.dataset.options["scalingStats"] = engine::scalingToJson(scaling);
+    engine::Graph g = iris.buildGraph();
+    g.compile(context, 1);
+    iris.weights = g.weights();
+    for (auto& [id, params] : iris.weights)
+        for (auto& [param, value] : params)
+            value *= 8; // large logits: some probabilities far below 1e-4
+    const QString model = path(QStringLiteral("names_iris_trained.json"));
+    engine::saveProject(iris, model.toStdString());
+    const QString input = path(QStringLiteral("names_rows.csv"));
+    writeAll(input,
+        "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n6.4,3.2,4.5,1.5\n"
+        "7.7,3.0,6.1,2.3\n4.9,3.0,1.4,0.2\n");
+
+    exporter()->predictAction()->trigger();
+    widgets::PredictDialog* dialog = exporter()->predictDialog();
+    QVERIFY(dialog);
+    dialog->setModelFile(model); // predicts the earlier input, which has XOR's 2 columns
+    QVERIFY2(dialog->setInputFile(input), qPrintable(dialog->message()));
+    const engine::Predictions* p = dialog->predictions();
+    QVERIFY(p);
+    QTableWidget* table = dialog->preview();
+    QCOMPARE(table->columnCount(), 4 + 3 + 2);
+    QCOMPARE(table->horizontalHeaderItem(7)->text(), QStringLiteral("label"));
+    QCOMPARE(table->horizontalHeaderItem(8)->text(), QStringLiteral("label_name"));
+    const QStringList species {"setosa", "versicolor", "virginica"};
+    double smallest = 1;
+    for (int r = 0; r < table->rowCount(); ++r) {
+        const int label = p->labels[std::size_t(r)];
+        QCOMPARE(table->item(r, 7)->text(), QString::number(label));
+        QVERIFY2(table->item(r, 8), "no label_name cell");
+        QCOMPARE(table->item(r, 8)->text(), species[label]);
+        QVERIFY(table->item(r, 8)->font().bold());
+        // The name is in view, whole, without scrolling.
+        QFont bold = table->font();
+        bold.setBold(true);
+        QVERIFY(table->columnWidth(8) >= QFontMetrics(bold).horizontalAdvance(species[label]));
+        QVERIFY(
+            table->columnViewportPosition(8) + table->columnWidth(8) <= table->viewport()->width());
+        for (int k = 0; k < 3; ++k) {
+            const double v = double(p->values(k, r));
+            smallest = std::min(smallest, v);
+            const QString text = table->item(r, 4 + k)->text();
+            // Three significant digits: reads back within 0.5 % of the value.
+            bool ok = false;
+            QVERIFY2(std::abs(text.toDouble(&ok) - v) <= 5e-3 * v && ok, qPrintable(text));
+            // Wide enough for the whole text: no eliding.
+            const int needed = table->fontMetrics().horizontalAdvance(text);
+            QVERIFY2(table->columnWidth(4 + k) >= needed,
+                qPrintable(QStringLiteral("%1 in %2 px").arg(text).arg(table->columnWidth(4 + k))));
+        }
+    }
+    QVERIFY2(smallest < 1e-4, qPrintable(QString::number(smallest))); // the case of the issue
+    QCOMPARE(widgets::PredictDialog::previewText(2.4567e-05), QStringLiteral("2.46e-05"));
+    QCOMPARE(widgets::PredictDialog::previewText(0.98234), QStringLiteral("0.982"));
+    dialog->grab().save(QDir::temp().filePath(QStringLiteral("exportgui-predict-names.png")));
+    QVERIFY(dialog->useOpenProject() || dialog->hasError()); // back to XOR, for the next test
+}
+
+/// Enter in the input field takes the typed path; it does not open the model's Browse dialog.
+void TestExportGui::predictDialogEnterDoesNotBrowse()
+{
+    widgets::PredictDialog* dialog = exporter()->predictDialog();
+    QVERIFY(dialog);
+    dialog->show();
+    dialog->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(dialog));
+    const QString input = path(QStringLiteral("enter.csv"));
+    writeAll(input, "3,4\n-3,-3.5\n");
+    m_asked.clear();
+    m_nextFile.clear();
+    QLineEdit* edit = dialog->inputEdit();
+    edit->setFocus();
+    edit->selectAll();
+    QTest::keyClicks(edit, input);
+    QTest::keyClick(edit, Qt::Key_Return);
+    QVERIFY2(m_asked.isEmpty(), qPrintable(m_asked.join(", ")));
+    QVERIFY(dialog->isVisible());
+    QVERIFY2(!dialog->hasError(), qPrintable(dialog->message()));
+    QVERIFY(dialog->predictions());
+    QCOMPARE(dialog->predictions()->samples(), 2L);
 }
 
 void TestExportGui::invalidNetworkDisablesModelExports()

@@ -363,11 +363,21 @@ engine::TrainedModel ExportActions::trainedModel() const
     const bool needScaling = engine::scalingMethod(project.dataset) != "none"
         && engine::storedScaling(project.dataset).isIdentity();
     engine::GraphContext context;
-    if (m_doc->context() && !needScaling)
+    std::vector<std::string> classNames;
+    if (m_doc->context() && !needScaling) {
         context = *m_doc->context();
-    else
-        context = engine::projectContext(project, dir, &dataScaling);
-    return engine::prepareModel(std::move(project), context, dataScaling);
+        // Class names are only in the data; without them predictions show class numbers.
+        if (context.numClasses > 0) {
+            try {
+                engine::projectContext(project, dir, nullptr, &classNames);
+            } catch (const engine::InputError&) { }
+        }
+    } else {
+        context = engine::projectContext(project, dir, &dataScaling, &classNames);
+    }
+    engine::TrainedModel model = engine::prepareModel(std::move(project), context, dataScaling);
+    model.classNames = std::move(classNames);
+    return model;
 }
 
 namespace {
@@ -390,7 +400,7 @@ QString ExportActions::exportOnnx(const QString& file)
 {
     return writeFrom(file, [this] {
         const engine::TrainedModel m = trainedModel();
-        return engine::onnxModelBytes(m.graph, m.context, m.project);
+        return engine::onnxModelBytes(m);
     });
 }
 
@@ -398,7 +408,7 @@ QString ExportActions::exportPyTorch(const QString& file)
 {
     return writeFrom(file, [this] {
         const engine::TrainedModel m = trainedModel();
-        return engine::pytorchScript(m.graph, m.context, m.project);
+        return engine::pytorchScript(m);
     });
 }
 

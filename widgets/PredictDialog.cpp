@@ -20,6 +20,8 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <cmath>
+
 namespace widgets {
 
 namespace {
@@ -84,7 +86,10 @@ PredictDialog::PredictDialog(FileChoosers choosers, QWidget* parent)
     m_table->setObjectName(QStringLiteral("predictionPreview"));
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setAlternatingRowColors(true);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    // Columns as wide as their contents (a stretched column elides "2.46e-05" to "2...."); the
+    // table scrolls sideways when they do not fit.
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->verticalHeader()->setDefaultSectionSize(22);
 
     m_message = new QLabel(this);
@@ -104,7 +109,14 @@ PredictDialog::PredictDialog(FileChoosers choosers, QWidget* parent)
     layout->addWidget(m_table, 1);
     layout->addWidget(m_message);
     layout->addWidget(buttons);
-    resize(620, 560);
+    resize(780, 560); // room for 4 inputs, 3 probabilities and the class name side by side
+
+    // Enter in a path field confirms the path (editingFinished); no button may take it as a
+    // click, as the first auto-default button (the model's Browse) otherwise would.
+    for (QPushButton* button : findChildren<QPushButton*>()) {
+        button->setAutoDefault(false);
+        button->setDefault(false);
+    }
 
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_save, &QPushButton::clicked, this, &PredictDialog::saveInteractively);
@@ -269,19 +281,35 @@ void PredictDialog::fillPreview(const QStringList& inputNames, const engine::Mat
             m_table->setItem(
                 r, col++, new QTableWidgetItem(QString::number(double(x(i, r)), 'g', 6)));
         for (long k = 0; k < p.values.rows(); ++k) {
-            auto* item = new QTableWidgetItem(QString::number(double(p.values(k, r)), 'g', 6));
+            auto* item = new QTableWidgetItem(previewText(double(p.values(k, r))));
             item->setBackground(predictionBackground);
+            item->setToolTip(QString::fromStdString(engine::formatPrediction(p.values(k, r))));
             m_table->setItem(r, col++, item);
         }
-        if (!p.labels.empty()) {
-            auto* item = new QTableWidgetItem(QString::number(p.labels[std::size_t(r)]));
-            item->setBackground(predictionBackground);
-            QFont bold = item->font();
-            bold.setBold(true);
-            item->setFont(bold);
-            m_table->setItem(r, col++, item);
+        if (p.labels.empty())
+            continue;
+        auto* label = new QTableWidgetItem(QString::number(p.labels[std::size_t(r)]));
+        label->setBackground(predictionBackground);
+        m_table->setItem(r, col++, label);
+        // The class's name where the data has names (label_name), else its number, in bold.
+        QTableWidgetItem* shown = label;
+        if (!p.classNames.empty()) {
+            shown = new QTableWidgetItem(QString::fromStdString(p.labelName(r)));
+            shown->setBackground(predictionBackground);
+            m_table->setItem(r, col++, shown);
         }
+        QFont bold = shown->font();
+        bold.setBold(true);
+        shown->setFont(bold);
     }
+}
+
+QString PredictDialog::previewText(double value)
+{
+    const double magnitude = std::abs(value);
+    if (magnitude != 0 && magnitude < 1e-4)
+        return QString::number(value, 'e', 2);
+    return QString::number(value, 'g', 3);
 }
 
 QString PredictDialog::savePredictions(const QString& path)

@@ -60,6 +60,11 @@ public:
     const engine::Predictions* predictions() const { return m_predictions.get(); }
     QTableWidget* preview() const { return m_table; }
     QPushButton* saveButton() const { return m_save; }
+    QLineEdit* inputEdit() const { return m_inputEdit; }
+
+    /// A prediction as the preview shows it: 3 significant digits, scientific below 1e-4
+    /// ("0.982", "0.0173", "2.46e-05"), so small probabilities stay readable.
+    static QString previewText(double value);
 
 private:
     void browseModel();

@@ -32,8 +32,7 @@ int exportModel(const ExportOptions& o, std::ostream& out)
     const LoadedModel model = loadModel(o.project);
     std::string bytes;
     try {
-        bytes = o.kind == "onnx" ? engine::onnxModelBytes(model.graph, model.context, model.project)
-                                 : engine::pytorchScript(model.graph, model.context, model.project);
+        bytes = o.kind == "onnx" ? engine::onnxModelBytes(model) : engine::pytorchScript(model);
     } catch (const engine::InputError& e) {
         throw CommandError(withFile(o.project, e.what()));
     }
