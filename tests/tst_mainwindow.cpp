@@ -138,6 +138,7 @@ private slots:
     void modifiedMarkerFollowsUndoStack();
     void closeAsksAboutUnsavedChanges();
     void statusSummary();
+    void disabledTrainSaysWhy();
     void recentFiles();
     void openingAnotherProjectTrainsItAfresh();
     void menus();
@@ -578,6 +579,37 @@ void TstMainWindow::statusSummary()
         qPrintable(window.statusSummary()->text()));
     window.undoStack()->undo();
     QVERIFY(window.statusSummary()->text().endsWith(QStringLiteral("ready to train")));
+}
+
+void TstMainWindow::disabledTrainSaysWhy()
+{
+    MainWindow window;
+    QAction* train = window.trainingPanel()->trainAction();
+    QVERIFY(train->isEnabled());
+    const QString usual = train->toolTip();
+    // Deleting the hidden layer leaves the output unconnected.
+    window.scene()->selectNodes({nodeNamed(*window.document(), QStringLiteral("hidden"))});
+    window.scene()->deleteSelection();
+    QVERIFY(!train->isEnabled());
+    const engine::NodeId output = nodeNamed(*window.document(), QStringLiteral("output"));
+    const QString error = window.document()->errorsFor(output).split('\n').first();
+    QVERIFY(!error.isEmpty());
+    QCOMPARE(train->toolTip(), QStringLiteral("The network has an error: output: %1").arg(error));
+    window.undoStack()->undo();
+    QVERIFY(train->isEnabled());
+    QCOMPARE(train->toolTip(), usual);
+
+    // While a run goes on, Train waits for it.
+    window.inspector()->settingsPanel()->epochsSpin()->setValue(100000);
+    widgets::TrainingController* controller = window.trainingPanel()->controller();
+    train->trigger();
+    QVERIFY(controller->isRunning());
+    QVERIFY(!train->isEnabled());
+    QVERIFY2(train->toolTip().startsWith(QStringLiteral("Training is running")),
+        qPrintable(train->toolTip()));
+    QVERIFY(controller->stop(10000));
+    QVERIFY(train->isEnabled());
+    QCOMPARE(train->toolTip(), QStringLiteral("Continue (F5)")); // the stopped run
 }
 
 void TstMainWindow::openingAnotherProjectTrainsItAfresh()
