@@ -340,6 +340,9 @@ bool MainWindow::maybeSave()
         return true;
     switch (askToSaveChanges()) {
     case QMessageBox::Save:
+        // A run stops first (keeping its session: Train continues it), so that the trained
+        // weights are in the document that is saved.
+        m_training->controller()->stop();
         return save();
     case QMessageBox::Discard:
         return true;
@@ -379,12 +382,13 @@ void MainWindow::about()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    // Stop first, so that the trained weights are in the document when asking to save.
-    m_training->controller()->stop();
+    // Ask while a run goes on (or stays paused): Cancel must leave it as it was. Save stops it
+    // first (maybeSave), so that the file gets the trained weights; quitting stops it here.
     if (!maybeSave()) {
         event->ignore();
         return;
     }
+    m_training->controller()->stop();
     writeSettings();
     event->accept();
 }

@@ -3,8 +3,10 @@
 #include "DatasetSpec.h"
 #include "Errors.h"
 #include "JsonFields.h"
+#include "LayerRegistry.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <set>
@@ -156,13 +158,6 @@ const nlohmann::json* resolvePath(const nlohmann::json& root, const std::string&
     return cur;
 }
 
-std::string formatNumber(double v)
-{
-    std::ostringstream os;
-    os << v;
-    return os.str();
-}
-
 } // namespace
 
 std::string comparisonSymbol(Comparison c)
@@ -208,18 +203,124 @@ std::string describeMetric(const std::string& metric)
     return it == names.end() ? metric : it->second;
 }
 
+namespace {
+
+bool isAccuracyMetric(const std::string& metric)
+{
+    return metric == "train.accuracy" || metric == "validation.accuracy";
+}
+
+/// "below", "at most", ... as a check reads aloud.
+std::string comparisonWords(Comparison c)
+{
+    switch (c) {
+    case Comparison::Less:
+        return "below";
+    case Comparison::LessEqual:
+        return "at most";
+    case Comparison::Greater:
+        return "above";
+    case Comparison::GreaterEqual:
+        return "at least";
+    case Comparison::Equal:
+        return "equal to";
+    }
+    return "?";
+}
+
+/// A threshold or value in the metric's own unit: "95 %", "17", "0.03".
+std::string formatInUnit(const std::string& metric, double v, int precision)
+{
+    std::ostringstream os;
+    os.precision(precision);
+    if (isAccuracyMetric(metric))
+        os << 100 * v << "\u00a0%"; // no line break between number and unit
+    else if (metric == "epochs")
+        os << std::llround(v);
+    else
+        os << v;
+    return os.str();
+}
+
+} // namespace
+
 std::string describeCheck(const LessonCheck& c)
 {
     if (!c.label.empty())
         return c.label;
     if (isBooleanMetric(c.metric)) {
         const bool wantTrue = (c.value != 0) == (c.op == Comparison::Equal);
-        return wantTrue ? describeMetric(c.metric) : "not: " + describeMetric(c.metric);
+        if (wantTrue)
+            return describeMetric(c.metric);
+        static const std::map<std::string, std::string> negated {
+            {"diverged", "training did not diverge"},
+            {"earlyStopped", "early stopping did not end the run"},
+            {"overfitting", "validation loss did not rise while training loss fell"}};
+        return negated.at(c.metric);
     }
+    const std::string threshold = formatInUnit(c.metric, c.value, 6);
     if (c.metric == "gradientRatio")
-        return "first-layer gradient norm " + comparisonSymbol(c.op) + " " + formatNumber(c.value)
-            + " x last-layer";
-    return describeMetric(c.metric) + " " + comparisonSymbol(c.op) + " " + formatNumber(c.value);
+        return "first-layer gradient norm " + comparisonWords(c.op) + " " + threshold
+            + " × the last layer's";
+    if (c.metric == "epochs") {
+        static const std::map<Comparison, std::string> bounds {{Comparison::Less, "fewer than"},
+            {Comparison::LessEqual, "at most"}, {Comparison::Greater, "more than"},
+            {Comparison::GreaterEqual, "at least"}, {Comparison::Equal, "exactly"}};
+        return "trained for " + bounds.at(c.op) + " " + threshold
+            + (std::llround(c.value) == 1 ? " epoch" : " epochs");
+    }
+    return describeMetric(c.metric) + " " + comparisonWords(c.op) + " " + threshold;
+}
+
+std::string describeMetricValue(const std::string& metric, double value)
+{
+    if (isBooleanMetric(metric))
+        return value != 0 ? "yes" : "no";
+    if (metric == "epochs")
+        return formatInUnit(metric, value, 6) + (std::llround(value) == 1 ? " epoch" : " epochs");
+    // Three significant digits: a loss of 0.0004 must not read "0.000".
+    return formatInUnit(metric, value, 3);
+}
+
+std::string describeSetting(const Project& project, const std::string& path)
+{
+    static const std::map<std::string, std::string> settings {
+        {"dataset.generator", "the data generator"}, {"dataset.samples", "the number of samples"},
+        {"dataset.noise", "the noise"}, {"dataset.seed", "the data seed"},
+        {"dataset.options.target", "the training target"},
+        {"dataset.options.length", "the sequence length"},
+        {"training.optimizer.type", "the optimizer"},
+        {"training.optimizer.learningRate", "the learning rate"},
+        {"training.optimizer.momentum", "the momentum"},
+        {"training.optimizer.l1", "the L1 penalty"}, {"training.optimizer.l2", "the L2 penalty"},
+        {"training.batchSize", "the batch size"}, {"training.epochs", "the number of epochs"},
+        {"training.validationSplit", "the validation split"},
+        {"training.testSplit", "the test split"}, {"training.seed", "the training seed"}};
+    if (auto it = settings.find(path); it != settings.end())
+        return it->second;
+    // "nodes[1].attributes.units": the node by its name, the attribute by its inspector label.
+    const std::string prefix = "nodes[", middle = "].attributes.";
+    const auto close = path.find(middle);
+    if (path.rfind(prefix, 0) == 0 && close != std::string::npos) {
+        const std::string digits = path.substr(prefix.size(), close - prefix.size());
+        const std::string key = path.substr(close + middle.size());
+        const bool numeric = !digits.empty()
+            && std::all_of(digits.begin(), digits.end(),
+                [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); });
+        const std::size_t index = numeric ? std::stoul(digits) : project.nodes.size();
+        if (index < project.nodes.size()) {
+            const NodeRecord& node = project.nodes[index];
+            std::string label = key;
+            if (auto layer = LayerRegistry::create(node.type))
+                for (const AttributeSpec& spec : layer->attributeSpecs())
+                    if (spec.name == key && !spec.label.empty())
+                        label = spec.label;
+            std::transform(label.begin(), label.begin() + (label.empty() ? 0 : 1), label.begin(),
+                [](unsigned char ch) { return char(std::tolower(ch)); });
+            return "the " + (node.name.empty() ? node.type : node.name) + " layer's " + label;
+        }
+    }
+    return path;
 }
 
 void LessonMetrics::addEpoch(const EpochStats& e)

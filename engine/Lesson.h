@@ -106,8 +106,17 @@ std::vector<std::string> lessonMetricNames();
 bool isBooleanMetric(const std::string& metric);
 /// "validation accuracy", "first-layer / last-layer gradient norm", ...
 std::string describeMetric(const std::string& metric);
-/// "validation accuracy >= 0.95", "diverged", "first-layer gradient norm < 0.01 x last-layer".
+/// The check's label, or the check in words: "validation accuracy at least 95 %",
+/// "trained for fewer than 50 epochs", "training did not diverge",
+/// "first-layer gradient norm below 0.01 × the last layer's".
 std::string describeCheck(const LessonCheck& check);
+/// A metric's value in words and its unit: "17 epochs", "97.5 %" (a no-break space before the
+/// "%"), "0.0312", "yes".
+std::string describeMetricValue(const std::string& metric, double value);
+/// A locked setting's path in words: "the learning rate", "the hidden layer's units" (for
+/// "nodes[i].attributes.key": the node's name and the attribute's inspector label); the path
+/// itself when it names nothing the project has.
+std::string describeSetting(const Project& project, const std::string& path);
 
 struct LessonEpoch {
     double trainLoss = 0;

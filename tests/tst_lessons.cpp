@@ -64,6 +64,10 @@ private slots:
     void badLessons();
     void roundTrip();
     void metrics();
+    void checksAndSettingsReadAsWords_data();
+    void checksAndSettingsReadAsWords();
+    void lockedSettingsReadAsWords();
+    void shippedChecksAndLocksReadAsWords();
     void fileErrorsNameTheFile();
 };
 
@@ -300,10 +304,89 @@ void TestLessons::metrics()
     QCOMPARE(*g.value("gradientRatio"), 0.001);
     LessonCheck c {"gradientRatio", Comparison::Less, 0.01, "", ""};
     QVERIFY(evaluateCheck(c, g).passed);
-    QCOMPARE(describeCheck(c), std::string("first-layer gradient norm < 0.01 x last-layer"));
+    QCOMPARE(
+        describeCheck(c), std::string("first-layer gradient norm below 0.01 × the last layer's"));
     g.gradientNorms = {0.1, 1.0};
     QVERIFY(!evaluateCheck(c, g).passed);
     QVERIFY(!evaluateCheck(c, LessonMetrics {}).passed);
+}
+
+void TestLessons::checksAndSettingsReadAsWords_data()
+{
+    QTest::addColumn<QString>("metric");
+    QTest::addColumn<QString>("op");
+    QTest::addColumn<double>("threshold");
+    QTest::addColumn<QString>("check");
+    QTest::addColumn<double>("value");
+    QTest::addColumn<QString>("valueText");
+    QTest::newRow("accuracy") << "validation.accuracy"
+                              << ">=" << 0.95 << "validation accuracy at least 95\u00a0%" << 0.975
+                              << "97.5\u00a0%";
+    QTest::newRow("loss") << "train.loss"
+                          << "<" << 0.1 << "training loss below 0.1" << 0.0004 << "0.0004";
+    QTest::newRow("epochs") << "epochs"
+                            << "<" << 50.0 << "trained for fewer than 50 epochs" << 17.0
+                            << "17 epochs";
+    QTest::newRow("one epoch") << "epochs"
+                               << ">=" << 1.0 << "trained for at least 1 epoch" << 1.0 << "1 epoch";
+    QTest::newRow("diverged") << "diverged"
+                              << "==" << 1.0 << "training diverged" << 1.0 << "yes";
+    QTest::newRow("not overfitting")
+        << "overfitting"
+        << "==" << 0.0 << "validation loss did not rise while training loss fell" << 0.0 << "no";
+}
+
+void TestLessons::checksAndSettingsReadAsWords()
+{
+    QFETCH(QString, metric);
+    QFETCH(QString, op);
+    QFETCH(double, threshold);
+    nlohmann::json j = minimalLesson();
+    j["lesson"]["checks"]
+        = {{{"metric", metric.toStdString()}, {"op", op.toStdString()}, {"value", threshold}}};
+    if (isBooleanMetric(metric.toStdString()))
+        j["lesson"]["checks"][0]["value"] = threshold != 0;
+    const LessonFile file = LessonFile::fromJson(j);
+    QTEST(QString::fromStdString(describeCheck(file.lesson.checks.at(0))), "check");
+    QFETCH(double, value);
+    QTEST(QString::fromStdString(describeMetricValue(metric.toStdString(), value)), "valueText");
+}
+
+void TestLessons::lockedSettingsReadAsWords()
+{
+    const LessonFile perceptron = loadLesson(lessonsDir() / "perceptron.json");
+    QCOMPARE(perceptron.lesson.locked.at(0).path, std::string("nodes[1].attributes.units"));
+    QCOMPARE(describeSetting(perceptron.project, "nodes[1].attributes.units"),
+        std::string("the neuron layer's units"));
+    QCOMPARE(describeSetting(perceptron.project, "training.epochs"),
+        std::string("the number of epochs"));
+    QCOMPARE(describeSetting(perceptron.project, "nodes[1].attributes.use_bias"),
+        std::string("the neuron layer's bias"));
+    // Nothing better to say about a path the project lacks than the path.
+    QCOMPARE(describeSetting(perceptron.project, "nodes[9].attributes.units"),
+        std::string("nodes[9].attributes.units"));
+}
+
+void TestLessons::shippedChecksAndLocksReadAsWords()
+{
+    int locks = 0;
+    for (const QFileInfo& f : QDir(QString::fromStdString(lessonsDir().string()))
+                                  .entryInfoList({QStringLiteral("*.json")}, QDir::Files)) {
+        if (!loadProject(f.absoluteFilePath().toStdString()).extra.contains("lesson"))
+            continue; // a variant's project
+        const LessonFile file = loadLesson(f.absoluteFilePath().toStdString());
+        for (const LessonCheck& c : file.lesson.checks) {
+            const QString text = QString::fromStdString(describeCheck(c));
+            QVERIFY2(!text.contains(QRegularExpression(QStringLiteral("[<>=]"))),
+                qPrintable(f.fileName() + ": " + text));
+        }
+        for (const LockedSetting& lock : file.lesson.locked) {
+            QVERIFY2(describeSetting(file.project, lock.path) != lock.path,
+                qPrintable(f.fileName() + ": " + QString::fromStdString(lock.path)));
+            ++locks;
+        }
+    }
+    QVERIFY(locks >= 5);
 }
 
 void TestLessons::fileErrorsNameTheFile()

@@ -158,6 +158,7 @@ private slots:
     void variantSwitchMidRun();
     void badLessonFileNamesThePlace();
     void lockedSettings();
+    void checksAndLocksReadAsWords();
     void saveAsLessonRoundTrip();
     void saveLessonDialogReportsBadCheck();
     void welcomePage();
@@ -528,6 +529,55 @@ void TestLessonsGui::lockedSettings()
     QVERIFY(units);
     QVERIFY(!units->isEnabled());
     QVERIFY(units->toolTip().contains("exactly one neuron"));
+}
+
+// Check values and locks read as words, not as data ("17.000", "nodes[1].attributes.units").
+void TestLessonsGui::checksAndLocksReadAsWords()
+{
+    QTemporaryDir dir;
+    nlohmann::json j = lessonResourceJson("perceptron.json");
+    QVERIFY(j.is_object());
+    j["training"]["epochs"] = 17;
+    j["lesson"]["checks"] = {{{"metric", "epochs"}, {"op", "<="}, {"value", 17}},
+        {{"metric", "train.accuracy"}, {"op", ">="}, {"value", 0.5}}};
+    j["lesson"]["locked"].push_back({{"path", "training.epochs"}});
+    auto write = [&](const QString& name, const std::string& text) {
+        QFile out(dir.filePath(name));
+        return out.open(QIODevice::WriteOnly) && out.write(text.data(), qint64(text.size())) > 0;
+    };
+    QVERIFY(write("perceptron.json", j.dump(2)));
+    for (const auto& v : j["lesson"]["variants"]) {
+        const QString project = QString::fromStdString(v["project"].get<std::string>());
+        QVERIFY(write(project, lessonResourceJson(project).dump(2)));
+    }
+    TestWindow w;
+    w.show();
+    QCOMPARE(w.openFile(dir.filePath("perceptron.json")), QString());
+    widgets::LessonPanel* panel = w.lessonPanel();
+    auto label = [panel](const QString& name) {
+        auto* l = panel->findChild<QLabel*>(name);
+        return l ? l->text() : QStringLiteral("(no label %1)").arg(name);
+    };
+    QCOMPARE(label("LessonLock_0"),
+        QString("The neuron layer's units: A perceptron has exactly one neuron; lesson 2 adds "
+                "more."));
+    QCOMPARE(label("LessonLock_1"), QString("The number of epochs"));
+    QCOMPARE(label("LessonCheckText_0"), QString("Trained for at most 17 epochs"));
+    QCOMPARE(label("LessonCheckText_1"), QString("Training accuracy at least 50\u00a0%"));
+
+    QCOMPARE(pressTrainAndWait(w, 60000), QString());
+    const engine::LessonMetrics* m = panel->metricsFor(QString());
+    QVERIFY(m);
+    QTRY_COMPARE(label("LessonCheckValue_0"), QString("%1 epochs").arg(m->epochs.size()));
+    QVERIFY(m->epochs.back().trainAccuracy);
+    QCOMPARE(label("LessonCheckValue_1"),
+        QString::fromStdString(
+            engine::describeMetricValue("train.accuracy", *m->epochs.back().trainAccuracy)));
+    QVERIFY2(QRegularExpression("^[0-9]+(\\.[0-9]+)?\u00a0%$")
+                 .match(label("LessonCheckValue_1"))
+                 .hasMatch(),
+        qPrintable(label("LessonCheckValue_1")));
+    saveGrab(panel->checkLabel(0)->parentWidget(), "checks-in-words.png");
 }
 
 void TestLessonsGui::saveAsLessonRoundTrip()

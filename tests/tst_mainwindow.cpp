@@ -7,12 +7,15 @@
 #include "LayerRegistry.h"
 #include "MainWindow.h"
 #include "PaletteMime.h"
+#include "Project.h"
 #include "ProjectSettingsPanel.h"
 #include "TrainingController.h"
 #include "TrainingPanel.h"
 
 #include <nlohmann/json.hpp>
 
+#include <QAbstractButton>
+#include <QApplication>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFile>
@@ -21,6 +24,7 @@
 #include <QLayout>
 #include <QLineEdit>
 #include <QMenu>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QSettings>
 #include <QSignalSpy>
@@ -28,10 +32,12 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QTreeWidget>
 #include <QUndoStack>
 
 #include <memory>
+#include <optional>
 
 namespace {
 
@@ -137,7 +143,9 @@ private slots:
     void corruptFileLeavesDocumentUntouched();
     void modifiedMarkerFollowsUndoStack();
     void closeAsksAboutUnsavedChanges();
+    void quittingMidTrainingAsksBeforeStopping();
     void statusSummary();
+    void disabledTrainSaysWhy();
     void recentFiles();
     void openingAnotherProjectTrainsItAfresh();
     void menus();
@@ -559,6 +567,77 @@ void TstMainWindow::closeAsksAboutUnsavedChanges()
     QCOMPARE(window.questions, 2);
 }
 
+void TstMainWindow::quittingMidTrainingAsksBeforeStopping()
+{
+    using State = widgets::TrainingController::State;
+    MainWindow window; // the real question, answered below as a user would
+    window.show();
+    QCOMPARE(window.openExample(":/examples/spiral.json"), QString());
+    // An unsaved edit, so that closing asks; epochs enough for the run to outlast the test.
+    window.inspector()->settingsPanel()->epochsSpin()->setValue(100000);
+    QVERIFY(!window.undoStack()->isClean());
+    widgets::TrainingController* controller = window.trainingPanel()->controller();
+    window.trainingPanel()->trainAction()->trigger();
+    QCOMPARE(controller->state(), State::Running);
+
+    QMessageBox::StandardButton answer = QMessageBox::Cancel;
+    std::optional<State> stateWhenAsked;
+    QTimer answering;
+    answering.setInterval(10);
+    connect(&answering, &QTimer::timeout, this, [&] {
+        for (QWidget* w : QApplication::topLevelWidgets()) {
+            auto* box = qobject_cast<QMessageBox*>(w);
+            if (box && box->isVisible() && box->button(answer)) {
+                stateWhenAsked = controller->state();
+                box->button(answer)->click();
+                return;
+            }
+        }
+    });
+    answering.start();
+
+    // Cancel: the run goes on as if nothing happened.
+    QVERIFY(!window.close());
+    QCOMPARE(stateWhenAsked, std::optional(State::Running));
+    QCOMPARE(controller->state(), State::Running);
+    // Paused: it stays paused.
+    controller->pause();
+    QTRY_COMPARE(controller->state(), State::Paused);
+    stateWhenAsked.reset();
+    QVERIFY(!window.close());
+    QCOMPARE(stateWhenAsked, std::optional(State::Paused));
+    QCOMPARE(controller->state(), State::Paused);
+    // Quitting for real stops it.
+    controller->resume();
+    QTRY_COMPARE(controller->state(), State::Running);
+    answer = QMessageBox::Discard;
+    stateWhenAsked.reset();
+    QVERIFY(window.close());
+    QCOMPARE(stateWhenAsked, std::optional(State::Running));
+    QVERIFY(!controller->isRunning());
+
+    // Save: the run stops before saving, so that the file gets the trained weights.
+    QTemporaryDir dir;
+    TestWindow saving;
+    saving.show();
+    QCOMPARE(saving.openExample(":/examples/spiral.json"), QString());
+    saving.inspector()->settingsPanel()->epochsSpin()->setValue(100000);
+    saving.saveName = dir.filePath(QStringLiteral("spiral.json"));
+    saving.answer = QMessageBox::Save;
+    widgets::TrainingController* running = saving.trainingPanel()->controller();
+    saving.trainingPanel()->trainAction()->trigger();
+    QTRY_VERIFY(running->lastProgress().step >= 1);
+    QVERIFY(saving.close());
+    QVERIFY(!running->isRunning());
+    const engine::Project saved = engine::loadProject(saving.saveName.toStdString());
+    const engine::WeightMap& trained = saving.document()->weights();
+    QVERIFY(!trained.empty());
+    QCOMPARE(saved.weights.size(), trained.size());
+    for (const auto& [node, params] : trained)
+        for (const auto& [name, value] : params)
+            QVERIFY(saved.weights.at(node).at(name).isApprox(value));
+}
+
 void TstMainWindow::statusSummary()
 {
     MainWindow window;
@@ -578,6 +657,37 @@ void TstMainWindow::statusSummary()
         qPrintable(window.statusSummary()->text()));
     window.undoStack()->undo();
     QVERIFY(window.statusSummary()->text().endsWith(QStringLiteral("ready to train")));
+}
+
+void TstMainWindow::disabledTrainSaysWhy()
+{
+    MainWindow window;
+    QAction* train = window.trainingPanel()->trainAction();
+    QVERIFY(train->isEnabled());
+    const QString usual = train->toolTip();
+    // Deleting the hidden layer leaves the output unconnected.
+    window.scene()->selectNodes({nodeNamed(*window.document(), QStringLiteral("hidden"))});
+    window.scene()->deleteSelection();
+    QVERIFY(!train->isEnabled());
+    const engine::NodeId output = nodeNamed(*window.document(), QStringLiteral("output"));
+    const QString error = window.document()->errorsFor(output).split('\n').first();
+    QVERIFY(!error.isEmpty());
+    QCOMPARE(train->toolTip(), QStringLiteral("The network has an error: output: %1").arg(error));
+    window.undoStack()->undo();
+    QVERIFY(train->isEnabled());
+    QCOMPARE(train->toolTip(), usual);
+
+    // While a run goes on, Train waits for it.
+    window.inspector()->settingsPanel()->epochsSpin()->setValue(100000);
+    widgets::TrainingController* controller = window.trainingPanel()->controller();
+    train->trigger();
+    QVERIFY(controller->isRunning());
+    QVERIFY(!train->isEnabled());
+    QVERIFY2(train->toolTip().startsWith(QStringLiteral("Training is running")),
+        qPrintable(train->toolTip()));
+    QVERIFY(controller->stop(10000));
+    QVERIFY(train->isEnabled());
+    QCOMPARE(train->toolTip(), QStringLiteral("Continue (F5)")); // the stopped run
 }
 
 void TstMainWindow::openingAnotherProjectTrainsItAfresh()

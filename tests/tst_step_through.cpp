@@ -26,6 +26,7 @@
 #include "GraphDocument.h"
 #include "StepThroughPanel.h"
 #include "TrainingController.h"
+#include "UpdateRuleText.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -117,6 +118,7 @@ private slots:
 #else
     void panelWalksForwardBackwardAndUpdates();
     void panelLoadsLargeDataWithoutFreezing();
+    void adamRuleIsPlainRichText();
 #endif
 };
 
@@ -606,6 +608,47 @@ void TestStepThrough::panelLoadsLargeDataWithoutFreezing()
     QCOMPARE(panel.trace()->sample, 7L);
     QVERIFY(std::isfinite(panel.trace()->loss));
     QVERIFY(panel.updateButton()->isEnabled());
+}
+
+void TestStepThrough::adamRuleIsPlainRichText()
+{
+    // Qt's rich text places a combining circumflex (m + U+0302) over another glyph, even on the
+    // line above: the rule is written without combining accents.
+    QCOMPARE(widgets::UpdateRuleText::html(QStringLiteral("adam"), QStringLiteral("0.01"), 3),
+        QStringLiteral("Adam, step t = 3, lr = 0.01:<br>"
+                       "m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g²<br>"
+                       "m<sub>hat</sub> = m / (1 − β₁<sup>t</sup>), "
+                       "v<sub>hat</sub> = v / (1 − β₂<sup>t</sup>)<br>"
+                       "w ← w − lr · m<sub>hat</sub> / (√v<sub>hat</sub> + ε)"));
+    QVERIFY(widgets::UpdateRuleText::html(QStringLiteral("adamw"), QStringLiteral("0.01"), 1)
+                .startsWith(QStringLiteral("AdamW, step t = 1,")));
+
+    // What the student reads after Update with Adam.
+    const QString dir = qEnvironmentVariable("NETCANVAS_SOURCE_DIR") + "/resources/examples";
+    engine::Project project = engine::loadProject((dir + "/mlp_xor.json").toStdString());
+    project.training.optimizer.type = "adam";
+    project.training.optimizer.learningRate = 0.01;
+    widgets::GraphDocument doc;
+    doc.load(project);
+    widgets::TrainingController controller;
+    controller.setDocument(&doc);
+    widgets::StepThroughPanel panel;
+    panel.setDocument(&doc);
+    panel.setController(&controller);
+    panel.setProjectDirectory(dir);
+    panel.resize(620, 760);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QTRY_VERIFY(panel.sampleCount() > 0);
+    walk(panel);
+    QVERIFY(panel.updateButton()->isEnabled());
+    QTest::mouseClick(panel.updateButton(), Qt::LeftButton);
+    QVERIFY(panel.problem().isEmpty());
+    const QString text = panel.explanation();
+    QVERIFY2(!text.contains(QChar(0x0302)), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("Adam, step t = 1, lr = 0.01:\n")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("w ← w − lr · mhat / (√vhat + ε)")), qPrintable(text));
+    QVERIFY(panel.grab().save(QDir::temp().filePath(QStringLiteral("step_panel_adam.png"))));
 }
 
 #endif

@@ -297,9 +297,13 @@ void LessonPanel::rebuild()
             sf.setPointSizeF(sf.pointSizeF() * 1.2);
             row.status->setFont(sf);
             row.status->setMinimumWidth(row.status->fontMetrics().horizontalAdvance(kTick) + 6);
-            row.text
-                = wrapped(QString::fromStdString(engine::describeCheck(l.checks[i])), m_content);
+            QString text = QString::fromStdString(engine::describeCheck(l.checks[i]));
+            if (!text.isEmpty())
+                text[0] = text[0].toUpper();
+            row.text = wrapped(text, m_content);
+            row.text->setObjectName(QStringLiteral("LessonCheckText_%1").arg(i));
             row.value = new QLabel(m_content);
+            row.value->setObjectName(QStringLiteral("LessonCheckValue_%1").arg(i));
             row.value->setAlignment(Qt::AlignTop | Qt::AlignRight);
             row.value->setEnabled(false);
             line->addWidget(row.status);
@@ -337,11 +341,17 @@ void LessonPanel::rebuild()
 
     if (!l.locked.empty()) {
         m_layout->addWidget(heading(tr("Locked by the lesson"), m_content));
-        for (const auto& lock : l.locked) {
-            QString text = QString::fromStdString(lock.path);
+        for (std::size_t i = 0; i < l.locked.size(); ++i) {
+            const engine::LockedSetting& lock = l.locked[i];
+            QString text
+                = QString::fromStdString(engine::describeSetting(m_file.project, lock.path));
+            if (!text.isEmpty())
+                text[0] = text[0].toUpper();
             if (!lock.reason.empty())
                 text += QStringLiteral(": ") + QString::fromStdString(lock.reason);
             QLabel* label = wrapped(text, m_content);
+            label->setObjectName(QStringLiteral("LessonLock_%1").arg(i));
+            label->setToolTip(QString::fromStdString(lock.path));
             label->setEnabled(false);
             m_layout->addWidget(label);
         }
@@ -424,13 +434,9 @@ void LessonPanel::updateChecks()
         row.status->setToolTip(r.passed ? tr("Reached")
                 : failed                ? tr("Not reached in the last run")
                                         : tr("Not reached yet: train this network"));
-        QString value;
-        if (r.value && !engine::isBooleanMetric(checks[i].metric))
-            value = checks[i].metric == "gradientRatio" ? QString::number(*r.value, 'g', 2)
-                                                        : QString::number(*r.value, 'f', 3);
-        else if (r.value)
-            value = *r.value != 0 ? tr("yes") : tr("no");
-        row.value->setText(value);
+        row.value->setText(r.value
+                ? QString::fromStdString(engine::describeMetricValue(checks[i].metric, *r.value))
+                : QString());
         if (row.passed != r.passed) {
             row.passed = r.passed;
             emit checkChanged(int(i), r.passed);

@@ -6,6 +6,7 @@
 #include "GraphDocument.h"
 #include "TrainingController.h"
 #include "TrainingSnapshot.h"
+#include "UpdateRuleText.h"
 #include "WeightHeatmap.h"
 
 #include <nlohmann/json.hpp>
@@ -949,28 +950,7 @@ QString StepThroughPanel::updateHtml()
     const engine::StepTrace& t = m_step->last();
     const QString opt = QString::fromStdString(t.optimizer);
     const QString lr = num(t.learningRate);
-    QString rule;
-    if (opt == QLatin1String("sgd"))
-        rule = tr("SGD: w ← w − lr · g, lr = %1").arg(lr);
-    else if (opt == QLatin1String("momentum"))
-        rule = tr("Momentum: v ← μ v + g, w ← w − lr · v (lr = %1, step %2)")
-                   .arg(lr)
-                   .arg(t.optimizerStep);
-    else if (opt == QLatin1String("nesterov"))
-        rule = tr("Nesterov: v ← μ v + g, w ← w − lr · (g + μ v) (lr = %1, step %2)")
-                   .arg(lr)
-                   .arg(t.optimizerStep);
-    else if (opt == QLatin1String("rmsprop"))
-        rule = tr("RMSprop: s ← ρ s + (1 − ρ) g², w ← w − lr · g / (√s + ε) (lr = %1, step %2)")
-                   .arg(lr)
-                   .arg(t.optimizerStep);
-    else
-        rule = tr("%1, step t = %2: m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², "
-                  "w ← w − lr · m̂ / (√v̂ + ε) with m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ), lr = %3")
-                   .arg(opt == QLatin1String("adamw") ? QStringLiteral("AdamW")
-                                                      : QStringLiteral("Adam"))
-                   .arg(t.optimizerStep)
-                   .arg(lr);
+    QString rule = UpdateRuleText::html(opt, lr, t.optimizerStep);
     if (t.optimizerStep > 1)
         rule += tr(" — the state includes the earlier step-through updates");
     QString body = rule + QStringLiteral("<br>");

@@ -43,6 +43,35 @@ namespace widgets {
 
 namespace {
 
+/// Why Train is disabled in state `s`, for its tooltip; "" when it is enabled.
+QString whyTrainIsDisabled(const GraphDocument* document, TrainingController::State s)
+{
+    using State = TrainingController::State;
+    if (s == State::Running)
+        return TrainingPanel::tr("Training is running: pause or stop it first");
+    if (s == State::Stopping)
+        return TrainingPanel::tr("Training is stopping");
+    if (s == State::Paused)
+        return {};
+    if (!document)
+        return TrainingPanel::tr("No project is open");
+    const std::vector<engine::GraphIssue>& errors = document->check().errors;
+    QStringList lines;
+    for (const engine::GraphIssue& e : errors) {
+        const QString message = QString::fromStdString(e.message);
+        lines << (e.node >= 0 ? QStringLiteral("%1: %2").arg(document->nodeName(e.node), message)
+                              : message);
+    }
+    if (lines.size() == 1)
+        return TrainingPanel::tr("The network has an error: %1").arg(lines.first());
+    if (!lines.isEmpty())
+        return TrainingPanel::tr("The network has %n errors:\n%1", nullptr, int(lines.size()))
+            .arg(lines.join(QLatin1Char('\n')));
+    if (!document->isReadyToTrain())
+        return TrainingPanel::tr("The network has no Input node");
+    return {};
+}
+
 QToolButton* buttonFor(QAction* action, QWidget* parent)
 {
     auto* b = new QToolButton(parent);
@@ -397,6 +426,12 @@ void TrainingPanel::updateActions()
     m_train->setEnabled((idle && ready) || s == State::Paused);
     m_train->setText(
         s == State::Paused || m_controller->canResume() ? tr("Continue") : tr("Train"));
+    // A disabled Train says why; an enabled one what it does, with its shortcut (as the
+    // window's toolbar writes it).
+    const QString why = whyTrainIsDisabled(m_document, s);
+    m_train->setToolTip(why.isEmpty() ? QStringLiteral("%1 (%2)").arg(
+                            m_train->text(), m_train->shortcut().toString(QKeySequence::NativeText))
+                                      : why);
     m_pause->setEnabled(s == State::Running || s == State::Paused);
     m_pause->setText(s == State::Paused ? tr("Resume") : tr("Pause"));
     m_pause->setIcon(
