@@ -131,12 +131,14 @@ void MainWindow::createLessons(QMenu* fileMenu, QMenu* viewMenu)
     m_lessonsMenu->addAction(m_lessonDock->toggleViewAction());
 
     m_presentation = new widgets::PresentationMode(this);
+    m_presentation->setDocks(m_trainingDock, m_lessonDock);
     viewMenu->addSeparator();
     QAction* presentation = viewMenu->addAction(tr("&Presentation Mode"));
     presentation->setObjectName(QStringLiteral("PresentationModeAction"));
     presentation->setCheckable(true);
     presentation->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
-    presentation->setStatusTip(tr("Larger fonts and thicker lines for a projector"));
+    presentation->setStatusTip(
+        tr("Canvas, plots and lesson large for a projector; the other docks tucked away"));
     connect(presentation, &QAction::toggled, m_presentation, &widgets::PresentationMode::setActive);
     // --presentation and tests switch the mode directly; the menu must still show it.
     connect(m_presentation, &widgets::PresentationMode::activeChanged, presentation,

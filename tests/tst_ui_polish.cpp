@@ -3,7 +3,10 @@
 // settings lock the live training editors, the loss legend waits for a run, and the CSV import
 // dialog says which outputs the data needs. Set NETCANVAS_SCREENSHOT_DIR to keep the grabs.
 
+#include "CanvasScene.h"
+#include "CanvasView.h"
 #include "CsvImportDialog.h"
+#include "LayerNodeItem.h"
 #include "LessonPanel.h"
 #include "LossPlot.h"
 #include "MainWindow.h"
@@ -209,6 +212,37 @@ QStringList clippedIn(QWidget* root)
     return problems;
 }
 
+/// `font`'s height in pixels on `device` (point sizes follow the device's DPI).
+double pixelSize(const QFont& font, const QWidget* device)
+{
+    return font.pixelSize() > 0 ? font.pixelSize()
+                                : font.pointSizeF() * device->logicalDpiY() / 72.0;
+}
+
+/// Where `axis` draws its tick labels, as rectangles in plot pixels (the ticks in its range).
+std::vector<std::pair<QString, QRectF>> tickLabelRects(QCPAxis* axis)
+{
+    std::vector<std::pair<QString, QRectF>> out;
+    const QFontMetricsF metrics(axis->tickLabelFont());
+    const QVector<double> ticks = axis->tickVector();
+    const QVector<QString> labels = axis->tickVectorLabels();
+    for (int i = 0; i < ticks.size() && i < labels.size(); ++i) {
+        if (!axis->range().contains(ticks[i]))
+            continue;
+        const double at = axis->coordToPixel(ticks[i]);
+        const QSizeF size(metrics.horizontalAdvance(labels[i]), metrics.height());
+        const QPointF centre = axis->orientation() == Qt::Horizontal
+            ? QPointF(at, axis->axisRect()->bottom() + size.height())
+            : QPointF(axis->axisType() == QCPAxis::atLeft
+                    ? axis->axisRect()->left() - size.width()
+                    : axis->axisRect()->right() + size.width(),
+                at);
+        out.emplace_back(
+            labels[i], QRectF(centre - QPointF(size.width() / 2, size.height() / 2), size));
+    }
+    return out;
+}
+
 } // namespace
 
 class TestUiPolish : public QObject {
@@ -224,6 +258,8 @@ private slots:
     void csvDialogNamesTheOutputs();
     void docksReadFully_data();
     void docksReadFully();
+    void presentationReadsFromTheBack_data();
+    void presentationReadsFromTheBack();
 };
 
 void TestUiPolish::lessonRowsDoNotOverlap_data()
@@ -572,6 +608,176 @@ void TestUiPolish::docksReadFully()
                             .arg(dock->height())
                             .arg(normalSizes.value(dock).width())
                             .arg(normalSizes.value(dock).height());
+    }
+    QVERIFY2(problems.isEmpty(), qPrintable(problems.join('\n')));
+}
+
+void TestUiPolish::presentationReadsFromTheBack_data()
+{
+    QTest::addColumn<QSize>("window");
+    QTest::newRow("1366x768") << QSize(1366, 768);
+    QTest::newRow("1920x1080") << QSize(1920, 1080);
+}
+
+void TestUiPolish::presentationReadsFromTheBack()
+{
+    // A classroom projector: a lesson open, a few epochs trained, the window maximized. Every text
+    // the class reads is at least 18 px on the screen - the cards' at the canvas's zoom too -,
+    // the loss plot is tall enough for its ticks, and leaving puts every dock back.
+    constexpr double kReadable = 18.0;
+    QFETCH(QSize, window);
+    const QFont appFont = QApplication::font();
+    const auto restoreFont = qScopeGuard([appFont] { QApplication::setFont(appFont); });
+    TestWindow w;
+    w.setMinimumSize(1, 1);
+    w.resize(window);
+    w.show();
+    QCOMPARE(w.openLesson(QStringLiteral(":/lessons/overfitting.json")), QString());
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QCoreApplication::processEvents();
+    // Tabbed docks behind another's tab stay "visible", parked outside the window.
+    struct DockState {
+        bool shown = false;
+        bool inFront = false;
+        QRect geometry;
+    };
+    auto dockStates = [&w] {
+        QHash<QDockWidget*, DockState> states;
+        for (QDockWidget* dock : w.findChildren<QDockWidget*>()) {
+            const bool inFront = dock->isVisible() && w.rect().intersects(dock->geometry());
+            states.insert(dock, {dock->toggleViewAction()->isChecked(), inFront, dock->geometry()});
+        }
+        return states;
+    };
+    const auto normal = dockStates();
+
+    widgets::CanvasView* view = w.view();
+    w.presentationMode()->setActive(true);
+    QCoreApplication::processEvents(); // the docks take in the larger font, the canvas fits
+    widgets::TrainingController* controller = w.trainingPanel()->controller();
+    QSignalSpy finished(controller, &widgets::TrainingController::finished);
+    connect(controller, &widgets::TrainingController::snapshotReady, &w,
+        [controller](const widgets::TrainingSnapshot& s) {
+            if (!s.epochs.empty() && s.epochs.back().epoch >= 5)
+                controller->stop();
+        });
+    w.trainingPanel()->train();
+    QVERIFY(finished.wait(60000));
+    QCoreApplication::processEvents();
+    widgets::LossPlot* loss = w.trainingPanel()->lossPlot();
+    loss->plot()->replot();
+    saveGrab(&w, QStringLiteral("presentation_%1.png").arg(QString(QTest::currentDataTag())));
+
+    QStringList problems;
+    // The side docks make room; the lesson stays.
+    for (QDockWidget* dock : normal.keys())
+        if (dock != w.lessonDock() && dock != w.trainingDock() && dock->isVisible()
+            && w.rect().intersects(dock->geometry()))
+            problems << QStringLiteral("%1 is still shown").arg(dock->windowTitle());
+    // Beside the plots, not behind a tab, and nothing overlaps.
+    QList<QWidget*> areas {w.centralWidget(), w.trainingDock(), w.lessonDock()};
+    for (QWidget* area : areas)
+        if (!area->isVisible() || !w.rect().contains(area->geometry()))
+            problems << QStringLiteral("%1 is hidden").arg(area->windowTitle());
+    for (int i = 0; i < areas.size(); ++i)
+        for (int j = i + 1; j < areas.size(); ++j)
+            if (areas[i]->geometry().intersects(areas[j]->geometry()))
+                problems << QStringLiteral("%1 overlaps %2")
+                                .arg(areas[i]->windowTitle(), areas[j]->windowTitle());
+
+    // The whole network in view, its cards' text readable at the canvas's zoom.
+    const QRect network = view->mapFromScene(w.scene()->nodesBoundingRect()).boundingRect();
+    if (!view->viewport()->rect().contains(network))
+        problems << QStringLiteral("the network (%1x%2) does not fit the canvas (%3x%4)")
+                        .arg(network.width())
+                        .arg(network.height())
+                        .arg(view->viewport()->width())
+                        .arg(view->viewport()->height());
+    using Text = widgets::LayerNodeItem::Text;
+    for (const Text text : {Text::Type, Text::Name, Text::Summary, Text::Detail}) {
+        double smallest = 1000;
+        for (QGraphicsItem* item : w.scene()->items())
+            if (auto* card = qgraphicsitem_cast<widgets::LayerNodeItem*>(item))
+                smallest = std::min(smallest, pixelSize(card->font(text), view->viewport()));
+        if (smallest * view->zoom() < kReadable)
+            problems << QStringLiteral("card text %1 is %2 px at %3 % zoom")
+                            .arg(int(text))
+                            .arg(smallest * view->zoom(), 0, 'f', 1)
+                            .arg(qRound(view->zoom() * 100));
+    }
+
+    // Window, lesson and plot text.
+    for (const auto& [what, font, device] :
+        std::initializer_list<std::tuple<QString, QFont, QWidget*>> {{"window", w.font(), &w},
+            {"lesson", w.lessonPanel()->font(), w.lessonPanel()},
+            {"loss ticks", loss->plot()->yAxis->tickLabelFont(), loss->plot()},
+            {"loss axis label", loss->plot()->xAxis->labelFont(), loss->plot()},
+            {"loss legend", loss->plot()->legend->font(), loss->plot()}}) {
+        if (pixelSize(font, device) < kReadable)
+            problems << QStringLiteral("%1 text is %2 px").arg(what).arg(pixelSize(font, device));
+    }
+
+    // Every widget's text, the lesson's title and buttons included.
+    for (QWidget* widget : w.findChildren<QWidget*>()) {
+        if (!widget->isVisible()
+            || !w.rect().intersects(QRect(widget->mapTo(&w, QPoint()), widget->size())))
+            continue;
+        const int shown = QFontInfo(widget->font()).pixelSize();
+        if (shown < kReadable)
+            problems << QStringLiteral("%1 \"%2\" writes in %3 px")
+                            .arg(widget->metaObject()->className(), widget->objectName())
+                            .arg(shown);
+    }
+
+    // The loss plot: tall enough, and no tick label runs into the next.
+    if (!loss->isVisible())
+        problems << QStringLiteral("the loss plot is hidden");
+    QCPAxisRect* axes = loss->plot()->axisRect();
+    if (loss->plot()->height() < 200 || axes->height() < 120)
+        problems << QStringLiteral("the loss plot is %1 px high, its axes %2 px")
+                        .arg(loss->plot()->height())
+                        .arg(axes->height());
+    for (QCPAxis* axis : axes->axes()) {
+        if (!axis->visible() || !axis->tickLabels())
+            continue;
+        const auto labels = tickLabelRects(axis);
+        if (labels.size() < 2)
+            problems << QStringLiteral("axis \"%1\" has %2 tick labels")
+                            .arg(axis->label())
+                            .arg(labels.size());
+        for (std::size_t i = 0; i + 1 < labels.size(); ++i)
+            if (labels[i].second.intersects(labels[i + 1].second))
+                problems << QStringLiteral("on axis \"%1\" tick \"%2\" overlaps \"%3\"")
+                                .arg(axis->label(), labels[i].first, labels[i + 1].first);
+        for (const auto& [label, rect] : labels)
+            if (!QRectF(loss->plot()->rect()).contains(rect))
+                problems << QStringLiteral("on axis \"%1\" tick \"%2\" is cut by the plot's edge")
+                                .arg(axis->label(), label);
+    }
+
+    // Leaving puts every dock back where it was, shown or hidden as it was.
+    w.presentationMode()->setActive(false);
+    QCOMPARE(QApplication::font(), appFont);
+    QCoreApplication::processEvents(); // the docks take in the smaller font, then their places
+    const auto after = dockStates();
+    for (auto it = normal.cbegin(); it != normal.cend(); ++it) {
+        const DockState now = after.value(it.key());
+        if (now.shown != it->shown || now.inFront != it->inFront)
+            problems << QStringLiteral("back in normal mode, %1 is %2%3")
+                            .arg(it.key()->windowTitle(), now.shown ? "shown" : "hidden",
+                                now.inFront ? "" : " behind a tab");
+        else if (now.inFront && now.geometry != it->geometry)
+            problems << QStringLiteral(
+                "back in normal mode, %1 is at %2,%3 %4x%5, before %6,%7 %8x%9")
+                            .arg(it.key()->windowTitle())
+                            .arg(now.geometry.x())
+                            .arg(now.geometry.y())
+                            .arg(now.geometry.width())
+                            .arg(now.geometry.height())
+                            .arg(it->geometry.x())
+                            .arg(it->geometry.y())
+                            .arg(it->geometry.width())
+                            .arg(it->geometry.height());
     }
     QVERIFY2(problems.isEmpty(), qPrintable(problems.join('\n')));
 }

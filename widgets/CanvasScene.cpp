@@ -154,6 +154,13 @@ QRectF CanvasScene::nodesBoundingRect() const
     return r;
 }
 
+void CanvasScene::setMinimumCardTextSize(int pixels)
+{
+    m_minCardText = pixels;
+    for (const auto& [id, item] : m_nodes)
+        item->update();
+}
+
 QPointF CanvasScene::snapToGrid(QPointF p)
 {
     return QPointF(

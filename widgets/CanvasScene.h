@@ -68,6 +68,11 @@ public:
 
     static QPointF snapToGrid(QPointF p);
 
+    /// The least pixel size, in scene units, of the text on the cards (0: each text keeps its
+    /// own size). Presentation mode raises it so that cards read from afar at 100 % zoom.
+    void setMinimumCardTextSize(int pixels);
+    int minimumCardTextSize() const { return m_minCardText; }
+
 public slots:
     /// Adds a layer (palette type, preset attributes) with its top-left corner at `scenePos`
     /// (snapped). Pushes an AddNodeCommand and selects the new node; returns its id, -1 for an
@@ -132,6 +137,7 @@ private:
     GraphDocument* m_doc;
     QUndoStack* m_undo;
     std::unordered_map<NodeId, LayerNodeItem*> m_nodes;
+    int m_minCardText = 0;
     std::map<Edge, EdgeItem*, EdgeKeyLess> m_edges;
 
     // Drag-moving: positions of the dragged nodes at press time.

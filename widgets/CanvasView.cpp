@@ -93,7 +93,7 @@ void CanvasView::zoomToFit()
         centerOn(0, 0);
         return;
     }
-    const QRectF target = nodes.adjusted(-40, -40, 40, 40);
+    const QRectF target = nodes.adjusted(-kFitMargin, -kFitMargin, kFitMargin, kFitMargin);
     const QSizeF view = viewport()->size();
     double z = std::min(view.width() / target.width(), view.height() / target.height());
     z = std::clamp(z, kMinZoom, std::max(kMinZoom, m_fitLimit));

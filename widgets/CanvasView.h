@@ -19,6 +19,8 @@ public:
 
     static constexpr double kMinZoom = 0.2;
     static constexpr double kMaxZoom = 4.0;
+    /// Room zoomToFit() leaves around the nodes, in scene units.
+    static constexpr double kFitMargin = 40.0;
 
     /// The largest zoom zoomToFit() chooses (1.0; presentation mode raises it so cards, text and
     /// edges grow with the rest of the window while the network still fits).

@@ -8,6 +8,7 @@
 #include <QPainter>
 #include <QStyleOptionGraphicsItem>
 
+#include <algorithm>
 #include <map>
 
 namespace widgets {
@@ -170,11 +171,8 @@ void LayerNodeItem::paint(
     painter->drawPath(header.intersected(clip));
 
     // Header text: type left, name right (elided so they never overlap).
-    QFont titleFont = painter->font();
-    titleFont.setPointSizeF(9.0);
-    titleFont.setBold(true);
-    QFont nameFont = titleFont;
-    nameFont.setBold(false);
+    const QFont titleFont = font(Text::Type);
+    const QFont nameFont = font(Text::Name);
     const QRectF headerText(8, 0, kWidth - 16, kHeader);
     painter->setPen(Qt::white);
     painter->setFont(titleFont);
@@ -190,11 +188,8 @@ void LayerNodeItem::paint(
         nameMetrics.elidedText(m_name, Qt::ElideMiddle, headerText.width() - titleWidth));
 
     // Body: summary, then output shape and parameter count.
-    QFont bodyFont = titleFont;
-    bodyFont.setBold(false);
-    bodyFont.setPointSizeF(9.0);
-    QFont smallFont = bodyFont;
-    smallFont.setPointSizeF(8.0);
+    const QFont bodyFont = font(Text::Summary);
+    const QFont smallFont = font(Text::Detail);
     const double lineH = (kHeight - kHeader) / 2.0;
     const QRectF line1(10, kHeader + 2, kWidth - 20, lineH - 2);
     const QRectF line2(10, kHeader + lineH - 1, kWidth - 20, lineH - 2);
@@ -204,12 +199,19 @@ void LayerNodeItem::paint(
         QFontMetricsF(bodyFont).elidedText(m_summary, Qt::ElideRight, line1.width()));
     painter->setFont(smallFont);
     painter->setPen(QColor(0x5f, 0x66, 0x6d));
+    const QFontMetricsF smallMetrics(smallFont);
     const QString shapeText
         = m_shape.isEmpty() ? QStringLiteral("\u2192 ?") : QStringLiteral("\u2192 %1").arg(m_shape);
     painter->drawText(line2, Qt::AlignLeft | Qt::AlignVCenter, shapeText);
-    if (m_params > 0)
-        painter->drawText(
-            line2, Qt::AlignRight | Qt::AlignVCenter, tr("%1 params").arg(formatCount(m_params)));
+    if (m_params > 0) {
+        // At presentation text sizes "4,160 params" may not fit beside the shape: the count
+        // alone then, elided as a last resort.
+        const double room = line2.width() - smallMetrics.horizontalAdvance(shapeText) - 8;
+        QString params = tr("%1 params").arg(formatCount(m_params));
+        if (smallMetrics.horizontalAdvance(params) > room)
+            params = smallMetrics.elidedText(formatCount(m_params), Qt::ElideRight, room);
+        painter->drawText(line2, Qt::AlignRight | Qt::AlignVCenter, params);
+    }
 
     if (!m_thumbnail.isNull()) {
         painter->setPen(QPen(QColor(0xe3, 0xe6, 0xea), 1.0));
@@ -268,6 +270,16 @@ void LayerNodeItem::paint(
         drawPort(inputPortPos(i), m_highlightPort == i, m_highlightOk);
     if (m_hasOutput)
         drawPort(outputPortPos(), m_highlightPort == kOutputPort, m_highlightOk);
+}
+
+QFont LayerNodeItem::font(Text text) const
+{
+    // In pixels, the unit of the card itself: at any screen resolution the text fits the card
+    // as it was laid out.
+    QFont f = m_scene->font();
+    f.setPixelSize(std::max(text == Text::Detail ? 11 : 12, m_scene->minimumCardTextSize()));
+    f.setBold(text == Text::Type);
+    return f;
 }
 
 QRectF LayerNodeItem::thumbnailRect() const

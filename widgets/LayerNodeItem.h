@@ -2,6 +2,7 @@
 
 #include "GraphDocument.h"
 
+#include <QFont>
 #include <QGraphicsObject>
 #include <QImage>
 
@@ -60,6 +61,16 @@ public:
     double cardHeight() const { return m_thumbnail.isNull() ? kHeight : kHeight + kThumbnailBand; }
     /// Where the thumbnail is drawn, in item coordinates (empty without one).
     QRectF thumbnailRect() const;
+
+    /// The kinds of text a card writes, each in its own font.
+    enum class Text {
+        Type, ///< header, left: the layer type
+        Name, ///< header, right: the node's name
+        Summary, ///< body, first line
+        Detail, ///< body, second line: output shape and parameter count
+    };
+    /// The font `text` is drawn in.
+    QFont font(Text text) const;
 
 protected:
     QVariant itemChange(GraphicsItemChange change, const QVariant& value) override;

@@ -1,5 +1,6 @@
 #include "LessonPanel.h"
 
+#include "FontSizing.h"
 #include "Inspector.h"
 #include "ProjectSettingsPanel.h"
 #include "TrainingController.h"
@@ -238,10 +239,7 @@ void LessonPanel::rebuild()
     auto* title = new QLabel(QString::fromStdString(l.title), m_content);
     title->setObjectName(QStringLiteral("LessonTitle"));
     title->setWordWrap(true);
-    QFont tf = title->font();
-    tf.setBold(true);
-    tf.setPointSizeF(tf.pointSizeF() * 1.35);
-    title->setFont(tf);
+    setFontRelativeToParent(title, 1.35, true);
     m_layout->addWidget(title);
 
     for (const std::string& p : l.paragraphs) {
@@ -274,6 +272,7 @@ void LessonPanel::rebuild()
         b->setObjectName(QStringLiteral("LessonVariant_%1").arg(id.isEmpty() ? "main" : id));
         b->setCheckable(true);
         b->setStyleSheet(QStringLiteral("text-align: left; padding: 4px 8px;"));
+        setFontRelativeToParent(b, 1.0);
         connect(b, &QPushButton::clicked, this, [this, id] {
             updateVariantButtons(); // keep the checked state until the window confirms
             emit variantRequested(id);
@@ -292,10 +291,7 @@ void LessonPanel::rebuild()
             row.status = new QLabel(m_content);
             row.status->setObjectName(QStringLiteral("LessonCheckStatus_%1").arg(i));
             row.status->setAlignment(Qt::AlignTop | Qt::AlignHCenter);
-            QFont sf = row.status->font();
-            sf.setBold(true);
-            sf.setPointSizeF(sf.pointSizeF() * 1.2);
-            row.status->setFont(sf);
+            setFontRelativeToParent(row.status, 1.2, true);
             row.status->setMinimumWidth(row.status->fontMetrics().horizontalAdvance(kTick) + 6);
             QString text = QString::fromStdString(engine::describeCheck(l.checks[i]));
             if (!text.isEmpty())
