@@ -1,0 +1,142 @@
+// Everything the training area shows belongs to the open project: opening another lesson,
+// variant, example, file or File > New leaves no view, text or run of the previous one.
+#include "ConfusionMatrixView.h"
+#include "DecisionBoundaryView.h"
+#include "GradientFlowPlot.h"
+#include "GraphDocument.h"
+#include "LossPlot.h"
+#include "NeuronView.h"
+#include "QuietWindow.h"
+#include "TrainingController.h"
+#include "TrainingPanel.h"
+#include "TrainingProgressWidget.h"
+#include "WeightHeatmap.h"
+#include "WeightHistogramView.h"
+
+#include <qcustomplot.h>
+
+#include <QComboBox>
+#include <QSignalSpy>
+#include <QtTest>
+
+namespace {
+
+using TestWindow = guitest::QuietWindow;
+
+/// Trains the open project to its end through the Train action.
+void trainToEnd(MainWindow& w)
+{
+    widgets::TrainingController* controller = w.trainingPanel()->controller();
+    QSignalSpy finished(controller, &widgets::TrainingController::finished);
+    w.trainingPanel()->trainAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(finished.size() >= 1 && !controller->isRunning(), 60000);
+}
+
+/// The names of every legend entry of the loss plot's graphs, current and earlier runs.
+QStringList lossGraphNames(const widgets::LossPlot* plot)
+{
+    QStringList names;
+    for (int i = 0; i < plot->plot()->graphCount(); ++i)
+        names << plot->plot()->graph(i)->name();
+    return names;
+}
+
+QStringList progressTexts(const MainWindow& w)
+{
+    QStringList texts;
+    for (const auto* p : w.findChildren<widgets::TrainingProgressWidget*>())
+        texts << p->text();
+    return texts;
+}
+
+} // namespace
+
+class TstProjectSwitch : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void anotherLessonShowsNothingOfTheFirst();
+    void variantShowsNoTrainedBoundaryBeforeTraining();
+};
+
+void TstProjectSwitch::initTestCase()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("NetCanvasTest"));
+    QStandardPaths::setTestModeEnabled(true);
+}
+
+void TstProjectSwitch::anotherLessonShowsNothingOfTheFirst()
+{
+    TestWindow w;
+    w.resize(1366, 768);
+    w.show();
+    widgets::TrainingPanel* panel = w.trainingPanel();
+    QCOMPARE(w.openLesson(QStringLiteral(":/lessons/perceptron.json")), QString());
+    trainToEnd(w);
+    // Lesson A trained: every view shows it (so the checks below can fail).
+    QVERIFY(panel->boundary()->hasBoundary());
+    QVERIFY(panel->heatmap()->tensorChoice()->count() > 0);
+    QVERIFY(panel->heatmap()->cellValue(0, 0).has_value());
+    QVERIFY(panel->histogram()->historyCount() > 0);
+    QVERIFY(panel->gradientFlow()->seriesCount() > 0);
+    QVERIFY(panel->confusion()->matrix().has_value());
+    QVERIFY(panel->statusText().startsWith(QStringLiteral("Done")));
+    QVERIFY(progressTexts(w).join(' ').contains(QStringLiteral("Epoch 40/40")));
+    QCOMPARE(panel->lossPlot()->runCount(), 1);
+    QVERIFY(panel->lossPlot()->epochPointCount() > 0);
+
+    QCOMPARE(w.openLesson(QStringLiteral(":/lessons/hidden_layer.json")), QString());
+    QVERIFY(!panel->boundary()->hasBoundary());
+    QVERIFY(!panel->boundary()->valueAt(0.5, 0.5).has_value());
+    QCOMPARE(panel->heatmap()->tensorChoice()->count(), 0);
+    QVERIFY(!panel->heatmap()->cellValue(0, 0).has_value());
+    QCOMPARE(panel->histogram()->historyCount(), 0);
+    QCOMPARE(panel->gradientFlow()->seriesCount(), 0);
+    QVERIFY(!panel->confusion()->matrix().has_value());
+    QCOMPARE(panel->neurons()->layerCount(), 0);
+    QCOMPARE(panel->statusText(), QString());
+    for (const QString& text : progressTexts(w))
+        QCOMPARE(text, QStringLiteral("Not trained"));
+    QCOMPARE(panel->lossPlot()->runCount(), 0);
+    QCOMPARE(lossGraphNames(panel->lossPlot()), QStringList());
+
+    // B's own run is named after B.
+    trainToEnd(w);
+    QCOMPARE(panel->lossPlot()->runCount(), 1);
+    QVERIFY(panel->boundary()->hasBoundary());
+
+    // Back to A by File > New: nothing of B either.
+    w.newDocument();
+    QVERIFY(!panel->boundary()->hasBoundary());
+    QCOMPARE(panel->lossPlot()->runCount(), 0);
+    QCOMPARE(panel->statusText(), QString());
+    for (const QString& text : progressTexts(w))
+        QCOMPARE(text, QStringLiteral("Not trained"));
+}
+
+void TstProjectSwitch::variantShowsNoTrainedBoundaryBeforeTraining()
+{
+    TestWindow w;
+    w.show();
+    widgets::TrainingPanel* panel = w.trainingPanel();
+    QCOMPARE(w.openLesson(QStringLiteral(":/lessons/perceptron.json")), QString());
+    trainToEnd(w);
+    QVERIFY(panel->boundary()->hasBoundary());
+
+    QCOMPARE(w.openLessonVariant(QStringLiteral("xor")), QString());
+    QVERIFY(!panel->boundary()->hasBoundary());
+    QCOMPARE(panel->heatmap()->tensorChoice()->count(), 0);
+    QCOMPARE(panel->statusText(), QString());
+    // The lesson's variants share one plot: AND's run stays, named after its variant, so that
+    // it can be told from XOR's run with the same settings.
+    QCOMPARE(panel->lossPlot()->runCount(), 1);
+    trainToEnd(w);
+    QCOMPARE(panel->lossPlot()->runCount(), 2);
+    const QString names = lossGraphNames(panel->lossPlot()).join('\n');
+    QVERIFY2(names.contains(QStringLiteral("Perceptron on AND (lr 0.1")), qPrintable(names));
+    QVERIFY2(panel->lossPlot()->csvText().contains(QStringLiteral("Perceptron on XOR (lr 0.1")),
+        qPrintable(panel->lossPlot()->csvText().left(400)));
+}
+
+QTEST_MAIN(TstProjectSwitch)
+#include "tst_project_switch.moc"
