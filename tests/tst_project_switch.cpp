@@ -49,6 +49,26 @@ QStringList progressTexts(const MainWindow& w)
     return texts;
 }
 
+/// One finished run of `epochs` epochs with losses from 1 down.
+void feedRun(widgets::LossPlot& plot, int runId, int epochs)
+{
+    widgets::TrainingSessionInfo info;
+    info.runId = runId;
+    info.label = QStringLiteral("lr 0.01, adam, batch 8, seed 1");
+    info.totalEpochs = epochs;
+    plot.startSession(info);
+    widgets::TrainingSnapshot s;
+    s.runId = runId;
+    s.trigger = widgets::SnapshotTrigger::Finished;
+    for (int e = 1; e <= epochs; ++e) {
+        widgets::EpochPoint p;
+        p.epoch = e;
+        p.trainLoss = 1.0 / e;
+        s.epochs.push_back(p);
+    }
+    plot.addSnapshot(s);
+}
+
 } // namespace
 
 class TstProjectSwitch : public QObject {
@@ -57,6 +77,7 @@ private slots:
     void initTestCase();
     void anotherLessonShowsNothingOfTheFirst();
     void variantShowsNoTrainedBoundaryBeforeTraining();
+    void lossPlotTimeFitsTheCurrentRun();
 };
 
 void TstProjectSwitch::initTestCase()
@@ -136,6 +157,22 @@ void TstProjectSwitch::variantShowsNoTrainedBoundaryBeforeTraining()
     QVERIFY2(names.contains(QStringLiteral("Perceptron on AND (lr 0.1")), qPrintable(names));
     QVERIFY2(panel->lossPlot()->csvText().contains(QStringLiteral("Perceptron on XOR (lr 0.1")),
         qPrintable(panel->lossPlot()->csvText().left(400)));
+}
+
+void TstProjectSwitch::lossPlotTimeFitsTheCurrentRun()
+{
+    widgets::LossPlot plot;
+    plot.resize(500, 350);
+    plot.show();
+    feedRun(plot, 1, 150);
+    QCOMPARE(plot.plot()->xAxis->range().upper, 150.0);
+    // A 2-epoch run after it gets the whole width, not the left edge of 0..150.
+    feedRun(plot, 2, 2);
+    QCOMPARE(plot.runCount(), 2);
+    QVERIFY2(plot.plot()->xAxis->range().upper <= 2.0,
+        qPrintable(QString::number(plot.plot()->xAxis->range().upper)));
+    // The losses of the earlier run within those 2 epochs (1 and 0.5) are on the axis.
+    QVERIFY(plot.plot()->yAxis->range().upper >= 1.0);
 }
 
 QTEST_MAIN(TstProjectSwitch)

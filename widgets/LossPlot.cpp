@@ -398,38 +398,64 @@ void LossPlot::updateAccuracyAxis()
     m_plot->yAxis2->setVisible(any);
 }
 
+std::optional<QCPRange> LossPlot::keyRange(const std::vector<const Run*>& runs) const
+{
+    std::optional<QCPRange> x;
+    for (const Run* r : runs) {
+        for (QCPGraph* g : {r->stepLoss.graph, r->trainLoss.graph, r->validationLoss.graph}) {
+            bool ok = false;
+            const QCPRange kr
+                = g->visible() && g->dataCount() > 0 ? g->getKeyRange(ok) : QCPRange();
+            if (!ok)
+                continue;
+            if (x)
+                x->expand(kr);
+            else
+                x = kr;
+        }
+    }
+    return x;
+}
+
 void LossPlot::rescale()
 {
+    // Time fits the current run: the earlier runs are compared over its epochs, rather than a
+    // 2-epoch run being squeezed into the left edge of an earlier 150-epoch run's axis.
+    std::optional<QCPRange> xRange;
+    if (m_lastIsCurrent)
+        xRange = keyRange({&m_runs.back()});
+    if (!xRange) {
+        std::vector<const Run*> all;
+        for (const Run& r : m_runs)
+            all.push_back(&r);
+        xRange = keyRange(all);
+    }
+    if (!xRange)
+        return;
+    QCPRange x = *xRange;
+    x.lower = std::min(0.0, x.lower);
+    if (x.size() <= 0)
+        x.upper = x.lower + 1;
     bool first = true;
-    QCPRange x, y;
+    QCPRange y;
     const bool log = logScale();
     for (const Run& r : m_runs) {
         for (QCPGraph* g : {r.stepLoss.graph, r.trainLoss.graph, r.validationLoss.graph}) {
             if (!g->visible() || g->dataCount() == 0)
                 continue;
             bool ok = false;
-            const QCPRange kr = g->getKeyRange(ok);
+            const QCPRange vr = g->getValueRange(ok, log ? QCP::sdPositive : QCP::sdBoth, x);
             if (!ok)
                 continue;
-            const QCPRange vr
-                = g->getValueRange(ok, log ? QCP::sdPositive : QCP::sdBoth, QCPRange());
-            if (!ok)
-                continue;
-            if (first) {
-                x = kr;
+            if (first)
                 y = vr;
-                first = false;
-            } else {
-                x.expand(kr);
+            else
                 y.expand(vr);
-            }
+            first = false;
         }
     }
     if (first)
         return;
-    x.lower = std::min(0.0, x.lower);
-    if (x.size() <= 0)
-        x.upper = x.lower + 1;
     m_plot->xAxis->setRange(x);
     if (log) {
         m_plot->yAxis->setRange(y.lower / 1.5, y.upper * 1.5);

@@ -5,11 +5,13 @@
 #include <QString>
 #include <QWidget>
 
+#include <optional>
 #include <vector>
 
 class QCheckBox;
 class QCPLegend;
 class QCPGraph;
+class QCPRange;
 class QCustomPlot;
 
 namespace widgets {
@@ -81,7 +83,11 @@ private:
     void addLegendRow(QCPLegend* legend);
     void arrangeLegend();
     void removeRun(Run& run);
+    /// Fits time to the current run (or, without one, the earlier runs) and the losses to the
+    /// curves within that time.
     void rescale();
+    /// Union of the key ranges of the runs' visible loss curves; nullopt when they are empty.
+    std::optional<QCPRange> keyRange(const std::vector<const Run*>& runs) const;
     void updateAccuracyAxis();
     QCPGraph* makeGraph(
         bool rightAxis, const QColor& color, Qt::PenStyle style, double width, const QString& name);
