@@ -7,15 +7,20 @@
 #include "LossPlot.h"
 #include "NeuronView.h"
 #include "QuietWindow.h"
+#include "StepThroughPanel.h"
 #include "TrainingController.h"
 #include "TrainingPanel.h"
 #include "TrainingProgressWidget.h"
 #include "WeightHeatmap.h"
 #include "WeightHistogramView.h"
 
+#include <nlohmann/json.hpp>
 #include <qcustomplot.h>
 
 #include <QComboBox>
+#include <QDockWidget>
+#include <QDoubleSpinBox>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -49,6 +54,18 @@ QStringList progressTexts(const MainWindow& w)
     return texts;
 }
 
+/// Forward and backward through every node, then Update.
+void walkAndUpdate(widgets::StepThroughPanel* step)
+{
+    QTRY_VERIFY_WITH_TIMEOUT(step->sampleCount() > 0, 20000);
+    for (int i = 0; i < 20 && step->forwardButton()->isEnabled(); ++i)
+        QTest::mouseClick(step->forwardButton(), Qt::LeftButton);
+    for (int i = 0; i < 20 && step->backwardButton()->isEnabled(); ++i)
+        QTest::mouseClick(step->backwardButton(), Qt::LeftButton);
+    QVERIFY(step->updateButton()->isEnabled());
+    QTest::mouseClick(step->updateButton(), Qt::LeftButton);
+}
+
 /// One finished run of `epochs` epochs with losses from 1 down.
 void feedRun(widgets::LossPlot& plot, int runId, int epochs)
 {
@@ -77,6 +94,8 @@ private slots:
     void initTestCase();
     void anotherLessonShowsNothingOfTheFirst();
     void variantShowsNoTrainedBoundaryBeforeTraining();
+    void stepThroughFollowsTheOpenProject();
+    void stepThroughSaysOnceWhetherWeightsWereStored();
     void lossPlotTimeFitsTheCurrentRun();
 };
 
@@ -157,6 +176,52 @@ void TstProjectSwitch::variantShowsNoTrainedBoundaryBeforeTraining()
     QVERIFY2(names.contains(QStringLiteral("Perceptron on AND (lr 0.1")), qPrintable(names));
     QVERIFY2(panel->lossPlot()->csvText().contains(QStringLiteral("Perceptron on XOR (lr 0.1")),
         qPrintable(panel->lossPlot()->csvText().left(400)));
+}
+
+void TstProjectSwitch::stepThroughFollowsTheOpenProject()
+{
+    TestWindow w;
+    w.show();
+    QCOMPARE(w.openLesson(QStringLiteral(":/lessons/perceptron.json")), QString());
+    trainToEnd(w); // a session at learning rate 0.1
+
+    QCOMPARE(w.openExample(QStringLiteral(":/examples/mlp_xor.json")), QString());
+    QCOMPARE(w.trainingPanel()->learningRateEdit()->value(), 0.03);
+    w.stepThroughDock()->show();
+    auto* step = w.stepThroughDock()->findChild<widgets::StepThroughPanel*>();
+    QVERIFY(step);
+    walkAndUpdate(step);
+    const QString text = step->explanation();
+    // The rate the box shows, not the previous project's session's.
+    QVERIFY2(text.contains(QStringLiteral("lr = 0.03")), qPrintable(text.right(600)));
+    QVERIFY2(!text.contains(QStringLiteral("lr = 0.1")), qPrintable(text.right(600)));
+    // The weights of a fresh project are stored, and only one of the two sentences is said.
+    QVERIFY2(step->problem().isEmpty(), qPrintable(step->problem()));
+    QVERIFY(text.contains(QStringLiteral("The new weights are stored")));
+    QVERIFY(!w.document()->weights().empty());
+}
+
+void TstProjectSwitch::stepThroughSaysOnceWhetherWeightsWereStored()
+{
+    TestWindow w;
+    w.show();
+    QCOMPARE(w.openLesson(QStringLiteral(":/lessons/perceptron.json")), QString());
+    trainToEnd(w);
+    // Another architecture than the session's: the session cannot take the update's weights.
+    widgets::GraphDocument* doc = w.document();
+    engine::NodeId neuron = -1;
+    for (engine::NodeId id : doc->nodeIds())
+        if (doc->nodeName(id) == QStringLiteral("neuron"))
+            neuron = id;
+    nlohmann::json attrs = doc->attributes(neuron);
+    attrs["activation"] = "sigmoid";
+    doc->setAttributes(neuron, attrs);
+    w.stepThroughDock()->show();
+    auto* step = w.stepThroughDock()->findChild<widgets::StepThroughPanel*>();
+    walkAndUpdate(step);
+    QVERIFY2(step->problem().contains(QStringLiteral("not stored")), qPrintable(step->problem()));
+    QVERIFY2(!step->explanation().contains(QStringLiteral("are stored")),
+        qPrintable(step->explanation().right(300)));
 }
 
 void TstProjectSwitch::lossPlotTimeFitsTheCurrentRun()

@@ -313,6 +313,11 @@ void TrainingPanel::loadSettingsFromDocument()
     m_lr->setValue(c.optimizer.learningRate);
     m_l2->setValue(c.optimizer.l2);
     m_batch->setValue(c.batchSize);
+    // What the boxes show is what the controller's live settings hold: the step-through read
+    // the rate of the previous project's session from them.
+    m_controller->setLearningRate(m_lr->value());
+    m_controller->setL2(m_l2->value());
+    m_controller->setBatchSize(m_batch->value());
 }
 
 engine::Project TrainingPanel::projectForTraining() const
