@@ -152,8 +152,12 @@ QString MainWindow::openFile(const QString& path)
     if (const QString error = lessonProjectOpened(project, QFileInfo(path).absolutePath());
         !error.isEmpty())
         return QStringLiteral("%1: %2").arg(QDir::toNativeSeparators(path), error);
-    // Another network: Train must start it afresh, not continue a stopped run of the old one.
-    m_training->controller()->discardResume();
+    // Another network: Train must start it afresh, not continue a stopped run of the old one,
+    // and nothing of the old one stays on screen.
+    const QString filePath = QFileInfo(path).absoluteFilePath();
+    openInTrainingPanel(filePath,
+        project.name.empty() ? QFileInfo(path).completeBaseName()
+                             : QString::fromStdString(project.name));
     m_doc->load(std::move(project));
     m_undo->clear();
     setCurrentFile(QFileInfo(path).absoluteFilePath());
@@ -194,7 +198,7 @@ QString MainWindow::openExample(const QString& resourcePath)
                                               : QString::fromStdString(project.name);
     widgets::DatasetActions::prepareExample(project.dataset, QFileInfo(resourcePath).path());
     closeLesson();
-    m_training->controller()->discardResume();
+    openInTrainingPanel(resourcePath, name);
     m_doc->load(std::move(project));
     m_undo->clear();
     m_untitledName = name;
@@ -245,7 +249,7 @@ engine::Project MainWindow::defaultProject()
 void MainWindow::newDocument()
 {
     closeLesson();
-    m_training->controller()->discardResume();
+    openInTrainingPanel(QStringLiteral("new:%1").arg(++m_newDocuments), {});
     m_doc->load(defaultProject());
     m_undo->clear();
     m_untitledName.clear();
@@ -394,6 +398,12 @@ void MainWindow::closeEvent(QCloseEvent* event)
 }
 
 // --- state shown in the window ---------------------------------------------------------------
+
+void MainWindow::openInTrainingPanel(const QString& key, const QString& name)
+{
+    m_projectKey = key;
+    m_training->openProject({key, name});
+}
 
 void MainWindow::setCurrentFile(const QString& path)
 {

@@ -140,6 +140,9 @@ private:
     void readSettings();
     void writeSettings();
     void fitLater();
+    /// Before the document is replaced: the training panel stops and clears its views, keeping
+    /// the loss plot's runs when `key` is the previous project's (a lesson's variants).
+    void openInTrainingPanel(const QString& key, const QString& name);
 
     widgets::GraphDocument* m_doc;
     QUndoStack* m_undo;
@@ -167,6 +170,8 @@ private:
     QMenu* m_examplesMenu = nullptr;
     QString m_filePath;
     QString m_untitledName; ///< title for an unsaved document (an example's name)
+    QString m_projectKey; ///< the open project, as the training views tell projects apart
+    int m_newDocuments = 0;
 
     QAction* m_newAct = nullptr;
     QAction* m_openAct = nullptr;

@@ -240,7 +240,6 @@ QString MainWindow::openLesson(const QString& path)
                 return tr("%1: not a lesson (a lesson file has a \"lesson\" object)")
                     .arg(QDir::toNativeSeparators(path));
         }
-        m_training->controller()->discardResume();
         return openFile(path);
     }
     const QString fileName = QFileInfo(path).fileName();
@@ -256,7 +255,8 @@ QString MainWindow::openLesson(const QString& path)
     engine::Project project = lesson.project;
     project.extra["lesson"] = lesson.lesson.toJson();
     widgets::DatasetActions::prepareExample(project.dataset, QFileInfo(path).path());
-    m_training->controller()->discardResume();
+    openInTrainingPanel(
+        path, QString::fromStdString(project.name.empty() ? lesson.lesson.title : project.name));
     m_doc->load(std::move(project));
     m_undo->clear();
     m_untitledName = QString::fromStdString(lesson.lesson.title);
@@ -283,8 +283,9 @@ QString MainWindow::openLessonVariant(const QString& id)
     widgets::DatasetActions::prepareExample(project.dataset, m_lessonPanel->baseDir());
     // Another network, even if only its learning rate differs: Train must not continue the
     // interrupted run of the previous one (its weights, its epochs, its variant's checks), and
-    // the training panel reloads its live editors only when no trainer runs.
-    m_training->controller()->discardResume();
+    // the training panel reloads its live editors only when no trainer runs. The variants of
+    // a lesson share the loss plot's runs.
+    openInTrainingPanel(m_projectKey, m_lessonPanel->variantTitle(id));
     m_doc->load(std::move(project));
     m_undo->clear();
     m_untitledName = m_lessonPanel->variantTitle(id);

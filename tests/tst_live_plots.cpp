@@ -32,7 +32,7 @@ void feedRun(widgets::LossPlot& plot, int runId, int epochs)
     info.label = QStringLiteral("lr 0.0%1, adam, batch 32, seed %1").arg(runId);
     info.classification = true;
     info.numClasses = 3;
-    plot.startRun(info);
+    plot.startSession(info);
     widgets::TrainingSnapshot s;
     s.runId = runId;
     s.trigger = widgets::SnapshotTrigger::Finished;

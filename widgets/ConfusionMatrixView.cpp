@@ -25,6 +25,11 @@ void ConfusionMatrixView::startSession(const TrainingSessionInfo& info)
     update();
 }
 
+void ConfusionMatrixView::clearForProject(const ProjectIdentity&)
+{
+    startSession({});
+}
+
 void ConfusionMatrixView::addSnapshot(const TrainingSnapshot& s)
 {
     if (!s.confusion)

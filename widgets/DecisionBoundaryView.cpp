@@ -21,7 +21,7 @@ DecisionBoundaryView::DecisionBoundaryView(QWidget* parent)
     : QWidget(parent)
     , m_plot(new QCustomPlot(this))
 {
-    m_note = new QLabel(tr("Train a network on 2-D data to see its decision boundary."), this);
+    m_note = new QLabel(this);
     m_note->setWordWrap(true);
     m_showTest = new QCheckBox(tr("Show test data"), this);
     m_showTest->setChecked(true);
@@ -47,10 +47,8 @@ DecisionBoundaryView::DecisionBoundaryView(QWidget* parent)
     m_plot->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
     m_scale->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
-    // Until a session brings data, an empty colour map would be a meaningless dark square.
-    m_plot->setVisible(false);
-    m_showTest->setVisible(false);
     m_note->setAlignment(Qt::AlignCenter);
+    clearForProject({});
     connect(m_plot, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
         if (event->button() != Qt::LeftButton)
             return;
@@ -67,6 +65,20 @@ DecisionBoundaryView::DecisionBoundaryView(QWidget* parent)
 }
 
 DecisionBoundaryView::~DecisionBoundaryView() = default;
+
+void DecisionBoundaryView::clearForProject(const ProjectIdentity&)
+{
+    m_info = {};
+    m_hasBoundary = false;
+    m_markedSample = -1;
+    m_plot->clearGraphs();
+    m_map->data()->clear();
+    // Until a session brings data, an empty colour map would be a meaningless dark square.
+    m_plot->setVisible(false);
+    m_showTest->setVisible(false);
+    m_note->setText(tr("Train a network on 2-D data to see its decision boundary."));
+    m_note->setVisible(true);
+}
 
 void DecisionBoundaryView::startSession(const TrainingSessionInfo& info)
 {

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "TrainingSnapshot.h"
+#include "TrainingView.h"
 
 #include <QWidget>
 
@@ -15,14 +15,15 @@ namespace widgets {
 /// For 2-D inputs: the network's prediction over the input plane (class-1 probability, predicted
 /// class, or the regression surface) with the training points (filled) and test points (hollow,
 /// dark outline) drawn on it, as in TensorFlow Playground. Other inputs show a short note.
-class DecisionBoundaryView : public QWidget {
+class DecisionBoundaryView : public QWidget, public TrainingView {
     Q_OBJECT
 public:
     explicit DecisionBoundaryView(QWidget* parent = nullptr);
     ~DecisionBoundaryView() override;
 
-    void startSession(const TrainingSessionInfo& info);
-    void addSnapshot(const TrainingSnapshot& snapshot);
+    void startSession(const TrainingSessionInfo& info) override;
+    void addSnapshot(const TrainingSnapshot& snapshot) override;
+    void clearForProject(const ProjectIdentity& project) override;
 
     bool hasBoundary() const { return m_hasBoundary; }
     /// The map's value at an input point (nullopt before any grid).

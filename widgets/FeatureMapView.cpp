@@ -194,8 +194,7 @@ FeatureMapView::FeatureMapView(QWidget* parent)
     layout->addLayout(top);
     layout->addWidget(m_message);
     layout->addWidget(m_scroll, 1);
-    setMessage(tr("Train or step the network once: the feature maps show what each convolution "
-                  "and pooling layer makes of one image of the validation set."));
+    setMessage(idleMessage());
 
     connect(m_sampleBox, &QSpinBox::valueChanged, this, [this] {
         showSample();
@@ -260,6 +259,18 @@ void FeatureMapView::startSession(const TrainingSessionInfo& info)
             c->setArchitecture(*arch, ctx);
         });
     showSample();
+}
+
+QString FeatureMapView::idleMessage()
+{
+    return tr("Train or step the network once: the feature maps show what each convolution "
+              "and pooling layer makes of one image of the validation set.");
+}
+
+void FeatureMapView::clearForProject(const ProjectIdentity&)
+{
+    startSession({});
+    setMessage(idleMessage());
 }
 
 void FeatureMapView::addSnapshot(const TrainingSnapshot& s)

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "TrainingSnapshot.h"
+#include "TrainingView.h"
 
 #include <QImage>
 #include <QWidget>
@@ -46,14 +46,15 @@ struct FeatureMapLayer {
 /// TrainingSnapshot::weights, so neither the GUI thread nor the training worker waits for it.
 /// Requests coalesce: while one forward pass runs, only the newest request is kept. Nothing is
 /// computed while the view is hidden; it catches up when shown.
-class FeatureMapView : public QWidget {
+class FeatureMapView : public QWidget, public TrainingView {
     Q_OBJECT
 public:
     explicit FeatureMapView(QWidget* parent = nullptr);
     ~FeatureMapView() override;
 
-    void startSession(const TrainingSessionInfo& info);
-    void addSnapshot(const TrainingSnapshot& snapshot);
+    void startSession(const TrainingSessionInfo& info) override;
+    void addSnapshot(const TrainingSnapshot& snapshot) override;
+    void clearForProject(const ProjectIdentity& project) override;
 
     /// Selects the sample (index into the session's sample set) and recomputes.
     void setSample(int index);
@@ -88,6 +89,8 @@ private:
     void onResult(int sample, std::vector<FeatureMapLayer> layers, QString error);
     void showSample();
     void setMessage(const QString& text);
+    /// What the view says before any session of the open project.
+    static QString idleMessage();
 
     QSpinBox* m_sampleBox = nullptr;
     QLabel* m_image = nullptr;

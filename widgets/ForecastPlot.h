@@ -23,7 +23,7 @@ public:
     ~ForecastPlot() override;
 
     /// applies() for sequence regression sessions.
-    void startSession(const TrainingSessionInfo& info);
+    void startSession(const TrainingSessionInfo& info) override;
 
     void setAllWindows(bool on);
     QCheckBox* allWindowsBox() const { return m_allBox; }

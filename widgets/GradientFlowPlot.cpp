@@ -52,6 +52,11 @@ void GradientFlowPlot::startSession(const TrainingSessionInfo& info)
     m_plot->replot();
 }
 
+void GradientFlowPlot::clearForProject(const ProjectIdentity&)
+{
+    startSession({});
+}
+
 void GradientFlowPlot::addSnapshot(const TrainingSnapshot& s)
 {
     if (s.runId != m_runId || s.gradientNorms.empty() || s.step == 0)

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "TrainingSnapshot.h"
+#include "TrainingView.h"
 
 #include <QWidget>
 
@@ -13,14 +13,15 @@ namespace widgets {
 
 /// Norm of each layer's parameter gradient over time on a log axis: vanishing gradients (deep
 /// sigmoid stacks) show as the early layers' curves falling decades below the last layer's.
-class GradientFlowPlot : public QWidget {
+class GradientFlowPlot : public QWidget, public TrainingView {
     Q_OBJECT
 public:
     explicit GradientFlowPlot(QWidget* parent = nullptr);
     ~GradientFlowPlot() override;
 
-    void startSession(const TrainingSessionInfo& info);
-    void addSnapshot(const TrainingSnapshot& snapshot);
+    void startSession(const TrainingSessionInfo& info) override;
+    void addSnapshot(const TrainingSnapshot& snapshot) override;
+    void clearForProject(const ProjectIdentity& project) override;
     int seriesCount() const { return int(m_graphs.size()); }
     int pointCount(engine::NodeId node) const;
 

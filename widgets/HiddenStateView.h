@@ -34,7 +34,7 @@ public:
     ~HiddenStateView() override;
 
     /// applies() when the session has sequence inputs.
-    void startSession(const TrainingSessionInfo& info);
+    void startSession(const TrainingSessionInfo& info) override;
 
     QComboBox* layerChoice() const { return m_layerChoice; }
 

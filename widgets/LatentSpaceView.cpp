@@ -39,8 +39,7 @@ LatentSpaceView::LatentSpaceView(QWidget* parent)
     m_plot->legend->setBrush(QColor(255, 255, 255, 230));
     m_plot->legend->setVisible(false);
     m_plot->setVisible(false);
-    setMessage(tr("Train an autoencoder whose narrowest layer has 2 units to see where it puts "
-                  "each validation image."));
+    setMessage(idleMessage());
     connect(m_runner, &AutoencoderRunner::resultReady, this, &LatentSpaceView::onResult);
 }
 
@@ -112,6 +111,18 @@ void LatentSpaceView::startSession(const TrainingSessionInfo& info)
     m_runner->startSession(info.architecture, info.context);
     m_runner->setInputs(m_inputs);
     m_plot->replot();
+}
+
+QString LatentSpaceView::idleMessage()
+{
+    return tr("Train an autoencoder whose narrowest layer has 2 units to see where it puts "
+              "each validation image.");
+}
+
+void LatentSpaceView::clearForProject(const ProjectIdentity&)
+{
+    startSession({});
+    setMessage(idleMessage());
 }
 
 void LatentSpaceView::addSnapshot(const TrainingSnapshot& s)

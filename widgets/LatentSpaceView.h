@@ -1,6 +1,6 @@
 #pragma once
 
-#include "TrainingSnapshot.h"
+#include "TrainingView.h"
 
 #include <QWidget>
 
@@ -18,7 +18,7 @@ struct AutoencoderResult;
 /// narrowest Dense layer, engine::autoencoderBottleneck) has exactly 2 units, as a scatter plot
 /// coloured by class with a legend of class names, live from the snapshots' weights. The network
 /// runs on an AutoencoderRunner; nothing is computed while the view is hidden.
-class LatentSpaceView : public QWidget {
+class LatentSpaceView : public QWidget, public TrainingView {
     Q_OBJECT
 public:
     static constexpr long kMaxPoints = 2000; ///< samples plotted (the first of the set)
@@ -35,8 +35,9 @@ public:
     /// An autoencoder session whose network has a 2-unit bottleneck.
     static bool appliesTo(const TrainingSessionInfo& info);
 
-    void startSession(const TrainingSessionInfo& info);
-    void addSnapshot(const TrainingSnapshot& snapshot);
+    void startSession(const TrainingSessionInfo& info) override;
+    void addSnapshot(const TrainingSnapshot& snapshot) override;
+    void clearForProject(const ProjectIdentity& project) override;
 
     /// Samples plotted by the last result (0 before one).
     long pointCount() const { return m_codes.cols(); }
@@ -61,6 +62,8 @@ private:
     void onResult(const AutoencoderResult& result);
     void request();
     void setMessage(const QString& text);
+    /// What the view says before any session of the open project.
+    static QString idleMessage();
 
     QLabel* m_message = nullptr;
     QCustomPlot* m_plot = nullptr;

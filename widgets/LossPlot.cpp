@@ -156,7 +156,7 @@ LossPlot::LossPlot(QWidget* parent)
 
     connect(m_log, &QCheckBox::toggled, this, &LossPlot::setLogScale);
     connect(m_showSteps, &QCheckBox::toggled, this, [this](bool on) {
-        if (!m_runs.empty())
+        if (m_lastIsCurrent)
             m_runs.back().stepLoss.graph->setVisible(on);
         m_plot->replot();
     });
@@ -202,20 +202,14 @@ QCPGraph* LossPlot::makeGraph(
     return g;
 }
 
-void LossPlot::startRun(const TrainingSessionInfo& info)
+void LossPlot::startSession(const TrainingSessionInfo& info)
 {
-    if (!m_runs.empty()) {
-        Run& last = m_runs.back();
-        if (last.trainLoss.graph->dataCount() == 0 && last.stepLoss.graph->dataCount() == 0) {
-            removeRun(last);
-            m_runs.pop_back();
-        } else {
-            dimRun(last, int(m_runs.size()) - 1);
-        }
-    }
+    endCurrentRun();
     Run r;
     r.id = info.runId;
-    r.label = info.label;
+    // Variants of a lesson share the plot and often the settings: the name tells them apart.
+    r.label = m_project.name.isEmpty() ? info.label
+                                       : QStringLiteral("%1 (%2)").arg(m_project.name, info.label);
     r.classification = info.classification;
     QColor light = kTrain;
     light.setAlpha(70);
@@ -234,11 +228,26 @@ void LossPlot::startRun(const TrainingSessionInfo& info)
         r.validationAccuracy.graph->removeFromLegend();
     }
     m_runs.push_back(r);
+    m_lastIsCurrent = true;
     nameEarlierRuns();
     m_follow = true;
     m_plot->legend->setVisible(true);
     updateAccuracyAxis();
     m_plot->replot();
+}
+
+void LossPlot::endCurrentRun()
+{
+    if (!m_lastIsCurrent)
+        return;
+    m_lastIsCurrent = false;
+    Run& last = m_runs.back();
+    if (last.trainLoss.graph->dataCount() == 0 && last.stepLoss.graph->dataCount() == 0) {
+        removeRun(last);
+        m_runs.pop_back();
+    } else {
+        dimRun(last, int(m_runs.size()) - 1);
+    }
 }
 
 void LossPlot::dimRun(Run& run, int index)
@@ -269,7 +278,7 @@ void LossPlot::nameEarlierRuns()
     // with it the room the curves lose, stays a few lines however many runs are compared (the
     // CSV export names them all).
     m_runLegend->clearItems();
-    const int earlier = int(m_runs.size()) - 1;
+    const int earlier = int(m_runs.size()) - (m_lastIsCurrent ? 1 : 0);
     for (int i = std::max(0, earlier - kNamedRuns); i < earlier; ++i) {
         Run& run = m_runs[std::size_t(i)];
         QCPGraph* named = run.validationLoss.graph->dataCount() > 0 ? run.validationLoss.graph
@@ -327,7 +336,7 @@ void LossPlot::removeRun(Run& run)
 
 void LossPlot::clearRuns()
 {
-    while (m_runs.size() > 1) {
+    while (m_runs.size() > (m_lastIsCurrent ? 1u : 0u)) {
         removeRun(m_runs.front());
         m_runs.erase(m_runs.begin());
     }
@@ -336,9 +345,33 @@ void LossPlot::clearRuns()
     m_plot->replot();
 }
 
+void LossPlot::clearForProject(const ProjectIdentity& project)
+{
+    const bool sameProject = !m_project.key.isEmpty() && project.key == m_project.key;
+    m_project = project;
+    // The last run is the previous project's (or variant's), not the open one's current run.
+    endCurrentRun();
+    if (!sameProject) {
+        for (Run& run : m_runs)
+            removeRun(run);
+        m_runs.clear();
+    }
+    nameEarlierRuns();
+    m_plot->legend->setVisible(false);
+    updateAccuracyAxis();
+    m_follow = true;
+    if (m_runs.empty()) {
+        m_plot->xAxis->setRange(0, 1);
+        m_plot->yAxis->setRange(0, 1);
+    } else {
+        rescale();
+    }
+    m_plot->replot();
+}
+
 void LossPlot::addSnapshot(const TrainingSnapshot& s)
 {
-    if (m_runs.empty() || m_runs.back().id != s.runId || !s.hasUpdates())
+    if (!m_lastIsCurrent || m_runs.back().id != s.runId || !s.hasUpdates())
         return;
     Run& r = m_runs.back();
     for (const StepPoint& p : s.steps)
@@ -365,38 +398,64 @@ void LossPlot::updateAccuracyAxis()
     m_plot->yAxis2->setVisible(any);
 }
 
+std::optional<QCPRange> LossPlot::keyRange(const std::vector<const Run*>& runs) const
+{
+    std::optional<QCPRange> x;
+    for (const Run* r : runs) {
+        for (QCPGraph* g : {r->stepLoss.graph, r->trainLoss.graph, r->validationLoss.graph}) {
+            bool ok = false;
+            const QCPRange kr
+                = g->visible() && g->dataCount() > 0 ? g->getKeyRange(ok) : QCPRange();
+            if (!ok)
+                continue;
+            if (x)
+                x->expand(kr);
+            else
+                x = kr;
+        }
+    }
+    return x;
+}
+
 void LossPlot::rescale()
 {
+    // Time fits the current run: the earlier runs are compared over its epochs, rather than a
+    // 2-epoch run being squeezed into the left edge of an earlier 150-epoch run's axis.
+    std::optional<QCPRange> xRange;
+    if (m_lastIsCurrent)
+        xRange = keyRange({&m_runs.back()});
+    if (!xRange) {
+        std::vector<const Run*> all;
+        for (const Run& r : m_runs)
+            all.push_back(&r);
+        xRange = keyRange(all);
+    }
+    if (!xRange)
+        return;
+    QCPRange x = *xRange;
+    x.lower = std::min(0.0, x.lower);
+    if (x.size() <= 0)
+        x.upper = x.lower + 1;
     bool first = true;
-    QCPRange x, y;
+    QCPRange y;
     const bool log = logScale();
     for (const Run& r : m_runs) {
         for (QCPGraph* g : {r.stepLoss.graph, r.trainLoss.graph, r.validationLoss.graph}) {
             if (!g->visible() || g->dataCount() == 0)
                 continue;
             bool ok = false;
-            const QCPRange kr = g->getKeyRange(ok);
+            const QCPRange vr = g->getValueRange(ok, log ? QCP::sdPositive : QCP::sdBoth, x);
             if (!ok)
                 continue;
-            const QCPRange vr
-                = g->getValueRange(ok, log ? QCP::sdPositive : QCP::sdBoth, QCPRange());
-            if (!ok)
-                continue;
-            if (first) {
-                x = kr;
+            if (first)
                 y = vr;
-                first = false;
-            } else {
-                x.expand(kr);
+            else
                 y.expand(vr);
-            }
+            first = false;
         }
     }
     if (first)
         return;
-    x.lower = std::min(0.0, x.lower);
-    if (x.size() <= 0)
-        x.upper = x.lower + 1;
     m_plot->xAxis->setRange(x);
     if (log) {
         m_plot->yAxis->setRange(y.lower / 1.5, y.upper * 1.5);
@@ -491,12 +550,12 @@ void LossPlot::addStep(Run& r, double x, double loss)
 
 long LossPlot::stepPointCount() const
 {
-    return m_runs.empty() ? 0 : m_runs.back().stepCount;
+    return m_lastIsCurrent ? m_runs.back().stepCount : 0;
 }
 
 int LossPlot::epochPointCount() const
 {
-    return m_runs.empty() ? 0 : m_runs.back().trainLoss.graph->dataCount();
+    return m_lastIsCurrent ? m_runs.back().trainLoss.graph->dataCount() : 0;
 }
 
 } // namespace widgets

@@ -1,15 +1,17 @@
 #pragma once
 
-#include "TrainingSnapshot.h"
+#include "TrainingView.h"
 
 #include <QString>
 #include <QWidget>
 
+#include <optional>
 #include <vector>
 
 class QCheckBox;
 class QCPLegend;
 class QCPGraph;
+class QCPRange;
 class QCustomPlot;
 
 namespace widgets {
@@ -20,15 +22,18 @@ namespace widgets {
 ///
 /// The horizontal axis is epoch progress (see StepPoint::x). Dragging pans, the wheel zooms;
 /// after either the view stops following new data until a double-click.
-class LossPlot : public QWidget {
+class LossPlot : public QWidget, public TrainingView {
     Q_OBJECT
 public:
     explicit LossPlot(QWidget* parent = nullptr);
     ~LossPlot() override;
 
-    /// Starts a new curve set; the previous run (if it has points) is dimmed and kept.
-    void startRun(const TrainingSessionInfo& info);
-    void addSnapshot(const TrainingSnapshot& snapshot);
+    /// Starts a new curve set, named by the project's name and the session's label; the
+    /// previous run (if it has points) is dimmed and kept.
+    void startSession(const TrainingSessionInfo& info) override;
+    void addSnapshot(const TrainingSnapshot& snapshot) override;
+    /// Keeps the runs when `project` has the key of the runs' project, else removes them all.
+    void clearForProject(const ProjectIdentity& project) override;
     /// Removes every earlier run; the current one stays.
     void clearRuns();
     void setLogScale(bool on);
@@ -71,12 +76,18 @@ private:
     static constexpr int kMaxStepPoints = 4000;
     static constexpr int kNamedRuns = 2; ///< earlier runs named in the legend; older: counted
     void addStep(Run& run, double x, double loss);
+    /// The current run becomes an earlier one (dimmed), or goes when it has no points.
+    void endCurrentRun();
     void dimRun(Run& run, int index);
     void nameEarlierRuns();
     void addLegendRow(QCPLegend* legend);
     void arrangeLegend();
     void removeRun(Run& run);
+    /// Fits time to the current run (or, without one, the earlier runs) and the losses to the
+    /// curves within that time.
     void rescale();
+    /// Union of the key ranges of the runs' visible loss curves; nullopt when they are empty.
+    std::optional<QCPRange> keyRange(const std::vector<const Run*>& runs) const;
     void updateAccuracyAxis();
     QCPGraph* makeGraph(
         bool rightAxis, const QColor& color, Qt::PenStyle style, double width, const QString& name);
@@ -84,9 +95,11 @@ private:
     QCustomPlot* m_plot = nullptr;
     QCheckBox* m_log = nullptr;
     QCheckBox* m_showSteps = nullptr;
-    std::vector<Run> m_runs; ///< the last one is the current run
+    std::vector<Run> m_runs; ///< the last one is the current run when m_lastIsCurrent
+    bool m_lastIsCurrent = false;
     QCPLegend* m_runLegend = nullptr; ///< earlier runs, under the current run's legend
     bool m_follow = true;
+    ProjectIdentity m_project; ///< whose runs these are
 };
 
 } // namespace widgets

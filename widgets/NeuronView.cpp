@@ -25,6 +25,11 @@ void NeuronView::startSession(const TrainingSessionInfo& info)
     update();
 }
 
+void NeuronView::clearForProject(const ProjectIdentity&)
+{
+    startSession({});
+}
+
 void NeuronView::addSnapshot(const TrainingSnapshot& s)
 {
     if (s.neurons.empty())

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "TrainingSnapshot.h"
+#include "TrainingView.h"
 
 #include <QWidget>
 
@@ -8,13 +8,14 @@ namespace widgets {
 
 /// Playground-style thumbnails: what each neuron of a small layer computes over the input plane
 /// (blue negative, white zero, red positive, scaled per neuron), one row per layer.
-class NeuronView : public QWidget {
+class NeuronView : public QWidget, public TrainingView {
     Q_OBJECT
 public:
     explicit NeuronView(QWidget* parent = nullptr);
 
-    void startSession(const TrainingSessionInfo& info);
-    void addSnapshot(const TrainingSnapshot& snapshot);
+    void startSession(const TrainingSessionInfo& info) override;
+    void addSnapshot(const TrainingSnapshot& snapshot) override;
+    void clearForProject(const ProjectIdentity& project) override;
     int layerCount() const { return int(m_layers.size()); }
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;

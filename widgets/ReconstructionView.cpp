@@ -62,8 +62,7 @@ ReconstructionView::ReconstructionView(QWidget* parent)
     layout->addWidget(m_message);
     layout->addWidget(m_strip);
     layout->addStretch(1);
-    setMessage(tr("Train an autoencoder (a network whose target is its own input) to see its "
-                  "reconstructions of validation images here."));
+    setMessage(idleMessage());
 
     connect(m_first, &QSpinBox::valueChanged, this, [this] {
         selectSamples();
@@ -167,6 +166,18 @@ void ReconstructionView::selectSamples()
     m_strip->setRows(&m_rowTitles, &m_rows, &m_captions);
     m_shownInputs = inputs;
     m_runner->setInputs(std::move(inputs));
+}
+
+QString ReconstructionView::idleMessage()
+{
+    return tr("Train an autoencoder (a network whose target is its own input) to see its "
+              "reconstructions of validation images here.");
+}
+
+void ReconstructionView::clearForProject(const ProjectIdentity&)
+{
+    startSession({});
+    setMessage(idleMessage());
 }
 
 void ReconstructionView::addSnapshot(const TrainingSnapshot& s)

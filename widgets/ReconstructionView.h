@@ -1,6 +1,6 @@
 #pragma once
 
-#include "TrainingSnapshot.h"
+#include "TrainingView.h"
 
 #include <QImage>
 #include <QWidget>
@@ -24,7 +24,7 @@ class ReconstructionStrip;
 /// Applies to autoencoder sessions (TrainingSessionInfo::cleanSamples set, prediction the size of
 /// the input) with image-like inputs (H x W x C with C 1 or 3, or a square number of values).
 /// The network runs on an AutoencoderRunner; nothing is computed while the view is hidden.
-class ReconstructionView : public QWidget {
+class ReconstructionView : public QWidget, public TrainingView {
     Q_OBJECT
 public:
     static constexpr int kShown = 8; ///< images per row
@@ -34,8 +34,9 @@ public:
 
     /// True when the session is an autoencoder on images.
     static bool appliesTo(const TrainingSessionInfo& info);
-    void startSession(const TrainingSessionInfo& info);
-    void addSnapshot(const TrainingSnapshot& snapshot);
+    void startSession(const TrainingSessionInfo& info) override;
+    void addSnapshot(const TrainingSnapshot& snapshot) override;
+    void clearForProject(const ProjectIdentity& project) override;
 
     /// Index of the first shown sample in the session's sample set.
     void setFirstSample(int index);
@@ -70,6 +71,8 @@ private:
     void onResult(const AutoencoderResult& result);
     void request();
     void setMessage(const QString& text);
+    /// What the view says before any session of the open project.
+    static QString idleMessage();
     QImage toImage(const engine::Matrix& column) const;
 
     QSpinBox* m_first = nullptr;

@@ -103,6 +103,11 @@ void SequenceSampleView::beginSession(
     setMessage(waiting);
 }
 
+void SequenceSampleView::clearForProject(const ProjectIdentity&)
+{
+    startSession({});
+}
+
 void SequenceSampleView::addSnapshot(const TrainingSnapshot& s)
 {
     if (!s.weights || !m_applies)

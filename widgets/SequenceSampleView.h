@@ -1,6 +1,6 @@
 #pragma once
 
-#include "TrainingSnapshot.h"
+#include "TrainingView.h"
 
 #include <QWidget>
 
@@ -23,13 +23,14 @@ class SequenceModelRunner;
 /// Nothing is computed while the view is hidden: request() marks the view dirty and a later
 /// showEvent() catches up. Subclasses build the job in submitRequest(), called only when the
 /// view is visible, applies, has weights and the sample index is valid.
-class SequenceSampleView : public QWidget {
+class SequenceSampleView : public QWidget, public TrainingView {
     Q_OBJECT
 public:
     ~SequenceSampleView() override;
 
     /// Feeds the runner with every snapshot that carries weights, and asks for a new result.
-    void addSnapshot(const TrainingSnapshot& snapshot);
+    void addSnapshot(const TrainingSnapshot& snapshot) override;
+    void clearForProject(const ProjectIdentity& project) override;
     /// The session suits this view (its tab applies).
     bool applies() const { return m_applies; }
 

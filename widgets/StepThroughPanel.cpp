@@ -623,6 +623,7 @@ bool StepThroughPanel::applyUpdate()
     else if (m_doc)
         m_doc->setWeights(weights);
     m_writing = false;
+    m_stored = stored;
     render();
     updateControls();
     if (!stored)
@@ -995,8 +996,10 @@ QString StepThroughPanel::updateHtml()
             }
         }
     }
-    body += tr("The new weights are stored: the canvas views show them, and Train continues "
-               "from them.");
+    // When they could not be stored, the status line says why.
+    if (m_stored)
+        body += tr("The new weights are stored: the canvas views show them, and Train continues "
+                   "from them.");
     return section(tr("Update · %1").arg(QString::fromStdString(t.optimizer)), body, false);
 }
 

@@ -160,6 +160,7 @@ private:
     bool m_lossShown = false;
     int m_backwardShown = 0; ///< nodes of the backward pass revealed, from the output back
     bool m_updated = false;
+    bool m_stored = false; ///< the update's weights went to the document (and the session)
     bool m_writing = false; ///< our own weight write is in progress (not an outside change)
     QString m_problem;
 };

@@ -148,6 +148,11 @@ void TextSamplingPanel::startSession(const TrainingSessionInfo& info)
     updateButtons();
 }
 
+void TextSamplingPanel::clearForProject(const ProjectIdentity&)
+{
+    startSession({});
+}
+
 void TextSamplingPanel::addSnapshot(const TrainingSnapshot& s)
 {
     if (s.weights && m_applies)

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "TrainingSnapshot.h"
+#include "TrainingView.h"
 
 #include <QHash>
 #include <QWidget>
@@ -30,14 +30,15 @@ class SequenceModelRunner;
 /// Embedding) or one-hot ({T, V}), then scaled like the training inputs. Generation runs on a
 /// background thread (SequenceModelRunner) and streams its text into the panel; Generate again
 /// or Stop cancels it, so the UI never waits.
-class TextSamplingPanel : public QWidget {
+class TextSamplingPanel : public QWidget, public TrainingView {
     Q_OBJECT
 public:
     explicit TextSamplingPanel(QWidget* parent = nullptr);
     ~TextSamplingPanel() override;
 
-    void startSession(const TrainingSessionInfo& info);
-    void addSnapshot(const TrainingSnapshot& snapshot);
+    void startSession(const TrainingSessionInfo& info) override;
+    void addSnapshot(const TrainingSnapshot& snapshot) override;
+    void clearForProject(const ProjectIdentity& project) override;
     /// The session's dataset has a vocabulary (the tab applies).
     bool applies() const { return m_applies; }
 

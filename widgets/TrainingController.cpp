@@ -268,6 +268,21 @@ void TrainingController::discardResume()
     m_resumable = false;
 }
 
+void TrainingController::forgetProject()
+{
+    discardResume();
+    m_startFromDocument = false;
+    if (!isRunning()) {
+        m_hasSession = false;
+        m_resumable = false;
+        if (m_state == State::Ready)
+            setState(State::Idle);
+    }
+    m_lastProgress = {};
+    m_lastOutcome = {};
+    emit progressCleared();
+}
+
 bool TrainingController::prepareWeightEdit()
 {
     if (m_state == State::Paused)
@@ -398,10 +413,13 @@ void TrainingController::onFinished(const TrainingOutcome& outcome)
         return;
     }
     m_lastOutcome = outcome;
-    m_resumable = outcome.resumable && !std::exchange(m_discardOnFinish, false);
-    if (!outcome.weights.empty())
+    // A run of a project that was replaced while it stopped (forgetProject()): it is over.
+    const bool discarded = std::exchange(m_discardOnFinish, false);
+    m_resumable = outcome.resumable && !discarded;
+    if (!outcome.weights.empty() && !discarded)
         writeWeights(outcome.weights);
-    setState(State::Ready);
+    m_hasSession = !discarded;
+    setState(discarded ? State::Idle : State::Ready);
     emit finished(outcome);
 }
 

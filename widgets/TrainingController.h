@@ -85,6 +85,11 @@ public:
     /// the document matches the interrupted one: for a document replaced by another project,
     /// such as a lesson variant that differs from the last one only in live settings.
     void discardResume();
+    /// Another project replaces the document: stops a running trainer and drops the session
+    /// (Train and Step start a new one; setWeights() and setWeight() go to the new document
+    /// rather than being refused for the old session's architecture), and forgets the last
+    /// progress and outcome (progressCleared()).
+    void forgetProject();
 
     /// Before a hand edit of a weight (the neuron view): stops a paused run, keeping its session
     /// (Train and Step continue it), so that its weights are in the document before the edit.
@@ -130,6 +135,8 @@ signals:
     void failed(const QString& message);
     /// Trained weights were written to the document.
     void weightsWritten();
+    /// lastProgress() and lastOutcome() were reset: progress displays show "Not trained".
+    void progressCleared();
     /// A message for the status bar ("weights not stored: the network changed").
     void message(const QString& text);
 

@@ -229,6 +229,8 @@ TrainingPanel::TrainingPanel(QWidget* parent)
         m_tabs->setTabToolTip(i, tip);
         m_tabs->setTabVisible(i, false);
     }
+    m_views = {m_loss, m_heatmap, m_histogram, m_boundary, m_neurons, m_gradients, m_confusion,
+        m_featureMaps, m_hiddenStates, m_forecast, m_textSampling, m_reconstructions, m_latent};
     m_tabs->setDocumentMode(true);
     // Every label stays whole: no elision, and where the tabs do not fit the chooser above
     // replaces the bar rather than scroll arrows that cover the last label. Views that do not
@@ -340,6 +342,11 @@ void TrainingPanel::loadSettingsFromDocument()
     m_lr->setValue(c.optimizer.learningRate);
     m_l2->setValue(c.optimizer.l2);
     m_batch->setValue(c.batchSize);
+    // What the boxes show is what the controller's live settings hold: the step-through read
+    // the rate of the previous project's session from them.
+    m_controller->setLearningRate(m_lr->value());
+    m_controller->setL2(m_l2->value());
+    m_controller->setBatchSize(m_batch->value());
 }
 
 engine::Project TrainingPanel::projectForTraining() const
@@ -442,22 +449,22 @@ void TrainingPanel::updateActions()
     m_resetNewSeed->setEnabled(m_controller->hasSession() && s != State::Stopping);
 }
 
+void TrainingPanel::openProject(const ProjectIdentity& project)
+{
+    m_controller->forgetProject();
+    m_sessionShown = false;
+    for (TrainingView* view : m_views)
+        view->clearForProject(project);
+    showStatus({});
+    updateActions();
+}
+
 void TrainingPanel::onSession(const TrainingSessionInfo& info)
 {
-    m_loss->startRun(info);
-    m_heatmap->startSession(info);
-    m_histogram->startSession(info);
-    m_boundary->startSession(info);
-    m_neurons->startSession(info);
-    m_gradients->startSession(info);
-    m_confusion->startSession(info);
-    m_featureMaps->startSession(info);
-    m_hiddenStates->startSession(info);
-    m_forecast->startSession(info);
-    m_textSampling->startSession(info);
+    m_sessionShown = true;
+    for (TrainingView* view : m_views)
+        view->startSession(info);
     updateSequenceTabs(&info);
-    m_reconstructions->startSession(info);
-    m_latent->startSession(info);
     updateAutoencoderTabs(&info);
     updateViewTabs(&info);
     updateActions();
@@ -465,25 +472,20 @@ void TrainingPanel::onSession(const TrainingSessionInfo& info)
 
 void TrainingPanel::onSnapshot(const TrainingSnapshot& s)
 {
-    m_loss->addSnapshot(s);
+    if (!m_sessionShown)
+        return;
     // Views that are not on screen still keep their data current, but cheaply: the heavy ones
     // (colour maps) only redraw when visible through QCustomPlot's queued replot.
-    m_heatmap->addSnapshot(s);
-    m_histogram->addSnapshot(s);
-    m_boundary->addSnapshot(s);
-    m_neurons->addSnapshot(s);
-    m_gradients->addSnapshot(s);
-    m_confusion->addSnapshot(s);
-    m_featureMaps->addSnapshot(s);
-    m_hiddenStates->addSnapshot(s);
-    m_forecast->addSnapshot(s);
-    m_textSampling->addSnapshot(s);
-    m_reconstructions->addSnapshot(s);
-    m_latent->addSnapshot(s);
+    for (TrainingView* view : m_views)
+        view->addSnapshot(s);
 }
 
 void TrainingPanel::onFinished(const TrainingOutcome& outcome)
 {
+    if (!m_sessionShown) {
+        updateActions();
+        return;
+    }
     const engine::TrainResult& r = outcome.result;
     const QString text = QString::fromStdString(r.message);
     switch (r.reason) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "TrainingController.h"
+#include "TrainingView.h"
 
 #include <QPointer>
 #include <QWidget>
@@ -44,6 +45,10 @@ public:
     ~TrainingPanel() override;
 
     void setDocument(GraphDocument* document);
+    /// Call before the document is replaced by another project: stops training (Train then
+    /// starts afresh), and clears every view, the status and progress texts and, unless the
+    /// project has the key of the previous one (a lesson's variants), the loss plot's runs.
+    void openProject(const ProjectIdentity& project);
     /// Folder that relative dataset paths are resolved against (the project file's folder).
     void setProjectDirectory(const QString& dir);
     /// Used to take back an architecture edit made while training, when the user prefers that.
@@ -108,6 +113,11 @@ private:
     void updateAutoencoderTabs(const TrainingSessionInfo* session = nullptr);
 
     TrainingController* m_controller = nullptr;
+    /// Every live view, fed in this order (the loss plot first).
+    std::vector<TrainingView*> m_views;
+    /// False from openProject() until the next session: a stopping run of the previous project
+    /// shows nothing.
+    bool m_sessionShown = false;
     QPointer<GraphDocument> m_document;
     QPointer<QUndoStack> m_undo;
     QString m_projectDir;

@@ -60,7 +60,7 @@ TrainingProgressWidget::TrainingProgressWidget(TrainingController* controller, Q
         m_bar->setMaximumHeight(m_bar->fontMetrics().height() * 4 / 5);
     });
     m_bar->setToolTip(tr("Progress over all epochs of the run"));
-    m_label->setText(tr("Not trained"));
+    showNotTrained();
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_bar);
@@ -68,6 +68,15 @@ TrainingProgressWidget::TrainingProgressWidget(TrainingController* controller, Q
     connect(
         controller, &TrainingController::snapshotReady, this, &TrainingProgressWidget::onSnapshot);
     connect(controller, &TrainingController::stateChanged, this, &TrainingProgressWidget::onState);
+    connect(controller, &TrainingController::progressCleared, this,
+        &TrainingProgressWidget::showNotTrained);
+}
+
+void TrainingProgressWidget::showNotTrained()
+{
+    m_bar->setValue(0);
+    m_label->setText(tr("Not trained"));
+    m_sinceText.invalidate();
 }
 
 void TrainingProgressWidget::setTextWraps(bool wraps)

@@ -27,6 +27,7 @@ public:
 private:
     void onSnapshot(const TrainingSnapshot& s);
     void onState(TrainingController::State state);
+    void showNotTrained();
 
     TrainingController* m_controller;
     QProgressBar* m_bar = nullptr;

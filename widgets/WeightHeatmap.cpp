@@ -139,6 +139,13 @@ void WeightHeatmap::startSession(const TrainingSessionInfo&)
     m_params.clear();
 }
 
+void WeightHeatmap::clearForProject(const ProjectIdentity&)
+{
+    m_params.clear();
+    rebuildChoices();
+    render();
+}
+
 void WeightHeatmap::addSnapshot(const TrainingSnapshot& s)
 {
     if (s.params.empty())

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "TrainingSnapshot.h"
+#include "TrainingView.h"
 
 #include <QString>
 #include <QWidget>
@@ -27,14 +27,15 @@ class ConvFilterView;
 /// Rows are drawn top to bottom as the engine stores them (Dense W: units x inputs). Convolution
 /// kernels (ParamCopy::isConvKernel()) are drawn by a ConvFilterView instead, one small image per
 /// filter, with a choice of channel (mean, side by side, or one channel).
-class WeightHeatmap : public QWidget {
+class WeightHeatmap : public QWidget, public TrainingView {
     Q_OBJECT
 public:
     explicit WeightHeatmap(QWidget* parent = nullptr);
     ~WeightHeatmap() override;
 
-    void startSession(const TrainingSessionInfo& info);
-    void addSnapshot(const TrainingSnapshot& snapshot);
+    void startSession(const TrainingSessionInfo& info) override;
+    void addSnapshot(const TrainingSnapshot& snapshot) override;
+    void clearForProject(const ProjectIdentity& project) override;
 
     /// Selects "node.param"; returns false when the last snapshot has no such tensor.
     bool selectParam(engine::NodeId node, const QString& param);

@@ -90,6 +90,12 @@ void WeightHistogramView::startSession(const TrainingSessionInfo&)
     render();
 }
 
+void WeightHistogramView::clearForProject(const ProjectIdentity&)
+{
+    m_choice->clear();
+    startSession({});
+}
+
 void WeightHistogramView::addSnapshot(const TrainingSnapshot& s)
 {
     if (s.params.empty())

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "TrainingSnapshot.h"
+#include "TrainingView.h"
 
 #include <QString>
 #include <QWidget>
@@ -18,14 +18,15 @@ namespace widgets {
 /// How one layer's weights are distributed, over time and now: bands between the quantiles
 /// (0/7/16/31/50/69/84/93/100 %, as TensorBoard's distributions) against epoch progress, and a
 /// histogram of the latest values.
-class WeightHistogramView : public QWidget {
+class WeightHistogramView : public QWidget, public TrainingView {
     Q_OBJECT
 public:
     explicit WeightHistogramView(QWidget* parent = nullptr);
     ~WeightHistogramView() override;
 
-    void startSession(const TrainingSessionInfo& info);
-    void addSnapshot(const TrainingSnapshot& snapshot);
+    void startSession(const TrainingSessionInfo& info) override;
+    void addSnapshot(const TrainingSnapshot& snapshot) override;
+    void clearForProject(const ProjectIdentity& project) override;
     /// Samples kept for the selected tensor.
     int historyCount() const;
 

@@ -1,0 +1,244 @@
+// Everything the training area shows belongs to the open project: opening another lesson,
+// variant, example, file or File > New leaves no view, text or run of the previous one.
+#include "ConfusionMatrixView.h"
+#include "DecisionBoundaryView.h"
+#include "GradientFlowPlot.h"
+#include "GraphDocument.h"
+#include "LossPlot.h"
+#include "NeuronView.h"
+#include "QuietWindow.h"
+#include "StepThroughPanel.h"
+#include "TrainingController.h"
+#include "TrainingPanel.h"
+#include "TrainingProgressWidget.h"
+#include "WeightHeatmap.h"
+#include "WeightHistogramView.h"
+
+#include <nlohmann/json.hpp>
+#include <qcustomplot.h>
+
+#include <QComboBox>
+#include <QDockWidget>
+#include <QDoubleSpinBox>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QtTest>
+
+namespace {
+
+using TestWindow = guitest::QuietWindow;
+
+/// Trains the open project to its end through the Train action.
+void trainToEnd(MainWindow& w)
+{
+    widgets::TrainingController* controller = w.trainingPanel()->controller();
+    QSignalSpy finished(controller, &widgets::TrainingController::finished);
+    w.trainingPanel()->trainAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(finished.size() >= 1 && !controller->isRunning(), 60000);
+}
+
+/// The names of every legend entry of the loss plot's graphs, current and earlier runs.
+QStringList lossGraphNames(const widgets::LossPlot* plot)
+{
+    QStringList names;
+    for (int i = 0; i < plot->plot()->graphCount(); ++i)
+        names << plot->plot()->graph(i)->name();
+    return names;
+}
+
+QStringList progressTexts(const MainWindow& w)
+{
+    QStringList texts;
+    for (const auto* p : w.findChildren<widgets::TrainingProgressWidget*>())
+        texts << p->text();
+    return texts;
+}
+
+/// Forward and backward through every node, then Update.
+void walkAndUpdate(widgets::StepThroughPanel* step)
+{
+    QTRY_VERIFY_WITH_TIMEOUT(step->sampleCount() > 0, 20000);
+    for (int i = 0; i < 20 && step->forwardButton()->isEnabled(); ++i)
+        QTest::mouseClick(step->forwardButton(), Qt::LeftButton);
+    for (int i = 0; i < 20 && step->backwardButton()->isEnabled(); ++i)
+        QTest::mouseClick(step->backwardButton(), Qt::LeftButton);
+    QVERIFY(step->updateButton()->isEnabled());
+    QTest::mouseClick(step->updateButton(), Qt::LeftButton);
+}
+
+/// One finished run of `epochs` epochs with losses from 1 down.
+void feedRun(widgets::LossPlot& plot, int runId, int epochs)
+{
+    widgets::TrainingSessionInfo info;
+    info.runId = runId;
+    info.label = QStringLiteral("lr 0.01, adam, batch 8, seed 1");
+    info.totalEpochs = epochs;
+    plot.startSession(info);
+    widgets::TrainingSnapshot s;
+    s.runId = runId;
+    s.trigger = widgets::SnapshotTrigger::Finished;
+    for (int e = 1; e <= epochs; ++e) {
+        widgets::EpochPoint p;
+        p.epoch = e;
+        p.trainLoss = 1.0 / e;
+        s.epochs.push_back(p);
+    }
+    plot.addSnapshot(s);
+}
+
+} // namespace
+
+class TstProjectSwitch : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void anotherLessonShowsNothingOfTheFirst();
+    void variantShowsNoTrainedBoundaryBeforeTraining();
+    void stepThroughFollowsTheOpenProject();
+    void stepThroughSaysOnceWhetherWeightsWereStored();
+    void lossPlotTimeFitsTheCurrentRun();
+};
+
+void TstProjectSwitch::initTestCase()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("NetCanvasTest"));
+    QStandardPaths::setTestModeEnabled(true);
+}
+
+void TstProjectSwitch::anotherLessonShowsNothingOfTheFirst()
+{
+    TestWindow w;
+    w.resize(1366, 768);
+    w.show();
+    widgets::TrainingPanel* panel = w.trainingPanel();
+    QCOMPARE(w.openLesson(QStringLiteral(":/lessons/perceptron.json")), QString());
+    trainToEnd(w);
+    // Lesson A trained: every view shows it (so the checks below can fail).
+    QVERIFY(panel->boundary()->hasBoundary());
+    QVERIFY(panel->heatmap()->tensorChoice()->count() > 0);
+    QVERIFY(panel->heatmap()->cellValue(0, 0).has_value());
+    QVERIFY(panel->histogram()->historyCount() > 0);
+    QVERIFY(panel->gradientFlow()->seriesCount() > 0);
+    QVERIFY(panel->confusion()->matrix().has_value());
+    QVERIFY(panel->statusText().startsWith(QStringLiteral("Done")));
+    QVERIFY(progressTexts(w).join(' ').contains(QStringLiteral("Epoch 40/40")));
+    QCOMPARE(panel->lossPlot()->runCount(), 1);
+    QVERIFY(panel->lossPlot()->epochPointCount() > 0);
+
+    QCOMPARE(w.openLesson(QStringLiteral(":/lessons/hidden_layer.json")), QString());
+    QVERIFY(!panel->boundary()->hasBoundary());
+    QVERIFY(!panel->boundary()->valueAt(0.5, 0.5).has_value());
+    QCOMPARE(panel->heatmap()->tensorChoice()->count(), 0);
+    QVERIFY(!panel->heatmap()->cellValue(0, 0).has_value());
+    QCOMPARE(panel->histogram()->historyCount(), 0);
+    QCOMPARE(panel->gradientFlow()->seriesCount(), 0);
+    QVERIFY(!panel->confusion()->matrix().has_value());
+    QCOMPARE(panel->neurons()->layerCount(), 0);
+    QCOMPARE(panel->statusText(), QString());
+    for (const QString& text : progressTexts(w))
+        QCOMPARE(text, QStringLiteral("Not trained"));
+    QCOMPARE(panel->lossPlot()->runCount(), 0);
+    QCOMPARE(lossGraphNames(panel->lossPlot()), QStringList());
+
+    // B's own run is named after B.
+    trainToEnd(w);
+    QCOMPARE(panel->lossPlot()->runCount(), 1);
+    QVERIFY(panel->boundary()->hasBoundary());
+
+    // Back to A by File > New: nothing of B either.
+    w.newDocument();
+    QVERIFY(!panel->boundary()->hasBoundary());
+    QCOMPARE(panel->lossPlot()->runCount(), 0);
+    QCOMPARE(panel->statusText(), QString());
+    for (const QString& text : progressTexts(w))
+        QCOMPARE(text, QStringLiteral("Not trained"));
+}
+
+void TstProjectSwitch::variantShowsNoTrainedBoundaryBeforeTraining()
+{
+    TestWindow w;
+    w.show();
+    widgets::TrainingPanel* panel = w.trainingPanel();
+    QCOMPARE(w.openLesson(QStringLiteral(":/lessons/perceptron.json")), QString());
+    trainToEnd(w);
+    QVERIFY(panel->boundary()->hasBoundary());
+
+    QCOMPARE(w.openLessonVariant(QStringLiteral("xor")), QString());
+    QVERIFY(!panel->boundary()->hasBoundary());
+    QCOMPARE(panel->heatmap()->tensorChoice()->count(), 0);
+    QCOMPARE(panel->statusText(), QString());
+    // The lesson's variants share one plot: AND's run stays, named after its variant, so that
+    // it can be told from XOR's run with the same settings.
+    QCOMPARE(panel->lossPlot()->runCount(), 1);
+    trainToEnd(w);
+    QCOMPARE(panel->lossPlot()->runCount(), 2);
+    const QString names = lossGraphNames(panel->lossPlot()).join('\n');
+    QVERIFY2(names.contains(QStringLiteral("Perceptron on AND (lr 0.1")), qPrintable(names));
+    QVERIFY2(panel->lossPlot()->csvText().contains(QStringLiteral("Perceptron on XOR (lr 0.1")),
+        qPrintable(panel->lossPlot()->csvText().left(400)));
+}
+
+void TstProjectSwitch::stepThroughFollowsTheOpenProject()
+{
+    TestWindow w;
+    w.show();
+    QCOMPARE(w.openLesson(QStringLiteral(":/lessons/perceptron.json")), QString());
+    trainToEnd(w); // a session at learning rate 0.1
+
+    QCOMPARE(w.openExample(QStringLiteral(":/examples/mlp_xor.json")), QString());
+    QCOMPARE(w.trainingPanel()->learningRateEdit()->value(), 0.03);
+    w.stepThroughDock()->show();
+    auto* step = w.stepThroughDock()->findChild<widgets::StepThroughPanel*>();
+    QVERIFY(step);
+    walkAndUpdate(step);
+    const QString text = step->explanation();
+    // The rate the box shows, not the previous project's session's.
+    QVERIFY2(text.contains(QStringLiteral("lr = 0.03")), qPrintable(text.right(600)));
+    QVERIFY2(!text.contains(QStringLiteral("lr = 0.1")), qPrintable(text.right(600)));
+    // The weights of a fresh project are stored, and only one of the two sentences is said.
+    QVERIFY2(step->problem().isEmpty(), qPrintable(step->problem()));
+    QVERIFY(text.contains(QStringLiteral("The new weights are stored")));
+    QVERIFY(!w.document()->weights().empty());
+}
+
+void TstProjectSwitch::stepThroughSaysOnceWhetherWeightsWereStored()
+{
+    TestWindow w;
+    w.show();
+    QCOMPARE(w.openLesson(QStringLiteral(":/lessons/perceptron.json")), QString());
+    trainToEnd(w);
+    // Another architecture than the session's: the session cannot take the update's weights.
+    widgets::GraphDocument* doc = w.document();
+    engine::NodeId neuron = -1;
+    for (engine::NodeId id : doc->nodeIds())
+        if (doc->nodeName(id) == QStringLiteral("neuron"))
+            neuron = id;
+    nlohmann::json attrs = doc->attributes(neuron);
+    attrs["activation"] = "sigmoid";
+    doc->setAttributes(neuron, attrs);
+    w.stepThroughDock()->show();
+    auto* step = w.stepThroughDock()->findChild<widgets::StepThroughPanel*>();
+    walkAndUpdate(step);
+    QVERIFY2(step->problem().contains(QStringLiteral("not stored")), qPrintable(step->problem()));
+    QVERIFY2(!step->explanation().contains(QStringLiteral("are stored")),
+        qPrintable(step->explanation().right(300)));
+}
+
+void TstProjectSwitch::lossPlotTimeFitsTheCurrentRun()
+{
+    widgets::LossPlot plot;
+    plot.resize(500, 350);
+    plot.show();
+    feedRun(plot, 1, 150);
+    QCOMPARE(plot.plot()->xAxis->range().upper, 150.0);
+    // A 2-epoch run after it gets the whole width, not the left edge of 0..150.
+    feedRun(plot, 2, 2);
+    QCOMPARE(plot.runCount(), 2);
+    QVERIFY2(plot.plot()->xAxis->range().upper <= 2.0,
+        qPrintable(QString::number(plot.plot()->xAxis->range().upper)));
+    // The losses of the earlier run within those 2 epochs (1 and 0.5) are on the axis.
+    QVERIFY(plot.plot()->yAxis->range().upper >= 1.0);
+}
+
+QTEST_MAIN(TstProjectSwitch)
+#include "tst_project_switch.moc"
