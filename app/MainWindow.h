@@ -1,6 +1,6 @@
 #pragma once
 
-#include "GraphDocument.h"
+#include "document/GraphDocument.h"
 
 #include <QMainWindow>
 #include <QMessageBox>

@@ -3,16 +3,16 @@
 
 #include "MainWindow.h"
 
-#include "CanvasScene.h"
-#include "CanvasView.h"
-#include "DatasetActions.h"
-#include "Inspector.h"
-#include "Lesson.h"
-#include "LessonPanel.h"
-#include "PresentationMode.h"
-#include "SaveLessonDialog.h"
-#include "TrainingPanel.h"
-#include "WelcomePage.h"
+#include "canvas/CanvasScene.h"
+#include "canvas/CanvasView.h"
+#include "data/DatasetActions.h"
+#include "inspector/Inspector.h"
+#include "plots/TrainingPanel.h"
+#include "project/Lesson.h"
+#include "teaching/LessonPanel.h"
+#include "teaching/PresentationMode.h"
+#include "teaching/SaveLessonDialog.h"
+#include "teaching/WelcomePage.h"
 
 #include <QAction>
 #include <QDir>

@@ -1,8 +1,8 @@
 #include "MainWindow.h"
-#include "TrainingPanel.h"
+#include "plots/TrainingPanel.h"
 
-#include "PresentationMode.h"
-#include "TrainingController.h"
+#include "teaching/PresentationMode.h"
+#include "training/TrainingController.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -3,11 +3,11 @@
 //   bench=mlp threads=2 batch=256 samples/s=61234
 // Notes for people go to stderr.
 
-#include "Dataset.h"
-#include "Parallel.h"
-#include "Project.h"
-#include "Rng.h"
-#include "Trainer.h"
+#include "core/Parallel.h"
+#include "core/Rng.h"
+#include "data/Dataset.h"
+#include "project/Project.h"
+#include "training/Trainer.h"
 
 #include <nlohmann/json.hpp>
 

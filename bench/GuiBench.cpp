@@ -18,20 +18,20 @@
 // line; with
 // --repeat N > 1 a `summary=median` line follows.
 //
-// --replot-budget 1 turns the live plots' pacing (widgets/ReplotPacer) off, for comparison.
+// --replot-budget 1 turns the live plots' pacing (widgets/plots/ReplotPacer) off, for comparison.
 // Environment: NETCANVAS_BENCH_HIDDEN=1 trains with the window hidden (worker cost alone);
 // NETCANVAS_GUI_TRAIN_THREADS=n sets the worker's thread count.
-#include "CanvasView.h"
-#include "DatasetLoader.h"
-#include "DatasetSpec.h"
-#include "DecisionBoundaryView.h"
-#include "LossPlot.h"
 #include "MainWindow.h"
-#include "Project.h"
-#include "ReplotPacer.h"
-#include "Trainer.h"
-#include "TrainingController.h"
-#include "TrainingPanel.h"
+#include "canvas/CanvasView.h"
+#include "data/DatasetLoader.h"
+#include "data/DatasetSpec.h"
+#include "plots/DecisionBoundaryView.h"
+#include "plots/LossPlot.h"
+#include "plots/ReplotPacer.h"
+#include "plots/TrainingPanel.h"
+#include "project/Project.h"
+#include "training/Trainer.h"
+#include "training/TrainingController.h"
 
 #include <qcustomplot.h>
 

@@ -1,6 +1,6 @@
 #include "GradientCheck.h"
 
-#include "Rng.h"
+#include "core/Rng.h"
 
 #include <cmath>
 

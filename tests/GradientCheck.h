@@ -1,8 +1,8 @@
 #pragma once
 // Central finite differences against analytic gradients, for the double-precision engine build.
 
-#include "Layer.h"
-#include "Loss.h"
+#include "graph/Layer.h"
+#include "graph/Loss.h"
 
 #include <functional>
 #include <string>

@@ -2,11 +2,11 @@
 // seeds and the errors naming dataset.options.X), the bottleneck finder, and the Fashion-MNIST
 // autoencoder example's reconstruction error on the test images, trained through Project/Trainer
 // as netcanvas-train does. The views are tested in tst_autoencoder_views.
-#include "Autoencoder.h"
-#include "DatasetSpec.h"
-#include "Errors.h"
-#include "Project.h"
-#include "Trainer.h"
+#include "core/Errors.h"
+#include "data/Autoencoder.h"
+#include "data/DatasetSpec.h"
+#include "project/Project.h"
+#include "training/Trainer.h"
 
 #include <QElapsedTimer>
 #include <QTest>

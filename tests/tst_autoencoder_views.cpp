@@ -1,15 +1,15 @@
 // The Reconstructions and Latent space tabs on a tiny autoencoder (8x8 images written as IDX
 // files by the test) trained for real in a TrainingPanel, offscreen; and the tabs appearing only
 // for autoencoders.
-#include "Autoencoder.h"
-#include "GraphDocument.h"
 #include "IdxTestFiles.h"
-#include "LatentSpaceView.h"
-#include "Project.h"
-#include "ReconstructionView.h"
-#include "StepThroughPanel.h"
-#include "TrainingController.h"
-#include "TrainingPanel.h"
+#include "data/Autoencoder.h"
+#include "document/GraphDocument.h"
+#include "plots/TrainingPanel.h"
+#include "plots/autoencoder/LatentSpaceView.h"
+#include "plots/autoencoder/ReconstructionView.h"
+#include "project/Project.h"
+#include "teaching/StepThroughPanel.h"
+#include "training/TrainingController.h"
 
 #include <qcustomplot.h>
 

@@ -2,12 +2,12 @@
 // connecting by mouse drag from an output port to an input port makes exactly one edge (none
 // when it would close a cycle).
 
-#include "CanvasScene.h"
-#include "CanvasView.h"
-#include "EdgeItem.h"
-#include "GraphDocument.h"
-#include "LayerNodeItem.h"
-#include "UndoCommands.h"
+#include "canvas/CanvasScene.h"
+#include "canvas/CanvasView.h"
+#include "canvas/EdgeItem.h"
+#include "canvas/LayerNodeItem.h"
+#include "document/GraphDocument.h"
+#include "document/UndoCommands.h"
 
 #include <QDir>
 #include <QSignalSpy>

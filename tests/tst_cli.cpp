@@ -1,9 +1,9 @@
 // netcanvas-train as users script it (CLI.md): runs the built binary with QProcess and checks
 // exit statuses, the final line, the JSON summary, reproducibility, errors, Ctrl+C and predict.
 
-#include "DatasetSpec.h"
-#include "DiagramSvg.h"
-#include "Project.h"
+#include "data/DatasetSpec.h"
+#include "export/DiagramSvg.h"
+#include "project/Project.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,11 +1,11 @@
 // Convolutional networks end to end: a tiny CNN learns a synthetic image task (vertical versus
 // horizontal bars), with and without batch normalization, and its weights round-trip.
 
-#include "Dataset.h"
-#include "Graph.h"
-#include "LayerRegistry.h"
-#include "Rng.h"
-#include "Trainer.h"
+#include "core/Rng.h"
+#include "data/Dataset.h"
+#include "graph/Graph.h"
+#include "layers/LayerRegistry.h"
+#include "training/Trainer.h"
 
 #include <nlohmann/json.hpp>
 

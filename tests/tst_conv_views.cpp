@@ -2,17 +2,17 @@
 // feature maps of one validation image, weight thumbnails on canvas cards, and examples whose
 // cards do not overlap. A tiny CNN (28x28x1 -> conv 3x3x8 -> pool 2 -> conv 3x3x4 -> dense 2)
 // trains for real on the worker thread on IDX files written by the test.
-#include "CanvasScene.h"
-#include "ConvFilterView.h"
-#include "FeatureMapView.h"
-#include "GraphDocument.h"
 #include "IdxTestFiles.h"
-#include "LayerNodeItem.h"
-#include "NodeThumbnails.h"
-#include "Project.h"
-#include "TrainingController.h"
-#include "TrainingPanel.h"
-#include "WeightHeatmap.h"
+#include "canvas/CanvasScene.h"
+#include "canvas/LayerNodeItem.h"
+#include "canvas/NodeThumbnails.h"
+#include "document/GraphDocument.h"
+#include "plots/ConvFilterView.h"
+#include "plots/FeatureMapView.h"
+#include "plots/TrainingPanel.h"
+#include "plots/WeightHeatmap.h"
+#include "project/Project.h"
+#include "training/TrainingController.h"
 
 #include <QComboBox>
 #include <QDir>

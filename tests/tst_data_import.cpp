@@ -2,10 +2,10 @@
 // (truncated, wrong magic number, wrong sizes, non-numeric cells) with clear errors, and the
 // dataset sources (csv, idx, fashion-mnist) with their options.
 
-#include "CsvReader.h"
-#include "DatasetSpec.h"
-#include "Errors.h"
-#include "IdxReader.h"
+#include "core/Errors.h"
+#include "data/CsvReader.h"
+#include "data/DatasetSpec.h"
+#include "data/IdxReader.h"
 
 #include <nlohmann/json.hpp>
 #include <zlib.h>

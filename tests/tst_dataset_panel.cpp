@@ -2,16 +2,16 @@
 // problem listing, scaling statistics through save/load and `netcanvas-train predict`, and
 // background loading that keeps the event loop running.
 
-#include "ClassCountsView.h"
-#include "CsvImportDialog.h"
-#include "DatasetLoader.h"
-#include "DatasetPanel.h"
-#include "DatasetTableModel.h"
-#include "GraphDocument.h"
-#include "IdxImportDialog.h"
-#include "ImageGridView.h"
-#include "Project.h"
-#include "UndoCommands.h"
+#include "data/ClassCountsView.h"
+#include "data/CsvImportDialog.h"
+#include "data/DatasetLoader.h"
+#include "data/DatasetPanel.h"
+#include "data/DatasetTableModel.h"
+#include "data/IdxImportDialog.h"
+#include "data/ImageGridView.h"
+#include "document/GraphDocument.h"
+#include "document/UndoCommands.h"
+#include "project/Project.h"
 
 #include <QComboBox>
 #include <QFile>

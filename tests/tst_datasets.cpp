@@ -1,9 +1,9 @@
 // Dataset generators, subsets and stratified splits.
 
-#include "Dataset.h"
-#include "DatasetSpec.h"
-#include "Errors.h"
-#include "SequenceGenerators.h"
+#include "core/Errors.h"
+#include "data/Dataset.h"
+#include "data/DatasetSpec.h"
+#include "data/SequenceGenerators.h"
 
 #include <QTest>
 

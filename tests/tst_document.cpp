@@ -1,8 +1,8 @@
 // GraphDocument: edits through undo commands, live validation on the right node, and agreement
 // between the document and the engine graph built from its project.
 
-#include "GraphDocument.h"
-#include "UndoCommands.h"
+#include "document/GraphDocument.h"
+#include "document/UndoCommands.h"
 
 #include <QSignalSpy>
 #include <QTest>

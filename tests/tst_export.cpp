@@ -3,13 +3,13 @@
 // NetCanvas's own predictions within 1e-5 on a batch of inputs. Also the CLI's export and
 // predict MODEL.onnx, reading back the ONNX file, and the error for a layer with no mapping.
 
-#include "DatasetSpec.h"
-#include "Loss.h"
-#include "OnnxExport.h"
-#include "Predictor.h"
-#include "Project.h"
-#include "PyTorchExport.h"
-#include "Rng.h"
+#include "core/Rng.h"
+#include "data/DatasetSpec.h"
+#include "export/OnnxExport.h"
+#include "export/Predictor.h"
+#include "export/PyTorchExport.h"
+#include "graph/Loss.h"
+#include "project/Project.h"
 
 #include <QDir>
 #include <QFile>

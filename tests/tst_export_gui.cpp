@@ -1,24 +1,25 @@
 // File > Export, the plots' export menus and the Predict dialog, driven through the real actions
 // of the main window with the file choosers answered by the test (offscreen).
-#include "CanvasScene.h"
-#include "ConfusionMatrixView.h"
-#include "DecisionBoundaryView.h"
-#include "ExportActions.h"
-#include "GradientFlowPlot.h"
-#include "GraphDocument.h"
-#include "LossPlot.h"
 #include "MainWindow.h"
-#include "PlotExport.h"
-#include "PredictDialog.h"
-#include "TrainingController.h"
-#include "TrainingPanel.h"
-#include "WeightHeatmap.h"
-#include "WeightHistogramView.h"
+#include "canvas/CanvasScene.h"
+#include "document/GraphDocument.h"
+#include "export/DiagramExport.h"
+#include "export/ExportActions.h"
+#include "export/PredictDialog.h"
+#include "plots/ConfusionMatrixView.h"
+#include "plots/DecisionBoundaryView.h"
+#include "plots/GradientFlowPlot.h"
+#include "plots/LossPlot.h"
+#include "plots/PlotExport.h"
+#include "plots/TrainingPanel.h"
+#include "plots/WeightHeatmap.h"
+#include "plots/WeightHistogramView.h"
+#include "training/TrainingController.h"
 
-#include "DatasetSpec.h"
-#include "OnnxExport.h"
-#include "Predictor.h"
-#include "Project.h"
+#include "data/DatasetSpec.h"
+#include "export/OnnxExport.h"
+#include "export/Predictor.h"
+#include "project/Project.h"
 
 #include <qcustomplot.h>
 
@@ -353,7 +354,7 @@ void TestExportGui::diagramSvg()
     QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
     for (const char* label : {"hidden", "output", "Dense", "Input", "Loss"})
         QVERIFY2(texts.contains(QLatin1String(label)), qPrintable(texts.join('|')));
-    const QRectF rect = ExportActions::diagramRect(scene);
+    const QRectF rect = diagramexport::rect(scene);
     QCOMPARE(renderer.viewBoxF().size(), rect.size());
     // The selection is back, untouched by the export.
     QCOMPARE(scene->selectedNodeIds(), (std::vector<engine::NodeId> {2}));
@@ -367,7 +368,7 @@ void TestExportGui::diagramPng()
     QVERIFY2(m_errors.isEmpty(), qPrintable(m_errors.join('\n')));
     QImage image(m_nextFile);
     QVERIFY(!image.isNull());
-    const QRectF rect = ExportActions::diagramRect(scene);
+    const QRectF rect = diagramexport::rect(scene);
     QCOMPARE(image.size(), (rect.size() * 2).toSize());
     // Four cards side by side: wider than tall, margins white, lots of ink.
     QVERIFY(image.width() > 2 * image.height());
@@ -375,9 +376,9 @@ void TestExportGui::diagramPng()
     QCOMPARE(QColor(image.pixel(image.width() - 3, image.height() - 3)), QColor(Qt::white));
     QVERIFY(inkPixels(image) > image.width() * image.height() / 50);
     // The selected card (hidden) is drawn like the others: its accent outline is not exported.
-    const QImage again = ExportActions::diagramImage(scene, 2.0);
+    const QImage again = diagramexport::image(scene, 2.0);
     scene->selectNodes({});
-    const QImage unselected = ExportActions::diagramImage(scene, 2.0);
+    const QImage unselected = diagramexport::image(scene, 2.0);
     QVERIFY(again == unselected);
     scene->selectNodes({2});
     QCOMPARE(scene->selectedNodeIds(), (std::vector<engine::NodeId> {2}));

@@ -3,9 +3,9 @@
 
 #include "GradientCheck.h"
 
-#include "Graph.h"
-#include "LayerRegistry.h"
-#include "Loss.h"
+#include "graph/Graph.h"
+#include "graph/Loss.h"
+#include "layers/LayerRegistry.h"
 
 #include <nlohmann/json.hpp>
 

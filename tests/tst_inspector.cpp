@@ -1,9 +1,9 @@
 // The Inspector in the main window's right dock at laptop window sizes: every editor of every
 // layer (and of the project settings) fits the dock, none is cut at its right edge.
-#include "CanvasScene.h"
-#include "GraphDocument.h"
-#include "Inspector.h"
 #include "MainWindow.h"
+#include "canvas/CanvasScene.h"
+#include "document/GraphDocument.h"
+#include "inspector/Inspector.h"
 
 #include <QAbstractSpinBox>
 #include <QCheckBox>

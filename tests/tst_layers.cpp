@@ -3,12 +3,12 @@
 
 #include "GradientCheck.h"
 
-#include "Activations.h"
-#include "Graph.h"
-#include "LayerRegistry.h"
-#include "Loss.h"
+#include "graph/Activations.h"
+#include "graph/Graph.h"
+#include "graph/Loss.h"
 #include "layers/Dense.h"
 #include "layers/Dropout.h"
+#include "layers/LayerRegistry.h"
 
 #include <nlohmann/json.hpp>
 

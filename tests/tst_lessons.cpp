@@ -1,7 +1,7 @@
-// The lesson format (engine/Lesson.h) and every shipped lesson's claim, trained headless.
+// The lesson format (engine/project/Lesson.h) and every shipped lesson's claim, trained headless.
 
-#include "Errors.h"
-#include "Lesson.h"
+#include "core/Errors.h"
+#include "project/Lesson.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -1,19 +1,19 @@
 // Lessons in the window: Lessons menu, welcome page, Lesson dock with live checks and prompts,
 // locked settings, Save as Lesson, presentation mode (offscreen).
 
-#include "CanvasView.h"
-#include "DatasetSpec.h"
-#include "Inspector.h"
-#include "Lesson.h"
-#include "LessonPanel.h"
-#include "LossPlot.h"
 #include "MainWindow.h"
-#include "PresentationMode.h"
-#include "ProjectSettingsPanel.h"
-#include "SaveLessonDialog.h"
-#include "TrainingController.h"
-#include "TrainingPanel.h"
-#include "WelcomePage.h"
+#include "canvas/CanvasView.h"
+#include "data/DatasetSpec.h"
+#include "inspector/Inspector.h"
+#include "inspector/ProjectSettingsPanel.h"
+#include "plots/LossPlot.h"
+#include "plots/TrainingPanel.h"
+#include "project/Lesson.h"
+#include "teaching/LessonPanel.h"
+#include "teaching/PresentationMode.h"
+#include "teaching/SaveLessonDialog.h"
+#include "teaching/WelcomePage.h"
+#include "training/TrainingController.h"
 
 #include <qcustomplot.h>
 

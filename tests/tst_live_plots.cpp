@@ -2,13 +2,13 @@
 // however many runs it names, and the Weights tab's tensor combo reads its whole entry in the
 // default window. Set NETCANVAS_SCREENSHOT_DIR to keep the grabs.
 
-#include "LossPlot.h"
 #include "MainWindow.h"
-#include "PresentationMode.h"
 #include "QuietWindow.h"
-#include "TrainingPanel.h"
-#include "TrainingSnapshot.h"
-#include "WeightHeatmap.h"
+#include "plots/LossPlot.h"
+#include "plots/TrainingPanel.h"
+#include "plots/WeightHeatmap.h"
+#include "teaching/PresentationMode.h"
+#include "training/TrainingSnapshot.h"
 
 #include <qcustomplot.h>
 

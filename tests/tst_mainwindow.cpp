@@ -1,16 +1,16 @@
 // The designer window as a user drives it: palette, inspector, files, modified marker.
-#include "CanvasScene.h"
-#include "CanvasView.h"
-#include "GraphDocument.h"
-#include "Inspector.h"
-#include "LayerPalette.h"
-#include "LayerRegistry.h"
 #include "MainWindow.h"
-#include "PaletteMime.h"
-#include "Project.h"
-#include "ProjectSettingsPanel.h"
-#include "TrainingController.h"
-#include "TrainingPanel.h"
+#include "canvas/CanvasScene.h"
+#include "canvas/CanvasView.h"
+#include "canvas/LayerPalette.h"
+#include "canvas/PaletteMime.h"
+#include "document/GraphDocument.h"
+#include "inspector/Inspector.h"
+#include "inspector/ProjectSettingsPanel.h"
+#include "layers/LayerRegistry.h"
+#include "plots/TrainingPanel.h"
+#include "project/Project.h"
+#include "training/TrainingController.h"
 
 #include <nlohmann/json.hpp>
 

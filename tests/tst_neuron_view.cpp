@@ -2,15 +2,17 @@
 // and widths against the engine's weights, hover values against the engine's forward pass,
 // hand-edited weights (undoable, reaching the training session), live updates while training
 // and resets that keep the seed. Offscreen; grabs go to $NETCANVAS_GRAB_DIR (default /tmp).
-#include "CanvasScene.h"
-#include "DatasetSpec.h"
-#include "GraphDocument.h"
-#include "LayerNodeItem.h"
-#include "NeuronGraphItem.h"
-#include "NeuronOverlay.h"
-#include "Project.h"
-#include "TrainingController.h"
-#include "UndoCommands.h"
+#include "canvas/CanvasScene.h"
+#include "canvas/LayerNodeItem.h"
+#include "canvas/NeuronEdgeItem.h"
+#include "canvas/NeuronInfoItem.h"
+#include "canvas/NeuronItem.h"
+#include "canvas/NeuronOverlay.h"
+#include "data/DatasetSpec.h"
+#include "document/GraphDocument.h"
+#include "document/UndoCommands.h"
+#include "project/Project.h"
+#include "training/TrainingController.h"
 
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>

@@ -1,9 +1,9 @@
 // Optimizers, learning-rate schedules and the training configuration's JSON form.
 
-#include "Errors.h"
-#include "Optimizer.h"
-#include "Schedule.h"
-#include "TrainingConfig.h"
+#include "core/Errors.h"
+#include "training/Optimizer.h"
+#include "training/Schedule.h"
+#include "training/TrainingConfig.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,18 +1,18 @@
 // Everything the training area shows belongs to the open project: opening another lesson,
 // variant, example, file or File > New leaves no view, text or run of the previous one.
-#include "ConfusionMatrixView.h"
-#include "DecisionBoundaryView.h"
-#include "GradientFlowPlot.h"
-#include "GraphDocument.h"
-#include "LossPlot.h"
-#include "NeuronView.h"
 #include "QuietWindow.h"
-#include "StepThroughPanel.h"
-#include "TrainingController.h"
-#include "TrainingPanel.h"
-#include "TrainingProgressWidget.h"
-#include "WeightHeatmap.h"
-#include "WeightHistogramView.h"
+#include "document/GraphDocument.h"
+#include "plots/ConfusionMatrixView.h"
+#include "plots/DecisionBoundaryView.h"
+#include "plots/GradientFlowPlot.h"
+#include "plots/LossPlot.h"
+#include "plots/NeuronView.h"
+#include "plots/TrainingPanel.h"
+#include "plots/WeightHeatmap.h"
+#include "plots/WeightHistogramView.h"
+#include "teaching/StepThroughPanel.h"
+#include "training/TrainingController.h"
+#include "training/TrainingProgressWidget.h"
 
 #include <nlohmann/json.hpp>
 #include <qcustomplot.h>

@@ -4,18 +4,18 @@
 
 #include "GradientCheck.h"
 
-#include "Graph.h"
-#include "LayerRegistry.h"
-#include "Loss.h"
-#include "OnnxExport.h"
-#include "Parallel.h"
-#include "Predictor.h"
-#include "Project.h"
-#include "PyTorchExport.h"
-#include "Rng.h"
-#include "Trainer.h"
-#include "TrainingConfig.h"
+#include "core/Parallel.h"
+#include "core/Rng.h"
+#include "export/OnnxExport.h"
+#include "export/Predictor.h"
+#include "export/PyTorchExport.h"
+#include "graph/Graph.h"
+#include "graph/Loss.h"
+#include "layers/LayerRegistry.h"
 #include "layers/Lstm.h"
+#include "project/Project.h"
+#include "training/Trainer.h"
+#include "training/TrainingConfig.h"
 
 #include <nlohmann/json.hpp>
 

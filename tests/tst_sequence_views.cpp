@@ -2,21 +2,21 @@
 // state heatmap, the forecast plot, text sampling and the unrolled recurrent card, on real
 // widgets offscreen with real training sessions.
 
-#include "CanvasScene.h"
-#include "ForecastPlot.h"
-#include "Graph.h"
-#include "GraphDocument.h"
-#include "HiddenStateView.h"
-#include "Inspector.h"
-#include "LayerNodeItem.h"
-#include "Project.h"
-#include "TextSamplingPanel.h"
-#include "TrainingController.h"
-#include "TrainingPanel.h"
-#include "UnrolledRecurrentItem.h"
+#include "canvas/CanvasScene.h"
+#include "canvas/LayerNodeItem.h"
+#include "canvas/UnrolledRecurrentItem.h"
+#include "document/GraphDocument.h"
+#include "graph/Graph.h"
+#include "inspector/Inspector.h"
 #include "layers/Gru.h"
 #include "layers/Lstm.h"
 #include "layers/SimpleRnn.h"
+#include "plots/TrainingPanel.h"
+#include "plots/sequence/ForecastPlot.h"
+#include "plots/sequence/HiddenStateView.h"
+#include "plots/sequence/TextSamplingPanel.h"
+#include "project/Project.h"
+#include "training/TrainingController.h"
 
 #include <QCheckBox>
 #include <QDir>

@@ -1,12 +1,12 @@
-// Sequence datasets (engine/SequenceGenerators) and the recurrent example projects trained the
+// Sequence datasets (engine/data/SequenceGenerators) and the recurrent example projects trained the
 // way netcanvas-train trains them (loadProject, loadDatasetSplits, Trainer).
 
-#include "Dataset.h"
-#include "DatasetSpec.h"
-#include "Errors.h"
-#include "Project.h"
-#include "SequenceGenerators.h"
-#include "Trainer.h"
+#include "core/Errors.h"
+#include "data/Dataset.h"
+#include "data/DatasetSpec.h"
+#include "data/SequenceGenerators.h"
+#include "project/Project.h"
+#include "training/Trainer.h"
 
 #include <nlohmann/json.hpp>
 

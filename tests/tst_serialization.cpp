@@ -1,8 +1,8 @@
 // The project file: JSON round trips, weights, atomic saving and error messages.
 
-#include "Errors.h"
-#include "Project.h"
-#include "Rng.h"
+#include "core/Errors.h"
+#include "core/Rng.h"
+#include "project/Project.h"
 
 #include <QTemporaryDir>
 #include <QTest>

@@ -5,15 +5,15 @@
 // differences, and an update followed by a training step against two training steps);
 // tst_step_through_gui (NETCANVAS_STEP_THROUGH_GUI) drives the StepThroughPanel offscreen.
 
-#include "DatasetSpec.h"
-#include "Graph.h"
-#include "LayerRegistry.h"
-#include "Loss.h"
-#include "Optimizer.h"
-#include "Parallel.h"
-#include "Project.h"
-#include "StepThrough.h"
-#include "Trainer.h"
+#include "core/Parallel.h"
+#include "data/DatasetSpec.h"
+#include "graph/Graph.h"
+#include "graph/Loss.h"
+#include "layers/LayerRegistry.h"
+#include "project/Project.h"
+#include "training/Optimizer.h"
+#include "training/StepThrough.h"
+#include "training/Trainer.h"
 
 #include <nlohmann/json.hpp>
 
@@ -22,11 +22,11 @@
 #include <QtTest>
 
 #ifdef NETCANVAS_STEP_THROUGH_GUI
-#include "DatasetLoader.h"
-#include "GraphDocument.h"
-#include "StepThroughPanel.h"
-#include "TrainingController.h"
-#include "UpdateRuleText.h"
+#include "data/DatasetLoader.h"
+#include "document/GraphDocument.h"
+#include "teaching/StepThroughPanel.h"
+#include "teaching/UpdateRuleText.h"
+#include "training/TrainingController.h"
 
 #include <QDir>
 #include <QElapsedTimer>

@@ -2,9 +2,9 @@
 // value, the split by time (no window crosses a boundary, nothing from later parts reaches
 // training, scaling statistics from the training rows only), and every malformed case's message.
 
-#include "DatasetSpec.h"
-#include "Errors.h"
-#include "TimeSeriesCsv.h"
+#include "core/Errors.h"
+#include "data/DatasetSpec.h"
+#include "data/TimeSeriesCsv.h"
 
 #include <nlohmann/json.hpp>
 

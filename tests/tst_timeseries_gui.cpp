@@ -3,16 +3,16 @@
 // SetDatasetCommand), and the dataset dock showing a time series split by time, sequences one
 // row per window and the vocabulary of a token dataset.
 
-#include "CsvImportDialog.h"
-#include "DatasetLoader.h"
-#include "DatasetPanel.h"
-#include "DatasetTableModel.h"
-#include "GraphDocument.h"
-#include "Project.h"
-#include "ProjectSettingsPanel.h"
-#include "TimeSeriesImportPanel.h"
-#include "UndoCommands.h"
-#include "VocabularyTable.h"
+#include "data/CsvImportDialog.h"
+#include "data/DatasetLoader.h"
+#include "data/DatasetPanel.h"
+#include "data/DatasetTableModel.h"
+#include "data/TimeSeriesImportPanel.h"
+#include "data/VocabularyTable.h"
+#include "document/GraphDocument.h"
+#include "document/UndoCommands.h"
+#include "inspector/ProjectSettingsPanel.h"
+#include "project/Project.h"
 
 #include <QComboBox>
 #include <QAbstractScrollArea>

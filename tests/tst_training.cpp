@@ -2,11 +2,11 @@
 // the spiral needs depth), residual DAGs, divergence, early stopping, reproducibility and the
 // cooperative stop / pause / step control a GUI thread uses.
 
-#include "DatasetSpec.h"
-#include "Graph.h"
-#include "LayerRegistry.h"
-#include "Parallel.h"
-#include "Trainer.h"
+#include "core/Parallel.h"
+#include "data/DatasetSpec.h"
+#include "graph/Graph.h"
+#include "layers/LayerRegistry.h"
+#include "training/Trainer.h"
 
 #include <nlohmann/json.hpp>
 

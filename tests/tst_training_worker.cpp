@@ -1,19 +1,19 @@
 // Live training through the GUI's controller: a real run on the worker thread, the views it
 // feeds, and the controls (pause, step, stop, live settings, reset), offscreen.
-#include "ConfusionMatrixView.h"
-#include "DecisionBoundaryView.h"
-#include "GradientFlowPlot.h"
-#include "GraphDocument.h"
-#include "LossPlot.h"
-#include "NeuronView.h"
-#include "Project.h"
-#include "ProjectSettingsPanel.h"
-#include "TrainingController.h"
-#include "TrainingPanel.h"
-#include "TrainingProgressWidget.h"
-#include "TrainingWorker.h"
-#include "WeightHeatmap.h"
-#include "WeightHistogramView.h"
+#include "document/GraphDocument.h"
+#include "inspector/ProjectSettingsPanel.h"
+#include "plots/ConfusionMatrixView.h"
+#include "plots/DecisionBoundaryView.h"
+#include "plots/GradientFlowPlot.h"
+#include "plots/LossPlot.h"
+#include "plots/NeuronView.h"
+#include "plots/TrainingPanel.h"
+#include "plots/WeightHeatmap.h"
+#include "plots/WeightHistogramView.h"
+#include "project/Project.h"
+#include "training/TrainingController.h"
+#include "training/TrainingProgressWidget.h"
+#include "training/TrainingWorker.h"
 
 #include <qcustomplot.h>
 

@@ -3,20 +3,20 @@
 // settings lock the live training editors, the loss legend waits for a run, and the CSV import
 // dialog says which outputs the data needs. Set NETCANVAS_SCREENSHOT_DIR to keep the grabs.
 
-#include "CanvasScene.h"
-#include "CanvasView.h"
-#include "CsvImportDialog.h"
-#include "LayerNodeItem.h"
-#include "LessonPanel.h"
-#include "LossPlot.h"
 #include "MainWindow.h"
-#include "PresentationMode.h"
 #include "QuietWindow.h"
-#include "TrainingController.h"
-#include "TrainingPanel.h"
-#include "TrainingProgressWidget.h"
-#include "ViewChooser.h"
-#include "WelcomePage.h"
+#include "canvas/CanvasScene.h"
+#include "canvas/CanvasView.h"
+#include "canvas/LayerNodeItem.h"
+#include "data/CsvImportDialog.h"
+#include "plots/LossPlot.h"
+#include "plots/TrainingPanel.h"
+#include "teaching/LessonPanel.h"
+#include "teaching/PresentationMode.h"
+#include "teaching/WelcomePage.h"
+#include "training/TrainingController.h"
+#include "training/TrainingProgressWidget.h"
+#include "training/ViewChooser.h"
 
 #include <nlohmann/json.hpp>
 #include <qcustomplot.h>

@@ -3,12 +3,12 @@
 // comparing the document JSON with what was recorded on the way; the engine graph built from
 // the project agrees with the document at every step.
 
-#include "CanvasScene.h"
-#include "CanvasView.h"
-#include "GraphDocument.h"
-#include "LayerNodeItem.h"
-#include "PaletteMime.h"
-#include "UndoCommands.h"
+#include "canvas/CanvasScene.h"
+#include "canvas/CanvasView.h"
+#include "canvas/LayerNodeItem.h"
+#include "canvas/PaletteMime.h"
+#include "document/GraphDocument.h"
+#include "document/UndoCommands.h"
 
 #include <QApplication>
 #include <QMimeData>

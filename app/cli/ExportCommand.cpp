@@ -4,14 +4,14 @@
 #include "Support.h"
 #include "TrainCommand.h"
 
-#include "Dataset.h"
-#include "DatasetSpec.h"
-#include "DiagramSvg.h"
-#include "Errors.h"
-#include "OnnxExport.h"
-#include "Project.h"
-#include "PyTorchExport.h"
-#include "WeightsExport.h"
+#include "core/Errors.h"
+#include "data/Dataset.h"
+#include "data/DatasetSpec.h"
+#include "export/DiagramSvg.h"
+#include "export/OnnxExport.h"
+#include "export/PyTorchExport.h"
+#include "export/WeightsExport.h"
+#include "project/Project.h"
 
 #include <filesystem>
 #include <optional>

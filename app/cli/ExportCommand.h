@@ -2,7 +2,7 @@
 
 #include "Options.h"
 
-#include "Types.h"
+#include "core/Types.h"
 
 #include <iosfwd>
 #include <string>
@@ -10,8 +10,8 @@
 namespace cli {
 
 /// netcanvas-train export. --weights-npy: one "<node name>.<param>.npy" per parameter in the
-/// folder. --onnx: the ONNX model (engine/OnnxExport.h). --pytorch: a runnable PyTorch script
-/// (engine/PyTorchExport.h). --svg: the network diagram (engine/DiagramSvg.h); it needs no
+/// folder. --onnx: the ONNX model (engine/export/OnnxExport.h). --pytorch: a runnable PyTorch script
+/// (engine/export/PyTorchExport.h). --svg: the network diagram (engine/export/DiagramSvg.h); it needs no
 /// weights, so an untrained project exports too.
 int runExport(const ExportOptions& options, std::ostream& out);
 

@@ -2,7 +2,7 @@
 
 #include "Support.h"
 
-#include "Errors.h"
+#include "core/Errors.h"
 
 namespace cli {
 

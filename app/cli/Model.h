@@ -1,9 +1,9 @@
 #pragma once
 // Loading a trained model for predict and export: a trained project (.json) or an ONNX file that
 // NetCanvas exported (.onnx, rebuilt from the project and weights it carries). The work is
-// engine::loadTrainedModel (engine/Predictor.h), shared with the GUI's Predict dialog.
+// engine::loadTrainedModel (engine/export/Predictor.h), shared with the GUI's Predict dialog.
 
-#include "Predictor.h"
+#include "export/Predictor.h"
 
 #include <string>
 

@@ -4,9 +4,9 @@
 #include "Support.h"
 #include "TrainCommand.h"
 
-#include "Errors.h"
-#include "Parallel.h"
-#include "Predictor.h"
+#include "core/Errors.h"
+#include "core/Parallel.h"
+#include "export/Predictor.h"
 
 #include <ostream>
 #include <string>

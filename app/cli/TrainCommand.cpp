@@ -3,12 +3,12 @@
 #include "Interrupt.h"
 #include "Support.h"
 
-#include "Dataset.h"
-#include "DatasetSpec.h"
-#include "Errors.h"
-#include "Parallel.h"
-#include "Project.h"
-#include "Trainer.h"
+#include "core/Errors.h"
+#include "core/Parallel.h"
+#include "data/Dataset.h"
+#include "data/DatasetSpec.h"
+#include "project/Project.h"
+#include "training/Trainer.h"
 
 #include <nlohmann/json.hpp>
 

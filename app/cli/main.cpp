@@ -6,7 +6,7 @@
 #include "Support.h"
 #include "TrainCommand.h"
 
-#include "Parallel.h"
+#include "core/Parallel.h"
 
 #include <exception>
 #include <iostream>

@@ -1,6 +1,6 @@
-#include "Activation.h"
+#include "layers/Activation.h"
 
-#include "Attributes.h"
+#include "graph/Attributes.h"
 
 namespace engine {
 

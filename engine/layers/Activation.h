@@ -1,7 +1,7 @@
 #pragma once
 
-#include "Activations.h"
-#include "Layer.h"
+#include "graph/Activations.h"
+#include "graph/Layer.h"
 
 namespace engine {
 

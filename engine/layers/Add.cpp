@@ -1,4 +1,4 @@
-#include "Add.h"
+#include "layers/Add.h"
 
 namespace engine {
 

@@ -1,6 +1,6 @@
-#include "BatchNorm.h"
+#include "layers/BatchNorm.h"
 
-#include "Attributes.h"
+#include "graph/Attributes.h"
 
 namespace engine {
 

@@ -1,9 +1,9 @@
-#include "Conv2D.h"
+#include "layers/Conv2D.h"
 
-#include "Attributes.h"
-#include "ImageGeometry.h"
-#include "Parallel.h"
-#include "WeightLayerCommon.h"
+#include "core/Parallel.h"
+#include "graph/Attributes.h"
+#include "layers/ImageGeometry.h"
+#include "layers/WeightLayerCommon.h"
 
 #include <algorithm>
 

@@ -1,7 +1,7 @@
-#include "Dense.h"
+#include "layers/Dense.h"
 
-#include "Attributes.h"
-#include "WeightLayerCommon.h"
+#include "graph/Attributes.h"
+#include "layers/WeightLayerCommon.h"
 
 namespace engine {
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "Activations.h"
-#include "Initializer.h"
-#include "Layer.h"
+#include "graph/Activations.h"
+#include "graph/Initializer.h"
+#include "graph/Layer.h"
 
 namespace engine {
 

@@ -1,6 +1,6 @@
-#include "Dropout.h"
+#include "layers/Dropout.h"
 
-#include "Attributes.h"
+#include "graph/Attributes.h"
 
 #include <cstdio>
 

@@ -1,6 +1,6 @@
-#include "Embedding.h"
+#include "layers/Embedding.h"
 
-#include "Attributes.h"
+#include "graph/Attributes.h"
 
 #include <cmath>
 

@@ -1,4 +1,4 @@
-#include "Gru.h"
+#include "layers/Gru.h"
 
 namespace engine {
 

@@ -1,8 +1,8 @@
 #pragma once
 // Sliding-window geometry shared by the convolution and pooling layers (TensorFlow conventions).
 
-#include "Errors.h"
-#include "Shape.h"
+#include "core/Errors.h"
+#include "core/Shape.h"
 
 #include <algorithm>
 #include <cmath>

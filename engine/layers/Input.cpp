@@ -1,6 +1,6 @@
-#include "Input.h"
+#include "layers/Input.h"
 
-#include "Attributes.h"
+#include "graph/Attributes.h"
 
 namespace engine {
 

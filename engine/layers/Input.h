@@ -1,6 +1,6 @@
 #pragma once
 
-#include "Layer.h"
+#include "graph/Layer.h"
 
 namespace engine {
 
@@ -20,7 +20,7 @@ public:
     std::vector<AttributeSpec> attributeSpecs() const override;
     std::string summary() const override;
 
-    const Shape& declaredShape() const { return m_shape; }
+    Shape declaredShape() const override { return m_shape; }
 
 private:
     Shape m_shape;

@@ -1,6 +1,6 @@
-#include "LayerNorm.h"
+#include "layers/LayerNorm.h"
 
-#include "Attributes.h"
+#include "graph/Attributes.h"
 
 namespace engine {
 

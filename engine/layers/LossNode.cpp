@@ -1,7 +1,7 @@
-#include "LossNode.h"
+#include "layers/LossNode.h"
 
-#include "Attributes.h"
-#include "Loss.h"
+#include "graph/Attributes.h"
+#include "graph/Loss.h"
 
 namespace engine {
 

@@ -1,6 +1,6 @@
-#include "Lstm.h"
+#include "layers/Lstm.h"
 
-#include "Attributes.h"
+#include "graph/Attributes.h"
 
 namespace engine {
 

@@ -1,8 +1,8 @@
-#include "Pooling.h"
+#include "layers/Pooling.h"
 
-#include "Attributes.h"
-#include "ImageGeometry.h"
-#include "Parallel.h"
+#include "core/Parallel.h"
+#include "graph/Attributes.h"
+#include "layers/ImageGeometry.h"
 
 #include <algorithm>
 #include <limits>

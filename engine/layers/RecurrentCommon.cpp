@@ -1,8 +1,8 @@
-#include "RecurrentCommon.h"
+#include "layers/RecurrentCommon.h"
 
-#include "Attributes.h"
-#include "Initializer.h"
-#include "Parallel.h"
+#include "core/Parallel.h"
+#include "graph/Attributes.h"
+#include "graph/Initializer.h"
 
 #include <Eigen/QR>
 

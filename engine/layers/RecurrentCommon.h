@@ -19,7 +19,7 @@
 // GEMM dL/dh_{t-1} = R^T dRec_t, then one (multi-threaded) GEMM each for dW, dR and dL/dx over
 // all steps of the batch.
 
-#include "Layer.h"
+#include "graph/Layer.h"
 
 #include <Eigen/Core>
 

@@ -1,6 +1,6 @@
-#include "Reshape.h"
+#include "layers/Reshape.h"
 
-#include "Attributes.h"
+#include "graph/Attributes.h"
 
 namespace engine {
 

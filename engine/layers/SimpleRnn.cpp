@@ -1,4 +1,4 @@
-#include "SimpleRnn.h"
+#include "layers/SimpleRnn.h"
 
 namespace engine {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "RecurrentCommon.h"
+#include "layers/RecurrentCommon.h"
 
 namespace engine {
 

@@ -1,4 +1,4 @@
-#include "TimeDistributed.h"
+#include "layers/TimeDistributed.h"
 
 #include <nlohmann/json.hpp>
 

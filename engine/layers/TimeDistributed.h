@@ -1,6 +1,6 @@
 #pragma once
 
-#include "Dense.h"
+#include "layers/Dense.h"
 
 namespace engine {
 

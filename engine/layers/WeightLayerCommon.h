@@ -4,10 +4,10 @@
 // the "auto" initializer rule, the W/b parameter list and the initializer attribute spec, so a
 // rule changed in one place changes for every such layer.
 
-#include "Activations.h"
-#include "Attributes.h"
-#include "Initializer.h"
-#include "Layer.h"
+#include "graph/Activations.h"
+#include "graph/Attributes.h"
+#include "graph/Initializer.h"
+#include "graph/Layer.h"
 
 #include <string>
 #include <vector>

@@ -1,0 +1,475 @@
+#include "data/CsvReader.h"
+
+#include "core/Errors.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace engine {
+
+namespace {
+
+struct Record {
+    long line = 0; ///< 1-based line where the record starts
+    std::vector<std::string> cells;
+};
+
+std::string trim(const std::string& s)
+{
+    const auto b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string::npos)
+        return {};
+    const auto e = s.find_last_not_of(" \t\r\n");
+    return s.substr(b, e - b + 1);
+}
+
+std::vector<Record> splitRecords(const std::string& text, char delim, long maxRecords = -1)
+{
+    std::vector<Record> records;
+    Record current;
+    std::string cell;
+    bool quoted = false;
+    bool rowHasContent = false;
+    long line = 1;
+    current.line = 1;
+    const auto endRecord = [&] {
+        current.cells.push_back(cell);
+        cell.clear();
+        if (rowHasContent || current.cells.size() > 1)
+            records.push_back(std::move(current));
+        current = Record {};
+        rowHasContent = false;
+    };
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char ch = text[i];
+        if (quoted) {
+            if (ch == '"') {
+                if (i + 1 < text.size() && text[i + 1] == '"') {
+                    cell += '"';
+                    ++i;
+                } else {
+                    quoted = false;
+                }
+            } else {
+                if (ch == '\n')
+                    ++line;
+                cell += ch;
+            }
+            continue;
+        }
+        if (ch == '"' && trim(cell).empty()) {
+            cell.clear();
+            quoted = true;
+            rowHasContent = true;
+        } else if (ch == delim) {
+            current.cells.push_back(cell);
+            cell.clear();
+        } else if (ch == '\n') {
+            endRecord();
+            ++line;
+            current.line = line;
+            if (maxRecords > 0 && long(records.size()) >= maxRecords)
+                return records;
+        } else if (ch != '\r') {
+            cell += ch;
+            if (ch != ' ' && ch != '\t')
+                rowHasContent = true;
+        }
+    }
+    if (!cell.empty() || !current.cells.empty() || rowHasContent)
+        endRecord();
+    return records;
+}
+
+char detectDelimiter(const std::string& text)
+{
+    // Counts outside quotes on the first lines; a candidate must appear equally often on each.
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    std::string l;
+    while (lines.size() < 5 && std::getline(in, l))
+        if (!trim(l).empty())
+            lines.push_back(l);
+    const auto consistent = [&](char d) {
+        long first = -1;
+        for (const auto& line : lines) {
+            long n = 0;
+            bool q = false;
+            for (char c : line) {
+                if (c == '"')
+                    q = !q;
+                else if (c == d && !q)
+                    ++n;
+            }
+            if (first < 0)
+                first = n;
+            if (n == 0 || n != first)
+                return false;
+        }
+        return !lines.empty();
+    };
+    // Tab and ';' first: a ';' file often writes decimal commas.
+    for (char d : {'\t', ';', ','})
+        if (consistent(d))
+            return d;
+    return ',';
+}
+
+std::optional<double> parseNumber(std::string s, char delim)
+{
+    s = trim(s);
+    if (s.empty())
+        return std::nullopt;
+    if (delim != ',' && s.find('.') == std::string::npos
+        && std::count(s.begin(), s.end(), ',') == 1)
+        std::replace(s.begin(), s.end(), ',', '.');
+    const char* b = s.data();
+    if (*b == '+')
+        ++b;
+    double v = 0;
+    const auto [ptr, ec] = std::from_chars(b, s.data() + s.size(), v);
+    if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v))
+        return std::nullopt;
+    return v;
+}
+
+bool isMissing(const std::string& cell)
+{
+    const std::string t = trim(cell);
+    return t.empty() || t == "NA" || t == "N/A" || t == "NaN" || t == "nan" || t == "?"
+        || t == "null";
+}
+
+std::string quote(const std::string& s)
+{
+    return "\"" + (s.size() > 40 ? s.substr(0, 40) + "..." : s) + "\"";
+}
+
+} // namespace
+
+CsvOptions CsvOptions::fromJson(const nlohmann::json& o)
+{
+    CsvOptions c;
+    if (auto it = o.find("delimiter"); it != o.end()) {
+        const std::string d = it->is_string() ? it->get<std::string>() : std::string("?");
+        if (d == "auto")
+            c.delimiter = 0;
+        else if (d == "," || d == ";" || d == "\t")
+            c.delimiter = d[0];
+        else if (d == "tab" || d == "\\t")
+            c.delimiter = '\t';
+        else
+            throw InputError(
+                "delimiter", "expected \",\", \";\", \"\\t\" or \"auto\", got " + it->dump());
+    }
+    if (auto it = o.find("header"); it != o.end()) {
+        if (it->is_boolean())
+            c.header = it->get<bool>();
+        else if (!(it->is_string() && it->get<std::string>() == "auto"))
+            throw InputError("header", "expected true, false or \"auto\", got " + it->dump());
+    }
+    if (auto it = o.find("target"); it != o.end()) {
+        const auto add = [&](const nlohmann::json& t) {
+            if (t.is_string() && !t.get<std::string>().empty())
+                c.targets.push_back(t.get<std::string>());
+            else if (t.is_number_integer())
+                c.targets.push_back(std::to_string(t.get<long>()));
+            else
+                throw InputError("target",
+                    "expected a column name, a 0-based column index or a list of them, got "
+                        + it->dump());
+        };
+        if (it->is_array()) {
+            for (const auto& t : *it)
+                add(t);
+        } else {
+            add(*it);
+        }
+    }
+    if (auto it = o.find("task"); it != o.end()) {
+        const std::string t = it->is_string() ? it->get<std::string>() : "";
+        if (t != "auto" && t != "classification" && t != "regression")
+            throw InputError("task",
+                "expected \"auto\", \"classification\" or \"regression\", got " + it->dump());
+        c.task = t;
+    }
+    if (auto it = o.find("limit"); it != o.end()) {
+        if (!it->is_number_integer() || it->get<long>() < 0)
+            throw InputError("limit", "expected a non-negative integer, got " + it->dump());
+        c.limit = it->get<long>();
+    }
+    return c;
+}
+
+CsvData readCsv(const std::filesystem::path& file, const CsvOptions& options)
+{
+    const std::string name = file.string();
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        throw InputError(name, "cannot open the file (does it exist?)");
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    return parseCsv(buffer.str(), name, options);
+}
+
+CsvData parseCsv(const std::string& textIn, const std::string& name, const CsvOptions& options)
+{
+    std::string text = textIn;
+    if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0)
+        text.erase(0, 3); // UTF-8 byte order mark written by spreadsheet programs
+    CsvData result;
+    result.delimiter = options.delimiter ? options.delimiter : detectDelimiter(text);
+    const char delim = result.delimiter;
+    std::vector<Record> records = splitRecords(text, delim);
+    if (records.empty())
+        throw InputError(name, "the file has no rows");
+
+    const std::size_t columns = records[0].cells.size();
+    if (options.header) {
+        result.hasHeader = *options.header;
+    } else {
+        // A header is a first row with a text cell above a number.
+        result.hasHeader = false;
+        for (std::size_t c = 0; c < columns; ++c) {
+            const bool text0
+                = !parseNumber(records[0].cells[c], delim) && !isMissing(records[0].cells[c]);
+            const bool number1 = records.size() < 2
+                || (c < records[1].cells.size() && parseNumber(records[1].cells[c], delim));
+            if (text0 && number1) {
+                result.hasHeader = true;
+                break;
+            }
+        }
+    }
+    std::vector<std::string> names;
+    for (std::size_t c = 0; c < columns; ++c)
+        names.push_back(
+            result.hasHeader ? trim(records[0].cells[c]) : "column " + std::to_string(c + 1));
+    const std::size_t first = result.hasHeader ? 1 : 0;
+    std::size_t last = records.size();
+    if (options.limit > 0)
+        last = std::min(last, first + std::size_t(options.limit));
+    if (last <= first)
+        throw InputError(name, "the file has a header but no data rows");
+    if (columns < 2)
+        throw InputError(name,
+            "row " + std::to_string(records[0].line) + " has one column; expected at least two "
+                + "(features and a target) separated by ',', ';' or tabs");
+    for (std::size_t r = first; r < last; ++r)
+        if (records[r].cells.size() != columns)
+            throw InputError(name + ": row " + std::to_string(records[r].line),
+                "expected " + std::to_string(columns) + " cells like the first row, got "
+                    + std::to_string(records[r].cells.size()));
+
+    // Target columns.
+    std::vector<std::size_t> targets;
+    const auto findColumn = [&](const std::string& t) -> std::size_t {
+        for (std::size_t c = 0; c < columns; ++c)
+            if (names[c] == t)
+                return c;
+        long index = 0;
+        const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), index);
+        if (ec == std::errc() && ptr == t.data() + t.size()) {
+            if (index < 0)
+                index += long(columns);
+            if (index >= 0 && index < long(columns))
+                return std::size_t(index);
+        }
+        std::string known;
+        for (std::size_t c = 0; c < columns; ++c)
+            known += (c ? ", " : "") + quote(names[c]);
+        throw InputError(name,
+            "no target column " + quote(t) + " (columns: " + known + "; or an index from 0 to "
+                + std::to_string(columns - 1) + ")");
+    };
+    if (options.targets.empty())
+        targets.push_back(columns - 1);
+    for (const auto& t : options.targets) {
+        const std::size_t c = findColumn(t);
+        if (std::find(targets.begin(), targets.end(), c) == targets.end())
+            targets.push_back(c);
+    }
+    if (targets.size() >= columns)
+        throw InputError(name, "every column is a target: no features are left");
+    std::vector<std::size_t> features;
+    for (std::size_t c = 0; c < columns; ++c)
+        if (std::find(targets.begin(), targets.end(), c) == targets.end())
+            features.push_back(c);
+
+    const long n = long(last - first);
+    const auto where = [&](std::size_t r, std::size_t c) {
+        return name + ": row " + std::to_string(records[r].line) + ", column "
+            + std::to_string(c + 1);
+    };
+    const auto column = [&](std::size_t c) {
+        return result.hasHeader ? " (column " + quote(names[c]) + ")" : std::string();
+    };
+
+    Dataset& d = result.data;
+    d.name = std::filesystem::path(name).filename().string();
+    d.inputShape = Shape {int(features.size())};
+    d.x.resize(long(features.size()), n);
+    for (std::size_t r = first; r < last; ++r)
+        for (std::size_t f = 0; f < features.size(); ++f) {
+            const std::string& cell = records[r].cells[features[f]];
+            if (isMissing(cell))
+                throw InputError(where(r, features[f]),
+                    "missing value" + column(features[f]) + "; fill it in or remove the row");
+            const auto v = parseNumber(cell, delim);
+            if (!v)
+                throw InputError(where(r, features[f]),
+                    "expected a number, got " + quote(trim(cell)) + column(features[f]));
+            d.x(long(f), long(r - first)) = Scalar(*v);
+        }
+
+    // Classification or regression.
+    bool classification = options.task == "classification";
+    if (options.task == "classification" && targets.size() > 1)
+        throw InputError(
+            name, "classification needs one target column, got " + std::to_string(targets.size()));
+    if (options.task == "auto" && targets.size() == 1) {
+        std::set<std::string> distinct;
+        bool allIntegers = true;
+        for (std::size_t r = first; r < last; ++r) {
+            const std::string cell = trim(records[r].cells[targets[0]]);
+            const auto v = parseNumber(cell, delim);
+            if (!v && !isMissing(cell)) {
+                classification = true; // text labels
+                break;
+            }
+            if (v && *v != std::floor(*v))
+                allIntegers = false;
+            distinct.insert(cell);
+        }
+        if (!classification)
+            classification = allIntegers && long(distinct.size()) <= options.maxClasses
+                && long(distinct.size()) < std::max(n, 3L);
+    }
+    for (std::size_t t : targets)
+        result.targetNames.push_back(names[t]);
+    for (std::size_t f : features)
+        result.featureNames.push_back(names[f]);
+
+    if (!classification) {
+        d.task = TaskKind::Regression;
+        d.y.resize(long(targets.size()), n);
+        for (std::size_t r = first; r < last; ++r)
+            for (std::size_t t = 0; t < targets.size(); ++t) {
+                const std::string& cell = records[r].cells[targets[t]];
+                if (isMissing(cell))
+                    throw InputError(
+                        where(r, targets[t]), "missing target value" + column(targets[t]));
+                const auto v = parseNumber(cell, delim);
+                if (!v)
+                    throw InputError(where(r, targets[t]),
+                        "expected a number (regression target), got " + quote(trim(cell))
+                            + column(targets[t]));
+                d.y(long(t), long(r - first)) = Scalar(*v);
+            }
+        return result;
+    }
+
+    // Class labels: numbers sort numerically, text alphabetically; index = rank.
+    const std::size_t tc = targets[0];
+    bool numeric = true;
+    for (std::size_t r = first; r < last; ++r) {
+        const std::string& cell = records[r].cells[tc];
+        if (isMissing(cell))
+            throw InputError(where(r, tc), "missing class label" + column(tc));
+        numeric = numeric && parseNumber(cell, delim).has_value();
+    }
+    std::vector<std::string> labels;
+    std::map<std::string, int> index;
+    if (numeric) {
+        std::map<double, std::string> byValue;
+        for (std::size_t r = first; r < last; ++r) {
+            const double v = *parseNumber(records[r].cells[tc], delim);
+            std::ostringstream os;
+            os << v;
+            byValue.emplace(v, os.str());
+        }
+        // Labels 0..k-1 keep their values as indices.
+        for (const auto& [v, text] : byValue)
+            labels.push_back(text);
+    } else {
+        std::set<std::string> sorted;
+        for (std::size_t r = first; r < last; ++r)
+            sorted.insert(trim(records[r].cells[tc]));
+        labels.assign(sorted.begin(), sorted.end());
+    }
+    for (std::size_t k = 0; k < labels.size(); ++k)
+        index[labels[k]] = int(k);
+    d.task = TaskKind::Classification;
+    d.numClasses = int(labels.size());
+    d.classNames = labels;
+    d.y.resize(1, n);
+    for (std::size_t r = first; r < last; ++r) {
+        std::string key = trim(records[r].cells[tc]);
+        if (numeric) {
+            std::ostringstream os;
+            os << *parseNumber(key, delim);
+            key = os.str();
+        }
+        d.y(0, long(r - first)) = Scalar(index.at(key));
+    }
+    return result;
+}
+
+CsvTable parseCsvTable(
+    const std::string& textIn, const std::string& name, const CsvOptions& options)
+{
+    std::string text = textIn;
+    if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0)
+        text.erase(0, 3);
+    CsvTable table;
+    table.delimiter = options.delimiter ? options.delimiter : detectDelimiter(text);
+    const char delim = table.delimiter;
+    std::vector<Record> records = splitRecords(text, delim);
+    if (records.empty())
+        throw InputError(name, "the file has no rows");
+    const std::size_t columns = records[0].cells.size();
+    if (options.header) {
+        table.hasHeader = *options.header;
+    } else {
+        // As parseCsv, and one more rule for a single column: a text cell above a number.
+        for (std::size_t c = 0; c < columns && !table.hasHeader; ++c) {
+            const bool text0
+                = !parseNumber(records[0].cells[c], delim) && !isMissing(records[0].cells[c]);
+            const bool number1 = records.size() < 2
+                || (c < records[1].cells.size() && parseNumber(records[1].cells[c], delim));
+            table.hasHeader = text0 && number1;
+        }
+    }
+    for (std::size_t c = 0; c < columns; ++c)
+        table.names.push_back(
+            table.hasHeader ? trim(records[0].cells[c]) : "column " + std::to_string(c + 1));
+    const std::size_t first = table.hasHeader ? 1 : 0;
+    std::size_t last = records.size();
+    if (options.limit > 0)
+        last = std::min(last, first + std::size_t(options.limit));
+    if (last <= first)
+        throw InputError(name, "the file has a header but no data rows");
+    for (std::size_t r = first; r < last; ++r) {
+        if (records[r].cells.size() != columns)
+            throw InputError(name + ": row " + std::to_string(records[r].line),
+                "expected " + std::to_string(columns) + " cells like the first row, got "
+                    + std::to_string(records[r].cells.size()));
+        table.lines.push_back(records[r].line);
+        table.rows.push_back(std::move(records[r].cells));
+    }
+    return table;
+}
+
+std::optional<double> parseCsvNumber(const std::string& cell, char delimiter)
+{
+    if (isMissing(cell))
+        return std::nullopt;
+    return parseNumber(cell, delimiter);
+}
+
+} // namespace engine

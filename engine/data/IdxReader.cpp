@@ -1,0 +1,238 @@
+#include "data/IdxReader.h"
+
+#include "core/Errors.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <memory>
+
+namespace engine {
+
+namespace {
+
+int elementSize(IdxArray::Type t)
+{
+    switch (t) {
+    case IdxArray::Type::UInt8:
+    case IdxArray::Type::Int8:
+        return 1;
+    case IdxArray::Type::Int16:
+        return 2;
+    case IdxArray::Type::Int32:
+    case IdxArray::Type::Float32:
+        return 4;
+    case IdxArray::Type::Float64:
+        return 8;
+    }
+    return 0;
+}
+
+std::uint64_t bigEndian(const unsigned char* p, int n)
+{
+    std::uint64_t v = 0;
+    for (int i = 0; i < n; ++i)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+std::string hexByte(unsigned v)
+{
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "0x%02X", v & 0xFF);
+    return buf;
+}
+
+std::string dimsText(const std::vector<int>& dims)
+{
+    std::string s;
+    for (std::size_t i = 0; i < dims.size(); ++i)
+        s += (i ? "x" : "") + std::to_string(dims[i]);
+    return s;
+}
+
+/// The whole file, decompressed when it is gzip (zlib passes plain files through unchanged).
+std::vector<unsigned char> readAll(const std::filesystem::path& file)
+{
+    const std::string name = file.string();
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec))
+        throw InputError(name, "no such file");
+    std::unique_ptr<gzFile_s, int (*)(gzFile)> in(gzopen(name.c_str(), "rb"), gzclose);
+    if (!in)
+        throw InputError(name, "cannot open the file: " + std::string(std::strerror(errno)));
+    gzbuffer(in.get(), 1 << 17);
+    std::vector<unsigned char> data;
+    std::size_t used = 0;
+    for (;;) {
+        data.resize(std::max<std::size_t>(used + (1 << 20), data.size()));
+        const int n = gzread(in.get(), data.data() + used, unsigned(data.size() - used));
+        if (n < 0) {
+            int code = 0;
+            const char* msg = gzerror(in.get(), &code);
+            throw InputError(
+                name, "byte " + std::to_string(used) + ": corrupt gzip data (" + msg + ")");
+        }
+        if (n == 0)
+            break;
+        used += std::size_t(n);
+    }
+    int code = 0;
+    const char* msg = gzerror(in.get(), &code);
+    if (code != Z_OK)
+        throw InputError(name,
+            "byte " + std::to_string(used) + ": the gzip stream is damaged or truncated (" + msg
+                + ")");
+    data.resize(used);
+    return data;
+}
+
+} // namespace
+
+long IdxArray::count() const
+{
+    long n = 1;
+    for (int d : dims)
+        n *= d;
+    return n;
+}
+
+double IdxArray::value(long i) const
+{
+    const unsigned char* p = bytes.data() + i * elementSize(type);
+    switch (type) {
+    case Type::UInt8:
+        return p[0];
+    case Type::Int8:
+        return static_cast<signed char>(p[0]);
+    case Type::Int16:
+        return static_cast<std::int16_t>(bigEndian(p, 2));
+    case Type::Int32:
+        return static_cast<std::int32_t>(bigEndian(p, 4));
+    case Type::Float32:
+        return std::bit_cast<float>(static_cast<std::uint32_t>(bigEndian(p, 4)));
+    case Type::Float64:
+        return std::bit_cast<double>(bigEndian(p, 8));
+    }
+    return 0;
+}
+
+IdxArray readIdx(const std::filesystem::path& file)
+{
+    const std::string name = file.string();
+    std::vector<unsigned char> data = readAll(file);
+    if (data.size() < 4)
+        throw InputError(name,
+            "byte " + std::to_string(data.size()) + ": the file ends inside the 4-byte IDX "
+                + "header (" + std::to_string(data.size()) + " bytes in all)");
+    if (data[0] != 0 || data[1] != 0)
+        throw InputError(name,
+            "byte 0: wrong magic number " + hexByte(data[0]) + " " + hexByte(data[1]) + " "
+                + hexByte(data[2]) + " " + hexByte(data[3])
+                + ": an IDX file starts with 0x00 0x00, a type and a rank (e.g. 0x00 0x00 0x08 "
+                  "0x03 for images)");
+    IdxArray a;
+    a.type = static_cast<IdxArray::Type>(data[2]);
+    if (elementSize(a.type) == 0)
+        throw InputError(name,
+            "byte 2: unknown IDX value type " + hexByte(data[2])
+                + " (expected 0x08, 0x09, 0x0B, 0x0C, 0x0D or 0x0E)");
+    const int rank = data[3];
+    if (rank < 1)
+        throw InputError(name, "byte 3: an IDX array needs at least one dimension, got rank 0");
+    const std::size_t header = 4 + 4 * std::size_t(rank);
+    if (data.size() < header)
+        throw InputError(name,
+            "byte " + std::to_string(data.size()) + ": truncated header: rank "
+                + std::to_string(rank) + " needs " + std::to_string(header) + " header bytes, the "
+                + "file has " + std::to_string(data.size()));
+    std::uint64_t count = 1;
+    for (int d = 0; d < rank; ++d) {
+        const std::uint64_t size = bigEndian(data.data() + 4 + 4 * d, 4);
+        if (size == 0 || size > 0x7FFFFFFF)
+            throw InputError(name,
+                "byte " + std::to_string(4 + 4 * d) + ": dimension " + std::to_string(d)
+                    + " has size " + std::to_string(size) + ", expected 1 to 2147483647");
+        a.dims.push_back(int(size));
+        count *= size;
+        if (count > (std::uint64_t(1) << 40))
+            throw InputError(name, "byte 4: the dimensions " + dimsText(a.dims) + " are too large");
+    }
+    const std::uint64_t expected = count * std::uint64_t(elementSize(a.type));
+    const std::uint64_t found = data.size() - header;
+    if (found != expected)
+        throw InputError(name,
+            "byte " + std::to_string(header) + ": " + (found < expected ? "truncated: " : "")
+                + "expected " + std::to_string(expected) + " bytes of data for " + dimsText(a.dims)
+                + " values, found " + std::to_string(found)
+                + (found > expected ? " (extra bytes at the end)" : ""));
+    data.erase(data.begin(), data.begin() + long(header));
+    a.bytes = std::move(data);
+    return a;
+}
+
+Dataset readIdxDataset(const std::filesystem::path& images, const std::filesystem::path& labels,
+    bool imageShape, long limit, int minClasses)
+{
+    const IdxArray img = readIdx(images);
+    const IdxArray lab = readIdx(labels);
+    if (img.dims.size() < 2 || img.dims.size() > 4)
+        throw InputError(images.string(),
+            "expected images (n x height x width [x channels]), got an array of "
+                + dimsText(img.dims));
+    if (lab.dims.size() != 1)
+        throw InputError(labels.string(),
+            "expected labels (one dimension), got an array of " + dimsText(lab.dims));
+    if (img.dims[0] != lab.dims[0])
+        throw InputError(labels.string(),
+            "has " + std::to_string(lab.dims[0]) + " labels but " + images.filename().string()
+                + " has " + std::to_string(img.dims[0]) + " images");
+
+    const long available = img.dims[0];
+    const long n = limit > 0 ? std::min(limit, available) : available;
+    const int h = img.dims[1];
+    const int w = img.dims.size() > 2 ? img.dims[2] : 1;
+    const int c = img.dims.size() > 3 ? img.dims[3] : 1;
+    const long features = long(h) * w * c;
+
+    Dataset d;
+    d.name = images.filename().string();
+    d.task = TaskKind::Classification;
+    d.inputShape = imageShape ? Shape {h, w, c} : Shape {int(features)};
+    d.x.resize(features, n);
+    d.y.resize(1, n);
+    if (img.type == IdxArray::Type::UInt8) {
+        const unsigned char* p = img.bytes.data();
+        const Scalar scale = Scalar(1) / Scalar(255);
+        for (long i = 0; i < n * features; ++i)
+            d.x.data()[i] = Scalar(p[i]) * scale;
+    } else {
+        for (long i = 0; i < n * features; ++i)
+            d.x.data()[i] = Scalar(img.value(i));
+    }
+    int maxLabel = -1;
+    for (long i = 0; i < n; ++i) {
+        const double v = lab.value(i);
+        if (v < 0 || v != double(long(v)) || v > 65535)
+            throw InputError(labels.string(),
+                "byte " + std::to_string(8 + i * elementSize(lab.type)) + ": label "
+                    + std::to_string(i) + " is " + std::to_string(v)
+                    + ", expected a class index 0, 1, 2, ...");
+        d.y(0, i) = Scalar(v);
+        maxLabel = std::max(maxLabel, int(v));
+    }
+    d.numClasses = std::max(maxLabel + 1, minClasses);
+    for (int k = 0; k < d.numClasses; ++k)
+        d.classNames.push_back(std::to_string(k));
+    return d;
+}
+
+std::vector<std::string> fashionMnistClassNames()
+{
+    return {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
+        "Bag", "Ankle boot"};
+}
+
+} // namespace engine

@@ -1,0 +1,71 @@
+#pragma once
+// The NetCanvas project file (JSON), documented in docs/project-format.md:
+//
+// {"format":"netcanvas","version":1,"name":"...","description":"...",
+//  "nodes":[{"id":1,"type":"Dense","name":"hidden","position":[x,y],"attributes":{...}}],
+//  "edges":[{"from":1,"fromPort":0,"to":2,"toPort":0}],
+//  "dataset":{...DatasetSpec...}, "training":{...TrainingConfig...},
+//  "weights":{"2":{"W":{"shape":[rows,cols],"data":[...] | "base64":"..."}, ...}}}
+//
+// Architecture and weights are separate: "weights" may be absent (untrained project).
+
+#include "data/DatasetSpec.h"
+#include "graph/Graph.h"
+#include "training/TrainingConfig.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace engine {
+
+using WeightMap = std::map<NodeId, std::map<std::string, Matrix>>;
+
+struct NodeRecord {
+    NodeId id = -1;
+    std::string type;
+    std::string name;
+    double x = 0; ///< canvas position
+    double y = 0;
+    nlohmann::json attributes = nlohmann::json::object();
+};
+
+struct Project {
+    static constexpr int kFormatVersion = 1;
+
+    std::string name;
+    std::string description;
+    std::vector<NodeRecord> nodes;
+    std::vector<Edge> edges;
+    DatasetSpec dataset;
+    TrainingConfig training;
+    WeightMap weights;
+    /// Top-level keys this version does not know (lesson, view state of later versions),
+    /// kept so that saving never loses them.
+    nlohmann::json extra = nlohmann::json::object();
+
+    /// Builds the graph (layers from the registry, attributes, edges). Throws InputError whose
+    /// where() locates the problem, e.g. "nodes[3].attributes.units".
+    Graph buildGraph() const;
+    /// Replaces nodes and edges by the graph's, keeping positions of nodes that still exist.
+    void setGraph(const Graph& g);
+
+    nlohmann::json toJson() const;
+    /// Throws InputError with where() like "nodes[3].attributes.units" or "training.batchSize".
+    static Project fromJson(const nlohmann::json& j);
+};
+
+/// Reads and validates a project file. Throws InputError whose what() starts with the file
+/// name: "xor.json: nodes[3].attributes.units: expected a positive integer".
+Project loadProject(const std::filesystem::path& file);
+/// Writes atomically (temporary file in the same folder, then rename). Throws InputError.
+void saveProject(const Project& project, const std::filesystem::path& file);
+
+/// Weight (de)serialization, shared with the GUI's clipboard and exports.
+nlohmann::json weightsToJson(const WeightMap& w);
+WeightMap weightsFromJson(const nlohmann::json& j); ///< throws InputError ("2.W.shape", ...)
+
+} // namespace engine

@@ -1,0 +1,760 @@
+#include "canvas/CanvasScene.h"
+
+#include "canvas/EdgeItem.h"
+#include "canvas/LayerNodeItem.h"
+#include "canvas/NeuronOverlay.h"
+#include "canvas/PaletteMime.h"
+#include "canvas/UnrolledRecurrentItem.h"
+#include "document/UndoCommands.h"
+#include "layers/LayerRegistry.h"
+
+#include <QApplication>
+#include <QBrush>
+#include <QClipboard>
+#include <QGraphicsPathItem>
+#include <QGraphicsRectItem>
+#include <QGraphicsSceneContextMenuEvent>
+#include <QGraphicsSceneDragDropEvent>
+#include <QGraphicsSceneMouseEvent>
+#include <QGraphicsSimpleTextItem>
+#include <QKeyEvent>
+#include <QMenu>
+#include <QMimeData>
+#include <QPen>
+#include <QTimer>
+#include <QUndoStack>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+namespace widgets {
+
+namespace {
+
+constexpr double kLayerGapX = 90.0; ///< horizontal space between layout columns
+constexpr double kLayerGapY = 40.0; ///< vertical space between nodes of a column
+constexpr int kHintMs = 3500;
+
+const QColor kOkColor(0x43, 0xa0, 0x47);
+const QColor kBadColor(0xd3, 0x2f, 0x2f);
+const QColor kNeutralColor(0x6b, 0x72, 0x79);
+
+} // namespace
+
+bool CanvasScene::EdgeKeyLess::operator()(const Edge& a, const Edge& b) const
+{
+    return std::tie(a.from, a.fromPort, a.to, a.toPort)
+        < std::tie(b.from, b.fromPort, b.to, b.toPort);
+}
+
+CanvasScene::CanvasScene(GraphDocument* document, QUndoStack* undoStack, QObject* parent)
+    : QGraphicsScene(parent)
+    , m_doc(document)
+    , m_undo(undoStack)
+{
+    // A large fixed area so that panning is never stopped by the items' bounding box.
+    setSceneRect(-20000, -20000, 40000, 40000);
+    setItemIndexMethod(QGraphicsScene::NoIndex); // few items that move a lot
+
+    m_hintTimer = new QTimer(this);
+    m_hintTimer->setSingleShot(true);
+    connect(m_hintTimer, &QTimer::timeout, this, [this] {
+        if (m_hint)
+            m_hint->hide();
+    });
+
+    connect(m_doc, &GraphDocument::nodeAdded, this, &CanvasScene::onNodeAdded);
+    connect(m_doc, &GraphDocument::nodeRemoved, this, &CanvasScene::onNodeRemoved);
+    connect(m_doc, &GraphDocument::edgeAdded, this, &CanvasScene::onEdgeAdded);
+    connect(m_doc, &GraphDocument::edgeRemoved, this, &CanvasScene::onEdgeRemoved);
+    connect(m_doc, &GraphDocument::nodeMoved, this, &CanvasScene::onNodeMoved);
+    connect(m_doc, &GraphDocument::attributesChanged, this, &CanvasScene::onAttributesChanged);
+    connect(m_doc, &GraphDocument::validationChanged, this, &CanvasScene::onValidationChanged);
+    connect(m_doc, &GraphDocument::reset, this, &CanvasScene::onReset);
+    connect(this, &QGraphicsScene::selectionChanged, this, &CanvasScene::onSelectionChanged);
+    onReset();
+    m_neurons = new NeuronOverlay(this);
+    m_unrolled = new UnrolledOverlay(this);
+}
+
+CanvasScene::~CanvasScene()
+{
+    // Items go with the scene; stop the document from calling into a half-destroyed scene.
+    disconnect(m_doc, nullptr, this, nullptr);
+}
+
+LayerNodeItem* CanvasScene::nodeItem(NodeId id) const
+{
+    const auto it = m_nodes.find(id);
+    return it == m_nodes.end() ? nullptr : it->second;
+}
+
+EdgeItem* CanvasScene::edgeItem(const Edge& e) const
+{
+    const auto it = m_edges.find(e);
+    return it == m_edges.end() ? nullptr : it->second;
+}
+
+std::vector<NodeId> CanvasScene::selectedNodeIds() const
+{
+    std::vector<NodeId> ids;
+    for (const NodeId id : m_doc->nodeIds()) {
+        const auto* item = nodeItem(id);
+        if (item && item->isSelected())
+            ids.push_back(id);
+    }
+    return ids;
+}
+
+std::vector<Edge> CanvasScene::selectedEdges() const
+{
+    std::vector<Edge> out;
+    for (const auto& e : m_doc->edges()) {
+        const auto* item = edgeItem(e);
+        if (item && item->isSelected())
+            out.push_back(e);
+    }
+    return out;
+}
+
+void CanvasScene::selectNodes(const std::vector<NodeId>& ids)
+{
+    QSignalBlocker block(this);
+    clearSelection();
+    for (const NodeId id : ids)
+        if (auto* item = nodeItem(id))
+            item->setSelected(true);
+    block.unblock();
+    onSelectionChanged();
+}
+
+QPointF CanvasScene::outputPortPos(NodeId id) const
+{
+    const auto* item = nodeItem(id);
+    if (!item)
+        return m_doc->position(id) + QPointF(LayerNodeItem::kWidth, LayerNodeItem::kHeight / 2);
+    return item->mapToScene(item->outputPortPos());
+}
+
+QPointF CanvasScene::inputPortPos(NodeId id, int port) const
+{
+    const auto* item = nodeItem(id);
+    if (!item)
+        return m_doc->position(id) + QPointF(0, LayerNodeItem::kHeight / 2);
+    return item->mapToScene(item->inputPortPos(port));
+}
+
+QRectF CanvasScene::nodesBoundingRect() const
+{
+    QRectF r;
+    for (const auto& [id, item] : m_nodes)
+        r = r.united(item->sceneBoundingRect());
+    return r;
+}
+
+void CanvasScene::setMinimumCardTextSize(int pixels)
+{
+    m_minCardText = pixels;
+    for (const auto& [id, item] : m_nodes)
+        item->update();
+}
+
+QPointF CanvasScene::snapToGrid(QPointF p)
+{
+    return QPointF(
+        std::round(p.x() / kGridSize) * kGridSize, std::round(p.y() / kGridSize) * kGridSize);
+}
+
+// --- document -> items ------------------------------------------------------------------------
+
+void CanvasScene::onNodeAdded(engine::NodeId id)
+{
+    if (nodeItem(id))
+        return;
+    auto* item = new LayerNodeItem(this, id);
+    m_nodes[id] = item;
+    addItem(item);
+}
+
+void CanvasScene::onNodeRemoved(engine::NodeId id)
+{
+    const auto it = m_nodes.find(id);
+    if (it == m_nodes.end())
+        return;
+    LayerNodeItem* item = it->second;
+    m_nodes.erase(it);
+    m_moveStart.erase(id);
+    if (m_connectFrom == id)
+        cancelConnection();
+    removeItem(item);
+    delete item;
+}
+
+void CanvasScene::onEdgeAdded(const engine::Edge& e)
+{
+    if (edgeItem(e))
+        return;
+    auto* item = new EdgeItem(this, e);
+    m_edges[e] = item;
+    addItem(item);
+}
+
+void CanvasScene::onEdgeRemoved(const engine::Edge& e)
+{
+    const auto it = m_edges.find(e);
+    if (it == m_edges.end())
+        return;
+    EdgeItem* item = it->second;
+    m_edges.erase(it);
+    removeItem(item);
+    delete item;
+}
+
+void CanvasScene::onNodeMoved(engine::NodeId id)
+{
+    if (auto* item = nodeItem(id))
+        item->setPos(m_doc->position(id));
+}
+
+void CanvasScene::onAttributesChanged(engine::NodeId id)
+{
+    if (auto* item = nodeItem(id))
+        item->refresh();
+}
+
+void CanvasScene::onValidationChanged()
+{
+    for (const auto& [id, item] : m_nodes)
+        item->refresh();
+}
+
+void CanvasScene::onReset()
+{
+    cancelConnection();
+    if (m_hint)
+        m_hint->hide();
+    m_moveStart.clear();
+    for (const auto& [e, item] : m_edges) {
+        removeItem(item);
+        delete item;
+    }
+    m_edges.clear();
+    for (const auto& [id, item] : m_nodes) {
+        removeItem(item);
+        delete item;
+    }
+    m_nodes.clear();
+    for (const NodeId id : m_doc->nodeIds())
+        onNodeAdded(id);
+    for (const auto& e : m_doc->edges())
+        onEdgeAdded(e);
+    m_pasteCount = 0;
+    onSelectionChanged();
+}
+
+void CanvasScene::onSelectionChanged()
+{
+    QList<engine::NodeId> ids;
+    for (const NodeId id : selectedNodeIds())
+        ids.push_back(id);
+    emit selectionChangedIds(ids);
+}
+
+void CanvasScene::updateEdgesOf(NodeId id)
+{
+    for (const auto& [e, item] : m_edges)
+        if (e.from == id || e.to == id)
+            item->updatePath();
+    if (m_neurons)
+        m_neurons->nodeMoved(id);
+}
+
+// --- user edits -> commands -------------------------------------------------------------------
+
+NodeId CanvasScene::addLayerAt(
+    const QString& type, const nlohmann::json& attributes, QPointF scenePos)
+{
+    if (!engine::LayerRegistry::create(type.toStdString())) {
+        emit statusMessage(tr("Unknown layer type '%1'.").arg(type), kHintMs);
+        return -1;
+    }
+    const engine::NodeRecord record = m_doc->makeNode(type, attributes, snapToGrid(scenePos));
+    auto* command = new AddNodeCommand(m_doc, record);
+    const NodeId id = command->nodeId();
+    m_undo->push(command);
+    selectNodes({id});
+    return id;
+}
+
+NodeId CanvasScene::addConnectedAfter(const QString& type, const nlohmann::json& attributes)
+{
+    auto layer = engine::LayerRegistry::create(type.toStdString());
+    if (!layer) {
+        emit statusMessage(tr("Unknown layer type '%1'.").arg(type), kHintMs);
+        return -1;
+    }
+    const std::vector<NodeId> selected = selectedNodeIds();
+    NodeId from = selected.empty() ? -1 : selected.back();
+    QPointF pos;
+    if (from >= 0) {
+        pos = m_doc->position(from) + QPointF(LayerNodeItem::kWidth + kLayerGapX, 0);
+    } else if (!m_nodes.empty()) {
+        const QRectF r = nodesBoundingRect();
+        pos = QPointF(r.right() + kLayerGapX, r.top());
+    }
+    // Step down until the spot is free, so the new card never hides another one.
+    auto occupied = [this](QPointF p) {
+        const QRectF r(p, QSizeF(LayerNodeItem::kWidth, LayerNodeItem::kHeight));
+        for (const auto& [id, item] : m_nodes)
+            if (item->sceneBoundingRect().intersects(r))
+                return true;
+        return false;
+    };
+    pos = snapToGrid(pos);
+    for (int i = 0; i < 50 && occupied(pos); ++i)
+        pos.ry() += LayerNodeItem::kHeight + kLayerGapY;
+
+    const bool canConnect = from >= 0 && m_doc->hasOutput(from) && layer->inputArity().second != 0
+        && m_doc->outEdges(from).empty();
+    const engine::NodeRecord record = m_doc->makeNode(type, attributes, pos);
+    auto* command = new AddNodeCommand(m_doc, record, canConnect ? from : -1);
+    const NodeId id = command->nodeId();
+    m_undo->push(command);
+    selectNodes({id});
+    return id;
+}
+
+void CanvasScene::deleteSelection()
+{
+    const std::vector<NodeId> nodes = selectedNodeIds();
+    const std::vector<Edge> edges = selectedEdges();
+    if (nodes.empty() && edges.empty())
+        return;
+    m_undo->push(new RemoveItemsCommand(m_doc, nodes, edges));
+}
+
+void CanvasScene::copySelection()
+{
+    const std::vector<NodeId> nodes = selectedNodeIds();
+    if (nodes.empty())
+        return;
+    const std::string text = m_doc->selectionToJson(nodes).dump(2);
+    auto* mime = new QMimeData;
+    const QByteArray bytes = QByteArray::fromStdString(text);
+    mime->setData(QString::fromLatin1(kFragmentMimeType), bytes);
+    mime->setText(QString::fromStdString(text));
+    QApplication::clipboard()->setMimeData(mime);
+    m_pasteCount = 0;
+}
+
+void CanvasScene::cutSelection()
+{
+    copySelection();
+    const std::vector<NodeId> nodes = selectedNodeIds();
+    if (nodes.empty())
+        return;
+    auto* command = new RemoveItemsCommand(m_doc, nodes);
+    command->setText(tr("Cut %n layer(s)", nullptr, int(nodes.size())));
+    m_undo->push(command);
+    m_pasteCount = -1; // the first paste after a cut goes where the nodes were
+}
+
+void CanvasScene::paste()
+{
+    const QMimeData* mime = QApplication::clipboard()->mimeData();
+    if (!mime)
+        return;
+    QByteArray bytes = mime->data(QString::fromLatin1(kFragmentMimeType));
+    if (bytes.isEmpty())
+        bytes = mime->text().toUtf8(); // JSON pasted from a text editor works too
+    const nlohmann::json j = nlohmann::json::parse(bytes.toStdString(), nullptr, false);
+    if (j.is_discarded())
+        return;
+    ++m_pasteCount;
+    const double step = 2 * kGridSize * m_pasteCount;
+    GraphFragment fragment = m_doc->fragmentFromJson(j, QPointF(step, step));
+    if (fragment.empty()) {
+        emit statusMessage(tr("The clipboard holds no layers."), kHintMs);
+        return;
+    }
+    auto* command = new PasteCommand(m_doc, std::move(fragment));
+    const std::vector<NodeId> ids = command->nodeIds();
+    m_undo->push(command);
+    selectNodes(ids);
+}
+
+void CanvasScene::selectAll()
+{
+    std::vector<NodeId> ids = m_doc->nodeIds();
+    selectNodes(ids);
+    const QSignalBlocker block(this);
+    for (const auto& [e, item] : m_edges)
+        item->setSelected(true);
+}
+
+void CanvasScene::autoLayout()
+{
+    const std::vector<NodeId> ids = m_doc->nodeIds();
+    if (ids.empty())
+        return;
+    // Longest-path layering over a topological order (Kahn). Nodes on a cycle, which the
+    // validation already reports, go to one extra column at the end.
+    std::map<NodeId, int> indegree;
+    std::map<NodeId, std::vector<NodeId>> succ;
+    std::map<NodeId, std::vector<NodeId>> pred;
+    for (const NodeId id : ids)
+        indegree[id] = 0;
+    for (const auto& e : m_doc->edges()) {
+        ++indegree[e.to];
+        succ[e.from].push_back(e.to);
+        pred[e.to].push_back(e.from);
+    }
+    std::map<NodeId, int> layer;
+    std::vector<NodeId> queue;
+    for (const NodeId id : ids)
+        if (indegree[id] == 0) {
+            queue.push_back(id);
+            layer[id] = 0;
+        }
+    for (std::size_t i = 0; i < queue.size(); ++i) {
+        const NodeId n = queue[i];
+        for (const NodeId s : succ[n]) {
+            layer[s] = std::max(layer.count(s) ? layer[s] : 0, layer[n] + 1);
+            if (--indegree[s] == 0)
+                queue.push_back(s);
+        }
+    }
+    int maxLayer = 0;
+    for (const auto& [id, l] : layer)
+        maxLayer = std::max(maxLayer, l);
+    bool cyclic = false;
+    for (const NodeId id : ids)
+        if (indegree[id] > 0) {
+            layer[id] = maxLayer + 1;
+            cyclic = true;
+        }
+    if (cyclic)
+        ++maxLayer;
+
+    // Columns start in current vertical order, then barycentre sweeps reduce crossings.
+    std::vector<std::vector<NodeId>> columns(static_cast<std::size_t>(maxLayer) + 1);
+    std::vector<NodeId> byY = ids;
+    std::stable_sort(byY.begin(), byY.end(),
+        [this](NodeId a, NodeId b) { return m_doc->position(a).y() < m_doc->position(b).y(); });
+    for (const NodeId id : byY)
+        columns[static_cast<std::size_t>(layer[id])].push_back(id);
+    std::map<NodeId, double> rank;
+    auto updateRanks = [&] {
+        for (const auto& col : columns)
+            for (std::size_t i = 0; i < col.size(); ++i)
+                rank[col[i]] = static_cast<double>(i) - (static_cast<double>(col.size()) - 1) / 2;
+    };
+    updateRanks();
+    auto sweep = [&](std::size_t c, const std::map<NodeId, std::vector<NodeId>>& neighbours) {
+        auto& col = columns[c];
+        std::map<NodeId, double> bary;
+        for (const NodeId id : col) {
+            const auto it = neighbours.find(id);
+            if (it == neighbours.end() || it->second.empty()) {
+                bary[id] = rank[id];
+                continue;
+            }
+            double sum = 0;
+            for (const NodeId n : it->second)
+                sum += rank[n];
+            bary[id] = sum / static_cast<double>(it->second.size());
+        }
+        std::stable_sort(
+            col.begin(), col.end(), [&](NodeId a, NodeId b) { return bary[a] < bary[b]; });
+        for (std::size_t i = 0; i < col.size(); ++i)
+            rank[col[i]] = static_cast<double>(i) - (static_cast<double>(col.size()) - 1) / 2;
+    };
+    for (int pass = 0; pass < 4; ++pass) {
+        for (std::size_t c = 1; c < columns.size(); ++c)
+            sweep(c, pred);
+        for (std::size_t c = columns.size() - 1; c-- > 0;)
+            sweep(c, succ);
+    }
+
+    // Place: columns left to right, each centred on the same horizontal axis, the whole layout
+    // anchored at the current top-left corner so the view does not jump.
+    QPointF origin(1e300, 1e300);
+    for (const NodeId id : ids) {
+        const QPointF p = m_doc->position(id);
+        origin.setX(std::min(origin.x(), p.x()));
+        origin.setY(std::min(origin.y(), p.y()));
+    }
+    std::size_t tallest = 1;
+    for (const auto& col : columns)
+        tallest = std::max(tallest, col.size());
+    const double rowStep = LayerNodeItem::kHeight + kLayerGapY;
+    const double colStep = LayerNodeItem::kWidth + kLayerGapX;
+    std::map<NodeId, QPointF> from;
+    std::map<NodeId, QPointF> to;
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+        const auto& col = columns[c];
+        const double top = (static_cast<double>(tallest) - static_cast<double>(col.size())) / 2;
+        for (std::size_t i = 0; i < col.size(); ++i) {
+            const QPointF p = snapToGrid(origin
+                + QPointF(
+                    static_cast<double>(c) * colStep, (top + static_cast<double>(i)) * rowStep));
+            from[col[i]] = m_doc->position(col[i]);
+            to[col[i]] = p;
+        }
+    }
+    if (from == to)
+        return;
+    m_undo->push(new AutoLayoutCommand(m_doc, std::move(from), std::move(to)));
+}
+
+// --- mouse: moving and connecting -------------------------------------------------------------
+
+std::optional<Edge> CanvasScene::connectionAt(QPointF scenePos) const
+{
+    if (m_connectFrom < 0)
+        return std::nullopt;
+    for (QGraphicsItem* item : items(scenePos)) {
+        auto* node = qgraphicsitem_cast<LayerNodeItem*>(item);
+        if (!node || node->nodeId() == m_connectFrom)
+            continue;
+        // Anywhere on the card connects to its input, so the port need not be hit exactly.
+        Edge e {m_connectFrom, 0, node->nodeId(), 0};
+        const auto arity = m_doc->inputArity(e.to);
+        if (arity.second < 0 || arity.second > 1)
+            e.toPort = static_cast<int>(m_doc->inEdges(e.to).size());
+        return e;
+    }
+    return std::nullopt;
+}
+
+void CanvasScene::updateRubberLine(QPointF scenePos)
+{
+    if (!m_rubberLine)
+        return;
+    for (const auto& [id, item] : m_nodes)
+        item->setPortHighlight(-1, true);
+    QPointF end = scenePos;
+    QColor color = kNeutralColor;
+    Qt::PenStyle style = Qt::DashLine;
+    if (const auto edge = connectionAt(scenePos)) {
+        const bool ok = !m_doc->connectionProblem(*edge).has_value();
+        color = ok ? kOkColor : kBadColor;
+        style = Qt::SolidLine;
+        auto* target = nodeItem(edge->to);
+        if (target->inputPortCount() > 0) {
+            end = inputPortPos(edge->to, edge->toPort);
+            target->setPortHighlight(0, ok);
+        }
+    }
+    m_rubberLine->setPen(QPen(color, 2.2, style, Qt::RoundCap));
+    m_rubberLine->setPath(EdgeItem::bezier(outputPortPos(m_connectFrom), end));
+}
+
+void CanvasScene::finishConnection(QPointF scenePos)
+{
+    const auto edge = connectionAt(scenePos);
+    cancelConnection();
+    if (!edge)
+        return;
+    if (const auto problem = m_doc->connectionProblem(*edge)) {
+        const QString text
+            = tr("Cannot connect %1 to %2: %3")
+                  .arg(m_doc->nodeName(edge->from), m_doc->nodeName(edge->to), *problem);
+        // Above the refused target card, so the hint hides neither it nor its ports.
+        QPointF anchor = scenePos;
+        if (const auto* target = nodeItem(edge->to))
+            anchor = target->mapToScene(QPointF(0, -6));
+        showHint(*problem, anchor);
+        emit statusMessage(text, kHintMs);
+        return;
+    }
+    m_undo->push(new ConnectCommand(m_doc, *edge));
+}
+
+void CanvasScene::cancelConnection()
+{
+    m_connectFrom = -1;
+    for (const auto& [id, item] : m_nodes)
+        item->setPortHighlight(-1, true);
+    if (m_rubberLine) {
+        removeItem(m_rubberLine);
+        delete m_rubberLine;
+        m_rubberLine = nullptr;
+    }
+}
+
+void CanvasScene::showHint(const QString& text, QPointF scenePos)
+{
+    if (!m_hint) {
+        m_hint = new QGraphicsSimpleTextItem;
+        m_hint->setZValue(100);
+        m_hint->setBrush(Qt::white);
+        QFont f = m_hint->font();
+        f.setPointSizeF(9.0);
+        m_hint->setFont(f);
+        auto* background = new QGraphicsRectItem(m_hint);
+        background->setFlag(QGraphicsItem::ItemStacksBehindParent);
+        background->setPen(Qt::NoPen);
+        background->setBrush(QColor(0xc6, 0x28, 0x28, 235));
+        addItem(m_hint);
+    }
+    m_hint->setText(text);
+    const QRectF r = m_hint->boundingRect().adjusted(-8, -5, 8, 5);
+    if (auto* background = qgraphicsitem_cast<QGraphicsRectItem*>(m_hint->childItems().value(0)))
+        background->setRect(r);
+    m_hint->setPos(scenePos + QPointF(8, r.top() - r.bottom()));
+    m_hint->show();
+    m_hintTimer->start(kHintMs);
+}
+
+void CanvasScene::mousePressEvent(QGraphicsSceneMouseEvent* event)
+{
+    if (event->button() == Qt::LeftButton) {
+        for (QGraphicsItem* item : items(event->scenePos())) {
+            auto* node = qgraphicsitem_cast<LayerNodeItem*>(item);
+            if (!node)
+                continue;
+            if (node->portAt(node->mapFromScene(event->scenePos())) == LayerNodeItem::kOutputPort) {
+                m_connectFrom = node->nodeId();
+                m_rubberLine = new QGraphicsPathItem;
+                m_rubberLine->setZValue(50);
+                addItem(m_rubberLine);
+                updateRubberLine(event->scenePos());
+                event->accept();
+                return;
+            }
+            break;
+        }
+    }
+    QGraphicsScene::mousePressEvent(event);
+    m_moveStart.clear();
+    if (event->button() == Qt::LeftButton && mouseGrabberItem()) {
+        for (const NodeId id : selectedNodeIds())
+            m_moveStart[id] = m_doc->position(id);
+    }
+}
+
+void CanvasScene::mouseMoveEvent(QGraphicsSceneMouseEvent* event)
+{
+    if (m_connectFrom >= 0) {
+        updateRubberLine(event->scenePos());
+        event->accept();
+        return;
+    }
+    QGraphicsScene::mouseMoveEvent(event);
+}
+
+void CanvasScene::mouseReleaseEvent(QGraphicsSceneMouseEvent* event)
+{
+    if (m_connectFrom >= 0) {
+        if (event->button() == Qt::LeftButton)
+            finishConnection(event->scenePos());
+        event->accept();
+        return;
+    }
+    QGraphicsScene::mouseReleaseEvent(event);
+    if (event->button() != Qt::LeftButton || m_moveStart.empty())
+        return;
+    std::map<NodeId, QPointF> from;
+    std::map<NodeId, QPointF> to;
+    for (const auto& [id, start] : m_moveStart) {
+        const auto* item = nodeItem(id);
+        if (item && item->pos() != start) {
+            from[id] = start;
+            to[id] = item->pos();
+        }
+    }
+    m_moveStart.clear();
+    if (!to.empty())
+        m_undo->push(new MoveNodesCommand(m_doc, std::move(from), std::move(to)));
+}
+
+void CanvasScene::keyPressEvent(QKeyEvent* event)
+{
+    if (event->key() == Qt::Key_Escape && m_connectFrom >= 0) {
+        cancelConnection();
+        event->accept();
+        return;
+    }
+    if (event->key() == Qt::Key_Delete || event->key() == Qt::Key_Backspace) {
+        deleteSelection();
+        event->accept();
+        return;
+    }
+    QGraphicsScene::keyPressEvent(event);
+}
+
+// --- drops from the palette -------------------------------------------------------------------
+
+void CanvasScene::dragEnterEvent(QGraphicsSceneDragDropEvent* event)
+{
+    m_dropAccepted = event->mimeData()->hasFormat(QString::fromLatin1(kLayerMimeType));
+    if (m_dropAccepted) {
+        event->setDropAction(Qt::CopyAction);
+        event->accept();
+    } else {
+        event->ignore();
+    }
+}
+
+void CanvasScene::dragMoveEvent(QGraphicsSceneDragDropEvent* event)
+{
+    if (m_dropAccepted) {
+        event->setDropAction(Qt::CopyAction);
+        event->accept();
+    } else {
+        event->ignore();
+    }
+}
+
+void CanvasScene::dragLeaveEvent(QGraphicsSceneDragDropEvent* event)
+{
+    m_dropAccepted = false;
+    event->accept();
+}
+
+void CanvasScene::contextMenuEvent(QGraphicsSceneContextMenuEvent* event)
+{
+    for (QGraphicsItem* item : items(event->scenePos())) {
+        auto* node = qgraphicsitem_cast<LayerNodeItem*>(item);
+        if (!node)
+            continue;
+        QMenu menu;
+        m_neurons->addNodeActions(&menu, node->nodeId());
+        m_unrolled->addNodeActions(&menu, node->nodeId());
+        menu.exec(event->screenPos());
+        event->accept();
+        return;
+    }
+    QGraphicsScene::contextMenuEvent(event);
+}
+
+void CanvasScene::dropEvent(QGraphicsSceneDragDropEvent* event)
+{
+    const QByteArray bytes = event->mimeData()->data(QString::fromLatin1(kLayerMimeType));
+    m_dropAccepted = false;
+    const nlohmann::json j = nlohmann::json::parse(bytes.toStdString(), nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("type") || !j["type"].is_string()) {
+        event->ignore();
+        return;
+    }
+    const QString type = QString::fromStdString(j["type"].get<std::string>());
+    nlohmann::json attrs = j.value("attributes", nlohmann::json::object());
+    if (attrs.is_string()) // LayerInfo::attributes is JSON text; accept it unparsed too
+        attrs = nlohmann::json::parse(attrs.get<std::string>(), nullptr, false);
+    if (!attrs.is_object())
+        attrs = nlohmann::json::object();
+    // The cursor holds the card by its centre.
+    const QPointF topLeft
+        = event->scenePos() - QPointF(LayerNodeItem::kWidth / 2, LayerNodeItem::kHeight / 2);
+    if (addLayerAt(type, attrs, topLeft) < 0) {
+        event->ignore();
+        return;
+    }
+    event->setDropAction(Qt::CopyAction);
+    event->accept();
+}
+
+} // namespace widgets

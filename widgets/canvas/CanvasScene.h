@@ -1,0 +1,156 @@
+#pragma once
+
+#include "document/GraphDocument.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QGraphicsScene>
+#include <QList>
+#include <QPointF>
+
+#include <map>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+class QGraphicsPathItem;
+class QGraphicsSimpleTextItem;
+class QUndoStack;
+class QTimer;
+
+namespace widgets {
+
+class EdgeItem;
+class LayerNodeItem;
+class NeuronOverlay;
+class UnrolledOverlay;
+
+/// Draws a GraphDocument and turns mouse and keyboard edits into undo commands.
+///
+/// Items are created, moved and deleted only in the slots connected to the document's signals,
+/// so the scene is always a mirror of the document; user edits push commands on the undo stack
+/// (neither the document nor the stack is owned). Moving: items move live while dragged, one
+/// MoveNodesCommand is pushed on release. Connecting: press on an output port, drag the rubber
+/// line to an input port, release; a refused connection turns the line red and emits
+/// statusMessage() with the engine's reason.
+class CanvasScene : public QGraphicsScene {
+    Q_OBJECT
+public:
+    static constexpr double kGridSize = 20.0;
+
+    CanvasScene(GraphDocument* document, QUndoStack* undoStack, QObject* parent = nullptr);
+    ~CanvasScene() override;
+
+    GraphDocument* document() const { return m_doc; }
+    QUndoStack* undoStack() const { return m_undo; }
+
+    LayerNodeItem* nodeItem(NodeId id) const; ///< null when absent
+    EdgeItem* edgeItem(const Edge& e) const; ///< null when absent
+    /// The neuron view of the network's small layers (owned by the scene).
+    NeuronOverlay* neuronOverlay() const { return m_neurons; }
+    /// Recurrent cards drawn unrolled over time (owned by the scene).
+    UnrolledOverlay* unrolledOverlay() const { return m_unrolled; }
+    int nodeItemCount() const { return static_cast<int>(m_nodes.size()); }
+    int edgeItemCount() const { return static_cast<int>(m_edges.size()); }
+
+    /// Selected nodes in document order.
+    std::vector<NodeId> selectedNodeIds() const;
+    std::vector<Edge> selectedEdges() const;
+    /// Replaces the selection.
+    void selectNodes(const std::vector<NodeId>& ids);
+
+    /// Scene position of a node's output port / input port `port` (centre of the port circle).
+    QPointF outputPortPos(NodeId id) const;
+    QPointF inputPortPos(NodeId id, int port = 0) const;
+
+    /// Bounding rectangle of all nodes (empty when there are none), for zoom-to-fit.
+    QRectF nodesBoundingRect() const;
+
+    static QPointF snapToGrid(QPointF p);
+
+    /// The least pixel size, in scene units, of the text on the cards (0: each text keeps its
+    /// own size). Presentation mode raises it so that cards read from afar at 100 % zoom.
+    void setMinimumCardTextSize(int pixels);
+    int minimumCardTextSize() const { return m_minCardText; }
+
+public slots:
+    /// Adds a layer (palette type, preset attributes) with its top-left corner at `scenePos`
+    /// (snapped). Pushes an AddNodeCommand and selects the new node; returns its id, -1 for an
+    /// unknown type.
+    NodeId addLayerAt(const QString& type, const nlohmann::json& attributes, QPointF scenePos);
+    /// Adds a layer right of the (last) selected node and connects it; without a selection, at
+    /// the right of the rightmost node (unconnected). Returns the id or -1.
+    NodeId addConnectedAfter(const QString& type, const nlohmann::json& attributes);
+
+    void deleteSelection();
+    void copySelection();
+    void cutSelection();
+    /// Pastes the clipboard's fragment shifted by a grid step per paste; selects it.
+    void paste();
+    void selectAll();
+    /// Layered left-to-right layout (longest-path layers, barycentre ordering) as one
+    /// AutoLayoutCommand; no command when nothing would move.
+    void autoLayout();
+
+signals:
+    /// The selected nodes changed (document order).
+    void selectionChangedIds(const QList<engine::NodeId>& ids);
+    /// A hint for the status bar, e.g. why a connection was refused.
+    void statusMessage(const QString& message, int timeoutMs);
+
+protected:
+    void mousePressEvent(QGraphicsSceneMouseEvent* event) override;
+    void mouseMoveEvent(QGraphicsSceneMouseEvent* event) override;
+    void mouseReleaseEvent(QGraphicsSceneMouseEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    void dragEnterEvent(QGraphicsSceneDragDropEvent* event) override;
+    void dragMoveEvent(QGraphicsSceneDragDropEvent* event) override;
+    void dragLeaveEvent(QGraphicsSceneDragDropEvent* event) override;
+    void dropEvent(QGraphicsSceneDragDropEvent* event) override;
+    void contextMenuEvent(QGraphicsSceneContextMenuEvent* event) override;
+
+private slots:
+    void onNodeAdded(engine::NodeId id);
+    void onNodeRemoved(engine::NodeId id);
+    void onEdgeAdded(const engine::Edge& e);
+    void onEdgeRemoved(const engine::Edge& e);
+    void onNodeMoved(engine::NodeId id);
+    void onAttributesChanged(engine::NodeId id);
+    void onValidationChanged();
+    void onReset();
+    void onSelectionChanged();
+
+private:
+    friend class LayerNodeItem; // re-routes edges while its node is dragged
+    struct EdgeKeyLess {
+        bool operator()(const Edge& a, const Edge& b) const;
+    };
+    /// The connection the rubber line would make when released at `scenePos`, if over a port.
+    std::optional<Edge> connectionAt(QPointF scenePos) const;
+    void updateRubberLine(QPointF scenePos);
+    void finishConnection(QPointF scenePos);
+    void cancelConnection();
+    /// Shows a transient red hint whose bottom-left corner is at `scenePos`.
+    void showHint(const QString& text, QPointF scenePos);
+    void updateEdgesOf(NodeId id);
+
+    GraphDocument* m_doc;
+    QUndoStack* m_undo;
+    std::unordered_map<NodeId, LayerNodeItem*> m_nodes;
+    int m_minCardText = 0;
+    std::map<Edge, EdgeItem*, EdgeKeyLess> m_edges;
+
+    // Drag-moving: positions of the dragged nodes at press time.
+    std::map<NodeId, QPointF> m_moveStart;
+    // Connecting: the source node, -1 when not connecting.
+    NodeId m_connectFrom = -1;
+    QGraphicsPathItem* m_rubberLine = nullptr;
+    QGraphicsSimpleTextItem* m_hint = nullptr;
+    QTimer* m_hintTimer = nullptr;
+    int m_pasteCount = 0;
+    bool m_dropAccepted = false;
+    NeuronOverlay* m_neurons = nullptr;
+    UnrolledOverlay* m_unrolled = nullptr;
+};
+
+} // namespace widgets

@@ -1,0 +1,171 @@
+#pragma once
+
+#include "graph/Graph.h"
+#include "project/Project.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QMetaType>
+#include <QObject>
+#include <QPointF>
+#include <QString>
+
+#include <map>
+#include <optional>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace widgets {
+
+using NodeId = engine::NodeId;
+using engine::Edge;
+
+/// Nodes and edges to insert together (a paste): ids already fresh, names already unique.
+struct GraphFragment {
+    std::vector<engine::NodeRecord> nodes;
+    std::vector<Edge> edges;
+    bool empty() const { return nodes.empty(); }
+};
+
+/// The network being designed: an engine::Project (nodes with positions and attributes, edges,
+/// dataset, training settings, weights) plus its live validation. Views observe it through the
+/// signals; only undo commands (UndoCommands.h) call the mutators, so every edit is undoable.
+/// The modified flag is the QUndoStack's clean state, not kept here.
+///
+/// Validation: after every structural, attribute or dataset change the document rebuilds an
+/// engine::Graph and runs Graph::check() with the context derived from the dataset spec, then
+/// emits validationChanged(). Nothing here throws to the caller: bad attributes and a project
+/// the engine refuses become errors in check().
+class GraphDocument : public QObject {
+    Q_OBJECT
+public:
+    explicit GraphDocument(QObject* parent = nullptr);
+    ~GraphDocument() override;
+
+    // --- reading ------------------------------------------------------------------------------
+    const engine::Project& project() const { return m_project; }
+    /// The project as a JSON file would store it (the undo tests compare these).
+    nlohmann::json toJson() const;
+
+    bool hasNode(NodeId id) const { return m_index.count(id) != 0; }
+    /// Null when there is no such node. Valid until the next mutation.
+    const engine::NodeRecord* node(NodeId id) const;
+    std::vector<NodeId> nodeIds() const; ///< in document order
+    int nodeCount() const { return static_cast<int>(m_project.nodes.size()); }
+    /// Index of the node in project().nodes, -1 if absent.
+    int nodeIndex(NodeId id) const;
+    const std::vector<Edge>& edges() const { return m_project.edges; }
+    bool hasEdge(const Edge& e) const;
+    int edgeIndex(const Edge& e) const; ///< -1 if absent
+    std::vector<Edge> edgesOf(NodeId id) const; ///< every edge touching the node
+    std::vector<Edge> inEdges(NodeId id) const;
+    std::vector<Edge> outEdges(NodeId id) const;
+
+    QPointF position(NodeId id) const;
+    nlohmann::json attributes(NodeId id) const;
+    QString nodeType(NodeId id) const;
+    QString nodeName(NodeId id) const;
+    const engine::DatasetSpec& datasetSpec() const { return m_project.dataset; }
+    const engine::TrainingConfig& trainingConfig() const { return m_project.training; }
+    const engine::WeightMap& weights() const { return m_project.weights; }
+
+    // --- validation ---------------------------------------------------------------------------
+    /// The last validation result (shapes, parameter counts, errors by node).
+    const engine::GraphCheck& check() const { return m_check; }
+    /// What the dataset tells the graph, or nullopt when it cannot be known without loading a
+    /// file (the Input node's shape attribute is used then).
+    const std::optional<engine::GraphContext>& context() const { return m_context; }
+    /// Why the dataset spec gives no context ("" when it does or when it is simply unknown).
+    QString datasetProblem() const { return m_datasetProblem; }
+    /// Overrides the context derived from the dataset spec (e.g. once a file dataset was
+    /// loaded). Not an undoable edit: it is derived data. nullopt goes back to the spec.
+    void setContextOverride(std::optional<engine::GraphContext> context);
+    bool isReadyToTrain() const { return m_check.ok() && m_check.inputNode >= 0; }
+    long totalParams() const { return m_check.totalParams(); }
+    QString errorsFor(NodeId id) const; ///< newline-joined messages, "" when none
+    QString summary(NodeId id) const; ///< Layer::summary(), e.g. "Dense 64, ReLU"
+    QString outputShape(NodeId id) const; ///< "64", "28x28x1", "" when unknown
+    long paramCount(NodeId id) const; ///< -1 when unknown
+    /// Inputs the node's layer takes: {min, max}, max = -1 means any; {0, 0} for Input.
+    std::pair<int, int> inputArity(NodeId id) const;
+    bool hasOutput(NodeId id) const; ///< false for the Loss node
+    /// Why this edge may not be made (cycle, duplicate, port full, ...), or nullopt.
+    std::optional<QString> connectionProblem(const Edge& e) const;
+
+    // --- helpers for commands and views -------------------------------------------------------
+    NodeId nextNodeId() const;
+    /// "<type lowercase>_<n>" not yet used by any node, e.g. "dense_2".
+    QString uniqueName(const QString& type) const;
+    /// The selected nodes and the edges among them: {"nodes": [...], "edges": [...]}.
+    nlohmann::json selectionToJson(const std::vector<NodeId>& ids) const;
+    /// Turns selectionToJson() output into a fragment with fresh ids (from nextNodeId()),
+    /// unique names and positions moved by `offset`. Unknown layer types and malformed entries
+    /// are skipped; edges whose ends are not in the fragment are dropped. Never throws.
+    GraphFragment fragmentFromJson(const nlohmann::json& j, QPointF offset) const;
+    /// A new node record of `type` with preset attributes merged over the layer's defaults.
+    engine::NodeRecord makeNode(
+        const QString& type, const nlohmann::json& attributes, QPointF position) const;
+
+    // --- mutators: for undo commands only -----------------------------------------------------
+    /// Inserts at `index` in project().nodes (-1 = append). The id must be unused.
+    void insertNode(const engine::NodeRecord& record, int index = -1);
+    /// Removes the node; its incident edges are removed first (each emitting edgeRemoved).
+    void removeNode(NodeId id);
+    /// Inserts at `index` in project().edges (-1 = append). Ignored when present or an end is
+    /// missing.
+    void addEdge(const Edge& e, int index = -1);
+    void removeEdge(const Edge& e);
+    void setPosition(NodeId id, QPointF pos);
+    void setAttributes(NodeId id, const nlohmann::json& attributes);
+    void setNodeName(NodeId id, const QString& name);
+    void setDatasetSpec(const engine::DatasetSpec& spec);
+    void setTrainingConfig(const engine::TrainingConfig& config);
+    void setWeights(engine::WeightMap weights);
+    void setProjectInfo(const QString& name, const QString& description);
+
+    /// Replaces everything (a file was opened); emits reset(). Not undoable: clear the stack.
+    void load(engine::Project project);
+    void clear();
+
+signals:
+    void nodeAdded(engine::NodeId id);
+    void nodeRemoved(engine::NodeId id);
+    void edgeAdded(const engine::Edge& e);
+    void edgeRemoved(const engine::Edge& e);
+    void nodeMoved(engine::NodeId id);
+    /// Attributes or the name of a node changed.
+    void attributesChanged(engine::NodeId id);
+    /// Dataset, training config or project name/description changed.
+    void settingsChanged();
+    void weightsChanged();
+    /// Everything changed (load/clear): rebuild views from scratch.
+    void reset();
+    /// check() has a new result; per-node shapes, counts and errors may have changed.
+    void validationChanged();
+
+private:
+    struct NodeInfo {
+        QString summary;
+        std::pair<int, int> arity {1, 1};
+        bool known = false; ///< the registry knows the type
+    };
+    void reindex();
+    void revalidate();
+    void recomputeContext();
+    NodeInfo infoFor(const engine::NodeRecord& record) const;
+    engine::NodeRecord* mutableNode(NodeId id);
+
+    engine::Project m_project;
+    std::unordered_map<NodeId, std::size_t> m_index; ///< id -> index in m_project.nodes
+    std::unordered_map<NodeId, NodeInfo> m_info;
+    engine::GraphCheck m_check;
+    std::optional<engine::GraphContext> m_context;
+    std::optional<engine::GraphContext> m_contextOverride;
+    bool m_hasOverride = false;
+    QString m_datasetProblem;
+};
+
+} // namespace widgets
+
+Q_DECLARE_METATYPE(engine::Edge)

@@ -1,0 +1,33 @@
+#pragma once
+
+#include "training/TrainingView.h"
+
+#include <QWidget>
+
+#include <optional>
+
+namespace widgets {
+
+/// Counts of (actual, predicted) classes on the validation set, shaded by the share of each
+/// actual class, with the accuracy in the title. Painted by hand: a table of numbers reads
+/// better than a colour map here.
+class ConfusionMatrixView : public QWidget, public TrainingView {
+    Q_OBJECT
+public:
+    explicit ConfusionMatrixView(QWidget* parent = nullptr);
+
+    void startSession(const TrainingSessionInfo& info) override;
+    void addSnapshot(const TrainingSnapshot& snapshot) override;
+    void clearForProject(const ProjectIdentity& project) override;
+    const std::optional<ConfusionMatrix>& matrix() const { return m_matrix; }
+    QSize minimumSizeHint() const override;
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+
+private:
+    std::optional<ConfusionMatrix> m_matrix;
+    bool m_classification = true;
+};
+
+} // namespace widgets

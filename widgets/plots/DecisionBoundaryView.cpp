@@ -1,0 +1,226 @@
+#include "plots/DecisionBoundaryView.h"
+
+#include "plots/PlotStyle.h"
+
+#include <qcustomplot.h>
+
+#include <QCheckBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMouseEvent>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <utility>
+
+namespace widgets {
+
+DecisionBoundaryView::DecisionBoundaryView(QWidget* parent)
+    : QWidget(parent)
+    , m_plot(new QCustomPlot(this))
+{
+    m_note = new QLabel(this);
+    m_note->setWordWrap(true);
+    m_showTest = new QCheckBox(tr("Show test data"), this);
+    m_showTest->setChecked(true);
+    m_showTest->setToolTip(tr("Held-out points are drawn hollow with a dark outline"));
+    auto* top = new QHBoxLayout;
+    top->addWidget(m_note, 1);
+    top->addWidget(m_showTest);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(top);
+    layout->addWidget(m_plot, 1);
+
+    m_plot->setMinimumSize(220, 180);
+    m_plot->xAxis->setLabel(QStringLiteral("x₁"));
+    m_plot->yAxis->setLabel(QStringLiteral("x₂"));
+    m_map = new QCPColorMap(m_plot->xAxis, m_plot->yAxis);
+    m_map->setInterpolate(true);
+    m_scale = new QCPColorScale(m_plot);
+    m_scale->setBarWidth(10);
+    m_plot->plotLayout()->addElement(0, 1, m_scale);
+    m_map->setColorScale(m_scale);
+    auto* margins = new QCPMarginGroup(m_plot);
+    m_plot->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
+    m_scale->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
+    m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    m_note->setAlignment(Qt::AlignCenter);
+    clearForProject({});
+    connect(m_plot, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
+        if (event->button() != Qt::LeftButton)
+            return;
+        if (const int i = trainPointAt(event->position()); i >= 0)
+            emit sampleClicked(i);
+    });
+    connect(m_showTest, &QCheckBox::toggled, this, [this](bool on) {
+        for (int i = 0; i < m_plot->graphCount(); ++i) {
+            if (m_plot->graph(i)->property("test").toBool())
+                m_plot->graph(i)->setVisible(on);
+        }
+        m_plot->replot();
+    });
+}
+
+DecisionBoundaryView::~DecisionBoundaryView() = default;
+
+void DecisionBoundaryView::clearForProject(const ProjectIdentity&)
+{
+    m_info = {};
+    m_hasBoundary = false;
+    m_markedSample = -1;
+    m_plot->clearGraphs();
+    m_map->data()->clear();
+    // Until a session brings data, an empty colour map would be a meaningless dark square.
+    m_plot->setVisible(false);
+    m_showTest->setVisible(false);
+    m_note->setText(tr("Train a network on 2-D data to see its decision boundary."));
+    m_note->setVisible(true);
+}
+
+void DecisionBoundaryView::startSession(const TrainingSessionInfo& info)
+{
+    m_info = info;
+    m_hasBoundary = false;
+    m_plot->clearGraphs();
+    m_map->data()->clear();
+    m_note->setVisible(!info.twoD);
+    m_plot->setVisible(info.twoD);
+    m_showTest->setVisible(info.twoD && info.testX.cols() > 0);
+    if (!info.twoD) {
+        m_note->setText(tr("The decision boundary is shown for 2-D inputs only."));
+        return;
+    }
+    if (info.classification) {
+        const bool binary = info.numClasses <= 2;
+        m_map->setGradient(
+            binary ? plotstyle::playground() : plotstyle::categorical(info.numClasses));
+        m_scale->axis()->setLabel(binary ? tr("P(class 1)") : tr("predicted class"));
+    } else {
+        m_map->setGradient(plotstyle::playground());
+        m_scale->axis()->setLabel(tr("prediction"));
+        m_targetMin = info.trainY.size() ? double(info.trainY.minCoeff()) : 0.0;
+        m_targetMax = info.trainY.size() ? double(info.trainY.maxCoeff()) : 1.0;
+        if (m_targetMax <= m_targetMin)
+            m_targetMax = m_targetMin + 1;
+    }
+    addPoints(info.trainX, info.trainY, false);
+    addPoints(info.testX, info.testY, true);
+    const int marked = std::exchange(m_markedSample, -1);
+    setMarkedSample(marked);
+    m_plot->rescaleAxes();
+    m_plot->replot();
+}
+
+int DecisionBoundaryView::trainPointAt(const QPointF& pixel, double radiusPx) const
+{
+    const engine::Matrix& x = m_info.trainX;
+    if (!m_info.twoD || x.rows() != 2)
+        return -1;
+    int best = -1;
+    double bestDistance = radiusPx * radiusPx;
+    for (long j = 0; j < x.cols(); ++j) {
+        const double dx = m_plot->xAxis->coordToPixel(double(x(0, j))) - pixel.x();
+        const double dy = m_plot->yAxis->coordToPixel(double(x(1, j))) - pixel.y();
+        if (dx * dx + dy * dy <= bestDistance) {
+            bestDistance = dx * dx + dy * dy;
+            best = int(j);
+        }
+    }
+    return best;
+}
+
+void DecisionBoundaryView::setMarkedSample(int trainIndex)
+{
+    for (int i = m_plot->graphCount() - 1; i >= 0; --i)
+        if (m_plot->graph(i)->property("marker").toBool())
+            m_plot->removeGraph(i);
+    const engine::Matrix& x = m_info.trainX;
+    m_markedSample = trainIndex >= 0 && x.rows() == 2 && trainIndex < x.cols() ? trainIndex : -1;
+    if (m_markedSample >= 0) {
+        QCPGraph* g = m_plot->addGraph();
+        g->setProperty("marker", true);
+        g->setLineStyle(QCPGraph::lsNone);
+        g->setScatterStyle(QCPScatterStyle(
+            QCPScatterStyle::ssCircle, QPen(QColor(255, 170, 0), 2.5), Qt::NoBrush, 15));
+        g->setData({double(x(0, m_markedSample))}, {double(x(1, m_markedSample))});
+    }
+    if (m_plot->isVisible())
+        m_plot->replot();
+}
+
+void DecisionBoundaryView::addPoints(const engine::Matrix& x, const engine::Matrix& y, bool test)
+{
+    if (x.rows() != 2 || x.cols() == 0 || y.cols() != x.cols())
+        return;
+    // One graph per colour: classes, or for regression 8 bins of the target's range.
+    std::map<int, std::pair<QVector<double>, QVector<double>>> groups;
+    constexpr int kRegressionBins = 8;
+    for (long j = 0; j < x.cols(); ++j) {
+        int group = 0;
+        if (m_info.classification) {
+            group = int(y(0, j));
+        } else {
+            const double t = (double(y(0, j)) - m_targetMin) / (m_targetMax - m_targetMin);
+            group = std::clamp(int(t * kRegressionBins), 0, kRegressionBins - 1);
+        }
+        groups[group].first << double(x(0, j));
+        groups[group].second << double(x(1, j));
+    }
+    QCPColorGradient regression = plotstyle::playground(); // color() is not const
+    for (auto& [group, pts] : groups) {
+        QColor c = m_info.classification
+            ? plotstyle::classColor(group)
+            : regression.color((group + 0.5) / kRegressionBins, QCPRange(0, 1));
+        QCPGraph* g = m_plot->addGraph();
+        g->setLineStyle(QCPGraph::lsNone);
+        g->setProperty("test", test);
+        g->setScatterStyle(test
+                ? QCPScatterStyle(
+                    QCPScatterStyle::ssCircle, QPen(Qt::black, 1.2), QBrush(c.lighter(130)), 6)
+                : QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::white, 1), QBrush(c), 6));
+        g->setData(pts.first, pts.second);
+        g->setVisible(!test || m_showTest->isChecked());
+    }
+}
+
+void DecisionBoundaryView::addSnapshot(const TrainingSnapshot& s)
+{
+    if (!s.boundary || s.runId != m_info.runId)
+        return;
+    const GridImage& img = s.boundary->image;
+    const int n = img.size;
+    QCPColorMapData* d = m_map->data();
+    if (d->keySize() != n || d->valueSize() != n)
+        d->setSize(n, n);
+    const double dx = (img.xMax - img.xMin) / n, dy = (img.yMax - img.yMin) / n;
+    d->setRange(QCPRange(img.xMin + dx / 2, img.xMax - dx / 2),
+        QCPRange(img.yMin + dy / 2, img.yMax - dy / 2));
+    for (int iy = 0; iy < n; ++iy)
+        for (int ix = 0; ix < n; ++ix)
+            d->setCell(ix, iy, double(img.values[iy * n + ix]));
+    m_map->setDataRange(QCPRange(s.boundary->valueMin, s.boundary->valueMax));
+    if (!m_hasBoundary) {
+        m_plot->xAxis->setRange(img.xMin, img.xMax);
+        m_plot->yAxis->setRange(img.yMin, img.yMax);
+    }
+    m_hasBoundary = true;
+    plotstyle::replotIfVisible(m_plot);
+}
+
+std::optional<double> DecisionBoundaryView::valueAt(double x, double y) const
+{
+    if (!m_hasBoundary)
+        return std::nullopt;
+    return m_map->data()->data(x, y);
+}
+
+void DecisionBoundaryView::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    m_plot->replot();
+}
+
+} // namespace widgets

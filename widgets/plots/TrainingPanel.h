@@ -1,0 +1,154 @@
+#pragma once
+
+#include "training/TrainingController.h"
+#include "training/TrainingView.h"
+
+#include <QPointer>
+#include <QWidget>
+
+class QAction;
+class QDoubleSpinBox;
+class QLabel;
+class QSpinBox;
+class QTabWidget;
+class QUndoStack;
+
+namespace widgets {
+
+class ConfusionMatrixView;
+class DecisionBoundaryView;
+class FeatureMapView;
+class ForecastPlot;
+class HiddenStateView;
+class TextSamplingPanel;
+class GradientFlowPlot;
+class GraphDocument;
+class LatentSpaceView;
+class LossPlot;
+class NeuronView;
+class ReconstructionView;
+class TrainingProgressWidget;
+class WeightHeatmap;
+class WeightHistogramView;
+
+/// The training area: Train / Pause / Step / Stop / Reset weights, live learning rate, L2 and
+/// batch size, progress, and the live views (loss, decision boundary, neurons, weights,
+/// distributions, gradient flow, confusion matrix). Owns its TrainingController.
+///
+/// Trains the document set with setDocument(); trained weights go back into it when a run ends.
+/// If the architecture is edited while training, the panel asks to stop (or undoes the edit
+/// when an undo stack was given).
+class TrainingPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit TrainingPanel(QWidget* parent = nullptr);
+    ~TrainingPanel() override;
+
+    void setDocument(GraphDocument* document);
+    /// Call before the document is replaced by another project: stops training (Train then
+    /// starts afresh), and clears every view, the status and progress texts and, unless the
+    /// project has the key of the previous one (a lesson's variants), the loss plot's runs.
+    void openProject(const ProjectIdentity& project);
+    /// Folder that relative dataset paths are resolved against (the project file's folder).
+    void setProjectDirectory(const QString& dir);
+    /// Used to take back an architecture edit made while training, when the user prefers that.
+    void setUndoStack(QUndoStack* stack);
+
+    TrainingController* controller() const { return m_controller; }
+    /// Train (F5), Pause (F6), Step (F10), Stop (Shift+F5), Reset weights, Reset with a new seed.
+    QList<QAction*> trainingActions() const;
+    QAction* trainAction() const { return m_train; }
+    QAction* pauseAction() const { return m_pause; }
+    QAction* stepAction() const { return m_step; }
+    QAction* stopAction() const { return m_stop; }
+    QAction* resetAction() const { return m_reset; }
+    /// A further progress display bound to this panel's controller (for a status bar).
+    TrainingProgressWidget* createProgressWidget(QWidget* parent) const;
+
+    LossPlot* lossPlot() const { return m_loss; }
+    WeightHeatmap* heatmap() const { return m_heatmap; }
+    WeightHistogramView* histogram() const { return m_histogram; }
+    DecisionBoundaryView* boundary() const { return m_boundary; }
+    NeuronView* neurons() const { return m_neurons; }
+    GradientFlowPlot* gradientFlow() const { return m_gradients; }
+    ConfusionMatrixView* confusion() const { return m_confusion; }
+    FeatureMapView* featureMaps() const { return m_featureMaps; }
+    HiddenStateView* hiddenStates() const { return m_hiddenStates; }
+    ForecastPlot* forecast() const { return m_forecast; }
+    TextSamplingPanel* textSampling() const { return m_textSampling; }
+    ReconstructionView* reconstructions() const { return m_reconstructions; }
+    LatentSpaceView* latentSpace() const { return m_latent; }
+    QTabWidget* tabs() const { return m_tabs; }
+    /// The live learning-rate, L2 and batch-size editors (a lesson may lock them).
+    QDoubleSpinBox* learningRateEdit() const { return m_lr; }
+    QDoubleSpinBox* l2Edit() const { return m_l2; }
+    QSpinBox* batchSizeEdit() const { return m_batch; }
+    QString statusText() const;
+
+public slots:
+    void train();
+    void togglePause();
+    void step();
+    void stop();
+    void resetWeights(bool newSeed);
+
+private:
+    void updateActions();
+    void loadSettingsFromDocument();
+    void onSession(const TrainingSessionInfo& info);
+    void onSnapshot(const TrainingSnapshot& snapshot);
+    void onFinished(const TrainingOutcome& outcome);
+    void onDocumentEdited();
+    void showStatus(const QString& text, bool error = false);
+    /// Shows the sequence tabs that apply to the document (recurrent layer, sequence
+    /// regression data, vocabulary) or, once training started, to the session.
+    void updateSequenceTabs(const TrainingSessionInfo* info = nullptr);
+    engine::Project projectForTraining() const;
+    /// Hides the boundary, neuron, confusion and feature-map views where they cannot apply
+    /// (inputs not 2-D, regression, no image inputs): from a new session's data, otherwise
+    /// from the document's shapes. Keeps the tab bar short enough to show every label.
+    void updateViewTabs(const TrainingSessionInfo* session = nullptr);
+    /// Shows the autoencoder tabs only where they apply: for a new session from its data and
+    /// network, otherwise from the document's.
+    void updateAutoencoderTabs(const TrainingSessionInfo* session = nullptr);
+
+    TrainingController* m_controller = nullptr;
+    /// Every live view, fed in this order (the loss plot first).
+    std::vector<TrainingView*> m_views;
+    /// False from openProject() until the next session: a stopping run of the previous project
+    /// shows nothing.
+    bool m_sessionShown = false;
+    QPointer<GraphDocument> m_document;
+    QPointer<QUndoStack> m_undo;
+    QString m_projectDir;
+    bool m_askPending = false;
+
+    QAction* m_train = nullptr;
+    QAction* m_pause = nullptr;
+    QAction* m_step = nullptr;
+    QAction* m_stop = nullptr;
+    QAction* m_reset = nullptr;
+    QAction* m_resetNewSeed = nullptr;
+    QDoubleSpinBox* m_lr = nullptr;
+    QDoubleSpinBox* m_l2 = nullptr;
+    QSpinBox* m_batch = nullptr;
+    QLabel* m_status = nullptr;
+    TrainingProgressWidget* m_progress = nullptr;
+
+    QTabWidget* m_tabs = nullptr;
+    LossPlot* m_loss = nullptr;
+    WeightHeatmap* m_heatmap = nullptr;
+    WeightHistogramView* m_histogram = nullptr;
+    DecisionBoundaryView* m_boundary = nullptr;
+    NeuronView* m_neurons = nullptr;
+    GradientFlowPlot* m_gradients = nullptr;
+    ConfusionMatrixView* m_confusion = nullptr;
+    FeatureMapView* m_featureMaps = nullptr;
+    HiddenStateView* m_hiddenStates = nullptr;
+    ForecastPlot* m_forecast = nullptr;
+    TextSamplingPanel* m_textSampling = nullptr;
+    ReconstructionView* m_reconstructions = nullptr;
+    LatentSpaceView* m_latent = nullptr;
+};
+
+} // namespace widgets

@@ -1,0 +1,129 @@
+#pragma once
+
+#include "training/TrainingSnapshot.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QString>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <set>
+
+namespace widgets {
+
+/// Runs an engine::Trainer on the thread it was moved to (TrainingController's QThread).
+///
+/// Call order, always by queued invocation from the controller: startSession() once, then any
+/// sequence of run(), resetWeights(). run() blocks this thread until the trainer returns; it is
+/// controlled meanwhile through the TrainerControl passed in (stop, live settings, steps) and
+/// requestPause(). The few methods marked thread-safe may be called from any thread.
+///
+/// Every result leaves as a value through a signal (queued to the GUI thread). Snapshots are sent
+/// at most every kMinIntervalMs while the previous one has been acknowledged, and always on
+/// pause, step and at the end of a run, so a fast run cannot flood the GUI's event loop.
+class TrainingWorker : public QObject {
+    Q_OBJECT
+public:
+    static constexpr int kMinIntervalMs = 33;
+    static constexpr int kGridSize = 64;
+    static constexpr int kThumbnailSize = 32;
+    static constexpr int kMaxThumbnailUnits = 16;
+    /// Above this many parameters only the watched nodes' tensors are copied into snapshots.
+    static constexpr long kCopyAllLimit = 1'000'000;
+
+    explicit TrainingWorker(QObject* parent = nullptr);
+    ~TrainingWorker() override;
+
+    /// Loads the data, builds the graph and the trainer from a copy of the project. Emits
+    /// sessionStarted() or failed().
+    void startSession(const engine::Project& project, const QString& projectDir, int runId);
+    /// Trains until the trainer returns (done, diverged, early stop or control->requestStop()).
+    /// Emits snapshots and finally finished().
+    void run(std::shared_ptr<engine::TrainerControl> control);
+    /// Re-initializes the weights (new run id); emits sessionStarted(), a Reset snapshot and
+    /// weightsReset().
+    void resetWeights(std::uint64_t seed, int runId);
+
+    /// Sets one parameter entry by hand (between runs); emits a Progress snapshot. Ignored when
+    /// the parameter or the entry does not exist.
+    void setWeight(engine::NodeId node, const std::string& param, long row, long col, double value);
+    /// Applies stored weights where they fit (right after startSession()); emits a Reset
+    /// snapshot.
+    void loadWeights(const engine::WeightMap& weights);
+
+    // --- thread-safe ---------------------------------------------------------------------
+    /// Pauses after the current mini-batch: the worker flushes a Paused snapshot, emits
+    /// pausedAt() and then blocks in the control's wait until resumed, stepped or stopped.
+    void requestPause() { m_pauseRequested = true; }
+    void cancelPauseRequest() { m_pauseRequested = false; }
+    /// The GUI consumed a snapshot; the next may be sent.
+    void acknowledgeSnapshot() { m_inFlight = 0; }
+    /// Nodes whose tensors are copied even in large networks (the views' selection).
+    void setWatchedNodes(const std::set<engine::NodeId>& nodes);
+    /// Whether snapshots carry TrainingSnapshot::weights (every kFullWeightsIntervalMs).
+    void setFullWeightsWanted(bool on) { m_fullWeightsWanted = on; }
+    static constexpr int kFullWeightsIntervalMs = 250;
+    /// Regular snapshots carry parameter copies (TrainingSnapshot::params) at most this often;
+    /// pause, step, reset and the end always do. The loss points still go every kMinIntervalMs.
+    static constexpr int kParamsIntervalMs = 100;
+
+signals:
+    void sessionStarted(const widgets::TrainingSessionInfo& info);
+    void snapshotReady(const widgets::TrainingSnapshot& snapshot);
+    /// The trainer is blocked in the pause; `step` mini-batches are done.
+    void pausedAt(long step);
+    void finished(const widgets::TrainingOutcome& outcome);
+    void weightsReset(const engine::WeightMap& weights);
+    /// Loading or building failed; nothing to train.
+    void failed(const QString& message);
+
+private:
+    void onBatchEnd(const engine::BatchStats& s, engine::TrainerControl* control);
+    void onEpochEnd(const engine::EpochStats& e);
+    void emitSnapshot(SnapshotTrigger trigger);
+    void fillExtras(TrainingSnapshot& snap);
+    void computeGrid(TrainingSnapshot& snap);
+    void computeConfusion(TrainingSnapshot& snap);
+    TrainingSessionInfo makeInfo() const;
+
+    engine::Project m_project;
+    std::unique_ptr<engine::Graph> m_graph;
+    std::unique_ptr<engine::Trainer> m_trainer;
+    int m_runId = 0;
+    bool m_twoD = false;
+    bool m_sequence = false; ///< sequence input or a recurrent layer: the sequence views apply
+    double m_xMin = 0, m_xMax = 1, m_yMin = 0, m_yMax = 1;
+    engine::Matrix m_gridX; ///< kept alive: the graph's Input output points at it after forward
+    engine::Matrix m_gridOut;
+    engine::Matrix m_confX; ///< same reason as m_gridX
+    /// The trainer's validation predictions at the end of epoch m_predictionsEpoch, step
+    /// m_predictionsStep (-1: none): that epoch's confusion matrix without a forward pass.
+    std::vector<int> m_validationPredictions;
+    long m_predictionsStep = -1;
+    int m_predictionsEpoch = 0;
+    /// Some layer past the input has an image-shaped output (feature maps to show).
+    bool m_imageLayers = false;
+
+    TrainingSnapshot m_pending; ///< points collected since the last emission
+    QElapsedTimer m_sinceEmit;
+    QElapsedTimer m_runClock;
+    long m_lastSamples = 0;
+    qint64 m_lastRateMs = 0;
+    double m_samplesPerSecond = 0;
+    bool m_epochEnded = false;
+    engine::BatchStats m_lastBatch;
+
+    QElapsedTimer m_sinceFullWeights;
+    QElapsedTimer m_sinceParams;
+    std::atomic<bool> m_fullWeightsWanted {false};
+    std::atomic<bool> m_pauseRequested {false};
+    std::atomic<int> m_inFlight {0};
+    std::mutex m_watchMutex;
+    std::set<engine::NodeId> m_watched;
+};
+
+} // namespace widgets
+
+Q_DECLARE_METATYPE(engine::WeightMap)
