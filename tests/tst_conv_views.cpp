@@ -242,6 +242,18 @@ void TestConvViews::featureMapsPerLayer()
         QVERIFY(maps->grid()->tileRect(i, l.channels - 1).isValid());
         QVERIFY(!maps->grid()->tileRect(i, l.channels).isValid());
     }
+    // Every map at one scale, so drawn sizes follow the resolution: 26 x 26 conv1 twice its
+    // 13 x 13 pooled maps (once drawn smaller than them), 11 x 11 conv2 smaller still, the
+    // largest at least 48 px and the smallest at least 24 px.
+    const widgets::FeatureMapGrid* grid = maps->grid();
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(grid->tileRect(i, 0).size(), grid->tileSize(i));
+    const QSize conv1 = grid->tileSize(0), pool = grid->tileSize(1), conv2 = grid->tileSize(2);
+    QCOMPARE(conv1.width() * 13, pool.width() * 26);
+    QCOMPARE(conv1.height() * 13, pool.height() * 26);
+    QCOMPARE(conv1.width() * 11, conv2.width() * 26);
+    QVERIFY2(conv1.width() >= 48, qPrintable(QString::number(conv1.width())));
+    QVERIFY2(conv2.width() >= 24, qPrintable(QString::number(conv2.width())));
     // Tiles of a layer do not overlap, and layers follow each other.
     QVERIFY(!maps->grid()->tileRect(0, 0).intersects(maps->grid()->tileRect(0, 1)));
     QVERIFY(maps->grid()->tileRect(1, 0).top() > maps->grid()->tileRect(0, 7).bottom());

@@ -422,7 +422,7 @@ void TestExportGui::everyPlotExports_data()
     QTest::newRow("loss") << "loss"
                           << "run,label,series,x,value" << 150;
     QTest::newRow("gradient flow") << "gradient-flow"
-                                   << "layer,x,gradient_norm" << 2;
+                                   << "layer,epoch,mean_gradient_norm" << 2;
     QTest::newRow("weight histogram") << "weight-histogram"
                                       << "tensor,series,x,value" << 9;
     QTest::newRow("weight heatmap") << "weight-heatmap"

@@ -5,6 +5,7 @@
 #include "MainWindow.h"
 #include "QuietWindow.h"
 #include "plots/LossPlot.h"
+#include "plots/PlotExport.h"
 #include "plots/TrainingPanel.h"
 #include "plots/WeightHeatmap.h"
 #include "teaching/PresentationMode.h"
@@ -58,6 +59,8 @@ private slots:
     void lossLegendCoversNoData();
     void tensorComboReadsWhole_data();
     void tensorComboReadsWhole();
+    void heatmapDrawsOneColumnAndOneRow_data();
+    void heatmapDrawsOneColumnAndOneRow();
 };
 
 void TestLivePlots::lossLegendCoversNoData_data()
@@ -192,6 +195,73 @@ void TestLivePlots::tensorComboReadsWhole()
                        .arg(combo->currentText())
                        .arg(needed)));
     saveGrab(panel, QStringLiteral("weights_tensor_combo_%1.png").arg(presentation));
+}
+
+void TestLivePlots::heatmapDrawsOneColumnAndOneRow_data()
+{
+    QTest::addColumn<int>("rows");
+    QTest::addColumn<int>("cols");
+    QTest::newRow("SimpleRNN.W, one input feature: 5 x 1") << 5 << 1;
+    QTest::newRow("one row: 1 x 4") << 1 << 4;
+    QTest::newRow("one cell: 1 x 1") << 1 << 1;
+    QTest::newRow("Dense.W: 3 x 2") << 3 << 2;
+}
+
+void TestLivePlots::heatmapDrawsOneColumnAndOneRow()
+{
+    // A tensor with a single column (or row) fills its cells, each in its value's colour.
+    QFETCH(int, rows);
+    QFETCH(int, cols);
+    widgets::WeightHeatmap heatmap;
+    heatmap.resize(420, 320);
+    heatmap.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&heatmap));
+    widgets::TrainingSnapshot s;
+    s.trigger = widgets::SnapshotTrigger::Finished;
+    widgets::ParamCopy c;
+    c.node = 2;
+    c.nodeName = QStringLiteral("rnn");
+    c.param = QStringLiteral("W");
+    c.value.resize(rows, cols);
+    for (int r = 0; r < rows; ++r)
+        for (int col = 0; col < cols; ++col)
+            c.value(r, col) = engine::Scalar((r + col) % 2 == 0 ? 1.0 - 0.1 * r : -0.6 + 0.1 * col);
+    s.params.push_back(c);
+    heatmap.addSnapshot(s);
+    QVERIFY(heatmap.selectParam(2, QStringLiteral("W")));
+    QCustomPlot* plot = heatmap.plot();
+    plot->replot();
+    const QImage image = plot->toPixmap().toImage();
+    saveGrab(&heatmap, QStringLiteral("heatmap_%1x%2.png").arg(rows).arg(cols));
+    auto* map = qobject_cast<QCPColorMap*>(plot->plottable(0));
+    QVERIFY(map);
+    // The CSV still has one row per entry of the tensor.
+    QCOMPARE(widgets::plotexport::csvText(&heatmap).count(QLatin1Char('\n')), 1 + rows * cols);
+    for (int r = 0; r < rows; ++r) {
+        for (int col = 0; col < cols; ++col) {
+            const double v = double(c.value(r, col));
+            QCOMPARE(float(map->data()->data(col, r)), float(v));
+            QCOMPARE(float(*heatmap.cellValue(r, col)), float(v));
+            // The cell's centre and a point near its edge are drawn in the value's colour.
+            const QColor want(map->gradient().color(v, map->dataRange()));
+            for (double dx : {0.0, 0.4}) {
+                for (double dy : {0.0, -0.4}) {
+                    const QPoint at(int(plot->xAxis->coordToPixel(col + dx)),
+                        int(plot->yAxis->coordToPixel(r + dy)));
+                    const QColor got = image.pixelColor(at);
+                    QVERIFY2(std::abs(got.red() - want.red()) <= 8
+                            && std::abs(got.green() - want.green()) <= 8
+                            && std::abs(got.blue() - want.blue()) <= 8,
+                        qPrintable(QString("cell (%1, %2) at %3,%4: %5, want %6")
+                                       .arg(r)
+                                       .arg(col)
+                                       .arg(at.x())
+                                       .arg(at.y())
+                                       .arg(got.name(), want.name())));
+                }
+            }
+        }
+    }
 }
 
 QTEST_MAIN(TestLivePlots)

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -406,8 +407,19 @@ void FeatureMapGrid::setLayers(
 
 QSize FeatureMapGrid::tileSize(int i) const
 {
+    // One whole scale for every layer, so a map's drawn size is proportional to its resolution
+    // (a 13 x 13 pooled map half the size of the 26 x 26 map it pools): large enough for the
+    // largest map to read and the smallest to show its pixels, and no larger than kMaxLargest.
+    int largest = 1, smallest = std::numeric_limits<int>::max();
+    for (const FeatureMapLayer& m : *m_layers) {
+        largest = std::max(largest, std::max(m.height, m.width));
+        smallest = std::min(smallest, std::max(1, std::max(m.height, m.width)));
+    }
+    const auto ceilDiv = [](int a, int b) { return (a + b - 1) / b; };
+    const int wanted = std::max(
+        ceilDiv(kMinLargest, largest), ceilDiv(kMinSmallest, std::min(smallest, largest)));
+    const int scale = std::max(1, std::min(wanted, kMaxLargest / largest));
     const FeatureMapLayer& l = (*m_layers)[std::size_t(i)];
-    const int scale = std::max(1, kTarget / std::max(1, std::max(l.height, l.width)));
     return {l.width * scale, l.height * scale};
 }
 

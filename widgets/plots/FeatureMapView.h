@@ -123,7 +123,7 @@ public:
     explicit FeatureMapGrid(QWidget* parent = nullptr);
     void setLayers(
         const std::vector<FeatureMapLayer>* layers, const std::vector<std::vector<QImage>>* tiles);
-    /// Drawn size of one tile of layer i (its map size times a whole scale factor).
+    /// Drawn size of one tile of layer i: its map size times a whole scale shared by all layers.
     QSize tileSize(int layer) const;
     /// Where tile (layer, channel) is drawn, in this widget's coordinates.
     QRect tileRect(int layer, int channel) const;
@@ -144,7 +144,9 @@ private:
     const std::vector<std::vector<QImage>>* m_tiles = nullptr;
     std::vector<QRect> m_captions;
     std::vector<std::vector<QRect>> m_rects;
-    static constexpr int kTarget = 40; ///< maps are scaled up to about this many pixels
+    static constexpr int kMinLargest = 48; ///< the largest map is drawn at least this wide
+    static constexpr int kMinSmallest = 24; ///< the smallest map too, unless kMaxLargest forbids
+    static constexpr int kMaxLargest = 128; ///< the largest map is drawn at most this wide
     static constexpr int kGap = 4;
     static constexpr int kMargin = 6;
 };

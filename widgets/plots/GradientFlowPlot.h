@@ -6,13 +6,19 @@
 
 #include <map>
 
+class QCPAxisRect;
+class QCPBars;
 class QCPGraph;
+class QCPTextElement;
 class QCustomPlot;
 
 namespace widgets {
 
-/// Norm of each layer's parameter gradient over time on a log axis: vanishing gradients (deep
-/// sigmoid stacks) show as the early layers' curves falling decades below the last layer's.
+/// Each layer's gradient norm, averaged over the mini-batches of an epoch, on log axes (one
+/// QCustomPlot, so it exports as one picture): on the left the latest epoch's norms as bars from
+/// the input side to the output, on the right one point per epoch per layer, with the legend in
+/// a column of its own beside them. Vanishing gradients (deep sigmoid stacks) show as the first
+/// layers' bars and curves decades below the last layer's.
 class GradientFlowPlot : public QWidget, public TrainingView {
     Q_OBJECT
 public:
@@ -20,18 +26,37 @@ public:
     ~GradientFlowPlot() override;
 
     void startSession(const TrainingSessionInfo& info) override;
+    /// Adds the snapshot's finished epochs (TrainingSnapshot::epochGradients) of the current run.
     void addSnapshot(const TrainingSnapshot& snapshot) override;
     void clearForProject(const ProjectIdentity& project) override;
-    int seriesCount() const { return int(m_graphs.size()); }
+    int seriesCount() const { return int(m_layers.size()); }
+    /// Epoch points of the layer `node` (0 for a node without parameters).
     int pointCount(engine::NodeId node) const;
+    /// The epoch the bars show (0 before the first epoch ended).
+    int barsEpoch() const { return m_barsEpoch; }
 
 protected:
     void showEvent(QShowEvent* event) override;
 
 private:
+    /// One parametrized layer: its curve over the epochs and its bar.
+    struct Layer {
+        QCPGraph* curve = nullptr;
+        QCPBars* bar = nullptr;
+        int position = 0; ///< the bar's place, 0 = nearest the input
+    };
+
+    void clear();
+    void updateBars(const EpochGradientNorms& epoch);
+    void rescale();
+
     QCustomPlot* m_plot = nullptr;
-    std::map<engine::NodeId, QCPGraph*> m_graphs;
+    QCPAxisRect* m_barsRect = nullptr;
+    QCPAxisRect* m_curvesRect = nullptr; ///< the plot's default axis rect
+    QCPTextElement* m_barsTitle = nullptr;
+    std::map<engine::NodeId, Layer> m_layers;
     int m_runId = -1;
+    int m_barsEpoch = 0;
 };
 
 } // namespace widgets

@@ -70,7 +70,7 @@ QString tensorName(const QWidget* view)
 
 QString gradientCsv(const GradientFlowPlot* view)
 {
-    QString s = QStringLiteral("layer,x,gradient_norm\n");
+    QString s = QStringLiteral("layer,epoch,mean_gradient_norm\n");
     QCustomPlot* plot = singlePlot(view);
     for (int i = 0; plot && i < plot->graphCount(); ++i) {
         const QCPGraph* g = plot->graph(i);

@@ -324,15 +324,21 @@ void WeightHeatmap::fill()
     m_rows = int(m->rows());
     m_cols = int(m->cols());
     // Keys are columns, values rows, one cell per entry centred on its integer index.
+    // QCPColorMap draws a dimension of one cell with zero extent (its cell size comes from the
+    // range between the first and last cell centres): such a dimension gets two half cells at
+    // -0.25 and 0.25, both holding the entry, which together fill -0.5..0.5.
+    const int keyCells = m_cols == 1 ? 2 : m_cols;
+    const int valueCells = m_rows == 1 ? 2 : m_rows;
     QCPColorMapData* d = m_map->data();
-    if (d->keySize() != m_cols || d->valueSize() != m_rows)
-        d->setSize(m_cols, m_rows);
-    d->setRange(QCPRange(0, m_cols - 1), QCPRange(0, m_rows - 1));
+    if (d->keySize() != keyCells || d->valueSize() != valueCells)
+        d->setSize(keyCells, valueCells);
+    d->setRange(m_cols == 1 ? QCPRange(-0.25, 0.25) : QCPRange(0, m_cols - 1),
+        m_rows == 1 ? QCPRange(-0.25, 0.25) : QCPRange(0, m_rows - 1));
     double maxAbs = 0;
-    for (int r = 0; r < m_rows; ++r) {
-        for (int c = 0; c < m_cols; ++c) {
-            const double v = double((*m)(r, c));
-            d->setCell(c, r, v);
+    for (int kc = 0; kc < keyCells; ++kc) {
+        for (int vc = 0; vc < valueCells; ++vc) {
+            const double v = double((*m)(std::min(vc, m_rows - 1), std::min(kc, m_cols - 1)));
+            d->setCell(kc, vc, v);
             if (std::isfinite(v))
                 maxAbs = std::max(maxAbs, std::abs(v));
         }

@@ -64,6 +64,13 @@ struct GradientNorm {
     double norm = 0;
 };
 
+/// Each parametrized node's gradient norm averaged over the mini-batches of one finished epoch:
+/// the Gradients tab's points, one per epoch per layer however the snapshots were throttled.
+struct EpochGradientNorms {
+    int epoch = 0;
+    std::vector<GradientNorm> layers; ///< in execution order (input side first)
+};
+
 /// ||dL/dh_t|| of a recurrent node at each time step t of the last mini-batch
 /// (engine::RecurrentLayer::stepGradientNorms): the unrolled canvas view shades its cells by it.
 struct StepGradientNorms {
@@ -135,6 +142,7 @@ struct TrainingSnapshot {
 
     std::vector<ParamCopy> params; ///< every trainable tensor (or the watched ones)
     std::vector<GradientNorm> gradientNorms; ///< per node, at this step
+    std::vector<EpochGradientNorms> epochGradients; ///< epochs finished since the last snapshot
     std::vector<StepGradientNorms> stepGradientNorms; ///< recurrent nodes, at this step
     std::optional<BoundaryGrid> boundary; ///< 2-D inputs only
     std::vector<NeuronImages> neurons; ///< small hidden layers, 2-D inputs only

@@ -116,6 +116,8 @@ void TrainingWorker::startSession(
         m_yMax = y1 + my;
     }
     m_pending = {};
+    m_epochGradientSums.clear();
+    m_epochGradientBatches = 0;
     m_runClock.invalidate();
     emit sessionStarted(makeInfo());
     emitSnapshot(SnapshotTrigger::Reset);
@@ -237,6 +239,8 @@ void TrainingWorker::resetWeights(std::uint64_t seed, int runId)
     m_trainer->resetWeights(seed);
     m_runId = runId;
     m_pending = {};
+    m_epochGradientSums.clear();
+    m_epochGradientBatches = 0;
     m_lastBatch = {};
     m_predictionsStep = -1;
     m_runClock.invalidate();
@@ -283,6 +287,7 @@ void TrainingWorker::onBatchEnd(const engine::BatchStats& s, engine::TrainerCont
     m_lastBatch = s;
     const double x = (s.epoch - 1) + double(s.batch) / double(std::max(1L, s.batchesPerEpoch));
     m_pending.steps.push_back({s.step, s.epoch, x, s.loss});
+    accumulateGradientNorms();
     if (m_trainer->diverged())
         return; // run() returns next and sends the final snapshot
     if (m_pauseRequested.exchange(false)) {
@@ -314,10 +319,42 @@ void TrainingWorker::onEpochEnd(const engine::EpochStats& e)
     }
     p.learningRate = e.learningRate;
     m_pending.epochs.push_back(p);
+    if (m_epochGradientBatches > 0) {
+        EpochGradientNorms g;
+        g.epoch = e.epoch;
+        for (const auto& [id, sum] : m_epochGradientSums)
+            g.layers.push_back({id, QString::fromStdString(m_graph->name(id)),
+                sum / double(m_epochGradientBatches)});
+        m_pending.epochGradients.push_back(std::move(g));
+    }
+    m_epochGradientSums.clear();
+    m_epochGradientBatches = 0;
     m_validationPredictions = e.validationPredictions;
     m_predictionsStep = m_validationPredictions.empty() ? -1 : m_trainer->stepsDone();
     m_predictionsEpoch = e.epoch;
     m_epochEnded = true;
+}
+
+void TrainingWorker::accumulateGradientNorms()
+{
+    // One pass over the gradients per batch: cheap next to the backward pass that made them.
+    std::vector<std::pair<engine::NodeId, double>> squares;
+    for (const auto& [id, p] : m_graph->nodeParams()) {
+        if (!p.grad || !p.value || p.grad->size() != p.value->size())
+            continue;
+        if (squares.empty() || squares.back().first != id)
+            squares.emplace_back(id, 0.0);
+        squares.back().second += double(p.grad->squaredNorm());
+    }
+    if (m_epochGradientSums.empty()) {
+        for (const auto& [id, sq] : squares)
+            m_epochGradientSums.emplace_back(id, 0.0);
+    }
+    if (squares.size() != m_epochGradientSums.size())
+        return; // a node without gradients this batch: keep the epoch's layers consistent
+    for (size_t i = 0; i < squares.size(); ++i)
+        m_epochGradientSums[i].second += std::sqrt(squares[i].second);
+    ++m_epochGradientBatches;
 }
 
 void TrainingWorker::emitSnapshot(SnapshotTrigger trigger)

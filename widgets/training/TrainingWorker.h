@@ -82,6 +82,8 @@ signals:
 private:
     void onBatchEnd(const engine::BatchStats& s, engine::TrainerControl* control);
     void onEpochEnd(const engine::EpochStats& e);
+    /// Adds this mini-batch's per-node gradient norms to the running epoch's sums.
+    void accumulateGradientNorms();
     void emitSnapshot(SnapshotTrigger trigger);
     void fillExtras(TrainingSnapshot& snap);
     void computeGrid(TrainingSnapshot& snap);
@@ -113,6 +115,10 @@ private:
     qint64 m_lastRateMs = 0;
     double m_samplesPerSecond = 0;
     bool m_epochEnded = false;
+    /// Sum of each node's per-batch gradient norm over the running epoch (execution order), and
+    /// the number of batches summed: their quotient is the epoch's EpochGradientNorms.
+    std::vector<std::pair<engine::NodeId, double>> m_epochGradientSums;
+    long m_epochGradientBatches = 0;
     engine::BatchStats m_lastBatch;
 
     QElapsedTimer m_sinceFullWeights;
