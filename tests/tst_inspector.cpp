@@ -1,6 +1,7 @@
 // The Inspector in the main window's right dock at laptop window sizes: every editor of every
 // layer (and of the project settings) fits the dock, none is cut at its right edge.
 #include "CanvasScene.h"
+#include "DatasetSpec.h"
 #include "GraphDocument.h"
 #include "Inspector.h"
 #include "MainWindow.h"

@@ -115,7 +115,10 @@ QLineEdit* IdxImportDialog::fileRow(QFormLayout* form, const QString& label, con
     auto* browse = new QPushButton(tr("Browse…"), this);
     row->addWidget(edit, 1);
     row->addWidget(browse);
-    form->addRow(label, row);
+    // A label of its own with the edit as buddy: a text label beside a layout shows its "&".
+    auto* caption = new QLabel(label, this);
+    caption->setBuddy(edit);
+    form->addRow(caption, row);
     connect(browse, &QPushButton::clicked, this, [this, edit, title] {
         const QString path = QFileDialog::getOpenFileName(this, title,
             edit->text().isEmpty() ? m_projectDir : QFileInfo(edit->text()).absolutePath(),
