@@ -311,10 +311,7 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));
         auto* preview = dialog.findChild<QTableWidget*>(QStringLiteral("csvPreview"));
         QVERIFY(preview);
-        QListWidget* targets = nullptr;
-        for (auto* list : dialog.findChildren<QListWidget*>())
-            if (list->objectName() != QLatin1String("csvProblems"))
-                targets = list;
+        auto* targets = dialog.findChild<QListWidget*>(QStringLiteral("csvTargets"));
         QVERIFY(targets);
         QCOMPARE(targets->count(), 3);
         const auto verifyHeaders = [&](const QList<int>& targetColumns) {
