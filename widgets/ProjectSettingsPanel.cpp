@@ -197,7 +197,6 @@ ProjectSettingsPanel::ProjectSettingsPanel(
         const bool images = isBuiltInImageSource(s.source) || s.source == "idx";
         m_datasetForm->setRowVisible(m_subset, images);
         m_datasetForm->setRowVisible(m_classNames, images);
-        m_datasetForm->setRowVisible(m_sourceLabel, !generated);
         const auto limit = s.options.find("limit");
         m_subset->setValue(limit != s.options.end() && limit->is_number_integer()
                 ? int(std::clamp<long long>(limit->get<long long>(), 0, m_subset->maximum()))
