@@ -90,6 +90,10 @@ private slots:
     void idxSourceWithTestSplitAndScaling();
     void fashionMnistMissing();
     void fashionMnistInstalled();
+    void mnistFolderWithSubset();
+    void mnistWithoutFolderSaysWhereToGetIt();
+    void idxClassNamesNameTheClasses();
+    void classNamesRoundTripAndValidation();
 
     void csvClassificationWithHeader();
     void csvDelimitersAndDecimalComma();
@@ -302,6 +306,109 @@ void TestDataImport::fashionMnistInstalled()
     const auto counts = parts.data.classCounts();
     QCOMPARE(long(counts.size()), 10L);
     QVERIFY(*std::min_element(counts.begin(), counts.end()) > 10);
+}
+
+void TestDataImport::mnistFolderWithSubset()
+{
+    // The four files under their standard names, one .gz and the others plain.
+    const auto [images, labels] = idxPair(30, 28, 28, 10);
+    writeGzip(path("train-images-idx3-ubyte.gz"), images);
+    writeFile(path("train-labels-idx1-ubyte"), labels);
+    const auto [testImages, testLabels] = idxPair(12, 28, 28, 10);
+    writeFile(path("t10k-images-idx3-ubyte"), testImages);
+    writeFile(path("t10k-labels-idx1-ubyte"), testLabels);
+    const engine::DatasetSpec spec = engine::DatasetSpec::fromJson(
+        {{"source", "mnist"}, {"path", m_dir->path().toStdString()}, {"options", {{"limit", 20}}}});
+    const auto parts = engine::loadDatasetParts(spec, {});
+    QCOMPARE(parts.data.size(), 20L); // the subset size
+    QCOMPARE(parts.test.size(), 12L); // fewer test images than the subset: all of them
+    QCOMPARE(parts.data.inputShape, (engine::Shape {28, 28, 1}));
+    QCOMPARE(parts.data.numClasses, 10);
+    QCOMPARE(parts.data.name, std::string("MNIST"));
+    QCOMPARE(parts.data.classNames.front(), std::string("0"));
+    QCOMPARE(parts.data.classNames.back(), std::string("9"));
+    QCOMPARE(engine::sourceClassNames(spec), parts.data.classNames);
+
+    engine::DatasetSpec fashion;
+    fashion.source = "fashion-mnist";
+    QCOMPARE(engine::sourceClassNames(fashion), engine::fashionMnistClassNames());
+    fashion.classNames = {"a", "b"};
+    QCOMPARE(engine::sourceClassNames(fashion), (std::vector<std::string> {"a", "b"}));
+}
+
+void TestDataImport::mnistWithoutFolderSaysWhereToGetIt()
+{
+    engine::DatasetSpec spec = engine::DatasetSpec::fromJson({{"source", "mnist"}});
+    try {
+        engine::loadDataset(spec, {});
+        QFAIL("MNIST without a folder accepted");
+    } catch (const engine::InputError& e) {
+        QCOMPARE(QString::fromStdString(e.where()), QString("dataset.path"));
+        QVERIFY2(QString(e.what()).contains("train-images-idx3-ubyte.gz"), e.what());
+        QVERIFY2(QString(e.what()).contains("yann.lecun.com/exdb/mnist"), e.what());
+    }
+    spec.path = path("empty-folder").string();
+    std::filesystem::create_directory(spec.path);
+    const std::string e = errorOf([&] { engine::loadDataset(spec, {}); });
+    QVERIFY2(e.find("MNIST not found in " + spec.path) != std::string::npos, e.c_str());
+}
+
+void TestDataImport::idxClassNamesNameTheClasses()
+{
+    // Labels 0..2 only in the first 6 images; the names declare 4 classes.
+    const auto [images, labels] = idxPair(12, 2, 2, 3);
+    writeFile(path("img"), images);
+    writeFile(path("lab"), labels);
+    const std::filesystem::path dir = m_dir->path().toStdString();
+    engine::DatasetSpec spec = engine::DatasetSpec::fromJson(
+        {{"source", "idx"}, {"path", "img"}, {"classNames", {"cat", "dog", "bird", "fish"}},
+            {"options", {{"labels", "lab"}, {"limit", 6}}}});
+    const auto parts = engine::loadDatasetParts(spec, dir);
+    QCOMPARE(parts.data.size(), 6L);
+    QCOMPARE(parts.data.numClasses, 4);
+    QCOMPARE(parts.data.classNames, (std::vector<std::string> {"cat", "dog", "bird", "fish"}));
+    const auto splits = engine::loadDatasetSplits(spec, dir, 0.5, 0.0, 1);
+    QCOMPARE(splits.validation.classNames.at(3), std::string("fish"));
+
+    spec.classNames = {"cat", "dog"};
+    try {
+        engine::loadDatasetParts(spec, dir);
+        QFAIL("two names for three classes accepted");
+    } catch (const engine::InputError& e) {
+        QCOMPARE(QString::fromStdString(e.where()), QString("dataset.classNames"));
+        QVERIFY2(QString(e.what()).contains("2 names for 3 classes"), e.what());
+    }
+}
+
+void TestDataImport::classNamesRoundTripAndValidation()
+{
+    engine::DatasetSpec spec;
+    spec.source = "idx";
+    spec.path = "img";
+    spec.options = {{"labels", "lab"}, {"limit", 500}};
+    spec.classNames = {"T-shirt/top", "Trouser"};
+    const json j = spec.toJson();
+    QCOMPARE(j.at("classNames"), json({"T-shirt/top", "Trouser"}));
+    const engine::DatasetSpec back = engine::DatasetSpec::fromJson(j);
+    QCOMPARE(back.classNames, spec.classNames);
+    QCOMPARE(back.options.at("limit"), json(500));
+    QCOMPARE(back.toJson(), j);
+    // Without names the key is left out, so existing files keep their bytes.
+    QVERIFY(!engine::DatasetSpec().toJson().contains("classNames"));
+
+    const auto whereOf = [](const json& bad) -> std::string {
+        try {
+            engine::DatasetSpec::fromJson(bad);
+        } catch (const engine::InputError& e) {
+            return e.where();
+        }
+        return "accepted";
+    };
+    QCOMPARE(whereOf({{"source", "idx"}, {"classNames", "cat"}}), std::string("classNames"));
+    QCOMPARE(
+        whereOf({{"source", "idx"}, {"classNames", {"cat", ""}}}), std::string("classNames[1]"));
+    QCOMPARE(
+        whereOf({{"source", "idx"}, {"classNames", {"cat", 3}}}), std::string("classNames[1]"));
 }
 
 void TestDataImport::csvClassificationWithHeader()

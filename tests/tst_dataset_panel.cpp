@@ -2,6 +2,7 @@
 // problem listing, scaling statistics through save/load and `netcanvas-train predict`, and
 // background loading that keeps the event loop running.
 
+#include "data/BuiltInDatasets.h"
 #include "data/ClassCountsView.h"
 #include "data/CsvImportDialog.h"
 #include "data/DatasetLoader.h"
@@ -15,11 +16,15 @@
 
 #include <QComboBox>
 #include <QFile>
+#include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QProcess>
 #include <QProgressBar>
 #include <QSignalSpy>
+#include <QSpinBox>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
@@ -195,9 +200,9 @@ private slots:
         engine::DatasetSpec spec;
         spec.source = "fashion-mnist";
         spec.path = "/nonexistent/fashion";
-        QVERIFY(DatasetPanel::fashionMnistMissingMessage(spec).contains("was not found"));
+        QVERIFY(missingBuiltInDataMessage(spec).contains("was not found"));
         spec.source = "csv";
-        QVERIFY(DatasetPanel::fashionMnistMissingMessage(spec).isEmpty());
+        QVERIFY(missingBuiltInDataMessage(spec).isEmpty());
 
         GraphDocument doc;
         engine::Project p = smallProject(784, 10);
@@ -290,6 +295,92 @@ private slots:
         QVERIFY2(dialog.validate(), qPrintable(dialog.problem()));
         QCOMPARE(QString::fromStdString(dialog.spec().path), QString("a.idx"));
         QCOMPARE(dialog.spec().options.at("labels").get<std::string>(), std::string("b.idx"));
+    }
+
+    void csvHeadersShowTheWholeTargetName()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("flowers.csv");
+        writeText(path,
+            "sepal length in centimetres,petal width,species of the flower\n5.1,0.2,setosa\n"
+            "7.0,1.4,versicolor\n6.3,2.5,virginica\n");
+        CsvImportDialog dialog(dir.path());
+        QCOMPARE(dialog.setFile(path), QString());
+        dialog.resize(900, 600);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        auto* preview = dialog.findChild<QTableWidget*>(QStringLiteral("csvPreview"));
+        QVERIFY(preview);
+        auto* targets = dialog.findChild<QListWidget*>(QStringLiteral("csvTargets"));
+        QVERIFY(targets);
+        QCOMPARE(targets->count(), 3);
+        const auto verifyHeaders = [&](const QList<int>& targetColumns) {
+            QHeaderView* header = preview->horizontalHeader();
+            const int margin
+                = header->style()->pixelMetric(QStyle::PM_HeaderMargin, nullptr, header);
+            for (int c = 0; c < preview->columnCount(); ++c) {
+                QTableWidgetItem* item = preview->horizontalHeaderItem(c);
+                QVERIFY(item);
+                const bool target = targetColumns.contains(c);
+                QCOMPARE(item->text().contains(QLatin1String("(target)")), target);
+                QCOMPARE(item->font().bold(), target);
+                const int text = QFontMetrics(item->font()).horizontalAdvance(item->text());
+                QVERIFY2(header->sectionSize(c) >= text + 2 * margin,
+                    qPrintable(QStringLiteral("column %1 \"%2\": %3 px for a %4 px text")
+                                   .arg(c)
+                                   .arg(item->text())
+                                   .arg(header->sectionSize(c))
+                                   .arg(text)));
+            }
+        };
+        verifyHeaders({2}); // the last column is the target at first
+        // As a user does: tick the first column in the list, untick the last.
+        targets->item(0)->setCheckState(Qt::Checked);
+        targets->item(2)->setCheckState(Qt::Unchecked);
+        QCOMPARE(dialog.targetColumns(), QList<int> {0});
+        verifyHeaders({0});
+        const QString shots = QString::fromLocal8Bit(qgetenv("NETCANVAS_SHOTS"));
+        if (!shots.isEmpty())
+            QVERIFY(dialog.grab().save(shots + "/data_csv_dialog.png"));
+    }
+
+    void idxDialogSubsetAndClassNamesFlowToTheDock()
+    {
+        QTemporaryDir dir;
+        writeIdxPair(dir.filePath("img.idx"), dir.filePath("lbl.idx"), 30, 6, 5);
+        IdxImportDialog dialog(dir.path());
+        dialog.setFiles(dir.filePath("img.idx"), dir.filePath("lbl.idx"));
+        dialog.subsetSpin()->setValue(12);
+        dialog.classNamesEdit()->setText(QStringLiteral(" cat, dog ,, bird "));
+        QVERIFY2(dialog.validate(), qPrintable(dialog.problem()));
+        QCOMPARE(dialog.spec().options.value("limit", 0), 12);
+        QCOMPARE(dialog.spec().classNames, (std::vector<std::string> {"cat", "dog", "bird"}));
+        dialog.resize(dialog.sizeHint().expandedTo(QSize(620, 0)));
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        const QString shots = QString::fromLocal8Bit(qgetenv("NETCANVAS_SHOTS"));
+        if (!shots.isEmpty())
+            QVERIFY(dialog.grab().save(shots + "/data_idx_dialog.png"));
+
+        GraphDocument doc;
+        QUndoStack stack;
+        doc.load(smallProject(30, 3));
+        stack.push(new SetDatasetCommand(&doc, dialog.spec()));
+        DatasetPanel panel(&doc);
+        QSignalSpy shown(&panel, &DatasetPanel::dataShown);
+        panel.setProjectDirectory(dir.path());
+        QVERIFY(shown.wait(20000));
+        QCOMPARE(panel.imageGrid()->sampleCount(), 12L); // the subset
+        QCOMPARE(panel.imageGrid()->labelText(4), QString("dog")); // label 4 % 3 = 1
+        QCOMPARE(panel.imageGrid()->labelText(5), QString("bird"));
+        QCOMPARE(panel.classCounts()->counts(), (std::vector<long> {4, 4, 4}));
+        QCOMPARE(panel.classCounts()->className(0), QString("cat"));
+        QCOMPARE(panel.classCounts()->className(2), QString("bird"));
+        panel.resize(520, 640);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        if (!shots.isEmpty())
+            QVERIFY(panel.grab().save(shots + "/data_dock_idx_names.png"));
     }
 
     void scalingStatsRoundTripThroughSaveLoadAndPredict()

@@ -2,18 +2,26 @@
 // layer (and of the project settings) fits the dock, none is cut at its right edge.
 #include "MainWindow.h"
 #include "canvas/CanvasScene.h"
+#include "data/DatasetSpec.h"
 #include "document/GraphDocument.h"
 #include "inspector/Inspector.h"
+#include "inspector/ProjectSettingsPanel.h"
 
 #include <QAbstractSpinBox>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
+#include <QLabel>
 #include <QLineEdit>
 #include <QScrollArea>
+#include <QSpinBox>
 #include <QStackedWidget>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QUndoStack>
+
+#include <filesystem>
 
 namespace {
 
@@ -77,6 +85,7 @@ class TestInspector : public QObject {
 private slots:
     void editorsFitTheDock_data();
     void editorsFitTheDock();
+    void picksFashionMnistAndMnistInOneStep();
 };
 
 void TestInspector::editorsFitTheDock_data()
@@ -139,6 +148,91 @@ void TestInspector::editorsFitTheDock()
         }
     }
     QVERIFY(dense > 0);
+}
+
+void TestInspector::picksFashionMnistAndMnistInOneStep()
+{
+    widgets::GraphDocument doc;
+    QUndoStack stack;
+    widgets::ProjectSettingsPanel panel(&doc, &stack);
+    QString chosenFolder; // what the injected folder chooser answers ("" = cancelled)
+    int asked = 0;
+    widgets::FileChoosers choosers;
+    choosers.directory = [&](const QString&, const QString&, const QString&) {
+        ++asked;
+        return chosenFolder;
+    };
+    panel.setFileChoosers(choosers);
+    QComboBox* source = panel.sourceCombo();
+    const auto pick = [source](const char* data) {
+        const int index = source->findData(QString::fromLatin1(data));
+        QVERIFY2(index >= 0, data);
+        source->setCurrentIndex(index);
+        emit source->activated(index); // as a click on the entry does
+    };
+    QCOMPARE(source->currentData().toString(), QString("generator"));
+    QVERIFY(!panel.isFieldShown(panel.subsetSpin()));
+
+    // Fashion-MNIST: one pick, one undo step, the example's spec with a subset size.
+    pick("fashion-mnist");
+    QCOMPARE(stack.count(), 1);
+    QCOMPARE(QString::fromStdString(doc.datasetSpec().source), QString("fashion-mnist"));
+    QCOMPARE(doc.datasetSpec().path, std::string()); // the system folder
+    QCOMPARE(doc.datasetSpec().options.value("imageShape", false), true);
+    QVERIFY(panel.isFieldShown(panel.subsetSpin()));
+    QVERIFY(panel.isFieldShown(panel.classNamesEdit()));
+    QVERIFY2(panel.classNamesEdit()->placeholderText().startsWith("T-shirt/top, Trouser"),
+        qPrintable(panel.classNamesEdit()->placeholderText()));
+    QVERIFY(panel.classNamesEdit()->placeholderText().endsWith("Ankle boot"));
+    QVERIFY2(panel.sourceLabel()->text().contains("/usr/share/datasets/fashion-mnist"),
+        qPrintable(panel.sourceLabel()->text()));
+    panel.subsetSpin()->setValue(5000);
+    QCOMPARE(doc.datasetSpec().options.value("limit", 0), 5000);
+    QCOMPARE(doc.context()->numClasses, 10);
+    if (!std::filesystem::exists(engine::kFashionMnistDir))
+        QVERIFY2(panel.datasetHint()->text().contains("sudo apt install dataset-fashion-mnist"),
+            qPrintable(panel.datasetHint()->text()));
+
+    // MNIST asks for its folder; cancelling changes nothing.
+    chosenFolder.clear();
+    pick("mnist");
+    QCOMPARE(asked, 1);
+    QCOMPARE(QString::fromStdString(doc.datasetSpec().source), QString("fashion-mnist"));
+    QCOMPARE(source->currentData().toString(), QString("fashion-mnist"));
+    QTemporaryDir dir;
+    chosenFolder = dir.path();
+    pick("mnist");
+    QCOMPARE(QString::fromStdString(doc.datasetSpec().source), QString("mnist"));
+    QCOMPARE(QString::fromStdString(doc.datasetSpec().path), dir.path());
+    QCOMPARE(doc.datasetSpec().options.value("limit", 0), 5000); // the subset carries over
+    QCOMPARE(panel.subsetSpin()->value(), 5000);
+    QCOMPARE(panel.classNamesEdit()->placeholderText(), QString("0, 1, 2, 3, 4, 5, 6, 7, 8, 9"));
+    // The folder holds no MNIST files: the settings say so and name the files.
+    QVERIFY2(panel.datasetHint()->text().contains("MNIST was not found in"),
+        qPrintable(panel.datasetHint()->text()));
+    QVERIFY(panel.datasetHint()->text().contains("train-images-idx3-ubyte.gz"));
+
+    // Class names typed in the inspector go into the spec.
+    panel.classNamesEdit()->setText("zero, one ,two,three,four,five,six,seven,eight,nine");
+    emit panel.classNamesEdit()->editingFinished();
+    QCOMPARE(doc.datasetSpec().classNames.at(1), std::string("one"));
+    QCOMPARE(doc.datasetSpec().classNames.size(), std::size_t(10));
+
+    panel.resize(380, 900);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    const QString shots = QString::fromLocal8Bit(qgetenv("NETCANVAS_SHOTS"));
+    if (!shots.isEmpty())
+        QVERIFY(panel.grab().save(shots + "/data_inspector_mnist.png"));
+
+    // Back to generated data in one step, and undo returns to MNIST.
+    pick("generator");
+    QCOMPARE(QString::fromStdString(doc.datasetSpec().source), QString("generator"));
+    QVERIFY(doc.datasetSpec().classNames.empty());
+    QVERIFY(!panel.isFieldShown(panel.subsetSpin()));
+    stack.undo();
+    QCOMPARE(QString::fromStdString(doc.datasetSpec().source), QString("mnist"));
+    QCOMPARE(source->currentData().toString(), QString("mnist"));
 }
 
 QTEST_MAIN(TestInspector)

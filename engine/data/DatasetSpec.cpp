@@ -31,8 +31,11 @@ std::string joined(const std::vector<std::string>& names)
 
 nlohmann::json DatasetSpec::toJson() const
 {
-    return {{"source", source}, {"generator", generator}, {"samples", samples}, {"noise", noise},
-        {"seed", seed}, {"path", path}, {"options", options}};
+    nlohmann::json j {{"source", source}, {"generator", generator}, {"samples", samples},
+        {"noise", noise}, {"seed", seed}, {"path", path}, {"options", options}};
+    if (!classNames.empty())
+        j["classNames"] = classNames;
+    return j;
 }
 
 DatasetSpec DatasetSpec::fromJson(const nlohmann::json& j)
@@ -88,6 +91,18 @@ DatasetSpec DatasetSpec::fromJson(const nlohmann::json& j)
         if (!it->is_object())
             throw InputError("options", "expected an object, got " + it->dump());
         spec.options = *it;
+    }
+    if (auto it = j.find("classNames"); it != j.end()) {
+        if (!it->is_array())
+            throw InputError("classNames",
+                "expected a list of names such as [\"cat\", \"dog\"], got " + it->dump());
+        for (std::size_t i = 0; i < it->size(); ++i) {
+            const auto& name = (*it)[i];
+            if (!name.is_string() || name.get<std::string>().empty())
+                throw InputError("classNames[" + std::to_string(i) + "]",
+                    "expected a non-empty name, got " + name.dump());
+            spec.classNames.push_back(name.get<std::string>());
+        }
     }
     return spec;
 }
@@ -324,7 +339,22 @@ Dataset generateDataset(const std::string& name, int samples, double noise, std:
 
 std::vector<std::string> datasetSourceNames()
 {
-    return {"generator", "csv", "idx", "fashion-mnist", "timeseries"};
+    return {"generator", "csv", "idx", "fashion-mnist", "mnist", "timeseries"};
+}
+
+std::vector<std::string> sourceClassNames(const DatasetSpec& spec)
+{
+    if (!spec.classNames.empty())
+        return spec.classNames;
+    if (spec.source == "fashion-mnist")
+        return fashionMnistClassNames();
+    if (spec.source == "mnist") {
+        std::vector<std::string> digits;
+        for (int k = 0; k < 10; ++k)
+            digits.push_back(std::to_string(k));
+        return digits;
+    }
+    return {};
 }
 
 namespace {
@@ -390,9 +420,18 @@ void report(const LoadMonitor& m, double fraction, const std::string& stage)
         m.progress(fraction, stage);
 }
 
-SourceData loadFashionMnist(const DatasetSpec& spec, const std::filesystem::path& projectDir,
+/// The four standard files of MNIST or Fashion-MNIST in one folder (spec.source says which).
+SourceData loadMnistFolder(const DatasetSpec& spec, const std::filesystem::path& projectDir,
     const FileOptions& f, const LoadMonitor& monitor)
 {
+    const bool fashion = spec.source == "fashion-mnist";
+    const std::string name = fashion ? "Fashion-MNIST" : "MNIST";
+    if (spec.path.empty() && !fashion)
+        throw InputError("dataset.path",
+            "MNIST needs the folder holding train-images-idx3-ubyte.gz, "
+            "train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz "
+            "(no Debian package installs MNIST: download the four files from "
+            "http://yann.lecun.com/exdb/mnist/ into one folder and choose it)");
     const std::filesystem::path dir = spec.path.empty() ? std::filesystem::path(kFashionMnistDir)
                                                         : resolve(projectDir, spec.path);
     const auto find = [&](const std::string& base) -> std::filesystem::path {
@@ -414,11 +453,13 @@ SourceData loadFashionMnist(const DatasetSpec& spec, const std::filesystem::path
                 std::string("Fashion-MNIST not found in ") + kFashionMnistDir
                     + ": install it with `sudo apt install dataset-fashion-mnist`");
         throw InputError("dataset.path",
-            "Fashion-MNIST not found in " + dir.string()
+            name + " not found in " + dir.string()
                 + ": expected train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
-                  "t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz there (the Debian "
-                  "package dataset-fashion-mnist installs them in "
-                + kFashionMnistDir + ")");
+                  "t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz there"
+                + (fashion ? std::string(" (the Debian package dataset-fashion-mnist installs "
+                                         "them in ")
+                            + kFashionMnistDir + ")"
+                           : std::string(" (.gz or plain)")));
     }
     SourceData parts;
     report(monitor, 0.0, "reading " + trainImages.filename().string());
@@ -426,11 +467,33 @@ SourceData loadFashionMnist(const DatasetSpec& spec, const std::filesystem::path
     report(monitor, 0.8, "reading " + testImages.filename().string());
     parts.test = readIdxDataset(testImages, testLabels, f.imageShape, f.limit, 10);
     for (Dataset* d : {&parts.data, &parts.test}) {
-        d->name = "Fashion-MNIST";
-        if (d->numClasses == 10)
+        d->name = name;
+        if (fashion && d->numClasses == 10)
             d->classNames = fashionMnistClassNames();
     }
     return parts;
+}
+
+/// Names classes 0..K-1 of every part with spec.classNames (when given).
+void applyClassNames(SourceData& parts, const DatasetSpec& spec)
+{
+    if (spec.classNames.empty())
+        return;
+    const int names = int(spec.classNames.size());
+    for (Dataset* d : {&parts.data, &parts.validation, &parts.test}) {
+        if (d->empty() && d != &parts.data)
+            continue;
+        if (d->task != TaskKind::Classification)
+            throw InputError("dataset.classNames",
+                "class names given, but the data is regression (its targets are numbers)");
+        if (names < d->numClasses)
+            throw InputError("dataset.classNames",
+                std::to_string(names) + " names for " + std::to_string(d->numClasses)
+                    + " classes: expected one name per class 0.."
+                    + std::to_string(d->numClasses - 1));
+        d->numClasses = names;
+        d->classNames = spec.classNames;
+    }
 }
 
 SourceData loadIdx(const DatasetSpec& spec, const std::filesystem::path& projectDir,
@@ -508,8 +571,8 @@ SourceData loadDatasetParts(
     }
     const FileOptions f = fileOptions(spec.options);
     validateRepresentationOptions(spec.options, spec.source);
-    if (spec.source == "fashion-mnist") {
-        parts = loadFashionMnist(spec, projectDir, f, monitor);
+    if (spec.source == "fashion-mnist" || spec.source == "mnist") {
+        parts = loadMnistFolder(spec, projectDir, f, monitor);
     } else if (spec.source == "idx") {
         parts = loadIdx(spec, projectDir, f, monitor);
     } else if (spec.source == "csv") {
@@ -532,6 +595,7 @@ SourceData loadDatasetParts(
             "unknown data source '" + spec.source
                 + "' (expected one of: " + joined(datasetSourceNames()) + ")");
     }
+    applyClassNames(parts, spec);
     const FeatureScaling stored = storedScaling(spec);
     report(monitor, 0.95, "scaling");
     applyScaling(parts, f.scaling, stored);

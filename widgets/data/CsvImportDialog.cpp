@@ -167,6 +167,7 @@ CsvImportDialog::CsvImportDialog(const QString& projectDir, QWidget* parent)
     auto* targetBox = new QGroupBox(tr("Target column(s)"), this);
     auto* targetLayout = new QVBoxLayout(targetBox);
     m_targets = new QListWidget(targetBox);
+    m_targets->setObjectName(QStringLiteral("csvTargets"));
     m_targets->setToolTip(tr("The column(s) the network learns to predict; the others are inputs"));
     targetLayout->addWidget(m_targets);
     choices->addWidget(targetBox, 1);
@@ -203,8 +204,10 @@ CsvImportDialog::CsvImportDialog(const QString& projectDir, QWidget* parent)
     m_seriesBox->hide();
     m_series->previewPart()->hide();
     connect(m_mode, &QComboBox::currentIndexChanged, this, &CsvImportDialog::updateMode);
-    connect(m_targets, &QListWidget::itemChanged, this,
-        [this] { m_series->setTargets(targetColumns()); });
+    connect(m_targets, &QListWidget::itemChanged, this, [this] {
+        m_series->setTargets(targetColumns());
+        markTargetsInPreview();
+    });
 
     right->addWidget(new QLabel(tr("Problems:"), this));
     m_problemList = new QListWidget(this);
@@ -430,17 +433,26 @@ QList<int> CsvImportDialog::targetColumns() const
 
 void CsvImportDialog::setTargetColumns(const QList<int>& columns)
 {
-    for (int i = 0; i < m_targets->count(); ++i) {
+    for (int i = 0; i < m_targets->count(); ++i)
         m_targets->item(i)->setCheckState(columns.contains(i) ? Qt::Checked : Qt::Unchecked);
-        if (i < m_preview->columnCount()) {
-            // The preview marks targets as the dataset panel does.
-            QFont f = m_preview->font();
-            f.setBold(columns.contains(i));
-            if (QTableWidgetItem* h = m_preview->horizontalHeaderItem(i))
-                h->setFont(f);
-        }
+    markTargetsInPreview();
+}
+
+void CsvImportDialog::markTargetsInPreview()
+{
+    const QList<int> targets = targetColumns();
+    for (int c = 0; c < m_preview->columnCount() && c < m_columns.size(); ++c) {
+        QTableWidgetItem* h = m_preview->horizontalHeaderItem(c);
+        if (!h)
+            continue;
+        // Marked as the dataset panel marks them: bold, with "(target)".
+        const bool target = targets.contains(c);
+        h->setText(target ? tr("%1 (target)").arg(m_columns[c]) : m_columns[c]);
+        QFont f = m_preview->horizontalHeader()->font();
+        f.setBold(target);
+        h->setFont(f);
     }
-    // Wide enough for the bold names, so a long target name is not cut.
+    // Wide enough for every header, the bold marked names included, so none is cut.
     m_preview->resizeColumnsToContents();
 }
 

@@ -85,6 +85,8 @@ private:
     void detect();
     void refreshPreview();
     void refreshTargets();
+    /// Bold "name (target)" headers on the target columns, columns as wide as their headers.
+    void markTargetsInPreview();
     void updateTaskHint();
     std::vector<QStringList> splitLines(int maxRows) const;
     engine::CsvOptions csvOptions() const;

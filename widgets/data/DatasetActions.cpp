@@ -1,5 +1,6 @@
 #include "data/DatasetActions.h"
 
+#include "data/BuiltInDatasets.h"
 #include "data/CsvImportDialog.h"
 #include "data/DatasetLoader.h"
 #include "data/DatasetPanel.h"
@@ -43,7 +44,7 @@ void DatasetActions::setProjectDirectory(const QString& dir)
 
 void DatasetActions::projectOpened()
 {
-    if (!DatasetPanel::fashionMnistMissingMessage(m_doc->datasetSpec()).isEmpty()) {
+    if (!missingBuiltInDataMessage(m_doc->datasetSpec()).isEmpty()) {
         m_dock->show();
         m_dock->raise();
         m_panel->reload(); // show the explanation now, not after the reload delay

@@ -1,6 +1,7 @@
 #include "data/DatasetPanel.h"
 
 #include "common/FontSizing.h"
+#include "data/BuiltInDatasets.h"
 #include "data/ClassCountsView.h"
 #include "data/DatasetTableModel.h"
 #include "data/ImageGridView.h"
@@ -38,6 +39,8 @@ QString sourceText(const engine::DatasetSpec& spec)
         return DatasetPanel::tr("generated “%1”").arg(QString::fromStdString(spec.generator));
     if (spec.source == "fashion-mnist")
         return QStringLiteral("Fashion-MNIST");
+    if (spec.source == "mnist")
+        return QStringLiteral("MNIST");
     const QString file = QFileInfo(QString::fromStdString(spec.path)).fileName();
     if (spec.source == "timeseries")
         return DatasetPanel::tr("time series %1").arg(file);
@@ -157,30 +160,6 @@ DatasetPanel::DatasetPanel(GraphDocument* document, QWidget* parent)
     scheduleReload();
 }
 
-QString DatasetPanel::fashionMnistMissingMessage(const engine::DatasetSpec& spec)
-{
-    if (spec.source != "fashion-mnist")
-        return {};
-    const QString dir = spec.path.empty() ? QString::fromLatin1(engine::kFashionMnistDir)
-                                          : QString::fromStdString(spec.path);
-    const QDir d(dir);
-    const bool present = d.exists()
-        && !d.entryList({QStringLiteral("train-images-idx3-ubyte*")}, QDir::Files).isEmpty()
-        && !d.entryList({QStringLiteral("t10k-labels-idx1-ubyte*")}, QDir::Files).isEmpty();
-    if (present)
-        return {};
-    if (!spec.path.empty())
-        return tr("<b>Fashion-MNIST was not found in %1.</b><br>The folder must hold "
-                  "train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
-                  "t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz.")
-            .arg(dir.toHtmlEscaped());
-    return tr("<b>Fashion-MNIST is not installed.</b><br>This project trains on the 70,000 "
-              "Fashion-MNIST images, which the Debian package <i>dataset-fashion-mnist</i> "
-              "installs in %1. Install it with<br><code>sudo apt install "
-              "dataset-fashion-mnist</code><br>and open the project again.")
-        .arg(dir.toHtmlEscaped());
-}
-
 void DatasetPanel::setProjectDirectory(const QString& dir)
 {
     if (dir == m_projectDir)
@@ -214,7 +193,7 @@ void DatasetPanel::reload()
     }
     m_summary->setText(tr("<b>%1</b>").arg(sourceText(spec).toHtmlEscaped()));
     m_message->hide();
-    if (const QString missing = fashionMnistMissingMessage(spec); !missing.isEmpty()) {
+    if (const QString missing = missingBuiltInDataMessage(spec); !missing.isEmpty()) {
         m_loader->cancel();
         setLoading(false);
         showData(nullptr);
@@ -222,7 +201,7 @@ void DatasetPanel::reload()
         m_message->show();
         return;
     }
-    if (spec.source != "generator" && spec.source != "fashion-mnist" && spec.path.empty()) {
+    if (spec.source != "generator" && !isBuiltInImageSource(spec.source) && spec.path.empty()) {
         showData(nullptr);
         m_message->setText(tr("No data file chosen yet: use File ▸ Import Dataset."));
         m_message->show();
@@ -260,7 +239,7 @@ void DatasetPanel::onFailed(const QString& message)
 {
     setLoading(false);
     showData(nullptr);
-    const QString missing = fashionMnistMissingMessage(m_doc->datasetSpec());
+    const QString missing = missingBuiltInDataMessage(m_doc->datasetSpec());
     m_message->setText(missing.isEmpty()
             ? tr("<b>The data could not be loaded.</b><br>%1").arg(message.toHtmlEscaped())
             : missing);

@@ -28,7 +28,7 @@ class VocabularyTable;
 /// The data is loaded in the background (DatasetLoader, shared with training through
 /// DatasetCache) whenever the document's dataset spec or the project folder changes; a progress
 /// bar with Cancel shows meanwhile, and a failure shows the loader's message (for a missing
-/// Fashion-MNIST, how to install it). The document must outlive the panel.
+/// Fashion-MNIST, how to install it: missingBuiltInDataMessage()). The document must outlive the panel.
 class DatasetPanel : public QWidget {
     Q_OBJECT
 public:
@@ -39,10 +39,6 @@ public:
     QString projectDirectory() const { return m_projectDir; }
     /// Starts loading the document's dataset now (a change only schedules it).
     void reload();
-
-    /// The explanation shown when `spec` needs Fashion-MNIST and it is not installed; "" when
-    /// the files are there or the spec does not use them.
-    static QString fashionMnistMissingMessage(const engine::DatasetSpec& spec);
 
     // Parts, for tests and the main window.
     DatasetLoader* loader() const { return m_loader; }

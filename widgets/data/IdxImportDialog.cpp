@@ -1,5 +1,8 @@
 #include "data/IdxImportDialog.h"
 
+#include "data/BuiltInDatasets.h"
+#include "data/IdxReader.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -12,6 +15,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QVBoxLayout>
 
 #include <zlib.h>
@@ -77,6 +81,20 @@ IdxImportDialog::IdxImportDialog(const QString& projectDir, QWidget* parent)
     m_scaling->addItem(tr("Standardize"), QStringLiteral("standardize"));
     m_scaling->addItem(tr("Min-max to [0, 1]"), QStringLiteral("minmax"));
     form->addRow(tr("&Scaling:"), m_scaling);
+    m_subset = new QSpinBox(this);
+    m_subset->setRange(0, 10000000);
+    m_subset->setSingleStep(1000);
+    m_subset->setSpecialValueText(tr("all images"));
+    m_subset->setSuffix(tr(" images"));
+    m_subset->setToolTip(tr("Use the first N images of the file (and of the test file): a "
+                            "quicker run. 0 uses all of them."));
+    form->addRow(tr("S&ubset size:"), m_subset);
+    m_classNames = new QLineEdit(this);
+    m_classNames->setPlaceholderText(tr("0, 1, 2, … (the labels' numbers)"));
+    m_classNames->setToolTip(tr("The names of classes 0, 1, 2, … separated by commas, e.g. "
+                                "%1")
+                                 .arg(classNamesText(engine::fashionMnistClassNames())));
+    form->addRow(tr("&Class names:"), m_classNames);
     layout->addLayout(form);
     m_problem = new QLabel(this);
     m_problem->setWordWrap(true);
@@ -87,7 +105,7 @@ IdxImportDialog::IdxImportDialog(const QString& projectDir, QWidget* parent)
     connect(buttons, &QDialogButtonBox::accepted, this, &IdxImportDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &IdxImportDialog::reject);
     layout->addWidget(buttons);
-    resize(620, 280);
+    resize(620, 340);
 }
 
 QLineEdit* IdxImportDialog::fileRow(QFormLayout* form, const QString& label, const QString& title)
@@ -97,7 +115,10 @@ QLineEdit* IdxImportDialog::fileRow(QFormLayout* form, const QString& label, con
     auto* browse = new QPushButton(tr("Browse…"), this);
     row->addWidget(edit, 1);
     row->addWidget(browse);
-    form->addRow(label, row);
+    // A label of its own with the edit as buddy: a text label beside a layout shows its "&".
+    auto* caption = new QLabel(label, this);
+    caption->setBuddy(edit);
+    form->addRow(caption, row);
     connect(browse, &QPushButton::clicked, this, [this, edit, title] {
         const QString path = QFileDialog::getOpenFileName(this, title,
             edit->text().isEmpty() ? m_projectDir : QFileInfo(edit->text()).absolutePath(),
@@ -167,6 +188,9 @@ bool IdxImportDialog::validate()
     }
     spec.options["imageShape"] = m_imageShape->isChecked();
     spec.options["scaling"] = m_scaling->currentData().toString().toStdString();
+    if (m_subset->value() > 0)
+        spec.options["limit"] = m_subset->value();
+    spec.classNames = classNamesFromText(m_classNames->text());
     m_spec = spec;
     return true;
 }

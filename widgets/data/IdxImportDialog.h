@@ -9,13 +9,14 @@ class QComboBox;
 class QFormLayout;
 class QLabel;
 class QLineEdit;
+class QSpinBox;
 
 namespace widgets {
 
 /// File ▸ Import Dataset ▸ IDX Images…: an images file and its labels file (MNIST format, gzip
-/// or plain), optionally a test pair. accept() checks that the files exist and read as IDX
-/// headers of matching counts (the data itself loads in the background afterwards); problems
-/// are shown and the dialog stays open. spec() is the new dataset spec.
+/// or plain), optionally a test pair, a subset size and class names. accept() checks that the files
+/// exist and read as IDX headers of matching counts (the data itself loads in the background
+/// afterwards); problems are shown and the dialog stays open. spec() is the new dataset spec.
 class IdxImportDialog : public QDialog {
     Q_OBJECT
 public:
@@ -27,6 +28,11 @@ public:
     bool validate();
     QString problem() const;
     const engine::DatasetSpec& spec() const { return m_spec; }
+
+    /// Options "limit": 0 (all) or the first N images of each part.
+    QSpinBox* subsetSpin() const { return m_subset; }
+    /// "classNames", comma-separated; empty keeps the labels' numbers.
+    QLineEdit* classNamesEdit() const { return m_classNames; }
 
 public slots:
     void accept() override;
@@ -42,6 +48,8 @@ private:
     QLineEdit* m_testLabels;
     QCheckBox* m_imageShape;
     QComboBox* m_scaling;
+    QSpinBox* m_subset;
+    QLineEdit* m_classNames;
     QLabel* m_problem;
     engine::DatasetSpec m_spec;
 };

@@ -242,7 +242,7 @@ void GraphDocument::recomputeContext()
         // Known without reading the files: 28x28 grey images of 10 classes.
         engine::GraphContext ctx;
         ctx.inputShape = engine::Shape {28, 28, 1};
-        ctx.numClasses = 10;
+        ctx.numClasses = std::max(10, int(spec.classNames.size())); // more names: more classes
         ctx.targetRows = 1;
         try {
             if (engine::reconstructionTargetRequested(spec.options, spec.source)) {

@@ -1,5 +1,6 @@
 #include "inspector/ProjectSettingsPanel.h"
 
+#include "data/BuiltInDatasets.h"
 #include "data/DatasetSpec.h"
 #include "data/TimeSeriesCsv.h"
 #include "document/GraphDocument.h"
@@ -15,11 +16,13 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QSignalBlocker>
 #include <QSpinBox>
 #include <QUndoStack>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <limits>
 
 namespace widgets {
@@ -68,6 +71,7 @@ ProjectSettingsPanel::ProjectSettingsPanel(
     : QWidget(parent)
     , m_doc(document)
     , m_stack(stack)
+    , m_choosers(FileChoosers::defaults(this))
 {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -75,9 +79,25 @@ ProjectSettingsPanel::ProjectSettingsPanel(
     // --- dataset -------------------------------------------------------------------------------
     group(layout, tr("Dataset"), m_datasetForm);
     QFormLayout* dataForm = m_datasetForm;
+    // The sources picked in one step; file sources come through File ▸ Import Dataset and are
+    // listed only while they are the project's (refresh adds that entry).
+    m_source = new QComboBox;
+    m_source->addItem(tr("Generated 2-D data"), QStringLiteral("generator"));
+    m_source->addItem(QStringLiteral("Fashion-MNIST"), QStringLiteral("fashion-mnist"));
+    m_source->addItem(tr("MNIST (choose its folder)…"), QStringLiteral("mnist"));
+    m_source->setItemData(1,
+        tr("70,000 clothing images, 28×28 grey, 10 classes (Debian package "
+           "dataset-fashion-mnist)"),
+        Qt::ToolTipRole);
+    m_source->setItemData(2,
+        tr("70,000 handwritten digits, 28×28 grey, 10 classes (a folder of the four MNIST files)"),
+        Qt::ToolTipRole);
+    dataForm->addRow(tr("Source:"), m_source);
+    connect(m_source, &QComboBox::activated, this,
+        [this](int index) { pickSource(m_source->itemData(index).toString()); });
     m_sourceLabel = new QLabel;
     m_sourceLabel->setWordWrap(true);
-    dataForm->addRow(tr("Source:"), m_sourceLabel);
+    dataForm->addRow(tr("From:"), m_sourceLabel);
     m_generator = new QComboBox;
     for (const std::string& name : engine::generatorNames()) {
         const QString n = QString::fromStdString(name);
@@ -124,6 +144,33 @@ ProjectSettingsPanel::ProjectSettingsPanel(
             [v](engine::DatasetSpec& s) { s.seed = static_cast<std::uint64_t>(v); });
     });
 
+    m_subset = new QSpinBox;
+    m_subset->setRange(0, 10000000);
+    m_subset->setSingleStep(1000);
+    m_subset->setSpecialValueText(tr("all images"));
+    m_subset->setSuffix(tr(" images"));
+    m_subset->setToolTip(tr("Train on the first N images (and test on the first N test images): "
+                            "a quicker run. 0 uses all of them."));
+    dataForm->addRow(tr("Subset size:"), m_subset);
+    connect(m_subset, &QSpinBox::valueChanged, this, [this](int v) {
+        editDataset(QStringLiteral("options.limit"), [v](engine::DatasetSpec& s) {
+            if (v > 0)
+                s.options["limit"] = v;
+            else
+                s.options.erase("limit");
+        });
+    });
+
+    m_classNames = new QLineEdit;
+    m_classNames->setToolTip(tr("The names of classes 0, 1, 2, … separated by commas; empty uses "
+                                "the source's own names (shown greyed)"));
+    dataForm->addRow(tr("Class names:"), m_classNames);
+    connect(m_classNames, &QLineEdit::editingFinished, this, [this] {
+        const auto names = classNamesFromText(m_classNames->text());
+        editDataset(QStringLiteral("classNames"),
+            [&names](engine::DatasetSpec& s) { s.classNames = names; });
+    });
+
     m_datasetHint = new QLabel;
     m_datasetHint->setWordWrap(true);
     m_datasetHint->setForegroundRole(QPalette::PlaceholderText);
@@ -147,18 +194,42 @@ ProjectSettingsPanel::ProjectSettingsPanel(
         for (QWidget* w : {static_cast<QWidget*>(m_samples), static_cast<QWidget*>(m_noise),
                  static_cast<QWidget*>(m_dataSeed)})
             m_datasetForm->setRowVisible(w, generated);
+        const bool images = isBuiltInImageSource(s.source) || s.source == "idx";
+        m_datasetForm->setRowVisible(m_subset, images);
+        m_datasetForm->setRowVisible(m_classNames, images);
+        const auto limit = s.options.find("limit");
+        m_subset->setValue(limit != s.options.end() && limit->is_number_integer()
+                ? int(std::clamp<long long>(limit->get<long long>(), 0, m_subset->maximum()))
+                : 0);
+        const QString names = classNamesText(s.classNames);
+        if (m_classNames->text() != names)
+            m_classNames->setText(names);
+        engine::DatasetSpec own = s;
+        own.classNames.clear();
+        const auto ownNames = engine::sourceClassNames(own);
+        m_classNames->setPlaceholderText(
+            ownNames.empty() ? tr("0, 1, 2, … (the labels' numbers)") : classNamesText(ownNames));
+
         QString source = QString::fromStdString(s.source);
         if (generated)
             source = tr("Generated 2-D data");
         else if (s.source == "fashion-mnist")
             source = tr("Fashion-MNIST");
+        else if (s.source == "mnist")
+            source = tr("MNIST");
         else if (s.source == "csv")
             source = tr("CSV file");
         else if (s.source == "idx")
             source = tr("IDX files");
         else if (s.source == "timeseries")
             source = tr("Time series");
-        const QString path = QDir::toNativeSeparators(QString::fromStdString(s.path));
+        while (m_source->count() > 3)
+            m_source->removeItem(3);
+        if (m_source->findData(QString::fromStdString(s.source)) < 0)
+            m_source->addItem(source, QString::fromStdString(s.source)); // an imported file
+        m_source->setCurrentIndex(m_source->findData(QString::fromStdString(s.source)));
+        const QString path = QDir::toNativeSeparators(QString::fromStdString(
+            s.path.empty() && s.source == "fashion-mnist" ? engine::kFashionMnistDir : s.path));
         QString text = path.isEmpty() || generated ? source : tr("%1: %2").arg(source, path);
         if (s.source == "timeseries") {
             // The window and horizon say what one sample is; bad options are reported when the
@@ -367,6 +438,40 @@ void ProjectSettingsPanel::editDataset(const QString& key, const DatasetEdit& ed
     m_stack->push(new SetDatasetCommand(m_doc, spec, key));
 }
 
+void ProjectSettingsPanel::pickSource(const QString& source)
+{
+    const engine::DatasetSpec& current = m_doc->datasetSpec();
+    // Picking MNIST again chooses another folder.
+    if (source.toStdString() == current.source && source != QLatin1String("mnist"))
+        return;
+    if (source == QLatin1String("generator")) {
+        editDataset(QStringLiteral("source"), [](engine::DatasetSpec& s) {
+            s.source = "generator";
+            s.path.clear();
+            s.options = nlohmann::json::object(); // file options mean nothing to a generator
+            s.classNames.clear();
+        });
+        return;
+    }
+    QString folder;
+    if (source == QLatin1String("mnist")) {
+        folder = m_choosers.directory(tr("Choose the MNIST Folder (train-images-idx3-ubyte.gz, …)"),
+            QDir::homePath(), QString());
+        if (folder.isEmpty()) {
+            refresh(); // cancelled: the combo shows the project's source again
+            return;
+        }
+    }
+    const auto limit = current.options.find("limit");
+    const int subset = isBuiltInImageSource(current.source) && limit != current.options.end()
+            && limit->is_number_integer()
+        ? limit->get<int>()
+        : 0;
+    const engine::DatasetSpec spec
+        = builtInImageSpec(source.toStdString(), folder, current, subset);
+    m_stack->push(new SetDatasetCommand(m_doc, spec, QStringLiteral("source")));
+}
+
 void ProjectSettingsPanel::editTraining(const QString& key, const TrainingEdit& edit)
 {
     engine::TrainingConfig config = m_doc->trainingConfig();
@@ -424,7 +529,10 @@ void ProjectSettingsPanel::updateVisibility()
 void ProjectSettingsPanel::updateHints()
 {
     QString hint;
-    if (!m_doc->datasetProblem().isEmpty()) {
+    if (const QString missing = missingBuiltInDataMessage(m_doc->datasetSpec());
+        !missing.isEmpty()) {
+        hint = missing;
+    } else if (!m_doc->datasetProblem().isEmpty()) {
         hint = m_doc->datasetProblem();
     } else if (const auto& ctx = m_doc->context()) {
         const QString inputs = QString::fromStdString(ctx->inputShape.toString());

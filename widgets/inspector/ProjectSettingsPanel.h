@@ -1,5 +1,7 @@
 #pragma once
 
+#include "export/FileChoosers.h"
+
 #include <QString>
 #include <QWidget>
 
@@ -11,6 +13,7 @@ class QComboBox;
 class QDoubleSpinBox;
 class QFormLayout;
 class QLabel;
+class QLineEdit;
 class QSpinBox;
 class QUndoStack;
 
@@ -38,7 +41,18 @@ public:
     /// Re-reads every editor from the document.
     void refresh();
 
+    /// The folder chooser asked when MNIST is picked (tests inject one); defaults to QFileDialog.
+    void setFileChoosers(FileChoosers choosers) { m_choosers = std::move(choosers); }
+
     // Editors, for tests and for the main window's focus handling.
+    /// Generated data, Fashion-MNIST, MNIST (asks for its folder), and the current file source.
+    QComboBox* sourceCombo() const { return m_source; }
+    QLabel* sourceLabel() const { return m_sourceLabel; }
+    /// Options "limit" of image sources: 0 ("all") or the first N images of each part.
+    QSpinBox* subsetSpin() const { return m_subset; }
+    /// "classNames" of image sources, comma-separated; the placeholder shows the source's own.
+    QLineEdit* classNamesEdit() const { return m_classNames; }
+    QLabel* datasetHint() const { return m_datasetHint; }
     QComboBox* generatorCombo() const { return m_generator; }
     QComboBox* optimizerCombo() const { return m_optimizer; }
     QDoubleSpinBox* learningRateSpin() const { return m_learningRate; }
@@ -53,6 +67,7 @@ private:
     using TrainingEdit = std::function<void(engine::TrainingConfig&)>;
     void editDataset(const QString& key, const DatasetEdit& edit);
     void editTraining(const QString& key, const TrainingEdit& edit);
+    void pickSource(const QString& source);
     void updateVisibility();
     void updateHints();
 
@@ -68,8 +83,12 @@ private:
     QUndoStack* m_stack;
     std::vector<std::function<void()>> m_refreshers; ///< document -> editor, signals blocked
 
+    FileChoosers m_choosers;
     QFormLayout* m_datasetForm = nullptr;
+    QComboBox* m_source = nullptr;
     QLabel* m_sourceLabel = nullptr; ///< file sources only
+    QSpinBox* m_subset = nullptr; ///< image sources only
+    QLineEdit* m_classNames = nullptr; ///< image sources only
     QComboBox* m_generator = nullptr;
     QSpinBox* m_samples = nullptr;
     QDoubleSpinBox* m_noise = nullptr;
