@@ -1,7 +1,7 @@
 #pragma once
 
+#include "common/FileChoosers.h"
 #include "core/Types.h"
-#include "export/FileChoosers.h"
 
 #include <QDialog>
 #include <QString>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "export/FileChoosers.h"
+#include "common/FileChoosers.h"
 
 #include <QString>
 #include <QWidget>

@@ -1,4 +1,4 @@
-#include "export/FileChoosers.h"
+#include "common/FileChoosers.h"
 
 #include <QFileDialog>
 #include <QMessageBox>
