@@ -1,5 +1,6 @@
 #include "AtomicFile.h"
 
+#include "DataFile.h"
 #include "Errors.h"
 
 #include <atomic>
@@ -56,13 +57,7 @@ void writeFileAtomically(const std::filesystem::path& file, const std::string& b
 
 std::string readFileBytes(const std::filesystem::path& file)
 {
-    errno = 0;
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        throw InputError(file.string(), "cannot open: " + systemReason("no such file"));
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+    return readDataFile(file);
 }
 
 } // namespace engine

@@ -9,7 +9,7 @@ namespace engine {
 /// reader never sees a half-written export. Throws InputError(file, "cannot write: ...").
 void writeFileAtomically(const std::filesystem::path& file, const std::string& bytes);
 
-/// The whole file as bytes. Throws InputError(file, "cannot open: ...").
+/// The whole file as bytes: readDataFile() (regular files only).
 std::string readFileBytes(const std::filesystem::path& file);
 
 } // namespace engine

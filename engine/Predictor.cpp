@@ -1,6 +1,7 @@
 #include "Predictor.h"
 
 #include "AtomicFile.h"
+#include "DataFile.h"
 #include "Dataset.h"
 #include "DatasetSpec.h"
 #include "Errors.h"
@@ -231,7 +232,9 @@ PredictionInputs parsePredictionCsv(
 
 PredictionInputs readPredictionCsv(const std::filesystem::path& file, long expectedColumns)
 {
-    return parsePredictionCsv(readFileBytes(file), expectedColumns, file.string());
+    ReadLimits limits;
+    limits.maxLineBytes = kMaxCsvLineBytes;
+    return parsePredictionCsv(readDataFile(file, limits), expectedColumns, file.string());
 }
 
 Predictions predict(TrainedModel& model, const Matrix& x)

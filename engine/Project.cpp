@@ -1,5 +1,7 @@
 #include "Project.h"
 
+#include "DataFile.h"
+
 #include "Errors.h"
 #include "LayerRegistry.h"
 
@@ -552,20 +554,7 @@ Project Project::fromJson(const nlohmann::json& j)
 Project loadProject(const std::filesystem::path& file)
 {
     const std::string fileName = file.string();
-    std::error_code ec;
-    if (std::filesystem::is_directory(file, ec))
-        throw InputError(fileName, "cannot read: it is a folder, not a project file");
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-        const int err = errno;
-        throw InputError(
-            fileName, std::string("cannot read: ") + (err ? std::strerror(err) : "unknown error"));
-    }
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad())
-        throw InputError(fileName, "cannot read: input/output error");
-    const std::string text = buffer.str();
+    const std::string text = readDataFile(file);
 
     nlohmann::json j;
     try {

@@ -95,12 +95,14 @@ std::string summaryJson(const engine::TrainResult& r)
 /// Loads and splits the data (a source's own test split, e.g. Fashion-MNIST's, is kept) and
 /// reports failures against the project file (dataset settings) or the data file itself (which
 /// the dataset loader names at the start of where()).
-engine::DatasetSplits loadData(const engine::Project& project, const std::string& projectFile)
+engine::DatasetSplits loadData(const engine::Project& project, const std::string& projectFile,
+    const engine::PathPolicy& policy)
 {
     const std::filesystem::path dir = std::filesystem::path(projectFile).parent_path();
     try {
         return engine::loadDatasetSplits(project.dataset, dir.empty() ? "." : dir,
-            project.training.validationSplit, project.training.testSplit, project.training.seed);
+            project.training.validationSplit, project.training.testSplit, project.training.seed,
+            policy);
     } catch (const engine::InputError& e) {
         const std::string& where = e.where();
         if (where.empty())
@@ -119,6 +121,7 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
     if (o.threads)
         engine::setThreadCount(*o.threads);
 
+    const engine::PathPolicy policy = pathPolicy(o.allowPaths);
     engine::Project project;
     try {
         project = engine::loadProject(o.project);
@@ -135,7 +138,7 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
     engine::Graph graph;
     std::optional<engine::Trainer> trainer;
     try {
-        engine::DatasetSplits splits = loadData(project, o.project);
+        engine::DatasetSplits splits = loadData(project, o.project, policy);
         graph = project.buildGraph();
         trainer.emplace(graph, std::move(splits), project.training);
     } catch (const engine::InputError& e) {
