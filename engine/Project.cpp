@@ -1,5 +1,6 @@
 #include "Project.h"
 
+#include "AtomicFile.h"
 #include "DataFile.h"
 
 #include "Errors.h"
@@ -584,40 +585,10 @@ Project loadProject(const std::filesystem::path& file)
     }
 }
 
-void saveProject(const Project& project, const std::filesystem::path& file)
+bool saveProject(const Project& project, const std::filesystem::path& file,
+    const std::function<bool()>& commit)
 {
-    const std::string fileName = file.string();
-    const std::string text = formatProject(project.toJson());
-
-    // A unique name in the target's folder, so that the final rename never crosses file systems.
-    static std::atomic<unsigned> counter {0};
-    const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    const std::filesystem::path temp = file.parent_path()
-        / ("." + file.filename().string() + ".tmp-" + std::to_string(stamp) + "-"
-            + std::to_string(counter++));
-
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) {
-        const int err = errno;
-        throw InputError(fileName,
-            std::string("cannot write: ")
-                + (err ? std::strerror(err) : "cannot create a file there"));
-    }
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    out.close();
-    std::error_code ec;
-    if (!out) {
-        const int err = errno;
-        std::filesystem::remove(temp, ec);
-        throw InputError(
-            fileName, std::string("cannot write: ") + (err ? std::strerror(err) : "write failed"));
-    }
-    std::filesystem::rename(temp, file, ec);
-    if (ec) {
-        std::error_code ignored;
-        std::filesystem::remove(temp, ignored);
-        throw InputError(fileName, "cannot replace the file: " + ec.message());
-    }
+    return writeFileAtomically(file, formatProject(project.toJson()), commit);
 }
 
 } // namespace engine

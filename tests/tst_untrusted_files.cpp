@@ -99,6 +99,8 @@ private slots:
     void longCsvLineIsRefused();
     void cancelInterruptsARead_data();
     void cancelInterruptsARead();
+    void declinedCommitLeavesTheOldFile();
+    void staleTemporariesAreCleaned();
 
 private:
     std::unique_ptr<QTemporaryDir> m_tmp;
@@ -354,6 +356,45 @@ void TestUntrustedFiles::cancelInterruptsARead()
     const std::string e
         = errorOf([&] { loadDatasetParts(fileSpec(source.toStdString(), path), m_root, monitor); });
     QCOMPARE(QString::fromStdString(e), QString("loading cancelled"));
+}
+
+void TestUntrustedFiles::declinedCommitLeavesTheOldFile()
+{
+    // Ctrl+C while --out is written: the commit check before the rename says no.
+    const fs::path file = m_root / "model.json";
+    writeFile(file, "old");
+    QVERIFY(!writeFileAtomically(file, "new", [] { return false; }));
+    std::ifstream in(file);
+    std::string text;
+    in >> text;
+    QCOMPARE(text, std::string("old"));
+    QCOMPARE(std::distance(fs::directory_iterator(m_root), fs::directory_iterator()), 1L);
+    QVERIFY(writeFileAtomically(file, "new", [] { return true; }));
+
+    // saveProject() asks the same question.
+    Project p;
+    QVERIFY(!saveProject(p, m_root / "p.json", [] { return false; }));
+    QVERIFY(!fs::exists(m_root / "p.json"));
+}
+
+void TestUntrustedFiles::staleTemporariesAreCleaned()
+{
+    // A write killed half-way left a hidden temporary behind; the next write of the same target
+    // removes it (and leaves other files' and fresh ones alone: another writer may own them).
+    const fs::path stale = m_root / ".model.json.tmp-123-0";
+    const fs::path fresh = m_root / ".model.json.tmp-456-0";
+    const fs::path other = m_root / ".other.json.tmp-123-0";
+    for (const auto& f : {stale, fresh, other})
+        writeFile(f, "half");
+    const auto hourAgo = fs::file_time_type::clock::now() - std::chrono::hours(1);
+    fs::last_write_time(stale, hourAgo);
+    fs::last_write_time(other, hourAgo);
+    writeFileAtomically(m_root / "model.json", "{}");
+    QVERIFY(!fs::exists(stale));
+    QVERIFY(fs::exists(fresh));
+    QVERIFY(fs::exists(other));
+    saveProject(Project {}, m_root / "other.json");
+    QVERIFY(!fs::exists(other));
 }
 
 QTEST_APPLESS_MAIN(TestUntrustedFiles)

@@ -179,6 +179,24 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
     if (interruptRequested())
         result.reason = engine::StopReason::Interrupted;
 
+    // --out first, so that a Ctrl+C during its (possibly long) write still counts: the file is
+    // then left as it was, and the final line says interrupted.
+    const bool keep = result.reason == engine::StopReason::Completed
+        || result.reason == engine::StopReason::EarlyStop;
+    if (keep && !o.out.empty()) {
+        project.setGraph(graph);
+        project.weights = graph.weights();
+        // The model only makes sense on inputs scaled as in training: predict reads these.
+        if (const engine::FeatureScaling& s = trainer->data().train.scaling; !s.isIdentity())
+            project.dataset.options["scalingStats"] = engine::scalingToJson(s);
+        try {
+            if (!engine::saveProject(project, o.out, [] { return !interruptRequested(); }))
+                result.reason = engine::StopReason::Interrupted;
+        } catch (const engine::InputError& e) {
+            throw CommandError(withFile(o.out, e.what()));
+        }
+    }
+
     out << finalLine(result) << std::endl;
     if (!result.message.empty() && result.reason != engine::StopReason::Completed)
         err << "netcanvas-train: " << oneLine(result.message) << '\n';
@@ -198,18 +216,6 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
         break;
     }
 
-    if (!o.out.empty()) {
-        project.setGraph(graph);
-        project.weights = graph.weights();
-        // The model only makes sense on inputs scaled as in training: predict reads these.
-        if (const engine::FeatureScaling& s = trainer->data().train.scaling; !s.isIdentity())
-            project.dataset.options["scalingStats"] = engine::scalingToJson(s);
-        try {
-            engine::saveProject(project, o.out);
-        } catch (const engine::InputError& e) {
-            throw CommandError(withFile(o.out, e.what()));
-        }
-    }
     if (!o.summary.empty())
         writeFileAtomically(o.summary, summaryJson(result));
     return ExitOk;
