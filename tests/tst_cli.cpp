@@ -27,6 +27,8 @@
 #include <map>
 #include <optional>
 
+#include <sys/stat.h>
+
 namespace {
 
 struct RunResult {
@@ -143,6 +145,8 @@ private slots:
     void malformedProject();
     void divergenceExitsWith2();
     void ctrlCStopsWithoutOutput();
+    void datasetOutsideProjectNeedsAllowPath();
+    void pipeAsDatasetIsRefused();
     void predictRoundTrip();
     void predictNamesClasses();
     void predictReportsBadCsv_data();
@@ -710,5 +714,58 @@ void TestCli::exportSvgAutoLayoutAndErrors()
 }
 
 // A GUI application: QSvgRenderer draws text, which needs the font database.
+void TestCli::datasetOutsideProjectNeedsAllowPath()
+{
+    // A project in project/ whose dataset reaches out to ../outside/series.csv.
+    QVERIFY(
+        QDir(m_dir.path()).mkpath("paths/project") && QDir(m_dir.path()).mkpath("paths/outside"));
+    QByteArray csv = "t,value\n";
+    for (int i = 0; i < 60; ++i)
+        csv += QByteArray::number(i) + "," + QByteArray::number(i % 5) + "\n";
+    writeAll(path("paths/outside/series.csv"), csv);
+    const QString project = path("paths/project/ts.json");
+    nlohmann::json j = readJson(example("mlp_xor.json"));
+    j["dataset"] = {
+        {"source", "timeseries"}, {"path", "../outside/series.csv"}, {"options", {{"window", 2}}}};
+    writeJson(project, j);
+    const QString outside = QFileInfo(path("paths/outside")).canonicalFilePath();
+
+    const RunResult refused = runCli({project, "--quiet", "--epochs", "1"});
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(refused.err.contains(project + ": dataset.path: " + outside
+                 + "/series.csv is outside "
+                   "the project's folder"),
+        qPrintable(refused.err));
+    QVERIFY2(refused.err.contains("--allow-path " + outside), qPrintable(refused.err));
+
+    const RunResult allowed
+        = runCli({project, "--quiet", "--epochs", "1", "--allow-path", path("paths/outside")});
+    QVERIFY2(allowed.exitCode != 1, qPrintable(allowed.err));
+    QCOMPARE(parseFinal(allowed.out).value("epochs"), QStringLiteral("1"));
+
+    const RunResult notFolder = runCli({project, "--allow-path", path("paths/none")});
+    QCOMPARE(notFolder.exitCode, 1);
+    QVERIFY2(notFolder.err.contains("--allow-path " + path("paths/none") + ": not a folder"),
+        qPrintable(notFolder.err));
+    QVERIFY(runCli({"--help"}).out.contains("--allow-path DIR"));
+}
+
+void TestCli::pipeAsDatasetIsRefused()
+{
+    // A named pipe nobody writes to: reading it would block for ever.
+    QVERIFY(QDir(m_dir.path()).mkpath("pipe"));
+    const QString fifo = path("pipe/data.csv");
+    QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    const QString project = path("pipe/p.json");
+    nlohmann::json j = readJson(example("mlp_xor.json"));
+    j["dataset"] = {{"source", "csv"}, {"path", "data.csv"}};
+    writeJson(project, j);
+    const RunResult r = runCli({project, "--quiet"});
+    QCOMPARE(r.exitStatus, QProcess::NormalExit);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(
+        r.err.contains(fifo + ": is a named pipe (FIFO), not a regular file"), qPrintable(r.err));
+}
+
 QTEST_MAIN(TestCli)
 #include "tst_cli.moc"

@@ -470,7 +470,7 @@ void TestSerialization::missingFile()
         loadProject(file);
         QFAIL("expected InputError");
     } catch (const InputError& e) {
-        QVERIFY2(std::string(e.what()).starts_with(file.string() + ": cannot read"), e.what());
+        QVERIFY2(std::string(e.what()).starts_with(file.string() + ": no such file"), e.what());
     }
 }
 

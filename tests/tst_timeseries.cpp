@@ -56,6 +56,7 @@ private slots:
     void splitByTimeHasNoLeakage();
     void splitByTimeThroughTheSpec();
     void scalingFromTrainingRowsOnly();
+    void scalingAnEmptyPart();
     void malformed_data();
     void malformed();
     void badOptionsNameTheSetting_data();
@@ -315,7 +316,7 @@ void TestTimeSeries::badOptionsNameTheSetting()
         {{"source", "timeseries"}, {"path", "nope.csv"}, {"options", json::object()}});
     const InputError m = errorOf([&] { loadDataset(missing, root); });
     QCOMPARE(m.where(), (root / "nope.csv").string());
-    QCOMPARE(m.message(), std::string("cannot open the file (does it exist?)"));
+    QCOMPARE(m.message(), std::string("no such file"));
 }
 
 void TestTimeSeries::shippedExample()
@@ -335,6 +336,23 @@ void TestTimeSeries::shippedExample()
     QCOMPARE(s.train.scaling.method, std::string("standardize"));
     // Standardized with the training rows' statistics: the training inputs have mean ~0.
     QVERIFY(std::abs(double(s.train.x.row(0).mean())) < 0.1);
+}
+
+void TestTimeSeries::scalingAnEmptyPart()
+{
+    // test = 0 leaves the test part empty; scaling it must not form a row of an empty matrix
+    // (undefined behaviour that UBSan reports as "applying non-zero offset to null pointer";
+    // this suite catches it when built with -fsanitize=undefined).
+    const SourceData p = parseTimeSeries(series(20), "s.csv",
+        options({{"target", "temp"}, {"window", 3}, {"validation", 0.2}, {"test", 0},
+            {"scaling", "minmax"}}));
+    QCOMPARE(p.test.x.rows(), 3L);
+    QCOMPARE(p.test.x.cols(), 0L);
+    QCOMPARE(p.test.scaling.method, std::string("minmax"));
+    QCOMPARE(p.test.scaling.shift.size(), std::size_t(3));
+    Matrix empty(3, 0);
+    p.test.scaling.apply(empty);
+    QCOMPARE(empty.size(), 0L);
 }
 
 QTEST_APPLESS_MAIN(TestTimeSeries)

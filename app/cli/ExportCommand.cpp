@@ -59,8 +59,8 @@ int exportDiagram(const ExportOptions& o, std::ostream& out)
         if (in == check.shapes.end() || in->second.empty()) {
             const std::filesystem::path dir = std::filesystem::path(o.project).parent_path();
             try {
-                const engine::Dataset data
-                    = engine::loadDataset(project.dataset, dir.empty() ? "." : dir);
+                const engine::Dataset data = engine::loadDataset(
+                    project.dataset, dir.empty() ? "." : dir, pathPolicy(o.allowPaths));
                 engine::GraphContext c;
                 c.inputShape = data.inputShape;
                 c.numClasses = data.task == engine::TaskKind::Classification ? data.numClasses : 0;

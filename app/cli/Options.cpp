@@ -98,6 +98,8 @@ Command parseTrain(const std::vector<std::string>& args)
             t.summary = cur.value("a file name");
         } else if (a == "--quiet" || a == "-q") {
             t.quiet = true;
+        } else if (a == "--allow-path") {
+            t.allowPaths.push_back(cur.value("a folder"));
         } else if (isOption(a)) {
             throw UsageError(a + ": unknown option (see --help)");
         } else if (t.project.empty()) {
@@ -157,6 +159,8 @@ Command parseExport(const std::vector<std::string>& args)
                 throw UsageError("export: " + a + ": only one export kind at a time");
             e.kind = a.substr(2);
             e.target = cur.value(a == "--weights-npy" ? "a folder name" : "a file name");
+        } else if (a == "--allow-path") {
+            e.allowPaths.push_back(cur.value("a folder"));
         } else if (isOption(a)) {
             throw UsageError("export: " + a + ": unknown option (see --help)");
         } else if (e.project.empty()) {
@@ -206,9 +210,10 @@ std::string usageText()
     return "Usage:\n"
            "  netcanvas-train PROJECT.json [--epochs N] [--seed S] [--threads T]\n"
            "                  [--out TRAINED.json] [--summary FILE.json] [--quiet]\n"
+           "                  [--allow-path DIR ...]\n"
            "  netcanvas-train predict MODEL.(json|onnx) --input X.csv [--output Y.csv]\n"
            "  netcanvas-train export TRAINED.json (--onnx OUT.onnx | --pytorch OUT.py |\n"
-           "                  --weights-npy DIR | --svg OUT.svg)\n"
+           "                  --weights-npy DIR | --svg OUT.svg) [--allow-path DIR ...]\n"
            "  netcanvas-train --help | --version\n"
            "\n"
            "Training options:\n"
@@ -220,6 +225,8 @@ std::string usageText()
            "  --out FILE         write the trained project (architecture and weights)\n"
            "  --summary FILE     write the final metrics as JSON\n"
            "  --quiet            no per-epoch progress lines on stderr\n"
+           "  --allow-path DIR   let the project read data files in DIR (repeatable); without\n"
+           "                     it a project reads only its own folder and /usr/share/datasets\n"
            "\n"
            "Progress goes to stderr, one line per epoch; the last line on stdout is\n"
            "  final: epochs=E train_loss=... train_accuracy=... ... stopped=completed\n"

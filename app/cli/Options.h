@@ -32,6 +32,8 @@ struct TrainOptions {
     std::string out; ///< empty: do not write the trained project
     std::string summary; ///< empty: no JSON summary
     bool quiet = false;
+    /// --allow-path DIR (repeatable): folders outside the project's own that its dataset may read.
+    std::vector<std::string> allowPaths;
 };
 
 struct PredictOptions {
@@ -45,6 +47,7 @@ struct ExportOptions {
     std::string project;
     std::string kind; ///< "onnx", "pytorch", "weights-npy", "svg"
     std::string target; ///< file or folder
+    std::vector<std::string> allowPaths; ///< as TrainOptions
 };
 
 struct Command {

@@ -78,4 +78,16 @@ std::string formatNumber(double value)
     return buf;
 }
 
+engine::PathPolicy pathPolicy(const std::vector<std::string>& allowPaths)
+{
+    engine::PathPolicy policy;
+    for (const std::string& dir : allowPaths) {
+        std::error_code ec;
+        if (!std::filesystem::is_directory(dir, ec))
+            throw CommandError("--allow-path " + dir + ": not a folder");
+        policy.allow(dir);
+    }
+    return policy;
+}
+
 } // namespace cli

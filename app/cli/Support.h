@@ -2,9 +2,12 @@
 // Helpers shared by the netcanvas-train commands: one-line error messages that name the file,
 // atomic file writes, and number formatting for the key=value output.
 
+#include "core/PathPolicy.h"
+
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace cli {
 
@@ -24,6 +27,10 @@ std::string withFile(const std::string& file, const std::string& what);
 /// Writes `content` to a temporary file next to `file`, then renames it over `file`, so a reader
 /// never sees a half-written file. Throws CommandError naming the file.
 void writeFileAtomically(const std::filesystem::path& file, const std::string& content);
+
+/// The folders a project may read besides its own: the --allow-path DIRs. Throws CommandError
+/// ("--allow-path DIR: not a folder") for one that is not an existing folder.
+engine::PathPolicy pathPolicy(const std::vector<std::string>& allowPaths);
 
 /// Six significant digits, "nan"/"inf" for non-finite values: the form of every metric the CLI
 /// prints (accuracies come out as 1, 0.75, 0.987654).

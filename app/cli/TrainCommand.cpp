@@ -95,12 +95,14 @@ std::string summaryJson(const engine::TrainResult& r)
 /// Loads and splits the data (a source's own test split, e.g. Fashion-MNIST's, is kept) and
 /// reports failures against the project file (dataset settings) or the data file itself (which
 /// the dataset loader names at the start of where()).
-engine::DatasetSplits loadData(const engine::Project& project, const std::string& projectFile)
+engine::DatasetSplits loadData(const engine::Project& project, const std::string& projectFile,
+    const engine::PathPolicy& policy)
 {
     const std::filesystem::path dir = std::filesystem::path(projectFile).parent_path();
     try {
         return engine::loadDatasetSplits(project.dataset, dir.empty() ? "." : dir,
-            project.training.validationSplit, project.training.testSplit, project.training.seed);
+            project.training.validationSplit, project.training.testSplit, project.training.seed,
+            policy);
     } catch (const engine::InputError& e) {
         const std::string& where = e.where();
         if (where.empty())
@@ -119,6 +121,7 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
     if (o.threads)
         engine::setThreadCount(*o.threads);
 
+    const engine::PathPolicy policy = pathPolicy(o.allowPaths);
     engine::Project project;
     try {
         project = engine::loadProject(o.project);
@@ -135,7 +138,7 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
     engine::Graph graph;
     std::optional<engine::Trainer> trainer;
     try {
-        engine::DatasetSplits splits = loadData(project, o.project);
+        engine::DatasetSplits splits = loadData(project, o.project, policy);
         graph = project.buildGraph();
         trainer.emplace(graph, std::move(splits), project.training);
     } catch (const engine::InputError& e) {
@@ -176,6 +179,24 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
     if (interruptRequested())
         result.reason = engine::StopReason::Interrupted;
 
+    // --out first, so that a Ctrl+C during its (possibly long) write still counts: the file is
+    // then left as it was, and the final line says interrupted.
+    const bool keep = result.reason == engine::StopReason::Completed
+        || result.reason == engine::StopReason::EarlyStop;
+    if (keep && !o.out.empty()) {
+        project.setGraph(graph);
+        project.weights = graph.weights();
+        // The model only makes sense on inputs scaled as in training: predict reads these.
+        if (const engine::FeatureScaling& s = trainer->data().train.scaling; !s.isIdentity())
+            project.dataset.options["scalingStats"] = engine::scalingToJson(s);
+        try {
+            if (!engine::saveProject(project, o.out, [] { return !interruptRequested(); }))
+                result.reason = engine::StopReason::Interrupted;
+        } catch (const engine::InputError& e) {
+            throw CommandError(withFile(o.out, e.what()));
+        }
+    }
+
     out << finalLine(result) << std::endl;
     if (!result.message.empty() && result.reason != engine::StopReason::Completed)
         err << "netcanvas-train: " << oneLine(result.message) << '\n';
@@ -195,18 +216,6 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
         break;
     }
 
-    if (!o.out.empty()) {
-        project.setGraph(graph);
-        project.weights = graph.weights();
-        // The model only makes sense on inputs scaled as in training: predict reads these.
-        if (const engine::FeatureScaling& s = trainer->data().train.scaling; !s.isIdentity())
-            project.dataset.options["scalingStats"] = engine::scalingToJson(s);
-        try {
-            engine::saveProject(project, o.out);
-        } catch (const engine::InputError& e) {
-            throw CommandError(withFile(o.out, e.what()));
-        }
-    }
     if (!o.summary.empty())
         writeFileAtomically(o.summary, summaryJson(result));
     return ExitOk;

@@ -1,5 +1,6 @@
 #include "core/AtomicFile.h"
 
+#include "core/DataFile.h"
 #include "core/Errors.h"
 
 #include <atomic>
@@ -20,10 +21,31 @@ std::string systemReason(const char* fallback)
     return err ? std::strerror(err) : fallback;
 }
 
+/// Removes ".NAME.tmp-*" files beside `file` older than a minute: what a killed write left.
+/// Younger ones may belong to a write in progress.
+void removeStaleTemporaries(const std::filesystem::path& file)
+{
+    std::string prefix(1, '.');
+    prefix += file.filename().string();
+    prefix += ".tmp-";
+    const auto folder = file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path();
+    const auto cutoff = std::filesystem::file_time_type::clock::now() - std::chrono::minutes(1);
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(folder, ec), end; !ec && it != end;
+         it.increment(ec)) {
+        std::error_code ignored;
+        if (it->path().filename().string().starts_with(prefix) && it->is_regular_file(ignored)
+            && it->last_write_time(ignored) < cutoff)
+            std::filesystem::remove(it->path(), ignored);
+    }
+}
+
 } // namespace
 
-void writeFileAtomically(const std::filesystem::path& file, const std::string& bytes)
+bool writeFileAtomically(const std::filesystem::path& file, const std::string& bytes,
+    const std::function<bool()>& commit)
 {
+    removeStaleTemporaries(file);
     // A unique name in the target's folder, so that the final rename never crosses file systems.
     static std::atomic<unsigned> counter {0};
     const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
@@ -46,23 +68,22 @@ void writeFileAtomically(const std::filesystem::path& file, const std::string& b
         std::filesystem::remove(temp, ec);
         throw InputError(file.string(), "cannot write: " + reason);
     }
+    if (commit && !commit()) {
+        std::filesystem::remove(temp, ec);
+        return false;
+    }
     std::filesystem::rename(temp, file, ec);
     if (ec) {
         std::error_code ignored;
         std::filesystem::remove(temp, ignored);
         throw InputError(file.string(), "cannot write: " + ec.message());
     }
+    return true;
 }
 
 std::string readFileBytes(const std::filesystem::path& file)
 {
-    errno = 0;
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        throw InputError(file.string(), "cannot open: " + systemReason("no such file"));
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+    return readDataFile(file);
 }
 
 } // namespace engine

@@ -30,4 +30,12 @@ private:
     std::string m_message;
 };
 
+/// Thrown by a load whose cancel flag (LoadMonitor::cancel, ReadLimits::cancel) was set.
+class LoadCancelled : public std::runtime_error {
+public:
+    LoadCancelled()
+        : std::runtime_error("loading cancelled")
+    { }
+};
+
 } // namespace engine

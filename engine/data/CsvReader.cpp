@@ -1,5 +1,6 @@
 #include "data/CsvReader.h"
 
+#include "core/DataFile.h"
 #include "core/Errors.h"
 
 #include <algorithm>
@@ -28,7 +29,8 @@ std::string trim(const std::string& s)
     return s.substr(b, e - b + 1);
 }
 
-std::vector<Record> splitRecords(const std::string& text, char delim, long maxRecords = -1)
+std::vector<Record> splitRecords(const std::string& text, char delim,
+    const std::atomic<bool>* cancel = nullptr, long maxRecords = -1)
 {
     std::vector<Record> records;
     Record current;
@@ -71,6 +73,8 @@ std::vector<Record> splitRecords(const std::string& text, char delim, long maxRe
             cell.clear();
         } else if (ch == '\n') {
             endRecord();
+            if (cancel && (line & 0xFFF) == 0 && cancel->load())
+                throw LoadCancelled();
             ++line;
             current.line = line;
             if (maxRecords > 0 && long(records.size()) >= maxRecords)
@@ -145,11 +149,6 @@ bool isMissing(const std::string& cell)
         || t == "null";
 }
 
-std::string quote(const std::string& s)
-{
-    return "\"" + (s.size() > 40 ? s.substr(0, 40) + "..." : s) + "\"";
-}
-
 } // namespace
 
 CsvOptions CsvOptions::fromJson(const nlohmann::json& o)
@@ -209,12 +208,13 @@ CsvOptions CsvOptions::fromJson(const nlohmann::json& o)
 CsvData readCsv(const std::filesystem::path& file, const CsvOptions& options)
 {
     const std::string name = file.string();
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        throw InputError(name, "cannot open the file (does it exist?)");
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return parseCsv(buffer.str(), name, options);
+    ReadLimits limits;
+    limits.maxLineBytes = kMaxCsvLineBytes;
+    limits.cancel = options.cancel;
+    const std::string text = readDataFile(file, limits);
+    CsvOptions checked = options;
+    checked.showCells = options.showCells && looksLikeCsvFile(file, text);
+    return parseCsv(text, name, checked);
 }
 
 CsvData parseCsv(const std::string& textIn, const std::string& name, const CsvOptions& options)
@@ -225,7 +225,7 @@ CsvData parseCsv(const std::string& textIn, const std::string& name, const CsvOp
     CsvData result;
     result.delimiter = options.delimiter ? options.delimiter : detectDelimiter(text);
     const char delim = result.delimiter;
-    std::vector<Record> records = splitRecords(text, delim);
+    std::vector<Record> records = splitRecords(text, delim, options.cancel);
     if (records.empty())
         throw InputError(name, "the file has no rows");
 
@@ -281,11 +281,12 @@ CsvData parseCsv(const std::string& textIn, const std::string& name, const CsvOp
                 return std::size_t(index);
         }
         std::string known;
-        for (std::size_t c = 0; c < columns; ++c)
-            known += (c ? ", " : "") + quote(names[c]);
+        for (std::size_t c = 0; c < columns && options.showCells; ++c)
+            known += (c ? ", " : "") + quoteExcerpt(names[c]);
         throw InputError(name,
-            "no target column " + quote(t) + " (columns: " + known + "; or an index from 0 to "
-                + std::to_string(columns - 1) + ")");
+            "no target column " + quoteExcerpt(t) + " ("
+                + (options.showCells ? "columns: " + known + "; or " : std::string())
+                + "an index from 0 to " + std::to_string(columns - 1) + ")");
     };
     if (options.targets.empty())
         targets.push_back(columns - 1);
@@ -307,7 +308,13 @@ CsvData parseCsv(const std::string& textIn, const std::string& name, const CsvOp
             + std::to_string(c + 1);
     };
     const auto column = [&](std::size_t c) {
-        return result.hasHeader ? " (column " + quote(names[c]) + ")" : std::string();
+        return result.hasHeader && options.showCells ? " (column " + quoteExcerpt(names[c]) + ")"
+                                                     : std::string();
+    };
+    const auto got = [&](const std::string& cell) {
+        return options.showCells ? ", got " + quoteExcerpt(trim(cell))
+                                 : std::string(" (the cell is not shown: the file does not look "
+                                               "like a CSV file)");
     };
 
     Dataset& d = result.data;
@@ -322,8 +329,8 @@ CsvData parseCsv(const std::string& textIn, const std::string& name, const CsvOp
                     "missing value" + column(features[f]) + "; fill it in or remove the row");
             const auto v = parseNumber(cell, delim);
             if (!v)
-                throw InputError(where(r, features[f]),
-                    "expected a number, got " + quote(trim(cell)) + column(features[f]));
+                throw InputError(
+                    where(r, features[f]), "expected a number" + got(cell) + column(features[f]));
             d.x(long(f), long(r - first)) = Scalar(*v);
         }
 
@@ -367,8 +374,7 @@ CsvData parseCsv(const std::string& textIn, const std::string& name, const CsvOp
                 const auto v = parseNumber(cell, delim);
                 if (!v)
                     throw InputError(where(r, targets[t]),
-                        "expected a number (regression target), got " + quote(trim(cell))
-                            + column(targets[t]));
+                        "expected a number (regression target)" + got(cell) + column(targets[t]));
                 d.y(long(t), long(r - first)) = Scalar(*v);
             }
         return result;
@@ -429,7 +435,7 @@ CsvTable parseCsvTable(
     CsvTable table;
     table.delimiter = options.delimiter ? options.delimiter : detectDelimiter(text);
     const char delim = table.delimiter;
-    std::vector<Record> records = splitRecords(text, delim);
+    std::vector<Record> records = splitRecords(text, delim, options.cancel);
     if (records.empty())
         throw InputError(name, "the file has no rows");
     const std::size_t columns = records[0].cells.size();

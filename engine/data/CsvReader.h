@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -20,6 +21,12 @@ struct CsvOptions {
     std::string task = "auto"; ///< "auto", "classification" or "regression"
     int maxClasses = 20; ///< auto: integer targets with at most this many values are classes
     long limit = 0; ///< > 0: read only the first `limit` data rows
+    /// False: errors name a bad cell's place but do not quote it or the header (the file is not
+    /// known to be a table; readCsv() decides with looksLikeCsvFile()).
+    bool showCells = true;
+    /// Checked per chunk while reading and every few thousand rows while parsing: when true the
+    /// reader throws LoadCancelled.
+    const std::atomic<bool>* cancel = nullptr;
 
     /// From a DatasetSpec's options: {"delimiter": ","|";"|"\t"|"auto", "header": true|false|
     /// "auto", "target": "name" | index | [...], "task": "auto"|"classification"|"regression",
@@ -39,8 +46,9 @@ struct CsvData {
 /// labels, which become class indices in sorted order (classNames keeps the text). Quoted cells
 /// ("a, b", "say ""hi""") are understood; with ';' or tab delimiters a decimal comma is accepted.
 /// Throws InputError whose where() is "<file>: row R, column C" (R counts the file's lines as a
-/// spreadsheet does, header included; C from 1) for missing or invalid cells, and "<file>" for
-/// problems of the whole file.
+/// spreadsheet does, header included; C from 1) for missing or invalid cells, "<file>: line N"
+/// for a line longer than kMaxCsvLineBytes, and "<file>" for problems of the whole file (also
+/// one that is not a regular file: see readDataFile()).
 CsvData readCsv(const std::filesystem::path& file, const CsvOptions& options = {});
 
 /// Same, from text in memory; `name` stands for the file name in errors.

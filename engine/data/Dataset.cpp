@@ -56,6 +56,8 @@ void FeatureScaling::apply(Matrix& x) const
         throw InputError("scaling",
             "the scaling statistics cover " + std::to_string(shift.size())
                 + " features, the data has " + std::to_string(x.rows()));
+    if (x.cols() == 0)
+        return; // an empty part (a time series' test part at test = 0): a row of it is UB
     for (Eigen::Index r = 0; r < x.rows(); ++r) {
         const auto sh = static_cast<Scalar>(shift[std::size_t(r)]);
         const auto sc = static_cast<Scalar>(scale[std::size_t(r)]);

@@ -390,10 +390,15 @@ FileOptions fileOptions(const nlohmann::json& o)
     return f;
 }
 
-std::filesystem::path resolve(const std::filesystem::path& projectDir, const std::string& path)
+/// What the spec's file `path` names, once `policy` has let the project read it. `where` is the
+/// setting that names it ("dataset.path", "dataset.options.labels").
+std::filesystem::path resolve(const std::filesystem::path& projectDir, const std::string& path,
+    const PathPolicy& policy, const std::string& where)
 {
     const std::filesystem::path p(path);
-    return p.is_absolute() || projectDir.empty() ? p : projectDir / p;
+    const auto file = p.is_absolute() || projectDir.empty() ? p : projectDir / p;
+    policy.check(file, projectDir, where);
+    return file;
 }
 
 /// Scales every feature of `parts` with the stored statistics when they fit, else with statistics
@@ -422,7 +427,7 @@ void report(const LoadMonitor& m, double fraction, const std::string& stage)
 
 /// The four standard files of MNIST or Fashion-MNIST in one folder (spec.source says which).
 SourceData loadMnistFolder(const DatasetSpec& spec, const std::filesystem::path& projectDir,
-    const FileOptions& f, const LoadMonitor& monitor)
+    const FileOptions& f, const LoadMonitor& monitor, const PathPolicy& policy)
 {
     const bool fashion = spec.source == "fashion-mnist";
     const std::string name = fashion ? "Fashion-MNIST" : "MNIST";
@@ -432,8 +437,9 @@ SourceData loadMnistFolder(const DatasetSpec& spec, const std::filesystem::path&
             "train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz "
             "(no Debian package installs MNIST: download the four files from "
             "http://yann.lecun.com/exdb/mnist/ into one folder and choose it)");
-    const std::filesystem::path dir = spec.path.empty() ? std::filesystem::path(kFashionMnistDir)
-                                                        : resolve(projectDir, spec.path);
+    const std::filesystem::path dir = spec.path.empty()
+        ? std::filesystem::path(kFashionMnistDir)
+        : resolve(projectDir, spec.path, policy, "dataset.path");
     const auto find = [&](const std::string& base) -> std::filesystem::path {
         for (const char* ext : {".gz", ""}) {
             const auto p = dir / (base + ext);
@@ -463,9 +469,10 @@ SourceData loadMnistFolder(const DatasetSpec& spec, const std::filesystem::path&
     }
     SourceData parts;
     report(monitor, 0.0, "reading " + trainImages.filename().string());
-    parts.data = readIdxDataset(trainImages, trainLabels, f.imageShape, f.limit, 10);
+    parts.data
+        = readIdxDataset(trainImages, trainLabels, f.imageShape, f.limit, 10, monitor.cancel);
     report(monitor, 0.8, "reading " + testImages.filename().string());
-    parts.test = readIdxDataset(testImages, testLabels, f.imageShape, f.limit, 10);
+    parts.test = readIdxDataset(testImages, testLabels, f.imageShape, f.limit, 10, monitor.cancel);
     for (Dataset* d : {&parts.data, &parts.test}) {
         d->name = name;
         if (fashion && d->numClasses == 10)
@@ -497,7 +504,7 @@ void applyClassNames(SourceData& parts, const DatasetSpec& spec)
 }
 
 SourceData loadIdx(const DatasetSpec& spec, const std::filesystem::path& projectDir,
-    const FileOptions& f, const LoadMonitor& monitor)
+    const FileOptions& f, const LoadMonitor& monitor, const PathPolicy& policy)
 {
     const auto text = [&](const char* key) -> std::string {
         auto it = spec.options.find(key);
@@ -518,18 +525,22 @@ SourceData loadIdx(const DatasetSpec& spec, const std::filesystem::path& project
             "expected the IDX labels file, e.g. \"train-labels-idx1-ubyte.gz\"");
     SourceData parts;
     report(monitor, 0.0, "reading " + std::filesystem::path(spec.path).filename().string());
-    parts.data = readIdxDataset(
-        resolve(projectDir, spec.path), resolve(projectDir, labels), f.imageShape, f.limit);
+    parts.data = readIdxDataset(resolve(projectDir, spec.path, policy, "dataset.path"),
+        resolve(projectDir, labels, policy, "dataset.options.labels"), f.imageShape, f.limit, 0,
+        monitor.cancel);
     const std::string testImages = text("testImages");
     const std::string testLabels = text("testLabels");
     if (testImages.empty() != testLabels.empty())
         throw InputError("dataset.options", "\"testImages\" and \"testLabels\" go together");
     if (!testImages.empty()) {
         report(monitor, 0.8, "reading " + std::filesystem::path(testImages).filename().string());
-        parts.test = readIdxDataset(resolve(projectDir, testImages),
-            resolve(projectDir, testLabels), f.imageShape, f.limit, parts.data.numClasses);
+        const auto testImagesFile
+            = resolve(projectDir, testImages, policy, "dataset.options.testImages");
+        parts.test = readIdxDataset(testImagesFile,
+            resolve(projectDir, testLabels, policy, "dataset.options.testLabels"), f.imageShape,
+            f.limit, parts.data.numClasses, monitor.cancel);
         if (parts.test.inputShape.size() != parts.data.inputShape.size())
-            throw InputError(resolve(projectDir, testImages).string(),
+            throw InputError(testImagesFile.string(),
                 "images of " + parts.test.inputShape.toString() + ", the training images are "
                     + parts.data.inputShape.toString());
         parts.data.numClasses = std::max(parts.data.numClasses, parts.test.numClasses);
@@ -540,8 +551,8 @@ SourceData loadIdx(const DatasetSpec& spec, const std::filesystem::path& project
 
 } // namespace
 
-SourceData loadDatasetParts(
-    const DatasetSpec& spec, const std::filesystem::path& projectDir, const LoadMonitor& monitor)
+SourceData loadDatasetParts(const DatasetSpec& spec, const std::filesystem::path& projectDir,
+    const LoadMonitor& monitor, const PathPolicy& policy)
 {
     SourceData parts;
     report(monitor, 0.0, "preparing");
@@ -564,17 +575,19 @@ SourceData loadDatasetParts(
         } catch (const InputError& e) {
             throw InputError("dataset.options." + e.where(), e.message());
         }
+        options.cancel = monitor.cancel;
+        const auto file = resolve(projectDir, spec.path, policy, "dataset.path");
         report(monitor, 0.0, "reading " + std::filesystem::path(spec.path).filename().string());
-        parts = readTimeSeries(resolve(projectDir, spec.path), options, storedScaling(spec));
+        parts = readTimeSeries(file, options, storedScaling(spec));
         report(monitor, 1.0, "done");
         return parts;
     }
     const FileOptions f = fileOptions(spec.options);
     validateRepresentationOptions(spec.options, spec.source);
     if (spec.source == "fashion-mnist" || spec.source == "mnist") {
-        parts = loadMnistFolder(spec, projectDir, f, monitor);
+        parts = loadMnistFolder(spec, projectDir, f, monitor, policy);
     } else if (spec.source == "idx") {
-        parts = loadIdx(spec, projectDir, f, monitor);
+        parts = loadIdx(spec, projectDir, f, monitor, policy);
     } else if (spec.source == "csv") {
         if (spec.path.empty())
             throw InputError("dataset.path", "expected the CSV file, e.g. \"iris.csv\"");
@@ -585,8 +598,10 @@ SourceData loadDatasetParts(
             throw InputError("dataset.options." + e.where(), e.message());
         }
         options.limit = f.limit;
+        options.cancel = monitor.cancel;
+        const auto file = resolve(projectDir, spec.path, policy, "dataset.path");
         report(monitor, 0.0, "reading " + std::filesystem::path(spec.path).filename().string());
-        CsvData csv = readCsv(resolve(projectDir, spec.path), options);
+        CsvData csv = readCsv(file, options);
         parts.data = std::move(csv.data);
         parts.data.featureNames = std::move(csv.featureNames);
         parts.data.targetNames = std::move(csv.targetNames);
@@ -604,16 +619,17 @@ SourceData loadDatasetParts(
     return parts;
 }
 
-Dataset loadDataset(const DatasetSpec& spec, const std::filesystem::path& projectDir)
+Dataset loadDataset(
+    const DatasetSpec& spec, const std::filesystem::path& projectDir, const PathPolicy& policy)
 {
-    return loadDatasetParts(spec, projectDir).data;
+    return loadDatasetParts(spec, projectDir, {}, policy).data;
 }
 
 DatasetSplits loadDatasetSplits(const DatasetSpec& spec, const std::filesystem::path& projectDir,
-    double validationFraction, double testFraction, std::uint64_t seed)
+    double validationFraction, double testFraction, std::uint64_t seed, const PathPolicy& policy)
 {
     return splitSourceData(
-        loadDatasetParts(spec, projectDir), validationFraction, testFraction, seed);
+        loadDatasetParts(spec, projectDir, {}, policy), validationFraction, testFraction, seed);
 }
 
 DatasetSplits splitSourceData(

@@ -1,5 +1,6 @@
 #include "data/IdxReader.h"
 
+#include "core/DataFile.h"
 #include "core/Errors.h"
 
 #include <zlib.h>
@@ -38,55 +39,12 @@ std::uint64_t bigEndian(const unsigned char* p, int n)
     return v;
 }
 
-std::string hexByte(unsigned v)
-{
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "0x%02X", v & 0xFF);
-    return buf;
-}
-
 std::string dimsText(const std::vector<int>& dims)
 {
     std::string s;
     for (std::size_t i = 0; i < dims.size(); ++i)
         s += (i ? "x" : "") + std::to_string(dims[i]);
     return s;
-}
-
-/// The whole file, decompressed when it is gzip (zlib passes plain files through unchanged).
-std::vector<unsigned char> readAll(const std::filesystem::path& file)
-{
-    const std::string name = file.string();
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(file, ec))
-        throw InputError(name, "no such file");
-    std::unique_ptr<gzFile_s, int (*)(gzFile)> in(gzopen(name.c_str(), "rb"), gzclose);
-    if (!in)
-        throw InputError(name, "cannot open the file: " + std::string(std::strerror(errno)));
-    gzbuffer(in.get(), 1 << 17);
-    std::vector<unsigned char> data;
-    std::size_t used = 0;
-    for (;;) {
-        data.resize(std::max<std::size_t>(used + (1 << 20), data.size()));
-        const int n = gzread(in.get(), data.data() + used, unsigned(data.size() - used));
-        if (n < 0) {
-            int code = 0;
-            const char* msg = gzerror(in.get(), &code);
-            throw InputError(
-                name, "byte " + std::to_string(used) + ": corrupt gzip data (" + msg + ")");
-        }
-        if (n == 0)
-            break;
-        used += std::size_t(n);
-    }
-    int code = 0;
-    const char* msg = gzerror(in.get(), &code);
-    if (code != Z_OK)
-        throw InputError(name,
-            "byte " + std::to_string(used) + ": the gzip stream is damaged or truncated (" + msg
-                + ")");
-    data.resize(used);
-    return data;
 }
 
 } // namespace
@@ -119,65 +77,132 @@ double IdxArray::value(long i) const
     return 0;
 }
 
-IdxArray readIdx(const std::filesystem::path& file)
+namespace {
+
+/// A gzip or plain file read in pieces, each piece exactly as long as asked for.
+class IdxStream {
+public:
+    IdxStream(const std::filesystem::path& file, const std::atomic<bool>* cancel)
+        : m_name(file.string())
+        , m_cancel(cancel)
+        , m_in(nullptr, gzclose)
+    {
+        requireRegularFile(file);
+        m_in.reset(gzopen(m_name.c_str(), "rb"));
+        if (!m_in)
+            throw InputError(m_name, "cannot open the file: " + std::string(std::strerror(errno)));
+        gzbuffer(m_in.get(), 1 << 17);
+    }
+
+    /// Reads up to `size` bytes into `out`, in chunks (checking the cancel flag); returns how
+    /// many there were before the end of the (decompressed) data.
+    std::size_t read(unsigned char* out, std::size_t size)
+    {
+        std::size_t done = 0;
+        while (done < size) {
+            if (m_cancel && m_cancel->load())
+                throw LoadCancelled();
+            const unsigned chunk = unsigned(std::min<std::size_t>(size - done, 1 << 20));
+            const int n = gzread(m_in.get(), out + done, chunk);
+            if (n < 0) {
+                int code = 0;
+                const char* msg = gzerror(m_in.get(), &code);
+                throw InputError(m_name,
+                    "byte " + std::to_string(m_offset + done) + ": corrupt gzip data (" + msg
+                        + ")");
+            }
+            if (n == 0)
+                break;
+            done += std::size_t(n);
+        }
+        m_offset += done;
+        int code = 0;
+        const char* msg = gzerror(m_in.get(), &code);
+        if (code != Z_OK)
+            throw InputError(m_name,
+                "byte " + std::to_string(m_offset) + ": the gzip stream is damaged or truncated ("
+                    + msg + ")");
+        return done;
+    }
+
+private:
+    std::string m_name;
+    const std::atomic<bool>* m_cancel;
+    std::unique_ptr<gzFile_s, int (*)(gzFile)> m_in;
+    std::size_t m_offset = 0;
+};
+
+} // namespace
+
+IdxArray readIdx(const std::filesystem::path& file, const std::atomic<bool>* cancel)
 {
     const std::string name = file.string();
-    std::vector<unsigned char> data = readAll(file);
-    if (data.size() < 4)
+    IdxStream in(file, cancel);
+    // No byte of a file that is not IDX appears in a message: it may be anything.
+    unsigned char head[4] = {};
+    const std::size_t got = in.read(head, 4);
+    if (got < 4)
         throw InputError(name,
-            "byte " + std::to_string(data.size()) + ": the file ends inside the 4-byte IDX "
-                + "header (" + std::to_string(data.size()) + " bytes in all)");
-    if (data[0] != 0 || data[1] != 0)
+            "byte " + std::to_string(got) + ": the file ends inside the 4-byte IDX header ("
+                + std::to_string(got) + " bytes in all)");
+    if (head[0] != 0 || head[1] != 0)
         throw InputError(name,
-            "byte 0: wrong magic number " + hexByte(data[0]) + " " + hexByte(data[1]) + " "
-                + hexByte(data[2]) + " " + hexByte(data[3])
-                + ": an IDX file starts with 0x00 0x00, a type and a rank (e.g. 0x00 0x00 0x08 "
-                  "0x03 for images)");
+            "byte 0: not an IDX file: an IDX file starts with 0x00 0x00, a type and a rank (e.g. "
+            "0x00 0x00 0x08 0x03 for images)");
     IdxArray a;
-    a.type = static_cast<IdxArray::Type>(data[2]);
+    a.type = static_cast<IdxArray::Type>(head[2]);
     if (elementSize(a.type) == 0)
-        throw InputError(name,
-            "byte 2: unknown IDX value type " + hexByte(data[2])
-                + " (expected 0x08, 0x09, 0x0B, 0x0C, 0x0D or 0x0E)");
-    const int rank = data[3];
+        throw InputError(
+            name, "byte 2: unknown IDX value type (expected 0x08, 0x09, 0x0B, 0x0C, 0x0D or 0x0E)");
+    const int rank = head[3];
     if (rank < 1)
         throw InputError(name, "byte 3: an IDX array needs at least one dimension, got rank 0");
     const std::size_t header = 4 + 4 * std::size_t(rank);
-    if (data.size() < header)
+    std::vector<unsigned char> sizes(4 * std::size_t(rank));
+    if (const std::size_t n = in.read(sizes.data(), sizes.size()); n < sizes.size())
         throw InputError(name,
-            "byte " + std::to_string(data.size()) + ": truncated header: rank "
-                + std::to_string(rank) + " needs " + std::to_string(header) + " header bytes, the "
-                + "file has " + std::to_string(data.size()));
+            "byte " + std::to_string(4 + n) + ": truncated header: rank " + std::to_string(rank)
+                + " needs " + std::to_string(header) + " header bytes, the file has "
+                + std::to_string(4 + n));
     std::uint64_t count = 1;
     for (int d = 0; d < rank; ++d) {
-        const std::uint64_t size = bigEndian(data.data() + 4 + 4 * d, 4);
+        const std::uint64_t size = bigEndian(sizes.data() + 4 * d, 4);
         if (size == 0 || size > 0x7FFFFFFF)
             throw InputError(name,
                 "byte " + std::to_string(4 + 4 * d) + ": dimension " + std::to_string(d)
                     + " has size " + std::to_string(size) + ", expected 1 to 2147483647");
         a.dims.push_back(int(size));
         count *= size;
-        if (count > (std::uint64_t(1) << 40))
-            throw InputError(name, "byte 4: the dimensions " + dimsText(a.dims) + " are too large");
+        if (count > kMaxIdxValues)
+            throw InputError(name,
+                "byte 4: the header promises " + dimsText(a.dims) + "... values, more than the "
+                    + std::to_string(kMaxIdxValues) + " a dataset may hold");
     }
     const std::uint64_t expected = count * std::uint64_t(elementSize(a.type));
-    const std::uint64_t found = data.size() - header;
-    if (found != expected)
+    // The values, and the same count again as floats once they become a Dataset.
+    const std::uint64_t needed = expected + count * sizeof(Scalar);
+    if (const std::size_t available = availableMemoryBytes(); available > 0 && needed > available)
+        throw InputError(name,
+            "byte 4: " + dimsText(a.dims) + " values need about " + std::to_string(needed >> 20)
+                + " MiB of memory, only " + std::to_string(available >> 20) + " MiB are free");
+    // Decompression stops at the size the header states (and one byte more, to tell extra data).
+    a.bytes.resize(std::size_t(expected));
+    const std::size_t found = in.read(a.bytes.data(), a.bytes.size());
+    unsigned char extra = 0;
+    if (found < expected || in.read(&extra, 1) > 0)
         throw InputError(name,
             "byte " + std::to_string(header) + ": " + (found < expected ? "truncated: " : "")
                 + "expected " + std::to_string(expected) + " bytes of data for " + dimsText(a.dims)
-                + " values, found " + std::to_string(found)
-                + (found > expected ? " (extra bytes at the end)" : ""));
-    data.erase(data.begin(), data.begin() + long(header));
-    a.bytes = std::move(data);
+                + " values, found " + (found < expected ? std::to_string(found) : "more")
+                + (found < expected ? "" : " (extra bytes at the end)"));
     return a;
 }
 
 Dataset readIdxDataset(const std::filesystem::path& images, const std::filesystem::path& labels,
-    bool imageShape, long limit, int minClasses)
+    bool imageShape, long limit, int minClasses, const std::atomic<bool>* cancel)
 {
-    const IdxArray img = readIdx(images);
-    const IdxArray lab = readIdx(labels);
+    const IdxArray img = readIdx(images, cancel);
+    const IdxArray lab = readIdx(labels, cancel);
     if (img.dims.size() < 2 || img.dims.size() > 4)
         throw InputError(images.string(),
             "expected images (n x height x width [x channels]), got an array of "

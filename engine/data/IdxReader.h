@@ -5,6 +5,7 @@
 
 #include "data/Dataset.h"
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -34,7 +35,14 @@ struct IdxArray {
 /// Reads an IDX file, gzip or plain. Throws InputError whose where() is the file name and whose
 /// message gives the byte offset (in the uncompressed data) and what was expected there:
 /// wrong magic number, unknown type, truncated header or data, bytes left over.
-IdxArray readIdx(const std::filesystem::path& file);
+/// Only a regular file is read (requireRegularFile()); no message shows its bytes. The header's
+/// sizes are checked against kMaxIdxValues and the free memory before anything is allocated,
+/// and decompression stops after the size the header states. `cancel`, checked per MiB read:
+/// throws LoadCancelled.
+IdxArray readIdx(const std::filesystem::path& file, const std::atomic<bool>* cancel = nullptr);
+
+/// The most values an IDX array may hold (2^29, 2 GiB as floats; Fashion-MNIST has 47 million).
+inline constexpr std::uint64_t kMaxIdxValues = std::uint64_t(1) << 29;
 
 /// Builds a classification dataset from an IDX images file (n x h x w, or n x h x w x c) and a
 /// labels file (n). Pixels are divided by 255 for unsigned bytes (so they lie in [0, 1]).
@@ -42,7 +50,7 @@ IdxArray readIdx(const std::filesystem::path& file);
 /// `limit` samples. numClasses = largest label + 1 (at least `minClasses`). Throws InputError
 /// naming the file when a file is unreadable, malformed, or the counts disagree.
 Dataset readIdxDataset(const std::filesystem::path& images, const std::filesystem::path& labels,
-    bool imageShape, long limit = 0, int minClasses = 0);
+    bool imageShape, long limit = 0, int minClasses = 0, const std::atomic<bool>* cancel = nullptr);
 
 /// The ten Fashion-MNIST class names: "T-shirt/top", "Trouser", ... "Ankle boot".
 std::vector<std::string> fashionMnistClassNames();

@@ -1,5 +1,6 @@
 #include "data/TimeSeriesCsv.h"
 
+#include "core/DataFile.h"
 #include "core/Errors.h"
 #include "data/CsvReader.h"
 
@@ -12,11 +13,6 @@
 namespace engine {
 
 namespace {
-
-std::string quote(const std::string& s)
-{
-    return "\"" + (s.size() > 40 ? s.substr(0, 40) + "..." : s) + "\"";
-}
 
 std::string trim(const std::string& s)
 {
@@ -72,8 +68,8 @@ double fraction(const nlohmann::json& j, const char* key)
     return j.get<double>();
 }
 
-std::size_t findColumn(
-    const CsvTable& table, const std::string& column, const char* option, const std::string& name)
+std::size_t findColumn(const CsvTable& table, const std::string& column, const char* option,
+    const std::string& name, bool showCells)
 {
     for (std::size_t c = 0; c < table.names.size(); ++c)
         if (table.names[c] == column)
@@ -88,19 +84,21 @@ std::size_t findColumn(
             return std::size_t(index);
     }
     std::string known;
-    for (std::size_t c = 0; c < table.names.size(); ++c)
-        known += (c ? ", " : "") + quote(table.names[c]);
+    for (std::size_t c = 0; c < table.names.size() && showCells; ++c)
+        known += (c ? ", " : "") + quoteExcerpt(table.names[c]);
     throw InputError(name,
-        std::string("no column ") + quote(column) + " for \"" + option + "\" (columns: " + known
-            + "; or an index from 0 to " + std::to_string(columns - 1) + ")");
+        std::string("no column ") + quoteExcerpt(column) + " for \"" + option + "\" ("
+            + (showCells ? "columns: " + known + "; or " : std::string()) + "an index from 0 to "
+            + std::to_string(columns - 1) + ")");
 }
 
 std::vector<std::size_t> resolveColumns(const CsvTable& table,
-    const std::vector<std::string>& wanted, const char* option, const std::string& name)
+    const std::vector<std::string>& wanted, const char* option, const std::string& name,
+    bool showCells)
 {
     std::vector<std::size_t> out;
     for (const auto& w : wanted) {
-        const std::size_t c = findColumn(table, w, option, name);
+        const std::size_t c = findColumn(table, w, option, name, showCells);
         if (std::find(out.begin(), out.end(), c) == out.end())
             out.push_back(c);
     }
@@ -221,13 +219,15 @@ SourceData parseTimeSeries(const std::string& text, const std::string& name,
     csv.delimiter = options.delimiter;
     csv.header = options.header;
     csv.limit = options.limit;
+    csv.cancel = options.cancel;
     const CsvTable table = parseCsvTable(text, name, csv);
 
     const std::vector<std::size_t> targets = options.targets.empty()
         ? std::vector<std::size_t> {table.names.size() - 1}
-        : resolveColumns(table, options.targets, "target", name);
-    const std::vector<std::size_t> inputs
-        = options.inputs.empty() ? targets : resolveColumns(table, options.inputs, "inputs", name);
+        : resolveColumns(table, options.targets, "target", name, options.showCells);
+    const std::vector<std::size_t> inputs = options.inputs.empty()
+        ? targets
+        : resolveColumns(table, options.inputs, "inputs", name, options.showCells);
 
     const long rows = long(table.rows.size());
     const TimeSeriesPartition part = partitionSeries(rows, options, name);
@@ -240,14 +240,19 @@ SourceData parseTimeSeries(const std::string& text, const std::string& name,
             return Scalar(*v);
         const std::string where = name + ": row " + std::to_string(table.lines[std::size_t(row)])
             + ", column " + std::to_string(c + 1);
-        const std::string col = " (column " + quote(table.names[c]) + ")";
+        const std::string col
+            = options.showCells ? " (column " + quoteExcerpt(table.names[c]) + ")" : std::string();
         const std::string t = trim(cell);
         if (isMissingCell(t))
             throw InputError(where,
                 "missing value" + col
                     + "; a time series needs every step: fill it in (e.g. with the previous "
                       "value)");
-        throw InputError(where, "expected a number, got " + quote(t) + col);
+        if (!options.showCells)
+            throw InputError(where,
+                "expected a number (the cell is not shown: the file does not look like a CSV "
+                "file)");
+        throw InputError(where, "expected a number, got " + quoteExcerpt(t) + col);
     };
     Matrix in(long(inputs.size()), rows);
     Matrix out(long(targets.size()), rows);
@@ -306,12 +311,13 @@ SourceData readTimeSeries(const std::filesystem::path& file, const TimeSeriesOpt
     const FeatureScaling& stored)
 {
     const std::string name = file.string();
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        throw InputError(name, "cannot open the file (does it exist?)");
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return parseTimeSeries(buffer.str(), name, options, stored);
+    ReadLimits limits;
+    limits.maxLineBytes = kMaxCsvLineBytes;
+    limits.cancel = options.cancel;
+    const std::string text = readDataFile(file, limits);
+    TimeSeriesOptions checked = options;
+    checked.showCells = options.showCells && looksLikeCsvFile(file, text);
+    return parseTimeSeries(text, name, checked, stored);
 }
 
 } // namespace engine

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -27,6 +28,8 @@ struct TimeSeriesOptions {
     char delimiter = 0; ///< as CsvOptions
     std::optional<bool> header; ///< as CsvOptions
     long limit = 0; ///< > 0: only the first `limit` rows of the file
+    bool showCells = true; ///< as CsvOptions (readTimeSeries() decides with looksLikeCsvFile())
+    const std::atomic<bool>* cancel = nullptr; ///< as CsvOptions
 
     /// {"inputs": name|index|[...], "target": name|index|[...], "window": T, "horizon": H,
     /// "validation": f, "test": f, "scaling": ..., "delimiter", "header", "limit"}.

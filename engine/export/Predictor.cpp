@@ -1,6 +1,7 @@
 #include "export/Predictor.h"
 
 #include "core/AtomicFile.h"
+#include "core/DataFile.h"
 #include "core/Errors.h"
 #include "data/Dataset.h"
 #include "data/DatasetSpec.h"
@@ -260,7 +261,9 @@ PredictionInputs parsePredictionCsv(
 
 PredictionInputs readPredictionCsv(const std::filesystem::path& file, long expectedColumns)
 {
-    return parsePredictionCsv(readFileBytes(file), expectedColumns, file.string());
+    ReadLimits limits;
+    limits.maxLineBytes = kMaxCsvLineBytes;
+    return parsePredictionCsv(readDataFile(file, limits), expectedColumns, file.string());
 }
 
 Predictions predict(TrainedModel& model, const Matrix& x)

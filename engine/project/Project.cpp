@@ -1,5 +1,7 @@
 #include "project/Project.h"
 
+#include "core/AtomicFile.h"
+#include "core/DataFile.h"
 #include "core/Errors.h"
 #include "core/JsonPath.h"
 #include "layers/LayerRegistry.h"
@@ -533,20 +535,7 @@ Project Project::fromJson(const nlohmann::json& j)
 Project loadProject(const std::filesystem::path& file)
 {
     const std::string fileName = file.string();
-    std::error_code ec;
-    if (std::filesystem::is_directory(file, ec))
-        throw InputError(fileName, "cannot read: it is a folder, not a project file");
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-        const int err = errno;
-        throw InputError(
-            fileName, std::string("cannot read: ") + (err ? std::strerror(err) : "unknown error"));
-    }
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad())
-        throw InputError(fileName, "cannot read: input/output error");
-    const std::string text = buffer.str();
+    const std::string text = readDataFile(file);
 
     nlohmann::json j;
     try {
@@ -576,40 +565,10 @@ Project loadProject(const std::filesystem::path& file)
     }
 }
 
-void saveProject(const Project& project, const std::filesystem::path& file)
+bool saveProject(const Project& project, const std::filesystem::path& file,
+    const std::function<bool()>& commit)
 {
-    const std::string fileName = file.string();
-    const std::string text = formatProject(project.toJson());
-
-    // A unique name in the target's folder, so that the final rename never crosses file systems.
-    static std::atomic<unsigned> counter {0};
-    const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    const std::filesystem::path temp = file.parent_path()
-        / ("." + file.filename().string() + ".tmp-" + std::to_string(stamp) + "-"
-            + std::to_string(counter++));
-
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) {
-        const int err = errno;
-        throw InputError(fileName,
-            std::string("cannot write: ")
-                + (err ? std::strerror(err) : "cannot create a file there"));
-    }
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    out.close();
-    std::error_code ec;
-    if (!out) {
-        const int err = errno;
-        std::filesystem::remove(temp, ec);
-        throw InputError(
-            fileName, std::string("cannot write: ") + (err ? std::strerror(err) : "write failed"));
-    }
-    std::filesystem::rename(temp, file, ec);
-    if (ec) {
-        std::error_code ignored;
-        std::filesystem::remove(temp, ignored);
-        throw InputError(fileName, "cannot replace the file: " + ec.message());
-    }
+    return writeFileAtomically(file, formatProject(project.toJson()), commit);
 }
 
 } // namespace engine

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -62,7 +63,10 @@ struct Project {
 /// name: "xor.json: nodes[3].attributes.units: expected a positive integer".
 Project loadProject(const std::filesystem::path& file);
 /// Writes atomically (temporary file in the same folder, then rename). Throws InputError.
-void saveProject(const Project& project, const std::filesystem::path& file);
+/// Written as writeFileAtomically() writes (`commit` asked before the rename; false: nothing
+/// replaced, returns false).
+bool saveProject(const Project& project, const std::filesystem::path& file,
+    const std::function<bool()>& commit = {});
 
 /// Weight (de)serialization, shared with the GUI's clipboard and exports.
 nlohmann::json weightsToJson(const WeightMap& w);

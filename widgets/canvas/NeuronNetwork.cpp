@@ -187,7 +187,8 @@ bool NeuronNetwork::ensureData()
             m_dataDir.isEmpty() ? std::string(".") : m_dataDir.toStdString());
         // The same split as the training worker's, so sample i is the same point in both.
         engine::DatasetSplits splits = engine::splitDataset(
-            engine::loadDataset(m_dataSpec, dir), m_validationSplit, m_testSplit, m_seed);
+            engine::loadDataset(m_dataSpec, dir, engine::PathPolicy::unrestricted()),
+            m_validationSplit, m_testSplit, m_seed); // as DatasetCache::acquire
         m_train = std::move(splits.train);
     } catch (const std::exception& e) {
         m_dataProblem = QString::fromStdString(e.what());
