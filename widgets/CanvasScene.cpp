@@ -1,6 +1,8 @@
 #include "CanvasScene.h"
 
+#include "AutoLayout.h"
 #include "EdgeItem.h"
+#include "EdgeRoute.h"
 #include "LayerNodeItem.h"
 #include "LayerRegistry.h"
 #include "NeuronOverlay.h"
@@ -154,6 +156,15 @@ QRectF CanvasScene::nodesBoundingRect() const
     return r;
 }
 
+std::vector<QRectF> CanvasScene::cardRects() const
+{
+    std::vector<QRectF> rects;
+    rects.reserve(m_nodes.size());
+    for (const auto& [id, item] : m_nodes)
+        rects.emplace_back(item->pos(), QSizeF(LayerNodeItem::kWidth, item->cardHeight()));
+    return rects;
+}
+
 QPointF CanvasScene::snapToGrid(QPointF p)
 {
     return QPointF(
@@ -169,6 +180,7 @@ void CanvasScene::onNodeAdded(engine::NodeId id)
     auto* item = new LayerNodeItem(this, id);
     m_nodes[id] = item;
     addItem(item);
+    updateEdges();
 }
 
 void CanvasScene::onNodeRemoved(engine::NodeId id)
@@ -183,6 +195,7 @@ void CanvasScene::onNodeRemoved(engine::NodeId id)
         cancelConnection();
     removeItem(item);
     delete item;
+    updateEdges();
 }
 
 void CanvasScene::onEdgeAdded(const engine::Edge& e)
@@ -255,11 +268,15 @@ void CanvasScene::onSelectionChanged()
     emit selectionChangedIds(ids);
 }
 
-void CanvasScene::updateEdgesOf(NodeId id)
+void CanvasScene::updateEdges()
 {
     for (const auto& [e, item] : m_edges)
-        if (e.from == id || e.to == id)
-            item->updatePath();
+        item->updatePath();
+}
+
+void CanvasScene::nodeItemMoved(NodeId id)
+{
+    updateEdges();
     if (m_neurons)
         m_neurons->nodeMoved(id);
 }
@@ -389,114 +406,23 @@ void CanvasScene::selectAll()
 
 void CanvasScene::autoLayout()
 {
-    const std::vector<NodeId> ids = m_doc->nodeIds();
-    if (ids.empty())
-        return;
-    // Longest-path layering over a topological order (Kahn). Nodes on a cycle, which the
-    // validation already reports, go to one extra column at the end.
-    std::map<NodeId, int> indegree;
-    std::map<NodeId, std::vector<NodeId>> succ;
-    std::map<NodeId, std::vector<NodeId>> pred;
-    for (const NodeId id : ids)
-        indegree[id] = 0;
-    for (const auto& e : m_doc->edges()) {
-        ++indegree[e.to];
-        succ[e.from].push_back(e.to);
-        pred[e.to].push_back(e.from);
+    std::vector<LayoutNode> nodes;
+    for (const NodeId id : m_doc->nodeIds()) {
+        const LayerNodeItem* card = nodeItem(id);
+        const double height = card ? card->cardHeight() : LayerNodeItem::kHeight;
+        nodes.push_back({id, QSizeF(LayerNodeItem::kWidth, height), m_doc->position(id)});
     }
-    std::map<NodeId, int> layer;
-    std::vector<NodeId> queue;
-    for (const NodeId id : ids)
-        if (indegree[id] == 0) {
-            queue.push_back(id);
-            layer[id] = 0;
-        }
-    for (std::size_t i = 0; i < queue.size(); ++i) {
-        const NodeId n = queue[i];
-        for (const NodeId s : succ[n]) {
-            layer[s] = std::max(layer.count(s) ? layer[s] : 0, layer[n] + 1);
-            if (--indegree[s] == 0)
-                queue.push_back(s);
-        }
-    }
-    int maxLayer = 0;
-    for (const auto& [id, l] : layer)
-        maxLayer = std::max(maxLayer, l);
-    bool cyclic = false;
-    for (const NodeId id : ids)
-        if (indegree[id] > 0) {
-            layer[id] = maxLayer + 1;
-            cyclic = true;
-        }
-    if (cyclic)
-        ++maxLayer;
-
-    // Columns start in current vertical order, then barycentre sweeps reduce crossings.
-    std::vector<std::vector<NodeId>> columns(static_cast<std::size_t>(maxLayer) + 1);
-    std::vector<NodeId> byY = ids;
-    std::stable_sort(byY.begin(), byY.end(),
-        [this](NodeId a, NodeId b) { return m_doc->position(a).y() < m_doc->position(b).y(); });
-    for (const NodeId id : byY)
-        columns[static_cast<std::size_t>(layer[id])].push_back(id);
-    std::map<NodeId, double> rank;
-    auto updateRanks = [&] {
-        for (const auto& col : columns)
-            for (std::size_t i = 0; i < col.size(); ++i)
-                rank[col[i]] = static_cast<double>(i) - (static_cast<double>(col.size()) - 1) / 2;
-    };
-    updateRanks();
-    auto sweep = [&](std::size_t c, const std::map<NodeId, std::vector<NodeId>>& neighbours) {
-        auto& col = columns[c];
-        std::map<NodeId, double> bary;
-        for (const NodeId id : col) {
-            const auto it = neighbours.find(id);
-            if (it == neighbours.end() || it->second.empty()) {
-                bary[id] = rank[id];
-                continue;
-            }
-            double sum = 0;
-            for (const NodeId n : it->second)
-                sum += rank[n];
-            bary[id] = sum / static_cast<double>(it->second.size());
-        }
-        std::stable_sort(
-            col.begin(), col.end(), [&](NodeId a, NodeId b) { return bary[a] < bary[b]; });
-        for (std::size_t i = 0; i < col.size(); ++i)
-            rank[col[i]] = static_cast<double>(i) - (static_cast<double>(col.size()) - 1) / 2;
-    };
-    for (int pass = 0; pass < 4; ++pass) {
-        for (std::size_t c = 1; c < columns.size(); ++c)
-            sweep(c, pred);
-        for (std::size_t c = columns.size() - 1; c-- > 0;)
-            sweep(c, succ);
-    }
-
-    // Place: columns left to right, each centred on the same horizontal axis, the whole layout
-    // anchored at the current top-left corner so the view does not jump.
-    QPointF origin(1e300, 1e300);
-    for (const NodeId id : ids) {
-        const QPointF p = m_doc->position(id);
-        origin.setX(std::min(origin.x(), p.x()));
-        origin.setY(std::min(origin.y(), p.y()));
-    }
-    std::size_t tallest = 1;
-    for (const auto& col : columns)
-        tallest = std::max(tallest, col.size());
-    const double rowStep = LayerNodeItem::kHeight + kLayerGapY;
-    const double colStep = LayerNodeItem::kWidth + kLayerGapX;
+    std::vector<LayoutEdge> edges;
+    for (const auto& e : m_doc->edges())
+        edges.push_back({e.from, e.to});
+    LayoutOptions options;
+    options.columnGap = kLayerGapX;
+    options.rowGap = kLayerGapY;
+    options.grid = kGridSize;
+    std::map<NodeId, QPointF> to = layoutGraph(nodes, edges, options);
     std::map<NodeId, QPointF> from;
-    std::map<NodeId, QPointF> to;
-    for (std::size_t c = 0; c < columns.size(); ++c) {
-        const auto& col = columns[c];
-        const double top = (static_cast<double>(tallest) - static_cast<double>(col.size())) / 2;
-        for (std::size_t i = 0; i < col.size(); ++i) {
-            const QPointF p = snapToGrid(origin
-                + QPointF(
-                    static_cast<double>(c) * colStep, (top + static_cast<double>(i)) * rowStep));
-            from[col[i]] = m_doc->position(col[i]);
-            to[col[i]] = p;
-        }
-    }
+    for (const LayoutNode& n : nodes)
+        from[n.id] = n.position;
     if (from == to)
         return;
     m_undo->push(new AutoLayoutCommand(m_doc, std::move(from), std::move(to)));
@@ -542,7 +468,7 @@ void CanvasScene::updateRubberLine(QPointF scenePos)
         }
     }
     m_rubberLine->setPen(QPen(color, 2.2, style, Qt::RoundCap));
-    m_rubberLine->setPath(EdgeItem::bezier(outputPortPos(m_connectFrom), end));
+    m_rubberLine->setPath(edgeBezier(outputPortPos(m_connectFrom), end));
 }
 
 void CanvasScene::finishConnection(QPointF scenePos)

@@ -65,6 +65,8 @@ public:
 
     /// Bounding rectangle of all nodes (empty when there are none), for zoom-to-fit.
     QRectF nodesBoundingRect() const;
+    /// Scene rectangles of the card bodies (thumbnail band included), which edges route around.
+    std::vector<QRectF> cardRects() const;
 
     static QPointF snapToGrid(QPointF p);
 
@@ -83,7 +85,7 @@ public slots:
     /// Pastes the clipboard's fragment shifted by a grid step per paste; selects it.
     void paste();
     void selectAll();
-    /// Layered left-to-right layout (longest-path layers, barycentre ordering) as one
+    /// layoutGraph() of the document (layered, left to right, wrapping into bands) as one
     /// AutoLayoutCommand; no command when nothing would move.
     void autoLayout();
 
@@ -127,7 +129,10 @@ private:
     void cancelConnection();
     /// Shows a transient red hint whose bottom-left corner is at `scenePos`.
     void showHint(const QString& text, QPointF scenePos);
-    void updateEdgesOf(NodeId id);
+    /// Re-routes every edge (any of them may now pass a moved or resized card).
+    void updateEdges();
+    /// Re-routes the edges and moves the node's neurons after its card moved.
+    void nodeItemMoved(NodeId id);
 
     GraphDocument* m_doc;
     QUndoStack* m_undo;
