@@ -7,6 +7,7 @@
 #include "EdgeRoute.h"
 #include "GraphDocument.h"
 #include "LayerNodeItem.h"
+#include "UnrolledRecurrentItem.h"
 
 #include "Project.h"
 
@@ -108,6 +109,8 @@ private slots:
     void routeGoesAroundCardInTheWay();
     void routeWrapsBetweenRows();
     void directEdgeStaysBezier();
+    void unrolledStripClearOfCards_data();
+    void unrolledStripClearOfCards();
     void screenshot();
 };
 
@@ -248,16 +251,83 @@ void TestAutoLayout::directEdgeStaysBezier()
     QCOMPARE(routeEdge(from, to, cards), edgeBezier(from, to));
 }
 
+void TestAutoLayout::unrolledStripClearOfCards_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<bool>("thumbnailsFirst");
+    QTest::addColumn<bool>("autoLayout");
+    QTest::newRow("lesson 8, trained then unrolled")
+        << "resources/lessons/sequences.json" << true << false;
+    QTest::newRow("lesson 8, unrolled then trained")
+        << "resources/lessons/sequences.json" << false << false;
+    QTest::newRow("lesson 8 LSTM, auto-layout")
+        << "resources/lessons/sequences_lstm.json" << true << true;
+}
+
+void TestAutoLayout::unrolledStripClearOfCards()
+{
+    // Lesson 8: the time-step strip of the recurrent card (30 steps) must not run under the
+    // next card, which after training grows by its weight thumbnail.
+    QFETCH(QString, file);
+    QFETCH(bool, thumbnailsFirst);
+    QFETCH(bool, autoLayout);
+    SceneFixture f(file);
+    NodeId rnn = -1;
+    for (const NodeId id : f.doc.nodeIds())
+        if (f.scene.unrolledOverlay()->canUnroll(id))
+            rnn = id;
+    QVERIFY(rnn >= 0);
+    QImage thumbnail(8, 8, QImage::Format_RGB32);
+    thumbnail.fill(Qt::gray);
+    auto showThumbnails = [&] {
+        for (const NodeId id : f.doc.nodeIds())
+            f.scene.nodeItem(id)->setThumbnail(thumbnail); // as after training
+    };
+    if (thumbnailsFirst)
+        showThumbnails();
+    f.scene.unrolledOverlay()->setUnrolled(rnn, true);
+    if (!thumbnailsFirst)
+        showThumbnails();
+    if (autoLayout)
+        f.scene.autoLayout();
+    const UnrolledRecurrentItem* strip = f.scene.unrolledOverlay()->itemFor(rnn);
+    QVERIFY(strip);
+    QCOMPARE(strip->steps(), 30);
+    const QRectF stripRect = strip->sceneBoundingRect();
+    QVERIFY(stripRect.top() >= cardRect(f.scene, rnn).bottom()); // below its own card
+    // Never wider than its card, so it cannot reach under the next column's card.
+    QVERIFY(stripRect.left() >= cardRect(f.scene, rnn).left());
+    QVERIFY(stripRect.right() <= cardRect(f.scene, rnn).right());
+    for (int t = 0; t < strip->steps(); ++t) // every step drawn inside the strip
+        QVERIFY(stripRect.contains(strip->mapRectToScene(strip->cellRect(t))));
+    for (const NodeId id : f.doc.nodeIds()) {
+        if (id == rnn)
+            continue;
+        QVERIFY2(!stripRect.intersects(f.scene.nodeItem(id)->sceneBoundingRect()),
+            qPrintable("the strip runs under " + f.doc.nodeName(id)));
+    }
+    // Edges do not run under the strip either.
+    for (const Edge& e : f.doc.edges()) {
+        const QPainterPath path = f.scene.edgeItem(e)->path();
+        QVERIFY2(!pathCrossesCards(path, {stripRect}),
+            qPrintable(f.doc.nodeName(e.from) + " -> " + f.doc.nodeName(e.to)));
+    }
+}
+
 void TestAutoLayout::screenshot()
 {
     // For looking at routed edges by eye: NETCANVAS_SCREENSHOT=/tmp/layout.png writes the
-    // residual lesson and lesson 3, as stored and auto-laid-out (the top-left part, at 100 %).
+    // residual lesson, lesson 3 and lesson 8 (unrolled), as stored and auto-laid-out (the
+    // top-left part, at 100 %).
     const QString out = qEnvironmentVariable("NETCANVAS_SCREENSHOT");
     if (out.isEmpty())
         QSKIP("set NETCANVAS_SCREENSHOT=<file.png> to save pictures");
-    for (const QString& name : {QString("depth_residual"), QString("activations")})
+    for (const QString& name :
+        {QString("depth_residual"), QString("activations"), QString("sequences")})
         for (const bool layout : {false, true}) {
             SceneFixture f("resources/lessons/" + name + ".json");
+            for (const NodeId id : f.doc.nodeIds()) // lesson 8: the strip its text asks for
+                f.scene.unrolledOverlay()->setUnrolled(id, true);
             if (layout)
                 f.scene.autoLayout();
             const QRectF all = f.scene.nodesBoundingRect().adjusted(-30, -30, 30, 30);

@@ -152,7 +152,7 @@ QRectF CanvasScene::nodesBoundingRect() const
 {
     QRectF r;
     for (const auto& [id, item] : m_nodes)
-        r = r.united(item->sceneBoundingRect());
+        r = r.united(item->sceneBoundingRect()).united(cardRect(id));
     return r;
 }
 
@@ -161,8 +161,28 @@ std::vector<QRectF> CanvasScene::cardRects() const
     std::vector<QRectF> rects;
     rects.reserve(m_nodes.size());
     for (const auto& [id, item] : m_nodes)
-        rects.emplace_back(item->pos(), QSizeF(LayerNodeItem::kWidth, item->cardHeight()));
+        rects.push_back(cardRect(id));
     return rects;
+}
+
+QRectF CanvasScene::cardRect(NodeId id) const
+{
+    const LayerNodeItem* item = nodeItem(id);
+    if (!item)
+        return {};
+    QRectF r(item->pos(), QSizeF(LayerNodeItem::kWidth, item->cardHeight()));
+    if (const auto* strip = m_unrolled ? m_unrolled->itemFor(id) : nullptr)
+        r |= strip->sceneBoundingRect();
+    return r;
+}
+
+void CanvasScene::cardResized(NodeId id)
+{
+    Q_UNUSED(id);
+    if (m_unrolled)
+        m_unrolled->sync(); // re-routes the edges too
+    else
+        updateEdges();
 }
 
 QPointF CanvasScene::snapToGrid(QPointF p)
@@ -408,9 +428,11 @@ void CanvasScene::autoLayout()
 {
     std::vector<LayoutNode> nodes;
     for (const NodeId id : m_doc->nodeIds()) {
-        const LayerNodeItem* card = nodeItem(id);
-        const double height = card ? card->cardHeight() : LayerNodeItem::kHeight;
-        nodes.push_back({id, QSizeF(LayerNodeItem::kWidth, height), m_doc->position(id)});
+        // With what hangs under the card (thumbnail, unrolled strip), so nothing overlaps.
+        const QRectF r = cardRect(id);
+        const QSizeF size = r.isEmpty() ? QSizeF(LayerNodeItem::kWidth, LayerNodeItem::kHeight)
+                                        : r.size();
+        nodes.push_back({id, size, m_doc->position(id)});
     }
     std::vector<LayoutEdge> edges;
     for (const auto& e : m_doc->edges())

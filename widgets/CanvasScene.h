@@ -63,10 +63,18 @@ public:
     QPointF outputPortPos(NodeId id) const;
     QPointF inputPortPos(NodeId id, int port = 0) const;
 
-    /// Bounding rectangle of all nodes (empty when there are none), for zoom-to-fit.
+    /// Bounding rectangle of all nodes and their unrolled strips (empty when there are none),
+    /// for zoom-to-fit.
     QRectF nodesBoundingRect() const;
-    /// Scene rectangles of the card bodies (thumbnail band included), which edges route around.
+    /// Scene rectangles of the card bodies (thumbnail band and unrolled strip included), which
+    /// edges route around.
     std::vector<QRectF> cardRects() const;
+    /// One card's rectangle as cardRects() counts it (empty when absent).
+    QRectF cardRect(NodeId id) const;
+    /// Re-routes every edge (any of them may now pass a moved or resized card).
+    void updateEdges();
+    /// A card changed its height (thumbnail shown or hidden): strips and edges follow.
+    void cardResized(NodeId id);
 
     static QPointF snapToGrid(QPointF p);
 
@@ -129,8 +137,6 @@ private:
     void cancelConnection();
     /// Shows a transient red hint whose bottom-left corner is at `scenePos`.
     void showHint(const QString& text, QPointF scenePos);
-    /// Re-routes every edge (any of them may now pass a moved or resized card).
-    void updateEdges();
     /// Re-routes the edges and moves the node's neurons after its card moved.
     void nodeItemMoved(NodeId id);
 

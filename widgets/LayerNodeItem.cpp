@@ -287,8 +287,8 @@ void LayerNodeItem::setThumbnail(const QImage& image)
     if (resized)
         prepareGeometryChange();
     m_thumbnail = image;
-    if (resized && m_scene) // the band may now lie across an edge's lane
-        m_scene->updateEdges();
+    if (resized && m_scene) // the band may push the unrolled strip and lie across an edge's lane
+        m_scene->cardResized(m_id);
     update();
 }
 
