@@ -10,6 +10,7 @@
 #include "UndoCommands.h"
 #include "UnrolledRecurrentItem.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QBrush>
 #include <QClipboard>
@@ -20,6 +21,7 @@
 #include <QGraphicsSceneMouseEvent>
 #include <QGraphicsSimpleTextItem>
 #include <QKeyEvent>
+#include <QKeySequence>
 #include <QMenu>
 #include <QMimeData>
 #include <QPen>
@@ -404,15 +406,51 @@ void CanvasScene::paste()
         return;
     ++m_pasteCount;
     const double step = 2 * kGridSize * m_pasteCount;
-    GraphFragment fragment = m_doc->fragmentFromJson(j, QPointF(step, step));
+    pasteFragment(j, QPointF(step, step), QString());
+}
+
+bool CanvasScene::pasteFragment(
+    const nlohmann::json& fragmentJson, QPointF offset, const QString& text)
+{
+    GraphFragment fragment = m_doc->fragmentFromJson(fragmentJson, offset);
     if (fragment.empty()) {
         emit statusMessage(tr("The clipboard holds no layers."), kHintMs);
-        return;
+        return false;
     }
     auto* command = new PasteCommand(m_doc, std::move(fragment));
+    if (!text.isEmpty())
+        command->setText(text);
     const std::vector<NodeId> ids = command->nodeIds();
     m_undo->push(command);
     selectNodes(ids);
+    return true;
+}
+
+void CanvasScene::duplicateSelection()
+{
+    const std::vector<NodeId> nodes = selectedNodeIds();
+    if (nodes.empty())
+        return;
+    QRectF selection;
+    for (const NodeId id : nodes)
+        selection |= cardRect(id);
+    const std::vector<QRectF> cards = cardRects();
+    // Straight below the originals, stepping further down until no copy covers a card.
+    const double step = std::ceil((selection.height() + kLayerGapY) / kGridSize) * kGridSize;
+    auto covers = [&](double dy) {
+        for (const NodeId id : nodes) {
+            const QRectF copy = cardRect(id).translated(0, dy);
+            for (const QRectF& card : cards)
+                if (copy.intersects(card))
+                    return true;
+        }
+        return false;
+    };
+    double dy = step;
+    for (int i = 0; i < 50 && covers(dy); ++i)
+        dy += step;
+    pasteFragment(m_doc->selectionToJson(nodes), QPointF(0, dy),
+        tr("Duplicate %n layer(s)", nullptr, int(nodes.size())));
 }
 
 void CanvasScene::selectAll()
@@ -430,8 +468,8 @@ void CanvasScene::autoLayout()
     for (const NodeId id : m_doc->nodeIds()) {
         // With what hangs under the card (thumbnail, unrolled strip), so nothing overlaps.
         const QRectF r = cardRect(id);
-        const QSizeF size = r.isEmpty() ? QSizeF(LayerNodeItem::kWidth, LayerNodeItem::kHeight)
-                                        : r.size();
+        const QSizeF size
+            = r.isEmpty() ? QSizeF(LayerNodeItem::kWidth, LayerNodeItem::kHeight) : r.size();
         nodes.push_back({id, size, m_doc->position(id)});
     }
     std::vector<LayoutEdge> edges;
@@ -662,14 +700,31 @@ void CanvasScene::contextMenuEvent(QGraphicsSceneContextMenuEvent* event)
         auto* node = qgraphicsitem_cast<LayerNodeItem*>(item);
         if (!node)
             continue;
-        QMenu menu;
-        m_neurons->addNodeActions(&menu, node->nodeId());
-        m_unrolled->addNodeActions(&menu, node->nodeId());
-        menu.exec(event->screenPos());
+        QMenu* menu = createNodeMenu(node->nodeId());
+        menu->exec(event->screenPos());
+        delete menu;
         event->accept();
         return;
     }
     QGraphicsScene::contextMenuEvent(event);
+}
+
+QMenu* CanvasScene::createNodeMenu(NodeId id, QWidget* parent)
+{
+    if (!nodeItem(id)->isSelected())
+        selectNodes({id});
+    auto* menu = new QMenu(parent);
+    QAction* duplicate = menu->addAction(tr("Duplicate"));
+    duplicate->setToolTip(tr("Copy the selected layers below the originals"));
+    connect(duplicate, &QAction::triggered, this, &CanvasScene::duplicateSelection);
+    QAction* remove = menu->addAction(tr("Delete"));
+    remove->setShortcut(QKeySequence::Delete); // shown as a hint; the scene handles the key
+    remove->setToolTip(tr("Remove the selected layers and their connections"));
+    connect(remove, &QAction::triggered, this, &CanvasScene::deleteSelection);
+    menu->addSeparator();
+    m_neurons->addNodeActions(menu, id);
+    m_unrolled->addNodeActions(menu, id);
+    return menu;
 }
 
 void CanvasScene::dropEvent(QGraphicsSceneDragDropEvent* event)

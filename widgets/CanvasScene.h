@@ -14,6 +14,7 @@
 #include <vector>
 
 class QGraphicsPathItem;
+class QMenu;
 class QGraphicsSimpleTextItem;
 class QUndoStack;
 class QTimer;
@@ -78,6 +79,11 @@ public:
 
     static QPointF snapToGrid(QPointF p);
 
+    /// A card's context menu: Duplicate and Delete (undoable), then the views' toggles (neurons,
+    /// unrolled). Duplicate and Delete act on the selection; a card outside the selection
+    /// becomes the selection first, as in file managers. The caller owns the menu.
+    QMenu* createNodeMenu(NodeId id, QWidget* parent = nullptr);
+
 public slots:
     /// Adds a layer (palette type, preset attributes) with its top-left corner at `scenePos`
     /// (snapped). Pushes an AddNodeCommand and selects the new node; returns its id, -1 for an
@@ -92,6 +98,9 @@ public slots:
     void cutSelection();
     /// Pastes the clipboard's fragment shifted by a grid step per paste; selects it.
     void paste();
+    /// Copies the selected layers (and the edges between them) below the originals, where no
+    /// card is, as one undoable step through the paste path; selects the copies.
+    void duplicateSelection();
     void selectAll();
     /// layoutGraph() of the document (layered, left to right, wrapping into bands) as one
     /// AutoLayoutCommand; no command when nothing would move.
@@ -137,6 +146,9 @@ private:
     void cancelConnection();
     /// Shows a transient red hint whose bottom-left corner is at `scenePos`.
     void showHint(const QString& text, QPointF scenePos);
+    /// Adds a fragment (selectionToJson() form) shifted by `offset` as one PasteCommand titled
+    /// `text` and selects it; false (and a status message) when it holds no layers.
+    bool pasteFragment(const nlohmann::json& fragment, QPointF offset, const QString& text);
     /// Re-routes the edges and moves the node's neurons after its card moved.
     void nodeItemMoved(NodeId id);
 
