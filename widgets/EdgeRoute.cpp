@@ -59,6 +59,23 @@ QPainterPath roundedPolyline(const std::vector<QPointF>& points)
     return path;
 }
 
+/// The lane `y` moved to the middle of the free band it lies in (between the nearest cards
+/// above and below along the lane's span), so that it does not hug one row of cards.
+double centredLane(double y, double left, double right, const std::vector<QRectF>& cards)
+{
+    double above = -1e300;
+    double below = 1e300;
+    for (const QRectF& card : cards) {
+        if (card.right() <= left || card.left() >= right)
+            continue;
+        if (card.bottom() <= y)
+            above = std::max(above, card.bottom());
+        else if (card.top() >= y)
+            below = std::min(below, card.top());
+    }
+    return above > -1e300 && below < 1e300 ? (above + below) / 2 : y;
+}
+
 } // namespace
 
 QPainterPath edgeBezier(QPointF from, QPointF to)
@@ -110,12 +127,23 @@ QPainterPath routeEdge(QPointF from, QPointF to, const std::vector<QRectF>& card
             return travel(a) < travel(b);
         return std::abs(a - middle) < std::abs(b - middle);
     });
-    for (const double y : lanes) {
+    auto route = [&](double y) {
         std::vector<QPointF> points {from, {x1, from.y()}, {x1, y}, {x2, y}, {x2, to.y()}, to};
         // Drop zero-length legs so every corner is a real turn.
         points.erase(std::unique(points.begin(), points.end()), points.end());
-        if (!polylineCrosses(points, cards))
-            return roundedPolyline(points);
+        return points;
+    };
+    for (const double y : lanes) {
+        if (polylineCrosses(route(y), cards))
+            continue;
+        // An edge wrapping back to the next band runs mid-gap; skip edges keep close to the
+        // cards they pass, so the two kinds of lane do not merge.
+        if (x2 < x1 && y != from.y() && y != to.y()) {
+            const auto centred = route(centredLane(y, std::min(x1, x2), std::max(x1, x2), cards));
+            if (!polylineCrosses(centred, cards))
+                return roundedPolyline(centred);
+        }
+        return roundedPolyline(route(y));
     }
     return bezier;
 }
