@@ -9,7 +9,9 @@
 #include "document/GraphDocument.h"
 #include "document/UndoCommands.h"
 
+#include <QAction>
 #include <QDir>
+#include <QMenu>
 #include <QSignalSpy>
 #include <QTest>
 #include <QUndoStack>
@@ -59,6 +61,7 @@ private slots:
     void cycleDragIsRefused();
     void deleteKeyAndSelectAll();
     void autoLayoutOrdersLeftToRight();
+    void contextMenuDuplicateAndDelete();
     void zoom();
     void screenshot();
 };
@@ -257,6 +260,76 @@ void TestCanvas::autoLayoutOrdersLeftToRight()
     QCOMPARE(f.stack.count(), before + 1);
     f.stack.undo();
     QCOMPARE(f.doc.position(loss), QPointF(0, 300));
+}
+
+namespace {
+
+QAction* menuAction(QMenu* menu, const QString& text)
+{
+    for (QAction* a : menu->actions())
+        if (a->text() == text)
+            return a;
+    return nullptr;
+}
+
+} // namespace
+
+void TestCanvas::contextMenuDuplicateAndDelete()
+{
+    // Through the card's real context menu: Duplicate and Delete, each one undoable step.
+    Fixture f;
+    const NodeId in = f.add("Input", {0, 0});
+    const NodeId d = f.add("Dense", {280, 0}, {{"units", 7}, {"activation", "tanh"}});
+    const NodeId loss = f.add("Loss", {560, 0});
+    f.stack.push(new ConnectCommand(&f.doc, Edge {in, 0, d, 0}));
+    f.stack.push(new ConnectCommand(&f.doc, Edge {d, 0, loss, 0}));
+    const nlohmann::json original = f.doc.toJson();
+    const int steps = f.stack.count();
+
+    // Right-click on an unselected card: it alone becomes the selection.
+    f.scene.selectNodes({in});
+    std::unique_ptr<QMenu> menu(f.scene.createNodeMenu(d));
+    QVERIFY(f.scene.selectedNodeIds() == std::vector<NodeId> {d});
+    QAction* duplicate = menuAction(menu.get(), "Duplicate");
+    QVERIFY(duplicate);
+    duplicate->trigger();
+    QCOMPARE(f.doc.nodeIds().size(), std::size_t(4));
+    QCOMPARE(f.stack.count(), steps + 1);
+    const NodeId copy = f.doc.nodeIds().back();
+    QVERIFY(f.scene.selectedNodeIds() == std::vector<NodeId> {copy});
+    QCOMPARE(f.doc.nodeType(copy), QString("Dense"));
+    QVERIFY(f.doc.attributes(copy) == f.doc.attributes(d));
+    for (const NodeId id : {in, d, loss}) // placed where it hides no card
+        QVERIFY(!f.scene.nodeItem(copy)->sceneBoundingRect().intersects(
+            f.scene.nodeItem(id)->sceneBoundingRect()));
+    f.stack.undo();
+    QVERIFY(f.doc.toJson() == original);
+    f.stack.redo();
+    QCOMPARE(f.doc.nodeIds().size(), std::size_t(4));
+    f.stack.undo();
+
+    // Two selected cards: both are copied with the edge between them, in one step.
+    f.scene.selectNodes({in, d});
+    menu.reset(f.scene.createNodeMenu(in));
+    menuAction(menu.get(), "Duplicate")->trigger();
+    QCOMPARE(f.doc.nodeIds().size(), std::size_t(5));
+    QCOMPARE(f.doc.edges().size(), std::size_t(3));
+    QCOMPARE(f.stack.count(), steps + 1);
+    f.stack.undo();
+    QVERIFY(f.doc.toJson() == original);
+
+    // Delete removes the card and its edges; undo brings both back.
+    menu.reset(f.scene.createNodeMenu(d));
+    QAction* remove = menuAction(menu.get(), "Delete");
+    QVERIFY(remove);
+    remove->trigger();
+    QVERIFY(!f.doc.hasNode(d));
+    QVERIFY(f.doc.edges().empty());
+    QCOMPARE(f.scene.nodeItemCount(), 2);
+    QCOMPARE(f.stack.count(), steps + 1);
+    f.stack.undo();
+    QVERIFY(f.doc.toJson() == original);
+    QCOMPARE(f.scene.edgeItemCount(), 2);
 }
 
 void TestCanvas::zoom()

@@ -12,7 +12,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 class Net:
-    """Builds nodes and edges; positions snake over rows of `per_row` cards."""
+    """Builds nodes and edges; positions fill rows of `per_row` cards, each read left to right
+    like text (a snake would turn every other row's arrows against the data flow); the edge from
+    a row's end to the next row's start is routed through the gap between the rows."""
 
     def __init__(self, input_shape=None, per_row=6):
         self.nodes, self.edges, self.per_row = [], [], per_row
@@ -22,8 +24,6 @@ class Net:
         nid = len(self.nodes) + 1
         i = nid - 1
         row, col = divmod(i, self.per_row)
-        if row % 2:
-            col = self.per_row - 1 - col
         self.nodes.append({"id": nid, "type": type_, "name": name,
                            "position": [60 + 220 * col, 120 + 170 * row], "attributes": attrs})
         if link:

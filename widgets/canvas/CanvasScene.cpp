@@ -1,6 +1,8 @@
 #include "canvas/CanvasScene.h"
 
+#include "canvas/AutoLayout.h"
 #include "canvas/EdgeItem.h"
+#include "canvas/EdgeRoute.h"
 #include "canvas/LayerNodeItem.h"
 #include "canvas/NeuronOverlay.h"
 #include "canvas/PaletteMime.h"
@@ -8,6 +10,7 @@
 #include "document/UndoCommands.h"
 #include "layers/LayerRegistry.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QBrush>
 #include <QClipboard>
@@ -18,6 +21,7 @@
 #include <QGraphicsSceneMouseEvent>
 #include <QGraphicsSimpleTextItem>
 #include <QKeyEvent>
+#include <QKeySequence>
 #include <QMenu>
 #include <QMimeData>
 #include <QPen>
@@ -150,7 +154,7 @@ QRectF CanvasScene::nodesBoundingRect() const
 {
     QRectF r;
     for (const auto& [id, item] : m_nodes)
-        r = r.united(item->sceneBoundingRect());
+        r = r.united(item->sceneBoundingRect()).united(cardRect(id));
     return r;
 }
 
@@ -159,6 +163,35 @@ void CanvasScene::setMinimumCardTextSize(int pixels)
     m_minCardText = pixels;
     for (const auto& [id, item] : m_nodes)
         item->update();
+}
+
+std::vector<QRectF> CanvasScene::cardRects() const
+{
+    std::vector<QRectF> rects;
+    rects.reserve(m_nodes.size());
+    for (const auto& [id, item] : m_nodes)
+        rects.push_back(cardRect(id));
+    return rects;
+}
+
+QRectF CanvasScene::cardRect(NodeId id) const
+{
+    const LayerNodeItem* item = nodeItem(id);
+    if (!item)
+        return {};
+    QRectF r(item->pos(), QSizeF(LayerNodeItem::kWidth, item->cardHeight()));
+    if (const auto* strip = m_unrolled ? m_unrolled->itemFor(id) : nullptr)
+        r |= strip->sceneBoundingRect();
+    return r;
+}
+
+void CanvasScene::cardResized(NodeId id)
+{
+    Q_UNUSED(id);
+    if (m_unrolled)
+        m_unrolled->sync(); // re-routes the edges too
+    else
+        updateEdges();
 }
 
 QPointF CanvasScene::snapToGrid(QPointF p)
@@ -176,6 +209,7 @@ void CanvasScene::onNodeAdded(engine::NodeId id)
     auto* item = new LayerNodeItem(this, id);
     m_nodes[id] = item;
     addItem(item);
+    updateEdges();
 }
 
 void CanvasScene::onNodeRemoved(engine::NodeId id)
@@ -190,6 +224,7 @@ void CanvasScene::onNodeRemoved(engine::NodeId id)
         cancelConnection();
     removeItem(item);
     delete item;
+    updateEdges();
 }
 
 void CanvasScene::onEdgeAdded(const engine::Edge& e)
@@ -262,11 +297,15 @@ void CanvasScene::onSelectionChanged()
     emit selectionChangedIds(ids);
 }
 
-void CanvasScene::updateEdgesOf(NodeId id)
+void CanvasScene::updateEdges()
 {
     for (const auto& [e, item] : m_edges)
-        if (e.from == id || e.to == id)
-            item->updatePath();
+        item->updatePath();
+}
+
+void CanvasScene::nodeItemMoved(NodeId id)
+{
+    updateEdges();
     if (m_neurons)
         m_neurons->nodeMoved(id);
 }
@@ -374,15 +413,51 @@ void CanvasScene::paste()
         return;
     ++m_pasteCount;
     const double step = 2 * kGridSize * m_pasteCount;
-    GraphFragment fragment = m_doc->fragmentFromJson(j, QPointF(step, step));
+    pasteFragment(j, QPointF(step, step), QString());
+}
+
+bool CanvasScene::pasteFragment(
+    const nlohmann::json& fragmentJson, QPointF offset, const QString& text)
+{
+    GraphFragment fragment = m_doc->fragmentFromJson(fragmentJson, offset);
     if (fragment.empty()) {
         emit statusMessage(tr("The clipboard holds no layers."), kHintMs);
-        return;
+        return false;
     }
     auto* command = new PasteCommand(m_doc, std::move(fragment));
+    if (!text.isEmpty())
+        command->setText(text);
     const std::vector<NodeId> ids = command->nodeIds();
     m_undo->push(command);
     selectNodes(ids);
+    return true;
+}
+
+void CanvasScene::duplicateSelection()
+{
+    const std::vector<NodeId> nodes = selectedNodeIds();
+    if (nodes.empty())
+        return;
+    QRectF selection;
+    for (const NodeId id : nodes)
+        selection |= cardRect(id);
+    const std::vector<QRectF> cards = cardRects();
+    // Straight below the originals, stepping further down until no copy covers a card.
+    const double step = std::ceil((selection.height() + kLayerGapY) / kGridSize) * kGridSize;
+    auto covers = [&](double dy) {
+        for (const NodeId id : nodes) {
+            const QRectF copy = cardRect(id).translated(0, dy);
+            for (const QRectF& card : cards)
+                if (copy.intersects(card))
+                    return true;
+        }
+        return false;
+    };
+    double dy = step;
+    for (int i = 0; i < 50 && covers(dy); ++i)
+        dy += step;
+    pasteFragment(m_doc->selectionToJson(nodes), QPointF(0, dy),
+        tr("Duplicate %n layer(s)", nullptr, int(nodes.size())));
 }
 
 void CanvasScene::selectAll()
@@ -396,114 +471,25 @@ void CanvasScene::selectAll()
 
 void CanvasScene::autoLayout()
 {
-    const std::vector<NodeId> ids = m_doc->nodeIds();
-    if (ids.empty())
-        return;
-    // Longest-path layering over a topological order (Kahn). Nodes on a cycle, which the
-    // validation already reports, go to one extra column at the end.
-    std::map<NodeId, int> indegree;
-    std::map<NodeId, std::vector<NodeId>> succ;
-    std::map<NodeId, std::vector<NodeId>> pred;
-    for (const NodeId id : ids)
-        indegree[id] = 0;
-    for (const auto& e : m_doc->edges()) {
-        ++indegree[e.to];
-        succ[e.from].push_back(e.to);
-        pred[e.to].push_back(e.from);
+    std::vector<LayoutNode> nodes;
+    for (const NodeId id : m_doc->nodeIds()) {
+        // With what hangs under the card (thumbnail, unrolled strip), so nothing overlaps.
+        const QRectF r = cardRect(id);
+        const QSizeF size
+            = r.isEmpty() ? QSizeF(LayerNodeItem::kWidth, LayerNodeItem::kHeight) : r.size();
+        nodes.push_back({id, size, m_doc->position(id)});
     }
-    std::map<NodeId, int> layer;
-    std::vector<NodeId> queue;
-    for (const NodeId id : ids)
-        if (indegree[id] == 0) {
-            queue.push_back(id);
-            layer[id] = 0;
-        }
-    for (std::size_t i = 0; i < queue.size(); ++i) {
-        const NodeId n = queue[i];
-        for (const NodeId s : succ[n]) {
-            layer[s] = std::max(layer.count(s) ? layer[s] : 0, layer[n] + 1);
-            if (--indegree[s] == 0)
-                queue.push_back(s);
-        }
-    }
-    int maxLayer = 0;
-    for (const auto& [id, l] : layer)
-        maxLayer = std::max(maxLayer, l);
-    bool cyclic = false;
-    for (const NodeId id : ids)
-        if (indegree[id] > 0) {
-            layer[id] = maxLayer + 1;
-            cyclic = true;
-        }
-    if (cyclic)
-        ++maxLayer;
-
-    // Columns start in current vertical order, then barycentre sweeps reduce crossings.
-    std::vector<std::vector<NodeId>> columns(static_cast<std::size_t>(maxLayer) + 1);
-    std::vector<NodeId> byY = ids;
-    std::stable_sort(byY.begin(), byY.end(),
-        [this](NodeId a, NodeId b) { return m_doc->position(a).y() < m_doc->position(b).y(); });
-    for (const NodeId id : byY)
-        columns[static_cast<std::size_t>(layer[id])].push_back(id);
-    std::map<NodeId, double> rank;
-    auto updateRanks = [&] {
-        for (const auto& col : columns)
-            for (std::size_t i = 0; i < col.size(); ++i)
-                rank[col[i]] = static_cast<double>(i) - (static_cast<double>(col.size()) - 1) / 2;
-    };
-    updateRanks();
-    auto sweep = [&](std::size_t c, const std::map<NodeId, std::vector<NodeId>>& neighbours) {
-        auto& col = columns[c];
-        std::map<NodeId, double> bary;
-        for (const NodeId id : col) {
-            const auto it = neighbours.find(id);
-            if (it == neighbours.end() || it->second.empty()) {
-                bary[id] = rank[id];
-                continue;
-            }
-            double sum = 0;
-            for (const NodeId n : it->second)
-                sum += rank[n];
-            bary[id] = sum / static_cast<double>(it->second.size());
-        }
-        std::stable_sort(
-            col.begin(), col.end(), [&](NodeId a, NodeId b) { return bary[a] < bary[b]; });
-        for (std::size_t i = 0; i < col.size(); ++i)
-            rank[col[i]] = static_cast<double>(i) - (static_cast<double>(col.size()) - 1) / 2;
-    };
-    for (int pass = 0; pass < 4; ++pass) {
-        for (std::size_t c = 1; c < columns.size(); ++c)
-            sweep(c, pred);
-        for (std::size_t c = columns.size() - 1; c-- > 0;)
-            sweep(c, succ);
-    }
-
-    // Place: columns left to right, each centred on the same horizontal axis, the whole layout
-    // anchored at the current top-left corner so the view does not jump.
-    QPointF origin(1e300, 1e300);
-    for (const NodeId id : ids) {
-        const QPointF p = m_doc->position(id);
-        origin.setX(std::min(origin.x(), p.x()));
-        origin.setY(std::min(origin.y(), p.y()));
-    }
-    std::size_t tallest = 1;
-    for (const auto& col : columns)
-        tallest = std::max(tallest, col.size());
-    const double rowStep = LayerNodeItem::kHeight + kLayerGapY;
-    const double colStep = LayerNodeItem::kWidth + kLayerGapX;
+    std::vector<LayoutEdge> edges;
+    for (const auto& e : m_doc->edges())
+        edges.push_back({e.from, e.to});
+    LayoutOptions options;
+    options.columnGap = kLayerGapX;
+    options.rowGap = kLayerGapY;
+    options.grid = kGridSize;
+    std::map<NodeId, QPointF> to = layoutGraph(nodes, edges, options);
     std::map<NodeId, QPointF> from;
-    std::map<NodeId, QPointF> to;
-    for (std::size_t c = 0; c < columns.size(); ++c) {
-        const auto& col = columns[c];
-        const double top = (static_cast<double>(tallest) - static_cast<double>(col.size())) / 2;
-        for (std::size_t i = 0; i < col.size(); ++i) {
-            const QPointF p = snapToGrid(origin
-                + QPointF(
-                    static_cast<double>(c) * colStep, (top + static_cast<double>(i)) * rowStep));
-            from[col[i]] = m_doc->position(col[i]);
-            to[col[i]] = p;
-        }
-    }
+    for (const LayoutNode& n : nodes)
+        from[n.id] = n.position;
     if (from == to)
         return;
     m_undo->push(new AutoLayoutCommand(m_doc, std::move(from), std::move(to)));
@@ -549,7 +535,7 @@ void CanvasScene::updateRubberLine(QPointF scenePos)
         }
     }
     m_rubberLine->setPen(QPen(color, 2.2, style, Qt::RoundCap));
-    m_rubberLine->setPath(EdgeItem::bezier(outputPortPos(m_connectFrom), end));
+    m_rubberLine->setPath(edgeBezier(outputPortPos(m_connectFrom), end));
 }
 
 void CanvasScene::finishConnection(QPointF scenePos)
@@ -721,14 +707,31 @@ void CanvasScene::contextMenuEvent(QGraphicsSceneContextMenuEvent* event)
         auto* node = qgraphicsitem_cast<LayerNodeItem*>(item);
         if (!node)
             continue;
-        QMenu menu;
-        m_neurons->addNodeActions(&menu, node->nodeId());
-        m_unrolled->addNodeActions(&menu, node->nodeId());
-        menu.exec(event->screenPos());
+        QMenu* menu = createNodeMenu(node->nodeId());
+        menu->exec(event->screenPos());
+        delete menu;
         event->accept();
         return;
     }
     QGraphicsScene::contextMenuEvent(event);
+}
+
+QMenu* CanvasScene::createNodeMenu(NodeId id, QWidget* parent)
+{
+    if (!nodeItem(id)->isSelected())
+        selectNodes({id});
+    auto* menu = new QMenu(parent);
+    QAction* duplicate = menu->addAction(tr("Duplicate"));
+    duplicate->setToolTip(tr("Copy the selected layers below the originals"));
+    connect(duplicate, &QAction::triggered, this, &CanvasScene::duplicateSelection);
+    QAction* remove = menu->addAction(tr("Delete"));
+    remove->setShortcut(QKeySequence::Delete); // shown as a hint; the scene handles the key
+    remove->setToolTip(tr("Remove the selected layers and their connections"));
+    connect(remove, &QAction::triggered, this, &CanvasScene::deleteSelection);
+    menu->addSeparator();
+    m_neurons->addNodeActions(menu, id);
+    m_unrolled->addNodeActions(menu, id);
+    return menu;
 }
 
 void CanvasScene::dropEvent(QGraphicsSceneDragDropEvent* event)

@@ -14,6 +14,7 @@
 #include <vector>
 
 class QGraphicsPathItem;
+class QMenu;
 class QGraphicsSimpleTextItem;
 class QUndoStack;
 class QTimer;
@@ -63,8 +64,18 @@ public:
     QPointF outputPortPos(NodeId id) const;
     QPointF inputPortPos(NodeId id, int port = 0) const;
 
-    /// Bounding rectangle of all nodes (empty when there are none), for zoom-to-fit.
+    /// Bounding rectangle of all nodes and their unrolled strips (empty when there are none),
+    /// for zoom-to-fit.
     QRectF nodesBoundingRect() const;
+    /// Scene rectangles of the card bodies (thumbnail band and unrolled strip included), which
+    /// edges route around.
+    std::vector<QRectF> cardRects() const;
+    /// One card's rectangle as cardRects() counts it (empty when absent).
+    QRectF cardRect(NodeId id) const;
+    /// Re-routes every edge (any of them may now pass a moved or resized card).
+    void updateEdges();
+    /// A card changed its height (thumbnail shown or hidden): strips and edges follow.
+    void cardResized(NodeId id);
 
     static QPointF snapToGrid(QPointF p);
 
@@ -72,6 +83,11 @@ public:
     /// own size). Presentation mode raises it so that cards read from afar at 100 % zoom.
     void setMinimumCardTextSize(int pixels);
     int minimumCardTextSize() const { return m_minCardText; }
+
+    /// A card's context menu: Duplicate and Delete (undoable), then the views' toggles (neurons,
+    /// unrolled). Duplicate and Delete act on the selection; a card outside the selection
+    /// becomes the selection first, as in file managers. The caller owns the menu.
+    QMenu* createNodeMenu(NodeId id, QWidget* parent = nullptr);
 
 public slots:
     /// Adds a layer (palette type, preset attributes) with its top-left corner at `scenePos`
@@ -87,8 +103,11 @@ public slots:
     void cutSelection();
     /// Pastes the clipboard's fragment shifted by a grid step per paste; selects it.
     void paste();
+    /// Copies the selected layers (and the edges between them) below the originals, where no
+    /// card is, as one undoable step through the paste path; selects the copies.
+    void duplicateSelection();
     void selectAll();
-    /// Layered left-to-right layout (longest-path layers, barycentre ordering) as one
+    /// layoutGraph() of the document (layered, left to right, wrapping into bands) as one
     /// AutoLayoutCommand; no command when nothing would move.
     void autoLayout();
 
@@ -132,7 +151,11 @@ private:
     void cancelConnection();
     /// Shows a transient red hint whose bottom-left corner is at `scenePos`.
     void showHint(const QString& text, QPointF scenePos);
-    void updateEdgesOf(NodeId id);
+    /// Adds a fragment (selectionToJson() form) shifted by `offset` as one PasteCommand titled
+    /// `text` and selects it; false (and a status message) when it holds no layers.
+    bool pasteFragment(const nlohmann::json& fragment, QPointF offset, const QString& text);
+    /// Re-routes the edges and moves the node's neurons after its card moved.
+    void nodeItemMoved(NodeId id);
 
     GraphDocument* m_doc;
     QUndoStack* m_undo;

@@ -1,6 +1,7 @@
 #include "canvas/EdgeItem.h"
 
 #include "canvas/CanvasScene.h"
+#include "canvas/EdgeRoute.h"
 
 #include <QPainter>
 #include <QPainterPathStroker>
@@ -27,19 +28,6 @@ EdgeItem::EdgeItem(CanvasScene* scene, const Edge& edge)
     updatePath();
 }
 
-QPainterPath EdgeItem::bezier(QPointF from, QPointF to)
-{
-    // Horizontal tangents at both ports; longer handles for longer or backward edges so that
-    // a connection to a node on the left loops around instead of cutting through the cards.
-    const double dx = std::abs(to.x() - from.x());
-    double handle = std::max(40.0, dx * 0.5);
-    if (to.x() < from.x())
-        handle = std::max(handle, 80.0 + std::abs(to.y() - from.y()) * 0.25);
-    QPainterPath path(from);
-    path.cubicTo(from + QPointF(handle, 0), to - QPointF(handle, 0), to);
-    return path;
-}
-
 void EdgeItem::updatePath()
 {
     const QPointF from = m_scene->outputPortPos(m_edge.from);
@@ -48,7 +36,7 @@ void EdgeItem::updatePath()
     to.rx() -= 7.0; // the input port circle's radius plus its ring
     m_end = to;
     prepareGeometryChange();
-    setPath(bezier(from, to - QPointF(kArrowLength, 0)));
+    setPath(routeEdge(from, to - QPointF(kArrowLength, 0), m_scene->cardRects()));
 }
 
 QRectF EdgeItem::boundingRect() const

@@ -9,8 +9,9 @@ namespace widgets {
 
 class CanvasScene;
 
-/// A connection: a cubic Bézier from the source's output port to the target's input port with
-/// an arrow head. Selectable (Delete removes it); the scene calls updatePath() when an end moves.
+/// A connection from the source's output port to the target's input port with an arrow head,
+/// drawn along routeEdge() (a Bézier, or a lane around the cards in the way). Selectable (Delete
+/// removes it); the scene calls updatePath() when a card moves or changes size.
 class EdgeItem : public QGraphicsPathItem {
 public:
     enum { Type = itemtype::Edge };
@@ -20,10 +21,8 @@ public:
     int type() const override { return Type; }
     const Edge& edge() const { return m_edge; }
 
-    /// Re-routes between the current port positions.
+    /// Re-routes between the current port positions around the current cards.
     void updatePath();
-    /// The Bézier used for edges and for the rubber line while connecting.
-    static QPainterPath bezier(QPointF from, QPointF to);
 
     QPainterPath shape() const override;
     QRectF boundingRect() const override;

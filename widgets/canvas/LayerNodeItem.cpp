@@ -295,9 +295,12 @@ QRectF LayerNodeItem::thumbnailRect() const
 
 void LayerNodeItem::setThumbnail(const QImage& image)
 {
-    if (image.isNull() != m_thumbnail.isNull())
+    const bool resized = image.isNull() != m_thumbnail.isNull();
+    if (resized)
         prepareGeometryChange();
     m_thumbnail = image;
+    if (resized && m_scene) // the band may push the unrolled strip and lie across an edge's lane
+        m_scene->cardResized(m_id);
     update();
 }
 
@@ -307,7 +310,7 @@ QVariant LayerNodeItem::itemChange(GraphicsItemChange change, const QVariant& va
     if (change == ItemPositionChange && scene() && scene()->mouseGrabberItem())
         return CanvasScene::snapToGrid(value.toPointF());
     if (change == ItemPositionHasChanged)
-        m_scene->updateEdgesOf(m_id);
+        m_scene->nodeItemMoved(m_id);
     if (change == ItemSelectedHasChanged)
         setZValue(value.toBool() ? 2.0 : 1.0);
     return QGraphicsObject::itemChange(change, value);

@@ -51,20 +51,33 @@ double UnrolledRecurrentItem::shade(int t) const
 
 double UnrolledRecurrentItem::width() const
 {
-    return std::clamp(m_steps * 12.0, LayerNodeItem::kWidth, kMaxWidth);
+    return LayerNodeItem::kWidth;
+}
+
+int UnrolledRecurrentItem::rows() const
+{
+    const int wanted = static_cast<int>(std::ceil(m_steps * kMinCellWidth / width()));
+    return std::clamp(wanted, 1, kMaxRows);
+}
+
+int UnrolledRecurrentItem::stepsPerRow() const
+{
+    return std::max(1, (m_steps + rows() - 1) / rows());
 }
 
 QRectF UnrolledRecurrentItem::cellRect(int t) const
 {
     if (m_steps <= 0)
         return {};
-    const double w = width() / m_steps;
-    return {t * w, kCaptionHeight, w, kCellHeight};
+    const double w = width() / stepsPerRow();
+    const int row = t / stepsPerRow();
+    const int col = t % stepsPerRow();
+    return {col * w, kCaptionHeight + row * kCellHeight, w, kCellHeight};
 }
 
 QRectF UnrolledRecurrentItem::boundingRect() const
 {
-    return {0, 0, width(), kCaptionHeight + kCellHeight + 1};
+    return {0, 0, width(), kCaptionHeight + rows() * kCellHeight + 1};
 }
 
 QString UnrolledRecurrentItem::cellText(int t) const
@@ -86,9 +99,10 @@ void UnrolledRecurrentItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, 
     p->setFont(f);
     p->setPen(QColor(0x44, 0x44, 0x44));
     const QString caption = m_norms.empty()
-        ? tr("unrolled: %1 steps (gradients after training)").arg(m_steps)
-        : tr("||dL/dh_t||, t = 0 .. %1 (max %2)").arg(m_steps - 1).arg(m_max, 0, 'g', 2);
-    p->drawText(QRectF(0, 0, width(), kCaptionHeight), Qt::AlignLeft | Qt::AlignVCenter, caption);
+        ? tr("%1 time steps (train to shade)").arg(m_steps)
+        : tr("||dL/dh_t||, t = 0..%1, max %2").arg(m_steps - 1).arg(m_max, 0, 'g', 2);
+    p->drawText(QRectF(0, 0, width(), kCaptionHeight), Qt::AlignLeft | Qt::AlignVCenter,
+        p->fontMetrics().elidedText(caption, Qt::ElideRight, int(width())));
     // White (no gradient) to deep purple (the largest norm of the sequence).
     const QColor strong(0x54, 0x27, 0x88);
     for (int t = 0; t < m_steps; ++t) {
@@ -106,8 +120,10 @@ void UnrolledRecurrentItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, 
 
 void UnrolledRecurrentItem::hoverMoveEvent(QGraphicsSceneHoverEvent* event)
 {
-    const double w = m_steps > 0 ? width() / m_steps : 1;
-    setToolTip(cellText(int(event->pos().x() / w)));
+    const double w = width() / stepsPerRow();
+    const int row = static_cast<int>((event->pos().y() - kCaptionHeight) / kCellHeight);
+    const int col = static_cast<int>(event->pos().x() / w);
+    setToolTip(row >= 0 ? cellText(row * stepsPerRow() + col) : QString());
 }
 
 // --- UnrolledOverlay ----------------------------------------------------------------------
@@ -231,6 +247,7 @@ void UnrolledOverlay::sync()
         else
             item->setSteps(stepsFromDocument(id));
     }
+    m_scene->updateEdges();
 }
 
 } // namespace widgets

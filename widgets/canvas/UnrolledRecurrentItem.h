@@ -17,18 +17,21 @@ class CanvasScene;
 class TrainingController;
 struct TrainingSnapshot;
 
-/// A recurrent card's time steps, drawn as a row of cells under the card: the network unrolled
+/// A recurrent card's time steps, drawn as cells under the card: the network unrolled
 /// over time, the picture of backpropagation through time. Cell t is shaded by ||dL/dh_t|| of
 /// the latest training snapshot relative to the largest step's (white: nothing arrives), so a
 /// SimpleRNN's vanishing gradient shows as cells fading toward t = 0. A child of the card, so it
-/// moves with it.
+/// moves with it. Never wider than the card, so it never reaches under the next column's card:
+/// long sequences wrap into up to kMaxRows rows (read left to right, top to bottom) and the
+/// cells narrow beyond that.
 class UnrolledRecurrentItem : public QGraphicsObject {
     Q_OBJECT
 public:
     enum { Type = itemtype::UnrolledRecurrent };
     static constexpr double kCellHeight = 16.0;
     static constexpr double kCaptionHeight = 14.0;
-    static constexpr double kMaxWidth = 420.0;
+    static constexpr double kMinCellWidth = 12.0; ///< below this, steps wrap to another row
+    static constexpr int kMaxRows = 2;
 
     explicit UnrolledRecurrentItem(QGraphicsItem* card);
     int type() const override { return Type; }
@@ -53,6 +56,8 @@ protected:
 
 private:
     double width() const;
+    int rows() const;
+    int stepsPerRow() const;
     int m_steps = 0;
     std::vector<double> m_norms;
     double m_max = 0;
@@ -79,12 +84,14 @@ public:
     void addSnapshot(const TrainingSnapshot& snapshot);
     /// Latest norms of a node (empty before training).
     std::vector<double> norms(NodeId id) const;
+    /// Puts each strip under its card (again, after a card changed its height) and re-routes
+    /// the edges around them.
+    void sync();
 
 signals:
     void unrolledChanged(engine::NodeId id, bool on);
 
 private:
-    void sync();
     int stepsFromDocument(NodeId id) const;
 
     CanvasScene* m_scene;
