@@ -479,8 +479,10 @@ void TestCli::predictRoundTrip()
 /// it runs the exported ONNX file (which carries the names).
 void TestCli::predictNamesClasses()
 {
+    // The project and its data side by side, as a user moves an example folder.
     nlohmann::json iris = readJson(example("iris.json"));
-    iris["dataset"]["path"] = example("iris.csv").toStdString();
+    QVERIFY(QFile::copy(example("iris.csv"), path("iris.csv")));
+    iris["dataset"]["path"] = "iris.csv";
     const QString project = path("iris.json");
     writeJson(project, iris);
     const QString model = path("iris_trained.json");

@@ -319,7 +319,8 @@ void TestDataImport::mnistFolderWithSubset()
     writeFile(path("t10k-labels-idx1-ubyte"), testLabels);
     const engine::DatasetSpec spec = engine::DatasetSpec::fromJson(
         {{"source", "mnist"}, {"path", m_dir->path().toStdString()}, {"options", {{"limit", 20}}}});
-    const auto parts = engine::loadDatasetParts(spec, {});
+    // A folder the user chose (outside any project folder: the window's consent, --allow-path).
+    const auto parts = engine::loadDatasetParts(spec, {}, {}, engine::PathPolicy::unrestricted());
     QCOMPARE(parts.data.size(), 20L); // the subset size
     QCOMPARE(parts.test.size(), 12L); // fewer test images than the subset: all of them
     QCOMPARE(parts.data.inputShape, (engine::Shape {28, 28, 1}));
@@ -349,7 +350,8 @@ void TestDataImport::mnistWithoutFolderSaysWhereToGetIt()
     }
     spec.path = path("empty-folder").string();
     std::filesystem::create_directory(spec.path);
-    const std::string e = errorOf([&] { engine::loadDataset(spec, {}); });
+    // The folder is inside the project's folder, so the path policy lets it be read.
+    const std::string e = errorOf([&] { engine::loadDataset(spec, m_dir->path().toStdString()); });
     QVERIFY2(e.find("MNIST not found in " + spec.path) != std::string::npos, e.c_str());
 }
 

@@ -486,7 +486,7 @@ void TestDatasets::loadDatasetUnknownSource()
         QCOMPARE(e.where(), std::string("dataset.source"));
         QCOMPARE(e.message(),
             std::string("unknown data source 'excel' (expected one of: generator, csv, idx, "
-                        "fashion-mnist, timeseries)"));
+                        "fashion-mnist, mnist, timeseries)"));
     }
 }
 

@@ -611,11 +611,15 @@ void TestExport::scaledInputsExportWithTheirScaling()
     QFile f(projectFile);
     QVERIFY(f.open(QIODevice::ReadOnly));
     nlohmann::json j = nlohmann::json::parse(f.readAll().toStdString());
-    // The copy lives in the temporary folder: its data path becomes absolute.
+    // The copy lives in the temporary folder with its data beside it (a project reads only its
+    // own folder).
     const QDir sourceDir = QFileInfo(projectFile).absoluteDir();
-    if (const std::string dataPath = j["dataset"].value("path", std::string()); !dataPath.empty())
-        j["dataset"]["path"]
-            = sourceDir.absoluteFilePath(QString::fromStdString(dataPath)).toStdString();
+    if (const std::string dataPath = j["dataset"].value("path", std::string()); !dataPath.empty()) {
+        const QString data = sourceDir.absoluteFilePath(QString::fromStdString(dataPath));
+        const QString copy = path(stem + "_" + QFileInfo(data).fileName());
+        QVERIFY(QFile::exists(copy) || QFile::copy(data, copy));
+        j["dataset"]["path"] = QFileInfo(copy).fileName().toStdString();
+    }
     j["training"]["epochs"] = 3;
     const QString trained = train(j, stem);
     QVERIFY(!trained.isEmpty());
@@ -624,7 +628,7 @@ void TestExport::scaledInputsExportWithTheirScaling()
     engine::DatasetSpec rawSpec = engine::Project::fromJson(j).dataset;
     rawSpec.options["scaling"] = "none";
     rawSpec.options.erase("scalingStats");
-    const engine::Dataset raw = engine::loadDataset(rawSpec, sourceDir.path().toStdString());
+    const engine::Dataset raw = engine::loadDataset(rawSpec, QFileInfo(trained).absolutePath().toStdString());
     const long count = std::min<long>(raw.size(), 150);
     QByteArray csv;
     for (long c = 0; c < count; ++c)

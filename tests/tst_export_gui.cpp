@@ -354,7 +354,7 @@ void TestExportGui::diagramSvg()
     QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
     for (const char* label : {"hidden", "output", "Dense", "Input", "Loss"})
         QVERIFY2(texts.contains(QLatin1String(label)), qPrintable(texts.join('|')));
-    const QRectF rect = diagramexport::rect(scene);
+    const QRectF rect = widgets::diagramexport::rect(scene);
     QCOMPARE(renderer.viewBoxF().size(), rect.size());
     // The selection is back, untouched by the export.
     QCOMPARE(scene->selectedNodeIds(), (std::vector<engine::NodeId> {2}));
@@ -368,7 +368,7 @@ void TestExportGui::diagramPng()
     QVERIFY2(m_errors.isEmpty(), qPrintable(m_errors.join('\n')));
     QImage image(m_nextFile);
     QVERIFY(!image.isNull());
-    const QRectF rect = diagramexport::rect(scene);
+    const QRectF rect = widgets::diagramexport::rect(scene);
     QCOMPARE(image.size(), (rect.size() * 2).toSize());
     // Four cards side by side: wider than tall, margins white, lots of ink.
     QVERIFY(image.width() > 2 * image.height());
@@ -376,9 +376,9 @@ void TestExportGui::diagramPng()
     QCOMPARE(QColor(image.pixel(image.width() - 3, image.height() - 3)), QColor(Qt::white));
     QVERIFY(inkPixels(image) > image.width() * image.height() / 50);
     // The selected card (hidden) is drawn like the others: its accent outline is not exported.
-    const QImage again = diagramexport::image(scene, 2.0);
+    const QImage again = widgets::diagramexport::image(scene, 2.0);
     scene->selectNodes({});
-    const QImage unselected = diagramexport::image(scene, 2.0);
+    const QImage unselected = widgets::diagramexport::image(scene, 2.0);
     QVERIFY(again == unselected);
     scene->selectNodes({2});
     QCOMPARE(scene->selectedNodeIds(), (std::vector<engine::NodeId> {2}));
