@@ -5,9 +5,15 @@
 #include "CsvReader.h"
 #include "Errors.h"
 #include "Predictor.h"
+#include "Project.h"
 #include "TimeSeriesCsv.h"
 
+#include <nlohmann/json.hpp>
+
+#include <QTemporaryDir>
 #include <QtTest>
+
+#include <fstream>
 
 #include <functional>
 #include <string>
@@ -27,6 +33,19 @@ std::string errorOf(const std::function<void()>& f)
     return {};
 }
 
+/// The mlp_xor example with `change` applied, written into `dir` as project.json.
+std::string writeXorProject(
+    const QTemporaryDir& dir, const std::function<void(nlohmann::json&)>& change)
+{
+    const std::string source = qEnvironmentVariable("NETCANVAS_SOURCE_DIR").toStdString();
+    std::ifstream in(source + "/resources/examples/mlp_xor.json");
+    nlohmann::json j = nlohmann::json::parse(in);
+    change(j);
+    const std::string file = dir.filePath("project.json").toStdString();
+    std::ofstream(file) << j.dump(2);
+    return file;
+}
+
 } // namespace
 
 class TestUntrustedNumbers : public QObject {
@@ -38,6 +57,8 @@ private slots:
     void timeSeriesCellBeyondFloat();
     void predictionInputNotFinite_data();
     void predictionInputNotFinite();
+    void trainingSettingOutOfRange_data();
+    void trainingSettingOutOfRange();
 };
 
 void TestUntrustedNumbers::csvCellBeyondFloat_data()
@@ -103,6 +124,52 @@ void TestUntrustedNumbers::predictionInputNotFinite()
     QFETCH(QString, where);
     const std::string e = errorOf([&] { parsePredictionCsv(csv.toStdString(), 2, "x.csv"); });
     QVERIFY2(QString::fromStdString(e).startsWith(where + ": "), e.c_str());
+}
+
+void TestUntrustedNumbers::trainingSettingOutOfRange_data()
+{
+    QTest::addColumn<QString>("pointer"); // JSON pointer below "training"
+    QTest::addColumn<double>("value");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("minLearningRate 1e308")
+        << "/schedule/minLearningRate" << 1e308
+        << "training.schedule.minLearningRate: expected a number in [0, 1000], got ";
+    QTest::newRow("learningRate 1e10")
+        << "/optimizer/learningRate" << 1e10
+        << "training.optimizer.learningRate: expected a number in (0, 1000], got ";
+    QTest::newRow("l2 1e39") << "/optimizer/l2" << 1e39
+                             << "training.optimizer.l2: expected a number in [0, 1000], got ";
+    QTest::newRow("l1 1e300") << "/optimizer/l1" << 1e300
+                              << "training.optimizer.l1: expected a number in [0, 1000], got ";
+    QTest::newRow("weightDecay 1e300")
+        << "/optimizer/weightDecay" << 1e300
+        << "training.optimizer.weightDecay: expected a number in [0, 1000], got ";
+    QTest::newRow("epsilon 1e300")
+        << "/optimizer/epsilon" << 1e300
+        << "training.optimizer.epsilon: expected a number in (0, 1], got ";
+    QTest::newRow("clipNorm 1e300")
+        << "/clipNorm" << 1e300 << "training.clipNorm: expected a number in [0, 1000000]";
+    QTest::newRow("earlyStoppingMinDelta 1e300")
+        << "/earlyStoppingMinDelta" << 1e300
+        << "training.earlyStoppingMinDelta: expected a number in [0, 1000000]";
+    QTest::newRow("momentum 1") << "/optimizer/momentum" << 1.0
+                                << "training.optimizer.momentum: expected a number from 0 up to";
+    QTest::newRow("epochs 1e7") << "/epochs" << 1e7
+                                << "training.epochs: expected an integer from 1 to 1000000";
+}
+
+void TestUntrustedNumbers::trainingSettingOutOfRange()
+{
+    QFETCH(QString, pointer);
+    QFETCH(double, value);
+    QFETCH(QString, expected);
+    QTemporaryDir dir;
+    const std::string file = writeXorProject(dir, [&](nlohmann::json& j) {
+        j["training"][nlohmann::json::json_pointer(pointer.toStdString())] = value;
+    });
+    const std::string e = errorOf([&] { loadProject(file); });
+    QVERIFY2(QString::fromStdString(e).startsWith(QString::fromStdString(file) + ": " + expected),
+        e.c_str());
 }
 
 QTEST_APPLESS_MAIN(TestUntrustedNumbers)
