@@ -4,6 +4,8 @@
 
 #include "CsvReader.h"
 #include "Errors.h"
+#include "Graph.h"
+#include "OnnxExport.h"
 #include "Predictor.h"
 #include "Project.h"
 #include "TimeSeriesCsv.h"
@@ -22,13 +24,15 @@ using namespace engine;
 
 namespace {
 
-/// what() of the InputError `f` throws, or "" when it throws none.
+/// what() of the InputError `f` throws, "not an InputError: ..." for another exception, or "".
 std::string errorOf(const std::function<void()>& f)
 {
     try {
         f();
     } catch (const InputError& e) {
         return e.what();
+    } catch (const std::exception& e) {
+        return std::string("not an InputError: ") + e.what();
     }
     return {};
 }
@@ -59,6 +63,9 @@ private slots:
     void predictionInputNotFinite();
     void trainingSettingOutOfRange_data();
     void trainingSettingOutOfRange();
+    void jsonNumberOverflowHasItsPlace();
+    void damagedOnnxMetadataHasItsPlace_data();
+    void damagedOnnxMetadataHasItsPlace();
 };
 
 void TestUntrustedNumbers::csvCellBeyondFloat_data()
@@ -170,6 +177,68 @@ void TestUntrustedNumbers::trainingSettingOutOfRange()
     const std::string e = errorOf([&] { loadProject(file); });
     QVERIFY2(QString::fromStdString(e).startsWith(QString::fromStdString(file) + ": " + expected),
         e.c_str());
+}
+
+void TestUntrustedNumbers::jsonNumberOverflowHasItsPlace()
+{
+    QTemporaryDir dir;
+    const std::string file = dir.filePath("project.json").toStdString();
+    std::ofstream(file) << "{\"format\": \"netcanvas\", \"version\": 1,\n"
+                           "  \"training\": {\"epochs\": 1e999}}\n";
+    const std::string e = errorOf([&] { loadProject(file); });
+    QVERIFY2(QString::fromStdString(e).startsWith(
+                 QString::fromStdString(file) + ": line 2, column 26: number overflow"),
+        e.c_str());
+    QVERIFY2(e.find("json.exception") == std::string::npos, e.c_str());
+}
+
+void TestUntrustedNumbers::damagedOnnxMetadataHasItsPlace_data()
+{
+    // Same-length replacements keep the protobuf valid and damage only the JSON inside.
+    QTest::addColumn<QByteArray>("from");
+    QTest::addColumn<QByteArray>("to");
+    QTest::addColumn<QString>("where");
+    QTest::newRow("weight reference without param")
+        << QByteArray("\"param\"") << QByteArray("\"parax\"") << "metadata netcanvas.weights";
+    QTest::newRow("context without numClasses")
+        << QByteArray("\"numClasses\"") << QByteArray("\"numClassez\"")
+        << "metadata netcanvas.context";
+    QTest::newRow("project number overflow")
+        << QByteArray("\"epochs\":150") << QByteArray("\"e\":1e999999")
+        << "metadata netcanvas.project";
+}
+
+void TestUntrustedNumbers::damagedOnnxMetadataHasItsPlace()
+{
+    if (!onnxAvailable())
+        QSKIP("built without ONNX");
+    QFETCH(QByteArray, from);
+    QFETCH(QByteArray, to);
+    QFETCH(QString, where);
+    QTemporaryDir dir;
+    const std::string projectFile = writeXorProject(dir, [](nlohmann::json&) {});
+    Project p = loadProject(projectFile);
+    const GraphContext context = projectContext(p, dir.path().toStdString());
+    Graph g = p.buildGraph();
+    g.compile(context, 1);
+    p.weights = g.weights();
+    const QString onnx = dir.filePath("model.onnx");
+    exportOnnx(p, context, onnx.toStdString());
+
+    QFile f(onnx);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QByteArray bytes = f.readAll();
+    f.close();
+    QVERIFY2(bytes.contains(from), from.constData());
+    QCOMPARE(to.size(), from.size());
+    bytes.replace(from, to);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(bytes);
+    f.close();
+
+    const std::string e = errorOf([&] { loadTrainedModel(onnx.toStdString()); });
+    QVERIFY2(QString::fromStdString(e).startsWith(onnx + ": " + where), e.c_str());
+    QVERIFY2(e.find("json.exception") == std::string::npos, e.c_str());
 }
 
 QTEST_APPLESS_MAIN(TestUntrustedNumbers)
