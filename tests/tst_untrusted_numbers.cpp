@@ -5,9 +5,11 @@
 #include "CsvReader.h"
 #include "Errors.h"
 #include "Graph.h"
+#include "LayerRegistry.h"
 #include "OnnxExport.h"
 #include "Predictor.h"
 #include "Project.h"
+#include "ResourceEstimate.h"
 #include "TimeSeriesCsv.h"
 
 #include <nlohmann/json.hpp>
@@ -66,6 +68,8 @@ private slots:
     void jsonNumberOverflowHasItsPlace();
     void damagedOnnxMetadataHasItsPlace_data();
     void damagedOnnxMetadataHasItsPlace();
+    void hugeNetworkIsRefusedBeforeAllocating();
+    void longRunIsWarnedAbout();
 };
 
 void TestUntrustedNumbers::csvCellBeyondFloat_data()
@@ -239,6 +243,55 @@ void TestUntrustedNumbers::damagedOnnxMetadataHasItsPlace()
     const std::string e = errorOf([&] { loadTrainedModel(onnx.toStdString()); });
     QVERIFY2(QString::fromStdString(e).startsWith(onnx + ": " + where), e.c_str());
     QVERIFY2(e.find("json.exception") == std::string::npos, e.c_str());
+}
+
+void TestUntrustedNumbers::hugeNetworkIsRefusedBeforeAllocating()
+{
+    // Dense 784 -> 1e6 -> 1e6: the second layer's 1e12 weights alone are 4 TB.
+    Graph g;
+    const NodeId in = g.addNode(LayerRegistry::create("Input"), -1, "input");
+    const NodeId wide = g.addNode(LayerRegistry::create("Dense"), -1, "wide");
+    const NodeId huge = g.addNode(LayerRegistry::create("Dense"), -1, "huge");
+    const NodeId loss = g.addNode(LayerRegistry::create("Loss"), -1, "loss");
+    g.setAttributes(wide, {{"units", 1000000}});
+    g.setAttributes(huge, {{"units", 1000000}});
+    g.setAttributes(loss, {{"loss", "mse"}});
+    g.connect({in, 0, wide, 0});
+    g.connect({wide, 0, huge, 0});
+    g.connect({huge, 0, loss, 0});
+    GraphContext context;
+    context.inputShape = Shape {784};
+    context.targetRows = 1000000;
+    const GraphCheck check = g.check(context);
+    QVERIFY2(check.ok(), check.summary().c_str());
+
+    const MemoryEstimate sgd = estimateTrainingMemory(check, 32, "sgd");
+    const MemoryEstimate adam = estimateTrainingMemory(check, 32, "adam");
+    QCOMPARE(sgd.largestNode, huge);
+    // value + gradient (sgd), plus two moments (adam), 4 bytes each.
+    QVERIFY(sgd.bytes > 1e12 * 8 && sgd.bytes < 1e12 * 8 * 1.01);
+    QVERIFY(adam.bytes > 1e12 * 16 && adam.bytes < 1e12 * 16 * 1.01);
+    QVERIFY(estimateTrainingMemory(check, 64, "sgd").bytes > sgd.bytes);
+
+    const std::string e = errorOf([&] { requireMemoryFits(adam, g, 8e9, 32); });
+    QVERIFY2(
+        QString::fromStdString(e).startsWith("network: training needs about 16 TB"), e.c_str());
+    QVERIFY2(e.find("8.0 GB is available") != std::string::npos, e.c_str());
+    QVERIFY2(e.find("node 'huge'") != std::string::npos, e.c_str());
+    QVERIFY(errorOf([&] { requireMemoryFits(adam, g, 1e15 * 20, 32); }).empty());
+}
+
+void TestUntrustedNumbers::longRunIsWarnedAbout()
+{
+    // 10 batches in 2 s, 1000 batches per epoch, 1e6 epochs: 200 s per epoch, 6.3 years.
+    const auto warning = longRunWarning(2.0, 10, 1000, 1000000);
+    QVERIFY(warning.has_value());
+    QVERIFY2(warning->find("days") != std::string::npos, warning->c_str());
+    QVERIFY2(warning->find("1000000 epochs") != std::string::npos, warning->c_str());
+    // 10 epochs of 200 s: 33 min, below the hour.
+    QVERIFY(!longRunWarning(2.0, 10, 1000, 10).has_value());
+    QVERIFY(longRunWarning(2.0, 10, 1000, 20).has_value());
+    QVERIFY(!longRunWarning(2.0, 0, 1000, 20).has_value());
 }
 
 QTEST_APPLESS_MAIN(TestUntrustedNumbers)
