@@ -525,6 +525,10 @@ void TestCli::predictReportsBadCsv_data()
     QTest::newRow("too many columns") << QByteArray("1,2\n1,2,3\n") << "row 2";
     QTest::newRow("too few columns") << QByteArray("1\n") << "row 1";
     QTest::newRow("no rows") << QByteArray("x,y\n") << "no data rows";
+    // Not finite or beyond float: refused, never a "-nan" prediction with exit 0.
+    QTest::newRow("nan") << QByteArray("a,b\n1,2\nnan,1\n") << "row 3, column 1";
+    QTest::newRow("inf") << QByteArray("a,b\n1,inf\n") << "row 2, column 2";
+    QTest::newRow("1e39") << QByteArray("1e39,1\n") << "row 1, column 1";
 }
 
 void TestCli::predictReportsBadCsv()

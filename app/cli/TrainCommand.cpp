@@ -8,10 +8,12 @@
 #include "data/Dataset.h"
 #include "data/DatasetSpec.h"
 #include "project/Project.h"
+#include "training/ResourceEstimate.h"
 #include "training/Trainer.h"
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <ostream>
@@ -155,11 +157,23 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
 
     engine::TrainerControl control;
     engine::TrainerCallbacks callbacks;
-    callbacks.onBatchEnd = [&control](const engine::BatchStats&) {
+    const int totalEpochs = project.training.epochs;
+    // A run that will take hours says so early, from the pace of its first mini-batches.
+    const auto started = std::chrono::steady_clock::now();
+    bool paceChecked = false;
+    callbacks.onBatchEnd = [&control, &err, &paceChecked, started, totalEpochs](
+                               const engine::BatchStats& b) {
         if (interruptRequested() && !control.stopRequested())
             control.requestStop();
+        const double seconds
+            = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        if (!paceChecked && (b.step >= 5 || seconds >= 2)) {
+            paceChecked = true;
+            if (const auto warning
+                = engine::longRunWarning(seconds, b.step, b.batchesPerEpoch, totalEpochs))
+                err << "netcanvas-train: warning: " << *warning << '\n' << std::flush;
+        }
     };
-    const int totalEpochs = project.training.epochs;
     if (!o.quiet) {
         callbacks.onEpochEnd = [&err, totalEpochs](const engine::EpochStats& e) {
             err << progressLine(e, totalEpochs) << '\n' << std::flush;

@@ -41,6 +41,22 @@ void readReal(const nlohmann::json& j, const char* key, double& out, Predicate o
     out = it->get<double>();
 }
 
+/// If `j` has `key`, checks that it is a number in [min, max] (or (min, max] when `aboveMin`)
+/// and stores it in `out`. The message states the interval: "expected a number in [0, 1000],
+/// got 1e+308". Every setting has such a bound, so that no file can make a rate or a penalty
+/// overflow the engine's float arithmetic.
+inline void readRange(const nlohmann::json& j, const char* key, double& out, double min, double max,
+    bool aboveMin = false)
+{
+    const auto text = [](double v) {
+        return std::floor(v) == v && std::abs(v) < 1e15 ? std::to_string(static_cast<long long>(v))
+                                                        : number(v);
+    };
+    readReal(
+        j, key, out, [&](double v) { return (aboveMin ? v > min : v >= min) && v <= max; },
+        std::string("a number in ") + (aboveMin ? "(" : "[") + text(min) + ", " + text(max) + "]");
+}
+
 /// If `j` has `key`, checks that it is an integer in [min, max] (2.0 counts, 2.5 does not).
 inline void readInt(const nlohmann::json& j, const char* key, int& out, int min, int max)
 {

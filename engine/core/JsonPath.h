@@ -3,6 +3,7 @@
 // "nodes[3].attributes.units" by prefixing the InputError a nested parser throws.
 
 #include "core/Errors.h"
+#include "core/JsonText.h"
 
 #include <nlohmann/json.hpp>
 
@@ -36,7 +37,7 @@ template <typename F> auto prefixed(const std::string& prefix, F&& parse)
     } catch (const InputError& e) {
         throw InputError(join(prefix, e.where()), e.message());
     } catch (const nlohmann::json::exception& e) {
-        throw InputError(prefix, e.what());
+        throw InputError(prefix, jsonErrorText(e));
     }
 }
 

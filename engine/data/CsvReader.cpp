@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -132,14 +133,10 @@ std::optional<double> parseNumber(std::string s, char delim)
     if (delim != ',' && s.find('.') == std::string::npos
         && std::count(s.begin(), s.end(), ',') == 1)
         std::replace(s.begin(), s.end(), ',', '.');
-    const char* b = s.data();
-    if (*b == '+')
-        ++b;
-    double v = 0;
-    const auto [ptr, ec] = std::from_chars(b, s.data() + s.size(), v);
-    if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v))
-        return std::nullopt;
-    return v;
+    std::string_view text(s);
+    if (text.front() == '+')
+        text.remove_prefix(1);
+    return parseDecimal(text);
 }
 
 bool isMissing(const std::string& cell)
@@ -331,7 +328,8 @@ CsvData parseCsv(const std::string& textIn, const std::string& name, const CsvOp
             if (!v)
                 throw InputError(
                     where(r, features[f]), "expected a number" + got(cell) + column(features[f]));
-            d.x(long(f), long(r - first)) = Scalar(*v);
+            d.x(long(f), long(r - first))
+                = checkedScalar(*v, trim(cell), where(r, features[f]), column(features[f]));
         }
 
     // Classification or regression.
@@ -375,7 +373,8 @@ CsvData parseCsv(const std::string& textIn, const std::string& name, const CsvOp
                 if (!v)
                     throw InputError(where(r, targets[t]),
                         "expected a number (regression target)" + got(cell) + column(targets[t]));
-                d.y(long(t), long(r - first)) = Scalar(*v);
+                d.y(long(t), long(r - first))
+                    = checkedScalar(*v, trim(cell), where(r, targets[t]), column(targets[t]));
             }
         return result;
     }
@@ -476,6 +475,41 @@ std::optional<double> parseCsvNumber(const std::string& cell, char delimiter)
     if (isMissing(cell))
         return std::nullopt;
     return parseNumber(cell, delimiter);
+}
+
+std::optional<double> parseDecimal(std::string_view text)
+{
+    double v = 0;
+    const char* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, v);
+    if (text.empty() || ptr != end)
+        return std::nullopt;
+    if (ec == std::errc::result_out_of_range) {
+        // from_chars leaves v untouched: tell overflow (1e999) from underflow (1e-999) by the
+        // exponent's sign.
+        const auto e = text.find_first_of("eE");
+        const bool tiny = e != std::string_view::npos && e + 1 < text.size() && text[e + 1] == '-';
+        const bool negative = text.front() == '-';
+        if (tiny)
+            return negative ? -0.0 : 0.0;
+        return negative ? -std::numeric_limits<double>::infinity()
+                        : std::numeric_limits<double>::infinity();
+    }
+    if (ec != std::errc())
+        return std::nullopt;
+    return v;
+}
+
+Scalar checkedScalar(
+    double value, const std::string& cell, const std::string& where, const std::string& column)
+{
+    if (std::isnan(value))
+        throw InputError(where, "expected a finite number, got " + quote(cell) + column);
+    if (!std::isfinite(value) || std::abs(value) > double(std::numeric_limits<Scalar>::max()))
+        throw InputError(where,
+            quote(cell) + column + " is outside the range of 32-bit floats (about +-3.4e38); "
+                + "rescale the data");
+    return Scalar(value);
 }
 
 } // namespace engine

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace engine {
@@ -68,8 +69,19 @@ struct CsvTable {
 /// Throws InputError("<name>", ...) for a file without data rows and "<name>: row R" for a row
 /// whose cell count differs from the first row's. One column is fine.
 CsvTable parseCsvTable(const std::string& text, const std::string& name, const CsvOptions& options);
-/// The reader's number rule: trimmed, finite, a decimal comma with ';' or tab delimiters.
-/// nullopt for text and missing cells ("", "NA", "?", ...).
+/// The reader's number rule: trimmed, a decimal comma with ';' or tab delimiters. nullopt for
+/// text and missing cells ("", "NA", "?", ...). "inf" and numbers beyond double's range (1e999,
+/// read as +-inf) are numbers here, so that a data row is not mistaken for a header: store them
+/// with checkedScalar, which refuses them.
 std::optional<double> parseCsvNumber(const std::string& cell, char delimiter);
+/// Text to double as C++ spells numbers ("-1.5e3", no leading '+'), or nullopt. A number beyond
+/// double's range is +-inf (1e999), one below it 0 (1e-999).
+std::optional<double> parseDecimal(std::string_view text);
+/// `value` as the engine's Scalar (float). Throws InputError(where, ...) naming `cell` when float
+/// cannot hold it (|value| > 3.4e38, inf, nan): stored, it would turn into inf and make training
+/// end "diverged" with the wrong advice, or a prediction "-nan". `column` is appended to the
+/// message (e.g. ` (column "age")`).
+Scalar checkedScalar(double value, const std::string& cell, const std::string& where,
+    const std::string& column = {});
 
 } // namespace engine

@@ -236,13 +236,13 @@ SourceData parseTimeSeries(const std::string& text, const std::string& name,
     // in the series is reported rather than silently cut off.
     const auto value = [&](std::size_t c, long row) {
         const std::string& cell = table.rows[std::size_t(row)][c];
-        if (const auto v = parseCsvNumber(cell, table.delimiter))
-            return Scalar(*v);
         const std::string where = name + ": row " + std::to_string(table.lines[std::size_t(row)])
             + ", column " + std::to_string(c + 1);
         const std::string col
             = options.showCells ? " (column " + quoteExcerpt(table.names[c]) + ")" : std::string();
         const std::string t = trim(cell);
+        if (const auto v = parseCsvNumber(cell, table.delimiter))
+            return checkedScalar(*v, t, where, col);
         if (isMissingCell(t))
             throw InputError(where,
                 "missing value" + col

@@ -2,6 +2,7 @@
 
 #include "core/AtomicFile.h"
 #include "core/Errors.h"
+#include "core/JsonText.h"
 #include "data/DatasetSpec.h"
 #include "export/ExportLayout.h"
 #include "export/OnnxExportRecurrent.h"
@@ -677,19 +678,33 @@ OnnxNetCanvasModel readNetCanvasOnnx(const std::filesystem::path& file)
                 std::string("not exported by NetCanvas (metadata '") + key
                     + "' is missing): predict runs only ONNX files that NetCanvas wrote");
 
+    // Each metadata entry is untrusted JSON: an error names the entry and the place inside it.
+    const auto metadata = [&](const char* key, auto read) {
+        const std::string place = where + ": metadata " + key;
+        try {
+            return read(parseJsonText(meta[key], place));
+        } catch (const InputError& e) {
+            if (e.where().rfind(place, 0) == 0)
+                throw;
+            throw InputError(e.where().empty() ? place : place + ": " + e.where(), e.message());
+        } catch (const nlohmann::json::exception& e) {
+            throw InputError(place, "damaged NetCanvas metadata: " + jsonErrorText(e));
+        }
+    };
     OnnxNetCanvasModel result;
-    nlohmann::json weightNames;
-    try {
-        result.project = Project::fromJson(nlohmann::json::parse(meta[kProjectKey]));
-        const nlohmann::json context = nlohmann::json::parse(meta[kContextKey]);
-        result.context = contextFromJson(context);
-        result.classNames = context.value("classNames", std::vector<std::string>());
-        weightNames = nlohmann::json::parse(meta[kWeightsKey]);
-    } catch (const InputError& e) {
-        throw InputError(where + ": metadata " + kProjectKey, e.what());
-    } catch (const nlohmann::json::exception& e) {
-        throw InputError(where, std::string("damaged NetCanvas metadata: ") + e.what());
-    }
+    result.project
+        = metadata(kProjectKey, [](const nlohmann::json& j) { return Project::fromJson(j); });
+    metadata(kContextKey, [&](const nlohmann::json& j) {
+        result.context = contextFromJson(j);
+        result.classNames = j.value("classNames", std::vector<std::string>());
+        return 0;
+    });
+    const nlohmann::json weightNames = metadata(kWeightsKey, [](const nlohmann::json& j) {
+        if (!j.is_object())
+            throw InputError(
+                "", std::string("expected an object of initializer names, got ") + j.type_name());
+        return j;
+    });
 
     const onnx::GraphProto& g = model.graph();
     if (g.input_size() < 1 || g.input(0).type().tensor_type().shape().dim_size() != 2)
@@ -704,7 +719,22 @@ OnnxNetCanvasModel readNetCanvasOnnx(const std::filesystem::path& file)
     for (const onnx::TensorProto& t : g.initializer()) {
         if (!weightNames.contains(t.name()))
             continue;
-        const nlohmann::json& ref = weightNames[t.name()];
+        const nlohmann::json& ref = weightNames.at(t.name());
+        const std::string refPlace = where + ": metadata " + kWeightsKey + "[\"" + t.name() + "\"]";
+        NodeId node = 0;
+        std::string param;
+        try {
+            node = ref.at("node").get<NodeId>();
+            param = ref.at("param").get<std::string>();
+            // Checked here so that the reads below cannot throw.
+            (void)ref.value("layout", std::string());
+            (void)ref.value("kernel", -1);
+            (void)ref.value("channels", -1);
+        } catch (const nlohmann::json::exception& e) {
+            throw InputError(refPlace,
+                "expected {\"node\": id, \"param\": name} (damaged NetCanvas metadata): "
+                    + jsonErrorText(e));
+        }
         // Convolution kernels are stored OIHW; everything else is the engine's matrix.
         const bool oihw = ref.value("layout", std::string()) == "oihw";
         if (t.data_type() != onnx::TensorProto::FLOAT
@@ -740,8 +770,7 @@ OnnxNetCanvasModel readNetCanvasOnnx(const std::filesystem::path& file)
                 for (long c = 0; c < cols; ++c)
                     m(r, c) = static_cast<Scalar>(values[std::size_t(r * cols + c)]);
         }
-        result.project.weights[ref.at("node").get<NodeId>()][ref.at("param").get<std::string>()]
-            = std::move(m);
+        result.project.weights[node][param] = std::move(m);
     }
     return result;
 }

@@ -3,6 +3,7 @@
 #include "core/AtomicFile.h"
 #include "core/DataFile.h"
 #include "core/Errors.h"
+#include "data/CsvReader.h"
 #include "data/Dataset.h"
 #include "data/DatasetSpec.h"
 #include "export/OnnxExport.h"
@@ -56,15 +57,13 @@ std::vector<std::string_view> splitFields(std::string_view line)
     return fields;
 }
 
+/// nan, inf and 1e999 are numbers here (so such a first row is data, not a header); the caller
+/// refuses them with checkedScalar.
 std::optional<double> parseNumber(std::string_view s)
 {
     if (!s.empty() && s.front() == '+')
         s.remove_prefix(1);
-    double v = 0;
-    const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (s.empty() || ec != std::errc() || ptr != s.data() + s.size())
-        return std::nullopt;
-    return v;
+    return parseDecimal(s);
 }
 
 std::vector<std::string> outputColumnNames(long outputs, bool classification)
@@ -247,7 +246,8 @@ PredictionInputs parsePredictionCsv(
             if (!v)
                 throw InputError(where + ", column " + std::to_string(c + 1),
                     "expected a number, found '" + std::string(fields[c]) + "'");
-            values.push_back(static_cast<Scalar>(*v));
+            values.push_back(checkedScalar(
+                *v, std::string(fields[c]), where + ", column " + std::to_string(c + 1)));
         }
         ++samples;
     }

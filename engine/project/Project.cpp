@@ -4,6 +4,7 @@
 #include "core/DataFile.h"
 #include "core/Errors.h"
 #include "core/JsonPath.h"
+#include "core/JsonText.h"
 #include "layers/LayerRegistry.h"
 
 #include <algorithm>
@@ -537,29 +538,13 @@ Project loadProject(const std::filesystem::path& file)
     const std::string fileName = file.string();
     const std::string text = readDataFile(file);
 
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
-        // e.byte is the 1-based offset of the last character read, where the parser stopped.
-        const std::size_t pos = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
-        const auto line = 1 + std::count(text.begin(), text.begin() + long(pos), '\n');
-        const auto lineStart = text.rfind('\n', pos == 0 ? 0 : pos - 1);
-        const std::size_t column
-            = (lineStart == std::string::npos || pos == 0) ? pos + 1 : pos - lineStart;
-        // nlohmann's what() is "[json.exception.parse_error.101] parse error at line 4, column
-        // 7: syntax error while ..."; keep only the explanation.
-        std::string detail = e.what();
-        if (const auto at = detail.find(": ", detail.find("parse error")); at != std::string::npos)
-            detail = detail.substr(at + 2);
-        throw InputError(
-            fileName + ": line " + std::to_string(line) + ", column " + std::to_string(column),
-            detail);
-    }
+    const nlohmann::json j = parseJsonText(text, fileName);
     try {
         return Project::fromJson(j);
     } catch (const InputError& e) {
         throw InputError(e.where().empty() ? fileName : fileName + ": " + e.where(), e.message());
+    } catch (const nlohmann::json::exception& e) {
+        throw InputError(fileName, jsonErrorText(e));
     } catch (const std::exception& e) {
         throw InputError(fileName, e.what());
     }

@@ -2,6 +2,7 @@
 
 #include "core/Errors.h"
 #include "core/JsonFields.h"
+#include "training/Schedule.h"
 
 #include <nlohmann/json.hpp>
 
@@ -189,18 +190,17 @@ OptimizerConfig OptimizerConfig::fromJson(const nlohmann::json& j)
             throw InputError("type", "expected one of " + knownTypesText() + ", got " + it->dump());
         c.type = it->get<std::string>();
     }
-    const auto positive = [](double v) { return v > 0; };
-    const auto nonNegative = [](double v) { return v >= 0; };
     const auto fraction = [](double v) { return v >= 0 && v < 1; };
-    readReal(j, "learningRate", c.learningRate, positive, "a positive number");
+    fields::readRange(j, "learningRate", c.learningRate, 0, kMaxLearningRate, true);
     readReal(j, "momentum", c.momentum, fraction, "a number from 0 up to (not including) 1");
     readReal(j, "rho", c.rho, fraction, "a number from 0 up to (not including) 1");
     readReal(j, "beta1", c.beta1, fraction, "a number from 0 up to (not including) 1");
     readReal(j, "beta2", c.beta2, fraction, "a number from 0 up to (not including) 1");
-    readReal(j, "epsilon", c.epsilon, positive, "a small positive number such as 1e-8");
-    readReal(j, "weightDecay", c.weightDecay, nonNegative, "a number of at least 0");
-    readReal(j, "l1", c.l1, nonNegative, "a number of at least 0");
-    readReal(j, "l2", c.l2, nonNegative, "a number of at least 0");
+    fields::readRange(j, "epsilon", c.epsilon, 0, 1, true);
+    // Penalties beyond 1000 only wreck the weights; far beyond, they overflow float.
+    fields::readRange(j, "weightDecay", c.weightDecay, 0, 1000);
+    fields::readRange(j, "l1", c.l1, 0, 1000);
+    fields::readRange(j, "l2", c.l2, 0, 1000);
     return c;
 }
 

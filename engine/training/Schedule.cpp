@@ -43,9 +43,7 @@ ScheduleConfig ScheduleConfig::fromJson(const nlohmann::json& j)
     readReal(
         j, "gamma", s.gamma, [](double v) { return v > 0 && v <= 1; },
         "a number above 0 and at most 1");
-    readReal(
-        j, "minLearningRate", s.minLearningRate, [](double v) { return v >= 0; },
-        "a number of at least 0");
+    fields::readRange(j, "minLearningRate", s.minLearningRate, 0, kMaxLearningRate);
     readReal(
         j, "warmupEpochs", s.warmupEpochs, [](double v) { return v >= 0 && v <= 1e6; },
         "a number of epochs from 0 to 1000000");

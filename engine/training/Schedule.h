@@ -6,6 +6,10 @@
 
 namespace engine {
 
+/// The highest learning rate (and minimum rate of a schedule) a project may set: far beyond any
+/// useful rate, and low enough that rate * gradient stays within float.
+inline constexpr double kMaxLearningRate = 1000;
+
 /// Learning-rate schedule, evaluated before every mini-batch.
 struct ScheduleConfig {
     std::string type = "constant"; ///< "constant", "step", "cosine"

@@ -1,5 +1,8 @@
 #include "training/Trainer.h"
 
+#include "training/ResourceEstimate.h"
+
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <sstream>
@@ -105,8 +108,16 @@ Trainer::Trainer(Graph& graph, DatasetSplits data, TrainingConfig config)
         throw InputError("dataset", "the training set is empty");
     if (m_config.batchSize < 1)
         throw InputError("training.batchSize", "expected a positive integer");
-    if (!m_graph.isCompiled())
+    if (!m_graph.isCompiled()) {
+        // Refuse what cannot fit before compile() allocates it: a network too large for the
+        // machine would otherwise fail minutes later with "out of memory", naming nothing.
+        const GraphCheck check = m_graph.check(contextOf(m_data.train));
+        const long batch = std::min<long>(m_config.batchSize, m_data.train.size());
+        if (const auto available = availableMemoryBytes(); available && check.ok())
+            requireMemoryFits(estimateTrainingMemory(check, batch, m_config.optimizer.type),
+                m_graph, *available, batch);
         m_graph.compile(contextOf(m_data.train), m_config.seed);
+    }
     m_loss = Loss::create(m_graph.lossType());
     if (!m_loss)
         throw InputError("loss", "unknown loss '" + m_graph.lossType() + "'");
@@ -223,8 +234,7 @@ Metrics Trainer::evaluate(const Dataset& data, std::vector<int>* predictions)
             for (long j = 0; j < count; ++j)
                 correct += m_labels[std::size_t(j)] == data.label(begin + j);
             if (predictions)
-                predictions->insert(
-                    predictions->end(), m_labels.begin(), m_labels.begin() + count);
+                predictions->insert(predictions->end(), m_labels.begin(), m_labels.begin() + count);
         }
     }
     m.loss = lossSum / double(data.size());

@@ -60,13 +60,9 @@ TrainingConfig TrainingConfig::fromJson(const nlohmann::json& j)
                 + fields::number(c.validationSplit) + " + " + fields::number(c.testSplit));
 
     fields::readInt(j, "earlyStoppingPatience", c.earlyStoppingPatience, 0, 1000000);
-    readReal(
-        j, "earlyStoppingMinDelta", c.earlyStoppingMinDelta, [](double v) { return v >= 0; },
-        "a number of at least 0");
+    fields::readRange(j, "earlyStoppingMinDelta", c.earlyStoppingMinDelta, 0, 1e6);
     fields::readBool(j, "restoreBestWeights", c.restoreBestWeights);
-    readReal(
-        j, "clipNorm", c.clipNorm, [](double v) { return v >= 0; },
-        "a number of at least 0 (0 = no clipping)");
+    fields::readRange(j, "clipNorm", c.clipNorm, 0, 1e6); // 0 = no clipping
 
     if (auto it = j.find("seed"); it != j.end()) {
         // A seed written by a C++ caller may be a signed JSON integer; parsed text is unsigned.

@@ -1,0 +1,120 @@
+#include "training/ResourceEstimate.h"
+
+#include "core/Errors.h"
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace engine {
+
+namespace {
+
+std::string twoDigits(double v, const char* unit)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, v < 10 ? "%.1f %s" : "%.0f %s", v, unit);
+    return buf;
+}
+
+std::string formatDuration(double seconds)
+{
+    if (seconds < 120)
+        return twoDigits(seconds, "s");
+    if (seconds < 2 * 3600)
+        return twoDigits(seconds / 60, "min");
+    if (seconds < 2 * 86400)
+        return twoDigits(seconds / 3600, "h");
+    return twoDigits(seconds / 86400, "days");
+}
+
+int optimizerSlots(const std::string& type)
+{
+    if (type == "adam" || type == "adamw")
+        return 2;
+    if (type == "sgd")
+        return 0;
+    return 1; // momentum, nesterov, rmsprop
+}
+
+} // namespace
+
+MemoryEstimate estimateTrainingMemory(
+    const GraphCheck& check, long batchSize, const std::string& optimizerType)
+{
+    constexpr double scalarBytes = sizeof(Scalar);
+    // value + gradient + optimizer state per parameter; output + its gradient per activation.
+    const double perParam = scalarBytes * (2 + optimizerSlots(optimizerType));
+    const double perActivation = scalarBytes * 2 * double(batchSize);
+    MemoryEstimate e;
+    for (const auto& [id, shape] : check.shapes) {
+        const auto params = check.paramCounts.find(id);
+        const double bytes
+            = (params != check.paramCounts.end() ? double(params->second) : 0) * perParam
+            + double(shape.size()) * perActivation;
+        e.bytes += bytes;
+        if (bytes > e.largestBytes) {
+            e.largestBytes = bytes;
+            e.largestNode = id;
+        }
+    }
+    return e;
+}
+
+std::optional<double> availableMemoryBytes()
+{
+    std::ifstream in("/proc/meminfo");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("MemAvailable:", 0) != 0)
+            continue;
+        std::istringstream fields(line.substr(13));
+        double kb = 0;
+        if (fields >> kb)
+            return kb * 1024;
+    }
+    return std::nullopt;
+}
+
+void requireMemoryFits(
+    const MemoryEstimate& estimate, const Graph& graph, double availableBytes, long batchSize)
+{
+    if (estimate.bytes <= availableBytes)
+        return;
+    std::string largest;
+    if (estimate.largestNode >= 0 && graph.hasNode(estimate.largestNode))
+        largest = "; node '" + graph.name(estimate.largestNode) + "' alone takes "
+            + formatBytes(estimate.largestBytes);
+    throw InputError("network",
+        "training needs about " + formatBytes(estimate.bytes)
+            + " of memory (weights, gradients, optimizer state and activations of a batch of "
+            + std::to_string(batchSize) + ") but only " + formatBytes(availableBytes)
+            + " is available" + largest + ": make the layers smaller or the batch size lower");
+}
+
+std::string formatBytes(double bytes)
+{
+    const char* units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
+    int u = 0;
+    while (bytes >= 1000 && u < 5) {
+        bytes /= 1000;
+        ++u;
+    }
+    return twoDigits(bytes, units[u]);
+}
+
+std::optional<std::string> longRunWarning(
+    double seconds, long batchesDone, long batchesPerEpoch, long epochs, double limitSeconds)
+{
+    if (batchesDone < 1 || batchesPerEpoch < 1 || epochs < 1 || !(seconds >= 0))
+        return std::nullopt;
+    const double perEpoch = seconds / double(batchesDone) * double(batchesPerEpoch);
+    const double total = perEpoch * double(epochs);
+    if (total <= limitSeconds)
+        return std::nullopt;
+    return "this run will take about " + formatDuration(total) + " (" + formatDuration(perEpoch)
+        + " per epoch, " + std::to_string(epochs) + " epochs)";
+}
+
+} // namespace engine

@@ -1,0 +1,298 @@
+// Numbers from untrusted files (issue 20): CSV and time-series cells beyond float's range, and
+// prediction inputs that are not finite, are refused with their file, row and column instead of
+// turning into inf inside training or a "-nan" prediction.
+
+#include "core/Errors.h"
+#include "data/CsvReader.h"
+#include "data/TimeSeriesCsv.h"
+#include "export/OnnxExport.h"
+#include "export/Predictor.h"
+#include "graph/Graph.h"
+#include "layers/LayerRegistry.h"
+#include "project/Project.h"
+#include "training/ResourceEstimate.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <fstream>
+
+#include <functional>
+#include <string>
+
+using namespace engine;
+
+namespace {
+
+/// what() of the InputError `f` throws, "not an InputError: ..." for another exception, or "".
+std::string errorOf(const std::function<void()>& f)
+{
+    try {
+        f();
+    } catch (const InputError& e) {
+        return e.what();
+    } catch (const std::exception& e) {
+        return std::string("not an InputError: ") + e.what();
+    }
+    return {};
+}
+
+/// The mlp_xor example with `change` applied, written into `dir` as project.json.
+std::string writeXorProject(
+    const QTemporaryDir& dir, const std::function<void(nlohmann::json&)>& change)
+{
+    const std::string source = qEnvironmentVariable("NETCANVAS_SOURCE_DIR").toStdString();
+    std::ifstream in(source + "/resources/examples/mlp_xor.json");
+    nlohmann::json j = nlohmann::json::parse(in);
+    change(j);
+    const std::string file = dir.filePath("project.json").toStdString();
+    std::ofstream(file) << j.dump(2);
+    return file;
+}
+
+} // namespace
+
+class TestUntrustedNumbers : public QObject {
+    Q_OBJECT
+
+private slots:
+    void csvCellBeyondFloat_data();
+    void csvCellBeyondFloat();
+    void timeSeriesCellBeyondFloat();
+    void predictionInputNotFinite_data();
+    void predictionInputNotFinite();
+    void trainingSettingOutOfRange_data();
+    void trainingSettingOutOfRange();
+    void jsonNumberOverflowHasItsPlace();
+    void damagedOnnxMetadataHasItsPlace_data();
+    void damagedOnnxMetadataHasItsPlace();
+    void hugeNetworkIsRefusedBeforeAllocating();
+    void longRunIsWarnedAbout();
+};
+
+void TestUntrustedNumbers::csvCellBeyondFloat_data()
+{
+    QTest::addColumn<QString>("csv");
+    QTest::addColumn<QString>("where");
+    QTest::newRow("feature 1e39") << "a,b,y\n1,2,0\n3,1e39,1\n"
+                                  << "data.csv: row 3, column 2";
+    QTest::newRow("feature -1e39") << "a,b,y\n1,2,0\n-1e39,1,1\n"
+                                   << "data.csv: row 3, column 1";
+    QTest::newRow("feature 1e999") << "a,b,y\n1,2,0.5\n3,1e999,1.5\n"
+                                   << "data.csv: row 3, column 2";
+    QTest::newRow("regression target 1e39") << "a,b,y\n1,2,0.5\n3,4,1e39\n5,6,0.25\n"
+                                            << "data.csv: row 3, column 3";
+    QTest::newRow("feature inf") << "a,b,y\n1,2,0\n3,inf,1\n"
+                                 << "data.csv: row 3, column 2";
+}
+
+void TestUntrustedNumbers::csvCellBeyondFloat()
+{
+    QFETCH(QString, csv);
+    QFETCH(QString, where);
+    const std::string e = errorOf([&] { parseCsv(csv.toStdString(), "data.csv"); });
+    QVERIFY2(QString::fromStdString(e).startsWith(where + ": "), e.c_str());
+}
+
+void TestUntrustedNumbers::timeSeriesCellBeyondFloat()
+{
+    std::string text = "t,v\n";
+    for (int r = 0; r < 30; ++r)
+        text
+            += std::to_string(r) + "," + (r == 17 ? std::string("4e38") : std::to_string(r)) + "\n";
+    TimeSeriesOptions o;
+    o.window = 3;
+    const std::string e = errorOf([&] { parseTimeSeries(text, "s.csv", o); });
+    QVERIFY2(QString::fromStdString(e).startsWith("s.csv: row 19, column 2: "), e.c_str());
+}
+
+void TestUntrustedNumbers::predictionInputNotFinite_data()
+{
+    QTest::addColumn<QString>("csv");
+    QTest::addColumn<QString>("where");
+    QTest::newRow("nan") << "a,b\n1,2\nnan,1\n"
+                         << "x.csv: row 3, column 1";
+    QTest::newRow("inf") << "a,b\n1,2\n1,inf\n"
+                         << "x.csv: row 3, column 2";
+    QTest::newRow("-inf") << "a,b\n1,-inf\n"
+                          << "x.csv: row 2, column 2";
+    QTest::newRow("1e39") << "a,b\n1,2\n1,1e39\n"
+                          << "x.csv: row 3, column 2";
+    QTest::newRow("1e999") << "a,b\n1,2\n1e999,1\n"
+                           << "x.csv: row 3, column 1";
+    // A first row of such values is data, not a header to skip.
+    QTest::newRow("first row nan") << "nan,1\n1,2\n"
+                                   << "x.csv: row 1, column 1";
+    QTest::newRow("first row 1e999") << "1e999,1\n1,2\n"
+                                     << "x.csv: row 1, column 1";
+}
+
+void TestUntrustedNumbers::predictionInputNotFinite()
+{
+    QFETCH(QString, csv);
+    QFETCH(QString, where);
+    const std::string e = errorOf([&] { parsePredictionCsv(csv.toStdString(), 2, "x.csv"); });
+    QVERIFY2(QString::fromStdString(e).startsWith(where + ": "), e.c_str());
+}
+
+void TestUntrustedNumbers::trainingSettingOutOfRange_data()
+{
+    QTest::addColumn<QString>("pointer"); // JSON pointer below "training"
+    QTest::addColumn<double>("value");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("minLearningRate 1e308")
+        << "/schedule/minLearningRate" << 1e308
+        << "training.schedule.minLearningRate: expected a number in [0, 1000], got ";
+    QTest::newRow("learningRate 1e10")
+        << "/optimizer/learningRate" << 1e10
+        << "training.optimizer.learningRate: expected a number in (0, 1000], got ";
+    QTest::newRow("l2 1e39") << "/optimizer/l2" << 1e39
+                             << "training.optimizer.l2: expected a number in [0, 1000], got ";
+    QTest::newRow("l1 1e300") << "/optimizer/l1" << 1e300
+                              << "training.optimizer.l1: expected a number in [0, 1000], got ";
+    QTest::newRow("weightDecay 1e300")
+        << "/optimizer/weightDecay" << 1e300
+        << "training.optimizer.weightDecay: expected a number in [0, 1000], got ";
+    QTest::newRow("epsilon 1e300")
+        << "/optimizer/epsilon" << 1e300
+        << "training.optimizer.epsilon: expected a number in (0, 1], got ";
+    QTest::newRow("clipNorm 1e300")
+        << "/clipNorm" << 1e300 << "training.clipNorm: expected a number in [0, 1000000]";
+    QTest::newRow("earlyStoppingMinDelta 1e300")
+        << "/earlyStoppingMinDelta" << 1e300
+        << "training.earlyStoppingMinDelta: expected a number in [0, 1000000]";
+    QTest::newRow("momentum 1") << "/optimizer/momentum" << 1.0
+                                << "training.optimizer.momentum: expected a number from 0 up to";
+    QTest::newRow("epochs 1e7") << "/epochs" << 1e7
+                                << "training.epochs: expected an integer from 1 to 1000000";
+}
+
+void TestUntrustedNumbers::trainingSettingOutOfRange()
+{
+    QFETCH(QString, pointer);
+    QFETCH(double, value);
+    QFETCH(QString, expected);
+    QTemporaryDir dir;
+    const std::string file = writeXorProject(dir, [&](nlohmann::json& j) {
+        j["training"][nlohmann::json::json_pointer(pointer.toStdString())] = value;
+    });
+    const std::string e = errorOf([&] { loadProject(file); });
+    QVERIFY2(QString::fromStdString(e).startsWith(QString::fromStdString(file) + ": " + expected),
+        e.c_str());
+}
+
+void TestUntrustedNumbers::jsonNumberOverflowHasItsPlace()
+{
+    QTemporaryDir dir;
+    const std::string file = dir.filePath("project.json").toStdString();
+    std::ofstream(file) << "{\"format\": \"netcanvas\", \"version\": 1,\n"
+                           "  \"training\": {\"epochs\": 1e999}}\n";
+    const std::string e = errorOf([&] { loadProject(file); });
+    QVERIFY2(QString::fromStdString(e).startsWith(
+                 QString::fromStdString(file) + ": line 2, column 26: number overflow"),
+        e.c_str());
+    QVERIFY2(e.find("json.exception") == std::string::npos, e.c_str());
+}
+
+void TestUntrustedNumbers::damagedOnnxMetadataHasItsPlace_data()
+{
+    // Same-length replacements keep the protobuf valid and damage only the JSON inside.
+    QTest::addColumn<QByteArray>("from");
+    QTest::addColumn<QByteArray>("to");
+    QTest::addColumn<QString>("where");
+    QTest::newRow("weight reference without param")
+        << QByteArray("\"param\"") << QByteArray("\"parax\"") << "metadata netcanvas.weights";
+    QTest::newRow("context without numClasses")
+        << QByteArray("\"numClasses\"") << QByteArray("\"numClassez\"")
+        << "metadata netcanvas.context";
+    QTest::newRow("project number overflow")
+        << QByteArray("\"epochs\":150") << QByteArray("\"e\":1e999999")
+        << "metadata netcanvas.project";
+}
+
+void TestUntrustedNumbers::damagedOnnxMetadataHasItsPlace()
+{
+    if (!onnxAvailable())
+        QSKIP("built without ONNX");
+    QFETCH(QByteArray, from);
+    QFETCH(QByteArray, to);
+    QFETCH(QString, where);
+    QTemporaryDir dir;
+    const std::string projectFile = writeXorProject(dir, [](nlohmann::json&) {});
+    Project p = loadProject(projectFile);
+    const GraphContext context = projectContext(p, dir.path().toStdString());
+    Graph g = p.buildGraph();
+    g.compile(context, 1);
+    p.weights = g.weights();
+    const QString onnx = dir.filePath("model.onnx");
+    exportOnnx(p, context, onnx.toStdString());
+
+    QFile f(onnx);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QByteArray bytes = f.readAll();
+    f.close();
+    QVERIFY2(bytes.contains(from), from.constData());
+    QCOMPARE(to.size(), from.size());
+    bytes.replace(from, to);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(bytes);
+    f.close();
+
+    const std::string e = errorOf([&] { loadTrainedModel(onnx.toStdString()); });
+    QVERIFY2(QString::fromStdString(e).startsWith(onnx + ": " + where), e.c_str());
+    QVERIFY2(e.find("json.exception") == std::string::npos, e.c_str());
+}
+
+void TestUntrustedNumbers::hugeNetworkIsRefusedBeforeAllocating()
+{
+    // Dense 784 -> 1e6 -> 1e6: the second layer's 1e12 weights alone are 4 TB.
+    Graph g;
+    const NodeId in = g.addNode(LayerRegistry::create("Input"), -1, "input");
+    const NodeId wide = g.addNode(LayerRegistry::create("Dense"), -1, "wide");
+    const NodeId huge = g.addNode(LayerRegistry::create("Dense"), -1, "huge");
+    const NodeId loss = g.addNode(LayerRegistry::create("Loss"), -1, "loss");
+    g.setAttributes(wide, {{"units", 1000000}});
+    g.setAttributes(huge, {{"units", 1000000}});
+    g.setAttributes(loss, {{"loss", "mse"}});
+    g.connect({in, 0, wide, 0});
+    g.connect({wide, 0, huge, 0});
+    g.connect({huge, 0, loss, 0});
+    GraphContext context;
+    context.inputShape = Shape {784};
+    context.targetRows = 1000000;
+    const GraphCheck check = g.check(context);
+    QVERIFY2(check.ok(), check.summary().c_str());
+
+    const MemoryEstimate sgd = estimateTrainingMemory(check, 32, "sgd");
+    const MemoryEstimate adam = estimateTrainingMemory(check, 32, "adam");
+    QCOMPARE(sgd.largestNode, huge);
+    // value + gradient (sgd), plus two moments (adam), 4 bytes each.
+    QVERIFY(sgd.bytes > 1e12 * 8 && sgd.bytes < 1e12 * 8 * 1.01);
+    QVERIFY(adam.bytes > 1e12 * 16 && adam.bytes < 1e12 * 16 * 1.01);
+    QVERIFY(estimateTrainingMemory(check, 64, "sgd").bytes > sgd.bytes);
+
+    const std::string e = errorOf([&] { requireMemoryFits(adam, g, 8e9, 32); });
+    QVERIFY2(
+        QString::fromStdString(e).startsWith("network: training needs about 16 TB"), e.c_str());
+    QVERIFY2(e.find("8.0 GB is available") != std::string::npos, e.c_str());
+    QVERIFY2(e.find("node 'huge'") != std::string::npos, e.c_str());
+    QVERIFY(errorOf([&] { requireMemoryFits(adam, g, 1e15 * 20, 32); }).empty());
+}
+
+void TestUntrustedNumbers::longRunIsWarnedAbout()
+{
+    // 10 batches in 2 s, 1000 batches per epoch, 1e6 epochs: 200 s per epoch, 6.3 years.
+    const auto warning = longRunWarning(2.0, 10, 1000, 1000000);
+    QVERIFY(warning.has_value());
+    QVERIFY2(warning->find("days") != std::string::npos, warning->c_str());
+    QVERIFY2(warning->find("1000000 epochs") != std::string::npos, warning->c_str());
+    // 10 epochs of 200 s: 33 min, below the hour.
+    QVERIFY(!longRunWarning(2.0, 10, 1000, 10).has_value());
+    QVERIFY(longRunWarning(2.0, 10, 1000, 20).has_value());
+    QVERIFY(!longRunWarning(2.0, 0, 1000, 20).has_value());
+}
+
+QTEST_APPLESS_MAIN(TestUntrustedNumbers)
+#include "tst_untrusted_numbers.moc"
