@@ -504,10 +504,10 @@ Scalar checkedScalar(
     double value, const std::string& cell, const std::string& where, const std::string& column)
 {
     if (std::isnan(value))
-        throw InputError(where, "expected a finite number, got " + quote(cell) + column);
+        throw InputError(where, "expected a finite number, got " + quoteExcerpt(cell) + column);
     if (!std::isfinite(value) || std::abs(value) > double(std::numeric_limits<Scalar>::max()))
         throw InputError(where,
-            quote(cell) + column + " is outside the range of 32-bit floats (about +-3.4e38); "
+            quoteExcerpt(cell) + column + " is outside the range of 32-bit floats (about +-3.4e38); "
                 + "rescale the data");
     return Scalar(value);
 }

@@ -4,8 +4,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 namespace engine {
 
@@ -60,21 +58,6 @@ MemoryEstimate estimateTrainingMemory(
         }
     }
     return e;
-}
-
-std::optional<double> availableMemoryBytes()
-{
-    std::ifstream in("/proc/meminfo");
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.rfind("MemAvailable:", 0) != 0)
-            continue;
-        std::istringstream fields(line.substr(13));
-        double kb = 0;
-        if (fields >> kb)
-            return kb * 1024;
-    }
-    return std::nullopt;
 }
 
 void requireMemoryFits(

@@ -24,8 +24,6 @@ struct MemoryEstimate {
 MemoryEstimate estimateTrainingMemory(
     const GraphCheck& check, long batchSize, const std::string& optimizerType);
 
-/// MemAvailable of /proc/meminfo in bytes, or nullopt where it cannot be read.
-std::optional<double> availableMemoryBytes();
 
 /// Throws InputError("network", ...) when `estimate` exceeds `availableBytes`, naming both, the
 /// largest node (`graph.name()`) and what to reduce.

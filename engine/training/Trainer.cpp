@@ -1,5 +1,6 @@
 #include "training/Trainer.h"
 
+#include "core/DataFile.h"
 #include "training/ResourceEstimate.h"
 
 #include <algorithm>
@@ -113,9 +114,9 @@ Trainer::Trainer(Graph& graph, DatasetSplits data, TrainingConfig config)
         // machine would otherwise fail minutes later with "out of memory", naming nothing.
         const GraphCheck check = m_graph.check(contextOf(m_data.train));
         const long batch = std::min<long>(m_config.batchSize, m_data.train.size());
-        if (const auto available = availableMemoryBytes(); available && check.ok())
+        if (const std::size_t available = availableMemoryBytes(); available > 0 && check.ok())
             requireMemoryFits(estimateTrainingMemory(check, batch, m_config.optimizer.type),
-                m_graph, *available, batch);
+                m_graph, double(available), batch);
         m_graph.compile(contextOf(m_data.train), m_config.seed);
     }
     m_loss = Loss::create(m_graph.lossType());
