@@ -330,8 +330,8 @@ std::string formatProject(const nlohmann::json& j)
 {
     constexpr auto replace = nlohmann::json::error_handler_t::replace;
     nlohmann::ordered_json out = nlohmann::ordered_json::object();
-    for (const char* key :
-        {"format", "version", "name", "description", "nodes", "edges", "dataset", "training"})
+    for (const char* key : {"format", "version", "name", "description", "nodes", "edges", "dataset",
+             "training", "history"})
         if (const auto it = j.find(key); it != j.end())
             out[key] = nlohmann::ordered_json(*it);
     for (const auto& [key, value] : j.items())
