@@ -128,7 +128,7 @@ MainWindow::MainWindow(QWidget* parent)
         });
 
     readSettings();
-    newDocument();
+    openStartNetwork();
 }
 
 MainWindow::~MainWindow()
@@ -169,6 +169,11 @@ QString MainWindow::openFile(const QString& path)
 
 QString MainWindow::saveToFile(const QString& path)
 {
+    // A project without a name (File > New) is named after the file it is first saved as, so
+    // that exports and the loss plot call it what the user called it.
+    if (m_doc->project().name.empty())
+        m_doc->setProjectInfo(QFileInfo(path).completeBaseName(),
+            QString::fromStdString(m_doc->project().description));
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return tr("%1: cannot write: %2").arg(QDir::toNativeSeparators(path), file.errorString());
@@ -218,11 +223,10 @@ QStringList MainWindow::exampleResources()
     return paths;
 }
 
-engine::Project MainWindow::defaultProject()
+engine::Project MainWindow::startProject()
 {
+    // Unnamed: whatever the user builds from it is theirs, named after its file once saved.
     engine::Project p;
-    p.name = "XOR";
-    p.description = "A small network that learns the XOR pattern.";
     auto node = [](engine::NodeId id, const char* type, const char* name, double x,
                     nlohmann::json attrs) {
         engine::NodeRecord r;
@@ -248,9 +252,19 @@ engine::Project MainWindow::defaultProject()
 
 void MainWindow::newDocument()
 {
+    openUntitled(engine::Project {});
+}
+
+void MainWindow::openStartNetwork()
+{
+    openUntitled(startProject());
+}
+
+void MainWindow::openUntitled(engine::Project project)
+{
     closeLesson();
     openInTrainingPanel(QStringLiteral("new:%1").arg(++m_newDocuments), {});
-    m_doc->load(defaultProject());
+    m_doc->load(std::move(project));
     m_undo->clear();
     m_untitledName.clear();
     setCurrentFile({});

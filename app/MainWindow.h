@@ -75,10 +75,13 @@ public:
     /// Example projects compiled into the resources, as resource paths.
     static QStringList exampleResources();
 
-    /// A new document holding the small default network (Input -> Dense 8 tanh -> Dense 1 ->
-    /// Loss binary_crossentropy on the xor data), so the window is never empty.
+    /// File > New: a blank, unnamed document ("Untitled"), named after its file once saved.
     void newDocument();
-    static engine::Project defaultProject();
+    /// What the window opens with, so that a first start has something to train: the small
+    /// start network (startProject()), unnamed and untitled like New.
+    void openStartNetwork();
+    /// Input -> Dense 8 tanh -> Dense 1 -> Loss binary_crossentropy on the xor data, no name.
+    static engine::Project startProject();
 
     // Lessons, welcome page and presentation mode (MainWindowLessons.cpp).
     widgets::LessonPanel* lessonPanel() const { return m_lessonPanel; }
@@ -137,6 +140,8 @@ private:
     /// True when there are no unsaved changes or the user saved or discarded them.
     bool maybeSave();
     void setCurrentFile(const QString& path);
+    /// Replaces the document by `project` as a new, untitled one (its own project key).
+    void openUntitled(engine::Project project);
     void readSettings();
     void writeSettings();
     void fitLater();

@@ -139,6 +139,7 @@ private slots:
     void spiralAndRegression();
     void summaryMatchesFinalLine();
     void seedReproducesBitForBit();
+    void outStoresTheRunHistory();
     void badCommandLine_data();
     void badCommandLine();
     void malformedProject_data();
@@ -304,6 +305,42 @@ void TestCli::seedReproducesBitForBit()
     QVERIFY(finalWithoutSpeed(ra.out) != finalWithoutSpeed(rc.out));
     // The trained project records the seed it was trained with.
     QCOMPARE(readJson(a).at("training").at("seed").get<int>(), 7);
+}
+
+void TestCli::outStoresTheRunHistory()
+{
+    const QString model = path("history_xor.json");
+    const RunResult r = runCli(
+        {example("mlp_xor.json"), "--quiet", "--epochs", "5", "--seed", "3", "--out", model});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const auto f = parseFinal(r.out);
+    const nlohmann::json j = readJson(model);
+    QVERIFY2(j.contains("history"), j.dump().substr(0, 300).c_str());
+    const nlohmann::json& h = j["history"];
+    QVERIFY2(h.at("label").get<std::string>().find("seed 3") != std::string::npos,
+        h.at("label").dump().c_str());
+    QCOMPARE(h.at("settings").at("epochs").get<int>(), 5);
+    const nlohmann::json& epochs = h.at("epochs");
+    QCOMPARE(int(epochs.size()), 5);
+    for (int e = 0; e < 5; ++e)
+        QCOMPARE(epochs[std::size_t(e)].at("epoch").get<int>(), e + 1);
+    // The last epoch is the run's final result.
+    const nlohmann::json& last = epochs.back();
+    QVERIFY(closeEnough(last.at("trainLoss").get<double>(), number(f, "train_loss")));
+    QVERIFY(closeEnough(last.at("validationLoss").get<double>(), number(f, "val_loss")));
+    QVERIFY(closeEnough(last.at("validationAccuracy").get<double>(), number(f, "val_accuracy")));
+    QVERIFY(last.contains("trainAccuracy"));
+
+    // Regression: losses only.
+    const QString plane = path("history_plane.json");
+    const RunResult p
+        = runCli({example("regression_plane.json"), "--quiet", "--epochs", "2", "--out", plane});
+    QCOMPARE(p.exitCode, 0);
+    const nlohmann::json pe = readJson(plane).at("history").at("epochs");
+    QCOMPARE(int(pe.size()), 2);
+    QVERIFY(pe[0].contains("validationLoss"));
+    QVERIFY(!pe[0].contains("trainAccuracy"));
+    QVERIFY(!pe[0].contains("validationAccuracy"));
 }
 
 void TestCli::badCommandLine_data()

@@ -619,7 +619,7 @@ void TestLessonsGui::saveAsLessonRoundTrip()
 
 void TestLessonsGui::saveLessonDialogReportsBadCheck()
 {
-    engine::Project p = MainWindow::defaultProject();
+    engine::Project p = MainWindow::startProject();
     widgets::SaveLessonDialog dialog(p, {});
     dialog.titleEdit()->setText("T");
     dialog.checksEdit()->setPlainText("validation.accuracy >= 0.9\nloss is small");

@@ -5,6 +5,7 @@
 #include "canvas/LayerPalette.h"
 #include "canvas/PaletteMime.h"
 #include "document/GraphDocument.h"
+#include "export/ExportActions.h"
 #include "inspector/Inspector.h"
 #include "inspector/ProjectSettingsPanel.h"
 #include "layers/LayerRegistry.h"
@@ -147,6 +148,7 @@ private slots:
     void statusSummary();
     void disabledTrainSaysWhy();
     void recentFiles();
+    void newIsBlankAndNamedAfterItsFile();
     void openingAnotherProjectTrainsItAfresh();
     void menus();
 
@@ -729,6 +731,76 @@ void TstMainWindow::recentFiles()
     }
     MainWindow window;
     QCOMPARE(window.recentFiles().mid(0, 2), (QStringList {b, a}));
+}
+
+void TstMainWindow::newIsBlankAndNamedAfterItsFile()
+{
+    TestWindow window;
+    window.show();
+    // The window starts with the small start network, unnamed.
+    QVERIFY(window.document()->nodeCount() > 0);
+    QCOMPARE(window.document()->project().name, std::string());
+    QVERIFY2(window.windowTitle().startsWith(QStringLiteral("Untitled")),
+        qPrintable(window.windowTitle()));
+
+    // File > New: blank, no name or description of any template.
+    QCOMPARE(window.openExample(QStringLiteral(":/examples/mlp_xor.json")), QString());
+    window.newDocument();
+    widgets::GraphDocument* doc = window.document();
+    QCOMPARE(doc->nodeCount(), 0);
+    QCOMPARE(doc->project().name, std::string());
+    QCOMPARE(doc->project().description, std::string());
+    QVERIFY(doc->weights().empty());
+    QVERIFY2(window.windowTitle().startsWith(QStringLiteral("Untitled")),
+        qPrintable(window.windowTitle()));
+
+    // Built from New and saved: named after its file.
+    const engine::NodeRecord input
+        = doc->makeNode(QStringLiteral("Input"), nlohmann::json::object(), {0, 0});
+    doc->insertNode(input);
+    const engine::NodeRecord dense = doc->makeNode(
+        QStringLiteral("Dense"), {{"units", 2}, {"activation", "identity"}}, {200, 0});
+    doc->insertNode(dense);
+    const engine::NodeRecord loss
+        = doc->makeNode(QStringLiteral("Loss"), {{"loss", "softmax_crossentropy"}}, {400, 0});
+    doc->insertNode(loss);
+    doc->addEdge({input.id, 0, dense.id, 0});
+    doc->addEdge({dense.id, 0, loss.id, 0});
+    engine::DatasetSpec data;
+    data.source = "generator";
+    data.generator = "circle";
+    doc->setDatasetSpec(data);
+    engine::TrainingConfig config = doc->trainingConfig();
+    config.epochs = 2;
+    doc->setTrainingConfig(config);
+    QVERIFY2(doc->isReadyToTrain(), doc->check().summary().c_str());
+
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("circle_classifier.json"));
+    QCOMPARE(window.saveToFile(file), QString());
+    QCOMPARE(doc->project().name, std::string("circle_classifier"));
+    QVERIFY(window.windowTitle().startsWith(QStringLiteral("circle_classifier.json")));
+    QFile saved(file);
+    QVERIFY(saved.open(QIODevice::ReadOnly));
+    const QByteArray savedText = saved.readAll();
+    QVERIFY(!savedText.contains("XOR"));
+    QVERIFY(savedText.contains("\"name\": \"circle_classifier\""));
+
+    // Its ONNX export says what it is, nothing of a template.
+    widgets::TrainingController* controller = window.trainingPanel()->controller();
+    QSignalSpy finished(controller, &widgets::TrainingController::finished);
+    window.trainingPanel()->trainAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(finished.size() >= 1 && !controller->isRunning(), 60000);
+    const QString onnx = dir.filePath(QStringLiteral("model.onnx"));
+    const QString error = window.exportActions()->exportOnnx(onnx);
+    if (error.contains(QStringLiteral("no ONNX support")))
+        return; // built without ONNX
+    QCOMPARE(error, QString());
+    QFile model(onnx);
+    QVERIFY(model.open(QIODevice::ReadOnly));
+    const QByteArray bytes = model.readAll();
+    QVERIFY(!bytes.contains("XOR"));
+    QVERIFY(bytes.contains("circle_classifier"));
 }
 
 void TstMainWindow::menus()

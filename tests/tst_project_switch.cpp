@@ -22,6 +22,7 @@
 #include <QDoubleSpinBox>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QtTest>
 
 namespace {
@@ -97,6 +98,7 @@ private slots:
     void stepThroughFollowsTheOpenProject();
     void stepThroughSaysOnceWhetherWeightsWereStored();
     void lossPlotTimeFitsTheCurrentRun();
+    void savedTrainedProjectReopensTrained();
 };
 
 void TstProjectSwitch::initTestCase()
@@ -238,6 +240,48 @@ void TstProjectSwitch::lossPlotTimeFitsTheCurrentRun()
         qPrintable(QString::number(plot.plot()->xAxis->range().upper)));
     // The losses of the earlier run within those 2 epochs (1 and 0.5) are on the axis.
     QVERIFY(plot.plot()->yAxis->range().upper >= 1.0);
+}
+
+void TstProjectSwitch::savedTrainedProjectReopensTrained()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    TestWindow w;
+    w.show();
+    widgets::TrainingPanel* panel = w.trainingPanel();
+    QCOMPARE(w.openExample(QStringLiteral(":/examples/mlp_xor.json")), QString());
+    trainToEnd(w);
+    const int epochs = panel->lossPlot()->epochPointCount();
+    QVERIFY(epochs > 0);
+    const QString heatmapKeys = panel->heatmap()->tensorChoice()->itemText(0);
+    const QString file = dir.filePath(QStringLiteral("trained_xor.json"));
+    QCOMPARE(w.saveToFile(file), QString());
+
+    QCOMPARE(w.openLesson(QStringLiteral(":/lessons/perceptron.json")), QString());
+    QCOMPARE(panel->heatmap()->tensorChoice()->count(), 0);
+    QCOMPARE(panel->lossPlot()->runCount(), 0);
+
+    QCOMPARE(w.openFile(file), QString());
+    // Trained, and says so: the status line and every progress display.
+    const QString status = panel->statusText();
+    QVERIFY2(
+        status.startsWith(QStringLiteral("Trained: %1 epochs, validation accuracy ").arg(epochs)),
+        qPrintable(status));
+    for (const QString& text : progressTexts(w))
+        QCOMPARE(text, status);
+    // The stored weights in the weight views.
+    QVERIFY(panel->heatmap()->tensorChoice()->count() > 0);
+    QCOMPARE(panel->heatmap()->tensorChoice()->itemText(0), heatmapKeys);
+    QVERIFY(panel->heatmap()->cellValue(0, 0).has_value());
+    QVERIFY(panel->histogram()->historyCount() > 0);
+    // The run's curves, as the current (finished) run.
+    QCOMPARE(panel->lossPlot()->runCount(), 1);
+    QCOMPARE(panel->lossPlot()->epochPointCount(), epochs);
+
+    // A new run after it: the stored one stays as the earlier run of the same project.
+    trainToEnd(w);
+    QCOMPARE(panel->lossPlot()->runCount(), 2);
+    QVERIFY(panel->statusText().startsWith(QStringLiteral("Done")));
 }
 
 QTEST_MAIN(TstProjectSwitch)

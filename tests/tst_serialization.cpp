@@ -7,6 +7,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cmath>
 #include <csignal>
 #include <cstring>
 #include <fstream>
@@ -92,6 +93,7 @@ class TestSerialization : public QObject {
 private slots:
     void projectJsonRoundTrip();
     void unknownTopLevelKeysSurvive();
+    void runHistoryRoundTrip();
     void smallWeightsRoundTripExactly();
     void largeWeightsRoundTripExactlyAsBase64();
     void base64IsLittleEndianColumnMajor();
@@ -170,6 +172,44 @@ void TestSerialization::unknownTopLevelKeysSurvive()
     r.extra["name"] = "shadow";
     COMPARE_JSON(r.toJson()["format"], nlohmann::json("netcanvas"));
     COMPARE_JSON(r.toJson()["name"], nlohmann::json("xor demo"));
+}
+
+void TestSerialization::runHistoryRoundTrip()
+{
+    Project p = smallProject();
+    p.weights[2]["W"] = randomMatrix(4, 2, 3);
+    p.history = TrainingHistory::startedWith(p.training);
+    QCOMPARE(p.history.label, std::string("lr 0.01, adam, batch 16, seed 99"));
+    p.history.epochs = {{1, 0.75, 0.5, 0.8, 0.25}, {2, 0.5, 0.75, 0.625, 1.0},
+        {3, std::numeric_limits<double>::quiet_NaN(), std::nullopt, std::nullopt, std::nullopt}};
+    saveProject(p, path("history.json"));
+    const nlohmann::json written = nlohmann::json::parse(readText(path("history.json")));
+    COMPARE_JSON(written["history"]["epochs"][1],
+        nlohmann::json({{"epoch", 2}, {"trainLoss", 0.5}, {"trainAccuracy", 0.75},
+            {"validationLoss", 0.625}, {"validationAccuracy", 1.0}}));
+    // A diverged loss is null; metrics that do not apply are left out.
+    COMPARE_JSON(
+        written["history"]["epochs"][2], nlohmann::json({{"epoch", 3}, {"trainLoss", nullptr}}));
+    COMPARE_JSON(written["history"]["settings"]["batchSize"], nlohmann::json(16));
+
+    const Project back = loadProject(path("history.json"));
+    QVERIFY(!back.extra.contains("history")); // read, not merely kept
+    QCOMPARE(back.history.label, p.history.label);
+    QVERIFY(back.history.settings == p.training.toJson());
+    QCOMPARE(back.history.epochs.size(), std::size_t(3));
+    const EpochRecord& e = back.history.epochs[0];
+    QCOMPARE(e.epoch, 1);
+    QCOMPARE(e.trainLoss, 0.75);
+    QCOMPARE(e.trainAccuracy, std::optional<double>(0.5));
+    QCOMPARE(e.validationLoss, std::optional<double>(0.8));
+    QCOMPARE(e.validationAccuracy, std::optional<double>(0.25));
+    QVERIFY(std::isnan(back.history.epochs[2].trainLoss));
+    QVERIFY(!back.history.epochs[2].validationLoss.has_value());
+    QVERIFY(back.toJson() == written);
+
+    // Files without a history (older ones, untrained projects) read as before and get none.
+    QVERIFY(!smallProject().toJson().contains("history"));
+    QVERIFY(Project::fromJson(smallProject().toJson()).history.empty());
 }
 
 void TestSerialization::smallWeightsRoundTripExactly()
@@ -421,6 +461,16 @@ void TestSerialization::malformedFiles_data()
     QTest::newRow("weights") << with([](auto& j) {
         j["weights"] = {{"2", {{"W", {{"shape", {1, 1}}, {"data", {true}}}}}}};
     }) << "weights.2.W.data[0]: expected a number";
+    QTest::newRow("history type") << with([](auto& j) {
+        j["history"] = {1, 2};
+    }) << "history: expected an object";
+    QTest::newRow("history epochs") << with([](auto& j) {
+        j["history"] = {{"epochs", {{{"epoch", 1}, {"trainLoss", "low"}}}}};
+    }) << "history.epochs[0].trainLoss: expected a number";
+    QTest::newRow("history order") << with([](auto& j) {
+        j["history"]
+            = {{"epochs", {{{"epoch", 2}, {"trainLoss", 1}}, {{"epoch", 2}, {"trainLoss", 1}}}}};
+    }) << "history.epochs[1].epoch: expected an integer above 2";
 }
 
 void TestSerialization::malformedFiles()

@@ -174,11 +174,14 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
                 err << "netcanvas-train: warning: " << *warning << '\n' << std::flush;
         }
     };
-    if (!o.quiet) {
-        callbacks.onEpochEnd = [&err, totalEpochs](const engine::EpochStats& e) {
-            err << progressLine(e, totalEpochs) << '\n' << std::flush;
-        };
-    }
+    // The curves go into --out with the weights: a reopened project shows how it was trained.
+    engine::TrainingHistory history = engine::TrainingHistory::startedWith(project.training);
+    callbacks.onEpochEnd
+        = [&err, &history, totalEpochs, quiet = o.quiet](const engine::EpochStats& e) {
+              history.epochs.push_back(engine::EpochRecord::from(e));
+              if (!quiet)
+                  err << progressLine(e, totalEpochs) << '\n' << std::flush;
+          };
 
     engine::TrainResult result;
     try {
@@ -200,6 +203,7 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
     if (keep && !o.out.empty()) {
         project.setGraph(graph);
         project.weights = graph.weights();
+        project.history = std::move(history);
         // The model only makes sense on inputs scaled as in training: predict reads these.
         if (const engine::FeatureScaling& s = trainer->data().train.scaling; !s.isIdentity())
             project.dataset.options["scalingStats"] = engine::scalingToJson(s);

@@ -38,7 +38,7 @@ constexpr long kMaxPlainElements = 1024;
 const std::set<std::string>& knownKeys()
 {
     static const std::set<std::string> keys {"format", "version", "name", "description", "nodes",
-        "edges", "dataset", "training", "weights"};
+        "edges", "dataset", "training", "history", "weights"};
     return keys;
 }
 
@@ -314,8 +314,8 @@ std::string formatProject(const nlohmann::json& j)
 {
     constexpr auto replace = nlohmann::json::error_handler_t::replace;
     nlohmann::ordered_json out = nlohmann::ordered_json::object();
-    for (const char* key :
-        {"format", "version", "name", "description", "nodes", "edges", "dataset", "training"})
+    for (const char* key : {"format", "version", "name", "description", "nodes", "edges", "dataset",
+             "training", "history"})
         if (const auto it = j.find(key); it != j.end())
             out[key] = nlohmann::ordered_json(*it);
     for (const auto& [key, value] : j.items())
@@ -469,6 +469,8 @@ nlohmann::json Project::toJson() const
     j["edges"] = std::move(je);
     j["dataset"] = dataset.toJson();
     j["training"] = training.toJson();
+    if (!history.empty())
+        j["history"] = history.toJson();
     if (!weights.empty())
         j["weights"] = weightsToJson(weights);
     return j;
@@ -520,6 +522,8 @@ Project Project::fromJson(const nlohmann::json& j)
             throw InputError("training", "expected an object, got " + typeName(*t));
         p.training = prefixed("training", [&] { return TrainingConfig::fromJson(*t); });
     }
+    if (const auto* h = field(j, "history"))
+        p.history = prefixed("history", [&] { return TrainingHistory::fromJson(*h); });
     if (const auto* w = field(j, "weights"))
         p.weights = prefixed("weights", [&] { return weightsFromJson(*w); });
     for (const auto& [key, value] : j.items())

@@ -5,13 +5,16 @@
 //  "nodes":[{"id":1,"type":"Dense","name":"hidden","position":[x,y],"attributes":{...}}],
 //  "edges":[{"from":1,"fromPort":0,"to":2,"toPort":0}],
 //  "dataset":{...DatasetSpec...}, "training":{...TrainingConfig...},
+//  "history":{"label":"lr 0.03, adam, batch 16, seed 1","epochs":[{"epoch":1,"trainLoss":...}]},
 //  "weights":{"2":{"W":{"shape":[rows,cols],"data":[...] | "base64":"..."}, ...}}}
 //
-// Architecture and weights are separate: "weights" may be absent (untrained project).
+// Architecture and weights are separate: "weights" may be absent (untrained project), and so
+// may "history" (the run that produced the weights).
 
 #include "data/DatasetSpec.h"
 #include "graph/Graph.h"
 #include "training/TrainingConfig.h"
+#include "training/TrainingHistory.h"
 
 #include <nlohmann/json.hpp>
 
@@ -47,6 +50,9 @@ struct Project {
     /// Top-level keys this version does not know (lesson, view state of later versions),
     /// kept so that saving never loses them.
     nlohmann::json extra = nlohmann::json::object();
+    /// The run that trained `weights` (empty when unknown or untrained). Last, so that aggregate
+    /// initializations listing the fields above leave it empty.
+    TrainingHistory history;
 
     /// Builds the graph (layers from the registry, attributes, edges). Throws InputError whose
     /// where() locates the problem, e.g. "nodes[3].attributes.units".

@@ -565,9 +565,10 @@ void GraphDocument::setTrainingConfig(const engine::TrainingConfig& config)
     emit settingsChanged();
 }
 
-void GraphDocument::setWeights(engine::WeightMap weights)
+void GraphDocument::setWeights(engine::WeightMap weights, engine::TrainingHistory history)
 {
     m_project.weights = std::move(weights);
+    m_project.history = std::move(history);
     emit weightsChanged();
 }
 

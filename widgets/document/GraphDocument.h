@@ -69,6 +69,8 @@ public:
     const engine::DatasetSpec& datasetSpec() const { return m_project.dataset; }
     const engine::TrainingConfig& trainingConfig() const { return m_project.training; }
     const engine::WeightMap& weights() const { return m_project.weights; }
+    /// The run that trained weights() (empty when unknown).
+    const engine::TrainingHistory& trainingHistory() const { return m_project.history; }
 
     // --- validation ---------------------------------------------------------------------------
     /// The last validation result (shapes, parameter counts, errors by node).
@@ -121,7 +123,9 @@ public:
     void setNodeName(NodeId id, const QString& name);
     void setDatasetSpec(const engine::DatasetSpec& spec);
     void setTrainingConfig(const engine::TrainingConfig& config);
-    void setWeights(engine::WeightMap weights);
+    /// Replaces the weights and the run history that goes with them (empty: the weights did not
+    /// come from one recorded run, e.g. a hand edit).
+    void setWeights(engine::WeightMap weights, engine::TrainingHistory history = {});
     void setProjectInfo(const QString& name, const QString& description);
 
     /// Replaces everything (a file was opened); emits reset(). Not undoable: clear the stack.

@@ -15,6 +15,7 @@
 #include "plots/sequence/ForecastPlot.h"
 #include "plots/sequence/HiddenStateView.h"
 #include "plots/sequence/TextSamplingPanel.h"
+#include "training/StoredTraining.h"
 #include "training/TrainingProgressWidget.h"
 #include "training/ViewChooser.h"
 
@@ -300,8 +301,8 @@ void TrainingPanel::setDocument(GraphDocument* document)
     connect(document, &GraphDocument::edgeAdded, this, &TrainingPanel::onDocumentEdited);
     connect(document, &GraphDocument::edgeRemoved, this, &TrainingPanel::onDocumentEdited);
     connect(document, &GraphDocument::reset, this, &TrainingPanel::onDocumentEdited);
-    connect(document, &GraphDocument::validationChanged, this,
-        [this] { updateAutoencoderTabs(); });
+    connect(document, &GraphDocument::reset, this, &TrainingPanel::showStoredTraining);
+    connect(document, &GraphDocument::validationChanged, this, [this] { updateAutoencoderTabs(); });
     connect(document, &GraphDocument::validationChanged, this, [this] {
         if (!m_controller->hasSession())
             updateSequenceTabs();
@@ -415,6 +416,7 @@ void TrainingPanel::resetWeights(bool newSeed)
         // Nothing trained in this window yet: forget weights stored in the document instead.
         if (m_document && !m_document->weights().empty()) {
             m_document->setWeights({});
+            m_controller->setIdleSummary({});
             showStatus(tr("Stored weights cleared; the next run starts from fresh weights."));
         }
         return;
@@ -457,6 +459,25 @@ void TrainingPanel::openProject(const ProjectIdentity& project)
         view->clearForProject(project);
     showStatus({});
     updateActions();
+}
+
+void TrainingPanel::showStoredTraining()
+{
+    if (!m_document || m_controller->hasSession() || m_sessionShown)
+        return;
+    const std::optional<StoredTraining> stored
+        = StoredTraining::of(m_document->project(), m_controller->runId());
+    m_controller->setIdleSummary(stored ? stored->summary : QString());
+    if (!stored)
+        return;
+    // Only the views that need no data: the boundary, neuron and feature-map views would have
+    // to load the dataset; they fill on the next run.
+    for (TrainingView* view :
+        std::initializer_list<TrainingView*> {m_loss, m_heatmap, m_histogram}) {
+        view->startSession(stored->info);
+        view->addSnapshot(stored->snapshot);
+    }
+    showStatus(stored->summary);
 }
 
 void TrainingPanel::onSession(const TrainingSessionInfo& info)

@@ -48,6 +48,7 @@ public:
     /// Call before the document is replaced by another project: stops training (Train then
     /// starts afresh), and clears every view, the status and progress texts and, unless the
     /// project has the key of the previous one (a lesson's variants), the loss plot's runs.
+    /// When the new document holds weights, the views then show them (showStoredTraining()).
     void openProject(const ProjectIdentity& project);
     /// Folder that relative dataset paths are resolved against (the project file's folder).
     void setProjectDirectory(const QString& dir);
@@ -100,6 +101,9 @@ private:
     void onFinished(const TrainingOutcome& outcome);
     void onDocumentEdited();
     void showStatus(const QString& text, bool error = false);
+    /// A project with stored weights was opened (no session yet): the status, the progress
+    /// displays, the weight views and the loss plot show them and the stored run history.
+    void showStoredTraining();
     /// Shows the sequence tabs that apply to the document (recurrent layer, sequence
     /// regression data, vocabulary) or, once training started, to the session.
     void updateSequenceTabs(const TrainingSessionInfo* info = nullptr);

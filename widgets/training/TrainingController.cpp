@@ -137,6 +137,8 @@ void TrainingController::startSession(
     m_sessionKey = sessionKey(project);
     m_architectureKey = architectureKey(project);
     m_seed = project.training.seed;
+    m_sessionConfig = project.training;
+    m_history = engine::TrainingHistory::startedWith(m_sessionConfig);
     adoptLiveSettings(project);
     m_hasSession = true;
     m_sessionFailed = false;
@@ -252,6 +254,8 @@ std::uint64_t TrainingController::resetWeights(bool newSeed)
         m_seed = QRandomGenerator::global()->bounded(1u, 1u << 31);
     const int runId = ++m_runId;
     m_resumable = true;
+    m_sessionConfig.seed = m_seed;
+    m_history = engine::TrainingHistory::startedWith(m_sessionConfig);
     QMetaObject::invokeMethod(
         m_worker.get(),
         [w = m_worker.get(), seed = m_seed, runId] { w->resetWeights(seed, runId); },
@@ -280,6 +284,14 @@ void TrainingController::forgetProject()
     }
     m_lastProgress = {};
     m_lastOutcome = {};
+    m_history = {};
+    m_idleSummary.clear();
+    emit progressCleared();
+}
+
+void TrainingController::setIdleSummary(const QString& summary)
+{
+    m_idleSummary = summary;
     emit progressCleared();
 }
 
@@ -394,6 +406,11 @@ void TrainingController::onSnapshot(const TrainingSnapshot& snapshot)
     p.finished = snapshot.finished;
     p.stopReason = snapshot.stopReason;
     p.message = snapshot.message;
+    if (snapshot.runId == m_runId) {
+        for (const EpochPoint& e : snapshot.epochs)
+            m_history.epochs.push_back(
+                {e.epoch, e.trainLoss, e.trainAccuracy, e.validationLoss, e.validationAccuracy});
+    }
     emit snapshotReady(snapshot);
 }
 
@@ -439,7 +456,7 @@ void TrainingController::writeWeights(const engine::WeightMap& weights)
         emit message(tr("Trained weights not stored: the network was changed while training."));
         return;
     }
-    m_document->setWeights(weights);
+    m_document->setWeights(weights, m_history);
     emit weightsWritten();
 }
 

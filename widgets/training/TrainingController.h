@@ -122,6 +122,14 @@ public:
 
     /// The last snapshot's progress fields (for the status bar); default before any.
     const TrainingSnapshot& lastProgress() const { return m_lastProgress; }
+    /// The current session's epochs so far (every epoch since it started or was reset); it goes
+    /// into the document with the weights when the run ends.
+    const engine::TrainingHistory& history() const { return m_history; }
+    /// What progress displays say while this project has no session: "" for "Not trained", or
+    /// how the project's stored weights were trained ("Trained: 40 epochs, ..."). forgetProject()
+    /// clears it. Emits progressCleared().
+    void setIdleSummary(const QString& summary);
+    QString idleSummary() const { return m_idleSummary; }
     const TrainingOutcome& lastOutcome() const { return m_lastOutcome; }
     /// The worker, for tests that need its constants; never call its methods directly.
     const TrainingWorker* worker() const { return m_worker.get(); }
@@ -135,7 +143,8 @@ signals:
     void failed(const QString& message);
     /// Trained weights were written to the document.
     void weightsWritten();
-    /// lastProgress() and lastOutcome() were reset: progress displays show "Not trained".
+    /// lastProgress() and lastOutcome() were reset: progress displays show "Not trained", or
+    /// idleSummary() when there is one.
     void progressCleared();
     /// A message for the status bar ("weights not stored: the network changed").
     void message(const QString& text);
@@ -173,6 +182,9 @@ private:
     engine::LiveSettings m_live;
     TrainingSnapshot m_lastProgress;
     TrainingOutcome m_lastOutcome;
+    engine::TrainingConfig m_sessionConfig; ///< what the session trains with (seed after reset)
+    engine::TrainingHistory m_history;
+    QString m_idleSummary;
 
     // Set by the worker thread when run() returns; stop() waits on it.
     std::mutex m_runMutex;

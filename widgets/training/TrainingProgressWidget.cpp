@@ -60,7 +60,7 @@ TrainingProgressWidget::TrainingProgressWidget(TrainingController* controller, Q
         m_bar->setMaximumHeight(m_bar->fontMetrics().height() * 4 / 5);
     });
     m_bar->setToolTip(tr("Progress over all epochs of the run"));
-    showNotTrained();
+    showIdleText();
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_bar);
@@ -69,13 +69,15 @@ TrainingProgressWidget::TrainingProgressWidget(TrainingController* controller, Q
         controller, &TrainingController::snapshotReady, this, &TrainingProgressWidget::onSnapshot);
     connect(controller, &TrainingController::stateChanged, this, &TrainingProgressWidget::onState);
     connect(controller, &TrainingController::progressCleared, this,
-        &TrainingProgressWidget::showNotTrained);
+        &TrainingProgressWidget::showIdleText);
 }
 
-void TrainingProgressWidget::showNotTrained()
+void TrainingProgressWidget::showIdleText()
 {
-    m_bar->setValue(0);
-    m_label->setText(tr("Not trained"));
+    // A project opened with stored weights is trained: say how, with a full bar.
+    const QString stored = m_controller->idleSummary();
+    m_bar->setValue(stored.isEmpty() ? 0 : m_bar->maximum());
+    m_label->setText(stored.isEmpty() ? tr("Not trained") : stored);
     m_sinceText.invalidate();
 }
 

@@ -27,7 +27,8 @@ public:
 private:
     void onSnapshot(const TrainingSnapshot& s);
     void onState(TrainingController::State state);
-    void showNotTrained();
+    /// "Not trained", or the controller's idle summary of stored training.
+    void showIdleText();
 
     TrainingController* m_controller;
     QProgressBar* m_bar = nullptr;

@@ -15,6 +15,10 @@
 #include <optional>
 #include <vector>
 
+namespace engine {
+class Layer;
+}
+
 namespace widgets {
 
 /// One mini-batch's loss. x = epoch progress: (epoch - 1) + batch / batchesPerEpoch, so step and
@@ -52,6 +56,10 @@ struct ParamCopy {
     int kernelW = 0;
     int channels = 0;
     bool isConvKernel() const { return kernelH > 0 && kernelW > 0 && channels > 0; }
+    /// A copy of `value`, parameter `param` of `layer` (node `node`, shown as `nodeName`), with
+    /// its quantiles and, for a Conv2D kernel, its geometry; without gradient.
+    static ParamCopy of(engine::NodeId node, const QString& nodeName, const engine::Layer& layer,
+        const std::string& param, const engine::Matrix& value);
     static constexpr int kQuantileCount = 9;
     static constexpr double kQuantiles[kQuantileCount]
         = {0.0, 0.07, 0.16, 0.31, 0.5, 0.69, 0.84, 0.93, 1.0};

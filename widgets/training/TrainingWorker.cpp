@@ -21,43 +21,6 @@ void registerTrainingMetaTypes()
     qRegisterMetaType<engine::WeightMap>();
 }
 
-namespace {
-
-/// Quantiles of at most ~4096 evenly strided values: enough for a distribution plot and cheap
-/// enough to run at every snapshot.
-std::vector<double> quantilesOf(const engine::Matrix& m)
-{
-    std::vector<double> q;
-    if (m.size() == 0)
-        return q;
-    const long stride = std::max<long>(1, m.size() / 4096);
-    std::vector<engine::Scalar> v;
-    v.reserve(std::size_t(m.size() / stride + 1));
-    for (long i = 0; i < m.size(); i += stride)
-        v.push_back(m.data()[i]);
-    for (double p : ParamCopy::kQuantiles) {
-        const auto k = std::size_t(std::lround(p * double(v.size() - 1)));
-        std::nth_element(v.begin(), v.begin() + long(k), v.end());
-        q.push_back(double(v[k]));
-    }
-    return q;
-}
-
-/// Conv2D weights: filters x (K * K * Cin), see engine/layers/Conv2D.h.
-void setConvGeometry(ParamCopy& c, const engine::Layer& layer)
-{
-    if (layer.type() != "Conv2D" || c.param != QLatin1String("W"))
-        return;
-    const nlohmann::json attrs = layer.attributes();
-    const int k = attrs.value("kernel", 0);
-    if (k <= 0 || c.value.cols() % (long(k) * k) != 0)
-        return;
-    c.kernelH = c.kernelW = k;
-    c.channels = int(c.value.cols() / (long(k) * k));
-}
-
-} // namespace
-
 TrainingWorker::TrainingWorker(QObject* parent)
     : QObject(parent)
 {
@@ -128,11 +91,7 @@ TrainingSessionInfo TrainingWorker::makeInfo() const
     TrainingSessionInfo info;
     info.runId = m_runId;
     const engine::TrainingConfig& c = m_trainer->config();
-    info.label = QStringLiteral("lr %1, %2, batch %3, seed %4")
-                     .arg(c.optimizer.learningRate, 0, 'g', 3)
-                     .arg(QString::fromStdString(c.optimizer.type))
-                     .arg(c.batchSize)
-                     .arg(qulonglong(c.seed));
+    info.label = QString::fromStdString(engine::runLabel(c));
     const engine::DatasetSplits& d = m_trainer->data();
     info.classification = d.train.task == engine::TaskKind::Classification;
     info.numClasses = d.train.numClasses;
@@ -168,8 +127,8 @@ TrainingSessionInfo TrainingWorker::makeInfo() const
             : !d.test.empty()              ? QStringLiteral("test")
                                            : QStringLiteral("training");
         info.sampleSetSize = set.size();
-        const long n = std::min(set.size(),
-            TrainingSessionInfo::kMaxSampleScalars / std::max<long>(1, set.x.rows()));
+        const long n = std::min(
+            set.size(), TrainingSessionInfo::kMaxSampleScalars / std::max<long>(1, set.x.rows()));
         info.samples = std::make_shared<const engine::Matrix>(set.x.leftCols(n));
         info.sampleLabels.resize(std::size_t(n), -1);
         if (info.classification)
@@ -436,15 +395,10 @@ void TrainingWorker::fillExtras(TrainingSnapshot& snap)
         }
         if (!copyParams || (total > kCopyAllLimit && !watched.count(id)))
             continue;
-        ParamCopy c;
-        c.node = id;
-        c.nodeName = QString::fromStdString(m_graph->name(id));
-        c.param = QString::fromStdString(p.name);
-        c.value = *p.value;
-        setConvGeometry(c, m_graph->layer(id));
+        ParamCopy c = ParamCopy::of(
+            id, QString::fromStdString(m_graph->name(id)), m_graph->layer(id), p.name, *p.value);
         if (hasGrad)
             c.grad = *p.grad;
-        c.quantiles = quantilesOf(c.value);
         snap.params.push_back(std::move(c));
     }
     for (engine::NodeId id : order)
