@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Writes the generated seeds of tests/fuzz/corpus/ (docs/fuzzing.md): small IDX arrays (plain
+and gzip), small CSV and time-series files, and - given a built netcanvas-train - ONNX models
+exported from trained examples. The other seeds are copies of resources/ files.
+
+usage: tests/fuzz/make_seeds.py [--train build/app/netcanvas-train]
+"""
+import argparse
+import gzip
+import os
+import struct
+import subprocess
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CORPUS = os.path.join(ROOT, "tests", "fuzz", "corpus")
+
+# IDX type byte -> struct format of one big-endian value
+IDX_TYPES = {0x08: "B", 0x09: "b", 0x0B: "h", 0x0C: "i", 0x0D: "f", 0x0E: "d"}
+
+
+def idx_bytes(type_code, dims, values):
+    header = bytes([0, 0, type_code, len(dims)]) + b"".join(struct.pack(">I", d) for d in dims)
+    fmt = ">" + IDX_TYPES[type_code] * len(values)
+    return header + struct.pack(fmt, *values)
+
+
+def write(harness, name, data):
+    folder = os.path.join(CORPUS, harness)
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, name), "wb") as f:
+        f.write(data)
+
+
+def idx_seeds():
+    images = idx_bytes(0x08, [3, 4, 4], [(i * 37) % 256 for i in range(48)])
+    write("fuzz_idx", "images-u8-3x4x4.idx", images)
+    write("fuzz_idx", "images-u8-3x4x4.idx.gz", gzip.compress(images, mtime=0))
+    write("fuzz_idx", "labels-u8-3.idx", idx_bytes(0x08, [3], [0, 1, 2]))
+    write("fuzz_idx", "images-rgb-2x2x2x3.idx", idx_bytes(0x08, [2, 2, 2, 3], list(range(24))))
+    write("fuzz_idx", "i8-2x3.idx", idx_bytes(0x09, [2, 3], [-128, -1, 0, 1, 2, 127]))
+    write("fuzz_idx", "i16-2x2.idx", idx_bytes(0x0B, [2, 2], [-300, 0, 300, 32767]))
+    write("fuzz_idx", "i32-4.idx", idx_bytes(0x0C, [4], [-70000, 0, 1, 70000]))
+    f32 = idx_bytes(0x0D, [2, 3], [0.0, 0.5, -1.5, 3.25, 1e-3, 255.0])
+    write("fuzz_idx", "f32-2x3.idx", f32)
+    write("fuzz_idx", "f32-2x3.idx.gz", gzip.compress(f32, mtime=0))
+    write("fuzz_idx", "f64-3x1.idx", idx_bytes(0x0E, [3, 1], [0.25, -2.0, 1e10]))
+    write("fuzz_idx", "empty-0x2.idx", idx_bytes(0x08, [0, 2], []))
+
+
+def csv_seeds():
+    write("fuzz_csv", "semicolon-decimal-comma.csv",
+          b"x;y;label\n1,5;2;a\n-0,25;3,75;b\n4;NA;a\n")
+    write("fuzz_csv", "quoted-tab.csv", b'"a, b"\t"say ""hi"""\tt\n1\t2\t0\n3\t4\t1\n')
+    write("fuzz_csv", "no-header-regression.csv", b"0.1,0.2,0.3\n1e-3,2E2,-7\n5,6,7.5\n")
+    series = "".join("2020-01-%02d,%.1f,%d\n" % (d, 3 + d % 7 * 0.5, d % 3) for d in range(1, 29))
+    write("fuzz_timeseries", "daily-28.csv", ("date,temperature,weekday\n" + series).encode())
+    with open(os.path.join(ROOT, "resources", "examples", "daily_temperature.csv"), "rb") as f:
+        head = b"".join(f.readlines()[:120])
+    write("fuzz_timeseries", "daily_temperature-head.csv", head)
+    write("fuzz_timeseries", "tab-no-header.csv", b"1\t2\n2\t3\n3\t5\n4\t7\n5\t11\n6\t13\n")
+
+
+def onnx_seeds(train):
+    examples = os.path.join(ROOT, "resources", "examples")
+    with tempfile.TemporaryDirectory() as tmp:
+        for example in ["mlp_xor", "iris", "regression_plane", "rnn_first_bit"]:
+            trained = os.path.join(tmp, example + ".json")
+            # The trained project keeps its dataset path relative to the example's folder.
+            subprocess.run([train, os.path.join(examples, example + ".json"), "--epochs", "2",
+                            "--out", trained, "--quiet"], check=True, cwd=examples)
+            out = os.path.join(CORPUS, "fuzz_onnx", example + ".onnx")
+            os.makedirs(os.path.dirname(out), exist_ok=True)
+            subprocess.run([train, "export", trained, "--onnx", out], check=True, cwd=examples)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--train", help="netcanvas-train, to export the ONNX seeds")
+    args = parser.parse_args()
+    idx_seeds()
+    csv_seeds()
+    if args.train:
+        onnx_seeds(os.path.abspath(args.train))
+
+
+if __name__ == "__main__":
+    main()
