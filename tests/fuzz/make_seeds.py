@@ -1,16 +1,15 @@
 #!/usr/bin/env python3
 """Writes the generated seeds of tests/fuzz/corpus/ (docs/fuzzing.md): small IDX arrays (plain
-and gzip), small CSV and time-series files, and - given a built netcanvas-train - ONNX models
-exported from trained examples. The other seeds are copies of resources/ files.
+and gzip), small CSV and time-series files, and - given the fuzz build's make_onnx_seeds - ONNX
+models exported from examples. The other seeds are copies of resources/ files.
 
-usage: tests/fuzz/make_seeds.py [--train build/app/netcanvas-train]
+usage: tests/fuzz/make_seeds.py [--onnx-seeds build-fuzz/tests/fuzz/make_onnx_seeds]
 """
 import argparse
 import gzip
 import os
 import struct
 import subprocess
-import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CORPUS = os.path.join(ROOT, "tests", "fuzz", "corpus")
@@ -61,27 +60,23 @@ def csv_seeds():
     write("fuzz_timeseries", "tab-no-header.csv", b"1\t2\n2\t3\n3\t5\n4\t7\n5\t11\n6\t13\n")
 
 
-def onnx_seeds(train):
+def onnx_seeds(tool):
     examples = os.path.join(ROOT, "resources", "examples")
-    with tempfile.TemporaryDirectory() as tmp:
-        for example in ["mlp_xor", "iris", "regression_plane", "rnn_first_bit"]:
-            trained = os.path.join(tmp, example + ".json")
-            # The trained project keeps its dataset path relative to the example's folder.
-            subprocess.run([train, os.path.join(examples, example + ".json"), "--epochs", "2",
-                            "--out", trained, "--quiet"], check=True, cwd=examples)
-            out = os.path.join(CORPUS, "fuzz_onnx", example + ".onnx")
-            os.makedirs(os.path.dirname(out), exist_ok=True)
-            subprocess.run([train, "export", trained, "--onnx", out], check=True, cwd=examples)
+    out = os.path.join(CORPUS, "fuzz_onnx")
+    os.makedirs(out, exist_ok=True)
+    projects = ["mlp_xor", "iris", "regression_plane", "rnn_first_bit", "spiral"]
+    subprocess.run([tool, out] + [os.path.join(examples, p + ".json") for p in projects],
+                   check=True, cwd=examples)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--train", help="netcanvas-train, to export the ONNX seeds")
+    parser.add_argument("--onnx-seeds", help="the fuzz build's make_onnx_seeds, to write the ONNX seeds")
     args = parser.parse_args()
     idx_seeds()
     csv_seeds()
-    if args.train:
-        onnx_seeds(os.path.abspath(args.train))
+    if args.onnx_seeds:
+        onnx_seeds(os.path.abspath(args.onnx_seeds))
 
 
 if __name__ == "__main__":
