@@ -3,7 +3,7 @@
 and gzip), small CSV and time-series files, and - given the fuzz build's make_onnx_seeds - ONNX
 models exported from examples. The other seeds are copies of resources/ files.
 
-usage: tests/fuzz/make_seeds.py [--onnx-seeds build-fuzz/tests/fuzz/make_onnx_seeds]
+usage: /usr/bin/python3 tests/fuzz/make_seeds.py [--onnx-seeds build-fuzz/tests/fuzz/make_onnx_seeds]
 """
 import argparse
 import gzip
@@ -69,12 +69,44 @@ def onnx_seeds(tool):
                    check=True, cwd=examples)
 
 
+def handmade_onnx_seed():
+    """A small model with NetCanvas's metadata keys, written with the onnx package, for when no
+    fuzz build is at hand: the loader reads it up to the weights check."""
+    import json
+    try:
+        import onnx
+        from onnx import TensorProto, helper
+    except ImportError:
+        print("make_seeds.py: no onnx package (Debian: python3-onnx): handmade ONNX seed skipped")
+        return
+
+    with open(os.path.join(ROOT, "resources", "examples", "mlp_xor.json")) as f:
+        project = json.load(f)
+    project.pop("weights", None)
+    dense = [n for n in project["nodes"] if n["type"] == "Dense"][0]
+    weight = helper.make_tensor("W", TensorProto.FLOAT, [2, 2], [0.5, -0.5, 0.25, 1.0])
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "W"], ["y"])], "netcanvas",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 2])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 2])], [weight])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    helper.set_model_props(model, {
+        "netcanvas.project": json.dumps(project),
+        "netcanvas.context": json.dumps({"inputShape": [2], "numClasses": 0, "targetRows": 1}),
+        "netcanvas.weights": json.dumps({"W": {"node": dense["id"], "param": "W"}}),
+    })
+    onnx.checker.check_model(model)
+    write("fuzz_onnx", "handmade-metadata.onnx", model.SerializeToString())
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--onnx-seeds", help="the fuzz build's make_onnx_seeds, to write the ONNX seeds")
     args = parser.parse_args()
     idx_seeds()
     csv_seeds()
+    handmade_onnx_seed()
     if args.onnx_seeds:
         onnx_seeds(os.path.abspath(args.onnx_seeds))
 
