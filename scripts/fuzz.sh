@@ -10,15 +10,16 @@
 set -euo pipefail
 NETCANVAS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# clang with libFuzzer's runtime (Debian: clang and libclang-rt-14-dev).
+# clang with libFuzzer's runtime and OpenMP (Debian: clang, libclang-rt-14-dev, libomp-14-dev).
 netcanvas_fuzz_available() {
     command -v clang++ >/dev/null 2>&1 || return 1
     local probe
     probe="$(mktemp -d)"
-    printf '%s\n' 'extern "C" int LLVMFuzzerTestOneInput(const unsigned char*, unsigned long) { return 0; }' \
+    printf '%s\n' '#include <omp.h>' \
+        'extern "C" int LLVMFuzzerTestOneInput(const unsigned char*, unsigned long) { return omp_get_max_threads() < 0; }' \
         >"$probe/probe.cpp"
     local ok=0
-    clang++ -fsanitize=fuzzer,address,undefined "$probe/probe.cpp" -o "$probe/probe" \
+    clang++ -fsanitize=fuzzer,address,undefined -fopenmp "$probe/probe.cpp" -o "$probe/probe" \
         >/dev/null 2>&1 || ok=1
     rm -rf "$probe"
     return $ok
@@ -42,7 +43,7 @@ case "$build_dir" in
 esac
 
 if ! netcanvas_fuzz_available; then
-    echo "error: clang++ with libFuzzer (-fsanitize=fuzzer) is needed: apt-get install clang libclang-rt-14-dev" >&2
+    echo "error: clang++ with libFuzzer and OpenMP is needed: apt-get install clang libclang-rt-14-dev libomp-14-dev" >&2
     exit 2
 fi
 

@@ -31,7 +31,7 @@ fuzz_status=0
 if "$NETCANVAS_ROOT/scripts/fuzz.sh" --available; then
     "$NETCANVAS_ROOT/scripts/fuzz.sh" "${NETCANVAS_FUZZ_SECONDS:-30}" || fuzz_status=$?
 else
-    echo "== clang with libFuzzer not found: fuzzing skipped (apt-get install clang libclang-rt-14-dev)"
+    echo "== clang with libFuzzer not found: fuzzing skipped (apt-get install clang libclang-rt-14-dev libomp-14-dev)"
 fi
 
 echo "== Running the tests"
