@@ -24,6 +24,20 @@ else
     echo "== node/npm not found: tst_export will skip the ONNX Runtime check"
 fi
 
+# The loaders under libFuzzer with ASan and UBSan (docs/fuzzing.md), 30 s each, when clang and
+# its libFuzzer runtime are installed; first, so that CTest's summary stays the last lines.
+# NETCANVAS_FUZZ_SECONDS=0 replays the corpus only.
+fuzz_status=0
+if "$NETCANVAS_ROOT/scripts/fuzz.sh" --available; then
+    "$NETCANVAS_ROOT/scripts/fuzz.sh" "${NETCANVAS_FUZZ_SECONDS:-30}" || fuzz_status=$?
+else
+    echo "== clang with libFuzzer not found: fuzzing skipped (apt-get install clang libclang-rt-14-dev libomp-14-dev)"
+fi
+
 echo "== Running the tests"
 export QT_QPA_PLATFORM=offscreen
 ctest --test-dir "$(netcanvas_build_dir)" --output-on-failure -j2
+if [ "$fuzz_status" -ne 0 ]; then
+    echo "error: fuzzing failed (exit $fuzz_status): see the fuzz: lines above" >&2
+    exit "$fuzz_status"
+fi

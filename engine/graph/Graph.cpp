@@ -558,7 +558,7 @@ void Graph::setWeights(const std::map<NodeId, std::map<std::string, Matrix>>& w,
         auto layerParams = node(id).layer->params();
         for (const auto& [name, value] : params) {
             auto it = std::find_if(layerParams.begin(), layerParams.end(),
-                [&](const Param& p) { return p.name == name; });
+                [&paramName = name](const Param& p) { return p.name == paramName; });
             if (it == layerParams.end())
                 throw InputError(where(id, name),
                     "layer '" + node(id).name + "' has no parameter '" + name + "'");

@@ -378,7 +378,7 @@ WeightMap weightsFromJson(const nlohmann::json& j)
                 key, "expected an object of named parameters, got " + typeName(params));
         auto& node = w[id];
         for (const auto& [name, m] : params.items())
-            node[name] = prefixed(key + "." + name, [&] { return matrixFromJson(m); });
+            node[name] = prefixed(key + "." + name, [&value = m] { return matrixFromJson(value); });
     }
     return w;
 }
