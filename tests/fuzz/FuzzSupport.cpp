@@ -1,6 +1,6 @@
 #include "FuzzSupport.h"
 
-#include "Errors.h"
+#include "core/Errors.h"
 
 #include <cstdio>
 #include <cstdlib>

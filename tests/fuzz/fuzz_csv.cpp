@@ -2,8 +2,8 @@
 // options (delimiter, header, target column, task, row limit), are a .csv file read as the
 // "csv" dataset source reads it.
 
-#include "CsvReader.h"
 #include "FuzzSupport.h"
+#include "data/CsvReader.h"
 
 #include <fuzzer/FuzzedDataProvider.h>
 

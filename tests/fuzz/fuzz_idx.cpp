@@ -4,7 +4,7 @@
 // of matching length, as the "idx" dataset source does.
 
 #include "FuzzSupport.h"
-#include "IdxReader.h"
+#include "data/IdxReader.h"
 
 #include <zlib.h>
 

@@ -3,7 +3,7 @@
 // the lesson panel shows are computed for each of its checks and locked settings.
 
 #include "FuzzSupport.h"
-#include "Lesson.h"
+#include "project/Lesson.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {

@@ -3,7 +3,7 @@
 // the graph compiled with the file's weights); a model that loads predicts two samples of zeros.
 
 #include "FuzzSupport.h"
-#include "Predictor.h"
+#include "export/Predictor.h"
 
 #include <optional>
 

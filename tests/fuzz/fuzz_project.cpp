@@ -3,7 +3,7 @@
 // ShapeError).
 
 #include "FuzzSupport.h"
-#include "Project.h"
+#include "project/Project.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {

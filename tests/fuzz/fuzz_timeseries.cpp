@@ -3,7 +3,7 @@
 // read and cut into forecasting windows as the "timeseries" dataset source does.
 
 #include "FuzzSupport.h"
-#include "TimeSeriesCsv.h"
+#include "data/TimeSeriesCsv.h"
 
 #include <fuzzer/FuzzedDataProvider.h>
 

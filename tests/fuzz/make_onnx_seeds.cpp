@@ -4,9 +4,9 @@
 //
 // usage: make_onnx_seeds OUT_DIR PROJECT.json...
 
-#include "OnnxExport.h"
-#include "Predictor.h"
-#include "Project.h"
+#include "export/OnnxExport.h"
+#include "export/Predictor.h"
+#include "project/Project.h"
 
 #include <cstdio>
 #include <exception>
