@@ -24,12 +24,14 @@ else
     echo "== node/npm not found: tst_export will skip the ONNX Runtime check"
 fi
 
-# The loaders under libFuzzer with ASan and UBSan (docs/fuzzing.md), 30 s each, when clang and
-# its libFuzzer runtime are installed; first, so that CTest's summary stays the last lines.
-# NETCANVAS_FUZZ_SECONDS=0 replays the corpus only.
+# The loaders under libFuzzer with ASan and UBSan (docs/fuzzing.md), when clang and its
+# libFuzzer runtime are installed; first, so that CTest's summary stays the last lines. By default
+# every corpus input (seeds and the regression inputs of earlier crashes) is replayed: the same
+# result on every run. NETCANVAS_FUZZ_SECONDS=30 fuzzes each harness for 30 s on top (new
+# inputs, so a run may find what the previous one did not).
 fuzz_status=0
 if "$NETCANVAS_ROOT/scripts/fuzz.sh" --available; then
-    "$NETCANVAS_ROOT/scripts/fuzz.sh" "${NETCANVAS_FUZZ_SECONDS:-30}" || fuzz_status=$?
+    "$NETCANVAS_ROOT/scripts/fuzz.sh" "${NETCANVAS_FUZZ_SECONDS:-0}" || fuzz_status=$?
 else
     echo "== clang with libFuzzer not found: fuzzing skipped (apt-get install clang libclang-rt-14-dev libomp-14-dev)"
 fi
