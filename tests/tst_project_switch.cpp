@@ -99,6 +99,7 @@ private slots:
     void stepThroughSaysOnceWhetherWeightsWereStored();
     void lossPlotTimeFitsTheCurrentRun();
     void savedTrainedProjectReopensTrained();
+    void reopeningTheSameFileShowsItsRunOnce();
 };
 
 void TstProjectSwitch::initTestCase()
@@ -282,6 +283,30 @@ void TstProjectSwitch::savedTrainedProjectReopensTrained()
     trainToEnd(w);
     QCOMPARE(panel->lossPlot()->runCount(), 2);
     QVERIFY(panel->statusText().startsWith(QStringLiteral("Done")));
+}
+
+void TstProjectSwitch::reopeningTheSameFileShowsItsRunOnce()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    TestWindow w;
+    w.show();
+    widgets::TrainingPanel* panel = w.trainingPanel();
+    QCOMPARE(w.openExample(QStringLiteral(":/examples/mlp_xor.json")), QString());
+    trainToEnd(w);
+    const QString file = dir.filePath(QStringLiteral("trained_xor.json"));
+    QCOMPARE(w.saveToFile(file), QString());
+
+    QCOMPARE(w.openFile(file), QString());
+    QCOMPARE(panel->lossPlot()->runCount(), 1);
+    // The same file again (File > Open or Recent without opening another in between): its run
+    // is the same run, not a second one beside it.
+    QCOMPARE(w.openFile(file), QString());
+    QCOMPARE(panel->lossPlot()->runCount(), 1);
+    // A run trained in the window since stays for comparison; the file's run is still shown once.
+    trainToEnd(w);
+    QCOMPARE(w.openFile(file), QString());
+    QCOMPARE(panel->lossPlot()->runCount(), 2);
 }
 
 QTEST_MAIN(TstProjectSwitch)

@@ -17,6 +17,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace widgets {
@@ -207,6 +208,18 @@ void LossPlot::startSession(const TrainingSessionInfo& info)
     endCurrentRun();
     Run r;
     r.id = info.runId;
+    r.fromFile = info.fromFile;
+    if (r.fromFile) {
+        // The same file opened again shows the same stored run: it replaces the earlier showing
+        // instead of standing beside it. Runs trained in the window stay for comparison.
+        auto shown = std::remove_if(m_runs.begin(), m_runs.end(), [this](Run& run) {
+            if (!run.fromFile)
+                return false;
+            removeRun(run);
+            return true;
+        });
+        m_runs.erase(shown, m_runs.end());
+    }
     // Variants of a lesson share the plot and often the settings: the name tells them apart.
     r.label = m_project.name.isEmpty() ? info.label
                                        : QStringLiteral("%1 (%2)").arg(m_project.name, info.label);

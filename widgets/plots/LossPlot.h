@@ -60,6 +60,7 @@ private:
     struct Run {
         int id = 0;
         QString label;
+        bool fromFile = false; ///< the run stored in the project file (TrainingSessionInfo)
         bool classification = false;
         // Mini-batch losses are drawn as means of blocks of `block` batches so that a long run
         // stays at most kMaxStepPoints points (a replot is then cheap however long it runs).

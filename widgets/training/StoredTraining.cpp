@@ -62,6 +62,7 @@ std::optional<StoredTraining> StoredTraining::of(const engine::Project& project,
 
     TrainingSessionInfo& info = stored.info;
     info.runId = runId;
+    info.fromFile = true;
     info.label = QString::fromStdString(
         history.label.empty() ? engine::runLabel(project.training) : history.label);
     info.classification = false;

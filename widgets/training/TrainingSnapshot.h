@@ -172,6 +172,7 @@ struct TrainingSnapshot {
 struct TrainingSessionInfo {
     int runId = 0;
     QString label; ///< "lr 0.03, adam, batch 16, seed 1": names the run in the overlay
+    bool fromFile = false; ///< a finished run read from the project file, not one trained now
     bool classification = true;
     int numClasses = 0;
     QStringList classNames;
