@@ -15,6 +15,7 @@
 #include "training/TrainingController.h"
 
 #include "core/Errors.h"
+#include "data/DatasetSpec.h"
 #include "export/OnnxExport.h"
 #include "export/Predictor.h"
 #include "export/PyTorchExport.h"
@@ -285,8 +286,13 @@ engine::TrainedModel ExportActions::trainedModel() const
     std::vector<std::string> classNames;
     if (m_doc->context() && !needScaling) {
         context = *m_doc->context();
-        // Class names are only in the data; without them predictions show class numbers.
-        if (context.numClasses > 0) {
+        // Class names: from the dataset spec where it names them (built-in image sets, a
+        // "classNames" list), so that Fashion-MNIST is not read again just for its ten names;
+        // otherwise only the data has them, and without them predictions show class numbers.
+        const std::vector<std::string> named = engine::sourceClassNames(project.dataset);
+        if (!named.empty()) {
+            classNames = engine::meaningfulClassNames(named, context.numClasses);
+        } else if (context.numClasses > 0) {
             try {
                 engine::projectContext(project, dir, nullptr, &classNames);
             } catch (const engine::InputError&) { }
