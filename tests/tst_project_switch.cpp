@@ -13,6 +13,7 @@
 #include "teaching/StepThroughPanel.h"
 #include "training/TrainingController.h"
 #include "training/TrainingProgressWidget.h"
+#include "training/TrainingWorker.h"
 
 #include <nlohmann/json.hpp>
 #include <qcustomplot.h>
@@ -100,6 +101,7 @@ private slots:
     void lossPlotTimeFitsTheCurrentRun();
     void savedTrainedProjectReopensTrained();
     void reopeningTheSameFileShowsItsRunOnce();
+    void reopenedTrainedProjectShowsItsDataViews();
 };
 
 void TstProjectSwitch::initTestCase()
@@ -307,6 +309,50 @@ void TstProjectSwitch::reopeningTheSameFileShowsItsRunOnce()
     trainToEnd(w);
     QCOMPARE(w.openFile(file), QString());
     QCOMPARE(panel->lossPlot()->runCount(), 2);
+}
+
+void TstProjectSwitch::reopenedTrainedProjectShowsItsDataViews()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    TestWindow w;
+    w.show();
+    widgets::TrainingPanel* panel = w.trainingPanel();
+    QCOMPARE(w.openExample(QStringLiteral(":/examples/mlp_xor.json")), QString());
+    trainToEnd(w);
+    QVERIFY(panel->boundary()->hasBoundary());
+    const int neuronLayers = panel->neurons()->layerCount();
+    QVERIFY(neuronLayers > 0);
+    const QString file = dir.filePath(QStringLiteral("trained_xor.json"));
+    QCOMPARE(w.saveToFile(file), QString());
+
+    QCOMPARE(w.openLesson(QStringLiteral(":/lessons/perceptron.json")), QString());
+    QVERIFY(!panel->boundary()->hasBoundary());
+
+    // The views that need the data (decision boundary, neurons, confusion matrix) show the
+    // stored weights over the project's data without training again: they load it in the
+    // background, so they fill shortly after the file opens.
+    QCOMPARE(w.openFile(file), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(panel->boundary()->hasBoundary(), 20000);
+    QCOMPARE(panel->neurons()->layerCount(), neuronLayers);
+    QVERIFY(panel->confusion()->matrix().has_value());
+    // Still not a session: the status says trained, and Train starts a new run beside the
+    // stored one.
+    QVERIFY(!panel->controller()->hasSession());
+    QVERIFY2(panel->statusText().startsWith(QStringLiteral("Trained: ")),
+        qPrintable(panel->statusText()));
+    QCOMPARE(panel->lossPlot()->runCount(), 1);
+    trainToEnd(w);
+    QCOMPARE(panel->lossPlot()->runCount(), 2);
+
+    // Another project before the data arrives: nothing of the file shows up later.
+    QSignalSpy computed(
+        panel->controller()->worker(), &widgets::TrainingWorker::storedWeightsEvaluated);
+    QCOMPARE(w.openFile(file), QString());
+    QCOMPARE(w.openLesson(QStringLiteral(":/lessons/perceptron.json")), QString());
+    QTRY_COMPARE_WITH_TIMEOUT(computed.size(), 1, 20000);
+    QCoreApplication::processEvents();
+    QVERIFY(!panel->boundary()->hasBoundary());
 }
 
 QTEST_MAIN(TstProjectSwitch)

@@ -38,6 +38,7 @@
 #include <QUndoStack>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <tuple>
 
 namespace widgets {
@@ -258,6 +259,8 @@ TrainingPanel::TrainingPanel(QWidget* parent)
 
     connect(m_controller, &TrainingController::stateChanged, this, &TrainingPanel::updateActions);
     connect(m_controller, &TrainingController::sessionStarted, this, &TrainingPanel::onSession);
+    connect(m_controller, &TrainingController::storedWeightsShown, this,
+        &TrainingPanel::onStoredWeightsShown);
     connect(m_controller, &TrainingController::snapshotReady, this, &TrainingPanel::onSnapshot);
     connect(m_controller, &TrainingController::finished, this, &TrainingPanel::onFinished);
     connect(m_controller, &TrainingController::failed, this,
@@ -470,14 +473,37 @@ void TrainingPanel::showStoredTraining()
     m_controller->setIdleSummary(stored ? stored->summary : QString());
     if (!stored)
         return;
-    // Only the views that need no data: the boundary, neuron and feature-map views would have
-    // to load the dataset; they fill on the next run.
-    for (TrainingView* view :
-        std::initializer_list<TrainingView*> {m_loss, m_heatmap, m_histogram}) {
+    // The views that need no data show the file's run at once; the ones that run the weights
+    // over the data (boundary, neurons, confusion, feature maps) follow once the training
+    // thread has loaded it (onStoredWeightsShown()).
+    for (TrainingView* view : storedRunViews()) {
         view->startSession(stored->info);
         view->addSnapshot(stored->snapshot);
     }
     showStatus(stored->summary);
+    m_controller->showStoredWeights(m_document->project(), m_projectDir, stored->info.runId);
+}
+
+std::vector<TrainingView*> TrainingPanel::storedRunViews() const
+{
+    return {m_loss, m_heatmap, m_histogram};
+}
+
+void TrainingPanel::onStoredWeightsShown(
+    const TrainingSessionInfo& info, const TrainingSnapshot& snapshot)
+{
+    if (m_sessionShown)
+        return;
+    const std::vector<TrainingView*> shown = storedRunViews();
+    for (TrainingView* view : m_views) {
+        if (std::find(shown.begin(), shown.end(), view) != shown.end())
+            continue;
+        view->startSession(info);
+        view->addSnapshot(snapshot);
+    }
+    updateSequenceTabs(&info);
+    updateAutoencoderTabs(&info);
+    updateViewTabs(&info);
 }
 
 void TrainingPanel::onSession(const TrainingSessionInfo& info)

@@ -104,6 +104,10 @@ private:
     /// A project with stored weights was opened (no session yet): the status, the progress
     /// displays, the weight views and the loss plot show them and the stored run history.
     void showStoredTraining();
+    /// The views showStoredTraining() fills from the file alone (loss, weights).
+    std::vector<TrainingView*> storedRunViews() const;
+    /// The stored weights run over the project's data: the remaining views show them.
+    void onStoredWeightsShown(const TrainingSessionInfo& info, const TrainingSnapshot& snapshot);
     /// Shows the sequence tabs that apply to the document (recurrent layer, sequence
     /// regression data, vocabulary) or, once training started, to the session.
     void updateSequenceTabs(const TrainingSessionInfo* info = nullptr);

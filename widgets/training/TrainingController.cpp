@@ -27,6 +27,11 @@ TrainingController::TrainingController(QObject* parent)
     connect(m_worker.get(), &TrainingWorker::finished, this, &TrainingController::onFinished);
     connect(m_worker.get(), &TrainingWorker::failed, this, &TrainingController::onFailed);
     connect(m_worker.get(), &TrainingWorker::weightsReset, this, &TrainingController::writeWeights);
+    connect(m_worker.get(), &TrainingWorker::storedWeightsEvaluated, this,
+        [this](int requestId, const TrainingSessionInfo& info, const TrainingSnapshot& snapshot) {
+            if (requestId == m_storedRequest && !m_hasSession)
+                emit storedWeightsShown(info, snapshot);
+        });
     m_thread->start();
 }
 
@@ -159,7 +164,22 @@ void TrainingController::startSession(
             Qt::QueuedConnection);
     }
     m_startFromDocument = false;
+    ++m_storedRequest; // the session's own views replace the stored weights' ones
     queueRun(stepping);
+}
+
+void TrainingController::showStoredWeights(
+    const engine::Project& project, const QString& projectDir, int runId)
+{
+    if (m_hasSession || project.weights.empty())
+        return;
+    const int requestId = ++m_storedRequest;
+    QMetaObject::invokeMethod(
+        m_worker.get(),
+        [w = m_worker.get(), project, projectDir, runId, requestId] {
+            w->evaluateStoredWeights(project, projectDir, project.weights, runId, requestId);
+        },
+        Qt::QueuedConnection);
 }
 
 void TrainingController::queueRun(bool stepping)
@@ -276,6 +296,7 @@ void TrainingController::forgetProject()
 {
     discardResume();
     m_startFromDocument = false;
+    ++m_storedRequest;
     if (!isRunning()) {
         m_hasSession = false;
         m_resumable = false;

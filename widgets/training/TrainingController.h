@@ -129,6 +129,11 @@ public:
     /// how the project's stored weights were trained ("Trained: 40 epochs, ..."). forgetProject()
     /// clears it. Emits progressCleared().
     void setIdleSummary(const QString& summary);
+    /// Without a session: runs the project's stored weights over its data on the training
+    /// thread and emits storedWeightsShown() with the data views' content (boundary, neurons,
+    /// confusion, feature maps) under `runId`. Dropped when a session starts or the project is
+    /// forgotten first.
+    void showStoredWeights(const engine::Project& project, const QString& projectDir, int runId);
     QString idleSummary() const { return m_idleSummary; }
     const TrainingOutcome& lastOutcome() const { return m_lastOutcome; }
     /// The worker, for tests that need its constants; never call its methods directly.
@@ -148,6 +153,9 @@ signals:
     void progressCleared();
     /// A message for the status bar ("weights not stored: the network changed").
     void message(const QString& text);
+    /// The answer to showStoredWeights() for the open project.
+    void storedWeightsShown(
+        const widgets::TrainingSessionInfo& info, const widgets::TrainingSnapshot& snapshot);
 
 private:
     void setState(State s);
@@ -179,6 +187,8 @@ private:
     std::string m_architectureKey;
     std::uint64_t m_seed = 1;
     bool m_startFromDocument = false; ///< weights were set by hand with no session
+    /// The latest showStoredWeights() request; answers to earlier ones are stale.
+    int m_storedRequest = 0;
     engine::LiveSettings m_live;
     TrainingSnapshot m_lastProgress;
     TrainingOutcome m_lastOutcome;

@@ -38,6 +38,34 @@ void TrainingWorker::setWatchedNodes(const std::set<engine::NodeId>& nodes)
 void TrainingWorker::startSession(
     const engine::Project& project, const QString& projectDir, int runId)
 {
+    QString error;
+    if (!prepareSession(project, projectDir, runId, &error)) {
+        emit failed(error);
+        return;
+    }
+    emit sessionStarted(makeInfo());
+    emitSnapshot(SnapshotTrigger::Reset);
+}
+
+void TrainingWorker::evaluateStoredWeights(const engine::Project& project,
+    const QString& projectDir, const engine::WeightMap& weights, int runId, int requestId)
+{
+    // A failure (data missing, outside the project's folder, ...) is the dataset panel's to
+    // report; the data views then stay empty until a run, as they are without data.
+    if (!prepareSession(project, projectDir, runId, nullptr))
+        return;
+    applyWeights(weights);
+    const TrainingSessionInfo info = makeInfo();
+    const TrainingSnapshot snapshot = takeSnapshot(SnapshotTrigger::Reset);
+    // No session: the next Train or Step builds its own from the document.
+    m_trainer.reset();
+    m_graph.reset();
+    emit storedWeightsEvaluated(requestId, info, snapshot);
+}
+
+bool TrainingWorker::prepareSession(
+    const engine::Project& project, const QString& projectDir, int runId, QString* error)
+{
     m_trainer.reset();
     m_graph.reset();
     m_project = project;
@@ -52,8 +80,9 @@ void TrainingWorker::startSession(
     } catch (const std::exception& e) {
         m_trainer.reset();
         m_graph.reset();
-        emit failed(QString::fromStdString(e.what()));
-        return;
+        if (error)
+            *error = QString::fromStdString(e.what());
+        return false;
     }
     m_runId = runId;
     m_gridX.resize(0, 0);
@@ -82,8 +111,7 @@ void TrainingWorker::startSession(
     m_epochGradientSums.clear();
     m_epochGradientBatches = 0;
     m_runClock.invalidate();
-    emit sessionStarted(makeInfo());
-    emitSnapshot(SnapshotTrigger::Reset);
+    return true;
 }
 
 TrainingSessionInfo TrainingWorker::makeInfo() const
@@ -229,6 +257,12 @@ void TrainingWorker::loadWeights(const engine::WeightMap& weights)
 {
     if (!m_graph)
         return;
+    applyWeights(weights);
+    emitSnapshot(SnapshotTrigger::Reset);
+}
+
+void TrainingWorker::applyWeights(const engine::WeightMap& weights)
+{
     for (const auto& [id, params] : weights) {
         if (!m_graph->hasNode(id))
             continue;
@@ -238,7 +272,6 @@ void TrainingWorker::loadWeights(const engine::WeightMap& weights)
             // Stale entry (the layer changed shape): the node keeps its initial weights.
         }
     }
-    emitSnapshot(SnapshotTrigger::Reset);
 }
 
 void TrainingWorker::onBatchEnd(const engine::BatchStats& s, engine::TrainerControl* control)
@@ -318,6 +351,16 @@ void TrainingWorker::accumulateGradientNorms()
 
 void TrainingWorker::emitSnapshot(SnapshotTrigger trigger)
 {
+    const TrainingSnapshot snap = takeSnapshot(trigger);
+    m_inFlight = 1;
+    emit snapshotReady(snap);
+    // Measured after the extras, so at least kMinIntervalMs of training separates two rounds
+    // of extras however long they take.
+    m_sinceEmit.restart();
+}
+
+TrainingSnapshot TrainingWorker::takeSnapshot(SnapshotTrigger trigger)
+{
     TrainingSnapshot snap = std::move(m_pending);
     m_pending = {};
     snap.trigger = trigger;
@@ -358,11 +401,7 @@ void TrainingWorker::emitSnapshot(SnapshotTrigger trigger)
                 = std::max(0.0, c.epochs - snap.progressX) * double(n) / m_samplesPerSecond;
         fillExtras(snap);
     }
-    m_inFlight = 1;
-    emit snapshotReady(snap);
-    // Measured after the extras, so at least kMinIntervalMs of training separates two rounds
-    // of extras however long they take.
-    m_sinceEmit.restart();
+    return snap;
 }
 
 void TrainingWorker::fillExtras(TrainingSnapshot& snap)

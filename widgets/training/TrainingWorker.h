@@ -52,6 +52,12 @@ public:
     /// Applies stored weights where they fit (right after startSession()); emits a Reset
     /// snapshot.
     void loadWeights(const engine::WeightMap& weights);
+    /// For a project opened with stored weights and no session: loads its data, runs the stored
+    /// weights over it and emits storedWeightsEvaluated() with what the data views show of them
+    /// (decision boundary, neurons, confusion matrix, feature maps), then drops graph and data
+    /// again, so nothing of it is a session. Emits nothing when the data cannot be loaded.
+    void evaluateStoredWeights(const engine::Project& project, const QString& projectDir,
+        const engine::WeightMap& weights, int runId, int requestId);
 
     // --- thread-safe ---------------------------------------------------------------------
     /// Pauses after the current mini-batch: the worker flushes a Paused snapshot, emits
@@ -78,13 +84,23 @@ signals:
     void weightsReset(const engine::WeightMap& weights);
     /// Loading or building failed; nothing to train.
     void failed(const QString& message);
+    /// The answer to evaluateStoredWeights(requestId).
+    void storedWeightsEvaluated(int requestId, const widgets::TrainingSessionInfo& info,
+        const widgets::TrainingSnapshot& snapshot);
 
 private:
+    /// Loads the data and builds graph and trainer; false (and `error`) when that fails.
+    bool prepareSession(
+        const engine::Project& project, const QString& projectDir, int runId, QString* error);
+    /// Stored weights where they fit; stale entries (another shape) are skipped.
+    void applyWeights(const engine::WeightMap& weights);
     void onBatchEnd(const engine::BatchStats& s, engine::TrainerControl* control);
     void onEpochEnd(const engine::EpochStats& e);
     /// Adds this mini-batch's per-node gradient norms to the running epoch's sums.
     void accumulateGradientNorms();
     void emitSnapshot(SnapshotTrigger trigger);
+    /// The pending loss points and the progress fields, with the extras the views need.
+    TrainingSnapshot takeSnapshot(SnapshotTrigger trigger);
     void fillExtras(TrainingSnapshot& snap);
     void computeGrid(TrainingSnapshot& snap);
     void computeConfusion(TrainingSnapshot& snap);
