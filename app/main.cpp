@@ -148,11 +148,12 @@ int main(int argc, char** argv)
         };
         widgets::TrainingController* controller = window.trainingPanel()->controller();
         if (shotEpochs > 0 && parser.isSet(trainOption)) {
-            QObject::connect(controller, &widgets::TrainingController::snapshotReady, &window,
-                [controller, shotEpochs](const widgets::TrainingSnapshot& s) {
-                    if (!s.epochs.empty() && s.epochs.back().epoch >= shotEpochs)
-                        controller->stop();
-                });
+            // The run is given N epochs rather than stopped when a snapshot reports epoch N: a
+            // small network trains hundreds of epochs between two snapshots, so a stop from the
+            // GUI thread came too late (XOR showed epoch 150/150 for --shot-epochs 20).
+            engine::TrainingConfig config = window.document()->project().training;
+            config.epochs = shotEpochs;
+            window.document()->setTrainingConfig(config);
             // After the final snapshot has been drawn (plots replot on the next turn).
             QObject::connect(controller, &widgets::TrainingController::finished, &window,
                 [shoot] { QTimer::singleShot(300, shoot); });

@@ -12,6 +12,14 @@ namespace widgets {
 
 namespace {
 
+/// Pixels from the top of a line of `metrics`'s font to the lowest ink of letters below the
+/// baseline (an underscore lies lower than the font's descent says in DejaVu Sans 8 pt).
+int inkHeight(const QFontMetrics& metrics)
+{
+    const int below = metrics.tightBoundingRect(QStringLiteral("_gjpqy")).bottom() + 1;
+    return metrics.ascent() + std::max(metrics.descent(), below) + 1;
+}
+
 /// Layers per legend column: more go into a further column rather than past the plot's bottom.
 constexpr int kLegendRows = 12;
 
@@ -73,7 +81,9 @@ GradientFlowPlot::GradientFlowPlot(QWidget* parent)
     m_plot->legend->setBrush(Qt::NoBrush);
     m_plot->legend->setFillOrder(QCPLegend::foRowsFirst);
     m_plot->legend->setWrap(kLegendRows);
-    m_plot->legend->setIconSize(16, 8);
+    // As high as the ink of its font: QCustomPlot draws each name in a box of the icon's height,
+    // and 8 px cut the underscore off ("dense 1" for dense_1).
+    m_plot->legend->setIconSize(16, inkHeight(QFontMetrics(m_plot->legend->font())));
 
     for (QCPAxisRect* rect : {m_barsRect, m_curvesRect}) {
         makeLogAxis(rect->axis(QCPAxis::atLeft));
@@ -91,6 +101,7 @@ GradientFlowPlot::GradientFlowPlot(QWidget* parent)
     m_barsRect->setRangeZoom(Qt::Orientations());
     m_curvesRect->axis(QCPAxis::atBottom)->setLabel(tr("epoch"));
     plotstyle::useIntegerTicks(m_curvesRect->axis(QCPAxis::atBottom));
+    plotstyle::fitTicksToLength(m_plot, m_curvesRect->axis(QCPAxis::atBottom));
     // Zooming the norms could leave less than a decade on screen, where a log axis has no
     // power of ten to label: only the epochs zoom and drag.
     m_curvesRect->setRangeDrag(Qt::Horizontal);

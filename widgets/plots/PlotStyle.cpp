@@ -89,4 +89,27 @@ void useIntegerTicks(QCPAxis* axis)
     axis->setTicker(ticker);
 }
 
+void fitTicksToLength(QCustomPlot* plot, QCPAxis* axis)
+{
+    // QCPAxisTicker's own default: a long axis looks as it did before.
+    static constexpr int kDefaultTickCount = 5;
+    QObject::connect(plot, &QCustomPlot::afterLayout, axis, [plot, axis] {
+        const QFontMetrics metrics(axis->tickLabelFont());
+        const QCPRange range = axis->range();
+        const int label = std::max(
+            metrics.horizontalAdvance(QString::number(range.lower, 'g', axis->numberPrecision())),
+            metrics.horizontalAdvance(QString::number(range.upper, 'g', axis->numberPrecision())));
+        const int length = axis->orientation() == Qt::Horizontal ? axis->axisRect()->width()
+                                                                 : axis->axisRect()->height();
+        const int room = axis->orientation() == Qt::Horizontal ? label : metrics.height();
+        const int count
+            = std::clamp(length / (room + 2 * metrics.averageCharWidth()), 2, kDefaultTickCount);
+        if (axis->ticker()->tickCount() == count)
+            return;
+        axis->ticker()->setTickCount(count);
+        // The ticks of this replot were placed before its layout: place them again.
+        plot->replot(QCustomPlot::rpQueuedReplot);
+    });
+}
+
 } // namespace widgets::plotstyle

@@ -28,5 +28,9 @@ void replotIfVisible(QCustomPlot* plot);
 QColor divergingAt(double v);
 /// Ticks on whole numbers only, for axes of indices (units, time steps, columns).
 void useIntegerTicks(QCPAxis* axis);
+/// Keeps `axis`'s tick labels apart however short the axis is: re-targets its ticker's tick
+/// count after every layout to as many labels as fit (at most QCustomPlot's default 5), each as
+/// wide as its widest (the range's ends) plus two characters, and replots when that changed.
+void fitTicksToLength(QCustomPlot* plot, QCPAxis* axis);
 
 } // namespace widgets::plotstyle
