@@ -615,8 +615,11 @@ void TestUiPolish::docksReadFully()
 void TestUiPolish::presentationReadsFromTheBack_data()
 {
     QTest::addColumn<QSize>("window");
-    QTest::newRow("1366x768") << QSize(1366, 768);
-    QTest::newRow("1920x1080") << QSize(1920, 1080);
+    QTest::addColumn<QString>("lesson");
+    QTest::newRow("1366x768") << QSize(1366, 768) << ":/lessons/overfitting.json";
+    QTest::newRow("1920x1080") << QSize(1920, 1080) << ":/lessons/overfitting.json";
+    // Lesson 6: 22 cards in four rows, too many to fit readable on a projector.
+    QTest::newRow("1366x768, lesson 6") << QSize(1366, 768) << ":/lessons/depth.json";
 }
 
 void TestUiPolish::presentationReadsFromTheBack()
@@ -626,13 +629,14 @@ void TestUiPolish::presentationReadsFromTheBack()
     // the loss plot is tall enough for its ticks, and leaving puts every dock back.
     constexpr double kReadable = 18.0;
     QFETCH(QSize, window);
+    QFETCH(QString, lesson);
     const QFont appFont = QApplication::font();
     const auto restoreFont = qScopeGuard([appFont] { QApplication::setFont(appFont); });
     TestWindow w;
     w.setMinimumSize(1, 1);
     w.resize(window);
     w.show();
-    QCOMPARE(w.openLesson(QStringLiteral(":/lessons/overfitting.json")), QString());
+    QCOMPARE(w.openLesson(lesson), QString());
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     QCoreApplication::processEvents();
     // Tabbed docks behind another's tab stay "visible", parked outside the window.
@@ -685,12 +689,25 @@ void TestUiPolish::presentationReadsFromTheBack()
                 problems << QStringLiteral("%1 overlaps %2")
                                 .arg(areas[i]->windowTitle(), areas[j]->windowTitle());
 
-    // The whole network in view, its cards' text readable at the canvas's zoom.
+    // The whole network in view, its cards' text readable at the canvas's zoom; a network too
+    // large for both shows readable from its input, the rest a scroll away.
     const QRect network = view->mapFromScene(w.scene()->nodesBoundingRect()).boundingRect();
-    if (!view->viewport()->rect().contains(network))
-        problems << QStringLiteral("the network (%1x%2) does not fit the canvas (%3x%4)")
+    const bool fits = network.width() <= view->viewport()->width()
+        && network.height() <= view->viewport()->height();
+    const QRect shown = fits ? network : [&w, view] {
+        for (QGraphicsItem* item : w.scene()->items())
+            if (auto* card = qgraphicsitem_cast<widgets::LayerNodeItem*>(item))
+                if (w.document()->node(card->nodeId())->type == "Input")
+                    return view->mapFromScene(card->sceneBoundingRect()).boundingRect();
+        return QRect();
+    }();
+    if (!view->viewport()->rect().contains(shown))
+        problems << QStringLiteral("the network (%1x%2, input card at %3,%4) does not fit the "
+                                   "canvas (%5x%6)")
                         .arg(network.width())
                         .arg(network.height())
+                        .arg(shown.x())
+                        .arg(shown.y())
                         .arg(view->viewport()->width())
                         .arg(view->viewport()->height());
     using Text = widgets::LayerNodeItem::Text;

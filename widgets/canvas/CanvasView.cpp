@@ -97,6 +97,16 @@ void CanvasView::zoomToFit()
     const QSizeF view = viewport()->size();
     double z = std::min(view.width() / target.width(), view.height() / target.height());
     z = std::clamp(z, kMinZoom, std::max(kMinZoom, m_fitLimit));
+    if (z < m_fitFloor) {
+        z = m_fitFloor;
+        setTransform(QTransform::fromScale(z, z));
+        const QSizeF visible = view / z;
+        centerOn(target.left() + std::min(target.width(), visible.width()) / 2,
+            target.top() + std::min(target.height(), visible.height()) / 2);
+        resetCachedContent();
+        emit zoomChanged(z);
+        return;
+    }
     setTransform(QTransform::fromScale(z, z));
     centerOn(target.center());
     resetCachedContent();

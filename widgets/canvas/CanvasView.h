@@ -26,6 +26,10 @@ public:
     /// edges grow with the rest of the window while the network still fits).
     void setFitZoomLimit(double limit) { m_fitLimit = limit; }
     double fitZoomLimit() const { return m_fitLimit; }
+    /// The smallest zoom zoomToFit() chooses (none by default; presentation mode asks for the
+    /// zoom at which cards are readable from the back of a room): a network too large to fit
+    /// at it is shown from its top-left (the input side), the rest a scroll away.
+    void setFitZoomFloor(double floor) { m_fitFloor = floor; }
 
 public slots:
     void zoomIn();
@@ -53,6 +57,7 @@ private:
 
     CanvasScene* m_scene;
     double m_fitLimit = 1.0;
+    double m_fitFloor = 0.0;
     bool m_spaceDown = false;
     bool m_panning = false;
     QPoint m_panLast;

@@ -100,8 +100,12 @@ void PresentationMode::enter()
     // The cards draw their text in scene units, so the application font does not reach them:
     // at least its size at 100 %, and the canvas large enough to zoom to 100 % or more.
     const int readable = QFontInfo(f).pixelSize();
-    for (CanvasView* view : m_window->findChildren<CanvasView*>())
+    for (CanvasView* view : m_window->findChildren<CanvasView*>()) {
         view->canvasScene()->setMinimumCardTextSize(readable);
+        // Never below 100 %, where that size is reached: a large network (lesson 6's 22 cards)
+        // shows readable from its input rather than whole at 33 % with 6 px text.
+        view->setFitZoomFloor(1.0);
+    }
     fitCanvas(kFontScale, [this](CanvasView* view) { sizeDocks(view); });
 }
 
@@ -118,8 +122,10 @@ void PresentationMode::leave()
     m_restorePlotFonts.clear();
     for (QCustomPlot* plot : m_window->findChildren<QCustomPlot*>())
         plot->replot();
-    for (CanvasView* view : m_window->findChildren<CanvasView*>())
+    for (CanvasView* view : m_window->findChildren<CanvasView*>()) {
         view->canvasScene()->setMinimumCardTextSize(0);
+        view->setFitZoomFloor(0.0);
+    }
     for (const auto& [split, state] : m_splitterStates)
         if (split)
             split->restoreState(state);
@@ -171,7 +177,8 @@ void PresentationMode::sizeDocks(CanvasView* view)
     const int total = view->height() + m_plots->height();
     int canvas = int(total * (1.0 - kPlotsShare));
     if (!network.isEmpty()) {
-        const double zoom = std::min(view->viewport()->width() / network.width(), kFontScale);
+        const double zoom
+            = std::clamp(view->viewport()->width() / network.width(), 1.0, kFontScale);
         canvas = std::min(canvas, int(std::ceil(network.height() * zoom)) + view->frameWidth() * 2);
     }
     m_window->resizeDocks({m_plots}, {total - canvas}, Qt::Vertical);
