@@ -21,12 +21,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstring>
+#include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 namespace {
@@ -38,11 +42,16 @@ struct RunResult {
     QString err;
 };
 
-RunResult runCli(const QStringList& args, const QString& workDir = {})
+/// Runs netcanvas-train with `args`; `childSetup`, when given, runs in the child before exec
+/// (e.g. to limit the file size it may write).
+RunResult runCli(const QStringList& args, const QString& workDir = {},
+    const std::function<void()>& childSetup = {})
 {
     QProcess p;
     if (!workDir.isEmpty())
         p.setWorkingDirectory(workDir);
+    if (childSetup)
+        p.setChildProcessModifier(childSetup);
     p.start(QStringLiteral(NETCANVAS_TRAIN_EXE), args);
     RunResult r;
     if (!p.waitForStarted(10000) || !p.waitForFinished(120000)) {
@@ -153,6 +162,7 @@ private slots:
     void predictReportsBadCsv_data();
     void predictReportsBadCsv();
     void exportWeightsNpy();
+    void exportWeightsNpyFailsWholly();
     void exportSvgDiagram_data();
     void exportSvgDiagram();
     void exportSvgAutoLayoutAndErrors();
@@ -630,6 +640,67 @@ void TestCli::exportWeightsNpy()
     }
     QCOMPARE(arrays, 4); // hidden.W, hidden.b, output.W, output.b
     QCOMPARE(QDir(dir).entryList(QDir::Files).size(), arrays);
+}
+
+/// A write that fails half-way (here: a file-size limit, as a full disk would) leaves the target
+/// folder as it was and no temporary behind; a stale temporary of ours is removed next time.
+void TestCli::exportWeightsNpyFailsWholly()
+{
+    // input -> small (1 unit) -> wide (64 units) -> output: the small layer's arrays come first
+    // (node id order) and fit under the limit, the output's 1x64 W does not.
+    nlohmann::json j = readJson(example("mlp_xor.json"));
+    j["nodes"][1]["name"] = "small";
+    j["nodes"][1]["attributes"]["units"] = 1;
+    nlohmann::json wide = j["nodes"][1];
+    wide["id"] = 5;
+    wide["name"] = "wide";
+    wide["attributes"]["units"] = 64;
+    j["nodes"].push_back(wide);
+    j["edges"][1]["from"] = 5;
+    j["edges"].push_back({{"from", 2}, {"fromPort", 0}, {"to", 5}, {"toPort", 0}});
+    j["training"]["epochs"] = 1;
+    const QString project = path("npy_fail.json");
+    writeJson(project, j);
+    const QString trained = path("npy_fail_trained.json");
+    const RunResult t = runCli({project, "--quiet", "--out", trained});
+    QVERIFY2(t.exitCode == 0, qPrintable(t.err));
+
+    const QString parent = path("npy_fail_parent");
+    const QString dir = parent + "/weights";
+    QVERIFY(QDir().mkpath(dir));
+    writeAll(dir + "/small.W.npy", "old weights");
+    writeAll(dir + "/notes.txt", "mine");
+    // A temporary folder a killed export left two minutes ago.
+    const QString stale = parent + "/.weights.tmp-1-0";
+    QVERIFY(QDir().mkpath(stale));
+    writeAll(stale + "/small.W.npy", "half");
+    const auto twoMinutesAgo
+        = std::filesystem::file_time_type::clock::now() - std::chrono::minutes(2);
+    std::filesystem::last_write_time(stale.toStdString(), twoMinutesAgo);
+
+    const RunResult r = runCli({"export", trained, "--weights-npy", dir}, {}, [] {
+        // 300 bytes per file: small.W (136) and small.b (132) fit, output.W (384) does not.
+        const rlimit limit {300, 300};
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+        std::signal(SIGXFSZ, SIG_IGN);
+    });
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.count('\n') == 1, qPrintable(r.err));
+    QVERIFY2(r.err.startsWith(dir), qPrintable(r.err));
+    QCOMPARE(QDir(dir).entryList(QDir::Files | QDir::Hidden).size(), 2);
+    QCOMPARE(readAll(dir + "/small.W.npy"), QByteArray("old weights"));
+    QCOMPARE(readAll(dir + "/notes.txt"), QByteArray("mine"));
+    QCOMPARE(QDir(parent).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+        QStringList {"weights"}); // the stale temporary went too
+
+    // Without the limit the export replaces the arrays and keeps the folder's other files.
+    const RunResult ok = runCli({"export", trained, "--weights-npy", dir});
+    QVERIFY2(ok.exitCode == 0, qPrintable(ok.err));
+    QVERIFY(readAll(dir + "/small.W.npy").startsWith("\x93NUMPY"));
+    QCOMPARE(readAll(dir + "/notes.txt"), QByteArray("mine"));
+    QCOMPARE(QDir(dir).entryList(QDir::Files | QDir::Hidden).size(), 7); // 6 arrays + notes
+    QCOMPARE(QDir(parent).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+        QStringList {"weights"});
 }
 
 void TestCli::exportSvgDiagram_data()
