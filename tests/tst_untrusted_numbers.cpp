@@ -17,8 +17,12 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <fstream>
+#ifdef NETCANVAS_WITH_ONNX
+#include <onnx/onnx_pb.h>
+#endif
 
+#include <cstdint>
+#include <fstream>
 #include <functional>
 #include <string>
 
@@ -52,6 +56,20 @@ std::string writeXorProject(
     return file;
 }
 
+/// The mlp_xor example with fresh weights, exported to ONNX as dir/model.onnx.
+QString writeXorOnnx(const QTemporaryDir& dir)
+{
+    const std::string projectFile = writeXorProject(dir, [](nlohmann::json&) {});
+    Project p = loadProject(projectFile);
+    const GraphContext context = projectContext(p, dir.path().toStdString());
+    Graph g = p.buildGraph();
+    g.compile(context, 1);
+    p.weights = g.weights();
+    const QString onnx = dir.filePath("model.onnx");
+    exportOnnx(p, context, onnx.toStdString());
+    return onnx;
+}
+
 } // namespace
 
 class TestUntrustedNumbers : public QObject {
@@ -68,6 +86,8 @@ private slots:
     void jsonNumberOverflowHasItsPlace();
     void damagedOnnxMetadataHasItsPlace_data();
     void damagedOnnxMetadataHasItsPlace();
+    void onnxInitializerDimsAreChecked_data();
+    void onnxInitializerDimsAreChecked();
     void hugeNetworkIsRefusedBeforeAllocating();
     void longRunIsWarnedAbout();
 };
@@ -220,14 +240,7 @@ void TestUntrustedNumbers::damagedOnnxMetadataHasItsPlace()
     QFETCH(QByteArray, to);
     QFETCH(QString, where);
     QTemporaryDir dir;
-    const std::string projectFile = writeXorProject(dir, [](nlohmann::json&) {});
-    Project p = loadProject(projectFile);
-    const GraphContext context = projectContext(p, dir.path().toStdString());
-    Graph g = p.buildGraph();
-    g.compile(context, 1);
-    p.weights = g.weights();
-    const QString onnx = dir.filePath("model.onnx");
-    exportOnnx(p, context, onnx.toStdString());
+    const QString onnx = writeXorOnnx(dir);
 
     QFile f(onnx);
     QVERIFY(f.open(QIODevice::ReadOnly));
@@ -243,6 +256,58 @@ void TestUntrustedNumbers::damagedOnnxMetadataHasItsPlace()
     const std::string e = errorOf([&] { loadTrainedModel(onnx.toStdString()); });
     QVERIFY2(QString::fromStdString(e).startsWith(onnx + ": " + where), e.c_str());
     QVERIFY2(e.find("json.exception") == std::string::npos, e.c_str());
+}
+
+void TestUntrustedNumbers::onnxInitializerDimsAreChecked_data()
+{
+    QTest::addColumn<QList<qint64>>("dims");
+    QTest::addColumn<int>("values"); ///< float32 values stored as raw_data
+    QTest::addColumn<QString>("message");
+    QTest::newRow("negative") << QList<qint64> {-1, 4} << 16 << "dims [-1, 4]";
+    // 2^40 x 2^40 overflows 64 bits to 0, which would match empty data.
+    QTest::newRow("overflowing") << QList<qint64> {qint64(1) << 40, qint64(1) << 40} << 0
+                                 << "dims [1099511627776, 1099511627776]";
+    QTest::newRow("huge") << QList<qint64> {qint64(1) << 31, 4} << 16 << "dims [2147483648, 4]";
+    QTest::newRow("not the data's size") << QList<qint64> {3, 4} << 16 << "the data holds 16";
+}
+
+void TestUntrustedNumbers::onnxInitializerDimsAreChecked()
+{
+#ifndef NETCANVAS_WITH_ONNX
+    QSKIP("built without ONNX");
+#else
+    QFETCH(QList<qint64>, dims);
+    QFETCH(int, values);
+    QFETCH(QString, message);
+    QTemporaryDir dir;
+    const QString onnx = writeXorOnnx(dir);
+    onnx::ModelProto model;
+    {
+        std::ifstream in(onnx.toStdString(), std::ios::binary);
+        QVERIFY(model.ParseFromIstream(&in));
+    }
+    // The hidden layer's W (8x2): the first initializer NetCanvas maps to a weight.
+    onnx::TensorProto* weight = nullptr;
+    for (onnx::TensorProto& t : *model.mutable_graph()->mutable_initializer()) {
+        if (!weight && t.dims_size() == 2 && t.dims(0) == 8 && t.dims(1) == 2)
+            weight = &t;
+    }
+    QVERIFY(weight);
+    weight->clear_dims();
+    for (qint64 d : dims)
+        weight->add_dims(d);
+    weight->clear_float_data();
+    weight->set_raw_data(std::string(std::size_t(values) * sizeof(float), '\0'));
+    {
+        std::ofstream out(onnx.toStdString(), std::ios::binary | std::ios::trunc);
+        QVERIFY(model.SerializeToOstream(&out));
+    }
+
+    const std::string e = errorOf([&] { loadTrainedModel(onnx.toStdString()); });
+    const QString place = onnx + ": initializer " + QString::fromStdString(weight->name()) + ": ";
+    QVERIFY2(QString::fromStdString(e).startsWith(place), e.c_str());
+    QVERIFY2(QString::fromStdString(e).contains(message), e.c_str());
+#endif
 }
 
 void TestUntrustedNumbers::hugeNetworkIsRefusedBeforeAllocating()
