@@ -130,6 +130,23 @@ void writeJson(const QString& file, const nlohmann::json& j)
     writeAll(file, QByteArray::fromStdString(j.dump(2)));
 }
 
+/// mlp_xor with its hidden layer ("small", `smallUnits`) followed by a Dense "wide" (node id 5,
+/// `wideUnits`) before the output.
+nlohmann::json xorWithWideLayer(int smallUnits, int wideUnits)
+{
+    nlohmann::json j = readJson(QStringLiteral(NETCANVAS_EXAMPLES_DIR "/mlp_xor.json"));
+    j["nodes"][1]["name"] = "small";
+    j["nodes"][1]["attributes"]["units"] = smallUnits;
+    nlohmann::json wide = j["nodes"][1];
+    wide["id"] = 5;
+    wide["name"] = "wide";
+    wide["attributes"]["units"] = wideUnits;
+    j["nodes"].push_back(wide);
+    j["edges"][1]["from"] = 5;
+    j["edges"].push_back({{"from", 2}, {"fromPort", 0}, {"to", 5}, {"toPort", 0}});
+    return j;
+}
+
 bool closeEnough(double a, double b)
 {
     return std::abs(a - b) <= 1e-5 * std::max(1.0, std::abs(b));
@@ -155,6 +172,7 @@ private slots:
     void malformedProject();
     void divergenceExitsWith2();
     void ctrlCStopsWithoutOutput();
+    void longRunIsWarnedBeforeTheFirstBatch();
     void datasetOutsideProjectNeedsAllowPath();
     void pipeAsDatasetIsRefused();
     void predictRoundTrip();
@@ -487,6 +505,33 @@ void TestCli::ctrlCStopsWithoutOutput()
     QVERIFY2(leftovers.isEmpty(), qPrintable(leftovers.join(' ')));
 }
 
+/// Dense 4096 -> 4096 on XOR for 100000 epochs: about 100 MFLOP per sample, hours in all. The
+/// warning comes before training starts, not after a batch or an epoch.
+void TestCli::longRunIsWarnedBeforeTheFirstBatch()
+{
+    nlohmann::json j = xorWithWideLayer(4096, 4096);
+    j["training"]["epochs"] = 100000;
+    const QString project = path("long_run.json");
+    writeJson(project, j);
+    QProcess p;
+    p.setReadChannel(QProcess::StandardError);
+    p.start(QStringLiteral(NETCANVAS_TRAIN_EXE), {project, "--threads", "2"});
+    QVERIFY(p.waitForStarted(10000));
+    QByteArray err;
+    while (!err.contains('\n') && p.waitForReadyRead(60000))
+        err += p.readAllStandardError();
+    ::kill(static_cast<pid_t>(p.processId()), SIGINT);
+    if (!p.waitForFinished(30000)) {
+        p.kill();
+        p.waitForFinished();
+    }
+    const QByteArray first = err.left(err.indexOf('\n'));
+    QVERIFY2(first.startsWith("netcanvas-train: warning: this run will take at least "),
+        err.constData());
+    QVERIFY2(first.contains(" h ") || first.contains(" days "), first.constData());
+    QCOMPARE(p.exitCode(), 130);
+}
+
 void TestCli::predictRoundTrip()
 {
     const QString model = trainedXorModel();
@@ -648,16 +693,7 @@ void TestCli::exportWeightsNpyFailsWholly()
 {
     // input -> small (1 unit) -> wide (64 units) -> output: the small layer's arrays come first
     // (node id order) and fit under the limit, the output's 1x64 W does not.
-    nlohmann::json j = readJson(example("mlp_xor.json"));
-    j["nodes"][1]["name"] = "small";
-    j["nodes"][1]["attributes"]["units"] = 1;
-    nlohmann::json wide = j["nodes"][1];
-    wide["id"] = 5;
-    wide["name"] = "wide";
-    wide["attributes"]["units"] = 64;
-    j["nodes"].push_back(wide);
-    j["edges"][1]["from"] = 5;
-    j["edges"].push_back({{"from", 2}, {"fromPort", 0}, {"to", 5}, {"toPort", 0}});
+    nlohmann::json j = xorWithWideLayer(1, 64);
     j["training"]["epochs"] = 1;
     const QString project = path("npy_fail.json");
     writeJson(project, j);

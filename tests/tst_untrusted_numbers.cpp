@@ -90,6 +90,7 @@ private slots:
     void onnxInitializerDimsAreChecked();
     void hugeNetworkIsRefusedBeforeAllocating();
     void longRunIsWarnedAbout();
+    void wideConvolutionIsEstimatedBeforeTraining();
 };
 
 void TestUntrustedNumbers::csvCellBeyondFloat_data()
@@ -357,6 +358,60 @@ void TestUntrustedNumbers::longRunIsWarnedAbout()
     QVERIFY(!longRunWarning(2.0, 10, 1000, 10).has_value());
     QVERIFY(longRunWarning(2.0, 10, 1000, 20).has_value());
     QVERIFY(!longRunWarning(2.0, 0, 1000, 20).has_value());
+}
+
+void TestUntrustedNumbers::wideConvolutionIsEstimatedBeforeTraining()
+{
+    // fashion_cnn with 4096 filters in conv1 (issue 20): netcanvas-train peaked at 5.8 GB resident
+    // at batch 64 (conv1's outputs, and the patches conv2 unrolls them into), and one batch took
+    // 25 s on 2 threads: 5.6 h per epoch.
+    const auto fashionCnn = [](int filters, NodeId& conv1) {
+        Graph g;
+        NodeId previous = g.addNode(LayerRegistry::create("Input"), -1, "image");
+        const auto append = [&](const char* type, const char* name, nlohmann::json attributes) {
+            const NodeId id = g.addNode(LayerRegistry::create(type), -1, name);
+            if (!attributes.empty())
+                g.setAttributes(id, attributes);
+            g.connect({previous, 0, id, 0});
+            previous = id;
+            return id;
+        };
+        conv1 = append("Conv2D", "conv1", {{"filters", filters}, {"kernel", 3}});
+        append("MaxPool2D", "pool1", {{"pool", 2}});
+        append("Conv2D", "conv2", {{"filters", 64}, {"kernel", 3}});
+        append("MaxPool2D", "pool2", {{"pool", 2}});
+        append("Flatten", "flatten", {});
+        append("Dense", "hidden", {{"units", 128}});
+        append("Dense", "logits", {{"units", 10}});
+        append("Loss", "loss", {{"loss", "softmax_crossentropy"}});
+        return g;
+    };
+    GraphContext context;
+    context.inputShape = Shape {28, 28, 1};
+    context.numClasses = 10;
+    context.targetRows = 1;
+    NodeId conv1 = -1;
+    const Graph wide = fashionCnn(4096, conv1);
+    const GraphCheck check = wide.check(context);
+    QVERIFY2(check.ok(), check.summary().c_str());
+
+    const MemoryEstimate memory = estimateTrainingMemory(check, 64, "adam");
+    QVERIFY2(memory.bytes > 5e9 && memory.bytes < 8e9, formatBytes(memory.bytes).c_str());
+    QCOMPARE(memory.largestNode, conv1);
+    const std::string e = errorOf([&] { requireMemoryFits(memory, wide, 4e9, 64); });
+    QVERIFY2(e.find("node 'conv1'") != std::string::npos, e.c_str());
+
+    // Before the first batch: its arithmetic alone (about 1.9 GFLOP per sample) takes hours for
+    // 10 epochs of 54000 samples, even at a pace this engine does not reach.
+    const auto warning = arithmeticRunWarning(check, 54000, 10, 2);
+    QVERIFY(warning.has_value());
+    QVERIFY2(warning->find("at least") != std::string::npos, warning->c_str());
+    QVERIFY2(warning->find(" h ") != std::string::npos, warning->c_str());
+    QVERIFY2(warning->find("GFLOP per sample") != std::string::npos, warning->c_str());
+    // The example as shipped (32 filters) trains in minutes: no warning.
+    const GraphCheck shipped = fashionCnn(32, conv1).check(context);
+    QVERIFY(!arithmeticRunWarning(shipped, 54000, 10, 2).has_value());
+    QVERIFY(estimateTrainingMemory(shipped, 64, "adam").bytes < 0.5e9);
 }
 
 QTEST_APPLESS_MAIN(TestUntrustedNumbers)
