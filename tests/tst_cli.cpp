@@ -21,12 +21,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstring>
+#include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 namespace {
@@ -38,11 +42,16 @@ struct RunResult {
     QString err;
 };
 
-RunResult runCli(const QStringList& args, const QString& workDir = {})
+/// Runs netcanvas-train with `args`; `childSetup`, when given, runs in the child before exec
+/// (e.g. to limit the file size it may write).
+RunResult runCli(const QStringList& args, const QString& workDir = {},
+    const std::function<void()>& childSetup = {})
 {
     QProcess p;
     if (!workDir.isEmpty())
         p.setWorkingDirectory(workDir);
+    if (childSetup)
+        p.setChildProcessModifier(childSetup);
     p.start(QStringLiteral(NETCANVAS_TRAIN_EXE), args);
     RunResult r;
     if (!p.waitForStarted(10000) || !p.waitForFinished(120000)) {
@@ -121,6 +130,23 @@ void writeJson(const QString& file, const nlohmann::json& j)
     writeAll(file, QByteArray::fromStdString(j.dump(2)));
 }
 
+/// mlp_xor with its hidden layer ("small", `smallUnits`) followed by a Dense "wide" (node id 5,
+/// `wideUnits`) before the output.
+nlohmann::json xorWithWideLayer(int smallUnits, int wideUnits)
+{
+    nlohmann::json j = readJson(QStringLiteral(NETCANVAS_EXAMPLES_DIR "/mlp_xor.json"));
+    j["nodes"][1]["name"] = "small";
+    j["nodes"][1]["attributes"]["units"] = smallUnits;
+    nlohmann::json wide = j["nodes"][1];
+    wide["id"] = 5;
+    wide["name"] = "wide";
+    wide["attributes"]["units"] = wideUnits;
+    j["nodes"].push_back(wide);
+    j["edges"][1]["from"] = 5;
+    j["edges"].push_back({{"from", 2}, {"fromPort", 0}, {"to", 5}, {"toPort", 0}});
+    return j;
+}
+
 bool closeEnough(double a, double b)
 {
     return std::abs(a - b) <= 1e-5 * std::max(1.0, std::abs(b));
@@ -146,6 +172,7 @@ private slots:
     void malformedProject();
     void divergenceExitsWith2();
     void ctrlCStopsWithoutOutput();
+    void longRunIsWarnedBeforeTheFirstBatch();
     void datasetOutsideProjectNeedsAllowPath();
     void pipeAsDatasetIsRefused();
     void predictRoundTrip();
@@ -153,6 +180,7 @@ private slots:
     void predictReportsBadCsv_data();
     void predictReportsBadCsv();
     void exportWeightsNpy();
+    void exportWeightsNpyFailsWholly();
     void exportSvgDiagram_data();
     void exportSvgDiagram();
     void exportSvgAutoLayoutAndErrors();
@@ -477,6 +505,33 @@ void TestCli::ctrlCStopsWithoutOutput()
     QVERIFY2(leftovers.isEmpty(), qPrintable(leftovers.join(' ')));
 }
 
+/// Dense 4096 -> 4096 on XOR for 100000 epochs: about 100 MFLOP per sample, hours in all. The
+/// warning comes before training starts, not after a batch or an epoch.
+void TestCli::longRunIsWarnedBeforeTheFirstBatch()
+{
+    nlohmann::json j = xorWithWideLayer(4096, 4096);
+    j["training"]["epochs"] = 100000;
+    const QString project = path("long_run.json");
+    writeJson(project, j);
+    QProcess p;
+    p.setReadChannel(QProcess::StandardError);
+    p.start(QStringLiteral(NETCANVAS_TRAIN_EXE), {project, "--threads", "2"});
+    QVERIFY(p.waitForStarted(10000));
+    QByteArray err;
+    while (!err.contains('\n') && p.waitForReadyRead(60000))
+        err += p.readAllStandardError();
+    ::kill(static_cast<pid_t>(p.processId()), SIGINT);
+    if (!p.waitForFinished(30000)) {
+        p.kill();
+        p.waitForFinished();
+    }
+    const QByteArray first = err.left(err.indexOf('\n'));
+    QVERIFY2(first.startsWith("netcanvas-train: warning: this run will take at least "),
+        err.constData());
+    QVERIFY2(first.contains(" h ") || first.contains(" days "), first.constData());
+    QCOMPARE(p.exitCode(), 130);
+}
+
 void TestCli::predictRoundTrip()
 {
     const QString model = trainedXorModel();
@@ -630,6 +685,58 @@ void TestCli::exportWeightsNpy()
     }
     QCOMPARE(arrays, 4); // hidden.W, hidden.b, output.W, output.b
     QCOMPARE(QDir(dir).entryList(QDir::Files).size(), arrays);
+}
+
+/// A write that fails half-way (here: a file-size limit, as a full disk would) leaves the target
+/// folder as it was and no temporary behind; a stale temporary of ours is removed next time.
+void TestCli::exportWeightsNpyFailsWholly()
+{
+    // input -> small (1 unit) -> wide (64 units) -> output: the small layer's arrays come first
+    // (node id order) and fit under the limit, the output's 1x64 W does not.
+    nlohmann::json j = xorWithWideLayer(1, 64);
+    j["training"]["epochs"] = 1;
+    const QString project = path("npy_fail.json");
+    writeJson(project, j);
+    const QString trained = path("npy_fail_trained.json");
+    const RunResult t = runCli({project, "--quiet", "--out", trained});
+    QVERIFY2(t.exitCode == 0, qPrintable(t.err));
+
+    const QString parent = path("npy_fail_parent");
+    const QString dir = parent + "/weights";
+    QVERIFY(QDir().mkpath(dir));
+    writeAll(dir + "/small.W.npy", "old weights");
+    writeAll(dir + "/notes.txt", "mine");
+    // A temporary folder a killed export left two minutes ago.
+    const QString stale = parent + "/.weights.tmp-1-0";
+    QVERIFY(QDir().mkpath(stale));
+    writeAll(stale + "/small.W.npy", "half");
+    const auto twoMinutesAgo
+        = std::filesystem::file_time_type::clock::now() - std::chrono::minutes(2);
+    std::filesystem::last_write_time(stale.toStdString(), twoMinutesAgo);
+
+    const RunResult r = runCli({"export", trained, "--weights-npy", dir}, {}, [] {
+        // 300 bytes per file: small.W (136) and small.b (132) fit, output.W (384) does not.
+        const rlimit limit {300, 300};
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+        std::signal(SIGXFSZ, SIG_IGN);
+    });
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.count('\n') == 1, qPrintable(r.err));
+    QVERIFY2(r.err.startsWith(dir), qPrintable(r.err));
+    QCOMPARE(QDir(dir).entryList(QDir::Files | QDir::Hidden).size(), 2);
+    QCOMPARE(readAll(dir + "/small.W.npy"), QByteArray("old weights"));
+    QCOMPARE(readAll(dir + "/notes.txt"), QByteArray("mine"));
+    QCOMPARE(QDir(parent).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+        QStringList {"weights"}); // the stale temporary went too
+
+    // Without the limit the export replaces the arrays and keeps the folder's other files.
+    const RunResult ok = runCli({"export", trained, "--weights-npy", dir});
+    QVERIFY2(ok.exitCode == 0, qPrintable(ok.err));
+    QVERIFY(readAll(dir + "/small.W.npy").startsWith("\x93NUMPY"));
+    QCOMPARE(readAll(dir + "/notes.txt"), QByteArray("mine"));
+    QCOMPARE(QDir(dir).entryList(QDir::Files | QDir::Hidden).size(), 7); // 6 arrays + notes
+    QCOMPARE(QDir(parent).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+        QStringList {"weights"});
 }
 
 void TestCli::exportSvgDiagram_data()

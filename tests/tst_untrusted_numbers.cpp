@@ -17,8 +17,12 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <fstream>
+#ifdef NETCANVAS_WITH_ONNX
+#include <onnx/onnx_pb.h>
+#endif
 
+#include <cstdint>
+#include <fstream>
 #include <functional>
 #include <string>
 
@@ -52,6 +56,20 @@ std::string writeXorProject(
     return file;
 }
 
+/// The mlp_xor example with fresh weights, exported to ONNX as dir/model.onnx.
+QString writeXorOnnx(const QTemporaryDir& dir)
+{
+    const std::string projectFile = writeXorProject(dir, [](nlohmann::json&) {});
+    Project p = loadProject(projectFile);
+    const GraphContext context = projectContext(p, dir.path().toStdString());
+    Graph g = p.buildGraph();
+    g.compile(context, 1);
+    p.weights = g.weights();
+    const QString onnx = dir.filePath("model.onnx");
+    exportOnnx(p, context, onnx.toStdString());
+    return onnx;
+}
+
 } // namespace
 
 class TestUntrustedNumbers : public QObject {
@@ -68,8 +86,11 @@ private slots:
     void jsonNumberOverflowHasItsPlace();
     void damagedOnnxMetadataHasItsPlace_data();
     void damagedOnnxMetadataHasItsPlace();
+    void onnxInitializerDimsAreChecked_data();
+    void onnxInitializerDimsAreChecked();
     void hugeNetworkIsRefusedBeforeAllocating();
     void longRunIsWarnedAbout();
+    void wideConvolutionIsEstimatedBeforeTraining();
 };
 
 void TestUntrustedNumbers::csvCellBeyondFloat_data()
@@ -220,14 +241,7 @@ void TestUntrustedNumbers::damagedOnnxMetadataHasItsPlace()
     QFETCH(QByteArray, to);
     QFETCH(QString, where);
     QTemporaryDir dir;
-    const std::string projectFile = writeXorProject(dir, [](nlohmann::json&) {});
-    Project p = loadProject(projectFile);
-    const GraphContext context = projectContext(p, dir.path().toStdString());
-    Graph g = p.buildGraph();
-    g.compile(context, 1);
-    p.weights = g.weights();
-    const QString onnx = dir.filePath("model.onnx");
-    exportOnnx(p, context, onnx.toStdString());
+    const QString onnx = writeXorOnnx(dir);
 
     QFile f(onnx);
     QVERIFY(f.open(QIODevice::ReadOnly));
@@ -243,6 +257,58 @@ void TestUntrustedNumbers::damagedOnnxMetadataHasItsPlace()
     const std::string e = errorOf([&] { loadTrainedModel(onnx.toStdString()); });
     QVERIFY2(QString::fromStdString(e).startsWith(onnx + ": " + where), e.c_str());
     QVERIFY2(e.find("json.exception") == std::string::npos, e.c_str());
+}
+
+void TestUntrustedNumbers::onnxInitializerDimsAreChecked_data()
+{
+    QTest::addColumn<QList<qint64>>("dims");
+    QTest::addColumn<int>("values"); ///< float32 values stored as raw_data
+    QTest::addColumn<QString>("message");
+    QTest::newRow("negative") << QList<qint64> {-1, 4} << 16 << "dims [-1, 4]";
+    // 2^40 x 2^40 overflows 64 bits to 0, which would match empty data.
+    QTest::newRow("overflowing") << QList<qint64> {qint64(1) << 40, qint64(1) << 40} << 0
+                                 << "dims [1099511627776, 1099511627776]";
+    QTest::newRow("huge") << QList<qint64> {qint64(1) << 31, 4} << 16 << "dims [2147483648, 4]";
+    QTest::newRow("not the data's size") << QList<qint64> {3, 4} << 16 << "the data holds 16";
+}
+
+void TestUntrustedNumbers::onnxInitializerDimsAreChecked()
+{
+#ifndef NETCANVAS_WITH_ONNX
+    QSKIP("built without ONNX");
+#else
+    QFETCH(QList<qint64>, dims);
+    QFETCH(int, values);
+    QFETCH(QString, message);
+    QTemporaryDir dir;
+    const QString onnx = writeXorOnnx(dir);
+    onnx::ModelProto model;
+    {
+        std::ifstream in(onnx.toStdString(), std::ios::binary);
+        QVERIFY(model.ParseFromIstream(&in));
+    }
+    // The hidden layer's W (8x2): the first initializer NetCanvas maps to a weight.
+    onnx::TensorProto* weight = nullptr;
+    for (onnx::TensorProto& t : *model.mutable_graph()->mutable_initializer()) {
+        if (!weight && t.dims_size() == 2 && t.dims(0) == 8 && t.dims(1) == 2)
+            weight = &t;
+    }
+    QVERIFY(weight);
+    weight->clear_dims();
+    for (qint64 d : dims)
+        weight->add_dims(d);
+    weight->clear_float_data();
+    weight->set_raw_data(std::string(std::size_t(values) * sizeof(float), '\0'));
+    {
+        std::ofstream out(onnx.toStdString(), std::ios::binary | std::ios::trunc);
+        QVERIFY(model.SerializeToOstream(&out));
+    }
+
+    const std::string e = errorOf([&] { loadTrainedModel(onnx.toStdString()); });
+    const QString place = onnx + ": initializer " + QString::fromStdString(weight->name()) + ": ";
+    QVERIFY2(QString::fromStdString(e).startsWith(place), e.c_str());
+    QVERIFY2(QString::fromStdString(e).contains(message), e.c_str());
+#endif
 }
 
 void TestUntrustedNumbers::hugeNetworkIsRefusedBeforeAllocating()
@@ -292,6 +358,60 @@ void TestUntrustedNumbers::longRunIsWarnedAbout()
     QVERIFY(!longRunWarning(2.0, 10, 1000, 10).has_value());
     QVERIFY(longRunWarning(2.0, 10, 1000, 20).has_value());
     QVERIFY(!longRunWarning(2.0, 0, 1000, 20).has_value());
+}
+
+void TestUntrustedNumbers::wideConvolutionIsEstimatedBeforeTraining()
+{
+    // fashion_cnn with 4096 filters in conv1 (issue 20): netcanvas-train peaked at 5.8 GB resident
+    // at batch 64 (conv1's outputs, and the patches conv2 unrolls them into), and one batch took
+    // 25 s on 2 threads: 5.6 h per epoch.
+    const auto fashionCnn = [](int filters, NodeId& conv1) {
+        Graph g;
+        NodeId previous = g.addNode(LayerRegistry::create("Input"), -1, "image");
+        const auto append = [&](const char* type, const char* name, nlohmann::json attributes) {
+            const NodeId id = g.addNode(LayerRegistry::create(type), -1, name);
+            if (!attributes.empty())
+                g.setAttributes(id, attributes);
+            g.connect({previous, 0, id, 0});
+            previous = id;
+            return id;
+        };
+        conv1 = append("Conv2D", "conv1", {{"filters", filters}, {"kernel", 3}});
+        append("MaxPool2D", "pool1", {{"pool", 2}});
+        append("Conv2D", "conv2", {{"filters", 64}, {"kernel", 3}});
+        append("MaxPool2D", "pool2", {{"pool", 2}});
+        append("Flatten", "flatten", {});
+        append("Dense", "hidden", {{"units", 128}});
+        append("Dense", "logits", {{"units", 10}});
+        append("Loss", "loss", {{"loss", "softmax_crossentropy"}});
+        return g;
+    };
+    GraphContext context;
+    context.inputShape = Shape {28, 28, 1};
+    context.numClasses = 10;
+    context.targetRows = 1;
+    NodeId conv1 = -1;
+    const Graph wide = fashionCnn(4096, conv1);
+    const GraphCheck check = wide.check(context);
+    QVERIFY2(check.ok(), check.summary().c_str());
+
+    const MemoryEstimate memory = estimateTrainingMemory(check, 64, "adam");
+    QVERIFY2(memory.bytes > 5e9 && memory.bytes < 8e9, formatBytes(memory.bytes).c_str());
+    QCOMPARE(memory.largestNode, conv1);
+    const std::string e = errorOf([&] { requireMemoryFits(memory, wide, 4e9, 64); });
+    QVERIFY2(e.find("node 'conv1'") != std::string::npos, e.c_str());
+
+    // Before the first batch: its arithmetic alone (about 1.9 GFLOP per sample) takes hours for
+    // 10 epochs of 54000 samples, even at a pace this engine does not reach.
+    const auto warning = arithmeticRunWarning(check, 54000, 10, 2);
+    QVERIFY(warning.has_value());
+    QVERIFY2(warning->find("at least") != std::string::npos, warning->c_str());
+    QVERIFY2(warning->find(" h ") != std::string::npos, warning->c_str());
+    QVERIFY2(warning->find("GFLOP per sample") != std::string::npos, warning->c_str());
+    // The example as shipped (32 filters) trains in minutes: no warning.
+    const GraphCheck shipped = fashionCnn(32, conv1).check(context);
+    QVERIFY(!arithmeticRunWarning(shipped, 54000, 10, 2).has_value());
+    QVERIFY(estimateTrainingMemory(shipped, 64, "adam").bytes < 0.5e9);
 }
 
 QTEST_APPLESS_MAIN(TestUntrustedNumbers)

@@ -4,6 +4,7 @@
 #include "Support.h"
 #include "TrainCommand.h"
 
+#include "core/AtomicFile.h"
 #include "core/Errors.h"
 #include "data/Dataset.h"
 #include "data/DatasetSpec.h"
@@ -16,7 +17,6 @@
 #include <filesystem>
 #include <optional>
 #include <ostream>
-#include <system_error>
 #include <vector>
 
 namespace cli {
@@ -107,18 +107,22 @@ int runExport(const ExportOptions& o, std::ostream& out)
               "with netcanvas-train PROJECT.json --out TRAINED.json)");
     }
 
-    const std::filesystem::path dir(o.target);
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec)
-        throw CommandError(o.target + ": cannot create the folder: " + ec.message());
+    // All arrays or none: a failed write (full disk) leaves the folder as it was.
+    std::vector<engine::FolderFile> files;
+    files.reserve(arrays.size());
+    for (const engine::WeightArray& a : arrays)
+        files.push_back({a.fileName, engine::npyBytes(*a.value)});
+    try {
+        engine::writeFolderAtomically(o.target, files);
+    } catch (const engine::InputError& e) {
+        throw CommandError(oneLine(e.what()));
+    }
 
+    const std::filesystem::path dir(o.target);
     int written = 0;
     for (const engine::WeightArray& a : arrays) {
-        const std::filesystem::path file = dir / a.fileName;
-        writeFileAtomically(file, engine::npyBytes(*a.value));
-        out << "wrote " << file.string() << " (" << a.value->rows() << "x" << a.value->cols()
-            << ")\n";
+        out << "wrote " << (dir / a.fileName).string() << " (" << a.value->rows() << "x"
+            << a.value->cols() << ")\n";
         ++written;
     }
     out << "exported " << written << " arrays to " << o.target << std::endl;

@@ -1,13 +1,11 @@
 #include "Support.h"
 
-#include <cerrno>
+#include "core/AtomicFile.h"
+#include "core/Errors.h"
+
 #include <cmath>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
 #include <system_error>
-
-#include <unistd.h>
 
 namespace cli {
 
@@ -42,28 +40,10 @@ std::string withFile(const std::string& file, const std::string& what)
 
 void writeFileAtomically(const std::filesystem::path& file, const std::string& content)
 {
-    std::filesystem::path tmp = file;
-    tmp += ".tmp-" + std::to_string(::getpid());
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out)
-            throw CommandError(file.string() + ": cannot write: " + std::strerror(errno));
-        out.write(content.data(), static_cast<std::streamsize>(content.size()));
-        out.flush();
-        if (!out) {
-            const std::string reason = std::strerror(errno);
-            out.close();
-            std::error_code ignored;
-            std::filesystem::remove(tmp, ignored);
-            throw CommandError(file.string() + ": cannot write: " + reason);
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, file, ec);
-    if (ec) {
-        std::error_code ignored;
-        std::filesystem::remove(tmp, ignored);
-        throw CommandError(file.string() + ": cannot write: " + ec.message());
+    try {
+        engine::writeFileAtomically(file, content);
+    } catch (const engine::InputError& e) {
+        throw CommandError(oneLine(e.what()));
     }
 }
 

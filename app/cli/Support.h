@@ -24,8 +24,8 @@ std::string oneLine(std::string text);
 /// Prefixes "file: " unless `what` already starts with the file's path or its file name.
 std::string withFile(const std::string& file, const std::string& what);
 
-/// Writes `content` to a temporary file next to `file`, then renames it over `file`, so a reader
-/// never sees a half-written file. Throws CommandError naming the file.
+/// engine::writeFileAtomically() (a hidden temporary next to `file`, renamed over it; stale
+/// temporaries of ours removed) with its errors as CommandError naming the file.
 void writeFileAtomically(const std::filesystem::path& file, const std::string& content);
 
 /// The folders a project may read besides its own: the --allow-path DIRs. Throws CommandError

@@ -155,9 +155,19 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
         return ExitInterrupted;
     }
 
+    const int totalEpochs = project.training.epochs;
+    {
+        // A run whose arithmetic alone takes hours says so before its first (maybe minutes long)
+        // batch; the pace of the first batches refines it below.
+        const engine::Dataset& train = trainer->data().train;
+        const engine::GraphCheck check = graph.check(engine::GraphContext {train.inputShape,
+            train.task == engine::TaskKind::Classification ? train.numClasses : 0, train.y.rows()});
+        if (const auto warning
+            = engine::arithmeticRunWarning(check, train.size(), totalEpochs, engine::threadCount()))
+            err << "netcanvas-train: warning: " << *warning << '\n' << std::flush;
+    }
     engine::TrainerControl control;
     engine::TrainerCallbacks callbacks;
-    const int totalEpochs = project.training.epochs;
     // A run that will take hours says so early, from the pace of its first mini-batches.
     const auto started = std::chrono::steady_clock::now();
     bool paceChecked = false;

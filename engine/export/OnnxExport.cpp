@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <numbers>
 #include <set>
@@ -657,6 +658,56 @@ std::string onnxModelBytes(const TrainedModel& trained)
     return bytes;
 }
 
+namespace {
+
+std::string dimsText(const onnx::TensorProto& t)
+{
+    std::string s = "dims [";
+    for (int i = 0; i < t.dims_size(); ++i)
+        s += (i ? ", " : "") + std::to_string(t.dims(i));
+    return s + "]";
+}
+
+/// The float values of initializer `t` (float_data or raw_data), after checking its dims, which
+/// come from an untrusted file, against them: every size non-negative, and their product (free
+/// of overflow) the number of values stored. Errors are InputError(place, ...).
+std::vector<float> initializerValues(const onnx::TensorProto& t, const std::string& place)
+{
+    const bool raw = t.float_data_size() == 0;
+    if (raw && t.raw_data().size() % sizeof(float) != 0)
+        throw InputError(place,
+            "its raw data has " + std::to_string(t.raw_data().size())
+                + " bytes, not a whole number of float32 values");
+    const std::uint64_t stored
+        = raw ? t.raw_data().size() / sizeof(float) : std::uint64_t(t.float_data_size());
+    std::uint64_t count = 1;
+    bool empty = false;
+    for (const std::int64_t d : t.dims()) {
+        if (d < 0)
+            throw InputError(place, dimsText(t) + ": a size is negative");
+        if (d == 0)
+            empty = true; // the other sizes must still multiply without overflow
+        else if (__builtin_mul_overflow(count, std::uint64_t(d), &count)
+            || count > std::uint64_t(std::numeric_limits<long>::max()))
+            throw InputError(place,
+                dimsText(t) + ": more values than a 64-bit count holds (the data holds "
+                    + std::to_string(stored) + ")");
+    }
+    if (empty)
+        count = 0;
+    if (count != stored)
+        throw InputError(place,
+            dimsText(t) + " need " + std::to_string(count) + " values, the data holds "
+                + std::to_string(stored));
+    if (!raw)
+        return {t.float_data().begin(), t.float_data().end()};
+    std::vector<float> values(count);
+    std::memcpy(values.data(), t.raw_data().data(), count * sizeof(float));
+    return values;
+}
+
+} // namespace
+
 OnnxNetCanvasModel readNetCanvasOnnx(const std::filesystem::path& file)
 {
     const std::string where = file.string();
@@ -738,33 +789,24 @@ OnnxNetCanvasModel readNetCanvasOnnx(const std::filesystem::path& file)
         }
         // Convolution kernels are stored OIHW; everything else is the engine's matrix.
         const bool oihw = ref.value("layout", std::string()) == "oihw";
+        const std::string place = where + ": initializer " + t.name();
         if (t.data_type() != onnx::TensorProto::FLOAT
             || (oihw ? t.dims_size() != 4 : (t.dims_size() < 1 || t.dims_size() > 2)))
-            throw InputError(where + ": initializer " + t.name(),
-                oihw ? "expected a float OIHW kernel" : "expected a float matrix");
-        long rows = long(t.dims(0));
-        long cols = t.dims_size() == 2 ? long(t.dims(1)) : 1;
-        if (oihw)
-            cols = long(t.dims(1) * t.dims(2) * t.dims(3));
-        const std::size_t count = std::size_t(rows * cols);
-        std::vector<float> values;
-        if (t.float_data_size() > 0) {
-            values.assign(t.float_data().begin(), t.float_data().end());
-        } else if (t.raw_data().size() == count * sizeof(float)) {
-            values.resize(count);
-            std::memcpy(values.data(), t.raw_data().data(), count * sizeof(float));
-        }
-        if (values.size() != count)
-            throw InputError(where + ": initializer " + t.name(),
-                "holds " + std::to_string(values.size()) + " values, its shape needs "
-                    + std::to_string(count));
+            throw InputError(
+                place, oihw ? "expected a float OIHW kernel" : "expected a float matrix");
+        const std::vector<float> values = initializerValues(t, place);
+        // The dims' product fits (checked above), so every partial product does too.
+        const long rows = long(t.dims(0));
+        long cols = 1;
+        for (int i = 1; i < t.dims_size(); ++i)
+            cols *= long(t.dims(i));
         Matrix m(rows, cols);
         if (oihw) {
             const int kernel = ref.value("kernel", -1);
             const int channels = ref.value("channels", -1);
             if (t.dims(1) != channels || t.dims(2) != kernel || t.dims(3) != kernel)
-                throw InputError(where + ": initializer " + t.name(),
-                    "the kernel's shape does not match its recorded size and channels");
+                throw InputError(
+                    place, "the kernel's shape does not match its recorded size and channels");
             m = exportlayout::convWeightsFromOihw(values, rows, kernel, channels);
         } else {
             for (long r = 0; r < rows; ++r)

@@ -2,6 +2,7 @@
 
 #include "core/Errors.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -47,10 +48,17 @@ MemoryEstimate estimateTrainingMemory(
     const double perActivation = scalarBytes * 2 * double(batchSize);
     MemoryEstimate e;
     for (const auto& [id, shape] : check.shapes) {
-        const auto params = check.paramCounts.find(id);
-        const double bytes
-            = (params != check.paramCounts.end() ? double(params->second) : 0) * perParam
-            + double(shape.size()) * perActivation;
+        const auto found = check.paramCounts.find(id);
+        const double params = found != check.paramCounts.end() ? double(found->second) : 0;
+        double activations = double(shape.size());
+        if (params > 0 && shape.rank() == 3) {
+            // An image layer with weights (Conv2D) also keeps its pre-activation and unrolls its
+            // input into patches (im2col), one window per output position, each with a gradient.
+            const double channels = shape.dims().back();
+            const double window = params / channels; // weights (and bias) per output channel
+            activations += double(shape.size()) + window * (double(shape.size()) / channels);
+        }
+        const double bytes = params * perParam + activations * perActivation;
         e.bytes += bytes;
         if (bytes > e.largestBytes) {
             e.largestBytes = bytes;
@@ -98,6 +106,42 @@ std::optional<std::string> longRunWarning(
         return std::nullopt;
     return "this run will take about " + formatDuration(total) + " (" + formatDuration(perEpoch)
         + " per epoch, " + std::to_string(epochs) + " epochs)";
+}
+
+double trainingFlopsPerSample(const GraphCheck& check)
+{
+    double multiplyAdds = 0;
+    for (const auto& [id, params] : check.paramCounts) {
+        const auto shape = check.shapes.find(id);
+        if (shape == check.shapes.end() || shape->second.empty() || params <= 0)
+            continue;
+        // Image outputs are Hout x Wout x C: each weight is used once per position.
+        const Shape& s = shape->second;
+        const double positions = s.rank() == 3 ? double(s.size()) / s.dims().back() : 1.0;
+        multiplyAdds += double(params) * positions;
+    }
+    // Forward: one multiply-add (2 flops) per weight use; backward: two (input and weight grads).
+    return 2 * 3 * multiplyAdds;
+}
+
+std::optional<std::string> arithmeticRunWarning(
+    const GraphCheck& check, long samplesPerEpoch, long epochs, int threads, double limitSeconds)
+{
+    const double perSample = trainingFlopsPerSample(check);
+    if (perSample <= 0 || samplesPerEpoch < 1 || epochs < 1)
+        return std::nullopt;
+    const double pace = kOptimisticFlopsPerThread * std::max(threads, 1);
+    const double perEpoch = perSample * double(samplesPerEpoch) / pace;
+    const double total = perEpoch * double(epochs);
+    if (total <= limitSeconds)
+        return std::nullopt;
+    char flops[32];
+    std::snprintf(flops, sizeof flops, "%.2g", perSample / 1e9);
+    return "this run will take at least " + formatDuration(total) + " by its arithmetic alone ("
+        + flops + " GFLOP per sample, " + std::to_string(samplesPerEpoch) + " samples x "
+        + std::to_string(epochs) + " epochs, at most "
+        + std::to_string(int(kOptimisticFlopsPerThread / 1e9)) + " GFLOP/s on each of "
+        + std::to_string(std::max(threads, 1)) + " threads)";
 }
 
 } // namespace engine

@@ -20,10 +20,10 @@ struct MemoryEstimate {
 /// Estimates training memory from a graph's check(): per node, its parameters with their
 /// gradients and the optimizer's per-parameter state (`optimizerType`: adam/adamw keep two
 /// slots, momentum/nesterov/rmsprop one, sgd none), plus its output and output gradient for a
-/// mini-batch of `batchSize` samples. Pure: nothing is allocated.
+/// mini-batch of `batchSize` samples; an image layer with weights (Conv2D) adds its pre-activation
+/// and its unrolled input patches, with their gradients. Pure: nothing is allocated.
 MemoryEstimate estimateTrainingMemory(
     const GraphCheck& check, long batchSize, const std::string& optimizerType);
-
 
 /// Throws InputError("network", ...) when `estimate` exceeds `availableBytes`, naming both, the
 /// largest node (`graph.name()`) and what to reduce.
@@ -38,5 +38,20 @@ std::string formatBytes(double bytes);
 /// default), e.g. "this run will take about 37 days (9.2 h per epoch, 1000000 epochs)".
 std::optional<std::string> longRunWarning(double seconds, long batchesDone, long batchesPerEpoch,
     long epochs, double limitSeconds = 3600);
+
+/// Floating-point operations to train on one sample (forward and backward), from a graph's
+/// check(): a node with weights multiplies each of them once per output position (Dense: once,
+/// Conv2D: Hout x Wout times), twice as often backward.
+double trainingFlopsPerSample(const GraphCheck& check);
+
+/// Before the first batch: a warning when even at an optimistic pace (kOptimisticFlopsPerThread
+/// on each of `threads`) the run's arithmetic, `samplesPerEpoch` x `epochs` samples, takes longer
+/// than `limitSeconds`: "this run will take at least 2.9 h by its arithmetic alone (...)". The
+/// pace of the first batches (longRunWarning()) gives the real estimate later.
+std::optional<std::string> arithmeticRunWarning(const GraphCheck& check, long samplesPerEpoch,
+    long epochs, int threads, double limitSeconds = 3600);
+
+/// A pace above what this engine reaches on one core (FP32 GEMM with AVX2 FMA).
+inline constexpr double kOptimisticFlopsPerThread = 50e9;
 
 } // namespace engine
