@@ -1,6 +1,7 @@
 #pragma once
 
 #include "project/Project.h"
+#include "teaching/StepExplanation.h"
 #include "training/StepThrough.h"
 
 #include <QString>
@@ -32,8 +33,9 @@ class WeightHeatmap;
 /// numbers (engine::StepThrough). Forward step reveals one node of the forward pass (then the
 /// loss), Backward step one node of the backward pass (last layer first), Update applies the
 /// optimizer's step and writes the weights back through TrainingController::setWeights(), as a
-/// finished run does. A side text writes each chain-rule product with its numbers; layers of
-/// more than kSmallLayer units show vectors and matrices as small heatmaps with summaries.
+/// finished run does. A side text (StepExplanation) writes each chain-rule product with its
+/// numbers; layers of more than kSmallLayer units show vectors and matrices as small heatmaps
+/// with summaries.
 ///
 /// The step works on a copy of the current weights (the document's, which the controller keeps
 /// in step with its session whenever no trainer runs; a paused run is stopped first, keeping its
@@ -46,7 +48,7 @@ class StepThroughPanel : public QWidget {
     Q_OBJECT
 public:
     /// Layers up to this many units (and inputs) are written neuron by neuron.
-    static constexpr int kSmallLayer = 16;
+    static constexpr int kSmallLayer = StepExplanation::kSmallLayer;
 
     explicit StepThroughPanel(QWidget* parent = nullptr);
     ~StepThroughPanel() override;
@@ -121,13 +123,6 @@ private:
     void showHeatmapFor(engine::NodeId node, bool gradients);
     int lastForwardIndex() const;
     int backwardTotal() const;
-
-    QString forwardHtml(const engine::StepNode& n, int step, int total);
-    QString lossHtml();
-    QString backwardHtml(const engine::StepNode& n, int step, int total);
-    QString updateHtml();
-    QString image(const QString& key, const engine::Matrix& m, int maxWidth = 300);
-    QString vectorHtml(const QString& key, const QString& name, const engine::Matrix& v);
 
     GraphDocument* m_doc = nullptr;
     TrainingController* m_controller = nullptr;
