@@ -7,9 +7,6 @@
 #include <QString>
 #include <QWidget>
 
-#include <QList>
-
-#include <atomic>
 #include <memory>
 #include <string>
 
@@ -17,7 +14,7 @@ class QLabel;
 class QPushButton;
 class QSpinBox;
 class QTextBrowser;
-class QThread;
+class QThreadPool;
 
 namespace engine {
 struct DatasetSplits;
@@ -25,7 +22,9 @@ struct DatasetSplits;
 
 namespace widgets {
 
+class DatasetLoader;
 class GraphDocument;
+struct LoadedDataset;
 class TrainingController;
 class WeightHeatmap;
 
@@ -41,8 +40,8 @@ class WeightHeatmap;
 /// in step with its session whenever no trainer runs; a paused run is stopped first, keeping its
 /// session). It is disabled while training runs. Any change of the document discards the trace.
 ///
-/// The training split is loaded on a background thread (through DatasetCache, so data the
-/// Dataset dock has loaded or is loading is reused) when the panel is shown or the dataset
+/// The training split is loaded in the background (DatasetLoader, through DatasetCache, so data
+/// the Dataset dock has loaded or is loading is reused) when the panel is shown or the dataset
 /// settings change; meanwhile the sample line says "Loading data…" and Forward step waits.
 class StepThroughPanel : public QWidget {
     Q_OBJECT
@@ -110,8 +109,10 @@ private:
     bool ensureData();
     std::string currentDataKey() const;
     void startLoad(const std::string& key);
-    void onDataLoaded(int request, const std::string& key,
-        std::shared_ptr<engine::DatasetSplits> data, const QString& error);
+    /// Splits the loaded data as the trainer does (validation, test, seed of the settings).
+    void onLoaded(const LoadedDataset& result);
+    /// Shows the data of the current settings, or `error` without it.
+    void finishLoad(std::shared_ptr<engine::DatasetSplits> data, const QString& error);
     /// Drops the data and makes any load in flight stale.
     void dropData();
     bool prepare();
@@ -140,10 +141,10 @@ private:
 
     std::string m_dataKey;
     std::shared_ptr<engine::DatasetSplits> m_data;
+    DatasetLoader* m_loader; ///< one request at a time: a new one drops the running one
+    QThreadPool* m_splitter; ///< splits the loaded data as the trainer does, off the GUI thread
+    int m_splitRequest = 0; ///< results of other splits are stale
     bool m_loading = false; ///< a load of m_dataKey runs
-    int m_loadRequest = 0; ///< results of other requests are stale
-    std::shared_ptr<std::atomic<bool>> m_loadCancel; ///< the current request's
-    QList<QThread*> m_loadThreads; ///< joined by the destructor
     int m_pendingSample = -1; ///< setSample() while loading
     std::unique_ptr<engine::Graph> m_graph;
     std::unique_ptr<engine::StepThrough> m_step;
