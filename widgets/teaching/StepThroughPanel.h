@@ -1,14 +1,12 @@
 #pragma once
 
 #include "project/Project.h"
+#include "teaching/StepExplanation.h"
 #include "training/StepThrough.h"
 
 #include <QString>
 #include <QWidget>
 
-#include <QList>
-
-#include <atomic>
 #include <memory>
 #include <string>
 
@@ -16,7 +14,7 @@ class QLabel;
 class QPushButton;
 class QSpinBox;
 class QTextBrowser;
-class QThread;
+class QThreadPool;
 
 namespace engine {
 struct DatasetSplits;
@@ -24,7 +22,9 @@ struct DatasetSplits;
 
 namespace widgets {
 
+class DatasetLoader;
 class GraphDocument;
+struct LoadedDataset;
 class TrainingController;
 class WeightHeatmap;
 
@@ -32,21 +32,22 @@ class WeightHeatmap;
 /// numbers (engine::StepThrough). Forward step reveals one node of the forward pass (then the
 /// loss), Backward step one node of the backward pass (last layer first), Update applies the
 /// optimizer's step and writes the weights back through TrainingController::setWeights(), as a
-/// finished run does. A side text writes each chain-rule product with its numbers; layers of
-/// more than kSmallLayer units show vectors and matrices as small heatmaps with summaries.
+/// finished run does. A side text (StepExplanation) writes each chain-rule product with its
+/// numbers; layers of more than kSmallLayer units show vectors and matrices as small heatmaps
+/// with summaries.
 ///
 /// The step works on a copy of the current weights (the document's, which the controller keeps
 /// in step with its session whenever no trainer runs; a paused run is stopped first, keeping its
 /// session). It is disabled while training runs. Any change of the document discards the trace.
 ///
-/// The training split is loaded on a background thread (through DatasetCache, so data the
-/// Dataset dock has loaded or is loading is reused) when the panel is shown or the dataset
+/// The training split is loaded in the background (DatasetLoader, through DatasetCache, so data
+/// the Dataset dock has loaded or is loading is reused) when the panel is shown or the dataset
 /// settings change; meanwhile the sample line says "Loading data…" and Forward step waits.
 class StepThroughPanel : public QWidget {
     Q_OBJECT
 public:
     /// Layers up to this many units (and inputs) are written neuron by neuron.
-    static constexpr int kSmallLayer = 16;
+    static constexpr int kSmallLayer = StepExplanation::kSmallLayer;
 
     explicit StepThroughPanel(QWidget* parent = nullptr);
     ~StepThroughPanel() override;
@@ -108,8 +109,10 @@ private:
     bool ensureData();
     std::string currentDataKey() const;
     void startLoad(const std::string& key);
-    void onDataLoaded(int request, const std::string& key,
-        std::shared_ptr<engine::DatasetSplits> data, const QString& error);
+    /// Splits the loaded data as the trainer does (validation, test, seed of the settings).
+    void onLoaded(const LoadedDataset& result);
+    /// Shows the data of the current settings, or `error` without it.
+    void finishLoad(std::shared_ptr<engine::DatasetSplits> data, const QString& error);
     /// Drops the data and makes any load in flight stale.
     void dropData();
     bool prepare();
@@ -121,13 +124,6 @@ private:
     void showHeatmapFor(engine::NodeId node, bool gradients);
     int lastForwardIndex() const;
     int backwardTotal() const;
-
-    QString forwardHtml(const engine::StepNode& n, int step, int total);
-    QString lossHtml();
-    QString backwardHtml(const engine::StepNode& n, int step, int total);
-    QString updateHtml();
-    QString image(const QString& key, const engine::Matrix& m, int maxWidth = 300);
-    QString vectorHtml(const QString& key, const QString& name, const engine::Matrix& v);
 
     GraphDocument* m_doc = nullptr;
     TrainingController* m_controller = nullptr;
@@ -145,10 +141,10 @@ private:
 
     std::string m_dataKey;
     std::shared_ptr<engine::DatasetSplits> m_data;
+    DatasetLoader* m_loader; ///< one request at a time: a new one drops the running one
+    QThreadPool* m_splitter; ///< splits the loaded data as the trainer does, off the GUI thread
+    int m_splitRequest = 0; ///< results of other splits are stale
     bool m_loading = false; ///< a load of m_dataKey runs
-    int m_loadRequest = 0; ///< results of other requests are stale
-    std::shared_ptr<std::atomic<bool>> m_loadCancel; ///< the current request's
-    QList<QThread*> m_loadThreads; ///< joined by the destructor
     int m_pendingSample = -1; ///< setSample() while loading
     std::unique_ptr<engine::Graph> m_graph;
     std::unique_ptr<engine::StepThrough> m_step;
