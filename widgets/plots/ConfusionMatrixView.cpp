@@ -118,4 +118,27 @@ void ConfusionMatrixView::paintEvent(QPaintEvent*)
     }
 }
 
+QString ConfusionMatrixView::csvText() const
+{
+    QString s = QStringLiteral("actual,predicted,actual_name,predicted_name,count\n");
+    if (!m_matrix)
+        return s;
+    const ConfusionMatrix& m = *m_matrix;
+    auto name = [&](int i) {
+        return i < m.classNames.size() ? csvField(m.classNames[i]) : QString::number(i);
+    };
+    for (int a = 0; a < m.numClasses; ++a) {
+        for (int p = 0; p < m.numClasses; ++p)
+            s += QString::number(a) + QLatin1Char(',') + QString::number(p) + QLatin1Char(',')
+                + name(a) + QLatin1Char(',') + name(p) + QLatin1Char(',')
+                + QString::number(m.at(a, p)) + QLatin1Char('\n');
+    }
+    return s;
+}
+
+QCustomPlot* ConfusionMatrixView::picturePlot() const
+{
+    return nullptr;
+}
+
 } // namespace widgets

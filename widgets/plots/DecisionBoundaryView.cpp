@@ -223,4 +223,26 @@ void DecisionBoundaryView::showEvent(QShowEvent* event)
     m_plot->replot();
 }
 
+QString DecisionBoundaryView::csvText() const
+{
+    QString s = QStringLiteral("x1,x2,prediction\n");
+    if (!m_hasBoundary)
+        return s;
+    QCPColorMapData* d = m_map->data();
+    for (int iy = 0; iy < d->valueSize(); ++iy) {
+        for (int ix = 0; ix < d->keySize(); ++ix) {
+            double x = 0, y = 0;
+            d->cellToCoord(ix, iy, &x, &y);
+            s += csvNumber(x) + QLatin1Char(',') + csvNumber(y) + QLatin1Char(',')
+                + csvNumber(d->cell(ix, iy)) + QLatin1Char('\n');
+        }
+    }
+    return s;
+}
+
+QCustomPlot* DecisionBoundaryView::picturePlot() const
+{
+    return m_plot;
+}
+
 } // namespace widgets

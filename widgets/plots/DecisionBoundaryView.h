@@ -1,5 +1,6 @@
 #pragma once
 
+#include "plots/ExportableView.h"
 #include "training/TrainingView.h"
 
 #include <QWidget>
@@ -15,7 +16,7 @@ namespace widgets {
 /// For 2-D inputs: the network's prediction over the input plane (class-1 probability, predicted
 /// class, or the regression surface) with the training points (filled) and test points (hollow,
 /// dark outline) drawn on it, as in TensorFlow Playground. Other inputs show a short note.
-class DecisionBoundaryView : public QWidget, public TrainingView {
+class DecisionBoundaryView : public QWidget, public TrainingView, public ExportableView {
     Q_OBJECT
 public:
     explicit DecisionBoundaryView(QWidget* parent = nullptr);
@@ -24,6 +25,11 @@ public:
     void startSession(const TrainingSessionInfo& info) override;
     void addSnapshot(const TrainingSnapshot& snapshot) override;
     void clearForProject(const ProjectIdentity& project) override;
+
+    /// x1,x2,prediction rows: the prediction at the centre of every grid cell. The picture is
+    /// the plot, or the whole view (its note) for data that is not 2-D.
+    QString csvText() const override;
+    QCustomPlot* picturePlot() const override;
 
     bool hasBoundary() const { return m_hasBoundary; }
     /// The map's value at an input point (nullopt before any grid).

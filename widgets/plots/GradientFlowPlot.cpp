@@ -239,4 +239,21 @@ void GradientFlowPlot::showEvent(QShowEvent* event)
     m_plot->replot();
 }
 
+QString GradientFlowPlot::csvText() const
+{
+    QString s = QStringLiteral("layer,epoch,mean_gradient_norm\n");
+    for (int i = 0; i < m_plot->graphCount(); ++i) {
+        const QCPGraph* g = m_plot->graph(i);
+        for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it)
+            s += csvField(g->name()) + QLatin1Char(',') + csvNumber(it->key) + QLatin1Char(',')
+                + csvNumber(it->value) + QLatin1Char('\n');
+    }
+    return s;
+}
+
+QCustomPlot* GradientFlowPlot::picturePlot() const
+{
+    return m_plot;
+}
+
 } // namespace widgets

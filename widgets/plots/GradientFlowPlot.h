@@ -1,5 +1,6 @@
 #pragma once
 
+#include "plots/ExportableView.h"
 #include "training/TrainingView.h"
 
 #include <QWidget>
@@ -19,7 +20,7 @@ namespace widgets {
 /// the input side to the output, on the right one point per epoch per layer, with the legend in
 /// a column of its own beside them. Vanishing gradients (deep sigmoid stacks) show as the first
 /// layers' bars and curves decades below the last layer's.
-class GradientFlowPlot : public QWidget, public TrainingView {
+class GradientFlowPlot : public QWidget, public TrainingView, public ExportableView {
     Q_OBJECT
 public:
     explicit GradientFlowPlot(QWidget* parent = nullptr);
@@ -29,6 +30,10 @@ public:
     /// Adds the snapshot's finished epochs (TrainingSnapshot::epochGradients) of the current run.
     void addSnapshot(const TrainingSnapshot& snapshot) override;
     void clearForProject(const ProjectIdentity& project) override;
+
+    /// layer,epoch,mean_gradient_norm rows: each layer's curve point by point.
+    QString csvText() const override;
+    QCustomPlot* picturePlot() const override;
     int seriesCount() const { return int(m_layers.size()); }
     /// Epoch points of the layer `node` (0 for a node without parameters).
     int pointCount(engine::NodeId node) const;

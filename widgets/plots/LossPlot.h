@@ -1,5 +1,6 @@
 #pragma once
 
+#include "plots/ExportableView.h"
 #include "training/TrainingView.h"
 
 #include <QString>
@@ -22,7 +23,7 @@ namespace widgets {
 ///
 /// The horizontal axis is epoch progress (see StepPoint::x). Dragging pans, the wheel zooms;
 /// after either the view stops following new data until a double-click.
-class LossPlot : public QWidget, public TrainingView {
+class LossPlot : public QWidget, public TrainingView, public ExportableView {
     Q_OBJECT
 public:
     explicit LossPlot(QWidget* parent = nullptr);
@@ -43,7 +44,9 @@ public:
     bool exportPng(const QString& file);
     bool exportCsv(const QString& file) const;
     /// run,label,series,x,value rows for every point of every run (accuracies as fractions).
-    QString csvText() const;
+    QString csvText() const override;
+    /// The plot without the check boxes above it.
+    QCustomPlot* picturePlot() const override { return m_plot; }
 
     int runCount() const { return int(m_runs.size()); }
     /// Mini-batch losses received in the current run (the plot may average blocks of them).

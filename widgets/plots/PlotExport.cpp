@@ -1,16 +1,10 @@
 #include "plots/PlotExport.h"
 
-#include "plots/ConfusionMatrixView.h"
-#include "plots/DecisionBoundaryView.h"
-#include "plots/GradientFlowPlot.h"
-#include "plots/LossPlot.h"
-#include "plots/WeightHeatmap.h"
-#include "plots/WeightHistogramView.h"
+#include "plots/ExportableView.h"
 
 #include <qcustomplot.h>
 
 #include <QBuffer>
-#include <QComboBox>
 #include <QDir>
 #include <QFileInfo>
 #include <QLayout>
@@ -19,163 +13,29 @@
 #include <QPainter>
 #include <QPdfWriter>
 #include <QSaveFile>
-#include <QTextStream>
 
 namespace widgets::plotexport {
 
 namespace {
-
-QString num(double v)
-{
-    return QString::number(v, 'g', 8);
-}
-
-QString quoted(QString text)
-{
-    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"'))
-        && !text.contains(QLatin1Char('\n')))
-        return text;
-    text.replace(QLatin1Char('"'), QStringLiteral("\"\""));
-    return QLatin1Char('"') + text + QLatin1Char('"');
-}
 
 QString cannotWrite(const QString& file, const QString& reason)
 {
     return QObject::tr("%1: cannot write: %2").arg(QDir::toNativeSeparators(file), reason);
 }
 
-/// The view's only QCustomPlot, or null when it has several or none.
-QCustomPlot* singlePlot(const QWidget* view)
+const ExportableView* exportable(const QWidget* view)
 {
-    if (auto* plot = qobject_cast<QCustomPlot*>(const_cast<QWidget*>(view)))
-        return plot;
-    const auto plots = view->findChildren<QCustomPlot*>();
-    return plots.size() == 1 ? plots.front() : nullptr;
+    return dynamic_cast<const ExportableView*>(view);
 }
 
-/// The plot a view exports as its picture: its only QCustomPlot while that is what the view
-/// shows; null when the view shows several plots (drawn with their selector), something painted
-/// by hand, or another page (the heatmap's convolution filters).
+/// The plot a view exports as its picture: the one it names while that is what the view shows;
+/// null when the view is drawn as a whole or shows another page (the heatmap's convolution
+/// filters, the boundary view's note).
 QCustomPlot* picturePlot(const QWidget* view)
 {
-    QCustomPlot* plot = singlePlot(view);
-    return plot && (plot == view || plot->isVisibleTo(view)) ? plot : nullptr;
-}
-
-QString tensorName(const QWidget* view)
-{
-    const auto* choice = view->findChild<QComboBox*>();
-    return choice ? choice->currentText() : QString();
-}
-
-QString gradientCsv(const GradientFlowPlot* view)
-{
-    QString s = QStringLiteral("layer,epoch,mean_gradient_norm\n");
-    QCustomPlot* plot = singlePlot(view);
-    for (int i = 0; plot && i < plot->graphCount(); ++i) {
-        const QCPGraph* g = plot->graph(i);
-        for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it)
-            s += quoted(g->name()) + QLatin1Char(',') + num(it->key) + QLatin1Char(',')
-                + num(it->value) + QLatin1Char('\n');
-    }
-    return s;
-}
-
-QString histogramCsv(const WeightHistogramView* view)
-{
-    // The bands plot holds one graph per quantile (ParamCopy::kQuantiles order); the histogram
-    // plot holds the bars.
-    const QString tensor = quoted(tensorName(view));
-    QString s = QStringLiteral("tensor,series,x,value\n");
-    for (QCustomPlot* plot : view->findChildren<QCustomPlot*>()) {
-        if (plot->graphCount() == ParamCopy::kQuantileCount) {
-            for (int i = 0; i < plot->graphCount(); ++i) {
-                const QString series
-                    = QStringLiteral("quantile_%1").arg(ParamCopy::kQuantiles[i], 0, 'g', 3);
-                const QCPGraph* g = plot->graph(i);
-                for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it)
-                    s += tensor + QLatin1Char(',') + series + QLatin1Char(',') + num(it->key)
-                        + QLatin1Char(',') + num(it->value) + QLatin1Char('\n');
-            }
-        }
-        for (int i = 0; i < plot->plottableCount(); ++i) {
-            const auto* bars = qobject_cast<const QCPBars*>(plot->plottable(i));
-            if (!bars)
-                continue;
-            for (auto it = bars->data()->constBegin(); it != bars->data()->constEnd(); ++it)
-                s += tensor + QStringLiteral(",histogram_count,") + num(it->key) + QLatin1Char(',')
-                    + num(it->value) + QLatin1Char('\n');
-        }
-    }
-    return s;
-}
-
-QCPColorMap* colorMapOf(const QWidget* view)
-{
-    QCustomPlot* plot = singlePlot(view);
-    for (int i = 0; plot && i < plot->plottableCount(); ++i) {
-        if (auto* map = qobject_cast<QCPColorMap*>(plot->plottable(i)))
-            return map;
-    }
-    return nullptr;
-}
-
-QString heatmapCsv(const WeightHeatmap* view)
-{
-    const QString tensor = quoted(tensorName(view));
-    QString s = QStringLiteral("tensor,row,column,value\n");
-    QCPColorMap* map = colorMapOf(view);
-    if (!map)
-        return s;
-    // Keys are the tensor's columns, values its rows (see WeightHeatmap::render).
-    const int rows = map->data()->valueSize();
-    const int cols = map->data()->keySize();
-    for (int r = 0; r < rows; ++r) {
-        for (int c = 0; c < cols; ++c) {
-            const std::optional<double> v = view->cellValue(r, c);
-            if (v)
-                s += tensor + QLatin1Char(',') + QString::number(r) + QLatin1Char(',')
-                    + QString::number(c) + QLatin1Char(',')
-                    + QString::number(*v, 'g', 9) /* every digit of a float */ + QLatin1Char('\n');
-        }
-    }
-    return s;
-}
-
-QString boundaryCsv(const DecisionBoundaryView* view)
-{
-    QString s = QStringLiteral("x1,x2,prediction\n");
-    QCPColorMap* map = colorMapOf(view);
-    if (!map || !view->hasBoundary())
-        return s;
-    QCPColorMapData* d = map->data();
-    for (int iy = 0; iy < d->valueSize(); ++iy) {
-        for (int ix = 0; ix < d->keySize(); ++ix) {
-            double x = 0, y = 0;
-            d->cellToCoord(ix, iy, &x, &y);
-            s += num(x) + QLatin1Char(',') + num(y) + QLatin1Char(',') + num(d->cell(ix, iy))
-                + QLatin1Char('\n');
-        }
-    }
-    return s;
-}
-
-QString confusionCsv(const ConfusionMatrixView* view)
-{
-    QString s = QStringLiteral("actual,predicted,actual_name,predicted_name,count\n");
-    const std::optional<ConfusionMatrix>& m = view->matrix();
-    if (!m)
-        return s;
-    auto name = [&](int i) {
-        return i < m->classNames.size() ? quoted(m->classNames[i]) : QString::number(i);
-    };
-    for (int a = 0; a < m->numClasses; ++a) {
-        for (int p = 0; p < m->numClasses; ++p)
-            s += QString::number(a) + QLatin1Char(',') + QString::number(p) + QLatin1Char(',')
-                + name(a) + QLatin1Char(',') + name(p) + QLatin1Char(',')
-                + QString::number(m->at(a, p)) + QLatin1Char('\n');
-    }
-    return s;
+    const ExportableView* v = exportable(view);
+    QCustomPlot* plot = v ? v->picturePlot() : nullptr;
+    return plot && plot->isVisibleTo(view) ? plot : nullptr;
 }
 
 /// A view on a tab that was never shown still has the size it was created with; give it the
@@ -273,11 +133,7 @@ QString writeFileAtomically(const QString& file, const QByteArray& bytes)
 
 bool isExportable(const QWidget* view)
 {
-    return qobject_cast<const LossPlot*>(view) || qobject_cast<const GradientFlowPlot*>(view)
-        || qobject_cast<const WeightHistogramView*>(view)
-        || qobject_cast<const ConfusionMatrixView*>(view)
-        || qobject_cast<const DecisionBoundaryView*>(view)
-        || qobject_cast<const WeightHeatmap*>(view);
+    return exportable(view) != nullptr;
 }
 
 QImage renderImage(QWidget* view, double scale)
@@ -303,19 +159,8 @@ QImage renderImage(QWidget* view, double scale)
 
 QString csvText(const QWidget* view)
 {
-    if (const auto* v = qobject_cast<const LossPlot*>(view))
-        return v->csvText();
-    if (const auto* v = qobject_cast<const GradientFlowPlot*>(view))
-        return gradientCsv(v);
-    if (const auto* v = qobject_cast<const WeightHistogramView*>(view))
-        return histogramCsv(v);
-    if (const auto* v = qobject_cast<const WeightHeatmap*>(view))
-        return heatmapCsv(v);
-    if (const auto* v = qobject_cast<const DecisionBoundaryView*>(view))
-        return boundaryCsv(v);
-    if (const auto* v = qobject_cast<const ConfusionMatrixView*>(view))
-        return confusionCsv(v);
-    return {};
+    const ExportableView* v = exportable(view);
+    return v ? v->csvText() : QString();
 }
 
 QString save(QWidget* view, const QString& file)

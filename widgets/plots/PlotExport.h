@@ -24,16 +24,16 @@ Format formatOf(const QString& file);
 /// write leaves the old file alone. Returns "" or "<file>: cannot write: <reason>".
 QString writeFileAtomically(const QString& file, const QByteArray& bytes);
 
-/// True for the views this helper knows: LossPlot, GradientFlowPlot, WeightHistogramView,
-/// ConfusionMatrixView, DecisionBoundaryView, WeightHeatmap.
+/// True for the views that implement ExportableView.
 bool isExportable(const QWidget* view);
 
-/// The view's picture at `scale` times its size (a QCustomPlot view draws only the plot, without
-/// its tool row); white background. Null when the view has no size yet.
+/// The view's picture at `scale` times its size: its ExportableView::picturePlot() while shown
+/// (without the view's tool row), else the whole view on a white background. Null when the view
+/// has no size yet.
 QImage renderImage(QWidget* view, double scale = 2.0);
 
-/// The data behind the view as CSV text with a header line (see the .cpp for each view's
-/// columns); only the header while the view has no data yet. Empty for an unknown view.
+/// ExportableView::csvText() (each view documents its columns): CSV text with a header line,
+/// only the header while the view has no data yet. Empty for a view that is not exportable.
 QString csvText(const QWidget* view);
 
 /// Saves the picture or data by the file's suffix (.png, .pdf, .csv). Returns "" or a message

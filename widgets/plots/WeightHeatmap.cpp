@@ -385,4 +385,28 @@ void WeightHeatmap::showEvent(QShowEvent* event)
     m_plot->replot();
 }
 
+QString WeightHeatmap::csvText() const
+{
+    const QString tensor = csvField(m_choice->currentText());
+    QString s = QStringLiteral("tensor,row,column,value\n");
+    // Keys are the tensor's columns, values its rows (see render()).
+    const int rows = m_map->data()->valueSize();
+    const int cols = m_map->data()->keySize();
+    for (int r = 0; r < rows; ++r) {
+        for (int c = 0; c < cols; ++c) {
+            const std::optional<double> v = cellValue(r, c);
+            if (v)
+                s += tensor + QLatin1Char(',') + QString::number(r) + QLatin1Char(',')
+                    + QString::number(c) + QLatin1Char(',')
+                    + QString::number(*v, 'g', 9) /* every digit of a float */ + QLatin1Char('\n');
+        }
+    }
+    return s;
+}
+
+QCustomPlot* WeightHeatmap::picturePlot() const
+{
+    return m_plot;
+}
+
 } // namespace widgets

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "plots/ExportableView.h"
 #include "training/TrainingView.h"
 
 #include <QString>
@@ -27,7 +28,7 @@ class ConvFilterView;
 /// Rows are drawn top to bottom as the engine stores them (Dense W: units x inputs). Convolution
 /// kernels (ParamCopy::isConvKernel()) are drawn by a ConvFilterView instead, one small image per
 /// filter, with a choice of channel (mean, side by side, or one channel).
-class WeightHeatmap : public QWidget, public TrainingView {
+class WeightHeatmap : public QWidget, public TrainingView, public ExportableView {
     Q_OBJECT
 public:
     explicit WeightHeatmap(QWidget* parent = nullptr);
@@ -36,6 +37,11 @@ public:
     void startSession(const TrainingSessionInfo& info) override;
     void addSnapshot(const TrainingSnapshot& snapshot) override;
     void clearForProject(const ProjectIdentity& project) override;
+
+    /// tensor,row,column,value rows: every cell of the colour map, each value with every digit
+    /// of a float. The picture is the heatmap, or the whole view while it shows filters.
+    QString csvText() const override;
+    QCustomPlot* picturePlot() const override;
 
     /// Selects "node.param"; returns false when the last snapshot has no such tensor.
     bool selectParam(engine::NodeId node, const QString& param);

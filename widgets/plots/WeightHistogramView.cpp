@@ -210,4 +210,38 @@ void WeightHistogramView::showEvent(QShowEvent* event)
     m_histogram->replot();
 }
 
+QString WeightHistogramView::csvText() const
+{
+    // The bands plot holds one graph per quantile (ParamCopy::kQuantiles order); the histogram
+    // plot holds the bars.
+    const QString tensor = csvField(m_choice->currentText());
+    QString s = QStringLiteral("tensor,series,x,value\n");
+    for (QCustomPlot* plot : {m_bands, m_histogram}) {
+        if (plot->graphCount() == ParamCopy::kQuantileCount) {
+            for (int i = 0; i < plot->graphCount(); ++i) {
+                const QString series
+                    = QStringLiteral("quantile_%1").arg(ParamCopy::kQuantiles[i], 0, 'g', 3);
+                const QCPGraph* g = plot->graph(i);
+                for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it)
+                    s += tensor + QLatin1Char(',') + series + QLatin1Char(',') + csvNumber(it->key)
+                        + QLatin1Char(',') + csvNumber(it->value) + QLatin1Char('\n');
+            }
+        }
+        for (int i = 0; i < plot->plottableCount(); ++i) {
+            const auto* bars = qobject_cast<const QCPBars*>(plot->plottable(i));
+            if (!bars)
+                continue;
+            for (auto it = bars->data()->constBegin(); it != bars->data()->constEnd(); ++it)
+                s += tensor + QStringLiteral(",histogram_count,") + csvNumber(it->key)
+                    + QLatin1Char(',') + csvNumber(it->value) + QLatin1Char('\n');
+        }
+    }
+    return s;
+}
+
+QCustomPlot* WeightHistogramView::picturePlot() const
+{
+    return nullptr;
+}
+
 } // namespace widgets

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "plots/ExportableView.h"
 #include "training/TrainingView.h"
 
 #include <QString>
@@ -18,7 +19,7 @@ namespace widgets {
 /// How one layer's weights are distributed, over time and now: bands between the quantiles
 /// (0/7/16/31/50/69/84/93/100 %, as TensorBoard's distributions) against epoch progress, and a
 /// histogram of the latest values.
-class WeightHistogramView : public QWidget, public TrainingView {
+class WeightHistogramView : public QWidget, public TrainingView, public ExportableView {
     Q_OBJECT
 public:
     explicit WeightHistogramView(QWidget* parent = nullptr);
@@ -27,6 +28,11 @@ public:
     void startSession(const TrainingSessionInfo& info) override;
     void addSnapshot(const TrainingSnapshot& snapshot) override;
     void clearForProject(const ProjectIdentity& project) override;
+
+    /// tensor,series,x,value rows: the quantile bands ("quantile_0.5") over time, then the
+    /// histogram's bars ("histogram_count"). The picture is the whole view (two plots).
+    QString csvText() const override;
+    QCustomPlot* picturePlot() const override;
     /// Samples kept for the selected tensor.
     int historyCount() const;
 
