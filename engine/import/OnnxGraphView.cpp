@@ -342,6 +342,19 @@ void OnnxGraphView::foldConstants()
             } else if ((op == "Add" || op == "Sub" || op == "Mul" || op == "Div") && in.size() == 2
                 && in[1]) {
                 out = elementwise(x, *in[1], op);
+            } else if (op == "Concat"
+                && normalizedAxis(intAttr(n, "axis", 0), x.dims.size()) == 0) {
+                // Along the first axis the values simply follow each other (a bias [Wb; Rb]).
+                out = x;
+                for (std::size_t i = 1; i < in.size(); ++i) {
+                    if (in[i]->dims.size() != x.dims.size() || x.dims.empty()) {
+                        out.reset();
+                        break;
+                    }
+                    out->values.insert(
+                        out->values.end(), in[i]->values.begin(), in[i]->values.end());
+                    out->dims[0] += in[i]->dims[0];
+                }
             } else if (op == "Unsqueeze" || op == "Squeeze" || op == "Reshape" || op == "Flatten") {
                 // Same values; the dims come from shape inference.
                 const auto d = dims(n.output(0));
@@ -365,8 +378,8 @@ namespace {
 std::vector<int> dataInputIndices(const onnx::NodeProto& n)
 {
     const std::string& op = n.op_type();
-    if (op == "Reshape" || op == "RNN" || op == "LSTM" || op == "GRU" || op == "Slice"
-        || op == "Squeeze" || op == "Unsqueeze" || op == "Clip" || op == "Dropout")
+    if (op == "Reshape" || op == "Pad" || op == "RNN" || op == "LSTM" || op == "GRU"
+        || op == "Slice" || op == "Squeeze" || op == "Unsqueeze" || op == "Clip" || op == "Dropout")
         return {0};
     std::vector<int> all(std::size_t(n.input_size()));
     std::iota(all.begin(), all.end(), 0);

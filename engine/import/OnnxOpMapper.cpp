@@ -275,6 +275,17 @@ bool OnnxOpMapper::map(const onnx::NodeProto& n)
                 && !m_view.consumers(n.output(1)).empty())
                 throw Unmappable("the dropout mask is used");
             set(n, in(n, 0));
+        } else if (op == "Pad") {
+            // torch.onnx.export writes a Pad of nothing before some poolings.
+            std::vector<double> pads;
+            for (std::int64_t p : intsAttr(n, "pads"))
+                pads.push_back(double(p));
+            if (n.input_size() > 1 && !n.input(1).empty())
+                pads = constIn(n, 1, "pads").values;
+            if (std::any_of(pads.begin(), pads.end(), [](double p) { return p != 0; }))
+                throw Unmappable("padding as its own operator (only the padding of a "
+                                 "convolution or pooling maps)");
+            set(n, in(n, 0));
         } else if (op == "Round" || op == "Cast") {
             // Token ids on their way to an Embedding (NetCanvas's own export rounds and casts
             // them): the engine's Embedding rounds by itself.
