@@ -588,7 +588,8 @@ void TestOnnxImport::torchModels_data()
 {
     QTest::addColumn<QString>("name");
     QTest::addColumn<QString>("refusal");
-    for (const char* name : {"mlp", "cnn", "lstm", "gru", "rnn", "gelu"})
+    for (const char* name :
+        {"mlp", "cnn", "lstm", "gru", "rnn", "gelu", "lstm2", "gru_hn", "text_lstm"})
         QTest::newRow(name) << QString(name) << QString();
     // Waits for GlobalAveragePool2D (the "layers" branch).
     QTest::newRow("residual") << QStringLiteral("residual")
@@ -630,6 +631,29 @@ void TestOnnxImport::torchModels()
     QCOMPARE(got.rows(), expected.rows());
     const double diff = relativeDiff(got, expected);
     QVERIFY2(diff <= 1e-5, qPrintable(QString("relative difference %1").arg(diff)));
+    // Exported again, ONNX Runtime gives the same numbers on the same rows.
+    const QString again = path(name + ".again.onnx");
+    engine::exportOnnx(project, engine::projectContext(project, {}), again.toStdString());
+    const RunResult ort = run(QStringLiteral("node"),
+        {QStringLiteral(NETCANVAS_ONNX_CHECK_DIR) + "/run.js", again,
+            dir + "/" + name + ".input.csv"});
+    if (ort.finished && ort.exitCode == 0) {
+        const QJsonArray data = QJsonDocument::fromJson(ort.out)
+                                    .object()["outputs"]
+                                    .toObject()["output"]
+                                    .toObject()["data"]
+                                    .toArray();
+        QCOMPARE(long(data.size()), long(expected.size()));
+        Matrix reexported(expected.rows(), expected.cols());
+        for (long i = 0; i < long(data.size()); ++i)
+            reexported(i % expected.rows(), i / expected.rows()) = Scalar(data[int(i)].toDouble());
+        const double diffAgain = relativeDiff(reexported, expected);
+        QVERIFY2(diffAgain <= 1e-5,
+            qPrintable(QString("re-exported: relative difference %1").arg(diffAgain)));
+    } else {
+        QVERIFY2(ort.exitCode != 2, ort.err.constData()); // ONNX Runtime refused the model
+        qWarning("ONNX Runtime did not run the re-exported model: %s", ort.err.constData());
+    }
     // Node names come from the ONNX graph.
     QVERIFY(std::any_of(project.nodes.begin(), project.nodes.end(),
         [](const engine::NodeRecord& n) { return n.name.find('/') != std::string::npos; }));

@@ -35,22 +35,34 @@ void OnnxOpMapper::requireZeroState(const onnx::NodeProto& n, int index) const
 {
     if (index >= n.input_size() || n.input(index).empty())
         return;
-    const std::string& name = n.input(index);
-    if (const ConstTensor* c = m_view.constant(name)) {
-        if (allZero(*c))
-            return;
-    } else if (const onnx::NodeProto* p = m_view.producer(name)) {
-        if (p->op_type() == "ConstantOfShape") {
+    // Zeros, possibly sliced, reshaped or broadcast on the way (one slice per layer of a
+    // stacked module): every value is still zero.
+    std::string name = n.input(index);
+    for (int depth = 0; depth < 16; ++depth) {
+        if (const ConstTensor* c = m_view.constant(name)) {
+            if (allZero(*c))
+                return;
+            break;
+        }
+        const onnx::NodeProto* p = m_view.producer(name);
+        if (!p)
+            break;
+        const std::string& op = p->op_type();
+        if (op == "ConstantOfShape") {
             bool zero = true;
             for (const onnx::AttributeProto& a : p->attribute())
                 if (a.name() == "value")
                     zero = allZero(tensorValues(a.t()));
             if (zero)
                 return;
+            break;
         }
-        if ((p->op_type() == "Expand" || p->op_type() == "Tile") && m_view.constant(p->input(0))
-            && allZero(*m_view.constant(p->input(0))))
-            return;
+        const bool keepsZeros = op == "Slice" || op == "Gather" || op == "Squeeze"
+            || op == "Unsqueeze" || op == "Reshape" || op == "Expand" || op == "Tile"
+            || op == "Identity" || op == "Cast" || op == "Transpose";
+        if (!keepsZeros || p->input_size() == 0)
+            break;
+        name = p->input(0);
     }
     throw Unmappable("a non-zero initial state (the engine starts from zero)");
 }

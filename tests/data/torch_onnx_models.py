@@ -66,6 +66,42 @@ class Recurrent(nn.Module):
         return self.fc(out[:, -1, :])
 
 
+class StackedLstm(nn.Module):
+    """Two layers: the second reads the first's whole sequence; the head reads h_n[-1]."""
+
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.LSTM(input_size=3, hidden_size=4, num_layers=2, batch_first=True)
+        self.fc = nn.Linear(4, 3)
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return torch.softmax(self.fc(out[:, -1]), dim=1)
+
+
+class GruLastState(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.GRU(input_size=3, hidden_size=6, batch_first=True)
+        self.fc = nn.Linear(6, 1)
+
+    def forward(self, x):
+        _, h = self.rnn(x)
+        return self.fc(h[-1])
+
+
+class TextLstm(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(10, 4)
+        self.rnn = nn.LSTM(input_size=4, hidden_size=5, batch_first=True)
+        self.fc = nn.Linear(5, 2)
+
+    def forward(self, ids):
+        out, _ = self.rnn(self.embed(ids))
+        return torch.softmax(self.fc(out[:, -1, :]), dim=1)
+
+
 class GeluMlp(nn.Module):
     def __init__(self):
         super().__init__()
@@ -88,15 +124,19 @@ def main():
         "gru": (Recurrent(nn.GRU), (4, 7, 3)),
         "rnn": (Recurrent(nn.RNN), (4, 7, 3)),
         "gelu": (GeluMlp(), (5, 4)),
+        "lstm2": (StackedLstm(), (4, 6, 3)),
+        "gru_hn": (GruLastState(), (4, 5, 3)),
+        "text_lstm": (TextLstm(), (4, 6)),
     }
     for name, (model, shape) in models.items():
         # Non-trivial running statistics, so that eval-mode BatchNorm is really exercised.
         model.train()
         with torch.no_grad():
             for _ in range(3):
-                model(torch.randn(*shape) * 2 + 0.5)
+                if name != "text_lstm":
+                    model(torch.randn(*shape) * 2 + 0.5)
         model.eval()
-        x = torch.randn(*shape)
+        x = torch.randint(0, 10, shape) if name == "text_lstm" else torch.randn(*shape)
         with torch.no_grad():
             y = model(x)
         torch.onnx.export(model, x, os.path.join(out, name + ".onnx"), input_names=["input"],
