@@ -214,6 +214,7 @@ std::string usageText()
            "  netcanvas-train predict MODEL.(json|onnx) --input X.csv [--output Y.csv]\n"
            "  netcanvas-train export TRAINED.json (--onnx OUT.onnx | --pytorch OUT.py |\n"
            "                  --weights-npy DIR | --svg OUT.svg) [--allow-path DIR ...]\n"
+           "  netcanvas-train import MODEL.onnx --out PROJECT.json\n"
            "  netcanvas-train --help | --version\n"
            "\n"
            "Training options:\n"

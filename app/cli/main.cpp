@@ -1,6 +1,7 @@
 // netcanvas-train: the headless interface to NetCanvas projects (contract: CLI.md).
 
 #include "ExportCommand.h"
+#include "ImportCommand.h"
 #include "Options.h"
 #include "PredictCommand.h"
 #include "Support.h"
@@ -18,6 +19,8 @@ int main(int argc, char** argv)
 {
     const std::vector<std::string> args(argv + 1, argv + argc);
     try {
+        if (!args.empty() && args[0] == "import")
+            return cli::runImport(args, std::cout);
         const cli::Command command = cli::parseCommandLine(args);
         switch (command.kind) {
         case cli::CommandKind::Help:

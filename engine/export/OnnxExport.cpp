@@ -19,6 +19,7 @@
 #include <onnx/onnx-ml.pb.h>
 
 #include "export/OnnxAttributes.h"
+#include "export/OnnxModelFile.h"
 #endif
 
 #include <algorithm>
@@ -711,15 +712,7 @@ std::vector<float> initializerValues(const onnx::TensorProto& t, const std::stri
 OnnxNetCanvasModel readNetCanvasOnnx(const std::filesystem::path& file)
 {
     const std::string where = file.string();
-    const std::string bytes = readFileBytes(file);
-    onnx::ModelProto model;
-    if (!model.ParseFromString(bytes))
-        throw InputError(where, "not an ONNX model (the file does not parse as a ModelProto)");
-    try {
-        onnx::checker::check_model(model);
-    } catch (const std::exception& e) {
-        throw InputError(where, std::string("the ONNX checker rejects the model: ") + e.what());
-    }
+    const onnx::ModelProto model = readCheckedOnnxModel(file);
 
     std::map<std::string, std::string> meta;
     for (const onnx::StringStringEntryProto& e : model.metadata_props())
