@@ -11,6 +11,7 @@
 #include "core/Parallel.h"
 #include "data/DatasetActions.h"
 #include "export/ExportActions.h"
+#include "import/OnnxImport.h"
 #include "inspector/Inspector.h"
 #include "plots/DecisionBoundaryView.h"
 #include "plots/TrainingPanel.h"
@@ -66,7 +67,13 @@ QSettings settings()
 
 QString projectFileFilter()
 {
-    return QObject::tr("NetCanvas projects (*.json);;All files (*)");
+    return QObject::tr("NetCanvas projects and ONNX models (*.json *.onnx);;NetCanvas projects "
+                       "(*.json);;ONNX models (*.onnx);;All files (*)");
+}
+
+bool isOnnxModel(const QString& path)
+{
+    return QFileInfo(path).suffix().compare(QStringLiteral("onnx"), Qt::CaseInsensitive) == 0;
 }
 
 } // namespace
@@ -143,6 +150,8 @@ MainWindow::~MainWindow()
 
 QString MainWindow::openFile(const QString& path)
 {
+    if (isOnnxModel(path))
+        return importOnnxModel(path);
     engine::Project project;
     try {
         project = engine::loadProject(QFile::encodeName(path).toStdString());
@@ -184,6 +193,31 @@ QString MainWindow::saveToFile(const QString& path)
     m_undo->setClean();
     setCurrentFile(QFileInfo(path).absoluteFilePath());
     addRecentFile(m_filePath);
+    return {};
+}
+
+QString MainWindow::importOnnxModel(const QString& path)
+{
+    engine::Project project;
+    try {
+        project = engine::importOnnx(QFile::encodeName(path).toStdString());
+    } catch (const std::exception& e) {
+        return QString::fromStdString(e.what());
+    }
+    // An untitled project named after the model: Save asks where to write the project rather
+    // than writing JSON over the .onnx file.
+    const QString name = QFileInfo(path).completeBaseName();
+    if (project.name.empty())
+        project.name = name.toStdString();
+    closeLesson();
+    openInTrainingPanel(QFileInfo(path).absoluteFilePath(), name);
+    m_doc->load(std::move(project));
+    m_undo->clear();
+    m_untitledName = name;
+    setCurrentFile({});
+    addRecentFile(QFileInfo(path).absoluteFilePath());
+    m_dataActions->projectOpened();
+    fitLater();
     return {};
 }
 
@@ -291,6 +325,20 @@ void MainWindow::open()
     const QString error = openFile(path);
     if (!error.isEmpty())
         showError(tr("Cannot open project"), error);
+}
+
+void MainWindow::importOnnxDialog()
+{
+    if (!maybeSave())
+        return;
+    const QString dir = m_filePath.isEmpty() ? QString() : QFileInfo(m_filePath).absolutePath();
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Import ONNX model"), dir, tr("ONNX models (*.onnx);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    const QString error = importOnnxModel(path);
+    if (!error.isEmpty())
+        showError(tr("Cannot import the model"), error);
 }
 
 void MainWindow::openRecent(const QString& path)
@@ -644,7 +692,14 @@ void MainWindow::createMenus()
     file->addAction(m_openAct);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     m_examplesMenu = file->addMenu(tr("&Examples"));
-    file->addMenu(m_dataActions->importMenu());
+    QMenu* import = m_dataActions->importMenu();
+    import->addSeparator();
+    QAction* onnx = import->addAction(tr("ONNX &Model..."));
+    onnx->setObjectName(QStringLiteral("ImportOnnxAction"));
+    onnx->setStatusTip(tr(
+        "Open a model exported from PyTorch, Keras or NetCanvas as an editable, trained project"));
+    connect(onnx, &QAction::triggered, this, &MainWindow::importOnnxDialog);
+    file->addMenu(import);
     file->addSeparator();
     file->addAction(m_saveAct);
     file->addAction(m_saveAsAct);

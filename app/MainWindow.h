@@ -67,6 +67,10 @@ public:
     /// names the file and the place) and leaves the document, the undo stack and the file path
     /// untouched. Does not ask about unsaved changes.
     QString openFile(const QString& path);
+    /// Imports an ONNX model (engine::importOnnx) as an untitled, trained project named after
+    /// the file; openFile() does this for *.onnx. On error returns the message naming every
+    /// node that does not map, and the document is untouched.
+    QString importOnnxModel(const QString& path);
     /// Writes the document atomically (QSaveFile) and marks the undo stack clean; on error
     /// returns the message and the file on disk is unchanged.
     QString saveToFile(const QString& path);
@@ -116,6 +120,7 @@ protected:
 private slots:
     void newFile();
     void open();
+    void importOnnxDialog();
     bool save();
     bool saveAs();
     void openRecent(const QString& path);
