@@ -5,7 +5,7 @@
 #include "canvas/LayerPalette.h"
 #include "canvas/NeuronOverlay.h"
 #include "canvas/NodeThumbnails.h"
-#include "canvas/UnrolledRecurrentItem.h"
+#include "canvas/UnrolledOverlay.h"
 #include "common/FontSizing.h"
 #include "core/Errors.h"
 #include "core/Parallel.h"
