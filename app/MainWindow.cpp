@@ -5,7 +5,7 @@
 #include "canvas/LayerPalette.h"
 #include "canvas/NeuronOverlay.h"
 #include "canvas/NodeThumbnails.h"
-#include "canvas/UnrolledRecurrentItem.h"
+#include "canvas/UnrolledOverlay.h"
 #include "common/FontSizing.h"
 #include "core/Errors.h"
 #include "core/Parallel.h"
@@ -16,7 +16,11 @@
 #include "plots/DecisionBoundaryView.h"
 #include "plots/TrainingPanel.h"
 #include "project/Project.h"
+#include "teaching/LessonActions.h"
+#include "teaching/LessonPanel.h"
+#include "teaching/PresentationMode.h"
 #include "teaching/StepThroughPanel.h"
+#include "teaching/WelcomePage.h"
 #include "training/TrainingController.h"
 #include "training/TrainingProgressWidget.h"
 
@@ -158,7 +162,7 @@ QString MainWindow::openFile(const QString& path)
     } catch (const std::exception& e) {
         return QString::fromStdString(e.what());
     }
-    if (const QString error = lessonProjectOpened(project, QFileInfo(path).absolutePath());
+    if (const QString error = m_lessons->projectOpened(project, QFileInfo(path).absolutePath());
         !error.isEmpty())
         return QStringLiteral("%1: %2").arg(QDir::toNativeSeparators(path), error);
     // Another network: Train must start it afresh, not continue a stopped run of the old one,
@@ -209,15 +213,11 @@ QString MainWindow::importOnnxModel(const QString& path)
     const QString name = QFileInfo(path).completeBaseName();
     if (project.name.empty())
         project.name = name.toStdString();
-    closeLesson();
-    openInTrainingPanel(QFileInfo(path).absoluteFilePath(), name);
-    m_doc->load(std::move(project));
-    m_undo->clear();
-    m_untitledName = name;
-    setCurrentFile({});
-    addRecentFile(QFileInfo(path).absoluteFilePath());
-    m_dataActions->projectOpened();
-    fitLater();
+    m_lessons->closeLesson();
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    // The model's folder: a dataset chosen next by a relative path is found beside it.
+    openUntitledProject(std::move(project), absolute, name, name, QFileInfo(path).absolutePath());
+    addRecentFile(absolute);
     return {};
 }
 
@@ -236,15 +236,23 @@ QString MainWindow::openExample(const QString& resourcePath)
     const QString name = project.name.empty() ? QFileInfo(resourcePath).completeBaseName()
                                               : QString::fromStdString(project.name);
     widgets::DatasetActions::prepareExample(project.dataset, QFileInfo(resourcePath).path());
-    closeLesson();
-    openInTrainingPanel(resourcePath, name);
+    m_lessons->closeLesson();
+    openUntitledProject(std::move(project), resourcePath, name, name, {});
+    return {};
+}
+
+void MainWindow::openUntitledProject(engine::Project project, const QString& key,
+    const QString& runName, const QString& title, const QString& trainingDir)
+{
+    openInTrainingPanel(key, runName);
     m_doc->load(std::move(project));
     m_undo->clear();
-    m_untitledName = name;
+    m_untitledName = title;
     setCurrentFile({});
+    if (!trainingDir.isEmpty())
+        m_training->setProjectDirectory(trainingDir);
     m_dataActions->projectOpened();
     fitLater();
-    return {};
 }
 
 QStringList MainWindow::exampleResources()
@@ -296,7 +304,8 @@ void MainWindow::openStartNetwork()
 
 void MainWindow::openUntitled(engine::Project project)
 {
-    closeLesson();
+    if (m_lessons)
+        m_lessons->closeLesson();
     openInTrainingPanel(QStringLiteral("new:%1").arg(++m_newDocuments), {});
     m_doc->load(std::move(project));
     m_undo->clear();
@@ -879,4 +888,113 @@ void MainWindow::writeSettings()
     QSettings s = settings();
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
     s.setValue(QStringLiteral("window/state"), saveState());
+}
+
+// --- lessons, welcome page and presentation mode (widgets::LessonActions) --------------------
+
+void MainWindow::createLessons(QMenu* fileMenu, QMenu* viewMenu)
+{
+    m_lessons = new widgets::LessonActions(m_doc, this, this);
+    widgets::LessonPanel* panel = m_lessons->panel();
+    panel->setTrainingController(m_training->controller());
+    panel->setInspector(m_inspector);
+    panel->setTrainingPanel(m_training);
+    QDockWidget* dock = m_lessons->dock();
+    addDockWidget(Qt::RightDockWidgetArea, dock);
+    if (m_inspectorDock)
+        tabifyDockWidget(m_inspectorDock, dock);
+    dock->hide();
+    // Hiding the lesson tab would otherwise leave Step Through in front of the Inspector.
+    if (m_inspectorDock)
+        m_inspectorDock->raise();
+    connect(m_scene, &widgets::CanvasScene::selectionChangedIds, m_lessons,
+        &widgets::LessonActions::applyLocksLater);
+    connect(m_lessons, &widgets::LessonActions::statusMessage, this,
+        [this](const QString& message, int timeoutMs) {
+            statusBar()->showMessage(message, timeoutMs);
+        });
+
+    // File > Save as Lesson…, right after Save As.
+    const QList<QAction*> fileActions = fileMenu->actions();
+    const int at = int(fileActions.indexOf(m_saveAsAct));
+    fileMenu->insertAction(at >= 0 && at + 1 < fileActions.size() ? fileActions[at + 1] : nullptr,
+        m_lessons->saveAsLessonAction());
+    menuBar()->addMenu(m_lessons->lessonsMenu());
+
+    m_lessons->presentationMode()->setDocks(m_trainingDock, dock);
+    viewMenu->addSeparator();
+    viewMenu->addAction(m_lessons->presentationAction());
+    viewMenu->addAction(m_lessons->fullScreenAction());
+
+    widgets::WelcomePage* welcome = m_lessons->welcomePage();
+    welcome->attachTo(m_view);
+    welcome->hide();
+    connect(welcome, &widgets::WelcomePage::newProjectRequested, this, [this] {
+        newDocument();
+        hideWelcomePage();
+    });
+    connect(welcome, &widgets::WelcomePage::openRequested, this, &MainWindow::open);
+    connect(welcome, &widgets::WelcomePage::recentRequested, this, &MainWindow::openRecent);
+    connect(welcome, &widgets::WelcomePage::exampleRequested, this, [this](const QString& p) {
+        const QString error = openExample(p);
+        if (!error.isEmpty())
+            showError(tr("Cannot open example"), error);
+    });
+}
+
+widgets::LessonPanel* MainWindow::lessonPanel() const
+{
+    return m_lessons->panel();
+}
+
+QDockWidget* MainWindow::lessonDock() const
+{
+    return m_lessons->dock();
+}
+
+widgets::WelcomePage* MainWindow::welcomePage() const
+{
+    return m_lessons->welcomePage();
+}
+
+widgets::PresentationMode* MainWindow::presentationMode() const
+{
+    return m_lessons->presentationMode();
+}
+
+QMenu* MainWindow::lessonsMenu() const
+{
+    return m_lessons->lessonsMenu();
+}
+
+QStringList MainWindow::lessonResources()
+{
+    exampleResources(); // registers the resources
+    return widgets::LessonActions::lessonResources();
+}
+
+QString MainWindow::openLesson(const QString& path)
+{
+    return m_lessons->openLesson(path);
+}
+
+QString MainWindow::openLessonVariant(const QString& id)
+{
+    return m_lessons->openLessonVariant(id);
+}
+
+QString MainWindow::saveAsLesson(const QString& path, const engine::Lesson& lesson)
+{
+    return m_lessons->saveAsLesson(path, lesson);
+}
+
+void MainWindow::showWelcomePage()
+{
+    m_lessons->showWelcomePage(exampleResources(), recentFiles());
+}
+
+void MainWindow::hideWelcomePage()
+{
+    if (m_lessons)
+        m_lessons->hideWelcomePage();
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "document/GraphDocument.h"
+#include "teaching/LessonHost.h"
 
 #include <QMainWindow>
 #include <QMessageBox>
@@ -24,6 +25,7 @@ class DatasetActions;
 class ExportActions;
 class Inspector;
 class LayerPalette;
+class LessonActions;
 class LessonPanel;
 class PresentationMode;
 class WelcomePage;
@@ -39,7 +41,11 @@ class TrainingPanel;
 /// File operations come in two layers: openFile()/saveToFile()/openExample() do the work and
 /// return an error message ("" on success) without any dialog, so tests drive them directly;
 /// the menu actions add the dialogs (file choosers, "save changes?", error boxes).
-class MainWindow : public QMainWindow {
+///
+/// The features live in their own objects (DatasetActions, ExportActions, LessonActions); the
+/// window creates them, places their docks and menus and connects them. It is the LessonHost
+/// through which a lesson replaces the open project.
+class MainWindow : public QMainWindow, private widgets::LessonHost {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget* parent = nullptr);
@@ -61,12 +67,12 @@ public:
     /// The permanent status-bar summary ("57 parameters · ready to train", "2 problems: ...").
     QLabel* statusSummary() const { return m_statusSummary; }
     /// The file the document was loaded from or saved to; empty for a new document or example.
-    QString filePath() const { return m_filePath; }
+    QString filePath() const override { return m_filePath; }
 
     /// Replaces the document by the project in `path`. On error returns the message (which
     /// names the file and the place) and leaves the document, the undo stack and the file path
     /// untouched. Does not ask about unsaved changes.
-    QString openFile(const QString& path);
+    QString openFile(const QString& path) override;
     /// Imports an ONNX model (engine::importOnnx) as an untitled, trained project named after
     /// the file; openFile() does this for *.onnx. On error returns the message naming every
     /// node that does not map, and the document is untouched.
@@ -87,21 +93,22 @@ public:
     /// Input -> Dense 8 tanh -> Dense 1 -> Loss binary_crossentropy on the xor data, no name.
     static engine::Project startProject();
 
-    // Lessons, welcome page and presentation mode (MainWindowLessons.cpp).
-    widgets::LessonPanel* lessonPanel() const { return m_lessonPanel; }
-    QDockWidget* lessonDock() const { return m_lessonDock; }
-    widgets::WelcomePage* welcomePage() const { return m_welcome; }
-    widgets::PresentationMode* presentationMode() const { return m_presentation; }
-    QMenu* lessonsMenu() const { return m_lessonsMenu; }
+    // Lessons, welcome page and presentation mode: widgets::LessonActions.
+    widgets::LessonActions* lessonActions() const { return m_lessons; }
+    widgets::LessonPanel* lessonPanel() const;
+    QDockWidget* lessonDock() const;
+    widgets::WelcomePage* welcomePage() const;
+    widgets::PresentationMode* presentationMode() const;
+    QMenu* lessonsMenu() const;
     /// Lessons compiled into the resources (":/lessons/perceptron.json", ...), in order.
     static QStringList lessonResources();
-    /// Opens a lesson file or resource: its project becomes the document and the Lesson dock
-    /// shows its text. Returns the error ("" on success) and then changes nothing.
+    /// LessonActions::openLesson(): a lesson file or resource becomes the document.
     QString openLesson(const QString& path);
-    /// Loads variant `id` ("" = the lesson's own project) of the open lesson as the document.
+    /// LessonActions::openLessonVariant().
     QString openLessonVariant(const QString& id);
-    /// Writes the document with `lesson` attached as a lesson file (atomically).
+    /// LessonActions::saveAsLesson().
     QString saveAsLesson(const QString& path, const engine::Lesson& lesson);
+    /// The welcome page with the lessons, examples and recent files, over the canvas.
     void showWelcomePage();
     void hideWelcomePage();
 
@@ -113,7 +120,7 @@ protected:
     /// "Save changes?" (Save / Discard / Cancel). Virtual so tests can answer without a dialog.
     virtual QMessageBox::StandardButton askToSaveChanges();
     /// Shows an error to the user; virtual so tests can record it instead of blocking.
-    virtual void showError(const QString& title, const QString& message);
+    void showError(const QString& title, const QString& message) override;
     /// Asks for a file name to save to; empty when cancelled.
     virtual QString askSaveFileName();
 
@@ -133,20 +140,18 @@ private:
     void createDocks();
     void createStepThrough(QMenu* trainingMenu);
     void createMenus();
+    /// Places the LessonActions' dock, menu and actions and connects them.
     void createLessons(QMenu* fileMenu, QMenu* viewMenu);
-    /// A lesson opened with `project`: shows it in the dock (or closes the lesson when the
-    /// project has none). Returns the error for a bad lesson object, changing nothing then.
-    QString lessonProjectOpened(const engine::Project& project, const QString& baseDir);
-    void closeLesson();
-    void saveAsLessonInteractive();
     void updateRecentMenu();
     void populateExamplesMenu();
     void addRecentFile(const QString& path);
-    /// True when there are no unsaved changes or the user saved or discarded them.
-    bool maybeSave();
+    bool maybeSave() override;
     void setCurrentFile(const QString& path);
     /// Replaces the document by `project` as a new, untitled one (its own project key).
     void openUntitled(engine::Project project);
+    void openUntitledProject(engine::Project project, const QString& key, const QString& runName,
+        const QString& title, const QString& trainingDir) override;
+    QString projectKey() const override { return m_projectKey; }
     void readSettings();
     void writeSettings();
     void fitLater();
@@ -169,11 +174,7 @@ private:
     QDockWidget* m_stepDock = nullptr;
     widgets::NodeThumbnails* m_thumbnails = nullptr;
     widgets::ExportActions* m_export = nullptr;
-    widgets::LessonPanel* m_lessonPanel = nullptr;
-    QDockWidget* m_lessonDock = nullptr;
-    widgets::WelcomePage* m_welcome = nullptr;
-    widgets::PresentationMode* m_presentation = nullptr;
-    QMenu* m_lessonsMenu = nullptr;
+    widgets::LessonActions* m_lessons = nullptr;
     QLabel* m_statusSummary = nullptr;
     QLabel* m_zoomLabel = nullptr;
     QMenu* m_recentMenu = nullptr;

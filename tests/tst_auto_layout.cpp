@@ -6,6 +6,7 @@
 #include "canvas/EdgeItem.h"
 #include "canvas/EdgeRoute.h"
 #include "canvas/LayerNodeItem.h"
+#include "canvas/UnrolledOverlay.h"
 #include "canvas/UnrolledRecurrentItem.h"
 #include "document/GraphDocument.h"
 

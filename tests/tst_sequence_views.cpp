@@ -4,6 +4,7 @@
 
 #include "canvas/CanvasScene.h"
 #include "canvas/LayerNodeItem.h"
+#include "canvas/UnrolledOverlay.h"
 #include "canvas/UnrolledRecurrentItem.h"
 #include "document/GraphDocument.h"
 #include "graph/Graph.h"

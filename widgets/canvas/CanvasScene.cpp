@@ -6,6 +6,7 @@
 #include "canvas/LayerNodeItem.h"
 #include "canvas/NeuronOverlay.h"
 #include "canvas/PaletteMime.h"
+#include "canvas/UnrolledOverlay.h"
 #include "canvas/UnrolledRecurrentItem.h"
 #include "document/UndoCommands.h"
 #include "layers/LayerRegistry.h"

@@ -1,6 +1,6 @@
 #include "inspector/Inspector.h"
 
-#include "canvas/UnrolledRecurrentItem.h"
+#include "canvas/UnrolledOverlay.h"
 #include "document/UndoCommands.h"
 #include "graph/Activations.h"
 #include "graph/Loss.h"
