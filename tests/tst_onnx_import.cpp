@@ -130,7 +130,8 @@ void writeCsv(const QString& file, const Matrix& x)
 /// Writes small ONNX graphs with the protobuf API: float input [N, F], float output.
 class GraphWriter {
 public:
-    explicit GraphWriter(long features, int opset = 14)
+    /// Input "x" of [N, dims...].
+    explicit GraphWriter(std::vector<long> dims, int opset = 14)
     {
         m_model.set_ir_version(8);
         m_model.add_opset_import()->set_version(opset);
@@ -139,8 +140,12 @@ public:
         auto* t = in->mutable_type()->mutable_tensor_type();
         t->set_elem_type(onnx::TensorProto::FLOAT);
         t->mutable_shape()->add_dim()->set_dim_param("N");
-        t->mutable_shape()->add_dim()->set_dim_value(features);
+        for (long d : dims)
+            t->mutable_shape()->add_dim()->set_dim_value(d);
     }
+    explicit GraphWriter(long features)
+        : GraphWriter(std::vector<long> {features})
+    { }
 
     onnx::NodeProto* node(const std::string& op, const std::vector<std::string>& inputs,
         const std::string& output, const std::string& name = {})
@@ -244,6 +249,7 @@ private slots:
     void torchModels();
     void examplesRoundTrip_data();
     void examplesRoundTrip();
+    void kerasNhwcInput();
     void refusalNamesEveryNodeAndWritesNothing();
 
 private:
@@ -724,6 +730,66 @@ void TestOnnxImport::examplesRoundTrip()
     QCOMPARE(got.rows(), expected.rows());
     const double diff = relativeDiff(got, expected);
     QVERIFY2(diff <= 1e-5, qPrintable(QString("relative difference %1").arg(diff)));
+}
+
+// Keras models (through tf2onnx) take NHWC images and transpose them to NCHW inside the graph:
+// the input is then the engine's H x W x C as it is. Same weights as the flat-input form
+// NetCanvas exports (Reshape [N, 6, 6, 2] + Transpose), which ONNX Runtime runs.
+void TestOnnxImport::kerasNhwcInput()
+{
+    const auto write = [this](bool nhwc) {
+        GraphWriter g = nhwc ? GraphWriter(std::vector<long> {6, 6, 2}) : GraphWriter(72);
+        const std::string kernel = g.weight("K", {3, 2, 3, 3});
+        const std::string bias = g.weight("B", {3});
+        const std::string dense = g.weight("W", {12, 4});
+        const std::string denseBias = g.weight("b", {4});
+        std::string image = "x";
+        if (!nhwc) {
+            g.node("Reshape", {"x", g.ints("shape", {-1, 6, 6, 2})}, "nhwc");
+            image = "nhwc";
+        }
+        GraphWriter::setInts(g.node("Transpose", {image}, "nchw"), "perm", {0, 3, 1, 2});
+        auto* c = g.node("Conv", {"nchw", kernel, bias}, "c", "/conv2d/Conv2D");
+        GraphWriter::setInts(c, "kernel_shape", {3, 3});
+        g.node("Relu", {"c"}, "r");
+        auto* p = g.node("MaxPool", {"r"}, "p");
+        GraphWriter::setInts(p, "kernel_shape", {2, 2});
+        GraphWriter::setInts(p, "strides", {2, 2});
+        GraphWriter::setInts(g.node("Transpose", {"p"}, "back"), "perm", {0, 2, 3, 1});
+        g.node("Reshape", {"back", g.ints("flat", {-1, 12})}, "f");
+        g.node("MatMul", {"f", dense}, "m", "/dense/MatMul");
+        g.node("Add", {"m", denseBias}, "logits", "/dense/BiasAdd");
+        g.node("Softmax", {"logits"}, "out");
+        const QString file = path(nhwc ? "keras_nhwc.onnx" : "keras_flat.onnx");
+        g.save(file, "out");
+        return engine::importOnnx(file.toStdString());
+    };
+    const engine::Project nhwc = write(true);
+    const engine::Project flat = write(false);
+    QCOMPARE(nhwc.nodes.front().attributes["shape"], nlohmann::json({6, 6, 2}));
+    const Matrix x = Matrix::Random(72, 5);
+    const Matrix a = predictions(nhwc, x);
+    const Matrix b = predictions(flat, x);
+    QCOMPARE(a.rows(), 4);
+    QVERIFY2(relativeDiff(a, b) <= 1e-6, qPrintable(QString::number(relativeDiff(a, b))));
+    const QString csv = path("keras.csv");
+    writeCsv(csv, x);
+    const RunResult ort = run(QStringLiteral("node"),
+        {QStringLiteral(NETCANVAS_ONNX_CHECK_DIR) + "/run.js", path("keras_flat.onnx"), csv});
+    if (!ort.finished || ort.exitCode != 0)
+        QSKIP(qPrintable("ONNX Runtime did not run: " + ort.err));
+    const QJsonArray data = QJsonDocument::fromJson(ort.out)
+                                .object()["outputs"]
+                                .toObject()["out"]
+                                .toObject()["data"]
+                                .toArray();
+    QCOMPARE(long(data.size()), long(a.size()));
+    Matrix expected(a.rows(), a.cols());
+    for (long i = 0; i < long(data.size()); ++i)
+        expected(i % a.rows(), i / a.rows()) = Scalar(data[int(i)].toDouble());
+    QVERIFY2(
+        relativeDiff(a, expected) <= 1e-5, qPrintable(QString::number(relativeDiff(a, expected))));
+    QCOMPARE(nhwc.nodes.back().attributes["loss"], "softmax_crossentropy");
 }
 
 void TestOnnxImport::refusalNamesEveryNodeAndWritesNothing()

@@ -196,7 +196,16 @@ void OnnxOpMapper::mapInput(const onnx::ValueInfoProto& input)
     Value v;
     v.dims.assign(d->begin() + 1, d->end());
     std::vector<long> shape = v.dims;
-    if (v.dims.size() == 3) {
+    const auto consumers = m_view.consumers(input.name());
+    const bool nhwc = !consumers.empty()
+        && std::all_of(consumers.begin(), consumers.end(), [](const onnx::NodeProto* c) {
+               return c->op_type() == "Transpose"
+                   && intsAttr(*c, "perm") == std::vector<std::int64_t> {0, 3, 1, 2};
+           });
+    if (v.dims.size() == 3 && nhwc) {
+        // [N, H, W, C] transposed to NCHW (Keras through tf2onnx): the engine's own order.
+        v.layout = Layout::Nhwc;
+    } else if (v.dims.size() == 3) {
         v.layout = Layout::Image;
         shape = {v.dims[1], v.dims[2], v.dims[0]};
     } else if (v.dims.size() > 3) {
