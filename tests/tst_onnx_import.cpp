@@ -250,6 +250,8 @@ private slots:
     void examplesRoundTrip_data();
     void examplesRoundTrip();
     void kerasNhwcInput();
+    void malformedAttributesAreRefused_data();
+    void malformedAttributesAreRefused();
     void refusalNamesEveryNodeAndWritesNothing();
 
 private:
@@ -790,6 +792,45 @@ void TestOnnxImport::kerasNhwcInput()
     QVERIFY2(
         relativeDiff(a, expected) <= 1e-5, qPrintable(QString::number(relativeDiff(a, expected))));
     QCOMPARE(nhwc.nodes.back().attributes["loss"], "softmax_crossentropy");
+}
+
+// Attribute values the checker lets through must not crash the importer: each is a refusal
+// naming the node.
+void TestOnnxImport::malformedAttributesAreRefused_data()
+{
+    QTest::addColumn<QString>("kind");
+    for (const char* k : {"zero_stride", "short_strides", "negative_pads", "bad_perm"})
+        QTest::newRow(k) << QString(k);
+}
+
+void TestOnnxImport::malformedAttributesAreRefused()
+{
+    QFETCH(QString, kind);
+    GraphWriter g(std::vector<long> {2, 5, 5});
+    std::string node = "/bad/Conv";
+    if (kind == "bad_perm") {
+        node = "/bad/Transpose";
+        GraphWriter::setInts(g.node("Transpose", {"x"}, "t", node), "perm", {0, 7, 1, 2});
+        g.node("Flatten", {"t"}, "out");
+    } else {
+        auto* c = g.node("Conv", {"x", g.weight("K", {2, 2, 3, 3})}, "c", node);
+        if (kind == "zero_stride")
+            GraphWriter::setInts(c, "strides", {0, 0});
+        if (kind == "short_strides")
+            GraphWriter::setInts(c, "strides", {1});
+        if (kind == "negative_pads")
+            GraphWriter::setInts(c, "pads", {-1, -1, 0, 0});
+        g.node("Flatten", {"c"}, "out");
+    }
+    const QString file = path(kind + ".onnx");
+    g.save(file, "out");
+    try {
+        engine::importOnnx(file.toStdString());
+        QFAIL("imported a malformed model");
+    } catch (const engine::InputError& e) {
+        QVERIFY2(QString(e.what()).startsWith(file + ": "), e.what());
+        QVERIFY2(QString(e.what()).contains(QString::fromStdString(node)), e.what());
+    }
 }
 
 void TestOnnxImport::refusalNamesEveryNodeAndWritesNothing()

@@ -55,14 +55,16 @@ Window windowOf(
     w.kh = kernel[0];
     w.kw = kernel[1];
     const auto strides = intsAttr(n, "strides");
-    if (!strides.empty()) {
-        w.sh = strides.at(0);
-        w.sw = strides.at(1);
-    }
     const auto dilations = intsAttr(n, "dilations");
+    if ((!strides.empty() && strides.size() != 2) || (!dilations.empty() && dilations.size() != 2))
+        throw Unmappable("strides and dilations need one value per image axis");
+    if (!strides.empty()) {
+        w.sh = strides[0];
+        w.sw = strides[1];
+    }
     if (!dilations.empty()) {
-        w.dh = dilations.at(0);
-        w.dw = dilations.at(1);
+        w.dh = dilations[0];
+        w.dw = dilations[1];
     }
     w.ceil = intAttr(n, "ceil_mode", 0) != 0;
     const std::string autoPad = stringAttr(n, "auto_pad", "NOTSET");
@@ -88,6 +90,11 @@ Window windowOf(
     } else if (autoPad != "VALID") {
         throw Unmappable("auto_pad " + autoPad);
     }
+    // The checker leaves attribute values alone: sizes must be usable before any arithmetic.
+    if (std::min({w.kh, w.kw, w.sh, w.sw, w.dh, w.dw}) < 1)
+        throw Unmappable("kernel, strides and dilations must be at least 1");
+    if (std::min({w.top, w.left, w.bottom, w.right}) < 0)
+        throw Unmappable("negative pads");
     // ceil_mode only matters where it adds an output row or column.
     if (w.ceil
         && windowOut(inH, w.kh, w.sh, w.dh, w.top, w.bottom, true)
