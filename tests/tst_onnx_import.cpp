@@ -250,8 +250,8 @@ private slots:
     void examplesRoundTrip_data();
     void examplesRoundTrip();
     void kerasNhwcInput();
-    void malformedAttributesAreRefused_data();
-    void malformedAttributesAreRefused();
+    void unusableNodesAreRefused_data();
+    void unusableNodesAreRefused();
     void refusalNamesEveryNodeAndWritesNothing();
 
 private:
@@ -445,7 +445,7 @@ void TestOnnxImport::protobufModels_data()
     QTest::addColumn<QString>("kind");
     for (const char* k : {"gemm_transB_alpha_beta", "gemm_plain", "matmul_add", "conv_same_stride2",
              "conv_valid_pools", "batchnorm_flat", "concat_residual", "lstm_batch_first",
-             "gru_batch_first", "gelu_erf"})
+             "gru_batch_first", "gelu_erf", "matmul_per_step"})
         QTest::newRow(k) << QString(k);
 }
 
@@ -456,7 +456,7 @@ void TestOnnxImport::protobufModels()
     long features = 6;
     if (k.rfind("conv", 0) == 0)
         features = 36; // 1 x 6 x 6
-    if (k.find("batch_first") != std::string::npos)
+    if (k.find("batch_first") != std::string::npos || k == "matmul_per_step")
         features = 12; // T = 4 steps of F = 3
     GraphWriter g(features);
     std::string out;
@@ -549,6 +549,13 @@ void TestOnnxImport::protobufModels()
         auto* last = g.node("Gather", {"Yb", g.ints("minus1", {-1}, true)}, "last");
         GraphWriter::setInt(last, "axis", 1);
         g.node("Gemm", {"last", g.weight("Wd", {h, 2})}, "out");
+        out = "out";
+    } else if (k == "matmul_per_step") {
+        // A Dense on every step of [N, T, F] (Keras Dense on a sequence): TimeDistributed.
+        g.node("Reshape", {"x", g.ints("shape", {-1, 4, 3})}, "seq");
+        g.node("MatMul", {"seq", g.weight("W", {3, 5})}, "m", "/time_distributed/MatMul");
+        g.node("Add", {"m", g.weight("b", {5})}, "y");
+        g.node("Tanh", {"y"}, "out");
         out = "out";
     } else if (k == "gelu_erf") {
         g.node("Gemm", {"x", g.weight("W", {6, 4})}, "y");
@@ -794,21 +801,27 @@ void TestOnnxImport::kerasNhwcInput()
     QCOMPARE(nhwc.nodes.back().attributes["loss"], "softmax_crossentropy");
 }
 
-// Attribute values the checker lets through must not crash the importer: each is a refusal
-// naming the node.
-void TestOnnxImport::malformedAttributesAreRefused_data()
+// Attribute values the checker lets through must not crash the importer, and graphs that would
+// mix samples must not import: each is a refusal naming the node.
+void TestOnnxImport::unusableNodesAreRefused_data()
 {
     QTest::addColumn<QString>("kind");
-    for (const char* k : {"zero_stride", "short_strides", "negative_pads", "bad_perm"})
+    for (const char* k :
+        {"zero_stride", "short_strides", "negative_pads", "bad_perm", "reshape_across_batch"})
         QTest::newRow(k) << QString(k);
 }
 
-void TestOnnxImport::malformedAttributesAreRefused()
+void TestOnnxImport::unusableNodesAreRefused()
 {
     QFETCH(QString, kind);
     GraphWriter g(std::vector<long> {2, 5, 5});
     std::string node = "/bad/Conv";
-    if (kind == "bad_perm") {
+    if (kind == "reshape_across_batch") {
+        // [N, 2, 5, 5] -> [N * 10, 5]: samples would mix.
+        node = "/bad/Reshape";
+        g.node("Reshape", {"x", g.ints("shape", {-1, 5})}, "r", node);
+        g.node("Relu", {"r"}, "out");
+    } else if (kind == "bad_perm") {
         node = "/bad/Transpose";
         GraphWriter::setInts(g.node("Transpose", {"x"}, "t", node), "perm", {0, 7, 1, 2});
         g.node("Flatten", {"t"}, "out");

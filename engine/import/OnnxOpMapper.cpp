@@ -386,9 +386,24 @@ void OnnxOpMapper::dense(const onnx::NodeProto& n, const Value& xIn, Matrix w, c
     Value x = dataValue(xIn, cardName(n));
     if (x.layout == Layout::Image || x.layout == Layout::Nhwc || x.layout == Layout::Raw4)
         throw Unmappable("a matrix product over an image's last axis (flatten it first)");
-    if (x.dims.size() > 1 && x.layout == Layout::Flat && x.dims.size() == 2
-        && w.cols() == x.dims.back() && x.dims[0] != 1)
-        throw Unmappable("a product applied to each time step (TimeDistributed Dense)");
+    const bool perStep = x.layout == Layout::Flat && x.dims.size() == 2 && w.cols() == x.dims.back()
+        && x.dims[0] != 1;
+    if (perStep) {
+        // MatMul of a sequence [N, T, F]: the same Dense at every step (Keras Dense on 3-D).
+        x = sequence(x, cardName(n));
+        Value out;
+        out.dims = {x.dims[0], long(w.rows())};
+        out.node = m_builder.add("TimeDistributed", cardName(n),
+            {{"units", w.rows()}, {"activation", "identity"}, {"use_bias", bias != nullptr}},
+            {x.node});
+        m_builder.setWeight(out.node, "W", std::move(w));
+        if (bias)
+            m_builder.setWeight(out.node, "b", *bias);
+        else
+            m_biaslessDense.insert(out.node);
+        set(n, out);
+        return;
+    }
     if (w.cols() != x.size())
         throw Unmappable("the weight has " + std::to_string(w.cols()) + " inputs, the data "
             + std::to_string(x.size()));
@@ -694,7 +709,8 @@ void OnnxOpMapper::arithmetic(const onnx::NodeProto& n)
             && m_builder.consumerCount(x.node) == 0
             && m_view.consumers(n.input(c0 ? 1 : 0)).size() == 1) {
             // MatMul + Add: the Add is the Dense layer's bias.
-            m_builder.setWeight(x.node, "b", vectorOf(c, x.size(), "the bias"));
+            const long units = m_builder.project().weights.at(x.node).at("W").rows();
+            m_builder.setWeight(x.node, "b", vectorOf(c, units, "the bias"));
             m_builder.node(x.node).attributes["use_bias"] = true;
             m_biaslessDense.erase(x.node);
             set(n, x);
@@ -776,6 +792,12 @@ void OnnxOpMapper::reshape(const onnx::NodeProto& n)
 {
     const Value& src = in(n, 0);
     const std::vector<long> target = outDims(n);
+    long count = 1;
+    for (long d : target)
+        count *= d;
+    if (count != src.size())
+        throw Unmappable("reshaping across the batch axis (" + std::to_string(src.size())
+            + " values per sample become " + std::to_string(count) + ")");
     if (src.layout == Layout::RnnYh && target.size() == 1) {
         set(n, lastStep(src.recurrent, target[0]));
         return;
