@@ -604,7 +604,7 @@ void TestOnnxImport::torchModels_data()
     QTest::addColumn<QString>("name");
     QTest::addColumn<QString>("refusal");
     for (const char* name :
-        {"mlp", "cnn", "lstm", "gru", "rnn", "gelu", "lstm2", "gru_hn", "text_lstm"})
+        {"mlp", "cnn", "cnn_view", "lstm", "gru", "rnn", "gelu", "lstm2", "gru_hn", "text_lstm"})
         QTest::newRow(name) << QString(name) << QString();
     // Waits for GlobalAveragePool2D (the "layers" branch).
     QTest::newRow("residual") << QStringLiteral("residual")

@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
+#include <optional>
 
 namespace engine::onnximport {
 
@@ -788,10 +790,100 @@ void OnnxOpMapper::flatten(const onnx::NodeProto& n)
     set(n, out);
 }
 
+namespace {
+
+constexpr std::int64_t kBatch = std::numeric_limits<std::int64_t>::min();
+
+/// The values of a 1-D shape tensor computed the way torch writes x.view(x.size(0), -1):
+/// Concat of constants and Unsqueeze(Gather(Shape(t), i)), with kBatch for t's batch axis.
+std::optional<std::vector<std::int64_t>> shapeValues(
+    const OnnxGraphView& view, const std::string& name, int depth = 0)
+{
+    if (depth > 16)
+        return std::nullopt;
+    if (const ConstTensor* c = view.constant(name)) {
+        std::vector<std::int64_t> v;
+        for (double d : c->values)
+            v.push_back(std::int64_t(d));
+        return v;
+    }
+    const onnx::NodeProto* p = view.producer(name);
+    if (!p || p->input_size() == 0)
+        return std::nullopt;
+    const std::string& op = p->op_type();
+    if (op == "Shape") {
+        const auto d = view.dims(p->input(0));
+        if (!d || d->empty() || hasAttr(*p, "start") || hasAttr(*p, "end"))
+            return std::nullopt;
+        std::vector<std::int64_t> v = *d;
+        v[0] = kBatch;
+        return v;
+    }
+    if (op == "Cast" || op == "Identity" || op == "Unsqueeze" || op == "Squeeze")
+        return shapeValues(view, p->input(0), depth + 1);
+    if (op == "Gather" && p->input_size() == 2) {
+        const auto all = shapeValues(view, p->input(0), depth + 1);
+        const ConstTensor* index = view.constant(p->input(1));
+        if (!all || !index || index->values.size() != 1)
+            return std::nullopt;
+        long i = long(index->values[0]);
+        if (i < 0)
+            i += long(all->size());
+        if (i < 0 || i >= long(all->size()))
+            return std::nullopt;
+        return std::vector<std::int64_t> {(*all)[std::size_t(i)]};
+    }
+    if (op == "Concat") {
+        std::vector<std::int64_t> v;
+        for (const std::string& part : p->input()) {
+            const auto values = shapeValues(view, part, depth + 1);
+            if (!values)
+                return std::nullopt;
+            v.insert(v.end(), values->begin(), values->end());
+        }
+        return v;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::vector<long> OnnxOpMapper::reshapeTarget(const onnx::NodeProto& n, const Value& src) const
+{
+    const auto inferred = m_view.dims(n.output(0));
+    if (inferred && !inferred->empty()
+        && std::none_of(inferred->begin() + 1, inferred->end(), [](auto d) { return d < 0; }))
+        return {inferred->begin() + 1, inferred->end()};
+    // Shape inference could not follow the target: evaluate it here.
+    const auto shape = n.input_size() > 1 ? shapeValues(m_view, n.input(1)) : std::nullopt;
+    if (!shape || shape->empty() || ((*shape)[0] != kBatch && (*shape)[0] != 0))
+        throw Unmappable("the target shape is unknown or does not keep the batch axis first");
+    std::vector<long> target;
+    long known = 1;
+    int unknown = -1;
+    for (std::size_t i = 1; i < shape->size(); ++i) {
+        std::int64_t d = (*shape)[i];
+        if (d == 0 && i - 1 < src.dims.size())
+            d = src.dims[i - 1];
+        if (d == -1 && unknown < 0) {
+            unknown = int(target.size());
+            target.push_back(1);
+            continue;
+        }
+        if (d <= 0)
+            throw Unmappable("the target shape is unknown or does not keep the batch axis first");
+        target.push_back(long(d));
+        known *= long(d);
+    }
+    if (unknown >= 0)
+        target[std::size_t(unknown)] = known > 0 ? src.size() / known : 0;
+    return target;
+}
+
 void OnnxOpMapper::reshape(const onnx::NodeProto& n)
 {
     const Value& src = in(n, 0);
-    const std::vector<long> target = outDims(n);
+    const std::vector<long> target = reshapeTarget(n, src);
     long count = 1;
     for (long d : target)
         count *= d;

@@ -56,6 +56,8 @@ private:
     void set(const onnx::NodeProto& n, Value v, int output = 0);
     std::string cardName(const onnx::NodeProto& n) const;
     std::vector<long> outDims(const onnx::NodeProto& n, int output = 0) const;
+    /// A Reshape's per-sample target: from shape inference, else from its shape input.
+    std::vector<long> reshapeTarget(const onnx::NodeProto& n, const Value& src) const;
 
     // Views of a value as one engine tensor.
     Value image(const Value& v, const std::string& name);
