@@ -3,6 +3,9 @@
 // Each ONNX tensor becomes a Value (ImportedValue.h); a node that cannot be mapped throws
 // Unmappable with the reason, and its outputs are marked so that the nodes after it are not
 // reported again for lack of an input. Only with NETCANVAS_WITH_ONNX.
+// Sources by family: OnnxOpMapper.cpp (dispatch, Dense, activations, arithmetic, the loss),
+// OnnxImageMapper.cpp (Conv, pools, normalizations), OnnxShapeMapper.cpp (Flatten, Reshape,
+// Transpose, Squeeze, Concat), OnnxRecurrentMapper.cpp (RNN, LSTM, GRU, Embedding).
 
 #ifdef NETCANVAS_WITH_ONNX
 
