@@ -250,6 +250,7 @@ private slots:
     void examplesRoundTrip_data();
     void examplesRoundTrip();
     void kerasNhwcInput();
+    void timeDistributedRoundTrip();
     void unusableNodesAreRefused_data();
     void unusableNodesAreRefused();
     void refusalNamesEveryNodeAndWritesNothing();
@@ -844,6 +845,51 @@ void TestOnnxImport::unusableNodesAreRefused()
         QVERIFY2(QString(e.what()).startsWith(file + ": "), e.what());
         QVERIFY2(QString(e.what()).contains(QString::fromStdString(node)), e.what());
     }
+}
+
+// NetCanvas's own export runs a TimeDistributed Dense as one Gemm over [N * T, F] rows; the
+// import makes it a TimeDistributed again (with its per-step softmax), same weights and numbers.
+void TestOnnxImport::timeDistributedRoundTrip()
+{
+    const auto project = engine::Project::fromJson(nlohmann::json::parse(R"({
+        "format": "netcanvas", "version": 1, "name": "per step",
+        "dataset": {"source": "csv", "path": ""},
+        "nodes": [
+            {"id": 1, "type": "Input", "name": "in", "attributes": {"shape": [5, 3]}},
+            {"id": 2, "type": "LSTM", "name": "lstm",
+             "attributes": {"units": 4, "return_sequences": true}},
+            {"id": 3, "type": "TimeDistributed", "name": "per step",
+             "attributes": {"units": 3, "activation": "softmax"}},
+            {"id": 4, "type": "TimeDistributed", "name": "per step relu",
+             "attributes": {"units": 2, "activation": "relu"}},
+            {"id": 5, "type": "Loss", "name": "loss", "attributes": {"loss": "mse"}}],
+        "edges": [{"from": 1, "to": 2}, {"from": 2, "to": 3}, {"from": 3, "to": 4},
+                  {"from": 4, "to": 5}]})"));
+    engine::Project trained = project;
+    const engine::GraphContext context = engine::projectContext(trained, {});
+    engine::Graph graph = trained.buildGraph();
+    graph.compile(context, 3);
+    trained.weights = graph.weights();
+    const QString file = path("per_step.onnx");
+    engine::exportOnnx(trained, context, file.toStdString());
+    engine::Project imported;
+    try {
+        imported = engine::importOnnx(file.toStdString());
+    } catch (const engine::InputError& e) {
+        QFAIL(e.what());
+    }
+    QStringList types;
+    for (const engine::NodeRecord& n : imported.nodes)
+        types << QString::fromStdString(n.type);
+    QCOMPARE(types.join(' '),
+        QStringLiteral("Input LSTM TimeDistributed TimeDistributed Activation Loss"));
+    QCOMPARE(imported.nodes[2].attributes["activation"], "softmax");
+    const Matrix x = Matrix::Random(15, 6);
+    engine::TrainedModel model = engine::prepareModel(trained, context);
+    const Matrix expected = engine::predict(model, x).values;
+    const Matrix got = predictions(imported, x);
+    QVERIFY2(relativeDiff(got, expected) <= 1e-5,
+        qPrintable(QString::number(relativeDiff(got, expected))));
 }
 
 void TestOnnxImport::refusalNamesEveryNodeAndWritesNothing()

@@ -84,6 +84,7 @@ void OnnxOpMapper::mapInput(const onnx::ValueInfoProto& input)
         throw Unmappable("a " + std::to_string(d->size()) + "-D input (3-D volumes do not map)");
     }
     m_input = m_builder.add("Input", input.name(), {{"shape", shape}}, {});
+    m_inputName = input.name();
     v.node = m_input;
     m_values[input.name()] = v;
 }
@@ -199,11 +200,23 @@ Value OnnxOpMapper::image(const Value& v, const std::string& name)
         Value out;
         out.layout = Layout::Image;
         out.dims = v.dims;
-        out.node = m_builder.add(
-            "Reshape", name + " (image)", {{"shape", {v.dims[1], v.dims[2], 1}}}, {v.node});
+        out.node = reshaped(v.node, {v.dims[1], v.dims[2], 1}, name + " (image)");
         return out;
     }
     throw Unmappable("needs an image [N, C, H, W], got " + dimsText(v.dims));
+}
+
+NodeId OnnxOpMapper::reshaped(
+    NodeId source, const std::vector<long>& shape, const std::string& name)
+{
+    // A flat model input reshaped before anything else reads it (NetCanvas's own export, a
+    // torch view): the Input itself takes the shape, the rows stay the same.
+    if (source == m_input && m_builder.consumerCount(m_input) == 0
+        && m_view.consumers(m_inputName).size() == 1) {
+        m_builder.node(m_input).attributes["shape"] = shape;
+        return m_input;
+    }
+    return m_builder.add("Reshape", name, {{"shape", shape}}, {source});
 }
 
 Value OnnxOpMapper::dataValue(const Value& v, const std::string& name)
@@ -243,20 +256,40 @@ Value OnnxOpMapper::activation(
     nlohmann::json a {{"function", function}};
     if (function == "leaky_relu" || function == "elu")
         a["alpha"] = alpha;
+    if (v.layout == Layout::StepRows) {
+        // Per-step rows: element-wise functions work on the flat form as well; softmax
+        // normalizes each step, as a TimeDistributed's own activation does.
+        NodeRecord& producer = m_builder.node(v.node);
+        if (function == "softmax" || function == "log_softmax") {
+            if (producer.type != "TimeDistributed"
+                || producer.attributes.value("activation", std::string()) != "identity"
+                || m_builder.consumerCount(v.node) != 0)
+                throw Unmappable("normalizing each step of a sequence");
+            producer.attributes["activation"] = function;
+            return v;
+        }
+        Value out = v;
+        out.node = m_builder.add("Activation", cardName(n), a, {v.node});
+        return out;
+    }
     return elementwise(n, v, "Activation", a);
 }
 
 void OnnxOpMapper::dense(const onnx::NodeProto& n, const Value& xIn, Matrix w, const Matrix* bias)
 {
-    Value x = dataValue(xIn, cardName(n));
+    const bool stepRows = xIn.layout == Layout::StepRows;
+    Value x = stepRows ? xIn : dataValue(xIn, cardName(n));
     if (x.layout == Layout::Image || x.layout == Layout::Nhwc || x.layout == Layout::Raw4)
         throw Unmappable("a matrix product over an image's last axis (flatten it first)");
-    const bool perStep = x.layout == Layout::Flat && x.dims.size() == 2 && w.cols() == x.dims.back()
-        && x.dims[0] != 1;
+    const bool perStep = (x.layout == Layout::Flat || stepRows) && x.dims.size() == 2
+        && w.cols() == x.dims.back() && x.dims[0] != 1;
     if (perStep) {
-        // MatMul of a sequence [N, T, F]: the same Dense at every step (Keras Dense on 3-D).
+        // The same Dense at every step: MatMul of a sequence [N, T, F] (Keras Dense on 3-D),
+        // or a Gemm on one row per step (NetCanvas's own TimeDistributed export).
+        x.layout = Layout::Flat;
         x = sequence(x, cardName(n));
         Value out;
+        out.layout = stepRows ? Layout::StepRows : Layout::Flat;
         out.dims = {x.dims[0], long(w.rows())};
         out.node = m_builder.add("TimeDistributed", cardName(n),
             {{"units", w.rows()}, {"activation", "identity"}, {"use_bias", bias != nullptr}},
@@ -328,6 +361,13 @@ void OnnxOpMapper::matMul(const onnx::NodeProto& n)
 
 void OnnxOpMapper::softmax(const onnx::NodeProto& n, bool log)
 {
+    if (in(n, 0).layout == Layout::StepRows) {
+        const long axis = intAttr(n, "axis", m_view.opset() < 13 ? 1 : -1);
+        if (axis != 1 && axis != -1)
+            throw Unmappable("normalizing across the steps");
+        set(n, activation(n, in(n, 0), log ? "log_softmax" : "softmax"));
+        return;
+    }
     const Value x = dataValue(in(n, 0), cardName(n));
     const long rank = long(x.dims.size()) + 1;
     const bool before13 = m_view.opset() < 13;

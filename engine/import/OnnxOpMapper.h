@@ -62,6 +62,8 @@ private:
     /// A Reshape's per-sample target: from shape inference, else from its shape input.
     std::vector<long> reshapeTarget(const onnx::NodeProto& n, const Value& src) const;
 
+    /// `source` with the engine shape `shape`: a Reshape node, or the Input's own shape.
+    NodeId reshaped(NodeId source, const std::vector<long>& shape, const std::string& name);
     // Views of a value as one engine tensor.
     Value image(const Value& v, const std::string& name);
     Value dataValue(const Value& v, const std::string& name); ///< Flat, Image, ChwFlat, Nhwc
@@ -105,6 +107,7 @@ private:
     std::vector<Recurrent> m_recurrent;
     FeatureScaling m_scaling;
     NodeId m_input = -1;
+    std::string m_inputName;
 };
 
 } // namespace engine::onnximport

@@ -165,6 +165,25 @@ void OnnxOpMapper::reshape(const onnx::NodeProto& n)
     long count = 1;
     for (long d : target)
         count *= d;
+    if (src.layout == Layout::Flat && target.size() == 1 && target[0] > 0
+        && src.size() % target[0] == 0 && src.size() > target[0]) {
+        // [N, T, F] or [N, T * F] -> [N * T, F]: one row per step, for a Gemm on every step.
+        Value v = src;
+        v.layout = Layout::StepRows;
+        v.dims = {src.size() / target[0], target[0]};
+        set(n, v);
+        return;
+    }
+    if (src.layout == Layout::StepRows) {
+        // [N * T, U] -> [N, T * U] (or [N, T, U]): the steps back in one sample.
+        if (count != src.size())
+            throw Unmappable("reshaping per-step rows to " + dimsText(target));
+        Value v = src;
+        v.layout = Layout::Flat;
+        v.dims = target;
+        set(n, v);
+        return;
+    }
     if (count != src.size())
         throw Unmappable("reshaping across the batch axis (" + std::to_string(src.size())
             + " values per sample become " + std::to_string(count) + ")");
@@ -205,7 +224,7 @@ void OnnxOpMapper::reshape(const onnx::NodeProto& n)
         out.layout = Layout::Raw4;
         out.node = x.node;
     } else if (x.layout == Layout::Flat && target.size() == 2) {
-        out.node = m_builder.add("Reshape", cardName(n), {{"shape", target}}, {x.node});
+        out.node = reshaped(x.node, target, cardName(n));
     } else {
         throw Unmappable("reshaping " + dimsText(x.dims) + " to " + dimsText(target));
     }
@@ -225,7 +244,7 @@ void OnnxOpMapper::transpose(const onnx::NodeProto& n)
         out.layout = Layout::Image;
         out.dims = {x.dims[2], x.dims[0], x.dims[1]};
         if (x.layout == Layout::Raw4)
-            out.node = m_builder.add("Reshape", cardName(n), {{"shape", x.dims}}, {x.node});
+            out.node = reshaped(x.node, x.dims, cardName(n));
     } else if (x.layout == Layout::Image && is({0, 2, 3, 1})) {
         out.layout = Layout::Nhwc;
         out.dims = {x.dims[1], x.dims[2], x.dims[0]};
@@ -233,6 +252,10 @@ void OnnxOpMapper::transpose(const onnx::NodeProto& n)
         out.layout = Layout::TimeMajor;
     } else if (x.layout == Layout::RnnTimeMajor && is({1, 0, 2})) {
         out.layout = Layout::RnnSeq;
+    } else if (x.layout == Layout::RnnY && is({2, 0, 1, 3})) {
+        // Y [T, 1, N, H] -> [N, T, 1, H] (NetCanvas's own export): the sequence, batch-major.
+        out.layout = Layout::RnnSeq;
+        out.dims = {x.dims[0], x.dims[2]};
     } else {
         std::string p;
         for (std::int64_t i : perm)
