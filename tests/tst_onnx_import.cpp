@@ -130,7 +130,8 @@ void writeCsv(const QString& file, const Matrix& x)
 /// Writes small ONNX graphs with the protobuf API: float input [N, F], float output.
 class GraphWriter {
 public:
-    explicit GraphWriter(long features, int opset = 14)
+    /// Input "x" of [N, dims...].
+    explicit GraphWriter(std::vector<long> dims, int opset = 14)
     {
         m_model.set_ir_version(8);
         m_model.add_opset_import()->set_version(opset);
@@ -139,8 +140,12 @@ public:
         auto* t = in->mutable_type()->mutable_tensor_type();
         t->set_elem_type(onnx::TensorProto::FLOAT);
         t->mutable_shape()->add_dim()->set_dim_param("N");
-        t->mutable_shape()->add_dim()->set_dim_value(features);
+        for (long d : dims)
+            t->mutable_shape()->add_dim()->set_dim_value(d);
     }
+    explicit GraphWriter(long features)
+        : GraphWriter(std::vector<long> {features})
+    { }
 
     onnx::NodeProto* node(const std::string& op, const std::vector<std::string>& inputs,
         const std::string& output, const std::string& name = {})
@@ -244,6 +249,10 @@ private slots:
     void torchModels();
     void examplesRoundTrip_data();
     void examplesRoundTrip();
+    void kerasNhwcInput();
+    void timeDistributedRoundTrip();
+    void unusableNodesAreRefused_data();
+    void unusableNodesAreRefused();
     void refusalNamesEveryNodeAndWritesNothing();
 
 private:
@@ -437,7 +446,7 @@ void TestOnnxImport::protobufModels_data()
     QTest::addColumn<QString>("kind");
     for (const char* k : {"gemm_transB_alpha_beta", "gemm_plain", "matmul_add", "conv_same_stride2",
              "conv_valid_pools", "batchnorm_flat", "concat_residual", "lstm_batch_first",
-             "gru_batch_first", "gelu_erf"})
+             "gru_batch_first", "gelu_erf", "matmul_per_step"})
         QTest::newRow(k) << QString(k);
 }
 
@@ -448,7 +457,7 @@ void TestOnnxImport::protobufModels()
     long features = 6;
     if (k.rfind("conv", 0) == 0)
         features = 36; // 1 x 6 x 6
-    if (k.find("batch_first") != std::string::npos)
+    if (k.find("batch_first") != std::string::npos || k == "matmul_per_step")
         features = 12; // T = 4 steps of F = 3
     GraphWriter g(features);
     std::string out;
@@ -542,6 +551,13 @@ void TestOnnxImport::protobufModels()
         GraphWriter::setInt(last, "axis", 1);
         g.node("Gemm", {"last", g.weight("Wd", {h, 2})}, "out");
         out = "out";
+    } else if (k == "matmul_per_step") {
+        // A Dense on every step of [N, T, F] (Keras Dense on a sequence): TimeDistributed.
+        g.node("Reshape", {"x", g.ints("shape", {-1, 4, 3})}, "seq");
+        g.node("MatMul", {"seq", g.weight("W", {3, 5})}, "m", "/time_distributed/MatMul");
+        g.node("Add", {"m", g.weight("b", {5})}, "y");
+        g.node("Tanh", {"y"}, "out");
+        out = "out";
     } else if (k == "gelu_erf") {
         g.node("Gemm", {"x", g.weight("W", {6, 4})}, "y");
         g.node("Div", {"y", g.weight("sqrt2", {}, {1.41421356f})}, "d");
@@ -589,7 +605,7 @@ void TestOnnxImport::torchModels_data()
     QTest::addColumn<QString>("name");
     QTest::addColumn<QString>("refusal");
     for (const char* name :
-        {"mlp", "cnn", "lstm", "gru", "rnn", "gelu", "lstm2", "gru_hn", "text_lstm"})
+        {"mlp", "cnn", "cnn_view", "lstm", "gru", "rnn", "gelu", "lstm2", "gru_hn", "text_lstm"})
         QTest::newRow(name) << QString(name) << QString();
     // Waits for GlobalAveragePool2D (the "layers" branch).
     QTest::newRow("residual") << QStringLiteral("residual")
@@ -724,6 +740,156 @@ void TestOnnxImport::examplesRoundTrip()
     QCOMPARE(got.rows(), expected.rows());
     const double diff = relativeDiff(got, expected);
     QVERIFY2(diff <= 1e-5, qPrintable(QString("relative difference %1").arg(diff)));
+}
+
+// Keras models (through tf2onnx) take NHWC images and transpose them to NCHW inside the graph:
+// the input is then the engine's H x W x C as it is. Same weights as the flat-input form
+// NetCanvas exports (Reshape [N, 6, 6, 2] + Transpose), which ONNX Runtime runs.
+void TestOnnxImport::kerasNhwcInput()
+{
+    const auto write = [this](bool nhwc) {
+        GraphWriter g = nhwc ? GraphWriter(std::vector<long> {6, 6, 2}) : GraphWriter(72);
+        const std::string kernel = g.weight("K", {3, 2, 3, 3});
+        const std::string bias = g.weight("B", {3});
+        const std::string dense = g.weight("W", {12, 4});
+        const std::string denseBias = g.weight("b", {4});
+        std::string image = "x";
+        if (!nhwc) {
+            g.node("Reshape", {"x", g.ints("shape", {-1, 6, 6, 2})}, "nhwc");
+            image = "nhwc";
+        }
+        GraphWriter::setInts(g.node("Transpose", {image}, "nchw"), "perm", {0, 3, 1, 2});
+        auto* c = g.node("Conv", {"nchw", kernel, bias}, "c", "/conv2d/Conv2D");
+        GraphWriter::setInts(c, "kernel_shape", {3, 3});
+        g.node("Relu", {"c"}, "r");
+        auto* p = g.node("MaxPool", {"r"}, "p");
+        GraphWriter::setInts(p, "kernel_shape", {2, 2});
+        GraphWriter::setInts(p, "strides", {2, 2});
+        GraphWriter::setInts(g.node("Transpose", {"p"}, "back"), "perm", {0, 2, 3, 1});
+        g.node("Reshape", {"back", g.ints("flat", {-1, 12})}, "f");
+        g.node("MatMul", {"f", dense}, "m", "/dense/MatMul");
+        g.node("Add", {"m", denseBias}, "logits", "/dense/BiasAdd");
+        g.node("Softmax", {"logits"}, "out");
+        const QString file = path(nhwc ? "keras_nhwc.onnx" : "keras_flat.onnx");
+        g.save(file, "out");
+        return engine::importOnnx(file.toStdString());
+    };
+    const engine::Project nhwc = write(true);
+    const engine::Project flat = write(false);
+    QCOMPARE(nhwc.nodes.front().attributes["shape"], nlohmann::json({6, 6, 2}));
+    const Matrix x = Matrix::Random(72, 5);
+    const Matrix a = predictions(nhwc, x);
+    const Matrix b = predictions(flat, x);
+    QCOMPARE(a.rows(), 4);
+    QVERIFY2(relativeDiff(a, b) <= 1e-6, qPrintable(QString::number(relativeDiff(a, b))));
+    const QString csv = path("keras.csv");
+    writeCsv(csv, x);
+    const RunResult ort = run(QStringLiteral("node"),
+        {QStringLiteral(NETCANVAS_ONNX_CHECK_DIR) + "/run.js", path("keras_flat.onnx"), csv});
+    if (!ort.finished || ort.exitCode != 0)
+        QSKIP(qPrintable("ONNX Runtime did not run: " + ort.err));
+    const QJsonArray data = QJsonDocument::fromJson(ort.out)
+                                .object()["outputs"]
+                                .toObject()["out"]
+                                .toObject()["data"]
+                                .toArray();
+    QCOMPARE(long(data.size()), long(a.size()));
+    Matrix expected(a.rows(), a.cols());
+    for (long i = 0; i < long(data.size()); ++i)
+        expected(i % a.rows(), i / a.rows()) = Scalar(data[int(i)].toDouble());
+    QVERIFY2(
+        relativeDiff(a, expected) <= 1e-5, qPrintable(QString::number(relativeDiff(a, expected))));
+    QCOMPARE(nhwc.nodes.back().attributes["loss"], "softmax_crossentropy");
+}
+
+// Attribute values the checker lets through must not crash the importer, and graphs that would
+// mix samples must not import: each is a refusal naming the node.
+void TestOnnxImport::unusableNodesAreRefused_data()
+{
+    QTest::addColumn<QString>("kind");
+    for (const char* k :
+        {"zero_stride", "short_strides", "negative_pads", "bad_perm", "reshape_across_batch"})
+        QTest::newRow(k) << QString(k);
+}
+
+void TestOnnxImport::unusableNodesAreRefused()
+{
+    QFETCH(QString, kind);
+    GraphWriter g(std::vector<long> {2, 5, 5});
+    std::string node = "/bad/Conv";
+    if (kind == "reshape_across_batch") {
+        // [N, 2, 5, 5] -> [N * 10, 5]: samples would mix.
+        node = "/bad/Reshape";
+        g.node("Reshape", {"x", g.ints("shape", {-1, 5})}, "r", node);
+        g.node("Relu", {"r"}, "out");
+    } else if (kind == "bad_perm") {
+        node = "/bad/Transpose";
+        GraphWriter::setInts(g.node("Transpose", {"x"}, "t", node), "perm", {0, 7, 1, 2});
+        g.node("Flatten", {"t"}, "out");
+    } else {
+        auto* c = g.node("Conv", {"x", g.weight("K", {2, 2, 3, 3})}, "c", node);
+        if (kind == "zero_stride")
+            GraphWriter::setInts(c, "strides", {0, 0});
+        if (kind == "short_strides")
+            GraphWriter::setInts(c, "strides", {1});
+        if (kind == "negative_pads")
+            GraphWriter::setInts(c, "pads", {-1, -1, 0, 0});
+        g.node("Flatten", {"c"}, "out");
+    }
+    const QString file = path(kind + ".onnx");
+    g.save(file, "out");
+    try {
+        engine::importOnnx(file.toStdString());
+        QFAIL("imported a malformed model");
+    } catch (const engine::InputError& e) {
+        QVERIFY2(QString(e.what()).startsWith(file + ": "), e.what());
+        QVERIFY2(QString(e.what()).contains(QString::fromStdString(node)), e.what());
+    }
+}
+
+// NetCanvas's own export runs a TimeDistributed Dense as one Gemm over [N * T, F] rows; the
+// import makes it a TimeDistributed again (with its per-step softmax), same weights and numbers.
+void TestOnnxImport::timeDistributedRoundTrip()
+{
+    const auto project = engine::Project::fromJson(nlohmann::json::parse(R"({
+        "format": "netcanvas", "version": 1, "name": "per step",
+        "dataset": {"source": "csv", "path": ""},
+        "nodes": [
+            {"id": 1, "type": "Input", "name": "in", "attributes": {"shape": [5, 3]}},
+            {"id": 2, "type": "LSTM", "name": "lstm",
+             "attributes": {"units": 4, "return_sequences": true}},
+            {"id": 3, "type": "TimeDistributed", "name": "per step",
+             "attributes": {"units": 3, "activation": "softmax"}},
+            {"id": 4, "type": "TimeDistributed", "name": "per step relu",
+             "attributes": {"units": 2, "activation": "relu"}},
+            {"id": 5, "type": "Loss", "name": "loss", "attributes": {"loss": "mse"}}],
+        "edges": [{"from": 1, "to": 2}, {"from": 2, "to": 3}, {"from": 3, "to": 4},
+                  {"from": 4, "to": 5}]})"));
+    engine::Project trained = project;
+    const engine::GraphContext context = engine::projectContext(trained, {});
+    engine::Graph graph = trained.buildGraph();
+    graph.compile(context, 3);
+    trained.weights = graph.weights();
+    const QString file = path("per_step.onnx");
+    engine::exportOnnx(trained, context, file.toStdString());
+    engine::Project imported;
+    try {
+        imported = engine::importOnnx(file.toStdString());
+    } catch (const engine::InputError& e) {
+        QFAIL(e.what());
+    }
+    QStringList types;
+    for (const engine::NodeRecord& n : imported.nodes)
+        types << QString::fromStdString(n.type);
+    QCOMPARE(types.join(' '),
+        QStringLiteral("Input LSTM TimeDistributed TimeDistributed Activation Loss"));
+    QCOMPARE(imported.nodes[2].attributes["activation"], "softmax");
+    const Matrix x = Matrix::Random(15, 6);
+    engine::TrainedModel model = engine::prepareModel(trained, context);
+    const Matrix expected = engine::predict(model, x).values;
+    const Matrix got = predictions(imported, x);
+    QVERIFY2(relativeDiff(got, expected) <= 1e-5,
+        qPrintable(QString::number(relativeDiff(got, expected))));
 }
 
 void TestOnnxImport::refusalNamesEveryNodeAndWritesNothing()

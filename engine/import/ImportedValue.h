@@ -16,6 +16,8 @@
 //  - RnnY / RnnYh / RnnTimeMajor / RnnSeq: the outputs of a recurrent operator (Y [T, 1, N, H],
 //    Y_h [1, N, H]), Y squeezed to [T, N, H], and that transposed to [N, T, H]. They stay
 //    symbolic until a consumer shows whether the last step or the whole sequence is used.
+//  - StepRows: a sequence T x F viewed as one row per step ([N * T, F], how NetCanvas's own
+//    export runs TimeDistributed as one Gemm); dims T, F. A Gemm on it is a TimeDistributed.
 //  - Expr: a partial element-wise expression (the Erf form of GELU, an input scaling) that
 //    becomes one layer when complete.
 
@@ -38,6 +40,7 @@ enum class Layout {
     RnnYh,
     RnnTimeMajor,
     RnnSeq,
+    StepRows,
     Expr
 };
 

@@ -157,6 +157,11 @@ std::optional<ConstTensor> transposed(const ConstTensor& in, std::vector<std::in
     if (perm.empty())
         for (std::size_t i = rank; i-- > 0;)
             perm.push_back(std::int64_t(i));
+    std::vector<std::int64_t> sorted = perm;
+    std::sort(sorted.begin(), sorted.end());
+    for (std::size_t i = 0; i < sorted.size(); ++i)
+        if (sorted[i] != std::int64_t(i))
+            return std::nullopt;
     if (perm.size() != rank)
         return std::nullopt;
     ConstTensor out;
@@ -264,9 +269,29 @@ bool OnnxGraphView::folded(const onnx::NodeProto& node) const
     return m_folded.count(&node) > 0;
 }
 
+namespace {
+
+/// False for nodes ONNX 1.12's shape inference cannot take: a window op with a stride,
+/// dilation or kernel size below 1 divides by zero there (the checker lets them through). The
+/// mapper refuses such nodes itself.
+bool safeForShapeInference(const onnx::NodeProto& n)
+{
+    for (const char* name : {"strides", "dilations", "kernel_shape"})
+        for (std::int64_t v : intsAttr(n, name))
+            if (v < 1)
+                return false;
+    return true;
+}
+
+} // namespace
+
 void OnnxGraphView::inferShapes()
 {
     onnx::ModelProto copy = m_model;
+    copy.mutable_graph()->clear_node();
+    for (const onnx::NodeProto& n : graph().node())
+        if (safeForShapeInference(n))
+            *copy.mutable_graph()->add_node() = n;
     try {
         onnx::shape_inference::InferShapes(
             copy, onnx::OpSchemaRegistry::Instance(), onnx::ShapeInferenceOptions(false, 0, true));
@@ -364,6 +389,8 @@ void OnnxGraphView::foldConstants()
                 }
             }
         }
+        if (out && out->count() != std::int64_t(out->values.size()))
+            out.reset(); // inconsistent inferred dims: leave it to the mapper to refuse
         if (out && n.output_size() == 1) {
             m_constants[n.output(0)] = std::move(*out);
             m_folded.insert(&n);

@@ -35,6 +35,9 @@ ConstTensor tensorValues(const onnx::TensorProto& t);
 class OnnxGraphView {
 public:
     explicit OnnxGraphView(onnx::ModelProto model);
+    // The tables point into the model: the view stays where it was made.
+    OnnxGraphView(const OnnxGraphView&) = delete;
+    OnnxGraphView& operator=(const OnnxGraphView&) = delete;
 
     const onnx::GraphProto& graph() const { return m_model.graph(); }
     /// Version of the default ("" / "ai.onnx") operator set.

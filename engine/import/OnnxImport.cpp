@@ -47,7 +47,15 @@ void layOut(Project& project, const GraphContext& context)
 Project importOnnx(const std::filesystem::path& file)
 {
     const std::string where = file.string();
-    onnximport::OnnxGraphView view(readCheckedOnnxModel(file));
+    const auto view = [&] {
+        try {
+            return onnximport::OnnxGraphView(readCheckedOnnxModel(file));
+        } catch (const InputError& e) {
+            if (e.where().rfind(where, 0) == 0)
+                throw;
+            throw InputError(where + (e.where().empty() ? "" : ": " + e.where()), e.message());
+        }
+    }();
     if (view.opset() < kOldestOpset || view.opset() > kNewestOpset)
         throw InputError(where,
             "operator set " + std::to_string(view.opset()) + " (NetCanvas imports "
@@ -67,6 +75,9 @@ Project importOnnx(const std::filesystem::path& file)
         try {
             mapper.map(*n);
         } catch (const onnximport::Unmappable& e) {
+            unmapped.push_back(nodeLabel(*n, e.what()));
+        } catch (const std::exception& e) {
+            // Malformed values the checker lets through (a tensor of the wrong type).
             unmapped.push_back(nodeLabel(*n, e.what()));
         }
     }

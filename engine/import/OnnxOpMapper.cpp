@@ -2,141 +2,13 @@
 
 #ifdef NETCANVAS_WITH_ONNX
 
-#include "layers/ImageGeometry.h"
+#include "import/MapperSupport.h"
 
 #include <algorithm>
 #include <cmath>
 #include <numbers>
 
 namespace engine::onnximport {
-
-namespace {
-
-bool near(double a, double b)
-{
-    return std::abs(a - b) <= 1e-6 * std::max(1.0, std::abs(b));
-}
-
-std::string dimsText(const std::vector<long>& dims)
-{
-    std::string s = "[N";
-    for (long d : dims)
-        s += ", " + std::to_string(d);
-    return s + "]";
-}
-
-/// int when both are equal, else [a, b] (the engine's JSON for kernel, stride, pool, dilation).
-nlohmann::json pair(long a, long b)
-{
-    return a == b ? nlohmann::json(a) : nlohmann::json::array({a, b});
-}
-
-/// Sliding-window settings of Conv / MaxPool / AveragePool over an H x W image.
-struct Window {
-    long kh = 1, kw = 1, sh = 1, sw = 1, dh = 1, dw = 1;
-    long top = 0, left = 0, bottom = 0, right = 0;
-    bool ceil = false;
-};
-
-long windowOut(long in, long k, long s, long d, long before, long after, bool ceil)
-{
-    const long span = in + before + after - ((k - 1) * d + 1);
-    if (span < 0)
-        return 0;
-    return (ceil ? (span + s - 1) / s : span / s) + 1;
-}
-
-Window windowOf(
-    const onnx::NodeProto& n, long inH, long inW, const std::vector<std::int64_t>& kernel)
-{
-    Window w;
-    if (kernel.size() != 2)
-        throw Unmappable(std::to_string(kernel.size()) + "-D window (only 2-D images map)");
-    w.kh = kernel[0];
-    w.kw = kernel[1];
-    const auto strides = intsAttr(n, "strides");
-    if (!strides.empty()) {
-        w.sh = strides.at(0);
-        w.sw = strides.at(1);
-    }
-    const auto dilations = intsAttr(n, "dilations");
-    if (!dilations.empty()) {
-        w.dh = dilations.at(0);
-        w.dw = dilations.at(1);
-    }
-    w.ceil = intAttr(n, "ceil_mode", 0) != 0;
-    const std::string autoPad = stringAttr(n, "auto_pad", "NOTSET");
-    if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
-        const auto same = [&](long in, long k, long s, long d, long& before, long& after) {
-            const long out = (in + s - 1) / s;
-            const long total = std::max((out - 1) * s + (k - 1) * d + 1 - in, 0L);
-            before = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
-            after = total - before;
-        };
-        same(inH, w.kh, w.sh, w.dh, w.top, w.bottom);
-        same(inW, w.kw, w.sw, w.dw, w.left, w.right);
-    } else if (autoPad == "NOTSET") {
-        const auto pads = intsAttr(n, "pads");
-        if (pads.size() == 4) {
-            w.top = pads[0];
-            w.left = pads[1];
-            w.bottom = pads[2];
-            w.right = pads[3];
-        } else if (!pads.empty()) {
-            throw Unmappable("pads for a " + std::to_string(pads.size() / 2) + "-D window");
-        }
-    } else if (autoPad != "VALID") {
-        throw Unmappable("auto_pad " + autoPad);
-    }
-    // ceil_mode only matters where it adds an output row or column.
-    if (w.ceil
-        && windowOut(inH, w.kh, w.sh, w.dh, w.top, w.bottom, true)
-            == windowOut(inH, w.kh, w.sh, w.dh, w.top, w.bottom, false)
-        && windowOut(inW, w.kw, w.sw, w.dw, w.left, w.right, true)
-            == windowOut(inW, w.kw, w.sw, w.dw, w.left, w.right, false))
-        w.ceil = false;
-    return w;
-}
-
-/// "valid", "same" (TensorFlow's split: the smaller half before) or [top, left, bottom, right].
-nlohmann::json paddingJson(const Window& w, long inH, long inW)
-{
-    if (!w.top && !w.left && !w.bottom && !w.right)
-        return "valid";
-    if (w.dh == 1 && w.dw == 1 && !w.ceil) {
-        const image::Axis h = image::axis(int(inH), int(w.kh), int(w.sh), true);
-        const image::Axis v = image::axis(int(inW), int(w.kw), int(w.sw), true);
-        if (h.padBefore == w.top && v.padBefore == w.left
-            && h.out == windowOut(inH, w.kh, w.sh, 1, w.top, w.bottom, false)
-            && v.out == windowOut(inW, w.kw, w.sw, 1, w.left, w.right, false))
-            return "same";
-    }
-    return nlohmann::json::array({w.top, w.left, w.bottom, w.right});
-}
-
-/// Row-major [rows, cols] constant as a matrix.
-Matrix matrixOf(const ConstTensor& c, long rows, long cols)
-{
-    Matrix m(rows, cols);
-    for (long r = 0; r < rows; ++r)
-        for (long k = 0; k < cols; ++k)
-            m(r, k) = Scalar(c.values[std::size_t(r * cols + k)]);
-    return m;
-}
-
-/// A per-channel / per-unit vector of `n` values: [n], [1, n] or one value broadcast.
-Matrix vectorOf(const ConstTensor& c, long n, const std::string& what)
-{
-    if (long(c.values.size()) != n && c.values.size() != 1)
-        throw Unmappable(what + " has " + std::to_string(c.values.size()) + " values, expected "
-            + std::to_string(n));
-    Matrix v(n, 1);
-    for (long i = 0; i < n; ++i)
-        v(i, 0) = Scalar(c.values[c.values.size() == 1 ? 0 : std::size_t(i)]);
-    return v;
-}
-
-} // namespace
 
 OnnxOpMapper::OnnxOpMapper(const OnnxGraphView& view)
     : m_view(view)
@@ -196,13 +68,23 @@ void OnnxOpMapper::mapInput(const onnx::ValueInfoProto& input)
     Value v;
     v.dims.assign(d->begin() + 1, d->end());
     std::vector<long> shape = v.dims;
-    if (v.dims.size() == 3) {
+    const auto consumers = m_view.consumers(input.name());
+    const bool nhwc = !consumers.empty()
+        && std::all_of(consumers.begin(), consumers.end(), [](const onnx::NodeProto* c) {
+               return c->op_type() == "Transpose"
+                   && intsAttr(*c, "perm") == std::vector<std::int64_t> {0, 3, 1, 2};
+           });
+    if (v.dims.size() == 3 && nhwc) {
+        // [N, H, W, C] transposed to NCHW (Keras through tf2onnx): the engine's own order.
+        v.layout = Layout::Nhwc;
+    } else if (v.dims.size() == 3) {
         v.layout = Layout::Image;
         shape = {v.dims[1], v.dims[2], v.dims[0]};
     } else if (v.dims.size() > 3) {
         throw Unmappable("a " + std::to_string(d->size()) + "-D input (3-D volumes do not map)");
     }
     m_input = m_builder.add("Input", input.name(), {{"shape", shape}}, {});
+    m_inputName = input.name();
     v.node = m_input;
     m_values[input.name()] = v;
 }
@@ -318,11 +200,23 @@ Value OnnxOpMapper::image(const Value& v, const std::string& name)
         Value out;
         out.layout = Layout::Image;
         out.dims = v.dims;
-        out.node = m_builder.add(
-            "Reshape", name + " (image)", {{"shape", {v.dims[1], v.dims[2], 1}}}, {v.node});
+        out.node = reshaped(v.node, {v.dims[1], v.dims[2], 1}, name + " (image)");
         return out;
     }
     throw Unmappable("needs an image [N, C, H, W], got " + dimsText(v.dims));
+}
+
+NodeId OnnxOpMapper::reshaped(
+    NodeId source, const std::vector<long>& shape, const std::string& name)
+{
+    // A flat model input reshaped before anything else reads it (NetCanvas's own export, a
+    // torch view): the Input itself takes the shape, the rows stay the same.
+    if (source == m_input && m_builder.consumerCount(m_input) == 0
+        && m_view.consumers(m_inputName).size() == 1) {
+        m_builder.node(m_input).attributes["shape"] = shape;
+        return m_input;
+    }
+    return m_builder.add("Reshape", name, {{"shape", shape}}, {source});
 }
 
 Value OnnxOpMapper::dataValue(const Value& v, const std::string& name)
@@ -362,17 +256,52 @@ Value OnnxOpMapper::activation(
     nlohmann::json a {{"function", function}};
     if (function == "leaky_relu" || function == "elu")
         a["alpha"] = alpha;
+    if (v.layout == Layout::StepRows) {
+        // Per-step rows: element-wise functions work on the flat form as well; softmax
+        // normalizes each step, as a TimeDistributed's own activation does.
+        NodeRecord& producer = m_builder.node(v.node);
+        if (function == "softmax" || function == "log_softmax") {
+            if (producer.type != "TimeDistributed"
+                || producer.attributes.value("activation", std::string()) != "identity"
+                || m_builder.consumerCount(v.node) != 0)
+                throw Unmappable("normalizing each step of a sequence");
+            producer.attributes["activation"] = function;
+            return v;
+        }
+        Value out = v;
+        out.node = m_builder.add("Activation", cardName(n), a, {v.node});
+        return out;
+    }
     return elementwise(n, v, "Activation", a);
 }
 
 void OnnxOpMapper::dense(const onnx::NodeProto& n, const Value& xIn, Matrix w, const Matrix* bias)
 {
-    Value x = dataValue(xIn, cardName(n));
+    const bool stepRows = xIn.layout == Layout::StepRows;
+    Value x = stepRows ? xIn : dataValue(xIn, cardName(n));
     if (x.layout == Layout::Image || x.layout == Layout::Nhwc || x.layout == Layout::Raw4)
         throw Unmappable("a matrix product over an image's last axis (flatten it first)");
-    if (x.dims.size() > 1 && x.layout == Layout::Flat && x.dims.size() == 2
-        && w.cols() == x.dims.back() && x.dims[0] != 1)
-        throw Unmappable("a product applied to each time step (TimeDistributed Dense)");
+    const bool perStep = (x.layout == Layout::Flat || stepRows) && x.dims.size() == 2
+        && w.cols() == x.dims.back() && x.dims[0] != 1;
+    if (perStep) {
+        // The same Dense at every step: MatMul of a sequence [N, T, F] (Keras Dense on 3-D),
+        // or a Gemm on one row per step (NetCanvas's own TimeDistributed export).
+        x.layout = Layout::Flat;
+        x = sequence(x, cardName(n));
+        Value out;
+        out.layout = stepRows ? Layout::StepRows : Layout::Flat;
+        out.dims = {x.dims[0], long(w.rows())};
+        out.node = m_builder.add("TimeDistributed", cardName(n),
+            {{"units", w.rows()}, {"activation", "identity"}, {"use_bias", bias != nullptr}},
+            {x.node});
+        m_builder.setWeight(out.node, "W", std::move(w));
+        if (bias)
+            m_builder.setWeight(out.node, "b", *bias);
+        else
+            m_biaslessDense.insert(out.node);
+        set(n, out);
+        return;
+    }
     if (w.cols() != x.size())
         throw Unmappable("the weight has " + std::to_string(w.cols()) + " inputs, the data "
             + std::to_string(x.size()));
@@ -430,129 +359,15 @@ void OnnxOpMapper::matMul(const onnx::NodeProto& n)
     dense(n, in(n, 0), std::move(w), nullptr);
 }
 
-void OnnxOpMapper::conv(const onnx::NodeProto& n)
-{
-    const Value x = image(in(n, 0), cardName(n));
-    const ConstTensor& wt = constIn(n, 1, "W (the kernels)");
-    if (wt.dims.size() != 4)
-        throw Unmappable(std::to_string(long(wt.dims.size()) - 2) + "-D convolution");
-    const long c = x.dims[0], h = x.dims[1], wd = x.dims[2];
-    const long filters = wt.dims[0], cg = wt.dims[1], kh = wt.dims[2], kw = wt.dims[3];
-    const long groups = intAttr(n, "group", 1);
-    if (cg * groups != c)
-        throw Unmappable("kernel channels do not match the input");
-    auto kernel = intsAttr(n, "kernel_shape");
-    if (kernel.empty())
-        kernel = {kh, kw};
-    const Window win = windowOf(n, h, wd, kernel);
-    // Engine W: filters x (KH * KW * Cg), column (kh * KW + kw) * Cg + ci (Conv2D.h).
-    Matrix w(filters, kh * kw * cg);
-    std::size_t i = 0;
-    for (long o = 0; o < filters; ++o)
-        for (long ci = 0; ci < cg; ++ci)
-            for (long a = 0; a < kh; ++a)
-                for (long b = 0; b < kw; ++b)
-                    w(o, (a * kw + b) * cg + ci) = Scalar(wt.values[i++]);
-    nlohmann::json attrs {{"filters", filters}, {"kernel", pair(kh, kw)},
-        {"stride", pair(win.sh, win.sw)}, {"padding", paddingJson(win, h, wd)},
-        {"activation", "identity"}};
-    if (win.dh != 1 || win.dw != 1)
-        attrs["dilation"] = pair(win.dh, win.dw);
-    if (groups != 1)
-        attrs["groups"] = groups;
-    const bool hasBias = n.input_size() > 2 && !n.input(2).empty();
-    attrs["use_bias"] = hasBias;
-    Value out;
-    out.layout = Layout::Image;
-    out.dims = outDims(n);
-    out.node = m_builder.add("Conv2D", cardName(n), attrs, {x.node});
-    m_builder.setWeight(out.node, "W", std::move(w));
-    if (hasBias)
-        m_builder.setWeight(out.node, "b", vectorOf(constIn(n, 2, "B (the bias)"), filters, "B"));
-    set(n, out);
-}
-
-void OnnxOpMapper::pool(const onnx::NodeProto& n, bool max)
-{
-    const Value x = image(in(n, 0), cardName(n));
-    if (n.output_size() > 1 && !n.output(1).empty())
-        throw Unmappable("the indices output");
-    if (intAttr(n, "storage_order", 0) != 0)
-        throw Unmappable("storage_order = 1");
-    const Window win = windowOf(n, x.dims[1], x.dims[2], intsAttr(n, "kernel_shape"));
-    if (win.dh != 1 || win.dw != 1)
-        throw Unmappable("dilated pooling");
-    nlohmann::json attrs {{"pool", pair(win.kh, win.kw)}, {"stride", pair(win.sh, win.sw)},
-        {"padding", paddingJson(win, x.dims[1], x.dims[2])}};
-    if (win.ceil)
-        attrs["ceilMode"] = true;
-    const bool padded = win.top || win.left || win.bottom || win.right;
-    if (!max && padded && intAttr(n, "count_include_pad", 0) != 0)
-        attrs["countIncludePad"] = true;
-    Value out;
-    out.layout = Layout::Image;
-    out.dims = outDims(n);
-    out.node = m_builder.add(max ? "MaxPool2D" : "AveragePool2D", cardName(n), attrs, {x.node});
-    set(n, out);
-}
-
-void OnnxOpMapper::batchNorm(const onnx::NodeProto& n)
-{
-    if (intAttr(n, "training_mode", 0) != 0)
-        throw Unmappable("training_mode = 1 (export the model in eval mode)");
-    if (intAttr(n, "spatial", 1) != 1)
-        throw Unmappable("spatial = 0");
-    for (int k = 1; k < n.output_size(); ++k)
-        if (!n.output(k).empty() && !m_view.consumers(n.output(k)).empty())
-            throw Unmappable("the running statistics outputs are used");
-    const Value x = dataValue(in(n, 0), cardName(n));
-    long channels = 0;
-    if (x.layout == Layout::Image)
-        channels = x.dims[0];
-    else if (x.layout == Layout::Flat && x.dims.size() == 1)
-        channels = x.dims[0];
-    else
-        throw Unmappable(
-            "normalizing " + dimsText(x.dims) + " over axis 1 (only [N, F] and images)");
-    Value out = x;
-    // ONNX: running = momentum running + (1 - momentum) batch; the engine weighs the batch.
-    out.node = m_builder.add("BatchNorm", cardName(n),
-        {{"momentum", 1.0 - floatAttr(n, "momentum", 0.9f)},
-            {"epsilon", floatAttr(n, "epsilon", 1e-5f)}},
-        {x.node});
-    m_builder.setWeight(out.node, "gamma", vectorOf(constIn(n, 1, "scale"), channels, "scale"));
-    m_builder.setWeight(out.node, "beta", vectorOf(constIn(n, 2, "B"), channels, "B"));
-    m_builder.setWeight(
-        out.node, "running_mean", vectorOf(constIn(n, 3, "mean"), channels, "mean"));
-    m_builder.setWeight(out.node, "running_var", vectorOf(constIn(n, 4, "var"), channels, "var"));
-    set(n, out);
-}
-
-void OnnxOpMapper::layerNorm(const onnx::NodeProto& n)
-{
-    const Value x = dataValue(in(n, 0), cardName(n));
-    long axis = intAttr(n, "axis", -1);
-    const long rank = long(x.dims.size()) + 1;
-    if (axis < 0)
-        axis += rank;
-    long leading = 1; // per-sample dims before the normalized ones
-    for (long d = 1; d < axis; ++d)
-        leading *= x.dims[std::size_t(d - 1)];
-    if (x.layout != Layout::Flat || leading != 1)
-        throw Unmappable("normalizing part of a sample (the engine normalizes all its features)");
-    Value out = x;
-    out.node = m_builder.add(
-        "LayerNorm", cardName(n), {{"epsilon", floatAttr(n, "epsilon", 1e-5f)}}, {x.node});
-    m_builder.setWeight(out.node, "gamma", vectorOf(constIn(n, 1, "Scale"), x.size(), "Scale"));
-    if (n.input_size() > 2 && !n.input(2).empty())
-        m_builder.setWeight(out.node, "beta", vectorOf(constIn(n, 2, "B"), x.size(), "B"));
-    else
-        m_builder.setWeight(out.node, "beta", Matrix::Zero(x.size(), 1));
-    set(n, out);
-}
-
 void OnnxOpMapper::softmax(const onnx::NodeProto& n, bool log)
 {
+    if (in(n, 0).layout == Layout::StepRows) {
+        const long axis = intAttr(n, "axis", m_view.opset() < 13 ? 1 : -1);
+        if (axis != 1 && axis != -1)
+            throw Unmappable("normalizing across the steps");
+        set(n, activation(n, in(n, 0), log ? "log_softmax" : "softmax"));
+        return;
+    }
     const Value x = dataValue(in(n, 0), cardName(n));
     const long rank = long(x.dims.size()) + 1;
     const bool before13 = m_view.opset() < 13;
@@ -678,7 +493,8 @@ void OnnxOpMapper::arithmetic(const onnx::NodeProto& n)
             && m_builder.consumerCount(x.node) == 0
             && m_view.consumers(n.input(c0 ? 1 : 0)).size() == 1) {
             // MatMul + Add: the Add is the Dense layer's bias.
-            m_builder.setWeight(x.node, "b", vectorOf(c, x.size(), "the bias"));
+            const long units = m_builder.project().weights.at(x.node).at("W").rows();
+            m_builder.setWeight(x.node, "b", vectorOf(c, units, "the bias"));
             m_builder.node(x.node).attributes["use_bias"] = true;
             m_biaslessDense.erase(x.node);
             set(n, x);
@@ -700,166 +516,6 @@ void OnnxOpMapper::arithmetic(const onnx::NodeProto& n)
         return;
     }
     throw Unmappable(op + " with a constant (no engine layer scales or shifts)");
-}
-
-void OnnxOpMapper::concat(const onnx::NodeProto& n)
-{
-    std::vector<Value> parts;
-    for (int i = 0; i < n.input_size(); ++i)
-        parts.push_back(dataValue(in(n, i), cardName(n)));
-    const Value& first = parts.front();
-    long axis = intAttr(n, "axis", 1);
-    if (axis < 0)
-        axis += long(first.dims.size()) + 1;
-    // The engine joins along the last axis of its own layout: channels of an image (ONNX axis 1
-    // of NCHW), features of a vector or of each time step.
-    const bool imageChannels = first.layout == Layout::Image && axis == 1;
-    const bool lastAxis = first.layout == Layout::Flat && axis == long(first.dims.size());
-    if (!imageChannels && !lastAxis)
-        throw Unmappable(
-            "joining along axis " + std::to_string(axis) + " of " + dimsText(first.dims));
-    std::vector<NodeId> ids;
-    Value out = first;
-    out.dims[std::size_t(axis - 1)] = 0;
-    for (const Value& p : parts) {
-        if (p.layout != first.layout || p.dims.size() != first.dims.size())
-            throw Unmappable("joining tensors of different layouts");
-        ids.push_back(p.node);
-        out.dims[std::size_t(axis - 1)] += p.dims[std::size_t(axis - 1)];
-    }
-    out.node = m_builder.add("Concatenate", cardName(n), nlohmann::json::object(), ids);
-    set(n, out);
-}
-
-void OnnxOpMapper::flatten(const onnx::NodeProto& n)
-{
-    long axis = intAttr(n, "axis", 1);
-    const Value x = dataValue(in(n, 0), cardName(n));
-    if (axis < 0)
-        axis += long(x.dims.size()) + 1;
-    if (axis != 1)
-        throw Unmappable(
-            "flattening from axis " + std::to_string(axis) + " (only axis 1 keeps the batch)");
-    Value out;
-    out.dims = {x.size()};
-    if (x.layout == Layout::Flat) {
-        out.node = x.node; // same values in the same order
-    } else {
-        out.node = m_builder.add("Flatten", cardName(n), nlohmann::json::object(), {x.node});
-        const bool reorders
-            = x.layout == Layout::Image && x.dims[0] != 1 && x.dims[1] * x.dims[2] != 1;
-        if (reorders) {
-            out.layout = Layout::ChwFlat;
-            out.dims = x.dims;
-        }
-    }
-    set(n, out);
-}
-
-void OnnxOpMapper::reshape(const onnx::NodeProto& n)
-{
-    const Value& src = in(n, 0);
-    const std::vector<long> target = outDims(n);
-    if (src.layout == Layout::RnnYh && target.size() == 1) {
-        set(n, lastStep(src.recurrent, target[0]));
-        return;
-    }
-    if (src.layout == Layout::RnnSeq || src.layout == Layout::RnnY || src.layout == Layout::RnnYh
-        || src.layout == Layout::RnnTimeMajor) {
-        Value v = dataValue(src, cardName(n)); // the whole sequence, batch-major
-        if (src.layout != Layout::RnnSeq)
-            throw Unmappable("reshaping a recurrent layer's time-major output");
-        v.dims = target;
-        set(n, v);
-        return;
-    }
-    const Value x = dataValue(src, cardName(n));
-    Value out;
-    out.dims = target;
-    if (target.size() == 1) {
-        // [N, -1]: a flatten.
-        if (x.layout == Layout::Flat || x.layout == Layout::ChwFlat) {
-            out = x;
-            out.dims = x.layout == Layout::Flat ? target : x.dims;
-        } else if (x.layout == Layout::Nhwc || x.layout == Layout::Raw4) {
-            out.node = x.node; // already in the engine's order
-            if (x.layout == Layout::Nhwc)
-                out.node
-                    = m_builder.add("Flatten", cardName(n), nlohmann::json::object(), {x.node});
-        } else {
-            out.node = m_builder.add("Flatten", cardName(n), nlohmann::json::object(), {x.node});
-            if (x.dims[0] != 1 && x.dims[1] * x.dims[2] != 1) {
-                out.layout = Layout::ChwFlat;
-                out.dims = x.dims;
-            }
-        }
-    } else if (x.layout == Layout::Flat && target.size() == 3) {
-        out.layout = Layout::Raw4;
-        out.node = x.node;
-    } else if (x.layout == Layout::Flat && target.size() == 2) {
-        out.node = m_builder.add("Reshape", cardName(n), {{"shape", target}}, {x.node});
-    } else {
-        throw Unmappable("reshaping " + dimsText(x.dims) + " to " + dimsText(target));
-    }
-    set(n, out);
-}
-
-void OnnxOpMapper::transpose(const onnx::NodeProto& n)
-{
-    const Value& x = in(n, 0);
-    const std::vector<std::int64_t> perm = intsAttr(n, "perm");
-    const auto is = [&](std::initializer_list<std::int64_t> p) {
-        return perm == std::vector<std::int64_t>(p);
-    };
-    Value out = x;
-    if ((x.layout == Layout::Nhwc || x.layout == Layout::Raw4) && is({0, 3, 1, 2})) {
-        // [N, H, W, C] -> NCHW: the engine's H x W x C image.
-        out.layout = Layout::Image;
-        out.dims = {x.dims[2], x.dims[0], x.dims[1]};
-        if (x.layout == Layout::Raw4)
-            out.node = m_builder.add("Reshape", cardName(n), {{"shape", x.dims}}, {x.node});
-    } else if (x.layout == Layout::Image && is({0, 2, 3, 1})) {
-        out.layout = Layout::Nhwc;
-        out.dims = {x.dims[1], x.dims[2], x.dims[0]};
-    } else if (x.layout == Layout::Flat && x.dims.size() == 2 && is({1, 0, 2})) {
-        out.layout = Layout::TimeMajor;
-    } else if (x.layout == Layout::RnnTimeMajor && is({1, 0, 2})) {
-        out.layout = Layout::RnnSeq;
-    } else {
-        std::string p;
-        for (std::int64_t i : perm)
-            p += (p.empty() ? "" : ", ") + std::to_string(i);
-        throw Unmappable("permutation (" + p + ") of " + dimsText(x.dims));
-    }
-    set(n, out);
-}
-
-void OnnxOpMapper::squeeze(const onnx::NodeProto& n, bool unsqueeze)
-{
-    std::vector<std::int64_t> axes = intsAttr(n, "axes");
-    if (axes.empty() && n.input_size() > 1 && !n.input(1).empty())
-        for (double a : constIn(n, 1, "axes").values)
-            axes.push_back(std::int64_t(a));
-    const Value& x = in(n, 0);
-    if (!unsqueeze && x.layout == Layout::RnnY && axes == std::vector<std::int64_t> {1}) {
-        Value v = x;
-        v.layout = Layout::RnnTimeMajor;
-        v.dims = {x.dims[0], x.dims[2]};
-        set(n, v);
-        return;
-    }
-    if (!unsqueeze && x.layout == Layout::RnnYh && axes == std::vector<std::int64_t> {0}) {
-        set(n, lastStep(x.recurrent, x.dims.back()));
-        return;
-    }
-    Value v = dataValue(x, cardName(n));
-    if (v.layout != Layout::Flat)
-        throw Unmappable("changing the rank of " + dimsText(v.dims) + " in this layout");
-    const std::vector<long> target = outDims(n);
-    if (std::any_of(axes.begin(), axes.end(), [](auto a) { return a == 0; }))
-        throw Unmappable("squeezing the batch axis");
-    v.dims = target; // same values in the same order
-    set(n, v);
 }
 
 void OnnxOpMapper::finish(const std::string& output)

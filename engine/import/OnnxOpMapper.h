@@ -3,6 +3,9 @@
 // Each ONNX tensor becomes a Value (ImportedValue.h); a node that cannot be mapped throws
 // Unmappable with the reason, and its outputs are marked so that the nodes after it are not
 // reported again for lack of an input. Only with NETCANVAS_WITH_ONNX.
+// Sources by family: OnnxOpMapper.cpp (dispatch, Dense, activations, arithmetic, the loss),
+// OnnxImageMapper.cpp (Conv, pools, normalizations), OnnxShapeMapper.cpp (Flatten, Reshape,
+// Transpose, Squeeze, Concat), OnnxRecurrentMapper.cpp (RNN, LSTM, GRU, Embedding).
 
 #ifdef NETCANVAS_WITH_ONNX
 
@@ -56,7 +59,11 @@ private:
     void set(const onnx::NodeProto& n, Value v, int output = 0);
     std::string cardName(const onnx::NodeProto& n) const;
     std::vector<long> outDims(const onnx::NodeProto& n, int output = 0) const;
+    /// A Reshape's per-sample target: from shape inference, else from its shape input.
+    std::vector<long> reshapeTarget(const onnx::NodeProto& n, const Value& src) const;
 
+    /// `source` with the engine shape `shape`: a Reshape node, or the Input's own shape.
+    NodeId reshaped(NodeId source, const std::vector<long>& shape, const std::string& name);
     // Views of a value as one engine tensor.
     Value image(const Value& v, const std::string& name);
     Value dataValue(const Value& v, const std::string& name); ///< Flat, Image, ChwFlat, Nhwc
@@ -100,6 +107,7 @@ private:
     std::vector<Recurrent> m_recurrent;
     FeatureScaling m_scaling;
     NodeId m_input = -1;
+    std::string m_inputName;
 };
 
 } // namespace engine::onnximport

@@ -76,12 +76,12 @@ Value OnnxOpMapper::sequence(const Value& v, const std::string& name)
     const std::vector<long> shape = v.dims;
     const bool hasShape = (r.type == "Input" || r.type == "Reshape")
         && r.attributes.value("shape", std::vector<long>()) == shape;
-    const bool sequenceLayer
-        = r.type == "Embedding" || r.type == "SimpleRNN" || r.type == "LSTM" || r.type == "GRU";
+    const bool sequenceLayer = r.type == "Embedding" || r.type == "TimeDistributed"
+        || r.type == "SimpleRNN" || r.type == "LSTM" || r.type == "GRU";
     if (hasShape || sequenceLayer)
         return v;
     Value out = v;
-    out.node = m_builder.add("Reshape", name + " (steps)", {{"shape", shape}}, {v.node});
+    out.node = reshaped(v.node, shape, name + " (steps)");
     return out;
 }
 

@@ -38,6 +38,19 @@ class Cnn(nn.Module):
         return torch.softmax(self.head(torch.flatten(x, 1)), dim=1)
 
 
+class CnnView(nn.Module):
+    """x.view(x.size(0), -1): the Reshape target is computed from Shape in the graph."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(2, 4, 3, padding=1)
+        self.fc = nn.Linear(4 * 5 * 5, 3)
+
+    def forward(self, x):
+        y = torch.relu(self.conv(x))
+        return self.fc(y.view(y.size(0), -1))
+
+
 class Residual(nn.Module):
     def __init__(self):
         super().__init__()
@@ -119,6 +132,7 @@ def main():
     models = {
         "mlp": (Mlp(), (5, 6)),
         "cnn": (Cnn(), (4, 3, 8, 8)),
+        "cnn_view": (CnnView(), (3, 2, 5, 5)),
         "residual": (Residual(), (3, 2, 6, 6)),
         "lstm": (Recurrent(nn.LSTM), (4, 7, 3)),
         "gru": (Recurrent(nn.GRU), (4, 7, 3)),
