@@ -217,6 +217,10 @@ QString MainWindow::importOnnxModel(const QString& path)
     const QString absolute = QFileInfo(path).absoluteFilePath();
     // The model's folder: a dataset chosen next by a relative path is found beside it.
     openUntitledProject(std::move(project), absolute, name, name, QFileInfo(path).absolutePath());
+    // The canvas's own layout (bands that wrap, lanes for skip connections) rather than the
+    // engine's single row, which puts a ResNet's 50 cards side by side; not an undo step.
+    m_scene->autoLayout();
+    m_undo->clear();
     addRecentFile(absolute);
     return {};
 }
