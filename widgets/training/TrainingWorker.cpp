@@ -2,9 +2,12 @@
 
 #include "core/Errors.h"
 #include "core/Parallel.h"
+#include "core/PathPolicy.h"
 #include "data/DatasetLoader.h"
 #include "data/DatasetSpec.h"
 #include "layers/RecurrentCommon.h"
+
+#include <QFile>
 
 #include <algorithm>
 #include <cmath>
@@ -49,6 +52,14 @@ void TrainingWorker::startSession(
         m_graph = std::make_unique<engine::Graph>(project.buildGraph());
         m_trainer
             = std::make_unique<engine::Trainer>(*m_graph, std::move(splits), project.training);
+    } catch (const engine::PathNotAllowed& e) {
+        // The window's own way to consent is the Dataset dock's question, not the CLI's flag.
+        m_trainer.reset();
+        m_graph.reset();
+        emit failed(tr("%1 is outside the project's folder, and you have not allowed its folder "
+                       "in this session; the Dataset dock asks for it (“Ask again”).")
+                        .arg(QFile::decodeName(e.path().string().c_str())));
+        return;
     } catch (const std::exception& e) {
         m_trainer.reset();
         m_graph.reset();
