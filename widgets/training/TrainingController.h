@@ -148,6 +148,9 @@ signals:
     void progressCleared();
     /// A message for the status bar ("weights not stored: the network changed").
     void message(const QString& text);
+    /// The running training is estimated to take over an hour (TrainingWorker::longRunWarning;
+    /// the same wording as netcanvas-train's warning).
+    void longRunWarning(const QString& text);
 
 private:
     void setState(State s);

@@ -178,6 +178,8 @@ void TrainingWorker::run(std::shared_ptr<engine::TrainerControl> control)
     m_lastRateMs = m_runClock.elapsed();
     m_lastSamples = m_lastBatch.samplesSeen;
     m_samplesPerSecond = 0;
+    m_longRun.emplace(m_trainer->config().epochs);
+    m_paceStart = -1;
 
     engine::TrainerCallbacks callbacks;
     callbacks.onBatchEnd
@@ -252,9 +254,27 @@ void TrainingWorker::loadWeights(const engine::WeightMap& weights)
     emitSnapshot(SnapshotTrigger::Reset);
 }
 
+void TrainingWorker::checkPace(const engine::BatchStats& s, bool paused)
+{
+    if (paused || !m_longRun || m_longRun->judged()) {
+        m_paceStart = -1; // a pause is no training time: measure again after it
+        return;
+    }
+    if (m_paceStart < 0) {
+        m_paceStart = s.step;
+        m_paceClock.start();
+        return;
+    }
+    const double seconds = double(m_paceClock.nsecsElapsed()) * 1e-9;
+    if (const auto warning
+        = m_longRun->afterBatch(s.step - m_paceStart, s.batchesPerEpoch, seconds))
+        emit longRunWarning(QString::fromStdString(*warning));
+}
+
 void TrainingWorker::onBatchEnd(const engine::BatchStats& s, engine::TrainerControl* control)
 {
     m_lastBatch = s;
+    checkPace(s, control && control->isPaused());
     const double x = (s.epoch - 1) + double(s.batch) / double(std::max(1L, s.batchesPerEpoch));
     m_pending.steps.push_back({s.step, s.epoch, x, s.loss});
     accumulateGradientNorms();

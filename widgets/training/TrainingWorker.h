@@ -1,5 +1,6 @@
 #pragma once
 
+#include "training/LongRunCheck.h"
 #include "training/TrainingSnapshot.h"
 
 #include <QElapsedTimer>
@@ -9,6 +10,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 
 namespace widgets {
@@ -78,9 +80,15 @@ signals:
     void weightsReset(const engine::WeightMap& weights);
     /// Loading or building failed; nothing to train.
     void failed(const QString& message);
+    /// Early in a run, from the pace of its first mini-batches, the run is estimated to take
+    /// over an hour: `text` is engine::LongRunCheck's ("this run will take about 37 days (...)").
+    /// At most once per run().
+    void longRunWarning(const QString& text);
 
 private:
     void onBatchEnd(const engine::BatchStats& s, engine::TrainerControl* control);
+    /// Feeds the run's LongRunCheck (not while paused or stepping) and emits its warning.
+    void checkPace(const engine::BatchStats& s, bool paused);
     void onEpochEnd(const engine::EpochStats& e);
     /// Adds this mini-batch's per-node gradient norms to the running epoch's sums.
     void accumulateGradientNorms();
@@ -120,6 +128,11 @@ private:
     std::vector<std::pair<engine::NodeId, double>> m_epochGradientSums;
     long m_epochGradientBatches = 0;
     engine::BatchStats m_lastBatch;
+    /// The pace check of the current run(): measured from mini-batch m_paceStart (-1: from the
+    /// next one, e.g. after a pause, whose waiting is no training time) on m_paceClock.
+    std::optional<engine::LongRunCheck> m_longRun;
+    long m_paceStart = -1;
+    QElapsedTimer m_paceClock;
 
     QElapsedTimer m_sinceFullWeights;
     QElapsedTimer m_sinceParams;
