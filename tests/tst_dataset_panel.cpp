@@ -22,6 +22,7 @@
 #include <QListWidget>
 #include <QProcess>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStyle>
@@ -503,6 +504,63 @@ private slots:
         QCOMPARE(loaded.count(), 1);
         QCOMPARE(loaded.first().first().value<LoadedDataset>().parts->data.size(), 100L);
         QCOMPARE(failed.count(), 0);
+    }
+
+    void cancelInterruptsALargeCsvReadAndThePanelLoadsAgain()
+    {
+        QTemporaryDir dir;
+        {
+            // 200,000 rows of 10 features and a class: tens of MB, far more than one check's
+            // worth of work for the reader.
+            QFile f(dir.filePath("large.csv"));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            QByteArray text = "f0,f1,f2,f3,f4,f5,f6,f7,f8,f9,label\n";
+            for (int r = 0; r < 200000; ++r) {
+                for (int c = 0; c < 10; ++c)
+                    text += QByteArray::number((r * 31 + c * 17) % 1000 / 7.0, 'f', 3) + ',';
+                text += QByteArray::number(r % 3) + '\n';
+                if (text.size() > (1 << 20)) {
+                    f.write(text);
+                    text.clear();
+                }
+            }
+            f.write(text);
+        }
+        writeText(dir.filePath("small.csv"), "a,b,label\n1,2,0\n3,4,1\n5,6,0\n");
+        GraphDocument doc;
+        engine::Project p = smallProject(10, 3);
+        p.dataset.source = "csv";
+        p.dataset.path = "large.csv";
+        p.dataset.options = {{"target", "label"}};
+        doc.load(p);
+        const engine::DatasetSpec largeSpec = doc.datasetSpec();
+        DatasetPanel panel(&doc);
+        QSignalSpy progress(panel.loader(), &DatasetLoader::progress);
+        QSignalSpy loaded(panel.loader(), &DatasetLoader::loaded);
+        panel.setProjectDirectory(dir.path());
+        // Cancel as soon as the file is being read, as a user clicking Cancel would.
+        QTRY_VERIFY(!progress.isEmpty());
+        QVERIFY(panel.cancelButton()->isVisibleTo(&panel));
+        QTest::mouseClick(panel.cancelButton(), Qt::LeftButton);
+        QVERIFY(!panel.loader()->isLoading());
+        QVERIFY(!panel.cancelButton()->isVisibleTo(&panel));
+        QVERIFY(panel.messageLabel()->text().contains("cancelled"));
+        // The read itself stops (it is not left running to completion in the background): had
+        // it finished, its data would be in the cache.
+        QTRY_VERIFY(!panel.loader()->isWorking());
+        QVERIFY(!DatasetCache::cached(largeSpec, dir.path()));
+        QVERIFY(!panel.data());
+        QCOMPARE(loaded.count(), 0);
+
+        // The panel is usable again: another dataset loads and is the one shown.
+        engine::Project q = smallProject(2, 2);
+        q.dataset.source = "csv";
+        q.dataset.path = "small.csv";
+        q.dataset.options = {{"target", "label"}};
+        doc.load(q);
+        QTRY_VERIFY(panel.data());
+        QCOMPARE(panel.data()->data.size(), 3L);
+        QVERIFY(!panel.messageLabel()->isVisibleTo(&panel));
     }
 };
 

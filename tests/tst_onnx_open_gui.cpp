@@ -3,9 +3,11 @@
 // saved as a project, never over the model; a model that does not map changes nothing.
 #include "QuietWindow.h"
 #include "canvas/CanvasScene.h"
+#include "canvas/LayerNodeItem.h"
 #include "data/DatasetSpec.h"
 #include "document/GraphDocument.h"
 #include "export/OnnxExport.h"
+#include "export/Predictor.h"
 #include "graph/Graph.h"
 #include "plots/TrainingPanel.h"
 #include "project/Project.h"
@@ -73,7 +75,7 @@ void TestOnnxOpenGui::openedModelIsAnUntitledTrainedProject()
     QVERIFY2(
         panel->statusText().startsWith(QStringLiteral("Trained")), qPrintable(panel->statusText()));
     QVERIFY2(w.windowTitle().contains(QStringLiteral("xor_model")), qPrintable(w.windowTitle()));
-    QVERIFY(w.currentFile().isEmpty());
+    QVERIFY(w.filePath().isEmpty());
     const QString saved = dir.filePath(QStringLiteral("xor_model.json"));
     QCOMPARE(w.saveToFile(saved), QString());
     QCOMPARE(engine::loadProject(saved.toStdString()).weights.size(), project.weights.size());

@@ -89,6 +89,8 @@ private slots:
     void continueAfterStopUsesTheEditedLearningRate();
     void inspectorShowsTheTooLargeLessonRate();
     void closingTheWindowMidTrainingDoesNotHang();
+    void aRunOfHoursIsWarnedInTheProgressText();
+    void aShortRunIsNotWarned();
 };
 
 void TestTrainingWorker::trainsExampleToCompletionAndFeedsTheViews()
@@ -583,6 +585,59 @@ void TestTrainingWorker::inspectorShowsTheTooLargeLessonRate()
     settings.learningRateSpin()->setValue(1000);
     QCOMPARE(doc.trainingConfig().optimizer.learningRate, 1000.0);
     QCOMPARE(panel.learningRateEdit()->value(), 1000.0);
+}
+
+void TestTrainingWorker::aRunOfHoursIsWarnedInTheProgressText()
+{
+    // 16,000 mini-batches of one sample per epoch, a million epochs: far beyond an hour.
+    engine::Project p = example("mlp_xor.json");
+    p.dataset.samples = 20000;
+    p.training.batchSize = 1;
+    p.training.epochs = 1'000'000;
+    widgets::GraphDocument doc;
+    doc.load(p);
+    widgets::TrainingPanel panel;
+    panel.resize(1200, 500);
+    panel.setDocument(&doc);
+    TrainingController* c = panel.controller();
+    auto* progress = panel.findChild<widgets::TrainingProgressWidget*>();
+    QVERIFY(progress);
+    QSignalSpy warnings(c, &TrainingController::longRunWarning);
+    panel.trainAction()->trigger();
+    // The same words as netcanvas-train's "warning: this run will take about ...".
+    QTRY_VERIFY2(progress->text().contains("Warning: this run will take about"),
+        qPrintable(progress->text()));
+    QCOMPARE(warnings.size(), 1);
+    const QString text = warnings.first().first().toString();
+    QVERIFY2(text.startsWith("this run will take about") && text.contains("1000000 epochs"),
+        qPrintable(text));
+    // Later snapshots keep it in view while the run goes on.
+    QSignalSpy snapshots(c, &TrainingController::snapshotReady);
+    QVERIFY(snapshots.wait(10000));
+    QTest::qWait(300); // past the widget's text interval, so a new progress line is written
+    QVERIFY(snapshots.wait(10000));
+    QVERIFY2(progress->text().contains("Warning: " + text), qPrintable(progress->text()));
+    if (const QString shot = qEnvironmentVariable("NETCANVAS_SHOT_DIR"); !shot.isEmpty())
+        panel.grab().save(shot + "/consent-long-run-warning.png");
+    QVERIFY(c->stop());
+    QVERIFY(waitForState(*c, State::Ready) || waitForState(*c, State::Idle));
+    QTRY_VERIFY2(!progress->text().contains("Warning"), qPrintable(progress->text()));
+    QCOMPARE(warnings.size(), 1);
+}
+
+void TestTrainingWorker::aShortRunIsNotWarned()
+{
+    engine::Project p = example("mlp_xor.json");
+    p.training.epochs = 20; // 200 mini-batches: well under a second
+    TrainingController c;
+    widgets::TrainingProgressWidget progress(&c);
+    QSignalSpy warnings(&c, &TrainingController::longRunWarning);
+    QSignalSpy finished(&c, &TrainingController::finished);
+    c.train(p);
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(warnings.size(), 0);
+    QVERIFY2(!progress.text().contains("Warning"), qPrintable(progress.text()));
+    QVERIFY(progress.text().startsWith("Epoch 20/20"));
 }
 
 QTEST_MAIN(TestTrainingWorker)

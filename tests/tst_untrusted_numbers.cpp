@@ -10,6 +10,7 @@
 #include "graph/Graph.h"
 #include "layers/LayerRegistry.h"
 #include "project/Project.h"
+#include "training/LongRunCheck.h"
 #include "training/ResourceEstimate.h"
 
 #include <nlohmann/json.hpp>
@@ -91,6 +92,7 @@ private slots:
     void hugeNetworkIsRefusedBeforeAllocating();
     void longRunIsWarnedAbout();
     void wideConvolutionIsEstimatedBeforeTraining();
+    void longRunIsJudgedOnceFromTheFirstBatches();
 };
 
 void TestUntrustedNumbers::csvCellBeyondFloat_data()
@@ -358,6 +360,33 @@ void TestUntrustedNumbers::longRunIsWarnedAbout()
     QVERIFY(!longRunWarning(2.0, 10, 1000, 10).has_value());
     QVERIFY(longRunWarning(2.0, 10, 1000, 20).has_value());
     QVERIFY(!longRunWarning(2.0, 0, 1000, 20).has_value());
+    // Short epochs of a long run are not "0.0 s per epoch": 5 batches in 12.5 ms, 16 per epoch
+    // is 40 ms per epoch; one batch of 0.2 ms per epoch is 200 µs.
+    const auto shortEpochs = longRunWarning(0.001, 5, 1, 100000000);
+    QVERIFY2(shortEpochs && shortEpochs->find("200 \u00b5s per epoch") != std::string::npos,
+        shortEpochs ? shortEpochs->c_str() : "no warning");
+    const auto msEpochs = longRunWarning(0.0125, 5, 16, 1000000);
+    QVERIFY2(msEpochs && msEpochs->find("40 ms per epoch") != std::string::npos,
+        msEpochs ? msEpochs->c_str() : "no warning");
+}
+
+void TestUntrustedNumbers::longRunIsJudgedOnceFromTheFirstBatches()
+{
+    // The window's and the CLI's rule: judged after 5 batches or 2 s, whichever comes first,
+    // and only once per run.
+    LongRunCheck check(1000000);
+    QVERIFY(!check.afterBatch(1, 1000, 0.5));
+    QVERIFY(!check.afterBatch(4, 1000, 1.9));
+    QVERIFY(!check.judged());
+    const auto warning = check.afterBatch(5, 1000, 1.0);
+    QVERIFY(warning && warning->find("this run will take about") == 0);
+    QVERIFY(check.judged());
+    QVERIFY(!check.afterBatch(6, 1000, 1.2)); // once
+    LongRunCheck slow(1000000);
+    QVERIFY(slow.afterBatch(2, 1000, 2.5)); // 2 s passed before 5 batches
+    LongRunCheck brief(2);
+    QVERIFY(!brief.afterBatch(5, 10, 0.01));
+    QVERIFY(brief.judged()); // judged, nothing to say
 }
 
 void TestUntrustedNumbers::wideConvolutionIsEstimatedBeforeTraining()

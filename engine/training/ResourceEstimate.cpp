@@ -19,6 +19,11 @@ std::string twoDigits(double v, const char* unit)
 
 std::string formatDuration(double seconds)
 {
+    // An epoch of a long run can be short ("30 ms per epoch, 1000000 epochs"), never "0.0 s".
+    if (seconds < 1e-3)
+        return twoDigits(seconds * 1e6, "\u00b5s");
+    if (seconds < 1)
+        return twoDigits(seconds * 1e3, "ms");
     if (seconds < 120)
         return twoDigits(seconds, "s");
     if (seconds < 2 * 3600)

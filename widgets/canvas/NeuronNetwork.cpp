@@ -1,6 +1,7 @@
 #include "canvas/NeuronNetwork.h"
 
 #include "data/DatasetSpec.h"
+#include "data/PathConsent.h"
 
 #include <algorithm>
 #include <cmath>
@@ -186,10 +187,15 @@ bool NeuronNetwork::ensureData()
         const std::filesystem::path dir = std::filesystem::path(
             m_dataDir.isEmpty() ? std::string(".") : m_dataDir.toStdString());
         // The same split as the training worker's, so sample i is the same point in both.
-        engine::DatasetSplits splits = engine::splitDataset(
-            engine::loadDataset(m_dataSpec, dir, engine::PathPolicy::unrestricted()),
-            m_validationSplit, m_testSplit, m_seed); // as DatasetCache::acquire
+        engine::DatasetSplits splits
+            = engine::splitDataset(engine::loadDataset(m_dataSpec, dir, PathConsent::policy()),
+                m_validationSplit, m_testSplit, m_seed); // as DatasetCache::acquire
         m_train = std::move(splits.train);
+    } catch (const engine::PathNotAllowed& e) {
+        // Not read: the Dataset dock asks the user; once he allows the folder, load it then.
+        m_dataTried = false;
+        m_dataProblem = QString::fromStdString(e.what());
+        return false;
     } catch (const std::exception& e) {
         m_dataProblem = QString::fromStdString(e.what());
         return false;

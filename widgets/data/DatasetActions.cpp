@@ -5,10 +5,12 @@
 #include "data/DatasetLoader.h"
 #include "data/DatasetPanel.h"
 #include "data/IdxImportDialog.h"
+#include "data/PathConsent.h"
 #include "document/GraphDocument.h"
 #include "document/UndoCommands.h"
 
 #include <QAction>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QLabel>
@@ -16,6 +18,27 @@
 #include <QUndoStack>
 
 namespace widgets {
+
+namespace {
+
+/// The user chose the files of an imported spec in a dialog: their folders are his choice, so
+/// the project may read them without being asked again.
+void allowChosenFiles(const engine::DatasetSpec& spec, const QString& projectDir)
+{
+    const QDir base(projectDir.isEmpty() ? QStringLiteral(".") : projectDir);
+    const auto allow = [&](const std::string& path) {
+        if (!path.empty())
+            PathConsent::allowFileFolder(base.absoluteFilePath(QString::fromStdString(path)));
+    };
+    allow(spec.path);
+    for (const char* key : {"labels", "testImages", "testLabels"}) {
+        const auto it = spec.options.find(key);
+        if (it != spec.options.end() && it->is_string())
+            allow(it->get<std::string>());
+    }
+}
+
+} // namespace
 
 DatasetActions::DatasetActions(GraphDocument* document, QUndoStack* stack, QWidget* window)
     : QObject(window)
@@ -29,6 +52,10 @@ DatasetActions::DatasetActions(GraphDocument* document, QUndoStack* stack, QWidg
     m_dock = new QDockWidget(tr("Dataset"), window);
     m_dock->setObjectName(QStringLiteral("DatasetDock"));
     m_dock->setWidget(m_panel);
+    connect(m_panel, &DatasetPanel::attentionNeeded, this, [this] {
+        m_dock->show();
+        m_dock->raise();
+    });
 
     m_menu = new QMenu(tr("&Import Dataset"), window);
     m_importCsv = m_menu->addAction(tr("&CSV…"), this, &DatasetActions::importCsv);
@@ -67,6 +94,7 @@ void DatasetActions::importCsv()
     dialog.setFile(path);
     if (dialog.exec() != QDialog::Accepted)
         return;
+    allowChosenFiles(dialog.spec(), dir);
     m_stack->push(new SetDatasetCommand(m_doc, dialog.spec()));
     m_dock->show();
     m_dock->raise();
@@ -77,6 +105,7 @@ void DatasetActions::importIdx()
     IdxImportDialog dialog(m_panel->projectDirectory(), m_window);
     if (dialog.exec() != QDialog::Accepted)
         return;
+    allowChosenFiles(dialog.spec(), m_panel->projectDirectory());
     m_stack->push(new SetDatasetCommand(m_doc, dialog.spec()));
     m_dock->show();
     m_dock->raise();

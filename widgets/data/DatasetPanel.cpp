@@ -5,6 +5,7 @@
 #include "data/ClassCountsView.h"
 #include "data/DatasetTableModel.h"
 #include "data/ImageGridView.h"
+#include "data/PathConsent.h"
 #include "data/VocabularyTable.h"
 #include "document/GraphDocument.h"
 
@@ -14,6 +15,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
@@ -87,8 +89,12 @@ DatasetPanel::DatasetPanel(GraphDocument* document, QWidget* parent)
     m_message->setObjectName(QStringLiteral("datasetMessage"));
     m_message->setWordWrap(true);
     m_message->setTextFormat(Qt::RichText);
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse);
     m_message->setFrameShape(QFrame::StyledPanel);
+    connect(m_message, &QLabel::linkActivated, this, [this](const QString& link) {
+        if (link == QLatin1String("reload"))
+            reload();
+    });
     m_message->setMargin(6);
     m_message->hide();
     layout->addWidget(m_message);
@@ -142,6 +148,8 @@ DatasetPanel::DatasetPanel(GraphDocument* document, QWidget* parent)
     });
     connect(m_loader, &DatasetLoader::loaded, this, &DatasetPanel::onLoaded);
     connect(m_loader, &DatasetLoader::failed, this, &DatasetPanel::onFailed);
+    connect(m_loader, &DatasetLoader::pathNotAllowed, this,
+        [this](const QString& path) { onPathNotAllowed(path); });
     connect(m_loader, &DatasetLoader::cancelled, this, [this] {
         setLoading(false);
         m_key.clear(); // a later change (or reload()) loads again
@@ -244,6 +252,37 @@ void DatasetPanel::onFailed(const QString& message)
             ? tr("<b>The data could not be loaded.</b><br>%1").arg(message.toHtmlEscaped())
             : missing);
     m_message->show();
+}
+
+void DatasetPanel::onPathNotAllowed(const QString& path)
+{
+    setLoading(false);
+    showData(nullptr);
+    if (m_asking)
+        return; // the open question's answer reloads what is current then
+    const QString key = m_key;
+    const QString folder
+        = QDir(m_projectDir.isEmpty() ? QStringLiteral(".") : m_projectDir).absolutePath();
+    m_message->setText(
+        tr("Waiting for your answer: may the project read %1?").arg(path.toHtmlEscaped()));
+    m_message->show();
+    m_asking = true;
+    const QPointer<DatasetPanel> alive(this); // the question runs a nested event loop
+    const bool allowed = PathConsent::ask(window(), path, tr("the project in %1").arg(folder));
+    if (!alive)
+        return;
+    m_asking = false;
+    if (allowed || m_key != key) {
+        reload(); // with the folder allowed, or what the project names now
+        return;
+    }
+    m_key.clear(); // a later change (or reload()) asks again
+    m_message->setText(
+        tr("<b>The data was not loaded.</b><br>The project names %1, outside its folder %2. "
+           "You did not allow that folder, so nothing was read. <a href=\"reload\">Ask again</a>")
+            .arg(path.toHtmlEscaped(), folder.toHtmlEscaped()));
+    m_message->show();
+    emit attentionNeeded();
 }
 
 void DatasetPanel::showData(SharedSourceData data)

@@ -28,7 +28,10 @@ class VocabularyTable;
 /// The data is loaded in the background (DatasetLoader, shared with training through
 /// DatasetCache) whenever the document's dataset spec or the project folder changes; a progress
 /// bar with Cancel shows meanwhile, and a failure shows the loader's message (for a missing
-/// Fashion-MNIST, how to install it: missingBuiltInDataMessage()). The document must outlive the panel.
+/// Fashion-MNIST, how to install it: missingBuiltInDataMessage()). A data file outside the
+/// folders a project may read is loaded only after the user allowed its folder (PathConsent::ask:
+/// "Allow this folder" loads it, "Cancel" leaves the data unloaded and says so). The document
+/// must outlive the panel.
 class DatasetPanel : public QWidget {
     Q_OBJECT
 public:
@@ -60,12 +63,17 @@ public:
 signals:
     /// The data shown changed (after a load).
     void dataShown();
+    /// The panel says something the user must see though he did not look here (he refused a
+    /// folder: the data stays unloaded); DatasetActions raises the dock.
+    void attentionNeeded();
 
 private:
     void scheduleReload();
     void onSettingsChanged();
     void onLoaded(const LoadedDataset& result);
     void onFailed(const QString& message);
+    /// Asks whether the project may read `path`; loads again if allowed.
+    void onPathNotAllowed(const QString& path);
     void setLoading(bool loading);
     void showData(SharedSourceData data);
     void updateSplit();
@@ -75,6 +83,7 @@ private:
     QString m_key; ///< DatasetCache::key of what is shown or loading
     SharedSourceData m_data;
     bool m_overrideSet = false; ///< the document's context override is ours
+    bool m_asking = false; ///< the consent question is open (its answer decides what follows)
     DatasetLoader* m_loader;
     QTimer* m_reloadTimer;
 

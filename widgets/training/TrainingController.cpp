@@ -26,6 +26,8 @@ TrainingController::TrainingController(QObject* parent)
     connect(m_worker.get(), &TrainingWorker::pausedAt, this, &TrainingController::onPaused);
     connect(m_worker.get(), &TrainingWorker::finished, this, &TrainingController::onFinished);
     connect(m_worker.get(), &TrainingWorker::failed, this, &TrainingController::onFailed);
+    connect(
+        m_worker.get(), &TrainingWorker::longRunWarning, this, &TrainingController::longRunWarning);
     connect(m_worker.get(), &TrainingWorker::weightsReset, this, &TrainingController::writeWeights);
     connect(m_worker.get(), &TrainingWorker::storedWeightsEvaluated, this,
         [this](int requestId, const TrainingSessionInfo& info, const TrainingSnapshot& snapshot) {

@@ -156,6 +156,9 @@ signals:
     /// The answer to showStoredWeights() for the open project.
     void storedWeightsShown(
         const widgets::TrainingSessionInfo& info, const widgets::TrainingSnapshot& snapshot);
+    /// The running training is estimated to take over an hour (TrainingWorker::longRunWarning;
+    /// the same wording as netcanvas-train's warning).
+    void longRunWarning(const QString& text);
 
 private:
     void setState(State s);

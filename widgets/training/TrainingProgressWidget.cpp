@@ -70,6 +70,10 @@ TrainingProgressWidget::TrainingProgressWidget(TrainingController* controller, Q
     connect(controller, &TrainingController::stateChanged, this, &TrainingProgressWidget::onState);
     connect(controller, &TrainingController::progressCleared, this,
         &TrainingProgressWidget::showIdleText);
+    connect(controller, &TrainingController::longRunWarning, this, [this](const QString& text) {
+        m_warning = tr("Warning: %1").arg(text);
+        m_label->setText(m_label->text() + QStringLiteral(" · ") + m_warning);
+    });
 }
 
 void TrainingProgressWidget::showIdleText()
@@ -79,6 +83,7 @@ void TrainingProgressWidget::showIdleText()
     m_bar->setValue(stored.isEmpty() ? 0 : m_bar->maximum());
     m_label->setText(stored.isEmpty() ? tr("Not trained") : stored);
     m_sinceText.invalidate();
+    m_warning.clear();
 }
 
 void TrainingProgressWidget::setTextWraps(bool wraps)
@@ -113,17 +118,26 @@ void TrainingProgressWidget::onSnapshot(const TrainingSnapshot& s)
         text += tr(", batch %1/%2").arg(s.batch).arg(s.batchesPerEpoch);
     if (s.samplesPerSecond > 0)
         text += tr(" · %1 samples/s").arg(s.samplesPerSecond, 0, 'f', 0);
-    if (s.finished)
+    if (s.finished) {
         text = tr("Epoch %1/%2 · %3").arg(s.epoch).arg(s.totalEpochs).arg(s.message);
-    else if (s.etaSeconds >= 0 && m_controller->state() == TrainingController::State::Running)
+        m_warning.clear(); // the run it was about is over
+    } else if (s.etaSeconds >= 0 && m_controller->state() == TrainingController::State::Running) {
         text += tr(" · ETA %1").arg(formatDuration(s.etaSeconds));
+    }
+    if (!m_warning.isEmpty())
+        text += QStringLiteral(" · ") + m_warning;
     m_label->setText(text);
 }
 
 void TrainingProgressWidget::onState(TrainingController::State state)
 {
-    if (state == TrainingController::State::Paused)
-        m_label->setText(m_label->text().section(QStringLiteral(" · ETA"), 0, 0) + tr(" · paused"));
+    if (state != TrainingController::State::Paused)
+        return;
+    const QString warning = m_warning.isEmpty() ? QString() : QStringLiteral(" · ") + m_warning;
+    QString text = m_label->text();
+    if (!warning.isEmpty() && text.endsWith(warning))
+        text.chop(warning.size());
+    m_label->setText(text.section(QStringLiteral(" · ETA"), 0, 0) + tr(" · paused") + warning);
 }
 
 } // namespace widgets

@@ -11,7 +11,9 @@ class QProgressBar;
 namespace widgets {
 
 /// Epoch progress, samples/s and ETA of a TrainingController: a progress bar and one line of
-/// text, small enough for a status bar. Any number may watch one controller.
+/// text, small enough for a status bar. A run estimated to take over an hour adds the
+/// controller's longRunWarning() to the text until it finishes. Any number may watch one
+/// controller.
 class TrainingProgressWidget : public QWidget {
     Q_OBJECT
 public:
@@ -34,6 +36,7 @@ private:
     QProgressBar* m_bar = nullptr;
     QLabel* m_label = nullptr;
     QElapsedTimer m_sinceText; ///< since the label last changed during a run
+    QString m_warning; ///< the running run's long-run warning, shown after the progress
 };
 
 /// "1:05", "12 s": a duration for people.

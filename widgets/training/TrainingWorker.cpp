@@ -2,9 +2,12 @@
 
 #include "core/Errors.h"
 #include "core/Parallel.h"
+#include "core/PathPolicy.h"
 #include "data/DatasetLoader.h"
 #include "data/DatasetSpec.h"
 #include "layers/RecurrentCommon.h"
+
+#include <QFile>
 
 #include <algorithm>
 #include <cmath>
@@ -77,6 +80,15 @@ bool TrainingWorker::prepareSession(
         m_graph = std::make_unique<engine::Graph>(project.buildGraph());
         m_trainer
             = std::make_unique<engine::Trainer>(*m_graph, std::move(splits), project.training);
+    } catch (const engine::PathNotAllowed& e) {
+        // The window's own way to consent is the Dataset dock's question, not the CLI's flag.
+        m_trainer.reset();
+        m_graph.reset();
+        if (error)
+            *error = tr("%1 is outside the project's folder, and you have not allowed its "
+                        "folder in this session; the Dataset dock asks for it (“Ask again”).")
+                         .arg(QFile::decodeName(e.path().string().c_str()));
+        return false;
     } catch (const std::exception& e) {
         m_trainer.reset();
         m_graph.reset();
@@ -195,6 +207,8 @@ void TrainingWorker::run(std::shared_ptr<engine::TrainerControl> control)
     m_lastRateMs = m_runClock.elapsed();
     m_lastSamples = m_lastBatch.samplesSeen;
     m_samplesPerSecond = 0;
+    m_longRun.emplace(m_trainer->config().epochs);
+    m_paceStart = -1;
 
     engine::TrainerCallbacks callbacks;
     callbacks.onBatchEnd
@@ -274,9 +288,27 @@ void TrainingWorker::applyWeights(const engine::WeightMap& weights)
     }
 }
 
+void TrainingWorker::checkPace(const engine::BatchStats& s, bool paused)
+{
+    if (paused || !m_longRun || m_longRun->judged()) {
+        m_paceStart = -1; // a pause is no training time: measure again after it
+        return;
+    }
+    if (m_paceStart < 0) {
+        m_paceStart = s.step;
+        m_paceClock.start();
+        return;
+    }
+    const double seconds = double(m_paceClock.nsecsElapsed()) * 1e-9;
+    if (const auto warning
+        = m_longRun->afterBatch(s.step - m_paceStart, s.batchesPerEpoch, seconds))
+        emit longRunWarning(QString::fromStdString(*warning));
+}
+
 void TrainingWorker::onBatchEnd(const engine::BatchStats& s, engine::TrainerControl* control)
 {
     m_lastBatch = s;
+    checkPace(s, control && control->isPaused());
     const double x = (s.epoch - 1) + double(s.batch) / double(std::max(1L, s.batchesPerEpoch));
     m_pending.steps.push_back({s.step, s.epoch, x, s.loss});
     accumulateGradientNorms();

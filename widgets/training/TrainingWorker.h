@@ -1,5 +1,6 @@
 #pragma once
 
+#include "training/LongRunCheck.h"
 #include "training/TrainingSnapshot.h"
 
 #include <QElapsedTimer>
@@ -9,6 +10,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 
 namespace widgets {
@@ -87,6 +89,10 @@ signals:
     /// The answer to evaluateStoredWeights(requestId).
     void storedWeightsEvaluated(int requestId, const widgets::TrainingSessionInfo& info,
         const widgets::TrainingSnapshot& snapshot);
+    /// Early in a run, from the pace of its first mini-batches, the run is estimated to take
+    /// over an hour: `text` is engine::LongRunCheck's ("this run will take about 37 days (...)").
+    /// At most once per run().
+    void longRunWarning(const QString& text);
 
 private:
     /// Loads the data and builds graph and trainer; false (and `error`) when that fails.
@@ -95,6 +101,8 @@ private:
     /// Stored weights where they fit; stale entries (another shape) are skipped.
     void applyWeights(const engine::WeightMap& weights);
     void onBatchEnd(const engine::BatchStats& s, engine::TrainerControl* control);
+    /// Feeds the run's LongRunCheck (not while paused or stepping) and emits its warning.
+    void checkPace(const engine::BatchStats& s, bool paused);
     void onEpochEnd(const engine::EpochStats& e);
     /// Adds this mini-batch's per-node gradient norms to the running epoch's sums.
     void accumulateGradientNorms();
@@ -136,6 +144,11 @@ private:
     std::vector<std::pair<engine::NodeId, double>> m_epochGradientSums;
     long m_epochGradientBatches = 0;
     engine::BatchStats m_lastBatch;
+    /// The pace check of the current run(): measured from mini-batch m_paceStart (-1: from the
+    /// next one, e.g. after a pause, whose waiting is no training time) on m_paceClock.
+    std::optional<engine::LongRunCheck> m_longRun;
+    long m_paceStart = -1;
+    QElapsedTimer m_paceClock;
 
     QElapsedTimer m_sinceFullWeights;
     QElapsedTimer m_sinceParams;
