@@ -1,6 +1,6 @@
 #include "canvas/NeuronNetwork.h"
 
-#include "data/DatasetSpec.h"
+#include "data/DatasetLoading.h"
 
 #include <algorithm>
 #include <cmath>

@@ -3,7 +3,7 @@
 #include "core/Errors.h"
 #include "core/Parallel.h"
 #include "data/DatasetLoader.h"
-#include "data/DatasetSpec.h"
+#include "data/DatasetLoading.h"
 #include "layers/RecurrentCommon.h"
 
 #include <algorithm>
