@@ -229,15 +229,8 @@ void TrainingWorker::loadWeights(const engine::WeightMap& weights)
 {
     if (!m_graph)
         return;
-    for (const auto& [id, params] : weights) {
-        if (!m_graph->hasNode(id))
-            continue;
-        try {
-            m_graph->setWeights({{id, params}}, false);
-        } catch (const std::exception&) {
-            // Stale entry (the layer changed shape): the node keeps its initial weights.
-        }
-    }
+    // A stale entry (the layer changed shape): the node keeps its initial weights.
+    m_graph->setMatchingWeights(weights);
     emitSnapshot(SnapshotTrigger::Reset);
 }
 
