@@ -24,7 +24,7 @@
 #include "MainWindow.h"
 #include "canvas/CanvasView.h"
 #include "data/DatasetLoader.h"
-#include "data/DatasetSpec.h"
+#include "data/DatasetLoading.h"
 #include "plots/DecisionBoundaryView.h"
 #include "plots/LossPlot.h"
 #include "plots/ReplotPacer.h"

@@ -4,7 +4,7 @@
 // as netcanvas-train does. The views are tested in tst_autoencoder_views.
 #include "core/Errors.h"
 #include "data/Autoencoder.h"
-#include "data/DatasetSpec.h"
+#include "data/DatasetLoading.h"
 #include "project/Project.h"
 #include "training/Trainer.h"
 

@@ -1,7 +1,7 @@
 // netcanvas-train as users script it (CLI.md): runs the built binary with QProcess and checks
 // exit statuses, the final line, the JSON summary, reproducibility, errors, Ctrl+C and predict.
 
-#include "data/DatasetSpec.h"
+#include "data/DatasetLoading.h"
 #include "export/DiagramSvg.h"
 #include "project/Project.h"
 

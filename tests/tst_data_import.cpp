@@ -4,7 +4,7 @@
 
 #include "core/Errors.h"
 #include "data/CsvReader.h"
-#include "data/DatasetSpec.h"
+#include "data/DatasetLoading.h"
 #include "data/IdxReader.h"
 
 #include <nlohmann/json.hpp>

@@ -2,7 +2,8 @@
 
 #include "core/Errors.h"
 #include "data/Dataset.h"
-#include "data/DatasetSpec.h"
+#include "data/DatasetGenerators.h"
+#include "data/DatasetLoading.h"
 #include "data/SequenceGenerators.h"
 
 #include <QTest>

@@ -4,7 +4,7 @@
 // predict MODEL.onnx, reading back the ONNX file, and the error for a layer with no mapping.
 
 #include "core/Rng.h"
-#include "data/DatasetSpec.h"
+#include "data/DatasetLoading.h"
 #include "export/OnnxExport.h"
 #include "export/Predictor.h"
 #include "export/PyTorchExport.h"

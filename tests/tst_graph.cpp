@@ -85,6 +85,7 @@ private slots:
     void residualGradientMatchesFiniteDifferences();
     void nodesOffThePathAreNotExecuted();
     void setWeightsValidatesBeforeChanging();
+    void setMatchingWeightsSkipsStaleEntries();
     void compileIsReproducibleAndPerNode();
 };
 
@@ -287,6 +288,21 @@ void TestGraph::setWeightsValidatesBeforeChanging()
     partial[net.a]["b"] = Matrix::Constant(4, 1, 2.0);
     net.g.setWeights(partial, false);
     QCOMPARE(net.g.weights().at(net.a).at("b")(0, 0), 2.0);
+}
+
+void TestGraph::setMatchingWeightsSkipsStaleEntries()
+{
+    ResidualNet net;
+    net.g.compile(engine::GraphContext {Shape {4}, 0, 3}, 1);
+    const auto before = net.g.weights();
+    auto stored = before;
+    stored[net.a]["b"] = Matrix::Constant(4, 1, 2.0); // fits
+    stored[net.out]["W"] = Matrix::Zero(2, 4); // stale: the layer has 3 units now
+    stored[net.out]["b"] = Matrix::Constant(3, 1, 5.0); // fits, but its node's entry is stale
+    stored[999]["W"] = Matrix::Zero(1, 1); // no such node
+    QCOMPARE(net.g.setMatchingWeights(stored), int(before.size()) - 1);
+    QCOMPARE(net.g.weights().at(net.a).at("b")(0, 0), 2.0);
+    QVERIFY(net.g.weights().at(net.out) == before.at(net.out)); // the stale node keeps its own
 }
 
 void TestGraph::compileIsReproducibleAndPerNode()

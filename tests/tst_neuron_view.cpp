@@ -8,7 +8,7 @@
 #include "canvas/NeuronInfoItem.h"
 #include "canvas/NeuronItem.h"
 #include "canvas/NeuronOverlay.h"
-#include "data/DatasetSpec.h"
+#include "data/DatasetLoading.h"
 #include "document/GraphDocument.h"
 #include "document/UndoCommands.h"
 #include "project/Project.h"

@@ -6,7 +6,7 @@
 #include "GradientCheck.h"
 
 #include "core/Parallel.h"
-#include "data/DatasetSpec.h"
+#include "data/DatasetGenerators.h"
 #include "graph/Graph.h"
 #include "graph/Loss.h"
 #include "layers/LayerRegistry.h"

@@ -3,7 +3,7 @@
 // data in the background, the update rules as rich text). The engine's trace: tst_step_through.
 
 #include "core/Parallel.h"
-#include "data/DatasetSpec.h"
+#include "data/DatasetLoading.h"
 #include "graph/Graph.h"
 #include "graph/Loss.h"
 #include "layers/LayerRegistry.h"

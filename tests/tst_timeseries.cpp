@@ -3,7 +3,7 @@
 // training, scaling statistics from the training rows only), and every malformed case's message.
 
 #include "core/Errors.h"
-#include "data/DatasetSpec.h"
+#include "data/DatasetLoading.h"
 #include "data/TimeSeriesCsv.h"
 
 #include <nlohmann/json.hpp>

@@ -3,7 +3,7 @@
 // cooperative stop / pause / step control a GUI thread uses.
 
 #include "core/Parallel.h"
-#include "data/DatasetSpec.h"
+#include "data/DatasetGenerators.h"
 #include "graph/Graph.h"
 #include "layers/LayerRegistry.h"
 #include "training/Trainer.h"

@@ -7,7 +7,7 @@
 #include "core/PathPolicy.h"
 #include "data/CsvReader.h"
 #include "data/Dataset.h"
-#include "data/DatasetSpec.h"
+#include "data/DatasetLoading.h"
 #include "data/IdxReader.h"
 #include "data/TimeSeriesCsv.h"
 #include "export/Predictor.h"

@@ -7,7 +7,7 @@
 #include "core/AtomicFile.h"
 #include "core/Errors.h"
 #include "data/Dataset.h"
-#include "data/DatasetSpec.h"
+#include "data/DatasetLoading.h"
 #include "export/DiagramSvg.h"
 #include "export/OnnxExport.h"
 #include "export/PyTorchExport.h"

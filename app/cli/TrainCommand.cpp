@@ -6,7 +6,7 @@
 #include "core/Errors.h"
 #include "core/Parallel.h"
 #include "data/Dataset.h"
-#include "data/DatasetSpec.h"
+#include "data/DatasetLoading.h"
 #include "project/Project.h"
 #include "training/ResourceEstimate.h"
 #include "training/Trainer.h"

@@ -3,7 +3,7 @@
 // (dataset option "target": "input"), denoising corruption of the inputs ("inputNoise"), and
 // locating an autoencoder's bottleneck in a graph.
 
-#include "data/DatasetSpec.h"
+#include "data/SourceData.h"
 #include "graph/Graph.h"
 
 #include <nlohmann/json.hpp>

@@ -146,6 +146,69 @@ bool isMissing(const std::string& cell)
         || t == "null";
 }
 
+/// A CSV text split into records, with its delimiter, header and column names: what parseCsv()
+/// and parseCsvTable() read alike. The data rows are records [first, last).
+struct CsvRecords {
+    char delimiter = ',';
+    bool hasHeader = false;
+    std::vector<Record> records;
+    std::vector<std::string> names; ///< one per cell of the first row
+    std::size_t first = 0;
+    std::size_t last = 0;
+};
+
+/// Strips a byte order mark, finds the delimiter and the header (options.header, else a first
+/// row with a text cell above a number) and applies options.limit. Throws InputError(name, ...)
+/// for a text without rows or without data rows.
+CsvRecords splitCsv(const std::string& textIn, const std::string& name, const CsvOptions& options)
+{
+    std::string text = textIn;
+    if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0)
+        text.erase(0, 3); // UTF-8 byte order mark written by spreadsheet programs
+    CsvRecords in;
+    in.delimiter = options.delimiter ? options.delimiter : detectDelimiter(text);
+    const char delim = in.delimiter;
+    in.records = splitRecords(text, delim, options.cancel);
+    const std::vector<Record>& records = in.records;
+    if (records.empty())
+        throw InputError(name, "the file has no rows");
+
+    const std::size_t columns = records[0].cells.size();
+    if (options.header) {
+        in.hasHeader = *options.header;
+    } else {
+        for (std::size_t c = 0; c < columns && !in.hasHeader; ++c) {
+            const bool text0
+                = !parseNumber(records[0].cells[c], delim) && !isMissing(records[0].cells[c]);
+            const bool number1 = records.size() < 2
+                || (c < records[1].cells.size() && parseNumber(records[1].cells[c], delim));
+            in.hasHeader = text0 && number1;
+        }
+    }
+    for (std::size_t c = 0; c < columns; ++c)
+        in.names.push_back(
+            in.hasHeader ? trim(records[0].cells[c]) : "column " + std::to_string(c + 1));
+    in.first = in.hasHeader ? 1 : 0;
+    in.last = records.size();
+    if (options.limit > 0)
+        in.last = std::min(in.last, in.first + std::size_t(options.limit));
+    if (in.last <= in.first)
+        throw InputError(name, "the file has a header but no data rows");
+    return in;
+}
+
+/// Throws InputError("<name>: row R", ...) for a data row whose cell count differs from the
+/// first row's.
+void checkRowWidths(const CsvRecords& in, const std::string& name)
+{
+    const std::size_t columns = in.names.size();
+    for (std::size_t r = in.first; r < in.last; ++r)
+        if (in.records[r].cells.size() != columns)
+            throw InputError(name + ": row " + std::to_string(in.records[r].line),
+                "expected " + std::to_string(columns) + " cells like the first row, got "
+                    + std::to_string(in.records[r].cells.size()));
+}
+
 } // namespace
 
 CsvOptions CsvOptions::fromJson(const nlohmann::json& o)
@@ -216,52 +279,21 @@ CsvData readCsv(const std::filesystem::path& file, const CsvOptions& options)
 
 CsvData parseCsv(const std::string& textIn, const std::string& name, const CsvOptions& options)
 {
-    std::string text = textIn;
-    if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0)
-        text.erase(0, 3); // UTF-8 byte order mark written by spreadsheet programs
+    const CsvRecords in = splitCsv(textIn, name, options);
     CsvData result;
-    result.delimiter = options.delimiter ? options.delimiter : detectDelimiter(text);
-    const char delim = result.delimiter;
-    std::vector<Record> records = splitRecords(text, delim, options.cancel);
-    if (records.empty())
-        throw InputError(name, "the file has no rows");
-
-    const std::size_t columns = records[0].cells.size();
-    if (options.header) {
-        result.hasHeader = *options.header;
-    } else {
-        // A header is a first row with a text cell above a number.
-        result.hasHeader = false;
-        for (std::size_t c = 0; c < columns; ++c) {
-            const bool text0
-                = !parseNumber(records[0].cells[c], delim) && !isMissing(records[0].cells[c]);
-            const bool number1 = records.size() < 2
-                || (c < records[1].cells.size() && parseNumber(records[1].cells[c], delim));
-            if (text0 && number1) {
-                result.hasHeader = true;
-                break;
-            }
-        }
-    }
-    std::vector<std::string> names;
-    for (std::size_t c = 0; c < columns; ++c)
-        names.push_back(
-            result.hasHeader ? trim(records[0].cells[c]) : "column " + std::to_string(c + 1));
-    const std::size_t first = result.hasHeader ? 1 : 0;
-    std::size_t last = records.size();
-    if (options.limit > 0)
-        last = std::min(last, first + std::size_t(options.limit));
-    if (last <= first)
-        throw InputError(name, "the file has a header but no data rows");
+    result.delimiter = in.delimiter;
+    result.hasHeader = in.hasHeader;
+    const char delim = in.delimiter;
+    const std::vector<Record>& records = in.records;
+    const std::vector<std::string>& names = in.names;
+    const std::size_t columns = names.size();
+    const std::size_t first = in.first;
+    const std::size_t last = in.last;
     if (columns < 2)
         throw InputError(name,
             "row " + std::to_string(records[0].line) + " has one column; expected at least two "
                 + "(features and a target) separated by ',', ';' or tabs");
-    for (std::size_t r = first; r < last; ++r)
-        if (records[r].cells.size() != columns)
-            throw InputError(name + ": row " + std::to_string(records[r].line),
-                "expected " + std::to_string(columns) + " cells like the first row, got "
-                    + std::to_string(records[r].cells.size()));
+    checkRowWidths(in, name);
 
     // Target columns.
     std::vector<std::size_t> targets;
@@ -428,44 +460,15 @@ CsvData parseCsv(const std::string& textIn, const std::string& name, const CsvOp
 CsvTable parseCsvTable(
     const std::string& textIn, const std::string& name, const CsvOptions& options)
 {
-    std::string text = textIn;
-    if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0)
-        text.erase(0, 3);
+    CsvRecords in = splitCsv(textIn, name, options);
+    checkRowWidths(in, name);
     CsvTable table;
-    table.delimiter = options.delimiter ? options.delimiter : detectDelimiter(text);
-    const char delim = table.delimiter;
-    std::vector<Record> records = splitRecords(text, delim, options.cancel);
-    if (records.empty())
-        throw InputError(name, "the file has no rows");
-    const std::size_t columns = records[0].cells.size();
-    if (options.header) {
-        table.hasHeader = *options.header;
-    } else {
-        // As parseCsv, and one more rule for a single column: a text cell above a number.
-        for (std::size_t c = 0; c < columns && !table.hasHeader; ++c) {
-            const bool text0
-                = !parseNumber(records[0].cells[c], delim) && !isMissing(records[0].cells[c]);
-            const bool number1 = records.size() < 2
-                || (c < records[1].cells.size() && parseNumber(records[1].cells[c], delim));
-            table.hasHeader = text0 && number1;
-        }
-    }
-    for (std::size_t c = 0; c < columns; ++c)
-        table.names.push_back(
-            table.hasHeader ? trim(records[0].cells[c]) : "column " + std::to_string(c + 1));
-    const std::size_t first = table.hasHeader ? 1 : 0;
-    std::size_t last = records.size();
-    if (options.limit > 0)
-        last = std::min(last, first + std::size_t(options.limit));
-    if (last <= first)
-        throw InputError(name, "the file has a header but no data rows");
-    for (std::size_t r = first; r < last; ++r) {
-        if (records[r].cells.size() != columns)
-            throw InputError(name + ": row " + std::to_string(records[r].line),
-                "expected " + std::to_string(columns) + " cells like the first row, got "
-                    + std::to_string(records[r].cells.size()));
-        table.lines.push_back(records[r].line);
-        table.rows.push_back(std::move(records[r].cells));
+    table.delimiter = in.delimiter;
+    table.hasHeader = in.hasHeader;
+    table.names = std::move(in.names);
+    for (std::size_t r = in.first; r < in.last; ++r) {
+        table.lines.push_back(in.records[r].line);
+        table.rows.push_back(std::move(in.records[r].cells));
     }
     return table;
 }

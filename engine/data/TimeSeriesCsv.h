@@ -2,7 +2,7 @@
 // Reads a time series from a CSV file (one row per time step, in time order) and cuts it into
 // forecasting windows: T steps of the input column(s) -> the target column(s) H steps later.
 
-#include "data/DatasetSpec.h"
+#include "data/SourceData.h"
 
 #include <nlohmann/json.hpp>
 

@@ -5,6 +5,7 @@
 #include "core/JsonText.h"
 #include "data/DatasetSpec.h"
 #include "export/ExportLayout.h"
+#include "export/ExportedModel.h"
 #include "export/OnnxExportRecurrent.h"
 #include "export/Predictor.h"
 #include "layers/Activation.h"
@@ -585,11 +586,8 @@ std::string onnxModelBytes(const TrainedModel& trained)
     const Graph& graph = trained.graph;
     const GraphContext& context = trained.context;
     const Project& project = trained.project;
-    if (!graph.isCompiled())
-        throw InputError("onnx", "the network must be compiled before export");
+    const auto [features, outputs] = checkExportable(trained, "onnx");
     const GraphCheck& check = graph.compiled();
-    const long features = check.shapes.at(check.inputNode).size();
-    const long outputs = check.shapes.at(check.outputNode).size();
 
     onnx::ModelProto model;
     model.set_ir_version(onnx::IR_VERSION);
@@ -608,20 +606,12 @@ std::string onnxModelBytes(const TrainedModel& trained)
     setTensorType(g->add_output(), kOutputName, outputs);
 
     OnnxBuilder builder(*g);
-    if (!trained.scaling.isIdentity() && long(trained.scaling.shift.size()) != features)
-        throw InputError("dataset.options.scalingStats",
-            std::to_string(trained.scaling.shift.size()) + " features, the model takes "
-                + std::to_string(features) + " inputs");
     const std::string scaledInput = inputScaling(builder, trained.scaling);
     nlohmann::json weightNames = nlohmann::json::object(); // initializer -> node and param
     GraphEmitter emitter(builder, graph, weightNames);
-    for (NodeId id : graph.executionOrder()) {
-        const std::string type = graph.layer(id).type();
-        if (type == "Input")
-            emitter.input(id, scaledInput);
-        else if (type != "Loss")
-            emitter.layer(id);
-    }
+    forEachExportedNode(
+        graph, [&](NodeId id) { emitter.input(id, scaledInput); },
+        [&](NodeId id) { emitter.layer(id); });
     builder.activation(
         outputTransformOf(graph.lossType()), 0, emitter.flat(check.outputNode), kOutputName, true);
 

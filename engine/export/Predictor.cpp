@@ -5,7 +5,7 @@
 #include "core/Errors.h"
 #include "data/CsvReader.h"
 #include "data/Dataset.h"
-#include "data/DatasetSpec.h"
+#include "data/DatasetLoading.h"
 #include "export/OnnxExport.h"
 
 #include <algorithm>

@@ -3,6 +3,7 @@
 #include "core/AtomicFile.h"
 #include "core/Errors.h"
 #include "export/ExportLayout.h"
+#include "export/ExportedModel.h"
 #include "export/Predictor.h"
 #include "export/PyTorchExportRecurrent.h"
 #include "layers/Activation.h"
@@ -486,26 +487,14 @@ std::string pytorchScript(const TrainedModel& model)
     const Graph& graph = model.graph;
     const GraphContext& context = model.context;
     const Project& project = model.project;
-    if (!graph.isCompiled())
-        throw InputError("pytorch", "the network must be compiled before export");
+    const auto [features, outputs] = checkExportable(model, "pytorch");
     const GraphCheck& check = graph.compiled();
-    const long features = check.shapes.at(check.inputNode).size();
-    const long outputs = check.shapes.at(check.outputNode).size();
     const std::string loss = graph.lossType();
 
-    if (!model.scaling.isIdentity() && long(model.scaling.shift.size()) != features)
-        throw InputError("dataset.options.scalingStats",
-            std::to_string(model.scaling.shift.size()) + " features, the model takes "
-                + std::to_string(features) + " inputs");
     ScriptEmitter emitter(graph);
     emitter.inputScaling(model.scaling);
-    for (NodeId id : graph.executionOrder()) {
-        const std::string type = graph.layer(id).type();
-        if (type == "Input")
-            emitter.input(id);
-        else if (type != "Loss")
-            emitter.layer(id);
-    }
+    forEachExportedNode(
+        graph, [&](NodeId id) { emitter.input(id); }, [&](NodeId id) { emitter.layer(id); });
     const std::string result = emitter.flat(check.outputNode);
 
     const bool classification = context.numClasses > 0;

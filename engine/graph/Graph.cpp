@@ -585,4 +585,20 @@ void Graph::setWeights(const std::map<NodeId, std::map<std::string, Matrix>>& w,
     }
 }
 
+int Graph::setMatchingWeights(const std::map<NodeId, std::map<std::string, Matrix>>& w)
+{
+    int loaded = 0;
+    for (const auto& [id, params] : w) {
+        if (!hasNode(id))
+            continue;
+        try {
+            setWeights({{id, params}}, false);
+            ++loaded;
+        } catch (const InputError&) {
+            // A stale entry: setWeights() changed nothing.
+        }
+    }
+    return loaded;
+}
+
 } // namespace engine

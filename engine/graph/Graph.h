@@ -132,6 +132,10 @@ public:
     /// Loads values for compiled params; throws InputError("weights.<id>.<name>", ...) on a
     /// shape mismatch or a missing entry when `requireAll`. Nothing changes on error.
     void setWeights(const std::map<NodeId, std::map<std::string, Matrix>>& w, bool requireAll);
+    /// Loads the entries of `w` that fit, node by node, and skips the others: nodes not in the
+    /// graph and nodes whose entry setWeights() rejects (a layer resized since the weights were
+    /// taken keeps what it has). Returns the number of nodes loaded.
+    int setMatchingWeights(const std::map<NodeId, std::map<std::string, Matrix>>& w);
 
 private:
     struct Node;

@@ -3,7 +3,7 @@
 #include "core/Errors.h"
 #include "core/JsonFields.h"
 #include "core/JsonPath.h"
-#include "data/DatasetSpec.h"
+#include "data/DatasetLoading.h"
 #include "layers/LayerRegistry.h"
 
 #include <algorithm>

@@ -1,5 +1,6 @@
 #include "canvas/NeuronNetwork.h"
 
+#include "data/DatasetLoading.h"
 #include "data/DatasetSpec.h"
 #include "data/PathConsent.h"
 
@@ -142,15 +143,7 @@ void NeuronNetwork::setWeights(const engine::WeightMap& weights)
 {
     if (!m_graph)
         return;
-    for (const auto& [id, params] : weights) {
-        if (!m_graph->hasNode(id))
-            continue;
-        try {
-            m_graph->setWeights({{id, params}}, false);
-        } catch (const std::exception&) {
-            // A stale entry (the layer was resized since): the node keeps what it has.
-        }
-    }
+    m_graph->setMatchingWeights(weights); // a stale entry: the node keeps what it has
     invalidate();
 }
 

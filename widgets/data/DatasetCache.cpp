@@ -1,6 +1,7 @@
 #include "data/DatasetCache.h"
 
 #include "core/Errors.h"
+#include "data/DatasetLoading.h"
 #include "data/PathConsent.h"
 
 #include <QFile>

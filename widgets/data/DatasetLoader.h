@@ -1,6 +1,7 @@
 #pragma once
 
 #include "data/DatasetCache.h"
+#include "data/DatasetLoading.h"
 
 #include <QList>
 #include <QMetaType>

@@ -1,6 +1,7 @@
 #include "document/GraphDocument.h"
 
 #include "data/Autoencoder.h"
+#include "data/DatasetLoading.h"
 #include "layers/LayerRegistry.h"
 
 #include <QtGlobal>

@@ -2,6 +2,7 @@
 
 #include "data/BuiltInDatasets.h"
 #include "data/DatasetSpec.h"
+#include "data/DatasetGenerators.h"
 #include "data/TimeSeriesCsv.h"
 #include "document/GraphDocument.h"
 #include "document/UndoCommands.h"

@@ -2,6 +2,7 @@
 
 #include "common/BackgroundThread.h"
 #include "core/Parallel.h"
+#include "plots/NetworkCopy.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -26,19 +27,10 @@ namespace widgets {
 /// that thread (called through QMetaObject::invokeMethod).
 class FeatureMapComputer : public QObject {
 public:
-    /// Builds and compiles the graph of `architecture`; false (and `error`) when that fails.
+    /// Builds and compiles the graph of `architecture` (see NetworkCopy).
     void setArchitecture(const engine::Project& architecture, const engine::GraphContext& context)
     {
-        m_graph.reset();
-        m_weights.reset();
-        m_error.clear();
-        try {
-            auto g = std::make_unique<engine::Graph>(architecture.buildGraph());
-            g->compile(context, architecture.training.seed);
-            m_graph = std::move(g);
-        } catch (const std::exception& e) {
-            m_error = QString::fromStdString(e.what());
-        }
+        m_network.setArchitecture(architecture, context);
     }
 
     /// Runs `input` (one column) through the graph with `weights` (when not null and new).
@@ -46,15 +38,13 @@ public:
         const std::shared_ptr<const engine::WeightMap>& weights, QString& error)
     {
         std::vector<FeatureMapLayer> layers;
-        if (!m_graph) {
-            error = m_error;
+        engine::Graph* graph = m_network.graph();
+        if (!graph) {
+            error = m_network.error();
             return layers;
         }
         try {
-            if (weights && weights != m_weights) {
-                m_graph->setWeights(*weights, false);
-                m_weights = weights;
-            }
+            m_network.applyWeights(weights);
         } catch (const std::exception& e) {
             error = QString::fromStdString(e.what());
             return layers;
@@ -66,19 +56,19 @@ public:
             error = QString::fromStdString(failure);
             return layers;
         }
-        const engine::GraphCheck& check = m_graph->compiled();
-        for (engine::NodeId id : m_graph->executionOrder()) {
+        const engine::GraphCheck& check = graph->compiled();
+        for (engine::NodeId id : graph->executionOrder()) {
             if (id == check.inputNode)
                 continue;
             const auto shape = check.shapes.find(id);
             if (shape == check.shapes.end() || shape->second.rank() != 3)
                 continue;
-            const engine::Matrix& out = m_graph->output(id);
+            const engine::Matrix& out = graph->output(id);
             const engine::Shape& s = shape->second;
             FeatureMapLayer l;
             l.node = id;
-            l.name = QString::fromStdString(m_graph->name(id));
-            l.type = QString::fromStdString(m_graph->layer(id).type());
+            l.name = QString::fromStdString(graph->name(id));
+            l.type = QString::fromStdString(graph->layer(id).type());
             l.height = s[0];
             l.width = s[1];
             l.channels = s[2];
@@ -99,16 +89,14 @@ private:
     void forward(std::string& failure)
     {
         try {
-            m_graph->forward(m_input, engine::Mode::Inference);
+            m_network.graph()->forward(m_input, engine::Mode::Inference);
         } catch (const std::exception& e) {
             failure = e.what();
         }
     }
 
-    std::unique_ptr<engine::Graph> m_graph;
-    std::shared_ptr<const engine::WeightMap> m_weights;
+    NetworkCopy m_network;
     engine::Matrix m_input;
-    QString m_error;
 };
 
 namespace {

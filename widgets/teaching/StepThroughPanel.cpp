@@ -2,7 +2,7 @@
 
 #include "data/Dataset.h"
 #include "data/DatasetLoader.h"
-#include "data/DatasetSpec.h"
+#include "data/DatasetLoading.h"
 #include "document/GraphDocument.h"
 #include "plots/WeightHeatmap.h"
 #include "teaching/StepExplanation.h"

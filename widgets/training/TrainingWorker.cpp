@@ -4,7 +4,7 @@
 #include "core/Parallel.h"
 #include "core/PathPolicy.h"
 #include "data/DatasetLoader.h"
-#include "data/DatasetSpec.h"
+#include "data/DatasetLoading.h"
 #include "layers/RecurrentCommon.h"
 
 #include <QFile>
@@ -277,15 +277,8 @@ void TrainingWorker::loadWeights(const engine::WeightMap& weights)
 
 void TrainingWorker::applyWeights(const engine::WeightMap& weights)
 {
-    for (const auto& [id, params] : weights) {
-        if (!m_graph->hasNode(id))
-            continue;
-        try {
-            m_graph->setWeights({{id, params}}, false);
-        } catch (const std::exception&) {
-            // Stale entry (the layer changed shape): the node keeps its initial weights.
-        }
-    }
+    // A stale entry (the layer changed shape): the node keeps its initial weights.
+    m_graph->setMatchingWeights(weights);
 }
 
 void TrainingWorker::checkPace(const engine::BatchStats& s, bool paused)

@@ -3,6 +3,7 @@
 #include "common/BackgroundThread.h"
 #include "core/Parallel.h"
 #include "graph/Graph.h"
+#include "plots/NetworkCopy.h"
 
 #include <QCoreApplication>
 #include <QPointer>
@@ -18,29 +19,19 @@ class SequenceModelWorker : public QObject {
 public:
     void setArchitecture(const engine::Project& architecture, const engine::GraphContext& context)
     {
-        m_graph.reset();
-        m_weights.reset();
-        m_error.clear();
-        try {
-            auto g = std::make_unique<engine::Graph>(architecture.buildGraph());
-            g->compile(context, architecture.training.seed);
-            m_graph = std::move(g);
-        } catch (const std::exception& e) {
-            m_error = QString::fromStdString(e.what());
-        }
+        m_network.setArchitecture(architecture, context);
     }
 
     QString run(const SequenceModelRunner::Job& job,
         const std::shared_ptr<const engine::WeightMap>& weights)
     {
-        if (!m_graph)
-            return m_error.isEmpty() ? QStringLiteral("no network to run") : m_error;
+        engine::Graph* graph = m_network.graph();
+        if (!graph)
+            return m_network.error().isEmpty() ? QStringLiteral("no network to run")
+                                               : m_network.error();
         try {
-            if (weights && weights != m_weights) {
-                m_graph->setWeights(*weights, false);
-                m_weights = weights;
-            }
-            job(*m_graph);
+            m_network.applyWeights(weights);
+            job(*graph);
         } catch (const std::exception& e) {
             return QString::fromStdString(e.what());
         }
@@ -48,9 +39,7 @@ public:
     }
 
 private:
-    std::unique_ptr<engine::Graph> m_graph;
-    std::shared_ptr<const engine::WeightMap> m_weights;
-    QString m_error;
+    NetworkCopy m_network;
 };
 
 SequenceModelRunner::SequenceModelRunner(QObject* parent)
