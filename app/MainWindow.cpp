@@ -254,7 +254,7 @@ void MainWindow::openUntitledProject(engine::Project project, const QString& key
     m_untitledName = title;
     setCurrentFile({});
     if (!trainingDir.isEmpty())
-        m_training->setProjectDirectory(trainingDir);
+        setProjectDirectory(trainingDir);
     m_dataActions->projectOpened();
     fitLater();
 }
@@ -480,15 +480,21 @@ void MainWindow::openInTrainingPanel(const QString& key, const QString& name)
     m_training->openProject({key, name});
 }
 
+void MainWindow::setProjectDirectory(const QString& dir)
+{
+    // Everything that reads the project's data resolves its paths against the same folder and
+    // asks the user for the same folders (a lesson's data beside the lesson file included).
+    m_training->setProjectDirectory(dir);
+    m_stepPanel->setProjectDirectory(dir);
+    m_dataActions->setProjectDirectory(dir);
+    m_scene->neuronOverlay()->setProjectDirectory(dir);
+}
+
 void MainWindow::setCurrentFile(const QString& path)
 {
     m_filePath = path;
     m_export->setProjectFile(path);
-    m_training->setProjectDirectory(path.isEmpty() ? QString() : QFileInfo(path).absolutePath());
-    m_stepPanel->setProjectDirectory(path.isEmpty() ? QString() : QFileInfo(path).absolutePath());
-    m_dataActions->setProjectDirectory(path.isEmpty() ? QString() : QFileInfo(path).absolutePath());
-    m_scene->neuronOverlay()->setProjectDirectory(
-        path.isEmpty() ? QString() : QFileInfo(path).absolutePath());
+    setProjectDirectory(path.isEmpty() ? QString() : QFileInfo(path).absolutePath());
     updateTitle();
     setWindowModified(!m_undo->isClean());
 }

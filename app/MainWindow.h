@@ -147,6 +147,8 @@ private:
     void addRecentFile(const QString& path);
     bool maybeSave() override;
     void setCurrentFile(const QString& path);
+    /// The folder the project's relative data paths are resolved against (empty: none).
+    void setProjectDirectory(const QString& dir);
     /// Replaces the document by `project` as a new, untitled one (its own project key).
     void openUntitled(engine::Project project);
     void openUntitledProject(engine::Project project, const QString& key, const QString& runName,

@@ -102,6 +102,7 @@ private slots:
     void savedTrainedProjectReopensTrained();
     void reopeningTheSameFileShowsItsRunOnce();
     void reopenedTrainedProjectShowsItsDataViews();
+    void reopenedTrainedProjectTrainsOnFromItsWeights();
 };
 
 void TstProjectSwitch::initTestCase()
@@ -353,6 +354,43 @@ void TstProjectSwitch::reopenedTrainedProjectShowsItsDataViews()
     QTRY_COMPARE_WITH_TIMEOUT(computed.size(), 1, 20000);
     QCoreApplication::processEvents();
     QVERIFY(!panel->boundary()->hasBoundary());
+}
+
+void TstProjectSwitch::reopenedTrainedProjectTrainsOnFromItsWeights()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    TestWindow w;
+    w.show();
+    widgets::TrainingPanel* panel = w.trainingPanel();
+    QCOMPARE(w.openExample(QStringLiteral(":/examples/mlp_xor.json")), QString());
+    trainToEnd(w);
+    const QString file = dir.filePath(QStringLiteral("trained_xor.json"));
+    QCOMPARE(w.saveToFile(file), QString());
+
+    // Opened again, Train continues from the stored weights (fine-tuning): its first epoch's
+    // loss is the trained network's, not the ~0.69 of fresh weights on XOR.
+    auto firstEpochLoss = [&w, panel] {
+        engine::TrainingConfig config = w.document()->project().training;
+        config.epochs = 1;
+        w.document()->setTrainingConfig(config);
+        QSignalSpy snapshots(panel->controller(), &widgets::TrainingController::snapshotReady);
+        trainToEnd(w);
+        for (const QList<QVariant>& args : snapshots) {
+            const auto s = args.at(0).value<widgets::TrainingSnapshot>();
+            if (!s.epochs.empty())
+                return s.epochs.front().trainLoss;
+        }
+        return -1.0;
+    };
+    QCOMPARE(w.openFile(file), QString());
+    const double continued = firstEpochLoss();
+    QVERIFY2(continued >= 0 && continued < 0.3, qPrintable(QString::number(continued)));
+    // Reset weights first: afresh.
+    QCOMPARE(w.openFile(file), QString());
+    panel->resetAction()->trigger();
+    const double fresh = firstEpochLoss();
+    QVERIFY2(fresh > 0.5, qPrintable(QString::number(fresh)));
 }
 
 QTEST_MAIN(TstProjectSwitch)

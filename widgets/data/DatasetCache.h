@@ -1,6 +1,6 @@
 #pragma once
 
-#include "data/DatasetSpec.h"
+#include "data/DatasetLoading.h"
 
 #include <QString>
 
