@@ -176,6 +176,38 @@ nlohmann::json cnnProject()
         nlohmann::json::object());
 }
 
+/// The geometry ONNX models bring: explicit asymmetric pads, dilation, groups, a depthwise
+/// convolution, non-square kernels and strides, pools with explicit pads, ceil mode and
+/// count_include_pad (partial last windows), ReLU6 and both global pools, ending in log-softmax
+/// (MSE over 2 outputs).
+nlohmann::json onnxGeometryProject()
+{
+    return project("onnx geometry",
+        {node(1, "Input", "image", {{"shape", {11, 10, 4}}}),
+            node(2, "Conv2D", "asymmetric dilated",
+                {{"filters", 6}, {"kernel", {3, 2}}, {"stride", {1, 2}}, {"dilation", {2, 1}},
+                    {"padding", {0, 1, 1, 2}}, {"activation", "relu6"}}),
+            node(3, "Conv2D", "grouped",
+                {{"filters", 4}, {"kernel", 3}, {"groups", 2}, {"padding", {1, 1, 1, 1}},
+                    {"activation", "elu"}}),
+            node(4, "Conv2D", "depthwise",
+                {{"filters", 8}, {"kernel", 3}, {"groups", 4}, {"stride", 2}, {"padding", "same"},
+                    {"use_bias", false}}),
+            node(5, "MaxPool2D", "max ceil",
+                {{"pool", 3}, {"stride", 2}, {"padding", {0, 0, 0, 1}}, {"ceilMode", true}}),
+            node(6, "AveragePool2D", "avg include pad",
+                {{"pool", {2, 3}}, {"stride", 2}, {"padding", {1, 1, 0, 1}},
+                    {"countIncludePad", true}, {"ceilMode", true}}),
+            node(7, "AveragePool2D", "avg exclude pad",
+                {{"pool", 2}, {"stride", {1, 2}}, {"padding", {0, 0, 1, 0}}, {"ceilMode", true}}),
+            node(8, "GlobalAveragePool2D", "gap"), node(9, "GlobalMaxPool2D", "gmp"),
+            node(10, "Concatenate", "join"), activation(11, "clip", "relu6"),
+            dense(12, "out", 2, "log_softmax"), node(13, "Loss", "loss", {{"loss", "mse"}})},
+        {{1, 2}, {2, 3}, {3, 5}, {1, 4}, {4, 6}, {6, 7}, {7, 8}, {5, 9}, {8, 10}, {9, 10}, {10, 11},
+            {11, 12}, {12, 13}},
+        nlohmann::json::object());
+}
+
 /// An MLP with LayerNorm after each hidden layer (regression, 2 outputs).
 nlohmann::json layerNormProject()
 {
@@ -418,6 +450,8 @@ void TestExport::imageAndNormLayersAgree_data()
     QTest::addColumn<float>("inputLow");
     QTest::newRow("small-cnn") << QByteArray::fromStdString(cnnProject().dump())
                                << QList<int> {9, 9, 2} << 3 << 5 << -2.0f;
+    QTest::newRow("onnx-geometry") << QByteArray::fromStdString(onnxGeometryProject().dump())
+                                   << QList<int> {11, 10, 4} << 0 << 5 << -2.0f;
     QTest::newRow("layernorm-mlp") << QByteArray::fromStdString(layerNormProject().dump())
                                    << QList<int> {6} << 0 << 5 << -3.0f;
     QFile example(QStringLiteral(NETCANVAS_EXAMPLES_DIR "/fashion_cnn.json"));

@@ -86,6 +86,7 @@ private slots:
     void editorsFitTheDock_data();
     void editorsFitTheDock();
     void picksFashionMnistAndMnistInOneStep();
+    void windowAttributesEditAsText();
 };
 
 void TestInspector::editorsFitTheDock_data()
@@ -148,6 +149,64 @@ void TestInspector::editorsFitTheDock()
         }
     }
     QVERIFY(dense > 0);
+}
+
+void TestInspector::windowAttributesEditAsText()
+{
+    widgets::GraphDocument doc;
+    QUndoStack stack;
+    widgets::Inspector inspector(&doc, &stack);
+    doc.insertNode(doc.makeNode("Input", {{"shape", {12, 12, 4}}}, {}));
+    const engine::NodeId input = doc.nodeIds().back();
+    doc.insertNode(doc.makeNode("Conv2D",
+        {{"filters", 8}, {"padding", {0, 1, 1, 2}}, {"dilation", 2}, {"groups", 2}}, {200, 0}));
+    const engine::NodeId conv = doc.nodeIds().back();
+    doc.addEdge({input, 0, conv, 0});
+    inspector.showNode(conv);
+
+    auto* kernel = qobject_cast<QLineEdit*>(inspector.editorFor("kernel"));
+    auto* padding = qobject_cast<QComboBox*>(inspector.editorFor("padding"));
+    auto* dilation = qobject_cast<QLineEdit*>(inspector.editorFor("dilation"));
+    QVERIFY(kernel && padding && dilation);
+    QCOMPARE(kernel->text(), QString("3"));
+    QCOMPARE(padding->currentText(), QString("0, 1, 1, 2"));
+    QCOMPARE(dilation->text(), QString("2"));
+
+    const auto type = [](QLineEdit* edit, const QString& text) {
+        edit->setText(text);
+        emit edit->editingFinished();
+    };
+    type(kernel, "1, 3");
+    QVERIFY(doc.attributes(conv)["kernel"] == nlohmann::json::parse("[1,3]"));
+    QCOMPARE(stack.count(), 1);
+    type(kernel, "1, 2, 3"); // not a kernel: nothing changes, the editor shows the value again
+    QCOMPARE(stack.count(), 1);
+    QCOMPARE(kernel->text(), QString("1, 3"));
+    type(padding->lineEdit(), "1"); // one number pads every side
+    QVERIFY(doc.attributes(conv)["padding"] == nlohmann::json::parse("[1,1,1,1]"));
+    const int same = padding->findData(QStringLiteral("same"));
+    QVERIFY(same >= 0);
+    padding->setCurrentIndex(same);
+    emit padding->activated(same); // as a click on the entry does
+    QVERIFY(doc.attributes(conv)["padding"] == nlohmann::json("same"));
+    // Successive edits of one attribute undo as one step (SetAttributeCommand merges them).
+    stack.undo();
+    QVERIFY(doc.attributes(conv)["padding"] == nlohmann::json::parse("[0,1,1,2]"));
+    QCOMPARE(padding->currentText(), QString("0, 1, 1, 2"));
+    stack.undo();
+    QCOMPARE(kernel->text(), QString("3"));
+
+    // Readable in a narrow dock: nothing cut.
+    inspector.resize(320, 900);
+    inspector.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&inspector));
+    QScrollArea* area = shownPage(&inspector);
+    QVERIFY(area);
+    const QString cut = cutEditors(area);
+    QVERIFY2(cut.isEmpty(), qPrintable(cut));
+    const QString shots = QString::fromLocal8Bit(qgetenv("NETCANVAS_SHOTS"));
+    if (!shots.isEmpty())
+        QVERIFY(inspector.grab().save(shots + "/layers-inspector.png"));
 }
 
 void TestInspector::picksFashionMnistAndMnistInOneStep()

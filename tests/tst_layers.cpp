@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <QProcess>
 #include <QtTest>
 
 #include <cmath>
@@ -53,6 +54,11 @@ private slots:
     void imageGradients();
     void convForwardByHand();
     void poolingForwardByHand();
+    void convGeometryByHand();
+    void poolingOptionsByHand();
+    void convMatchesTorch();
+    void windowAttributesKeepTheirForms();
+    void logSoftmaxByHand();
     void batchNormStatistics();
     void runningStatisticsAreSavedNotTrained();
     void imageShapeErrors();
@@ -160,6 +166,41 @@ void TestLayers::imageGradients_data()
     QTest::newRow("Conv2D 1x1 without bias")
         << "Conv2D"
         << R"({"filters":4,"kernel":1,"use_bias":false})" << std::vector<int> {3, 3, 3};
+    // ONNX-style geometry: explicit asymmetric pads, dilation, groups, non-square windows.
+    QTest::newRow("Conv2D asymmetric pads [0,1,1,2]")
+        << "Conv2D"
+        << R"({"filters":3,"kernel":3,"padding":[0,1,1,2],"activation":"tanh"})"
+        << std::vector<int> {5, 4, 2};
+    QTest::newRow("Conv2D stride 2, explicit pads")
+        << "Conv2D"
+        << R"({"filters":2,"kernel":3,"stride":2,"padding":[1,1,1,1]})"
+        << std::vector<int> {6, 7, 2};
+    QTest::newRow("Conv2D stride [2,1], kernel [3,2]")
+        << "Conv2D"
+        << R"({"filters":2,"kernel":[3,2],"stride":[2,1],"padding":[1,0,0,1]})"
+        << std::vector<int> {6, 5, 2};
+    QTest::newRow("Conv2D dilation 2")
+        << "Conv2D"
+        << R"({"filters":2,"kernel":3,"dilation":2,"activation":"elu"})"
+        << std::vector<int> {7, 6, 2};
+    QTest::newRow("Conv2D dilation [2,1], same")
+        << "Conv2D"
+        << R"({"filters":2,"kernel":3,"dilation":[2,1],"padding":"same"})"
+        << std::vector<int> {5, 5, 1};
+    QTest::newRow("Conv2D groups 2")
+        << "Conv2D"
+        << R"({"filters":4,"kernel":3,"groups":2,"padding":[1,0,1,2],"activation":"relu"})"
+        << std::vector<int> {5, 4, 4};
+    QTest::newRow("Conv2D depthwise (groups = channels, multiplier 2)")
+        << "Conv2D"
+        << R"({"filters":6,"kernel":3,"groups":3,"stride":2,"padding":"same"})"
+        << std::vector<int> {6, 5, 3};
+    QTest::newRow("Conv2D non-square kernel [1,3] without bias")
+        << "Conv2D"
+        << R"({"filters":3,"kernel":[1,3],"use_bias":false})" << std::vector<int> {4, 5, 2};
+    QTest::newRow("Conv2D log_softmax fused")
+        << "Conv2D"
+        << R"({"filters":2,"kernel":2,"activation":"log_softmax"})" << std::vector<int> {3, 3, 2};
     QTest::newRow("MaxPool2D 2x2") << "MaxPool2D"
                                    << R"({"pool":2})" << std::vector<int> {4, 4, 2};
     QTest::newRow("MaxPool2D same")
@@ -173,6 +214,28 @@ void TestLayers::imageGradients_data()
     QTest::newRow("AveragePool2D same")
         << "AveragePool2D"
         << R"({"pool":2,"padding":"same"})" << std::vector<int> {5, 3, 2};
+    QTest::newRow("MaxPool2D explicit pads, ceil mode")
+        << "MaxPool2D"
+        << R"({"pool":3,"stride":2,"padding":[1,0,0,1],"ceilMode":true})"
+        << std::vector<int> {6, 5, 2};
+    QTest::newRow("MaxPool2D pool [2,3] stride [1,2]")
+        << "MaxPool2D"
+        << R"({"pool":[2,3],"stride":[1,2]})" << std::vector<int> {4, 7, 1};
+    QTest::newRow("AveragePool2D explicit pads, padding excluded")
+        << "AveragePool2D"
+        << R"({"pool":3,"stride":2,"padding":[1,1,2,0]})" << std::vector<int> {6, 5, 2};
+    QTest::newRow("AveragePool2D explicit pads, countIncludePad")
+        << "AveragePool2D"
+        << R"({"pool":3,"stride":2,"padding":[1,1,2,0],"countIncludePad":true})"
+        << std::vector<int> {6, 5, 2};
+    QTest::newRow("AveragePool2D ceil mode, countIncludePad")
+        << "AveragePool2D"
+        << R"({"pool":2,"stride":2,"padding":[1,1,1,1],"ceilMode":true,"countIncludePad":true})"
+        << std::vector<int> {4, 5, 2};
+    QTest::newRow("GlobalAveragePool2D") << "GlobalAveragePool2D"
+                                         << "{}" << std::vector<int> {3, 4, 3};
+    QTest::newRow("GlobalMaxPool2D") << "GlobalMaxPool2D"
+                                     << "{}" << std::vector<int> {3, 4, 3};
     QTest::newRow("Flatten image") << "Flatten"
                                    << "{}" << std::vector<int> {3, 2, 2};
     QTest::newRow("Reshape") << "Reshape"
@@ -194,7 +257,7 @@ void TestLayers::imageGradients()
     const Shape inShape(shape);
     const long batch = 3;
     Matrix x = randomMatrix(inShape.size(), batch, 21, 2.0);
-    if (type == "MaxPool2D") {
+    if (type == "MaxPool2D" || type == "GlobalMaxPool2D") {
         // Distinct values 0.01 apart keep every window's maximum well clear of the +-eps steps.
         std::vector<long> order(std::size_t(x.size()));
         for (std::size_t i = 0; i < order.size(); ++i)
@@ -297,6 +360,264 @@ void TestLayers::poolingForwardByHand()
     routed(2, 0) = 10; // the 5
     routed(1, 0) = 20; // the -1
     QVERIFY(gin == routed);
+}
+
+void TestLayers::convGeometryByHand()
+{
+    // 3x3x1 image (row-major):  1  2  0 /  3 -1  4 /  0  5  2
+    Matrix x(9, 1);
+    x << 1, 2, 0, 3, -1, 4, 0, 5, 2;
+    engine::Rng rng(1);
+    Matrix out;
+
+    // Dilation 2: a 2x2 kernel of ones taps the four corners: 1 + 0 + 0 + 2.
+    auto dilated = makeLayer("Conv2D", R"({"filters":1,"kernel":2,"dilation":2})");
+    QCOMPARE(dilated->outputShape({Shape {3, 3, 1}}), (Shape {1, 1, 1}));
+    dilated->build({Shape {3, 3, 1}}, rng);
+    dilated->params()[0].value->setOnes();
+    dilated->params()[1].value->setZero();
+    dilated->forward({&x}, out, engine::Mode::Inference);
+    QCOMPARE(out(0, 0), 3.0);
+    QCOMPARE(QString::fromStdString(dilated->summary()), QString("Conv2D 1 2x2 dilation 2"));
+
+    // Explicit pads [top 1, left 0, bottom 0, right 2] with a 1x1 identity kernel: the image
+    // moved down one row, two zero columns on its right.
+    auto padded = makeLayer("Conv2D", R"({"filters":1,"kernel":1,"padding":[1,0,0,2]})");
+    QCOMPARE(padded->outputShape({Shape {3, 3, 1}}), (Shape {4, 5, 1}));
+    padded->build({Shape {3, 3, 1}}, rng);
+    padded->params()[0].value->setOnes();
+    padded->params()[1].value->setZero();
+    padded->forward({&x}, out, engine::Mode::Inference);
+    Matrix expected(20, 1);
+    expected << 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 3, -1, 4, 0, 0, 0, 5, 2, 0, 0;
+    QVERIFY(out == expected);
+
+    // Kernel [1, 2] (one row, two columns) with weights (1, 10) over the first row: 1 + 20, 2 + 0.
+    auto wide = makeLayer("Conv2D", R"({"filters":1,"kernel":[1,2],"use_bias":false})");
+    QCOMPARE(wide->outputShape({Shape {3, 3, 1}}), (Shape {3, 2, 1}));
+    wide->build({Shape {3, 3, 1}}, rng);
+    *wide->params()[0].value << 1, 10;
+    wide->forward({&x}, out, engine::Mode::Inference);
+    QCOMPARE(out(0, 0), 21.0);
+    QCOMPARE(out(1, 0), 2.0);
+
+    // Groups 2 on one pixel of 4 channels: filter 0 sees channels 0-1, filter 1 channels 2-3.
+    Matrix pixel(4, 1);
+    pixel << 1, 2, 3, 4;
+    auto grouped = makeLayer("Conv2D", R"({"filters":2,"kernel":1,"groups":2})");
+    grouped->build({Shape {1, 1, 4}}, rng);
+    QCOMPARE(grouped->params()[0].value->cols(), 2); // KH * KW * Cin / groups
+    QCOMPARE(grouped->paramCount(), 2L * 2 + 2);
+    *grouped->params()[0].value << 1, 10, 100, 1000;
+    grouped->params()[1].value->setZero();
+    grouped->forward({&pixel}, out, engine::Mode::Inference);
+    QCOMPARE(out(0, 0), 21.0);
+    QCOMPARE(out(1, 0), 4300.0);
+
+    // Depthwise, multiplier 2: filters 0-1 scale channel 0, filters 2-3 channel 1.
+    Matrix two(2, 1);
+    two << 3, 5;
+    auto depthwise = makeLayer("Conv2D", R"({"filters":4,"kernel":1,"groups":2})");
+    depthwise->build({Shape {1, 1, 2}}, rng);
+    *depthwise->params()[0].value << 1, 2, 3, 4;
+    depthwise->params()[1].value->setZero();
+    depthwise->forward({&two}, out, engine::Mode::Inference);
+    Matrix scaled(4, 1);
+    scaled << 3, 6, 15, 20;
+    QVERIFY(out == scaled);
+
+    try {
+        grouped->outputShape({Shape {2, 2, 3}});
+        QFAIL("groups 2 accepted for 3 channels");
+    } catch (const engine::ShapeError& e) {
+        QVERIFY2(QString(e.what()).contains("groups 2") && QString(e.what()).contains("3 input"),
+            e.what());
+    }
+}
+
+void TestLayers::poolingOptionsByHand()
+{
+    // 3x3x1:  1  2  0 /  3 -1  4 /  0  5  2
+    Matrix x(9, 1);
+    x << 1, 2, 0, 3, -1, 4, 0, 5, 2;
+    engine::Rng rng(1);
+    Matrix out;
+    // 2x2 windows, stride 2, one padded row and column before: windows start at -1 and 1.
+    auto excluded = makeLayer("AveragePool2D", R"({"pool":2,"padding":[1,1,0,0]})");
+    QCOMPARE(excluded->outputShape({Shape {3, 3, 1}}), (Shape {2, 2, 1}));
+    excluded->build({Shape {3, 3, 1}}, rng);
+    excluded->forward({&x}, out, engine::Mode::Inference);
+    Matrix expected(4, 1);
+    expected << 1, 1, 1.5, 2.5; // (1) / 1, (2 + 0) / 2, (3 + 0) / 2, (-1 + 4 + 5 + 2) / 4
+    QVERIFY(out == expected);
+
+    auto included
+        = makeLayer("AveragePool2D", R"({"pool":2,"padding":[1,1,0,0],"countIncludePad":true})");
+    included->build({Shape {3, 3, 1}}, rng);
+    included->forward({&x}, out, engine::Mode::Inference);
+    expected << 0.25, 0.5, 0.75, 2.5; // the padded cells count as zeros
+    QVERIFY(out == expected);
+
+    // Ceil mode: 3 pixels, window 2, stride 2 -> 2 windows, the last one partial.
+    auto ceilMax = makeLayer("MaxPool2D", R"({"pool":2,"ceilMode":true})");
+    QCOMPARE(ceilMax->outputShape({Shape {3, 3, 1}}), (Shape {2, 2, 1}));
+    auto floorMax = makeLayer("MaxPool2D", R"({"pool":2})");
+    QCOMPARE(floorMax->outputShape({Shape {3, 3, 1}}), (Shape {1, 1, 1}));
+    ceilMax->build({Shape {3, 3, 1}}, rng);
+    ceilMax->forward({&x}, out, engine::Mode::Inference);
+    expected << 3, 4, 5, 2;
+    QVERIFY(out == expected);
+    // A last window that would start in the trailing padding is dropped (PyTorch, ORT):
+    // 4 + 1 pad, window 2, stride 2 -> ceil((5 - 2) / 2) + 1 = 3, but window 3 starts at 4.
+    auto dropped = makeLayer("MaxPool2D", R"({"pool":2,"padding":[0,0,1,1],"ceilMode":true})");
+    QCOMPARE(dropped->outputShape({Shape {4, 4, 1}}), (Shape {2, 2, 1}));
+
+    auto ceilAvg
+        = makeLayer("AveragePool2D", R"({"pool":2,"ceilMode":true,"countIncludePad":true})");
+    ceilAvg->build({Shape {3, 3, 1}}, rng);
+    ceilAvg->forward({&x}, out, engine::Mode::Inference);
+    // Cells beyond the padded image never count, even with countIncludePad (PyTorch).
+    expected << 1.25, 2, 2.5, 2;
+    QVERIFY(out == expected);
+
+    auto tooMuch = makeLayer("MaxPool2D", R"({"pool":2,"padding":[2,0,0,0]})");
+    QVERIFY_THROWS_EXCEPTION(engine::ShapeError, tooMuch->outputShape({Shape {3, 3, 1}}));
+
+    // Global pools: H x W x C -> C.
+    Matrix img(6, 1); // 1x3x2: pixels (1, -1), (5, -2), (3, -7)
+    img << 1, -1, 5, -2, 3, -7;
+    auto gap = makeLayer("GlobalAveragePool2D", "{}");
+    QCOMPARE(gap->outputShape({Shape {1, 3, 2}}), (Shape {2}));
+    gap->build({Shape {1, 3, 2}}, rng);
+    gap->forward({&img}, out, engine::Mode::Inference);
+    QCOMPARE(out.rows(), 2);
+    QCOMPARE(out(0, 0), 3.0);
+    QCOMPARE(out(1, 0), -10.0 / 3.0);
+    auto gmp = makeLayer("GlobalMaxPool2D", "{}");
+    gmp->build({Shape {1, 3, 2}}, rng);
+    gmp->forward({&img}, out, engine::Mode::Inference);
+    QCOMPARE(out(0, 0), 5.0);
+    QCOMPARE(out(1, 0), -1.0);
+    QVERIFY_THROWS_EXCEPTION(engine::ShapeError, gmp->outputShape({Shape {12}}));
+}
+
+void TestLayers::convMatchesTorch()
+{
+    const QString python = QStringLiteral("/usr/bin/python3");
+    QProcess probe;
+    probe.start(python, {"-c", "import torch"});
+    if (!probe.waitForFinished(60000) || probe.exitCode() != 0)
+        QSKIP("python3-torch is not installed: Conv2D was not compared with torch conv2d");
+
+    // Every new option at once: kernel 3x2, stride (2, 1), dilation (1, 2), 2 groups,
+    // asymmetric explicit padding.
+    const Shape in {6, 7, 4};
+    auto conv = makeLayer("Conv2D",
+        R"({"filters":6,"kernel":[3,2],"stride":[2,1],"dilation":[1,2],"groups":2,)"
+        R"("padding":[1,0,2,1]})");
+    engine::Rng rng(3);
+    conv->build({in}, rng);
+    auto params = conv->params();
+    *params[1].value = randomMatrix(6, 1, 4);
+    const Matrix x = randomMatrix(in.size(), 2, 5);
+    Matrix out;
+    conv->forward({&x}, out, engine::Mode::Inference);
+
+    // torch: NCHW input, OIHW weight [6, 2, 3, 2]; F.pad takes (left, right, top, bottom).
+    json job {{"x", std::vector<double>(x.data(), x.data() + x.size())},
+        {"w",
+            std::vector<double>(
+                params[0].value->data(), params[0].value->data() + params[0].value->size())},
+        {"b", std::vector<double>(params[1].value->data(), params[1].value->data() + 6)}};
+    const char* script = R"PY(
+import json, sys, torch
+import torch.nn.functional as F
+j = json.load(sys.stdin)
+x = torch.tensor(j["x"], dtype=torch.float64).reshape(2, 6, 7, 4).permute(0, 3, 1, 2)
+# engine W: filters x (KH*KW*Cg), column-major storage, column (kh*KW + kw)*Cg + ci
+w = torch.tensor(j["w"], dtype=torch.float64).reshape(3 * 2 * 2, 6).t()
+w = w.reshape(6, 3, 2, 2).permute(0, 3, 1, 2)
+y = F.conv2d(F.pad(x, (0, 1, 1, 2)), w, torch.tensor(j["b"], dtype=torch.float64),
+             stride=(2, 1), dilation=(1, 2), groups=2)
+print(json.dumps(y.permute(0, 2, 3, 1).reshape(2, -1).tolist()))
+)PY";
+    QProcess torch;
+    torch.start(python, {"-c", script});
+    QVERIFY(torch.waitForStarted(10000));
+    torch.write(QByteArray::fromStdString(job.dump()));
+    torch.closeWriteChannel();
+    QVERIFY(torch.waitForFinished(120000));
+    QVERIFY2(torch.exitCode() == 0, torch.readAllStandardError().constData());
+    const json rows = json::parse(torch.readAllStandardOutput().toStdString());
+    QCOMPARE(long(rows.size()), 2L);
+    QCOMPARE(long(rows[0].size()), long(out.rows()));
+    double worst = 0;
+    for (long b = 0; b < 2; ++b)
+        for (long i = 0; i < out.rows(); ++i)
+            worst = std::max(worst, std::abs(double(out(i, b)) - rows[b][i].get<double>()));
+    QVERIFY2(worst < 1e-9, qPrintable(QString("max abs difference %1").arg(worst)));
+}
+
+void TestLayers::windowAttributesKeepTheirForms()
+{
+    // Old projects: ints and words stay ints and words (files written before the lists).
+    auto old = makeLayer("Conv2D", R"({"filters":4,"kernel":3,"stride":2,"padding":"same"})");
+    const json a = old->attributes();
+    QCOMPARE(a["kernel"], json(3));
+    QCOMPARE(a["stride"], json(2));
+    QCOMPARE(a["padding"], json("same"));
+    QCOMPARE(a["dilation"], json(1));
+    QCOMPARE(a["groups"], json(1));
+    QCOMPARE(QString::fromStdString(old->summary()), QString("Conv2D 4 3x3 /2"));
+    // Lists: a square list collapses to its int, the others stay lists.
+    auto lists = makeLayer("Conv2D",
+        R"({"kernel":[1,3],"stride":[2,2],"padding":[0,1,1,2],"dilation":[2,1],"groups":2})");
+    const json b = lists->attributes();
+    QCOMPARE(b["kernel"], json::parse("[1,3]"));
+    QCOMPARE(b["stride"], json(2));
+    QCOMPARE(b["padding"], json::parse("[0,1,1,2]"));
+    QCOMPARE(b["dilation"], json::parse("[2,1]"));
+    QCOMPARE(QString::fromStdString(lists->summary()),
+        QString("Conv2D 8 1x3 /2 dilation 2x1, 2 groups"));
+    auto pool = makeLayer("AveragePool2D",
+        R"({"pool":[2,3],"stride":[1,2],"padding":[1,1,0,0],"ceilMode":true,"countIncludePad":true})");
+    const json c = pool->attributes();
+    QCOMPARE(c["pool"], json::parse("[2,3]"));
+    QCOMPARE(c["stride"], json::parse("[1,2]"));
+    QCOMPARE(c["ceilMode"], json(true));
+    QCOMPARE(c["countIncludePad"], json(true));
+    QCOMPARE(QString::fromStdString(pool->summary()), QString("AvgPool 2x3 /1x2"));
+    auto oldPool = makeLayer("MaxPool2D", R"({"pool":2,"stride":0,"padding":"valid"})");
+    QCOMPARE(oldPool->attributes()["pool"], json(2));
+    QCOMPARE(oldPool->attributes()["stride"], json(0));
+
+    // Bad forms name the key and leave the layer unchanged.
+    for (const char* bad : {R"({"kernel":[1,2,3]})", R"({"kernel":0})", R"({"padding":"full"})",
+             R"({"padding":[1,1]})", R"({"padding":3})", R"({"dilation":[1,"2"]})",
+             R"({"stride":[0,1]})"}) {
+        const json j = json::parse(bad);
+        try {
+            lists->setAttributes(j);
+            QFAIL(bad);
+        } catch (const engine::InputError& e) {
+            QCOMPARE(QString::fromStdString(e.where()), QString::fromStdString(j.begin().key()));
+        }
+    }
+    QCOMPARE(lists->attributes(), b);
+}
+
+void TestLayers::logSoftmaxByHand()
+{
+    Matrix z(3, 2), a;
+    z << 1, 1000, 2, 1000, 3, 1000;
+    engine::activationForward(engine::ActivationKind::LogSoftmax, 0, z, a);
+    const double logSum = std::log(std::exp(1.0) + std::exp(2.0) + std::exp(3.0));
+    for (int i = 0; i < 3; ++i) {
+        QVERIFY(std::abs(a(i, 0) - (i + 1 - logSum)) < 1e-12);
+        QVERIFY(std::abs(a(i, 1) + std::log(3.0)) < 1e-9); // huge equal logits stay finite
+    }
+    QVERIFY(engine::isPerSample(engine::ActivationKind::LogSoftmax));
+    QVERIFY(!engine::isPerSample(engine::ActivationKind::ReLU6));
 }
 
 void TestLayers::batchNormStatistics()
@@ -452,6 +773,9 @@ void TestLayers::activationValuesByHand_data()
     QTest::newRow("gelu(1)") << "gelu" << 1.0 << 0.8413447460685429;
     QTest::newRow("gelu(-1)") << "gelu" << -1.0 << -0.15865525393145707;
     QTest::newRow("identity(3)") << "identity" << 3.0 << 3.0;
+    QTest::newRow("relu6(-1)") << "relu6" << -1.0 << 0.0;
+    QTest::newRow("relu6(3.5)") << "relu6" << 3.5 << 3.5;
+    QTest::newRow("relu6(7)") << "relu6" << 7.0 << 6.0;
 }
 
 void TestLayers::activationValuesByHand()

@@ -12,32 +12,47 @@
 
 namespace engine::exportlayout {
 
-/// A Conv2D weight matrix (filters x (K * K * Cin), column (kh * K + kw) * Cin + ci) as OIHW
-/// float values in row-major order: out[((o * Cin + ci) * K + kh) * K + kw].
-inline std::vector<float> convWeightsOihw(const Matrix& w, int kernel, int channels)
+/// A Conv2D weight matrix (filters x (KH * KW * Cg), column (kh * KW + kw) * Cg + ci, Cg the
+/// input channels per group) as grouped OIHW [filters, Cg, KH, KW] float values in row-major
+/// order: out[((o * Cg + ci) * KH + kh) * KW + kw].
+inline std::vector<float> convWeightsOihw(
+    const Matrix& w, int kernelH, int kernelW, int channelsPerGroup)
 {
     std::vector<float> out;
     out.reserve(std::size_t(w.size()));
     for (Eigen::Index o = 0; o < w.rows(); ++o)
-        for (int ci = 0; ci < channels; ++ci)
-            for (int kh = 0; kh < kernel; ++kh)
-                for (int kw = 0; kw < kernel; ++kw)
-                    out.push_back(float(w(o, (Eigen::Index(kh) * kernel + kw) * channels + ci)));
+        for (int ci = 0; ci < channelsPerGroup; ++ci)
+            for (int kh = 0; kh < kernelH; ++kh)
+                for (int kw = 0; kw < kernelW; ++kw)
+                    out.push_back(
+                        float(w(o, (Eigen::Index(kh) * kernelW + kw) * channelsPerGroup + ci)));
     return out;
 }
 
-/// Inverse of convWeightsOihw: OIHW values back to the engine's filters x (K * K * Cin) matrix.
+inline std::vector<float> convWeightsOihw(const Matrix& w, int kernel, int channels)
+{
+    return convWeightsOihw(w, kernel, kernel, channels);
+}
+
+/// Inverse of convWeightsOihw: OIHW values back to the engine's filters x (KH * KW * Cg) matrix.
+inline Matrix convWeightsFromOihw(
+    const std::vector<float>& oihw, long filters, int kernelH, int kernelW, int channelsPerGroup)
+{
+    Matrix w(filters, long(kernelH) * kernelW * channelsPerGroup);
+    std::size_t i = 0;
+    for (long o = 0; o < filters; ++o)
+        for (int ci = 0; ci < channelsPerGroup; ++ci)
+            for (int kh = 0; kh < kernelH; ++kh)
+                for (int kw = 0; kw < kernelW; ++kw)
+                    w(o, (Eigen::Index(kh) * kernelW + kw) * channelsPerGroup + ci)
+                        = Scalar(oihw[i++]);
+    return w;
+}
+
 inline Matrix convWeightsFromOihw(
     const std::vector<float>& oihw, long filters, int kernel, int channels)
 {
-    Matrix w(filters, long(kernel) * kernel * channels);
-    std::size_t i = 0;
-    for (long o = 0; o < filters; ++o)
-        for (int ci = 0; ci < channels; ++ci)
-            for (int kh = 0; kh < kernel; ++kh)
-                for (int kw = 0; kw < kernel; ++kw)
-                    w(o, (Eigen::Index(kh) * kernel + kw) * channels + ci) = Scalar(oihw[i++]);
-    return w;
+    return convWeightsFromOihw(oihw, filters, kernel, kernel, channels);
 }
 
 /// TensorFlow "same"/"valid" padding of a square window over an H x W image, as the amounts

@@ -182,6 +182,19 @@ public:
             onnxattr::setInt(n, "axis", -1);
             return n->output(0);
         }
+        case ActivationKind::ReLU6: {
+            if (m_relu6Bounds.empty()) {
+                m_relu6Bounds.push_back(scalar("relu6.min", 0.0f));
+                m_relu6Bounds.push_back(scalar("relu6.max", 6.0f));
+            }
+            return node("Clip", {in, m_relu6Bounds[0], m_relu6Bounds[1]}, stem, exactOutput)
+                ->output(0);
+        }
+        case ActivationKind::LogSoftmax: {
+            onnx::NodeProto* n = node("LogSoftmax", {in}, stem, exactOutput);
+            onnxattr::setInt(n, "axis", -1);
+            return n->output(0);
+        }
         case ActivationKind::GELU: {
             // gelu(x) = 0.5 x (1 + erf(x / sqrt 2)), in the engine's order of operations.
             if (m_geluConstants.empty()) {
@@ -207,6 +220,7 @@ private:
     onnx::GraphProto& m_graph;
     std::set<std::string> m_used;
     std::vector<std::string> m_geluConstants;
+    std::vector<std::string> m_relu6Bounds;
 };
 
 void setTensorType(onnx::ValueInfoProto* v, const std::string& name, long features)
@@ -322,13 +336,13 @@ private:
         return m_weights.at(id).count(param) ? weight(id, param) : std::string();
     }
 
-    /// f(x) on the node's layout: element-wise functions keep NCHW; Softmax normalizes the
+    /// f(x) on the node's layout: element-wise functions keep NCHW; (log-)softmax normalizes the
     /// whole flat sample as the engine does, so callers pass it `pre` with `flat` set.
     void activate(NodeId id, ActivationKind kind, double alpha, NodeTensors pre)
     {
         NodeTensors& t = m_tensors[id];
         const std::string stem = sanitized(m_graph.name(id));
-        if (!pre.nchw.empty() && kind != ActivationKind::Softmax)
+        if (!pre.nchw.empty() && !isPerSample(kind))
             t.nchw = m_b.activation(kind, alpha, pre.nchw, stem);
         else
             t.flat = m_b.activation(kind, alpha, pre.flat, stem);
@@ -337,6 +351,7 @@ private:
     void dense(NodeId id);
     void conv(NodeId id);
     void pool(NodeId id, bool max);
+    void globalPool(NodeId id, bool max);
     void batchNorm(NodeId id);
     void layerNorm(NodeId id);
     void add(NodeId id);
@@ -360,6 +375,8 @@ void GraphEmitter::layer(NodeId id)
         conv(id);
     } else if (type == "MaxPool2D" || type == "AveragePool2D") {
         pool(id, type == "MaxPool2D");
+    } else if (type == "GlobalAveragePool2D" || type == "GlobalMaxPool2D") {
+        globalPool(id, type == "GlobalMaxPool2D");
     } else if (type == "BatchNorm") {
         batchNorm(id);
     } else if (type == "LayerNorm") {
@@ -367,7 +384,7 @@ void GraphEmitter::layer(NodeId id)
     } else if (type == "Activation") {
         const auto& act = static_cast<const Activation&>(layer);
         NodeTensors pre = m_tensors.at(in.at(0));
-        if (act.kind() == ActivationKind::Softmax || pre.nchw.empty())
+        if (isPerSample(act.kind()) || pre.nchw.empty())
             pre = {flat(in.at(0)), {}};
         activate(id, act.kind(), act.alpha(), pre);
     } else if (type == "Dropout") {
@@ -391,7 +408,8 @@ void GraphEmitter::layer(NodeId id)
         throw InputError(where(id),
             "a " + type
                 + " layer cannot be exported to ONNX (exportable: Input, Dense, Conv2D, "
-                  "MaxPool2D, AveragePool2D, BatchNorm, LayerNorm, Activation, Dropout, "
+                  "MaxPool2D, AveragePool2D, GlobalAveragePool2D, GlobalMaxPool2D, BatchNorm, "
+                  "LayerNorm, Activation, Dropout, "
                   "Flatten, Reshape, Add, Concatenate, SimpleRNN, LSTM, GRU, Embedding, "
                   "TimeDistributed)");
     }
@@ -420,32 +438,36 @@ void GraphEmitter::conv(NodeId id)
     const auto& conv = static_cast<const Conv2D&>(m_graph.layer(id));
     const NodeId src = m_graph.inputsOf(id).at(0);
     const Shape& in = shapeOf(src);
-    const Shape& out = shapeOf(id);
     const std::string stem = sanitized(m_graph.name(id));
-    const int k = conv.kernel();
+    const image::Size2 k = conv.kernel(), stride = conv.stride(), dilation = conv.dilation();
+    const int channels = in[2] / conv.groups(); // ONNX's grouped weight is [filters, Cg, KH, KW]
 
     const Matrix& w = m_weights.at(id).at("W");
-    const std::vector<float> oihw = exportlayout::convWeightsOihw(w, k, in[2]);
-    const std::string wName = m_b.floats(stem + ".W", {w.rows(), in[2], k, k}, oihw);
-    m_weightNames[wName]
-        = {{"node", id}, {"param", "W"}, {"layout", "oihw"}, {"kernel", k}, {"channels", in[2]}};
+    const std::vector<float> oihw = exportlayout::convWeightsOihw(w, k.h, k.w, channels);
+    const std::string wName = m_b.floats(stem + ".W", {w.rows(), channels, k.h, k.w}, oihw);
+    m_weightNames[wName] = {
+        {"node", id}, {"param", "W"}, {"layout", "oihw"}, {"kernel", k.h}, {"channels", channels}};
+    if (!k.square())
+        m_weightNames[wName]["kernelW"] = k.w;
     std::vector<std::string> inputs {nchw(src), wName};
     if (const std::string b = optionalWeight(id, "b"); !b.empty())
         inputs.push_back(b);
 
     const bool fused = conv.activation() != ActivationKind::Identity;
     onnx::NodeProto* n = m_b.node("Conv", inputs, fused ? stem + ".linear" : stem);
-    const auto pad = exportlayout::windowPadding(
-        in[0], in[1], out[0], out[1], k, conv.stride(), conv.samePadding());
-    onnxattr::setInts(n, "kernel_shape", {k, k});
-    onnxattr::setInts(n, "strides", {conv.stride(), conv.stride()});
-    onnxattr::setInts(n, "pads", {pad.top, pad.left, pad.bottom, pad.right});
+    // The engine's padding on each side, "same" included: ONNX pads [top, left, bottom, right].
+    const auto g = conv.geometryFor(in);
+    onnxattr::setInts(n, "kernel_shape", {k.h, k.w});
+    onnxattr::setInts(n, "strides", {stride.h, stride.w});
+    onnxattr::setInts(n, "pads", {g.h.padBefore, g.w.padBefore, g.h.padAfter, g.w.padAfter});
+    onnxattr::setInts(n, "dilations", {dilation.h, dilation.w});
+    onnxattr::setInt(n, "group", conv.groups());
     if (!fused) {
         m_tensors[id].nchw = n->output(0);
         return;
     }
     NodeTensors pre {{}, n->output(0)};
-    if (conv.activation() == ActivationKind::Softmax)
+    if (isPerSample(conv.activation()))
         pre = {nchwToFlat(n->output(0), stem + ".linear"), {}};
     activate(id, conv.activation(), conv.attributes().value("alpha", 0.01), pre);
 }
@@ -454,20 +476,32 @@ void GraphEmitter::pool(NodeId id, bool max)
 {
     const auto& pool = static_cast<const Pool2D&>(m_graph.layer(id));
     const NodeId src = m_graph.inputsOf(id).at(0);
-    const Shape& in = shapeOf(src);
-    const Shape& out = shapeOf(id);
-    const int p = pool.pool();
-    const int stride = pool.effectiveStride();
-    const bool same = pool.attributes().value("padding", std::string("valid")) == "same";
-    const auto pad = exportlayout::windowPadding(in[0], in[1], out[0], out[1], p, stride, same);
-    // MaxPool never picks a padded cell; AveragePool's count_include_pad = 0 (the default)
-    // averages over the pixels inside the image, as the engine does.
+    const image::Size2 p = pool.pool(), stride = pool.effectiveStride();
+    const auto g = pool.geometryFor(shapeOf(src));
+    // MaxPool never picks a padded cell; AveragePool's count_include_pad matches the layer's
+    // (0, the default, averages over the pixels inside the image).
     onnx::NodeProto* n
         = m_b.node(max ? "MaxPool" : "AveragePool", {nchw(src)}, sanitized(m_graph.name(id)));
-    onnxattr::setInts(n, "kernel_shape", {p, p});
-    onnxattr::setInts(n, "strides", {stride, stride});
-    onnxattr::setInts(n, "pads", {pad.top, pad.left, pad.bottom, pad.right});
+    onnxattr::setInts(n, "kernel_shape", {p.h, p.w});
+    onnxattr::setInts(n, "strides", {stride.h, stride.w});
+    onnxattr::setInts(n, "pads", {g.h.padBefore, g.w.padBefore, g.h.padAfter, g.w.padAfter});
+    if (pool.ceilMode())
+        onnxattr::setInt(n, "ceil_mode", 1);
+    if (!max && static_cast<const AveragePool2D&>(pool).countIncludePad())
+        onnxattr::setInt(n, "count_include_pad", 1);
     m_tensors[id].nchw = n->output(0);
+}
+
+void GraphEmitter::globalPool(NodeId id, bool max)
+{
+    const std::string stem = sanitized(m_graph.name(id));
+    // [N, C, 1, 1] -> [N, C]: the engine's C-vector.
+    const std::string pooled = m_b.node(max ? "GlobalMaxPool" : "GlobalAveragePool",
+                                      {nchw(m_graph.inputsOf(id).at(0))}, stem + ".pooled")
+                                   ->output(0);
+    onnx::NodeProto* n = m_b.node("Flatten", {pooled}, stem);
+    onnxattr::setInt(n, "axis", 1);
+    m_tensors[id].flat = n->output(0);
 }
 
 void GraphEmitter::batchNorm(NodeId id)
@@ -764,6 +798,7 @@ OnnxNetCanvasModel readNetCanvasOnnx(const std::filesystem::path& file)
             // Checked here so that the reads below cannot throw.
             (void)ref.value("layout", std::string());
             (void)ref.value("kernel", -1);
+            (void)ref.value("kernelW", -1);
             (void)ref.value("channels", -1);
         } catch (const nlohmann::json::exception& e) {
             throw InputError(refPlace,
@@ -786,11 +821,12 @@ OnnxNetCanvasModel readNetCanvasOnnx(const std::filesystem::path& file)
         Matrix m(rows, cols);
         if (oihw) {
             const int kernel = ref.value("kernel", -1);
+            const int kernelW = ref.value("kernelW", kernel);
             const int channels = ref.value("channels", -1);
-            if (t.dims(1) != channels || t.dims(2) != kernel || t.dims(3) != kernel)
+            if (t.dims(1) != channels || t.dims(2) != kernel || t.dims(3) != kernelW)
                 throw InputError(
                     place, "the kernel's shape does not match its recorded size and channels");
-            m = exportlayout::convWeightsFromOihw(values, rows, kernel, channels);
+            m = exportlayout::convWeightsFromOihw(values, rows, kernel, kernelW, channels);
         } else {
             for (long r = 0; r < rows; ++r)
                 for (long c = 0; c < cols; ++c)

@@ -132,6 +132,10 @@ std::string activationExpr(ActivationKind kind, double alpha, const std::string&
         return "F.gelu(" + e + ")"; // exact (erf) form, as the engine computes it
     case ActivationKind::Softmax:
         return "torch.softmax(" + e + ", dim=-1)";
+    case ActivationKind::ReLU6:
+        return "F.relu6(" + e + ")";
+    case ActivationKind::LogSoftmax:
+        return "torch.log_softmax(" + e + ", dim=-1)";
     }
     return e;
 }
@@ -294,15 +298,21 @@ void ScriptEmitter::layer(NodeId id)
         conv(id, name);
     } else if (type == "MaxPool2D" || type == "AveragePool2D") {
         pool(id, name, type == "MaxPool2D");
+    } else if (type == "GlobalAveragePool2D" || type == "GlobalMaxPool2D") {
+        // Over H and W of [N, C, H, W]: the engine's C-vector.
+        const std::string x = nchw(in.at(0));
+        assign(id, name,
+            type == "GlobalMaxPool2D" ? "torch.amax(" + x + ", dim=(2, 3))"
+                                      : "torch.mean(" + x + ", dim=(2, 3))",
+            false);
     } else if (type == "BatchNorm") {
         batchNorm(id, name);
     } else if (type == "LayerNorm") {
         layerNorm(id, name);
     } else if (type == "Activation") {
         const auto& act = static_cast<const Activation&>(layer);
-        // Element-wise functions keep NCHW; Softmax normalizes the whole flat sample.
-        const bool image
-            = act.kind() != ActivationKind::Softmax && !m_vars.at(in.at(0)).nchw.empty();
+        // Element-wise functions keep NCHW; (log-)softmax normalizes the whole flat sample.
+        const bool image = !isPerSample(act.kind()) && !m_vars.at(in.at(0)).nchw.empty();
         assign(id, name,
             activationExpr(act.kind(), act.alpha(), image ? nchw(in.at(0)) : flat(in.at(0))),
             image);
@@ -337,7 +347,8 @@ void ScriptEmitter::layer(NodeId id)
         throw InputError("nodes '" + m_graph.name(id) + "'",
             "a " + type
                 + " layer cannot be exported to PyTorch (exportable: Input, Dense, Conv2D, "
-                  "MaxPool2D, AveragePool2D, BatchNorm, LayerNorm, Activation, Dropout, "
+                  "MaxPool2D, AveragePool2D, GlobalAveragePool2D, GlobalMaxPool2D, BatchNorm, "
+                  "LayerNorm, Activation, Dropout, "
                   "Flatten, Reshape, Add, Concatenate, SimpleRNN, LSTM, GRU, Embedding, "
                   "TimeDistributed)");
     }
@@ -359,13 +370,25 @@ void ScriptEmitter::dense(NodeId id, const std::string& name)
         false);
 }
 
-/// "F.pad(x, (left, right, top, bottom)[, value=...])" or x itself when nothing is padded.
-std::string padded(const std::string& x, const exportlayout::Padding& p, const char* value = "")
+bool padsAnything(const image::Geometry& g)
 {
-    if (!p.any())
+    return g.h.padBefore || g.h.padAfter || g.w.padBefore || g.w.padAfter;
+}
+
+/// "F.pad(x, (left, right, top, bottom)[, value=...])" or x itself when nothing is padded.
+std::string padded(const std::string& x, const image::Geometry& g, const char* value = "")
+{
+    if (!padsAnything(g))
         return x;
-    return "F.pad(" + x + ", (" + std::to_string(p.left) + ", " + std::to_string(p.right) + ", "
-        + std::to_string(p.top) + ", " + std::to_string(p.bottom) + ")" + value + ")";
+    return "F.pad(" + x + ", (" + std::to_string(g.w.padBefore) + ", "
+        + std::to_string(g.w.padAfter) + ", " + std::to_string(g.h.padBefore) + ", "
+        + std::to_string(g.h.padAfter) + ")" + value + ")";
+}
+
+/// "(h, w)" for PyTorch's per-axis arguments.
+std::string pair(image::Size2 s)
+{
+    return "(" + std::to_string(s.h) + ", " + std::to_string(s.w) + ")";
 }
 
 void ScriptEmitter::conv(NodeId id, const std::string& name)
@@ -373,22 +396,27 @@ void ScriptEmitter::conv(NodeId id, const std::string& name)
     const auto& conv = static_cast<const Conv2D&>(m_graph.layer(id));
     const NodeId src = m_graph.inputsOf(id).at(0);
     const Shape& in = shapeOf(src);
-    const Shape& out = shapeOf(id);
-    const int k = conv.kernel();
+    const image::Size2 k = conv.kernel();
+    const int channels = in[2] / conv.groups(); // the grouped weight is [filters, Cg, KH, KW]
     const bool bias = hasParam(id, "b");
-    // TensorFlow "same" pads the smaller half before (PyTorch's padding= is symmetric), so the
-    // padding is explicit and the convolution itself is unpadded.
+    // TensorFlow "same" pads the smaller half before and explicit pads may be asymmetric
+    // (PyTorch's padding= is symmetric), so the padding is explicit and the convolution itself
+    // is unpadded.
     m_init << "        self." << name << " = nn.Conv2d(" << in[2] << ", " << conv.filters() << ", "
-           << k << ", stride=" << conv.stride() << ", bias=" << (bias ? "True" : "False") << ")\n";
+           << pair(k) << ", stride=" << pair(conv.stride());
+    if (conv.dilation() != image::Size2 {1, 1})
+        m_init << ", dilation=" << pair(conv.dilation());
+    if (conv.groups() != 1)
+        m_init << ", groups=" << conv.groups();
+    m_init << ", bias=" << (bias ? "True" : "False") << ")\n";
     const Matrix& w = m_weights.at(id).at("W");
-    weight(name, "weight", {w.rows(), in[2], k, k}, exportlayout::convWeightsOihw(w, k, in[2]));
+    weight(name, "weight", {w.rows(), channels, k.h, k.w},
+        exportlayout::convWeightsOihw(w, k.h, k.w, channels));
     if (bias)
         matrixWeight(id, name, "b", "bias");
-    const auto pad = exportlayout::windowPadding(
-        in[0], in[1], out[0], out[1], k, conv.stride(), conv.samePadding());
-    const std::string linear = "self." + name + "(" + padded(nchw(src), pad) + ")";
+    const std::string linear = "self." + name + "(" + padded(nchw(src), conv.geometryFor(in)) + ")";
     const double alpha = conv.attributes().value("alpha", 0.01);
-    if (conv.activation() == ActivationKind::Softmax)
+    if (isPerSample(conv.activation()))
         assign(
             id, name, activationExpr(conv.activation(), alpha, "_to_flat(" + linear + ")"), false);
     else
@@ -399,27 +427,31 @@ void ScriptEmitter::pool(NodeId id, const std::string& name, bool max)
 {
     const auto& pool = static_cast<const Pool2D&>(m_graph.layer(id));
     const NodeId src = m_graph.inputsOf(id).at(0);
-    const Shape& in = shapeOf(src);
     const Shape& out = shapeOf(id);
-    const int p = pool.pool();
-    const int stride = pool.effectiveStride();
-    const bool same = pool.attributes().value("padding", std::string("valid")) == "same";
-    const auto pad = exportlayout::windowPadding(in[0], in[1], out[0], out[1], p, stride, same);
-    const std::string window = std::to_string(p) + ", " + std::to_string(stride);
+    const auto g = pool.geometryFor(shapeOf(src));
+    const bool includePad = !max && static_cast<const AveragePool2D&>(pool).countIncludePad();
+    const std::string window = pair(pool.pool()) + ", " + pair(pool.effectiveStride());
+    const std::string ceil = pool.ceilMode() ? ", ceil_mode=True" : "";
     std::string expr;
     if (max) {
         // Padding never wins the maximum.
-        expr = "F.max_pool2d(" + padded(nchw(src), pad, ", value=float(\"-inf\")") + ", " + window
-            + ")";
-    } else if (!pad.any()) {
-        expr = "F.avg_pool2d(" + nchw(src) + ", " + window + ")";
+        expr = "F.max_pool2d(" + padded(nchw(src), g, ", value=float(\"-inf\")") + ", " + window
+            + ceil + ")";
+    } else if (includePad || !padsAnything(g)) {
+        // Padded zeros count: the plain mean over the padded image.
+        expr = "F.avg_pool2d(" + padded(nchw(src), g) + ", " + window + ceil + ")";
     } else {
         // The mean over the pixels inside the image, as TensorFlow's "same" pooling.
         m_avgPoolSame = true;
-        expr = "_avg_pool_inside(" + nchw(src) + ", " + window + ", (" + std::to_string(pad.left)
-            + ", " + std::to_string(pad.right) + ", " + std::to_string(pad.top) + ", "
-            + std::to_string(pad.bottom) + "))";
+        expr = "_avg_pool_inside(" + nchw(src) + ", " + window + ", ("
+            + std::to_string(g.w.padBefore) + ", " + std::to_string(g.w.padAfter) + ", "
+            + std::to_string(g.h.padBefore) + ", " + std::to_string(g.h.padAfter) + ")" + ceil
+            + ")";
     }
+    // With ceil_mode, PyTorch may add a last window starting in the (already applied) padding
+    // that the engine drops: keep the engine's output size.
+    if (pool.ceilMode())
+        expr += "[:, :, :" + std::to_string(out[0]) + ", :" + std::to_string(out[1]) + "]";
     assign(id, name, expr, true);
 }
 
@@ -542,13 +574,15 @@ std::string pytorchScript(const TrainedModel& model)
        << "        x = x.permute(0, 2, 3, 1)\n"
        << "    return x.reshape(x.shape[0], -1)\n\n\n"
        << (emitter.usesAvgPoolSame()
-                  ? "def _avg_pool_inside(x, k, s, pad):\n"
+                  ? "def _avg_pool_inside(x, k, s, pad, ceil_mode=False):\n"
                     "    \"\"\"Average pooling over the window's pixels inside the image "
                     "(TensorFlow "
                     "\"same\").\"\"\"\n"
-                    "    total = F.avg_pool2d(F.pad(x, pad), k, s, divisor_override=1)\n"
+                    "    total = F.avg_pool2d(F.pad(x, pad), k, s, ceil_mode=ceil_mode, "
+                    "divisor_override=1)\n"
                     "    ones = torch.ones_like(x[:1, :1])\n"
-                    "    count = F.avg_pool2d(F.pad(ones, pad), k, s, divisor_override=1)\n"
+                    "    count = F.avg_pool2d(F.pad(ones, pad), k, s, ceil_mode=ceil_mode, "
+                    "divisor_override=1)\n"
                     "    return total / count\n\n\n"
                   : "")
        << "class Net(nn.Module):\n"

@@ -18,7 +18,7 @@ struct ActivationInfo {
     const char* label;
 };
 
-constexpr std::array<ActivationInfo, 8> kActivations {{
+constexpr std::array<ActivationInfo, 10> kActivations {{
     {ActivationKind::Identity, "identity", "Identity"},
     {ActivationKind::Sigmoid, "sigmoid", "Sigmoid"},
     {ActivationKind::Tanh, "tanh", "Tanh"},
@@ -27,6 +27,8 @@ constexpr std::array<ActivationInfo, 8> kActivations {{
     {ActivationKind::ELU, "elu", "ELU"},
     {ActivationKind::GELU, "gelu", "GELU"},
     {ActivationKind::Softmax, "softmax", "Softmax"},
+    {ActivationKind::ReLU6, "relu6", "ReLU6"},
+    {ActivationKind::LogSoftmax, "log_softmax", "Log-softmax"},
 }};
 
 // Element-wise kernels run over column ranges so large batches split across threads.
@@ -62,6 +64,11 @@ std::optional<ActivationKind> activationFromName(const std::string& name)
     if (name == "linear" || name == "none")
         return ActivationKind::Identity;
     return std::nullopt;
+}
+
+bool isPerSample(ActivationKind k)
+{
+    return k == ActivationKind::Softmax || k == ActivationKind::LogSoftmax;
 }
 
 std::vector<std::string> activationNames()
@@ -107,6 +114,17 @@ void activationForward(ActivationKind k, Scalar alpha, const Matrix& z, Matrix& 
             out = (in.rowwise() - mx.array()).exp();
             RowVector sum = out.matrix().colwise().sum();
             out.rowwise() /= sum.array();
+            break;
+        }
+        case ActivationKind::ReLU6:
+            out = in.max(Scalar(0)).min(Scalar(6));
+            break;
+        case ActivationKind::LogSoftmax: {
+            // z - max - log sum e^(z - max): finite for any finite z.
+            RowVector mx = in.matrix().colwise().maxCoeff();
+            out = in.rowwise() - mx.array();
+            RowVector logSum = out.exp().matrix().colwise().sum().array().log().matrix();
+            out.rowwise() -= logSum.array();
             break;
         }
         }
@@ -155,6 +173,15 @@ void activationBackward(ActivationKind k, Scalar alpha, const Matrix& z, const M
             // Jacobian-vector product: dz = a * (g - sum(g * a)) per column.
             RowVector dot = (g * act).matrix().colwise().sum();
             out = act * (g.rowwise() - dot.array());
+            break;
+        }
+        case ActivationKind::ReLU6:
+            out = (zin > 0 && zin < Scalar(6)).select(g, Scalar(0));
+            break;
+        case ActivationKind::LogSoftmax: {
+            // dz_i = g_i - softmax_i sum_j g_j, with softmax = e^a.
+            RowVector sum = g.matrix().colwise().sum();
+            out = g - act.exp().rowwise() * sum.array();
             break;
         }
         }

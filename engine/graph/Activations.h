@@ -11,20 +11,27 @@
 namespace engine {
 
 enum class ActivationKind {
-    Identity,  ///< a = z
-    Sigmoid,   ///< a = 1 / (1 + e^-z)
-    Tanh,      ///< a = tanh z
-    ReLU,      ///< a = max(0, z)
+    Identity, ///< a = z
+    Sigmoid, ///< a = 1 / (1 + e^-z)
+    Tanh, ///< a = tanh z
+    ReLU, ///< a = max(0, z)
     LeakyReLU, ///< a = z if z > 0 else alpha z
-    ELU,       ///< a = z if z > 0 else alpha (e^z - 1)
-    GELU,      ///< a = z Phi(z) = z/2 (1 + erf(z / sqrt 2))
-    Softmax    ///< a_i = e^z_i / sum_j e^z_j over a sample's features
+    ELU, ///< a = z if z > 0 else alpha (e^z - 1)
+    GELU, ///< a = z Phi(z) = z/2 (1 + erf(z / sqrt 2))
+    Softmax, ///< a_i = e^z_i / sum_j e^z_j over a sample's features
+    ReLU6, ///< a = min(max(0, z), 6)
+    LogSoftmax ///< a_i = z_i - log sum_j e^z_j over a sample's features
 };
 
-/// JSON name: "identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "softmax".
+/// JSON name: "identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "softmax",
+/// "relu6", "log_softmax".
 std::string activationName(ActivationKind k);
-/// Display name: "Identity", "Sigmoid", "Tanh", "ReLU", "Leaky ReLU", "ELU", "GELU", "Softmax".
+/// Display name: "Identity", "Sigmoid", "Tanh", "ReLU", "Leaky ReLU", "ELU", "GELU", "Softmax",
+/// "ReLU6", "Log-softmax".
 std::string activationLabel(ActivationKind k);
+/// True for Softmax and LogSoftmax, which normalize over all features of a sample (the whole
+/// flat sample, also of an image); the others act on each value alone.
+bool isPerSample(ActivationKind k);
 std::optional<ActivationKind> activationFromName(const std::string& name);
 std::vector<std::string> activationNames();
 

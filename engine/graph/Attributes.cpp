@@ -1,5 +1,6 @@
 #include "graph/Attributes.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -100,6 +101,42 @@ void read(const nlohmann::json& attrs, const AttributeSpec& spec, std::vector<in
     out = std::move(dims);
 }
 
+void readIntList(const nlohmann::json& attrs, const AttributeSpec& spec, std::vector<int>& list,
+    std::string& word)
+{
+    auto it = attrs.find(spec.name);
+    if (it == attrs.end())
+        return;
+    const auto inRange = [&](const nlohmann::json& v) {
+        return v.is_number_integer() && v.get<double>() >= spec.min && v.get<double>() <= spec.max;
+    };
+    if (it->is_string()) {
+        for (const auto& c : spec.choices)
+            if (c == it->get<std::string>()) {
+                word = c;
+                list.clear();
+                return;
+            }
+    } else if (spec.choices.empty() && inRange(*it)) {
+        list.assign(std::size_t(spec.length), it->get<int>());
+        word.clear();
+        return;
+    } else if (it->is_array() && it->size() == std::size_t(spec.length)
+        && std::all_of(it->begin(), it->end(), inRange)) {
+        list.clear();
+        for (const auto& v : *it)
+            list.push_back(v.get<int>());
+        word.clear();
+        return;
+    }
+    const std::string range = number(spec.min) + " to " + number(spec.max);
+    const std::string count = std::to_string(spec.length);
+    std::string expected = spec.choices.empty()
+        ? "an integer from " + range + " or a list of " + count + " of them"
+        : joinChoices(spec.choices) + " or a list of " + count + " integers from " + range;
+    throw InputError(spec.name, "expected " + expected + ", got " + it->dump());
+}
+
 AttributeSpec intSpec(std::string name, std::string label, int min, int max, std::string help)
 {
     return {std::move(name), std::move(label), AttributeSpec::Kind::Int, double(min), double(max),
@@ -129,6 +166,15 @@ AttributeSpec shapeSpec(std::string name, std::string label, std::string help)
 {
     return {std::move(name), std::move(label), AttributeSpec::Kind::Shape, 1, 1 << 24, {},
             std::move(help)};
+}
+
+AttributeSpec intListSpec(std::string name, std::string label, int length, int min, int max,
+    std::vector<std::string> choices, std::string help)
+{
+    AttributeSpec s {std::move(name), std::move(label), AttributeSpec::Kind::IntList, double(min),
+        double(max), std::move(choices), std::move(help)};
+    s.length = length;
+    return s;
 }
 
 } // namespace engine::attr

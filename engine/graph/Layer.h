@@ -29,11 +29,14 @@ struct Param {
 /// per-layer code.
 struct AttributeSpec {
     enum class Kind {
-        Int,    ///< integer in [min, max]
-        Float,  ///< real in [min, max]
+        Int, ///< integer in [min, max]
+        Float, ///< real in [min, max]
         Bool,
         Choice, ///< one of `choices`
-        Shape   ///< list of positive integers, e.g. [28, 28, 1]; empty means "from the dataset"
+        Shape, ///< list of positive integers, e.g. [28, 28, 1]; empty means "from the dataset"
+        IntList ///< an integer in [min, max] or a list of `length` of them (e.g. kernel 3 or
+                ///< [1, 3]); with `choices`, also one of those words (padding "same" or [t, l, b,
+                ///< r])
     };
     std::string name;  ///< JSON key
     std::string label; ///< shown in the inspector
@@ -42,6 +45,7 @@ struct AttributeSpec {
     double max = 0;
     std::vector<std::string> choices;
     std::string help; ///< tooltip
+    int length = 0; ///< IntList: entries of the list form
 };
 
 /// A node of the network graph.

@@ -3,19 +3,28 @@
 #include "graph/Activations.h"
 #include "graph/Initializer.h"
 #include "graph/Layer.h"
+#include "layers/ImageGeometry.h"
 
 namespace engine {
 
 /// 2-D convolution (cross-correlation, as in every framework) with an optional fused activation:
-/// y = f(W * x + b), square kernels, TensorFlow "valid"/"same" padding.
+/// y = f(W * x + b). Kernel KH x KW, stride and dilation per axis, padding TensorFlow "valid" /
+/// "same" or explicit [top, left, bottom, right] (asymmetric allowed, zeros), and `groups`:
+/// the Cin input channels and the filters split into `groups` equal groups, filter o seeing only
+/// the Cg = Cin / groups channels of its group g = o / (filters / groups) (groups == Cin is a
+/// depthwise convolution with filters / Cin filters per channel).
 ///
 /// Input H x W x Cin, output Hout x Wout x filters (channel fastest, like every image here).
-/// Weights W: filters x (kernel * kernel * Cin), column index (kh * kernel + kw) * Cin + ci, i.e.
-/// one row per filter holding its K x K x Cin window in the image layout; exporters map it to
-/// ONNX/PyTorch OIHW as W_oihw[o][ci][kh][kw] = W(o, (kh * K + kw) * Cin + ci). b: filters x 1.
+/// Weights W: filters x (KH * KW * Cg), column index (kh * KW + kw) * Cg + ci, ci counted within
+/// the filter's group (channel g * Cg + ci of the input): one row per filter holding its window
+/// in the image layout. That is ONNX/PyTorch's grouped OIHW weight [filters, Cg, KH, KW] as
+/// W_oihw[o][ci][kh][kw] = W(o, (kh * KW + kw) * Cg + ci). b: filters x 1.
+/// Tap (kh, kw) of output pixel (oh, ow) reads input pixel
+/// (oh * SH - padTop + kh * DH, ow * SW - padLeft + kw * DW), zero outside the image.
 ///
-/// Forward gathers the windows of the whole batch into one matrix (im2col), so the convolution is
-/// a single GEMM whose result already is the output in the engine's layout.
+/// Forward gathers the windows of the whole batch into one matrix (im2col), rows ordered group
+/// by group, so each group's convolution is one GEMM whose result already is the output in the
+/// engine's layout.
 class Conv2D final : public Layer {
 public:
     std::string type() const override { return "Conv2D"; }
@@ -34,9 +43,13 @@ public:
     std::string summary() const override;
 
     int filters() const { return m_filters; }
-    int kernel() const { return m_kernel; }
-    int stride() const { return m_stride; }
-    bool samePadding() const { return m_padding == "same"; }
+    image::Size2 kernel() const { return m_kernel; }
+    image::Size2 stride() const { return m_stride; }
+    image::Size2 dilation() const { return m_dilation; }
+    int groups() const { return m_groups; }
+    const image::Padding2D& padding() const { return m_padding; }
+    /// Output size and the padding applied on each side for an input of shape `in`.
+    image::Geometry geometryFor(const Shape& in) const;
     ActivationKind activation() const { return m_activation; }
     bool useBias() const { return m_useBias; }
     /// "auto" picks He for the ReLU family, Glorot otherwise.
@@ -45,11 +58,16 @@ public:
 private:
     void im2col(const Matrix& in);
     void col2im(const Matrix& gradPatches, Matrix& gradIn) const;
+    /// Rows of W (and of the output per pixel) and of the patches belonging to group g.
+    long filtersPerGroup() const { return m_filters / m_groups; }
+    long windowPerGroup() const { return long(m_kernel.h) * m_kernel.w * (m_inC / m_groups); }
 
     int m_filters = 8;
-    int m_kernel = 3;
-    int m_stride = 1;
-    std::string m_padding = "valid";
+    image::Size2 m_kernel {3, 3};
+    image::Size2 m_stride {1, 1};
+    image::Size2 m_dilation {1, 1};
+    int m_groups = 1;
+    image::Padding2D m_padding;
     ActivationKind m_activation = ActivationKind::Identity;
     double m_alpha = 0.01;
     bool m_useBias = true;
@@ -59,7 +77,7 @@ private:
     int m_inH = 0, m_inW = 0, m_inC = 0, m_outH = 0, m_outW = 0, m_padTop = 0, m_padLeft = 0;
 
     Matrix m_w, m_b, m_gradW, m_gradB;
-    Matrix m_patches; // (K*K*Cin) x (Hout*Wout*batch), column b*Hout*Wout + p
+    Matrix m_patches; // (KH*KW*Cin) x (Hout*Wout*batch), column b*Hout*Wout + p, group-major rows
     Matrix m_z; // pre-activation, when the activation is not identity
     Matrix m_gradZ;
     Matrix m_gradPatches;

@@ -22,6 +22,7 @@ inline Initializer resolveInitializer(const std::string& requested, ActivationKi
         return initializerFromName(requested).value_or(Initializer::GlorotUniform);
     switch (activation) {
     case ActivationKind::ReLU:
+    case ActivationKind::ReLU6:
     case ActivationKind::LeakyReLU:
     case ActivationKind::ELU:
     case ActivationKind::GELU:

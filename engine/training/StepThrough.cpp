@@ -24,7 +24,7 @@ namespace {
 
 bool isElementwise(ActivationKind k)
 {
-    return k != ActivationKind::Identity && k != ActivationKind::Softmax;
+    return k != ActivationKind::Identity && !isPerSample(k);
 }
 
 // f'(z) through the engine's own backward with dL/da = 1 (element-wise activations only).

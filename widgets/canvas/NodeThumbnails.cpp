@@ -3,7 +3,7 @@
 #include "canvas/CanvasScene.h"
 #include "canvas/LayerNodeItem.h"
 #include "document/GraphDocument.h"
-#include "layers/LayerRegistry.h"
+#include "layers/Conv2D.h"
 #include "plots/PlotStyle.h"
 #include "training/TrainingController.h"
 
@@ -22,13 +22,17 @@ bool showsThumbnail(const std::string& type)
     return type == "Dense" || type == "Conv2D";
 }
 
-/// The kernel side of a Conv2D record, with the layer's default when the file leaves it out.
-int kernelOf(const engine::NodeRecord& node)
+/// The kernel of a Conv2D record (KH x KW, or [KH, KW] in the file), with the layer's default
+/// when the file leaves it out; 0 x 0 for a value the layer refuses.
+engine::image::Size2 kernelOf(const engine::NodeRecord& node)
 {
-    if (node.attributes.contains("kernel"))
-        return node.attributes.value("kernel", 0);
-    const auto layer = engine::LayerRegistry::create(node.type);
-    return layer ? layer->attributes().value("kernel", 0) : 0;
+    engine::Conv2D conv;
+    try {
+        conv.setAttributes(node.attributes);
+    } catch (const std::exception&) {
+        return {0, 0};
+    }
+    return conv.kernel();
 }
 
 double maxAbsOf(const engine::Matrix& m)
@@ -166,9 +170,10 @@ void NodeThumbnails::apply()
             continue;
         QImage image;
         if (node->type == "Conv2D") {
-            const int k = kernelOf(*node);
-            if (k > 0 && w.cols() % (long(k) * k) == 0)
-                image = renderFilters(w, k, k, int(w.cols() / (long(k) * k)));
+            const engine::image::Size2 k = kernelOf(*node);
+            const long taps = long(k.h) * k.w;
+            if (taps > 0 && w.cols() % taps == 0)
+                image = renderFilters(w, k.h, k.w, int(w.cols() / taps));
         } else {
             image = renderMatrix(w);
         }

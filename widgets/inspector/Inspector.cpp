@@ -34,6 +34,9 @@ namespace widgets {
 
 namespace {
 
+/// Marks the editors of IntList attributes (a line edit, or an editable combo for padding).
+constexpr char kIntListProperty[] = "netcanvasIntList";
+
 /// The node's layer with the document's attributes applied over the defaults, so every
 /// attribute has a value to show. Null for a type the registry does not know.
 std::unique_ptr<engine::Layer> layerOf(const GraphDocument& doc, NodeId id)
@@ -82,6 +85,49 @@ std::optional<nlohmann::json> parseShape(const QString& text)
         dims.push_back(d);
     }
     return dims;
+}
+
+/// An IntList value as the editor shows it: 3 -> "3", [1, 3] -> "1, 3", "same" -> "same".
+QString intListText(const nlohmann::json& v)
+{
+    if (v.is_string())
+        return QString::fromStdString(v.get<std::string>());
+    if (v.is_number_integer())
+        return QString::number(v.get<int>());
+    QStringList parts;
+    if (v.is_array())
+        for (const auto& d : v)
+            parts << QString::number(d.is_number_integer() ? d.get<int>() : 0);
+    return parts.join(QStringLiteral(", "));
+}
+
+/// Typed text -> the attribute's JSON, or nullopt when it is not a value of `spec`:
+/// one of its words; n (an int, or for a list with words such as padding n on every side);
+/// for a list of 4, "v, h" (v top and bottom, h left and right); or spec.length numbers.
+std::optional<nlohmann::json> parseIntList(const QString& text, const engine::AttributeSpec& spec)
+{
+    const QString trimmed = text.trimmed();
+    for (const std::string& c : spec.choices)
+        if (trimmed == QString::fromStdString(c))
+            return nlohmann::json(c);
+    std::vector<int> values;
+    for (const QString& p :
+        trimmed.split(QRegularExpression(QStringLiteral("[x×,;\\s]+")), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const int v = p.toInt(&ok);
+        if (!ok || v < spec.min || v > spec.max)
+            return std::nullopt;
+        values.push_back(v);
+    }
+    if (values.size() == 1 && spec.choices.empty())
+        return nlohmann::json(values[0]);
+    if (values.size() == 1)
+        values.assign(std::size_t(spec.length), values[0]);
+    else if (values.size() == 2 && spec.length == 4)
+        values = {values[0], values[1], values[0], values[1]};
+    if (values.size() != std::size_t(spec.length))
+        return std::nullopt;
+    return nlohmann::json(values);
 }
 
 /// Attributes that matter only for some choices of another attribute of the same layer.
@@ -337,6 +383,36 @@ void Inspector::rebuildForm()
             editor = combo;
             break;
         }
+        case engine::AttributeSpec::Kind::IntList: {
+            // A line to type "3" or "1, 3" in; with words (padding) an editable combo offering
+            // them, so "same" is one click and "0, 1, 1, 2" can be typed.
+            QLineEdit* line = nullptr;
+            if (spec.choices.empty()) {
+                line = new QLineEdit;
+                editor = line;
+            } else {
+                auto* combo = new QComboBox;
+                combo->setEditable(true);
+                combo->setInsertPolicy(QComboBox::NoInsert);
+                for (const std::string& c : spec.choices)
+                    combo->addItem(QString::fromStdString(c), QString::fromStdString(c));
+                connect(combo, &QComboBox::activated, this, [this, key, combo](int i) {
+                    setAttribute(key, combo->itemData(i).toString().toStdString());
+                });
+                line = combo->lineEdit();
+                editor = combo;
+            }
+            line->setPlaceholderText(
+                spec.length == 4 ? tr("top, left, bottom, right") : tr("n or \"h, w\""));
+            connect(line, &QLineEdit::editingFinished, this, [this, key, spec, line] {
+                if (const auto value = parseIntList(line->text(), spec))
+                    setAttribute(key, *value);
+                else
+                    refreshValues(); // not a value: show the current one again
+            });
+            editor->setProperty(kIntListProperty, true);
+            break;
+        }
         case engine::AttributeSpec::Kind::Shape: {
             auto* edit = new QLineEdit;
             edit->setPlaceholderText(tr("from dataset"));
@@ -420,7 +496,16 @@ void Inspector::refreshValues()
         if (!values.contains(key))
             continue;
         const nlohmann::json& v = values[key];
-        if (auto* spin = qobject_cast<QSpinBox*>(editor)) {
+        if (editor->property(kIntListProperty).toBool()) {
+            auto* combo = qobject_cast<QComboBox*>(editor);
+            QLineEdit* line = combo ? combo->lineEdit() : qobject_cast<QLineEdit*>(editor);
+            const int index = combo && v.is_string()
+                ? combo->findData(QString::fromStdString(v.get<std::string>()))
+                : -1;
+            if (combo)
+                combo->setCurrentIndex(index);
+            line->setText(intListText(v));
+        } else if (auto* spin = qobject_cast<QSpinBox*>(editor)) {
             if (v.is_number() && spin->value() != v.get<int>())
                 spin->setValue(v.get<int>());
         } else if (auto* dspin = qobject_cast<QDoubleSpinBox*>(editor)) {

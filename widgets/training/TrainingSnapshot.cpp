@@ -1,6 +1,7 @@
 #include "training/TrainingSnapshot.h"
 
 #include "graph/Layer.h"
+#include "layers/Conv2D.h"
 
 #include <algorithm>
 #include <cmath>
@@ -29,17 +30,18 @@ std::vector<double> quantilesOf(const engine::Matrix& m)
     return q;
 }
 
-/// Conv2D weights: filters x (K * K * Cin), see engine/layers/Conv2D.h.
+/// Conv2D weights: filters x (KH * KW * channels per group), see engine/layers/Conv2D.h.
 void setConvGeometry(ParamCopy& c, const engine::Layer& layer)
 {
     if (layer.type() != "Conv2D" || c.param != QLatin1String("W"))
         return;
-    const nlohmann::json attrs = layer.attributes();
-    const int k = attrs.value("kernel", 0);
-    if (k <= 0 || c.value.cols() % (long(k) * k) != 0)
+    const auto k = static_cast<const engine::Conv2D&>(layer).kernel();
+    const long taps = long(k.h) * k.w;
+    if (taps <= 0 || c.value.cols() % taps != 0)
         return;
-    c.kernelH = c.kernelW = k;
-    c.channels = int(c.value.cols() / (long(k) * k));
+    c.kernelH = k.h;
+    c.kernelW = k.w;
+    c.channels = int(c.value.cols() / taps);
 }
 
 } // namespace
