@@ -10,7 +10,7 @@ NetCanvas's exact update rules, the learning-rate schedule with warm-up, clipNor
 (the global batch: every process takes its share), epochs, early stopping with restore-best and
 the seed. One line per epoch goes to stderr and the "final:" line to stdout, as netcanvas-train
 prints them. At the end the first process writes trained.json (a NetCanvas project with the
-trained weights) and model.onnx.
+trained weights), trained.pt (the state dict of model.Net) and model.onnx.
 """
 
 import argparse
@@ -21,6 +21,7 @@ import math
 import os
 import sys
 import time
+import warnings
 
 import numpy as np
 import torch
@@ -214,15 +215,18 @@ class WeightLayout:
         self.problem = None
         starts = torch.tensor([p["offset"] for p in params], dtype=torch.long)
         covered = [torch.zeros(p["rows"] * p["cols"], dtype=torch.bool) for p in params]
+        self.masks = {}  # state key -> 1 where a value is a NetCanvas weight, 0 where a constant
         for key, idx in _probe_indices().items():
             flat = idx.reshape(-1)
-            if (flat <= 0).any():
-                self.problem = f"{key} holds values that are no NetCanvas weight"
-                continue
+            # 0 marks a value model.py adds for PyTorch's layout (an RNN's second bias): it
+            # stays at its value, so the network computes what NetCanvas's computes.
+            mapped = flat > 0
+            if not bool(mapped.all()):
+                self.masks[key] = mapped.to(torch.float32).reshape(idx.shape)
             owner = torch.searchsorted(starts, flat, right=True) - 1
             pieces = []
-            for pi in owner.unique().tolist():
-                where = (owner == pi).nonzero().reshape(-1)
+            for pi in owner[mapped].unique().tolist():
+                where = ((owner == pi) & mapped).nonzero().reshape(-1)
                 local = flat[where] - params[pi]["offset"]
                 covered[pi][local] = True
                 pieces.append((pi, local, where))
@@ -230,9 +234,16 @@ class WeightLayout:
         for p, c in zip(params, covered):
             if not bool(c.all()):
                 self.problem = f"weights of node {p['node']} ({p['name']}) have no PyTorch counterpart"
-        self.trainable_regularized = {}
+        self.regularized = {}
         for key, pieces in self.keys.items():
-            self.trainable_regularized[key] = all(params[pi]["regularized"] for pi, _, _ in pieces)
+            self.regularized[key] = bool(pieces) and all(params[pi]["regularized"] for pi, _, _ in pieces)
+
+    def freeze_constants(self, named_parameters):
+        """Zeroes the gradients of the values that are no NetCanvas weight (see masks)."""
+        for key, p in named_parameters:
+            mask = self.masks.get(key)
+            if mask is not None and p.grad is not None:
+                p.grad.mul_(mask.to(p.grad.device))
 
     def engine_weights(self, state):
         """{"<node id>": {"<name>": {"shape": [r, c], "data"|"base64": ...}}} as NetCanvas saves."""
@@ -330,7 +341,7 @@ class Run:
         outputs = self.net(torch.zeros(1, self.features, device=self.device)).shape[1]
         self.loss = NetCanvasLoss(self.meta["loss"], self.classification, outputs)
         names = dict(self.net.named_parameters())
-        params = [(p, self.layout.trainable_regularized.get(k, True)) for k, p in names.items()]
+        params = [(p, self.layout.regularized.get(k, True)) for k, p in names.items()]
         self.optimizer = NetCanvasOptimizer(params, self.o)
         self.model = self.net
         if self.world > 1:
@@ -406,6 +417,7 @@ class Run:
                         f"the loss became {'NaN' if math.isnan(value) else 'infinite'} at epoch "
                         f"{epoch + 1} (learning rate {lr:g}): the learning rate is probably too large"))
                     return result
+                self.layout.freeze_constants(self.net.named_parameters())
                 if self.t["clipNorm"] > 0:
                     clip_by_global_norm(self.net.parameters(), self.t["clipNorm"])
                 self.optimizer.step(lr)
@@ -472,14 +484,20 @@ class Run:
             write_atomically(os.path.join(out, "trained.json"), json.dumps(project, indent=1) + "\n")
         except ValueError as e:
             print(f"train.py: trained.json not written: {e}", file=sys.stderr)
+        # The PyTorch state dict too: model.Net().load_state_dict(torch.load("trained.pt")).
+        pt = os.path.join(out, "trained.pt")
+        torch.save(self.net.state_dict(), pt + ".tmp")
+        os.replace(pt + ".tmp", pt)
         if not self.args.no_onnx:
             path = os.path.join(out, "model.onnx")
             tmp = path + ".tmp-" + str(os.getpid())
             try:
                 cpu = copy.deepcopy(self.net).to("cpu")
-                torch.onnx.export(cpu, torch.zeros(1, self.features), tmp, input_names=["input"],
-                                  output_names=["output"],
-                                  dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # shape-inference notes of the exporter
+                    torch.onnx.export(cpu, torch.zeros(1, self.features), tmp, input_names=["input"],
+                                      output_names=["output"],
+                                      dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
                 os.replace(tmp, path)
             except Exception as e:  # noqa: BLE001 - the weights are written; say why ONNX is not
                 if os.path.exists(tmp):
