@@ -83,8 +83,7 @@ nlohmann::json denseProject(const nlohmann::json& optimizer, const nlohmann::jso
                 {{"from", 2}, {"fromPort", 0}, {"to", 3}, {"toPort", 0}},
                 {{"from", 3}, {"fromPort", 0}, {"to", 4}, {"toPort", 0}}}},
         {"dataset",
-            {{"source", "generator"}, {"generator", "spiral"}, {"samples", 64},
-                {"seed", 2}}},
+            {{"source", "generator"}, {"generator", "spiral"}, {"samples", 64}, {"seed", 2}}},
         {"training", training}};
 }
 
@@ -153,8 +152,8 @@ private slots:
 private:
     QString path(const QString& name) const { return m_dir.filePath(name); }
     /// Writes the project to NAME.json and exports it to NAME.torch; returns the folder.
-    QString exportProject(const nlohmann::json& project, const QString& name,
-        const QStringList& extra = {});
+    QString exportProject(
+        const nlohmann::json& project, const QString& name, const QStringList& extra = {});
     RunResult trainPy(const QString& folder, const QStringList& args);
     /// netcanvas-train and train.py on the exported project: the same weights (1e-5).
     void compareThreeSteps(const QString& folder, const QStringList& allow);
@@ -243,17 +242,21 @@ void TestPyTorchTrainExport::optimizerStepsMatchNetCanvas_data()
     QTest::addColumn<QByteArray>("training");
     QTest::newRow("sgd") << QByteArray(R"({"type":"sgd","learningRate":0.5})") << QByteArray("{}");
     QTest::newRow("sgd l1 l2") << QByteArray(
-        R"({"type":"sgd","learningRate":0.5,"l1":0.01,"l2":0.05})") << QByteArray("{}");
+        R"({"type":"sgd","learningRate":0.5,"l1":0.01,"l2":0.05})")
+                               << QByteArray("{}");
     QTest::newRow("momentum") << QByteArray(
-        R"({"type":"momentum","learningRate":0.2,"momentum":0.9})") << QByteArray("{}");
+        R"({"type":"momentum","learningRate":0.2,"momentum":0.9})")
+                              << QByteArray("{}");
     QTest::newRow("nesterov") << QByteArray(
-        R"({"type":"nesterov","learningRate":0.2,"momentum":0.8})") << QByteArray("{}");
-    QTest::newRow("rmsprop") << QByteArray(
-        R"({"type":"rmsprop","learningRate":0.01,"rho":0.8})") << QByteArray("{}");
+        R"({"type":"nesterov","learningRate":0.2,"momentum":0.8})")
+                              << QByteArray("{}");
+    QTest::newRow("rmsprop") << QByteArray(R"({"type":"rmsprop","learningRate":0.01,"rho":0.8})")
+                             << QByteArray("{}");
     QTest::newRow("adam") << QByteArray(R"({"type":"adam","learningRate":0.05})")
                           << QByteArray("{}");
     QTest::newRow("adamw") << QByteArray(
-        R"({"type":"adamw","learningRate":0.05,"weightDecay":0.5})") << QByteArray("{}");
+        R"({"type":"adamw","learningRate":0.05,"weightDecay":0.5})")
+                           << QByteArray("{}");
     QTest::newRow("clipNorm, cosine with warm-up")
         << QByteArray(R"({"type":"momentum","learningRate":0.5,"momentum":0.9})")
         << QByteArray(
@@ -266,8 +269,8 @@ void TestPyTorchTrainExport::optimizerStepsMatchNetCanvas()
     QFETCH(QByteArray, optimizer);
     QFETCH(QByteArray, training);
     const QString name = QStringLiteral("parity_") + QTest::currentDataTag();
-    const nlohmann::json project = denseProject(
-        nlohmann::json::parse(optimizer.toStdString()), nlohmann::json::parse(training.toStdString()));
+    const nlohmann::json project = denseProject(nlohmann::json::parse(optimizer.toStdString()),
+        nlohmann::json::parse(training.toStdString()));
     const QString folder = exportProject(project, name.simplified().replace(' ', '_'));
     QVERIFY(!folder.isEmpty());
     compareThreeSteps(folder, {});
@@ -281,8 +284,8 @@ void TestPyTorchTrainExport::optimizerStepsMatchNetCanvas()
 void TestPyTorchTrainExport::compareThreeSteps(const QString& folder, const QStringList& allow)
 {
     const QString ours = folder + "/netcanvas.json";
-    const RunResult nc = runCli(QStringList {folder + "/netcanvas_project.json", "--quiet",
-                                    "--threads", "1", "--out", ours}
+    const RunResult nc = runCli(
+        QStringList {folder + "/netcanvas_project.json", "--quiet", "--threads", "1", "--out", ours}
         + allow);
     QVERIFY2(nc.exitCode == 0, qPrintable(nc.err));
     const RunResult py = trainPy(folder, {"--no-onnx"});
@@ -330,8 +333,8 @@ void TestPyTorchTrainExport::twoProcessesMatchOne()
 {
     requireTorch();
     // Mini-batches of 16 of 48 samples: both runs see the same global batches.
-    const QString folder = exportProject(
-        denseProject({{"type", "adam"}, {"learningRate", 0.02}}, {{"batchSize", 16}, {"epochs", 2}}),
+    const QString folder = exportProject(denseProject({{"type", "adam"}, {"learningRate", 0.02}},
+                                             {{"batchSize", 16}, {"epochs", 2}}),
         "ddp");
     QVERIFY(!folder.isEmpty());
     const RunResult one = trainPy(folder, {"--no-onnx", "--output-dir", path("ddp1")});
@@ -368,20 +371,21 @@ void TestPyTorchTrainExport::trainedProjectPredictsAsPyTorch()
     QVERIFY(QFileInfo::exists(folder + "/model.onnx"));
 
     const QString input = path("iris_input.csv");
-    QVERIFY(writeFile(input, "5.1,3.5,1.4,0.2\n6.7,3.0,5.2,2.3\n5.9,3.0,4.2,1.5\n6.3,2.8,5.1,1.5\n"));
+    QVERIFY(
+        writeFile(input, "5.1,3.5,1.4,0.2\n6.7,3.0,5.2,2.3\n5.9,3.0,4.2,1.5\n6.3,2.8,5.1,1.5\n"));
     const RunResult ours = runCli({"predict", folder + "/trained.json", "--input", input});
     QVERIFY2(ours.exitCode == 0, qPrintable(ours.err));
-    const QString script = QStringLiteral(
-        "import sys, torch\n"
-        "sys.path.insert(0, sys.argv[1])\n"
-        "import model\n"
-        "net = model.Net()\n"
-        "net.load_state_dict(torch.load(sys.argv[1] + '/trained.pt'))\n"
-        "net.eval()\n"
-        "with torch.no_grad():\n"
-        "    y = net.predict(model.read_inputs(sys.argv[2]))\n"
-        "for row in y.tolist():\n"
-        "    print(','.join(repr(v) for v in row))\n");
+    const QString script
+        = QStringLiteral("import sys, torch\n"
+                         "sys.path.insert(0, sys.argv[1])\n"
+                         "import model\n"
+                         "net = model.Net()\n"
+                         "net.load_state_dict(torch.load(sys.argv[1] + '/trained.pt'))\n"
+                         "net.eval()\n"
+                         "with torch.no_grad():\n"
+                         "    y = net.predict(model.read_inputs(sys.argv[2]))\n"
+                         "for row in y.tolist():\n"
+                         "    print(','.join(repr(v) for v in row))\n");
     const RunResult theirs = run(kPython, {"-c", script, folder, input});
     QVERIFY2(theirs.exitCode == 0, qPrintable(theirs.err));
 
@@ -413,8 +417,7 @@ void TestPyTorchTrainExport::everyExampleExportsAndTrains()
     if (p.is_null())
         QSKIP("Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");
     const QString name = "example_" + QFileInfo(file).baseName();
-    const QString folder
-        = exportProject(p, name, {"--allow-path", QFileInfo(file).absolutePath()});
+    const QString folder = exportProject(p, name, {"--allow-path", QFileInfo(file).absolutePath()});
     QVERIFY(!folder.isEmpty());
     const RunResult py = trainPy(folder, {"--epochs", "1"});
     QVERIFY2(py.exitCode == 0, qPrintable(py.err));

@@ -59,9 +59,8 @@ nlohmann::json probeWeights(Graph& graph, long& total)
             for (Eigen::Index i = 0; i < m.size(); ++i)
                 m.data()[i] = Scalar(total + 1 + i);
             const auto r = regularized.find({id, name});
-            params.push_back({{"node", id}, {"name", name}, {"rows", m.rows()},
-                {"cols", m.cols()}, {"offset", total + 1},
-                {"trainable", r != regularized.end()},
+            params.push_back({{"node", id}, {"name", name}, {"rows", m.rows()}, {"cols", m.cols()},
+                {"offset", total + 1}, {"trainable", r != regularized.end()},
                 {"regularized", r != regularized.end() && r->second}});
             total += m.size();
         }
@@ -106,7 +105,8 @@ std::string readme(const Project& project, const DatasetSplits& splits, bool tra
       << "  torchrun --nproc_per_node=4 train.py   # 4 processes (DistributedDataParallel)\n"
       << "  torchrun --nnodes=2 --nproc_per_node=8 --rdzv-backend=c10d \\\n"
       << "      --rdzv-endpoint=HOST:29500 train.py --device cuda   # on each of 2 machines\n"
-      << "Options: --epochs N, --seed S, --output-dir DIR, --quiet, --no-onnx.\n\n"
+      << "Options: --epochs N, --seed S, --output-dir DIR, --quiet, --no-onnx.\n"
+      << "(PyTorch 1.13 on Python 3.11, as in Debian 12, needs torchrun --redirects 1 --tee 1.)\n\n"
       << "train.py trains as netcanvas-train does: the loss, the optimizer, the learning-rate\n"
       << "schedule, clipNorm, batch size (the global batch, shared by all processes), epochs\n"
       << "and early stopping are the \"training\" settings of netcanvas_project.json. It prints\n"
@@ -158,8 +158,7 @@ std::vector<FolderFile> pytorchTrainingFiles(
     nlohmann::json params = probeWeights(probe, total);
     const std::string layoutPy = pytorchScript(modelOf(stored, std::move(probe), context, {}));
 
-    nlohmann::json meta = {{"format", "netcanvas-pytorch-training"}, {"version", 1},
-        {"loss", loss},
+    nlohmann::json meta = {{"format", "netcanvas-pytorch-training"}, {"version", 1}, {"loss", loss},
         {"classification", context.numClasses > 0}, {"numClasses", context.numClasses},
         {"inputShape", context.inputShape.dims()}, {"params", params},
         {"scaling", scalingToJson(scaling)},

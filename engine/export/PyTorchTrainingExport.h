@@ -35,8 +35,8 @@ namespace engine {
 /// The files of the folder (see above). `projectDir` resolves the dataset's relative paths.
 /// Throws InputError ("dataset..." for the data, "nodes '<name>'" for a layer PyTorch export
 /// does not map, "weights..." for stored weights that do not fit the network).
-std::vector<FolderFile> pytorchTrainingFiles(const Project& project,
-    const std::filesystem::path& projectDir, const PathPolicy& policy = {});
+std::vector<FolderFile> pytorchTrainingFiles(
+    const Project& project, const std::filesystem::path& projectDir, const PathPolicy& policy = {});
 
 /// Writes pytorchTrainingFiles() into `folder` with writeFolderAtomically(). Throws InputError.
 void exportPyTorchTraining(const Project& project, const std::filesystem::path& projectDir,
