@@ -144,6 +144,9 @@ private slots:
     void optimizerStepsMatchNetCanvas();
     void otherNetworksStepAsNetCanvas_data();
     void otherNetworksStepAsNetCanvas();
+    void normalizationLayersStepAsNetCanvas();
+    void trainedWeightsAreTheStart_data();
+    void trainedWeightsAreTheStart();
     void twoProcessesMatchOne();
     void trainedProjectPredictsAsPyTorch();
     void everyExampleExportsAndTrains_data();
@@ -301,14 +304,17 @@ void TestPyTorchTrainExport::compareThreeSteps(const QString& folder, const QStr
 void TestPyTorchTrainExport::otherNetworksStepAsNetCanvas_data()
 {
     QTest::addColumn<QString>("example");
+    QTest::addColumn<bool>("lstmAsGru");
     for (const char* name : {"rnn_first_bit", "lstm_first_bit", "temperature_lstm", "fashion_cnn"})
-        QTest::newRow(name) << QString::fromLatin1(name);
+        QTest::newRow(name) << QString::fromLatin1(name) << false;
+    QTest::newRow("lstm_first_bit with a GRU") << QStringLiteral("lstm_first_bit") << true;
 }
 
 void TestPyTorchTrainExport::otherNetworksStepAsNetCanvas()
 {
     requireTorch();
     QFETCH(QString, example);
+    QFETCH(bool, lstmAsGru);
     // 3 full-batch SGD steps without dropout: the layers' forward and backward passes and the
     // weight layout are compared here, the optimizers above (Adam's normalized step would turn
     // float32 rounding of near-zero gradients of a large network into differences of 1e-5).
@@ -320,13 +326,69 @@ void TestPyTorchTrainExport::otherNetworksStepAsNetCanvas()
     p["training"]["batchSize"] = 4096;
     p["training"]["earlyStoppingPatience"] = 0;
     p["training"]["optimizer"] = {{"type", "sgd"}, {"learningRate", 0.05}};
-    for (auto& n : p["nodes"])
+    for (auto& n : p["nodes"]) {
         if (n["type"] == "Dropout")
             n["attributes"]["rate"] = 0.0;
+        if (lstmAsGru && n["type"] == "LSTM")
+            n["type"] = "GRU";
+    }
     const QStringList allow {"--allow-path", examples};
-    const QString folder = exportProject(p, "steps_" + example, allow);
+    const QString folder = exportProject(p, "steps_" + example + (lstmAsGru ? "_gru" : ""), allow);
     QVERIFY(!folder.isEmpty());
     compareThreeSteps(folder, allow);
+}
+
+void TestPyTorchTrainExport::normalizationLayersStepAsNetCanvas()
+{
+    requireTorch();
+    // BatchNorm (batch statistics in training, running statistics after) and LayerNorm.
+    nlohmann::json p = denseProject({{"type", "momentum"}, {"learningRate", 0.1}}, {});
+    p["nodes"] = {node(1, "Input", "input"),
+        node(2, "Dense", "hidden", {{"units", 8}, {"activation", "identity"}}),
+        node(3, "BatchNorm", "bn"), node(4, "Activation", "relu", {{"function", "relu"}}),
+        node(5, "LayerNorm", "ln"),
+        node(6, "Dense", "logits", {{"units", 2}, {"activation", "identity"}}),
+        node(7, "Loss", "loss", {{"loss", "softmax_crossentropy"}})};
+    nlohmann::json edges = nlohmann::json::array();
+    for (int id = 1; id < 7; ++id)
+        edges.push_back({{"from", id}, {"fromPort", 0}, {"to", id + 1}, {"toPort", 0}});
+    p["edges"] = edges;
+    const QString folder = exportProject(p, "norms");
+    QVERIFY(!folder.isEmpty());
+    compareThreeSteps(folder, {});
+}
+
+void TestPyTorchTrainExport::trainedWeightsAreTheStart_data()
+{
+    QTest::addColumn<QString>("example");
+    QTest::newRow("iris") << QStringLiteral("iris");
+    QTest::newRow("lstm_first_bit") << QStringLiteral("lstm_first_bit");
+}
+
+void TestPyTorchTrainExport::trainedWeightsAreTheStart()
+{
+    requireTorch();
+    QFETCH(QString, example);
+    // A trained project exports its weights: 0 epochs of train.py give them back unchanged
+    // through model.py's layout and trained.json's.
+    const QString examples = QStringLiteral(NETCANVAS_EXAMPLES_DIR);
+    const QString source = path(example + ".json");
+    QVERIFY(writeFile(source,
+        QByteArray::fromStdString(exampleCopy(examples + "/" + example + ".json", 300).dump())));
+    const QString trained = path(example + ".trained.json");
+    const RunResult t
+        = runCli({source, "--epochs", "2", "--quiet", "--out", trained, "--allow-path", examples});
+    QVERIFY2(t.exitCode == 0, qPrintable(t.err));
+    const QString folder = path(example + ".trained.torch");
+    const RunResult e
+        = runCli({"export", trained, "--pytorch-train", folder, "--allow-path", examples});
+    QVERIFY2(e.exitCode == 0, qPrintable(e.err));
+    const RunResult py = trainPy(folder, {"--epochs", "0", "--no-onnx"});
+    QVERIFY2(py.exitCode == 0, qPrintable(py.err));
+    const engine::Project a = engine::loadProject(trained.toStdString());
+    const engine::Project b = engine::loadProject((folder + "/trained.json").toStdString());
+    QVERIFY(!a.weights.empty());
+    QCOMPARE(maxDifference(a.weights, b.weights), 0.0);
 }
 
 void TestPyTorchTrainExport::twoProcessesMatchOne()
