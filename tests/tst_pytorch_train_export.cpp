@@ -145,6 +145,7 @@ private slots:
     void otherNetworksStepAsNetCanvas_data();
     void otherNetworksStepAsNetCanvas();
     void normalizationLayersStepAsNetCanvas();
+    void earlyStoppingRestoresTheBestAsNetCanvas();
     void trainedWeightsAreTheStart_data();
     void trainedWeightsAreTheStart();
     void twoProcessesMatchOne();
@@ -159,7 +160,8 @@ private:
         const nlohmann::json& project, const QString& name, const QStringList& extra = {});
     RunResult trainPy(const QString& folder, const QStringList& args);
     /// netcanvas-train and train.py on the exported project: the same weights (1e-5).
-    void compareThreeSteps(const QString& folder, const QStringList& allow);
+    void compareThreeSteps(
+        const QString& folder, const QStringList& allow, const QString& finalStart = {});
     void requireTorch();
 
     QTemporaryDir m_dir;
@@ -284,16 +286,20 @@ void TestPyTorchTrainExport::optimizerStepsMatchNetCanvas()
     QVERIFY(a.weights.at(3).at("b").cwiseAbs().maxCoeff() > 0);
 }
 
-void TestPyTorchTrainExport::compareThreeSteps(const QString& folder, const QStringList& allow)
+void TestPyTorchTrainExport::compareThreeSteps(
+    const QString& folder, const QStringList& allow, const QString& finalStart)
 {
+    const QString expected
+        = finalStart.isEmpty() ? QStringLiteral("final: epochs=3 train_loss=") : finalStart;
     const QString ours = folder + "/netcanvas.json";
     const RunResult nc = runCli(
         QStringList {folder + "/netcanvas_project.json", "--quiet", "--threads", "1", "--out", ours}
         + allow);
     QVERIFY2(nc.exitCode == 0, qPrintable(nc.err));
+    QVERIFY2(nc.out.startsWith(expected), qPrintable(nc.out));
     const RunResult py = trainPy(folder, {"--no-onnx"});
     QVERIFY2(py.exitCode == 0, qPrintable(py.err));
-    QVERIFY2(py.out.startsWith("final: epochs=3 train_loss="), qPrintable(py.out));
+    QVERIFY2(py.out.startsWith(expected), qPrintable(py.out));
 
     const engine::Project a = engine::loadProject(ours.toStdString());
     const engine::Project b = engine::loadProject((folder + "/trained.json").toStdString());
@@ -356,6 +362,19 @@ void TestPyTorchTrainExport::normalizationLayersStepAsNetCanvas()
     const QString folder = exportProject(p, "norms");
     QVERIFY(!folder.isEmpty());
     compareThreeSteps(folder, {});
+}
+
+void TestPyTorchTrainExport::earlyStoppingRestoresTheBestAsNetCanvas()
+{
+    requireTorch();
+    // No epoch improves by 1e6: the run stops after epoch 2 with epoch 1's weights, in both.
+    const QString folder = exportProject(
+        denseProject({{"type", "adam"}, {"learningRate", 0.05}},
+            {{"epochs", 10}, {"earlyStoppingPatience", 1}, {"earlyStoppingMinDelta", 1e6}}),
+        "early");
+    QVERIFY(!folder.isEmpty());
+    // Of 10 epochs, 2 ran: the stop was early in both.
+    compareThreeSteps(folder, {}, QStringLiteral("final: epochs=2 train_loss="));
 }
 
 void TestPyTorchTrainExport::trainedWeightsAreTheStart_data()
