@@ -112,8 +112,8 @@ std::string readme(const Project& project, const DatasetSplits& splits, bool tra
       << "and early stopping are the \"training\" settings of netcanvas_project.json. It prints\n"
       << "one line per epoch and the same \"final:\" line as netcanvas-train, and at the end\n"
       << "writes trained.json (a NetCanvas project with the trained weights: open it in\n"
-      << "NetCanvas or run `netcanvas-train predict trained.json --input X.csv`) and\n"
-      << "model.onnx, and trained.pt (model.Net's state dict). Only the first process\n"
+      << "NetCanvas or run `netcanvas-train predict trained.json --input X.csv`),\n"
+      << "trained.pt (model.Net's state dict) and model.onnx. Only the first process\n"
       << "writes.\n\n"
       << "Starting weights: "
       << (trained ? "the project's trained weights.\n"
@@ -124,7 +124,8 @@ std::string readme(const Project& project, const DatasetSplits& splits, bool tra
       << "  x_train.npy, y_train.npy            " << splits.train.size() << " samples\n"
       << "  x_validation.npy, y_validation.npy  " << splits.validation.size() << " samples\n"
       << "  x_test.npy, y_test.npy              " << splits.test.size() << " samples\n"
-      << "Replace them with more data of the same layout to train on it.\n";
+      << "Replace them with more data of the same layout (inputs scaled with those\n"
+      << "statistics) to train on it.\n";
     return s.str();
 }
 
