@@ -11,6 +11,7 @@
 #include "export/DiagramSvg.h"
 #include "export/OnnxExport.h"
 #include "export/PyTorchExport.h"
+#include "export/PyTorchTrainingExport.h"
 #include "export/WeightsExport.h"
 #include "project/Project.h"
 
@@ -80,6 +81,31 @@ int exportDiagram(const ExportOptions& o, std::ostream& out)
     return ExitOk;
 }
 
+/// --pytorch-train: a folder that trains the project under PyTorch (python3 train.py, torchrun).
+/// It needs the data but no weights: an untrained project starts from NetCanvas's initialization.
+int exportTrainingProject(const ExportOptions& o, std::ostream& out)
+{
+    if (std::filesystem::path(o.project).extension() == ".onnx")
+        throw CommandError(o.project + ": export reads a project (.json), not an ONNX file");
+    std::vector<engine::FolderFile> files;
+    try {
+        const engine::Project project = engine::loadProject(o.project);
+        const std::filesystem::path dir = std::filesystem::path(o.project).parent_path();
+        files = engine::pytorchTrainingFiles(
+            project, dir.empty() ? "." : dir, pathPolicy(o.allowPaths));
+    } catch (const engine::InputError& e) {
+        throw CommandError(withFile(o.project, e.what()));
+    }
+    try {
+        engine::writeFolderAtomically(o.target, files);
+    } catch (const engine::InputError& e) {
+        throw CommandError(oneLine(e.what()));
+    }
+    out << "exported PyTorch training project to " << o.target << " (" << files.size()
+        << " files); run: cd " << o.target << " && python3 train.py" << std::endl;
+    return ExitOk;
+}
+
 } // namespace
 
 int runExport(const ExportOptions& o, std::ostream& out)
@@ -88,9 +114,12 @@ int runExport(const ExportOptions& o, std::ostream& out)
         return exportModel(o, out);
     if (o.kind == "svg")
         return exportDiagram(o, out);
+    if (o.kind == "pytorch-train")
+        return exportTrainingProject(o, out);
     if (o.kind != "weights-npy")
         throw CommandError("export --" + o.kind
-            + ": not available in this version (--onnx, --pytorch, --weights-npy and --svg are)");
+            + ": not available in this version (--onnx, --pytorch, --pytorch-train, "
+              "--weights-npy and --svg are)");
 
     engine::Project project;
     try {

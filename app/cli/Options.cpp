@@ -154,11 +154,13 @@ Command parseExport(const std::vector<std::string>& args)
     ArgCursor cur(args, 1);
     while (!cur.atEnd()) {
         const std::string a = cur.next();
-        if (a == "--onnx" || a == "--pytorch" || a == "--weights-npy" || a == "--svg") {
+        if (a == "--onnx" || a == "--pytorch" || a == "--pytorch-train" || a == "--weights-npy"
+            || a == "--svg") {
             if (!e.kind.empty())
                 throw UsageError("export: " + a + ": only one export kind at a time");
             e.kind = a.substr(2);
-            e.target = cur.value(a == "--weights-npy" ? "a folder name" : "a file name");
+            const bool folder = a == "--weights-npy" || a == "--pytorch-train";
+            e.target = cur.value(folder ? "a folder name" : "a file name");
         } else if (a == "--allow-path") {
             e.allowPaths.push_back(cur.value("a folder"));
         } else if (isOption(a)) {
@@ -172,8 +174,8 @@ Command parseExport(const std::vector<std::string>& args)
     if (e.project.empty())
         throw UsageError("export: TRAINED.json: missing (see --help)");
     if (e.kind.empty())
-        throw UsageError("export: missing what to export (--onnx, --pytorch, --weights-npy or "
-                         "--svg)");
+        throw UsageError("export: missing what to export (--onnx, --pytorch, --pytorch-train, "
+                         "--weights-npy or --svg)");
     return c;
 }
 
@@ -213,7 +215,8 @@ std::string usageText()
            "                  [--allow-path DIR ...]\n"
            "  netcanvas-train predict MODEL.(json|onnx) --input X.csv [--output Y.csv]\n"
            "  netcanvas-train export TRAINED.json (--onnx OUT.onnx | --pytorch OUT.py |\n"
-           "                  --weights-npy DIR | --svg OUT.svg) [--allow-path DIR ...]\n"
+           "                  --pytorch-train DIR | --weights-npy DIR | --svg OUT.svg)\n"
+           "                  [--allow-path DIR ...]\n"
            "  netcanvas-train import MODEL.onnx --out PROJECT.json\n"
            "  netcanvas-train --help | --version\n"
            "\n"

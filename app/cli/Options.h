@@ -45,7 +45,7 @@ struct PredictOptions {
 
 struct ExportOptions {
     std::string project;
-    std::string kind; ///< "onnx", "pytorch", "weights-npy", "svg"
+    std::string kind; ///< "onnx", "pytorch", "pytorch-train", "weights-npy", "svg"
     std::string target; ///< file or folder
     std::vector<std::string> allowPaths; ///< as TrainOptions
 };
