@@ -17,7 +17,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <atomic>
@@ -96,6 +99,7 @@ private slots:
     void idxMessagesShowNoBytes();
     void idxSizeBombIsRefusedBeforeAllocating();
     void idxDecompressionStopsAtTheHeaderSize();
+    void idxAllocatesOnlyWhatTheFileHolds();
     void longCsvLineIsRefused();
     void cancelInterruptsARead_data();
     void cancelInterruptsARead();
@@ -305,6 +309,28 @@ void TestUntrustedFiles::idxDecompressionStopsAtTheHeaderSize()
     QVERIFY2(e.find("byte 8: expected 10 bytes of data for 10 values, found more (extra bytes")
             != std::string::npos,
         e.c_str());
+}
+
+void TestUntrustedFiles::idxAllocatesOnlyWhatTheFileHolds()
+{
+    // Found by fuzz_idx: a 76-byte file whose header promises 150994944 x 3 doubles (3.6 GB,
+    // within the dataset bound and the free memory) had them all allocated before reading.
+    const std::string header
+        = std::string("\0\0\x0e\x02", 4) + bigEndian(0x09000000) + bigEndian(3);
+    writeFile(m_root / "promise.idx", header + std::string(64, '\0'));
+    // Read in a child limited to 2 GiB of address space, where allocating the promise fails.
+    const pid_t child = ::fork();
+    QVERIFY(child >= 0);
+    if (child == 0) {
+        const rlimit limit {rlim_t(2) << 30, rlim_t(2) << 30};
+        ::setrlimit(RLIMIT_AS, &limit);
+        const std::string e = errorOf([&] { readIdx(m_root / "promise.idx"); });
+        ::_exit(e.find("truncated: expected 3623878656 bytes") != std::string::npos ? 0 : 1);
+    }
+    int status = 0;
+    QCOMPARE(::waitpid(child, &status, 0), child);
+    QVERIFY(WIFEXITED(status));
+    QCOMPARE(WEXITSTATUS(status), 0);
 }
 
 void TestUntrustedFiles::longCsvLineIsRefused()
