@@ -296,18 +296,16 @@ void TestOnnxImport::backendTestData_data()
         {"pytorch-converted/test_Conv1d_pad2", "Conv"},
         {"pytorch-converted/test_Conv1d_pad2size1", "Conv"},
         {"pytorch-converted/test_Conv1d_stride", "Conv"},
-        // Until the engine's Conv2D has [kh, kw] kernels, explicit pads, dilation and groups
-        // (the "layers" branch), these refuse with the attribute the engine does not know yet.
-        {"pytorch-converted/test_Conv2d", "attributes.kernel"},
-        {"pytorch-converted/test_Conv2d_depthwise", "weights"},
-        {"pytorch-converted/test_Conv2d_depthwise_padded", "weights"},
-        {"pytorch-converted/test_Conv2d_depthwise_strided", "weights"},
-        {"pytorch-converted/test_Conv2d_depthwise_with_multiplier", "weights"},
-        {"pytorch-converted/test_Conv2d_dilated", "attributes.padding"},
-        {"pytorch-converted/test_Conv2d_groups", "attributes.kernel"},
-        {"pytorch-converted/test_Conv2d_groups_thnn", "attributes.kernel"},
-        {"pytorch-converted/test_Conv2d_no_bias", "attributes.kernel"},
-        {"pytorch-converted/test_Conv2d_padding", "attributes.padding"},
+        {"pytorch-converted/test_Conv2d", ""},
+        {"pytorch-converted/test_Conv2d_depthwise", ""},
+        {"pytorch-converted/test_Conv2d_depthwise_padded", ""},
+        {"pytorch-converted/test_Conv2d_depthwise_strided", ""},
+        {"pytorch-converted/test_Conv2d_depthwise_with_multiplier", ""},
+        {"pytorch-converted/test_Conv2d_dilated", ""},
+        {"pytorch-converted/test_Conv2d_groups", ""},
+        {"pytorch-converted/test_Conv2d_groups_thnn", ""},
+        {"pytorch-converted/test_Conv2d_no_bias", ""},
+        {"pytorch-converted/test_Conv2d_padding", ""},
         {"pytorch-converted/test_Conv2d_strided", ""},
         {"pytorch-converted/test_Conv3d", "5-D input"},
         {"pytorch-converted/test_Conv3d_dilated", "5-D input"},
@@ -327,7 +325,7 @@ void TestOnnxImport::backendTestData_data()
         {"pytorch-converted/test_LeakyReLU_with_negval", ""},
         {"pytorch-converted/test_Linear", ""},
         {"pytorch-converted/test_Linear_no_bias", ""},
-        {"pytorch-converted/test_LogSoftmax", "log_softmax"}, // layers branch
+        {"pytorch-converted/test_LogSoftmax", ""},
         {"pytorch-converted/test_MaxPool1d", "MaxPool"},
         {"pytorch-converted/test_MaxPool1d_stride", "MaxPool"},
         {"pytorch-converted/test_MaxPool1d_stride_padding_dilation", "MaxPool"},
@@ -356,7 +354,7 @@ void TestOnnxImport::backendTestData_data()
         {"pytorch-converted/test_Tanh", ""},
         {"pytorch-converted/test_ZeroPad2d", "Pad"},
         {"pytorch-converted/test_log_softmax_dim3", "LogSoftmax: normalizing along axis 3"},
-        {"pytorch-converted/test_log_softmax_lastdim", "log_softmax"}, // layers branch
+        {"pytorch-converted/test_log_softmax_lastdim", ""},
         {"pytorch-converted/test_softmax_functional_dim3", "Softmax: normalizing along axis 3"},
         {"pytorch-converted/test_softmax_lastdim", ""},
         {"pytorch-operator/test_operator_add_broadcast", "second graph input"},
@@ -605,11 +603,9 @@ void TestOnnxImport::torchModels_data()
     QTest::addColumn<QString>("name");
     QTest::addColumn<QString>("refusal");
     for (const char* name :
-        {"mlp", "cnn", "cnn_view", "lstm", "gru", "rnn", "gelu", "lstm2", "gru_hn", "text_lstm"})
+        {"mlp", "cnn", "cnn_view", "lstm", "gru", "rnn", "gelu", "lstm2", "gru_hn", "text_lstm",
+            "residual"})
         QTest::newRow(name) << QString(name) << QString();
-    // Waits for GlobalAveragePool2D (the "layers" branch).
-    QTest::newRow("residual") << QStringLiteral("residual")
-                              << QStringLiteral("GlobalAveragePool2D");
 }
 
 void TestOnnxImport::torchModels()
@@ -641,7 +637,7 @@ void TestOnnxImport::torchModels()
         QVERIFY2(!refusal.isEmpty() && QString(e.what()).contains(refusal), e.what());
         return;
     }
-    QVERIFY2(refusal.isEmpty(), "imported, but expected to wait for the layers branch");
+    QVERIFY2(refusal.isEmpty(), qPrintable("imported, but expected a refusal naming " + refusal));
     const Matrix got = predictions(project, readCsv(dir + "/" + name + ".input.csv"));
     const Matrix expected = readCsv(dir + "/" + name + ".expected.csv");
     QCOMPARE(got.rows(), expected.rows());

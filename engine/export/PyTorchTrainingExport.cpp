@@ -2,6 +2,7 @@
 
 #include "core/Errors.h"
 #include "data/Dataset.h"
+#include "data/DatasetLoading.h"
 #include "data/DatasetSpec.h"
 #include "export/Predictor.h"
 #include "export/PyTorchExport.h"

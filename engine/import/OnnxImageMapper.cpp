@@ -94,8 +94,10 @@ nlohmann::json paddingJson(const Window& w, long inH, long inW)
     if (!w.top && !w.left && !w.bottom && !w.right)
         return "valid";
     if (w.dh == 1 && w.dw == 1 && !w.ceil) {
-        const image::Axis h = image::axis(int(inH), int(w.kh), int(w.sh), true);
-        const image::Axis v = image::axis(int(inW), int(w.kw), int(w.sw), true);
+        const image::Axis h
+            = image::slideAxis(int(inH), int(w.kh), int(w.sh), 1, image::Padding2D::Mode::Same, 0, 0);
+        const image::Axis v
+            = image::slideAxis(int(inW), int(w.kw), int(w.sw), 1, image::Padding2D::Mode::Same, 0, 0);
         if (h.padBefore == w.top && v.padBefore == w.left
             && h.out == windowOut(inH, w.kh, w.sh, 1, w.top, w.bottom, false)
             && v.out == windowOut(inW, w.kw, w.sw, 1, w.left, w.right, false))

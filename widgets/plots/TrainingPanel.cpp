@@ -482,6 +482,7 @@ void TrainingPanel::showStoredTraining()
     }
     showStatus(stored->summary);
     m_controller->showStoredWeights(m_document->project(), m_projectDir, stored->info.runId);
+    m_controller->continueFromDocument();
 }
 
 std::vector<TrainingView*> TrainingPanel::storedRunViews() const

@@ -170,6 +170,12 @@ void TrainingController::startSession(
     queueRun(stepping);
 }
 
+void TrainingController::continueFromDocument()
+{
+    if (!m_hasSession)
+        m_startFromDocument = true;
+}
+
 void TrainingController::showStoredWeights(
     const engine::Project& project, const QString& projectDir, int runId)
 {

@@ -134,6 +134,10 @@ public:
     /// confusion, feature maps) under `runId`. Dropped when a session starts or the project is
     /// forgotten first.
     void showStoredWeights(const engine::Project& project, const QString& projectDir, int runId);
+    /// Without a session: the next Train or Step starts from the document's weights (an opened
+    /// trained or imported project trains on from them: fine-tuning) rather than from fresh
+    /// ones. Reset weights (which clears the document's) starts afresh.
+    void continueFromDocument();
     QString idleSummary() const { return m_idleSummary; }
     const TrainingOutcome& lastOutcome() const { return m_lastOutcome; }
     /// The worker, for tests that need its constants; never call its methods directly.
