@@ -166,6 +166,8 @@ private slots:
     void summaryMatchesFinalLine();
     void seedReproducesBitForBit();
     void outStoresTheRunHistory();
+    void resumeStartsFromTheStoredWeights();
+    void resumeWithoutWeightsSaysSo();
     void badCommandLine_data();
     void badCommandLine();
     void malformedProject_data();
@@ -369,6 +371,54 @@ void TestCli::outStoresTheRunHistory()
     QVERIFY(pe[0].contains("validationLoss"));
     QVERIFY(!pe[0].contains("trainAccuracy"));
     QVERIFY(!pe[0].contains("validationAccuracy"));
+}
+
+void TestCli::resumeStartsFromTheStoredWeights()
+{
+    const QString trained = path("resume_xor.json");
+    const RunResult first = runCli(
+        {example("mlp_xor.json"), "--quiet", "--epochs", "5", "--seed", "3", "--out", trained});
+    QVERIFY2(first.exitCode == 0, qPrintable(first.err));
+    const nlohmann::json epochs = readJson(trained).at("history").at("epochs");
+    QCOMPARE(int(epochs.size()), 5);
+    const double freshLoss = epochs.front().at("trainLoss").get<double>();
+    const double trainedLoss = epochs.back().at("trainLoss").get<double>();
+    // The test below means something only when 5 epochs moved the loss well away from a fresh
+    // network's.
+    QVERIFY2(trainedLoss < 0.5 * freshLoss,
+        qPrintable(QStringLiteral("fresh %1, trained %2").arg(freshLoss).arg(trainedLoss)));
+
+    const QString resumedFile = path("resume_xor_more.json");
+    const RunResult resumed = runCli(
+        {trained, "--quiet", "--epochs", "1", "--seed", "3", "--resume", "--out", resumedFile});
+    QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
+    const double resumedLoss = number(parseFinal(resumed.out), "train_loss");
+    // The optimizer state restarts, so the first resumed epoch is near, not equal to, the
+    // trained loss; a fresh start would be near freshLoss.
+    QVERIFY2(std::abs(resumedLoss - trainedLoss) < 0.25 * std::abs(freshLoss - trainedLoss),
+        qPrintable(QStringLiteral("fresh %1, trained %2, resumed %3")
+                       .arg(freshLoss)
+                       .arg(trainedLoss)
+                       .arg(resumedLoss)));
+
+    // Without --resume the same file starts afresh (the stored weights are ignored).
+    const RunResult again = runCli({trained, "--quiet", "--epochs", "1", "--seed", "3"});
+    QCOMPARE(again.exitCode, 0);
+    QVERIFY2(std::abs(number(parseFinal(again.out), "train_loss") - freshLoss) < 1e-6,
+        qPrintable(again.out));
+}
+
+void TestCli::resumeWithoutWeightsSaysSo()
+{
+    const QString untrained = example("mlp_xor.json");
+    const RunResult r = runCli({untrained, "--quiet", "--resume", "--out", path("nothing.json")});
+    QCOMPARE(r.exitStatus, QProcess::NormalExit);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(r.out.isEmpty());
+    QVERIFY2(r.err.endsWith('\n') && r.err.count('\n') == 1, qPrintable(r.err));
+    QVERIFY2(
+        r.err.contains(untrained) && r.err.contains(QLatin1String("--resume")), qPrintable(r.err));
+    QVERIFY(!QFile::exists(path("nothing.json")));
 }
 
 void TestCli::badCommandLine_data()

@@ -98,6 +98,8 @@ Command parseTrain(const std::vector<std::string>& args)
             t.summary = cur.value("a file name");
         } else if (a == "--quiet" || a == "-q") {
             t.quiet = true;
+        } else if (a == "--resume") {
+            t.resume = true;
         } else if (a == "--allow-path") {
             t.allowPaths.push_back(cur.value("a folder"));
         } else if (isOption(a)) {
@@ -211,7 +213,7 @@ std::string usageText()
 {
     return "Usage:\n"
            "  netcanvas-train PROJECT.json [--epochs N] [--seed S] [--threads T]\n"
-           "                  [--out TRAINED.json] [--summary FILE.json] [--quiet]\n"
+           "                  [--out TRAINED.json] [--summary FILE.json] [--quiet] [--resume]\n"
            "                  [--allow-path DIR ...]\n"
            "  netcanvas-train predict MODEL.(json|onnx) --input X.csv [--output Y.csv]\n"
            "  netcanvas-train export TRAINED.json (--onnx OUT.onnx | --pytorch OUT.py |\n"
@@ -229,6 +231,9 @@ std::string usageText()
            "  --out FILE         write the trained project (architecture and weights)\n"
            "  --summary FILE     write the final metrics as JSON\n"
            "  --quiet            no per-epoch progress lines on stderr\n"
+           "  --resume           start from the weights stored in PROJECT.json (a file written\n"
+           "                     by --out or File > Save) instead of fresh ones; the optimizer\n"
+           "                     state and the epoch count start afresh\n"
            "  --allow-path DIR   let the project read data files in DIR (repeatable); without\n"
            "                     it a project reads only its own folder and /usr/share/datasets\n"
            "\n"

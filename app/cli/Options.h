@@ -32,6 +32,8 @@ struct TrainOptions {
     std::string out; ///< empty: do not write the trained project
     std::string summary; ///< empty: no JSON summary
     bool quiet = false;
+    /// --resume: start from the weights stored in the project file instead of fresh ones.
+    bool resume = false;
     /// --allow-path DIR (repeatable): folders outside the project's own that its dataset may read.
     std::vector<std::string> allowPaths;
 };

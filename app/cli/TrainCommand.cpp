@@ -137,12 +137,21 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
     if (o.epochs)
         project.training.epochs = *o.epochs;
 
+    if (o.resume && project.weights.empty())
+        throw CommandError(o.project
+            + ": --resume: the file stores no trained weights (train it with --out first, or "
+              "leave out --resume)");
+
     engine::Graph graph;
     std::optional<engine::Trainer> trainer;
     try {
         engine::DatasetSplits splits = loadData(project, o.project, policy);
         graph = project.buildGraph();
         trainer.emplace(graph, std::move(splits), project.training);
+        // The Trainer compiled the graph with fresh weights; --resume replaces all of them, or
+        // names the first that does not fit (InputError "weights.<id>.<name>").
+        if (o.resume)
+            graph.setWeights(project.weights, true);
     } catch (const engine::InputError& e) {
         throw CommandError(withFile(o.project, e.what()));
     } catch (const engine::ShapeError& e) {
