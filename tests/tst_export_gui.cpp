@@ -42,6 +42,8 @@
 #include <QUndoStack>
 #include <QXmlStreamReader>
 
+#include <nlohmann/json.hpp>
+
 #include <cstring>
 #include <memory>
 
@@ -106,6 +108,8 @@ private slots:
     void onnxErrorNamesTheFile();
     void trainedProjectRoundTripsPredictions();
     void pytorchScript();
+    void pytorchTrainingProject();
+    void pytorchTrainingProjectWriteFailureLeavesNothing();
     void weightsAsNpy();
     void weightsAsCsv();
     void diagramSvg();
@@ -184,6 +188,10 @@ void TestExportGui::modelExportsNeedTrainedWeights()
         QVERIFY2(a->toolTip().contains(QLatin1String("Train the network first")),
             qPrintable(a->toolTip()));
     }
+    // The PyTorch training project starts from NetCanvas's initialization when untrained.
+    QVERIFY2(exporter()->pytorchTrainingAction()->isEnabled(),
+        qPrintable(exporter()->pytorchTrainingAction()->toolTip()));
+    QVERIFY(exporter()->exportMenu()->actions().contains(exporter()->pytorchTrainingAction()));
     // The diagram needs no training.
     QVERIFY(exporter()->diagramSvgAction()->isEnabled());
     QVERIFY(exporter()->diagramPngAction()->isEnabled());
@@ -279,6 +287,47 @@ void TestExportGui::pytorchScript()
     const QByteArray script = readAll(m_nextFile);
     QVERIFY(script.contains("class Net("));
     QVERIFY(script.contains("import torch"));
+}
+
+void TestExportGui::pytorchTrainingProject()
+{
+    m_nextFile = path(QStringLiteral("xor_pytorch"));
+    m_asked.clear();
+    exporter()->pytorchTrainingAction()->trigger();
+    QVERIFY2(m_errors.isEmpty(), qPrintable(m_errors.join('\n')));
+    QCOMPARE(m_asked, QStringList {QStringLiteral("Folder for the PyTorch training project")});
+    const QDir dir(m_nextFile);
+    for (const char* name : {"train.py", "model.py", "netcanvas_project.json", "README.txt"})
+        QVERIFY2(dir.exists(QLatin1String(name)), name);
+    QVERIFY(readAll(dir.filePath(QStringLiteral("model.py"))).contains("import torch"));
+    QVERIFY(m_window->statusBar()->currentMessage().contains(QLatin1String("xor_pytorch")));
+
+    // It starts from the document's trained weights (model.py holds them), not from a fresh
+    // initialization.
+    QVERIFY(!m_window->document()->weights().empty());
+    const QByteArray meta = readAll(dir.filePath(QStringLiteral("netcanvas_export.json")));
+    const nlohmann::json metaJson = nlohmann::json::parse(meta.toStdString(), nullptr, false);
+    QVERIFY2(metaJson.is_object(), meta.left(300).constData());
+    QCOMPARE(metaJson.value("startingWeights", std::string()), std::string("trained"));
+}
+
+void TestExportGui::pytorchTrainingProjectWriteFailureLeavesNothing()
+{
+    // The folder's parent is a file: nothing can be written, and the dialog says where.
+    writeAll(path(QStringLiteral("not_a_folder")), "x");
+    m_nextFile = path(QStringLiteral("not_a_folder/xor_pytorch"));
+    const QStringList before = QDir(m_dir->path()).entryList(QDir::AllEntries | QDir::Hidden);
+    exporter()->pytorchTrainingAction()->trigger();
+    QCOMPARE(m_errors.size(), 1);
+    QVERIFY2(m_errors.front().startsWith(QLatin1String("Export PyTorch training project: ")),
+        qPrintable(m_errors.front()));
+    QVERIFY2(m_errors.front().contains(QLatin1String("not_a_folder/xor_pytorch")),
+        qPrintable(m_errors.front()));
+    QVERIFY2(m_errors.front().contains(QLatin1String("cannot")), qPrintable(m_errors.front()));
+    // No temporary folder or partial export is left behind.
+    QCOMPARE(QDir(m_dir->path()).entryList(QDir::AllEntries | QDir::Hidden), before);
+    QCOMPARE(readAll(path(QStringLiteral("not_a_folder"))), QByteArray("x"));
+    m_errors.clear();
 }
 
 void TestExportGui::weightsAsNpy()

@@ -1,6 +1,7 @@
 #include "export/ExportActions.h"
 
 #include "canvas/CanvasScene.h"
+#include "data/PathConsent.h"
 #include "document/GraphDocument.h"
 #include "export/DiagramExport.h"
 #include "export/PredictDialog.h"
@@ -19,6 +20,7 @@
 #include "export/OnnxExport.h"
 #include "export/Predictor.h"
 #include "export/PyTorchExport.h"
+#include "export/PyTorchTrainingExport.h"
 #include "export/WeightsExport.h"
 
 #include <qcustomplot.h>
@@ -129,6 +131,8 @@ void ExportActions::createActions()
     };
     m_onnx = add(tr("&ONNX Model…"), tr("The trained network for ONNX Runtime and other tools"));
     m_pytorch = add(tr("&PyTorch Script…"), tr("A runnable Python script with the weights"));
+    m_pytorchTraining = add(tr("PyTorch &Training Project…"),
+        tr("A folder that trains the network under PyTorch: python3 train.py or torchrun"));
     m_trainedJson
         = add(tr("Trained Project (&JSON)…"), tr("The project with its current trained weights"));
     m_menu->addSeparator();
@@ -157,6 +161,19 @@ void ExportActions::createActions()
             m_choosers.saveFile(tr("Export PyTorch script"),
                 suggestion(QString(), QStringLiteral("py")), tr("Python scripts (*.py)")),
             [this](const QString& f) { return exportPyTorch(f); });
+    });
+    connect(m_pytorchTraining, &QAction::triggered, this, [this] {
+        const QString dir = m_choosers.directory(tr("Folder for the PyTorch training project"),
+            suggestion(QString(), QString()) + QStringLiteral("_pytorch"), QString());
+        if (dir.isEmpty())
+            return;
+        const QString error = exportPyTorchTraining(dir);
+        if (!error.isEmpty()) {
+            m_choosers.error(tr("Export PyTorch training project"), error);
+            return;
+        }
+        emit statusMessage(
+            tr("Exported the PyTorch training project to %1").arg(native(dir)), 5000);
     });
     connect(m_trainedJson, &QAction::triggered, this, [this] {
         runExport(tr("Export trained project"), tr("trained project"),
@@ -220,6 +237,15 @@ void ExportActions::runExport(const QString& title, const QString& what, const Q
 
 QString ExportActions::modelProblem() const
 {
+    if (const QString problem = networkProblem(); !problem.isEmpty())
+        return problem;
+    if (m_doc->weights().empty())
+        return tr("Train the network first: it has no trained weights yet.");
+    return {};
+}
+
+QString ExportActions::networkProblem() const
+{
     if (m_training && m_training->controller()->isRunning())
         return tr("Stop training first: the weights change with every step.");
     const engine::GraphCheck& check = m_doc->check();
@@ -234,8 +260,6 @@ QString ExportActions::modelProblem() const
     }
     if (check.inputNode < 0)
         return tr("The network needs an Input and a Loss layer.");
-    if (m_doc->weights().empty())
-        return tr("Train the network first: it has no trained weights yet.");
     return {};
 }
 
@@ -258,6 +282,7 @@ void ExportActions::updateActions()
         onnx = tr("This build of NetCanvas has no ONNX support (built without libonnx).");
     set(m_onnx, onnx, m_onnx->statusTip());
     set(m_pytorch, model, m_pytorch->statusTip());
+    set(m_pytorchTraining, networkProblem(), m_pytorchTraining->statusTip());
     set(m_trainedJson, weights, m_trainedJson->statusTip());
     set(m_weightsCsv, weights, m_weightsCsv->statusTip());
     set(m_weightsNpy, weights, m_weightsNpy->statusTip());
@@ -335,6 +360,29 @@ QString ExportActions::exportPyTorch(const QString& file)
         const engine::TrainedModel m = trainedModel();
         return engine::pytorchScript(m);
     });
+}
+
+QString ExportActions::exportPyTorchTraining(const QString& dir)
+{
+    const std::filesystem::path projectFolder
+        = QFile::encodeName(projectDir().isEmpty() ? QDir::currentPath() : projectDir())
+              .toStdString();
+    // As netcanvas-train export: what is wrong with the project (its data, a layer PyTorch has
+    // no module for) names the project; a failed write names the file, and leaves DIR as it was.
+    std::vector<engine::FolderFile> files;
+    try {
+        files
+            = engine::pytorchTrainingFiles(m_doc->project(), projectFolder, PathConsent::policy());
+    } catch (const std::exception& e) {
+        const QString project = m_projectFile.isEmpty() ? projectTitle() : native(m_projectFile);
+        return QStringLiteral("%1: %2").arg(project, fromStd(e.what()));
+    }
+    try {
+        engine::writeFolderAtomically(QFile::encodeName(dir).toStdString(), files);
+    } catch (const std::exception& e) {
+        return fromStd(e.what());
+    }
+    return {};
 }
 
 QString ExportActions::exportTrainedProject(const QString& file)

@@ -25,9 +25,10 @@ class GraphDocument;
 class PredictDialog;
 class TrainingPanel;
 
-/// File > Export and Predict from CSV: the trained network (ONNX, PyTorch script, trained
-/// project JSON, weights as CSV or .npy files), the diagram (SVG, PNG), the live plots (PNG, PDF,
-/// CSV, also from each plot's right-click menu) and the Predict dialog.
+/// File > Export and Predict from CSV: the trained network (ONNX, PyTorch script, PyTorch
+/// training project folder, trained project JSON, weights as CSV or .npy files), the diagram (SVG,
+/// PNG), the live plots (PNG, PDF, CSV, also from each plot's right-click menu) and the Predict
+/// dialog.
 ///
 /// Two layers, as in MainWindow: exportOnnx() & co. do the work for a given file and return ""
 /// or the message naming the file and the reason, without dialogs; the actions ask for the file
@@ -57,6 +58,8 @@ public:
     QMenu* exportMenu() const { return m_menu; }
     QAction* onnxAction() const { return m_onnx; }
     QAction* pytorchAction() const { return m_pytorch; }
+    /// "PyTorch Training Project…": a folder that trains the project under PyTorch (torchrun).
+    QAction* pytorchTrainingAction() const { return m_pytorchTraining; }
     QAction* trainedProjectAction() const { return m_trainedJson; }
     QAction* weightsCsvAction() const { return m_weightsCsv; }
     QAction* weightsNpyAction() const { return m_weightsNpy; }
@@ -71,6 +74,9 @@ public:
     // --- the work, without dialogs ------------------------------------------------------------
     QString exportOnnx(const QString& file);
     QString exportPyTorch(const QString& file);
+    /// engine::exportPyTorchTraining() into `dir`: written whole or not at all. Needs no trained
+    /// weights (the export then starts from NetCanvas's initialization for the seed).
+    QString exportPyTorchTraining(const QString& dir);
     /// The project with its current trained weights, as File > Save would write it.
     QString exportTrainedProject(const QString& file);
     QString exportWeightsCsv(const QString& file);
@@ -86,6 +92,8 @@ public:
     engine::TrainedModel trainedModel() const;
     /// Why the trained-model exports are disabled ("" when they are not).
     QString modelProblem() const;
+    /// Why the network cannot be exported at all, trained or not ("" when it can).
+    QString networkProblem() const;
 
     // --- plots --------------------------------------------------------------------------------
     /// Gives `view` (see plotexport::isExportable) a right-click menu with Save Image as PNG /
@@ -138,6 +146,7 @@ private:
     QMenu* m_menu = nullptr;
     QAction* m_onnx = nullptr;
     QAction* m_pytorch = nullptr;
+    QAction* m_pytorchTraining = nullptr;
     QAction* m_trainedJson = nullptr;
     QAction* m_weightsCsv = nullptr;
     QAction* m_weightsNpy = nullptr;
