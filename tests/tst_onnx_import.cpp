@@ -415,9 +415,9 @@ void TestOnnxImport::protobufModels()
         convOf(channelsOf(1), {4, 1, 3, 3});
         g.node(k == "global_avgpool_gemm" ? "GlobalAveragePool" : "GlobalMaxPool", {"c"}, "p");
         dense("p", 4);
-    } else if (k == "clip_0_6") { // alpha 4 spreads the sums well past both bounds
+    } else if (k == "clip_0_6") { // alpha 8 spreads the sums past both bounds
         GraphWriter::setFloat(
-            g.node("Gemm", {"x", g.weight("W", {6, 5}), g.weight("b", {5})}, "y"), "alpha", 4.0f);
+            g.node("Gemm", {"x", g.weight("W", {6, 5}), g.weight("b", {5})}, "y"), "alpha", 8.0f);
         g.node("Clip", {"y", g.weight("lo", {}, {0.0f}), g.weight("hi", {}, {6.0f})}, "out");
     } else if (k == "logsoftmax") {
         g.node("Gemm", {"x", g.weight("W", {6, 4}), g.weight("b", {4})}, "y");
