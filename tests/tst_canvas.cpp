@@ -358,6 +358,19 @@ void TestCanvas::zoom()
     for (int i = 0; i < 30; ++i)
         f.view.zoomOut();
     QCOMPARE(f.view.zoom(), CanvasView::kMinZoom);
+
+    // A network too large for kMinZoom still fits whole; zooming out from there stays put.
+    f.add("Dense", {12000, 9000});
+    f.view.zoomToFit();
+    QVERIFY(f.view.zoom() < CanvasView::kMinZoom);
+    QVERIFY(f.view.mapToScene(f.view.viewport()->rect())
+                .boundingRect()
+                .contains(f.scene.nodesBoundingRect()));
+    const double fitted = f.view.zoom();
+    f.view.zoomOut();
+    QCOMPARE(f.view.zoom(), fitted);
+    f.view.zoomIn();
+    QVERIFY(f.view.zoom() > fitted);
 }
 
 void TestCanvas::screenshot()

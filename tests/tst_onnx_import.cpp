@@ -4,6 +4,7 @@
 // (tests/data/torch_onnx_models.py, where python3-torch is installed), and every example exported
 // by NetCanvas and imported back. An imported model must predict what the original predicts.
 
+#include "OnnxGraphWriter.h"
 #include "core/Errors.h"
 #include "export/OnnxExport.h"
 #include "export/Predictor.h"
@@ -12,6 +13,7 @@
 #include "project/Project.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -28,6 +30,7 @@
 
 using engine::Matrix;
 using engine::Scalar;
+using onnxtest::GraphWriter;
 
 namespace {
 
@@ -126,113 +129,6 @@ void writeCsv(const QString& file, const Matrix& x)
         f.write(cells.join(',').toUtf8() + '\n');
     }
 }
-
-/// Writes small ONNX graphs with the protobuf API: float input [N, F], float output.
-class GraphWriter {
-public:
-    /// Input "x" of [N, dims...].
-    explicit GraphWriter(std::vector<long> dims, int opset = 14)
-    {
-        m_model.set_ir_version(8);
-        m_model.add_opset_import()->set_version(opset);
-        onnx::ValueInfoProto* in = m_model.mutable_graph()->add_input();
-        in->set_name("x");
-        auto* t = in->mutable_type()->mutable_tensor_type();
-        t->set_elem_type(onnx::TensorProto::FLOAT);
-        t->mutable_shape()->add_dim()->set_dim_param("N");
-        for (long d : dims)
-            t->mutable_shape()->add_dim()->set_dim_value(d);
-    }
-    explicit GraphWriter(long features)
-        : GraphWriter(std::vector<long> {features})
-    { }
-
-    onnx::NodeProto* node(const std::string& op, const std::vector<std::string>& inputs,
-        const std::string& output, const std::string& name = {})
-    {
-        onnx::NodeProto* n = m_model.mutable_graph()->add_node();
-        n->set_op_type(op);
-        n->set_name(name.empty() ? "/" + output + "/" + op : name);
-        for (const std::string& i : inputs)
-            n->add_input(i);
-        n->add_output(output);
-        return n;
-    }
-
-    /// A float initializer of random values in [-1, 1] (or `values`).
-    std::string weight(const std::string& name, const std::vector<std::int64_t>& dims,
-        std::vector<float> values = {})
-    {
-        onnx::TensorProto* t = m_model.mutable_graph()->add_initializer();
-        t->set_name(name);
-        t->set_data_type(onnx::TensorProto::FLOAT);
-        std::int64_t count = 1;
-        for (std::int64_t d : dims) {
-            t->add_dims(d);
-            count *= d;
-        }
-        std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-        if (values.empty())
-            for (std::int64_t i = 0; i < count; ++i)
-                values.push_back(u(m_rng));
-        for (float v : values)
-            t->add_float_data(v);
-        return name;
-    }
-
-    std::string ints(
-        const std::string& name, const std::vector<std::int64_t>& values, bool scalar = false)
-    {
-        onnx::TensorProto* t = m_model.mutable_graph()->add_initializer();
-        t->set_name(name);
-        t->set_data_type(onnx::TensorProto::INT64);
-        if (!scalar)
-            t->add_dims(std::int64_t(values.size()));
-        for (std::int64_t v : values)
-            t->add_int64_data(v);
-        return name;
-    }
-
-    static void setInt(onnx::NodeProto* n, const std::string& name, std::int64_t v)
-    {
-        auto* a = n->add_attribute();
-        a->set_name(name);
-        a->set_type(onnx::AttributeProto::INT);
-        a->set_i(v);
-    }
-    static void setFloat(onnx::NodeProto* n, const std::string& name, float v)
-    {
-        auto* a = n->add_attribute();
-        a->set_name(name);
-        a->set_type(onnx::AttributeProto::FLOAT);
-        a->set_f(v);
-    }
-    static void setInts(onnx::NodeProto* n, const std::string& name, std::vector<std::int64_t> v)
-    {
-        auto* a = n->add_attribute();
-        a->set_name(name);
-        a->set_type(onnx::AttributeProto::INTS);
-        for (auto i : v)
-            a->add_ints(i);
-    }
-
-    void save(const QString& file, const std::string& output)
-    {
-        onnx::ValueInfoProto* out = m_model.mutable_graph()->add_output();
-        out->set_name(output);
-        auto* t = out->mutable_type()->mutable_tensor_type();
-        t->set_elem_type(onnx::TensorProto::FLOAT);
-        t->mutable_shape()->add_dim()->set_dim_param("N");
-        t->mutable_shape()->add_dim()->set_dim_param("K");
-        m_model.mutable_graph()->set_name("test");
-        std::ofstream f(file.toStdString(), std::ios::binary);
-        m_model.SerializeToOstream(&f);
-    }
-
-private:
-    onnx::ModelProto m_model;
-    std::mt19937 m_rng {11};
-};
 
 } // namespace
 
@@ -444,7 +340,11 @@ void TestOnnxImport::protobufModels_data()
     QTest::addColumn<QString>("kind");
     for (const char* k : {"gemm_transB_alpha_beta", "gemm_plain", "matmul_add", "conv_same_stride2",
              "conv_valid_pools", "batchnorm_flat", "concat_residual", "lstm_batch_first",
-             "gru_batch_first", "gelu_erf", "matmul_per_step"})
+             "gru_batch_first", "gelu_erf", "matmul_per_step", "conv_pads_0_1_1_2",
+             "conv_strides_2_1", "conv_dilations_2", "conv_group_2", "conv_depthwise_x2",
+             "conv_kernel_1x3", "maxpool_pads_ceil", "avgpool_exclude_pad", "avgpool_include_pad",
+             "global_avgpool_gemm", "global_maxpool_gemm", "clip_0_6", "logsoftmax",
+             "leakyrelu_0_2", "elu", "residual_network"})
         QTest::newRow(k) << QString(k);
 }
 
@@ -453,13 +353,85 @@ void TestOnnxImport::protobufModels()
     QFETCH(QString, kind);
     const std::string k = kind.toStdString();
     long features = 6;
-    if (k.rfind("conv", 0) == 0)
+    const bool image = k.rfind("conv", 0) == 0 || k.find("pool") != std::string::npos;
+    if (image)
         features = 36; // 1 x 6 x 6
     if (k.find("batch_first") != std::string::npos || k == "matmul_per_step")
         features = 12; // T = 4 steps of F = 3
+    if (k == "residual_network")
+        features = 64; // 1 x 8 x 8
     GraphWriter g(features);
-    std::string out;
-    if (k == "gemm_transB_alpha_beta") {
+    std::string out = "out";
+    // A first 1 x 1 Conv gives the windows under test `channels` channels of 6 x 6.
+    const auto channelsOf = [&g](long channels) {
+        g.node("Reshape", {"x", g.ints("shape", {-1, 1, 6, 6})}, "img");
+        g.node(
+            "Conv", {"img", g.weight("K0", {channels, 1, 1, 1}), g.weight("B0", {channels})}, "c0");
+        return std::string("c0");
+    };
+    // Flatten and a Gemm to two outputs: NCHW and the engine's H x W x C order both hold.
+    const auto dense = [&g](const std::string& input, std::int64_t features) {
+        g.node("Flatten", {input}, "f");
+        g.node("Gemm", {"f", g.weight("W", {features, 2}), g.weight("b", {2})}, "out");
+    };
+    const auto convOf = [&g](const std::string& input, std::vector<std::int64_t> kernel) {
+        return g.node("Conv", {input, g.weight("K", kernel), g.weight("B", {kernel[0]})}, "c");
+    };
+    if (k == "conv_pads_0_1_1_2") { // pads [top, left, bottom, right]: 4 x 5 x 7
+        GraphWriter::setInts(convOf(channelsOf(1), {4, 1, 3, 3}), "pads", {0, 1, 1, 2});
+        dense("c", 4 * 5 * 7);
+    } else if (k == "conv_strides_2_1") { // 4 x 3 x 6
+        auto* c = convOf(channelsOf(1), {4, 1, 3, 3});
+        GraphWriter::setInts(c, "strides", {2, 1});
+        GraphWriter::setInts(c, "pads", {1, 1, 1, 1});
+        dense("c", 4 * 3 * 6);
+    } else if (k == "conv_dilations_2") { // a 5 x 5 reach: 3 x 2 x 2
+        GraphWriter::setInts(convOf(channelsOf(1), {3, 1, 3, 3}), "dilations", {2, 2});
+        dense("c", 3 * 2 * 2);
+    } else if (k == "conv_group_2") { // 4 channels in 2 groups of 2 -> 6 x 4 x 4
+        GraphWriter::setInt(convOf(channelsOf(4), {6, 2, 3, 3}), "group", 2);
+        dense("c", 6 * 4 * 4);
+    } else if (k == "conv_depthwise_x2") { // group = 3 channels, 2 filters each: 6 x 4 x 4
+        GraphWriter::setInt(convOf(channelsOf(3), {6, 1, 3, 3}), "group", 3);
+        dense("c", 6 * 4 * 4);
+    } else if (k == "conv_kernel_1x3") { // 4 x 6 x 4
+        GraphWriter::setInts(convOf(channelsOf(2), {4, 2, 1, 3}), "kernel_shape", {1, 3});
+        dense("c", 4 * 6 * 4);
+    } else if (k == "maxpool_pads_ceil") { // ceil((6 + 2 - 3) / 2) + 1 = 4: 2 x 4 x 4
+        auto* p = g.node("MaxPool", {channelsOf(2)}, "p");
+        GraphWriter::setInts(p, "kernel_shape", {3, 3});
+        GraphWriter::setInts(p, "strides", {2, 2});
+        GraphWriter::setInts(p, "pads", {1, 1, 1, 1});
+        GraphWriter::setInt(p, "ceil_mode", 1);
+        dense("p", 2 * 4 * 4);
+    } else if (k == "avgpool_exclude_pad" || k == "avgpool_include_pad") { // 2 x 3 x 3
+        auto* p = g.node("AveragePool", {channelsOf(2)}, "p");
+        GraphWriter::setInts(p, "kernel_shape", {3, 3});
+        GraphWriter::setInts(p, "strides", {2, 2});
+        GraphWriter::setInts(p, "pads", {1, 1, 1, 1});
+        GraphWriter::setInt(p, "count_include_pad", k == "avgpool_include_pad" ? 1 : 0);
+        dense("p", 2 * 3 * 3);
+    } else if (k == "global_avgpool_gemm" || k == "global_maxpool_gemm") {
+        convOf(channelsOf(1), {4, 1, 3, 3});
+        g.node(k == "global_avgpool_gemm" ? "GlobalAveragePool" : "GlobalMaxPool", {"c"}, "p");
+        dense("p", 4);
+    } else if (k == "clip_0_6") { // alpha 8 spreads the sums past both bounds
+        GraphWriter::setFloat(
+            g.node("Gemm", {"x", g.weight("W", {6, 5}), g.weight("b", {5})}, "y"), "alpha", 8.0f);
+        g.node("Clip", {"y", g.weight("lo", {}, {0.0f}), g.weight("hi", {}, {6.0f})}, "out");
+    } else if (k == "logsoftmax") {
+        g.node("Gemm", {"x", g.weight("W", {6, 4}), g.weight("b", {4})}, "y");
+        g.node("LogSoftmax", {"y"}, "out");
+    } else if (k == "leakyrelu_0_2" || k == "elu") {
+        g.node("Gemm", {"x", g.weight("W", {6, 5}), g.weight("b", {5})}, "y");
+        if (k == "elu")
+            g.node("Elu", {"y"}, "a");
+        else
+            GraphWriter::setFloat(g.node("LeakyRelu", {"y"}, "a"), "alpha", 0.2f);
+        g.node("Gemm", {"a", g.weight("W2", {5, 3})}, "out");
+    } else if (k == "residual_network") {
+        out = onnxtest::residualNetwork(g);
+    } else if (k == "gemm_transB_alpha_beta") {
         auto* n = g.node("Gemm", {"x", g.weight("W", {4, 6}), g.weight("b", {4})}, "y", "/fc/Gemm");
         GraphWriter::setInt(n, "transB", 1);
         GraphWriter::setFloat(n, "alpha", 0.5f);
@@ -574,11 +546,15 @@ void TestOnnxImport::protobufModels()
     const QString csv = path(kind + ".csv");
     writeCsv(csv, x);
     engine::Project project;
+    QElapsedTimer clock;
+    clock.start();
     try {
         project = engine::importOnnx(file.toStdString());
     } catch (const engine::InputError& e) {
         QFAIL(e.what());
     }
+    if (k == "residual_network")
+        qInfo("imported %zu cards in %lld ms", project.nodes.size(), clock.elapsed());
     const Matrix got = predictions(project, x);
 
     const RunResult ort = run(
@@ -602,9 +578,8 @@ void TestOnnxImport::torchModels_data()
 {
     QTest::addColumn<QString>("name");
     QTest::addColumn<QString>("refusal");
-    for (const char* name :
-        {"mlp", "cnn", "cnn_view", "lstm", "gru", "rnn", "gelu", "lstm2", "gru_hn", "text_lstm",
-            "residual"})
+    for (const char* name : {"mlp", "cnn", "cnn_view", "lstm", "gru", "rnn", "gelu", "lstm2",
+             "gru_hn", "text_lstm", "residual"})
         QTest::newRow(name) << QString(name) << QString();
 }
 

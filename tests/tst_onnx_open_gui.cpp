@@ -3,6 +3,7 @@
 // saved as a project, never over the model; a model that does not map changes nothing.
 #include "QuietWindow.h"
 #include "canvas/CanvasScene.h"
+#include "canvas/CanvasView.h"
 #include "canvas/LayerNodeItem.h"
 #include "data/DatasetSpec.h"
 #include "document/GraphDocument.h"
@@ -13,10 +14,15 @@
 #include "project/Project.h"
 #include "training/TrainingController.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#ifdef NETCANVAS_ONNX_GRAPH_WRITER
+#include "OnnxGraphWriter.h"
+#endif
 
 namespace {
 
@@ -46,6 +52,7 @@ class TestOnnxOpenGui : public QObject {
 private slots:
     void openedModelIsAnUntitledTrainedProject();
     void modelThatDoesNotMapChangesNothing();
+    void residualNetworkFitsTheViewWithoutOverlaps();
 };
 
 void TestOnnxOpenGui::openedModelIsAnUntitledTrainedProject()
@@ -114,6 +121,58 @@ void TestOnnxOpenGui::modelThatDoesNotMapChangesNothing()
     QVERIFY2(error.startsWith(broken), qPrintable(error));
     QCOMPARE(w.document()->project().nodes.size(), nodes);
     QCOMPARE(QString::fromStdString(w.document()->project().name), name);
+}
+
+void TestOnnxOpenGui::residualNetworkFitsTheViewWithoutOverlaps()
+{
+#ifndef NETCANVAS_ONNX_GRAPH_WRITER
+    QSKIP("built without ONNX support");
+#else
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString model = dir.filePath(QStringLiteral("residual_network.onnx"));
+    onnxtest::GraphWriter g(64);
+    g.save(model, onnxtest::residualNetwork(g));
+    guitest::QuietWindow w;
+    w.resize(1366, 768);
+    w.show();
+    QElapsedTimer clock;
+    clock.start();
+    QCOMPARE(w.openFile(model), QString());
+    qInfo("opened in %lld ms", clock.elapsed());
+
+    const engine::Project& project = w.document()->project();
+    QVERIFY2(project.nodes.size() >= 50, qPrintable(QString::number(project.nodes.size())));
+    w.view()->zoomToFit(); // View > Zoom to Fit
+    // NETCANVAS_SHOT_DIR: where to save a picture of the fitted window, to look at.
+    const QString shot = qEnvironmentVariable("NETCANVAS_SHOT_DIR");
+    if (!shot.isEmpty())
+        w.grab().save(shot + "/onnx_residual_network.png");
+    qInfo("cards span %g x %g; the viewport %d x %d", w.scene()->nodesBoundingRect().width(),
+        w.scene()->nodesBoundingRect().height(), w.view()->viewport()->width(),
+        w.view()->viewport()->height());
+    const QRectF visible = w.view()->mapToScene(w.view()->viewport()->rect()).boundingRect();
+    std::vector<QRectF> cards;
+    for (const engine::NodeRecord& node : project.nodes) {
+        QVERIFY(w.scene()->nodeItem(node.id));
+        const QRectF card = w.scene()->nodeItem(node.id)->sceneBoundingRect();
+        QVERIFY2(visible.contains(card),
+            qPrintable(QString("%1 at (%2, %3) outside the fitted view %4 x %5 at (%6, %7)")
+                           .arg(QString::fromStdString(node.name))
+                           .arg(card.x())
+                           .arg(card.y())
+                           .arg(visible.width())
+                           .arg(visible.height())
+                           .arg(visible.x())
+                           .arg(visible.y())));
+        cards.push_back(card);
+    }
+    for (std::size_t i = 0; i < cards.size(); ++i)
+        for (std::size_t j = i + 1; j < cards.size(); ++j)
+            QVERIFY2(!cards[i].intersects(cards[j]),
+                qPrintable(QString::fromStdString(
+                    project.nodes[i].name + " overlaps " + project.nodes[j].name)));
+#endif
 }
 
 QTEST_MAIN(TestOnnxOpenGui)

@@ -52,7 +52,8 @@ double CanvasView::zoom() const
 
 void CanvasView::setZoom(double zoom, QPoint viewPos)
 {
-    zoom = std::clamp(zoom, kMinZoom, kMaxZoom);
+    // Below kMinZoom only after a fit: zooming from there never jumps out to kMinZoom.
+    zoom = std::clamp(zoom, std::min(kMinZoom, this->zoom()), kMaxZoom);
     if (std::abs(zoom - this->zoom()) < 1e-9)
         return;
     const QPointF anchor = mapToScene(viewPos);
@@ -96,7 +97,7 @@ void CanvasView::zoomToFit()
     const QRectF target = nodes.adjusted(-kFitMargin, -kFitMargin, kFitMargin, kFitMargin);
     const QSizeF view = viewport()->size();
     double z = std::min(view.width() / target.width(), view.height() / target.height());
-    z = std::clamp(z, kMinZoom, std::max(kMinZoom, m_fitLimit));
+    z = std::clamp(z, kMinFitZoom, std::max(kMinFitZoom, m_fitLimit));
     if (z < m_fitFloor) {
         z = m_fitFloor;
         setTransform(QTransform::fromScale(z, z));

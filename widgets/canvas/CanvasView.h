@@ -18,6 +18,9 @@ public:
     double zoom() const; ///< 1.0 = 100 %
 
     static constexpr double kMinZoom = 0.2;
+    /// The smallest zoom zoomToFit() goes to: below kMinZoom, so a network of some 70 cards
+    /// (a ResNet-18-sized import) still shows whole as an overview in a laptop-sized canvas.
+    static constexpr double kMinFitZoom = 0.05;
     static constexpr double kMaxZoom = 4.0;
     /// Room zoomToFit() leaves around the nodes, in scene units.
     static constexpr double kFitMargin = 40.0;
@@ -34,7 +37,8 @@ public:
 public slots:
     void zoomIn();
     void zoomOut();
-    /// Fits all nodes (with a margin), never zooming in beyond fitZoomLimit() (100 %).
+    /// Fits all nodes (with a margin), never zooming in beyond fitZoomLimit() (100 %) nor out
+    /// beyond kMinFitZoom.
     void zoomToFit();
     void resetZoom();
     /// Zooms by `factor`, keeping the scene point under `viewPos` fixed.
