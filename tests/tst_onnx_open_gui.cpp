@@ -16,6 +16,7 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -172,6 +173,22 @@ void TestOnnxOpenGui::residualNetworkFitsTheViewWithoutOverlaps()
             QVERIFY2(!cards[i].intersects(cards[j]),
                 qPrintable(QString::fromStdString(
                     project.nodes[i].name + " overlaps " + project.nodes[j].name)));
+    // Smooth to pan and zoom: the time of a zoom step and a pan step with their repaint, for
+    // the record (a benchmark, not an assert; the view caches its background).
+    QElapsedTimer frames;
+    frames.start();
+    constexpr int kSteps = 20;
+    for (int i = 0; i < kSteps; ++i) {
+        w.view()->zoomBy(i < kSteps / 2 ? 1.1 : 1 / 1.1, w.view()->viewport()->rect().center());
+        w.view()->viewport()->grab();
+    }
+    const double zoomMs = double(frames.restart()) / kSteps;
+    for (int i = 0; i < kSteps; ++i) {
+        w.view()->horizontalScrollBar()->setValue(w.view()->horizontalScrollBar()->value() + 20);
+        w.view()->viewport()->grab();
+    }
+    qInfo("zoom step %.1f ms, pan step %.1f ms (with repaint)", zoomMs,
+        double(frames.elapsed()) / kSteps);
 #endif
 }
 
