@@ -142,16 +142,32 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
             + ": --resume: the file stores no trained weights (train it with --out first, or "
               "leave out --resume)");
 
+    // --resume trains --epochs (or training.epochs) more epochs after those of the stored run,
+    // numbered on from them; the learning-rate schedule spans both. The saved project keeps its
+    // own training.epochs, so that resuming again trains as many more.
+    const std::optional<engine::TrainerState>& stored
+        = o.resume ? project.trainingState : std::nullopt;
+    engine::TrainingConfig runConfig = project.training;
+    if (stored)
+        runConfig.epochs += stored->epochsDone;
+    else if (o.resume)
+        err << "netcanvas-train: note: " << o.project
+            << " stores weights but no optimizer state (a file of an older version, or weights "
+               "set by hand): the optimizer starts afresh\n";
+
     engine::Graph graph;
     std::optional<engine::Trainer> trainer;
     try {
         engine::DatasetSplits splits = loadData(project, o.project, policy);
         graph = project.buildGraph();
-        trainer.emplace(graph, std::move(splits), project.training);
+        trainer.emplace(graph, std::move(splits), runConfig);
         // The Trainer compiled the graph with fresh weights; --resume replaces all of them, or
-        // names the first that does not fit (InputError "weights.<id>.<name>").
+        // names the first that does not fit (InputError "weights.<id>.<name>"), then restores
+        // what continuing exactly needs (InputError "trainingState...").
         if (o.resume)
             graph.setWeights(project.weights, true);
+        if (stored)
+            trainer->restoreState(*stored);
     } catch (const engine::InputError& e) {
         throw CommandError(withFile(o.project, e.what()));
     } catch (const engine::ShapeError& e) {
@@ -164,7 +180,7 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
         return ExitInterrupted;
     }
 
-    const int totalEpochs = project.training.epochs;
+    const int totalEpochs = runConfig.epochs;
     {
         // A run whose arithmetic alone takes hours says so before its first (maybe minutes long)
         // batch; the pace of the first batches refines it below.
@@ -194,7 +210,10 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
         }
     };
     // The curves go into --out with the weights: a reopened project shows how it was trained.
-    engine::TrainingHistory history = engine::TrainingHistory::startedWith(project.training);
+    // A resumed run extends the stored curves (its epochs are numbered on from them).
+    engine::TrainingHistory history = stored && !project.history.empty()
+        ? project.history
+        : engine::TrainingHistory::startedWith(project.training);
     callbacks.onEpochEnd
         = [&err, &history, totalEpochs, quiet = o.quiet](const engine::EpochStats& e) {
               history.epochs.push_back(engine::EpochRecord::from(e));
@@ -223,6 +242,7 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
         project.setGraph(graph);
         project.weights = graph.weights();
         project.history = std::move(history);
+        project.trainingState = trainer->captureState();
         // The model only makes sense on inputs scaled as in training: predict reads these.
         if (const engine::FeatureScaling& s = trainer->data().train.scaling; !s.isIdentity())
             project.dataset.options["scalingStats"] = engine::scalingToJson(s);
