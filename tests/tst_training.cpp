@@ -315,8 +315,9 @@ void TestTraining::aRunContinuedFromACapturedStateEqualsTheWholeRun()
     QCOMPARE(state.optimizerSlots.size(), std::size_t(2));
     QCOMPARE(state.layerRandom.size(), std::size_t(1));
 
+    // Configured for what is left: the continued run trains that many epochs more.
     Graph second = network();
-    engine::Trainer continued(second, splits, c);
+    engine::Trainer continued(second, splits, config(4 - state.epochsDone, 16, "adam", 0.01));
     second.setWeights(first.weights(), true);
     continued.restoreState(state);
     const engine::TrainResult result = continued.run();

@@ -147,10 +147,7 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
     // own training.epochs, so that resuming again trains as many more.
     const std::optional<engine::TrainerState>& stored
         = o.resume ? project.trainingState : std::nullopt;
-    engine::TrainingConfig runConfig = project.training;
-    if (stored)
-        runConfig.epochs += stored->epochsDone;
-    else if (o.resume)
+    if (o.resume && !stored)
         err << "netcanvas-train: note: " << o.project
             << " stores weights but no optimizer state (a file of an older version, or weights "
                "set by hand): the optimizer starts afresh\n";
@@ -160,7 +157,7 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
     try {
         engine::DatasetSplits splits = loadData(project, o.project, policy);
         graph = project.buildGraph();
-        trainer.emplace(graph, std::move(splits), runConfig);
+        trainer.emplace(graph, std::move(splits), project.training);
         // The Trainer compiled the graph with fresh weights; --resume replaces all of them, or
         // names the first that does not fit (InputError "weights.<id>.<name>"), then restores
         // what continuing exactly needs (InputError "trainingState...").
@@ -180,7 +177,10 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
         return ExitInterrupted;
     }
 
-    const int totalEpochs = runConfig.epochs;
+    // A resumed run numbers its epochs on from the stored ones; the warnings judge what is left.
+    const int totalEpochs = trainer->config().epochs;
+    const int epochsToRun = totalEpochs - trainer->epochsDone();
+    const long stepsBefore = trainer->stepsDone();
     {
         // A run whose arithmetic alone takes hours says so before its first (maybe minutes long)
         // batch; the pace of the first batches refines it below.
@@ -188,7 +188,7 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
         const engine::GraphCheck check = graph.check(engine::GraphContext {train.inputShape,
             train.task == engine::TaskKind::Classification ? train.numClasses : 0, train.y.rows()});
         if (const auto warning
-            = engine::arithmeticRunWarning(check, train.size(), totalEpochs, engine::threadCount()))
+            = engine::arithmeticRunWarning(check, train.size(), epochsToRun, engine::threadCount()))
             err << "netcanvas-train: warning: " << *warning << '\n' << std::flush;
     }
     engine::TrainerControl control;
@@ -196,16 +196,17 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
     // A run that will take hours says so early, from the pace of its first mini-batches.
     const auto started = std::chrono::steady_clock::now();
     bool paceChecked = false;
-    callbacks.onBatchEnd = [&control, &err, &paceChecked, started, totalEpochs](
+    callbacks.onBatchEnd = [&control, &err, &paceChecked, started, epochsToRun, stepsBefore](
                                const engine::BatchStats& b) {
         if (interruptRequested() && !control.stopRequested())
             control.requestStop();
         const double seconds
             = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        if (!paceChecked && (b.step >= 5 || seconds >= 2)) {
+        const long steps = b.step - stepsBefore;
+        if (!paceChecked && (steps >= 5 || seconds >= 2)) {
             paceChecked = true;
             if (const auto warning
-                = engine::longRunWarning(seconds, b.step, b.batchesPerEpoch, totalEpochs))
+                = engine::longRunWarning(seconds, steps, b.batchesPerEpoch, epochsToRun))
                 err << "netcanvas-train: warning: " << *warning << '\n' << std::flush;
         }
     };

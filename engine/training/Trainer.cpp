@@ -104,6 +104,7 @@ Trainer::Trainer(Graph& graph, DatasetSplits data, TrainingConfig config)
     , m_data(std::move(data))
     , m_config(std::move(config))
     , m_shuffleRng(Rng::derive(m_config.seed, 0x5eed))
+    , m_epochsPerRun(m_config.epochs)
 {
     if (m_data.train.empty())
         throw InputError("dataset", "the training set is empty");
@@ -318,8 +319,9 @@ TrainResult Trainer::run(const TrainerCallbacks& callbacks, TrainerControl* cont
         }
         const EpochStats e = finishEpoch();
         r.last = e;
-        if (callbacks.onEpochEnd)
-            callbacks.onEpochEnd(e);
+        // Early stopping's bookkeeping comes before the callback, so that a state captured there
+        // (a timeline checkpoint) continues exactly.
+        bool stopEarly = false;
         if (m_config.earlyStoppingPatience > 0) {
             const double monitored = e.validation ? e.validation->loss : e.train.loss;
             if (monitored < m_bestLoss - m_config.earlyStoppingMinDelta) {
@@ -327,7 +329,14 @@ TrainResult Trainer::run(const TrainerCallbacks& callbacks, TrainerControl* cont
                 m_epochsWithoutImprovement = 0;
                 if (m_config.restoreBestWeights)
                     m_bestWeights = m_graph.weights();
-            } else if (++m_epochsWithoutImprovement >= m_config.earlyStoppingPatience) {
+            } else {
+                stopEarly = ++m_epochsWithoutImprovement >= m_config.earlyStoppingPatience;
+            }
+        }
+        if (callbacks.onEpochEnd)
+            callbacks.onEpochEnd(e);
+        if (m_config.earlyStoppingPatience > 0) {
+            if (stopEarly) {
                 if (m_config.restoreBestWeights && !m_bestWeights.empty())
                     m_graph.setWeights(m_bestWeights, false);
                 std::ostringstream msg;
@@ -389,6 +398,7 @@ void Trainer::restoreState(const TrainerState& s)
     m_graph.setRandomStates(s.layerRandom);
 
     m_epoch = s.epochsDone;
+    m_config.epochs = s.epochsDone + m_epochsPerRun;
     m_step = s.stepsDone;
     m_samplesSeen = s.samplesSeen;
     m_diverged = false;
@@ -439,6 +449,7 @@ void Trainer::restoreState(const TrainerState& s)
 void Trainer::resetWeights(std::uint64_t seed)
 {
     m_config.seed = seed;
+    m_config.epochs = m_epochsPerRun;
     m_graph.compile(contextOf(m_data.train), seed);
     m_optimizer->reset();
     m_shuffleRng.seed(Rng::derive(seed, 0x5eed));

@@ -130,8 +130,9 @@ public:
     /// Everything beyond the weights that the run needs to continue exactly (see TrainerState).
     TrainerState captureState();
     /// Continues from a captured state: progress, shuffling, dropout, optimizer state and early
-    /// stopping (the weights are set on the graph by the caller). The run goes on to
-    /// config().epochs in all. Throws InputError("trainingState...", ...) for a state that is
+    /// stopping (the weights are set on the graph by the caller). The run then trains the
+    /// configured number of epochs more, numbered on from the state's (config().epochs becomes
+    /// their sum; resetWeights() sets it back). Throws InputError("trainingState...", ...) for a state that is
     /// not one this version writes; nothing changes then.
     void restoreState(const TrainerState& state);
 
@@ -155,6 +156,7 @@ private:
     Graph& m_graph;
     DatasetSplits m_data;
     TrainingConfig m_config;
+    int m_epochsPerRun = 0; ///< the configured epochs: a run continued from a state adds these
     std::unique_ptr<Loss> m_loss;
     std::unique_ptr<Optimizer> m_optimizer;
     Rng m_shuffleRng;
