@@ -78,6 +78,12 @@ void CheckpointStore::thin()
     }
 }
 
+void CheckpointStore::setBudget(std::size_t budgetBytes)
+{
+    m_budget = budgetBytes;
+    thin();
+}
+
 const Checkpoint* CheckpointStore::atOrBefore(int epoch) const
 {
     auto it = m_checkpoints.upper_bound(epoch);

@@ -37,6 +37,8 @@ public:
     /// rewrites the future.
     void add(Checkpoint checkpoint);
     void clear();
+    /// A new budget (several runs share one): thins at once when over it.
+    void setBudget(std::size_t budgetBytes);
 
     /// The checkpoint at `epoch`, or the latest before it (nullptr when none is).
     const Checkpoint* atOrBefore(int epoch) const;

@@ -1,5 +1,10 @@
 #include "plots/TrainingPanel.h"
 
+#include "plots/TimelineScrubber.h"
+
+#include <qcustomplot.h>
+#include "training/RunTimeline.h"
+
 #include "common/FlowLayout.h"
 #include "document/GraphDocument.h"
 #include "plots/ConfusionMatrixView.h"
@@ -244,6 +249,11 @@ TrainingPanel::TrainingPanel(QWidget* parent)
     viewsLayout->setSpacing(2);
     viewsLayout->addWidget(new ViewChooser(m_tabs, views));
     viewsLayout->addWidget(m_tabs, 1);
+    m_timeline = new RunTimeline(m_controller, this);
+    m_scrubber = new TimelineScrubber(m_timeline, m_loss->plot(), this);
+    m_loss->plot()->setToolTip(m_loss->plot()->toolTip()
+        + tr("\nDrag the epoch marker to see the network at an earlier epoch in every view; "
+             "right-click for Continue from here"));
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(m_loss);
     split->addWidget(views);
@@ -267,6 +277,13 @@ TrainingPanel::TrainingPanel(QWidget* parent)
         [this](const QString& text) { showStatus(tr("Cannot train: %1").arg(text), true); });
     connect(m_controller, &TrainingController::message, this,
         [this](const QString& text) { showStatus(text); });
+    connect(m_scrubber, &TimelineScrubber::scrubbed, this, [this](int runId, int epoch) {
+        m_latestRequest.reset();
+        m_timeline->show(runId, epoch);
+    });
+    connect(m_scrubber, &TimelineScrubber::latestRequested, this, &TrainingPanel::showLatest);
+    connect(m_scrubber, &TimelineScrubber::continueRequested, this, &TrainingPanel::continueFrom);
+    connect(m_timeline, &RunTimeline::checkpointShown, this, &TrainingPanel::onCheckpointShown);
     connect(m_heatmap, &WeightHeatmap::nodeSelected, this,
         [this](engine::NodeId id) { m_controller->setWatchedNodes({id}); });
     // The feature-map view runs its own copy of the network; image sessions send it weights.
@@ -458,6 +475,10 @@ void TrainingPanel::openProject(const ProjectIdentity& project)
 {
     m_controller->forgetProject();
     m_sessionShown = false;
+    m_timeline->clear();
+    m_scrubber->followLatest();
+    m_lastSession.reset();
+    m_latestRequest.reset();
     for (TrainingView* view : m_views)
         view->clearForProject(project);
     showStatus({});
@@ -510,6 +531,9 @@ void TrainingPanel::onStoredWeightsShown(
 void TrainingPanel::onSession(const TrainingSessionInfo& info)
 {
     m_sessionShown = true;
+    m_lastSession = info;
+    m_scrubber->followLatest();
+    m_latestRequest.reset();
     for (TrainingView* view : m_views)
         view->startSession(info);
     updateSequenceTabs(&info);
@@ -523,9 +547,59 @@ void TrainingPanel::onSnapshot(const TrainingSnapshot& s)
     if (!m_sessionShown)
         return;
     // Views that are not on screen still keep their data current, but cheaply: the heavy ones
-    // (colour maps) only redraw when visible through QCustomPlot's queued replot.
+    // (colour maps) only redraw when visible through QCustomPlot's queued replot. While the
+    // scrubber shows an earlier epoch, the state views keep showing it.
+    const std::vector<TrainingView*> held
+        = m_scrubber->scrubbedTo() ? stateViews() : std::vector<TrainingView*> {};
     for (TrainingView* view : m_views)
-        view->addSnapshot(s);
+        if (std::find(held.begin(), held.end(), view) == held.end())
+            view->addSnapshot(s);
+}
+
+std::vector<TrainingView*> TrainingPanel::stateViews() const
+{
+    std::vector<TrainingView*> views;
+    for (TrainingView* view : m_views)
+        if (view != m_loss && view != m_histogram && view != m_gradients)
+            views.push_back(view);
+    return views;
+}
+
+void TrainingPanel::onCheckpointShown(
+    int runId, int epoch, const TrainingSessionInfo& info, const TrainingSnapshot& snapshot)
+{
+    const std::pair<int, int> shown {runId, epoch};
+    if (m_scrubber->scrubbedTo() != shown && m_latestRequest != shown)
+        return;
+    for (TrainingView* view : stateViews()) {
+        view->startSession(info);
+        view->addSnapshot(snapshot);
+    }
+}
+
+void TrainingPanel::showLatest()
+{
+    // The state views start over from the live session; while it trains, its next snapshot
+    // fills them, otherwise the newest checkpoint does.
+    if (m_lastSession)
+        for (TrainingView* view : stateViews())
+            view->startSession(*m_lastSession);
+    const std::vector<int> runs = m_timeline->runs();
+    if (m_controller->isRunning() || runs.empty() || m_timeline->epochs(runs.back()).empty())
+        return;
+    m_latestRequest = std::pair {runs.back(), m_timeline->epochs(runs.back()).back()};
+    m_timeline->show(m_latestRequest->first, m_latestRequest->second);
+}
+
+void TrainingPanel::continueFrom(int runId, int epoch)
+{
+    if (!m_document)
+        return;
+    const CheckpointPtr checkpoint = m_timeline->checkpoint(runId, epoch);
+    m_scrubber->followLatest();
+    if (!m_controller->forkFrom(m_document->project(), m_projectDir, checkpoint))
+        showStatus(tr("Could not continue from epoch %1: training did not stop.").arg(epoch), true);
+    updateActions();
 }
 
 void TrainingPanel::onFinished(const TrainingOutcome& outcome)

@@ -13,6 +13,9 @@ class QSpinBox;
 class QTabWidget;
 class QUndoStack;
 
+#include <memory>
+#include <optional>
+
 namespace widgets {
 
 class ConfusionMatrixView;
@@ -30,6 +33,8 @@ class ReconstructionView;
 class TrainingProgressWidget;
 class WeightHeatmap;
 class WeightHistogramView;
+class RunTimeline;
+class TimelineScrubber;
 
 /// The training area: Train / Pause / Step / Stop / Reset weights, live learning rate, L2 and
 /// batch size, progress, and the live views (loss, decision boundary, neurons, weights,
@@ -80,6 +85,8 @@ public:
     ReconstructionView* reconstructions() const { return m_reconstructions; }
     LatentSpaceView* latentSpace() const { return m_latent; }
     QTabWidget* tabs() const { return m_tabs; }
+    RunTimeline* timeline() const { return m_timeline; }
+    TimelineScrubber* scrubber() const { return m_scrubber; }
     /// The live learning-rate, L2 and batch-size editors (a lesson may lock them).
     QDoubleSpinBox* learningRateEdit() const { return m_lr; }
     QDoubleSpinBox* l2Edit() const { return m_l2; }
@@ -119,8 +126,22 @@ private:
     /// Shows the autoencoder tabs only where they apply: for a new session from its data and
     /// network, otherwise from the document's.
     void updateAutoencoderTabs(const TrainingSessionInfo* session = nullptr);
+    /// The views that show the network's state at one moment (boundary, neurons, weights,
+    /// confusion, feature maps, ...), as opposed to those that plot a run over time (loss,
+    /// distributions, gradients): the timeline's scrubber sets the former to a checkpoint.
+    std::vector<TrainingView*> stateViews() const;
+    void onCheckpointShown(
+        int runId, int epoch, const TrainingSessionInfo& info, const TrainingSnapshot& snapshot);
+    void showLatest();
+    void continueFrom(int runId, int epoch);
 
     TrainingController* m_controller = nullptr;
+    RunTimeline* m_timeline = nullptr;
+    TimelineScrubber* m_scrubber = nullptr;
+    /// The last session's info: the state views start over from it when the scrubber returns.
+    std::optional<TrainingSessionInfo> m_lastSession;
+    /// "Latest" asked for this checkpoint (run, epoch) while no run goes on.
+    std::optional<std::pair<int, int>> m_latestRequest;
     /// Every live view, fed in this order (the loss plot first).
     std::vector<TrainingView*> m_views;
     /// False from openProject() until the next session: a stopping run of the previous project

@@ -29,6 +29,8 @@ TrainingController::TrainingController(QObject* parent)
     connect(
         m_worker.get(), &TrainingWorker::longRunWarning, this, &TrainingController::longRunWarning);
     connect(m_worker.get(), &TrainingWorker::weightsReset, this, &TrainingController::writeWeights);
+    connect(m_worker.get(), &TrainingWorker::checkpointTaken, this,
+        &TrainingController::checkpointTaken);
     connect(m_worker.get(), &TrainingWorker::storedWeightsEvaluated, this,
         [this](int requestId, const TrainingSessionInfo& info, const TrainingSnapshot& snapshot) {
             if (requestId == m_storedRequest && !m_hasSession)
@@ -154,11 +156,14 @@ void TrainingController::startSession(
     const int runId = ++m_runId;
     // Continuing the stored run: it trains training.epochs more epochs, numbered on from the
     // stored ones (as netcanvas-train --resume), and its curves extend the stored history.
-    const bool fromDocument = m_startFromDocument && !project.weights.empty();
+    const CheckpointPtr fork = std::exchange(m_forkFrom, nullptr);
+    const bool fromDocument = !fork && m_startFromDocument && !project.weights.empty();
     const std::optional<engine::TrainerState> stored
         = fromDocument ? project.trainingState : std::nullopt;
     if (stored && !project.history.empty())
         m_history = project.history;
+    m_sessionProject = std::make_shared<const engine::Project>(project);
+    m_sessionDir = projectDir;
     // The copy is made here, on the GUI thread; the worker owns it from now on.
     QMetaObject::invokeMethod(
         m_worker.get(),
@@ -174,9 +179,38 @@ void TrainingController::startSession(
             },
             Qt::QueuedConnection);
     }
+    if (fork) {
+        QMetaObject::invokeMethod(
+            m_worker.get(),
+            [w = m_worker.get(), fork] { w->loadWeights(fork->weights, fork->state); },
+            Qt::QueuedConnection);
+    }
     m_startFromDocument = false;
     ++m_storedRequest; // the session's own views replace the stored weights' ones
     queueRun(stepping);
+}
+
+bool TrainingController::forkFrom(
+    const engine::Project& project, const QString& projectDir, CheckpointPtr checkpoint)
+{
+    if (!checkpoint || (isRunning() && !stop(5000)))
+        return false;
+    // The fork's curves begin with the forked run's up to the checkpoint.
+    engine::TrainingHistory prefix = m_history;
+    std::erase_if(
+        prefix.epochs, [&](const engine::EpochRecord& e) { return e.epoch > checkpoint->epoch; });
+    engine::Project session = project;
+    const int total = project.training.epochs;
+    session.training.epochs = total > checkpoint->epoch ? total - checkpoint->epoch : total;
+    m_forkFrom = std::move(checkpoint);
+    m_hasSession = false;
+    m_resumable = false;
+    startSession(session, projectDir, false);
+    // The copy differs from the document only in the epochs left: Train after a Stop continues
+    // the fork.
+    m_sessionKey = sessionKey(project);
+    m_history.epochs = std::move(prefix.epochs);
+    return true;
 }
 
 void TrainingController::continueFromDocument()

@@ -139,6 +139,19 @@ public:
     /// ones. Reset weights (which clears the document's) starts afresh.
     void continueFromDocument();
     QString idleSummary() const { return m_idleSummary; }
+    /// Starts a new run from `checkpoint` (its weights, optimizer state, epoch and generators)
+    /// with the settings of `project` (changed ones too: learning rate, optimizer, ...), stopping
+    /// a running one first: "Continue from here" on the timeline. It trains on to
+    /// training.epochs in all (or training.epochs more when the checkpoint is already there),
+    /// numbered on from the checkpoint's epoch; its curves start there. A layer added since the
+    /// checkpoint starts from fresh weights, the others from the checkpoint's. False when
+    /// training does not stop.
+    bool forkFrom(
+        const engine::Project& project, const QString& projectDir, CheckpointPtr checkpoint);
+    /// The project the current session trains (null without one), and its folder: what the
+    /// timeline evaluates its checkpoints with.
+    std::shared_ptr<const engine::Project> sessionProject() const { return m_sessionProject; }
+    QString sessionDirectory() const { return m_sessionDir; }
     const TrainingOutcome& lastOutcome() const { return m_lastOutcome; }
     /// The worker, for tests that need its constants; never call its methods directly.
     const TrainingWorker* worker() const { return m_worker.get(); }
@@ -160,6 +173,8 @@ signals:
     /// The answer to showStoredWeights() for the open project.
     void storedWeightsShown(
         const widgets::TrainingSessionInfo& info, const widgets::TrainingSnapshot& snapshot);
+    /// The end of an epoch (or a run's start) of run `runId`, for the timeline.
+    void checkpointTaken(int runId, widgets::CheckpointPtr checkpoint);
     /// The running training is estimated to take over an hour (TrainingWorker::longRunWarning;
     /// the same wording as netcanvas-train's warning).
     void longRunWarning(const QString& text);
@@ -196,6 +211,9 @@ private:
     std::string m_architectureKey;
     std::uint64_t m_seed = 1;
     bool m_startFromDocument = false; ///< weights were set by hand with no session
+    CheckpointPtr m_forkFrom; ///< the next session starts from it (forkFrom())
+    std::shared_ptr<const engine::Project> m_sessionProject;
+    QString m_sessionDir;
     /// The latest showStoredWeights() request; answers to earlier ones are stale.
     int m_storedRequest = 0;
     engine::LiveSettings m_live;

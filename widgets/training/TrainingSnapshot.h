@@ -4,6 +4,7 @@
 
 #include "core/Types.h"
 #include "project/Project.h"
+#include "training/CheckpointStore.h"
 #include "training/Trainer.h"
 
 #include <QMetaType>
@@ -219,6 +220,9 @@ struct TrainingOutcome {
     std::optional<engine::TrainerState> state;
 };
 
+/// A checkpoint of the timeline, shared between the threads (never changed once made).
+using CheckpointPtr = std::shared_ptr<const engine::Checkpoint>;
+
 /// Registers the types above for queued connections (idempotent).
 void registerTrainingMetaTypes();
 
@@ -227,3 +231,4 @@ void registerTrainingMetaTypes();
 Q_DECLARE_METATYPE(widgets::TrainingSnapshot)
 Q_DECLARE_METATYPE(widgets::TrainingSessionInfo)
 Q_DECLARE_METATYPE(widgets::TrainingOutcome)
+Q_DECLARE_METATYPE(widgets::CheckpointPtr)

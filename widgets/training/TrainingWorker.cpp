@@ -22,6 +22,7 @@ void registerTrainingMetaTypes()
     qRegisterMetaType<widgets::TrainingSessionInfo>();
     qRegisterMetaType<widgets::TrainingOutcome>();
     qRegisterMetaType<engine::WeightMap>();
+    qRegisterMetaType<widgets::CheckpointPtr>();
 }
 
 TrainingWorker::TrainingWorker(QObject* parent)
@@ -214,6 +215,10 @@ void TrainingWorker::run(std::shared_ptr<engine::TrainerControl> control)
     callbacks.onBatchEnd
         = [this, c = control.get()](const engine::BatchStats& s) { onBatchEnd(s, c); };
     callbacks.onEpochEnd = [this](const engine::EpochStats& e) { onEpochEnd(e); };
+    // Where the run starts is on the timeline too (epoch 0, or the epoch a fork starts from),
+    // when it starts between epochs.
+    if (m_lastCheckpoint != std::pair {m_runId, m_trainer->epochsDone()})
+        takeCheckpoint();
     try {
         outcome.result = m_trainer->run(callbacks, control.get());
     } catch (const std::exception& e) {
@@ -334,8 +339,21 @@ void TrainingWorker::onBatchEnd(const engine::BatchStats& s, engine::TrainerCont
         emitSnapshot(SnapshotTrigger::Progress);
 }
 
+void TrainingWorker::takeCheckpoint()
+{
+    engine::TrainerState state = m_trainer->captureState();
+    if (state.epochProgress.cursor > 0)
+        return; // inside an epoch: the timeline has epoch ends only
+    const int epoch = state.epochsDone;
+    m_lastCheckpoint = {m_runId, epoch};
+    emit checkpointTaken(m_runId,
+        std::make_shared<const engine::Checkpoint>(
+            engine::Checkpoint {epoch, m_graph->weights(), std::move(state)}));
+}
+
 void TrainingWorker::onEpochEnd(const engine::EpochStats& e)
 {
+    takeCheckpoint();
     EpochPoint p;
     p.epoch = e.epoch;
     p.step = m_trainer->stepsDone();

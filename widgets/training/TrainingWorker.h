@@ -86,6 +86,9 @@ signals:
     void pausedAt(long step);
     void finished(const widgets::TrainingOutcome& outcome);
     void weightsReset(const engine::WeightMap& weights);
+    /// The weights and trainer state at the end of an epoch (and where a run starts), for the
+    /// timeline: shared, so the copy is made once, here.
+    void checkpointTaken(int runId, widgets::CheckpointPtr checkpoint);
     /// Loading or building failed; nothing to train.
     void failed(const QString& message);
     /// The answer to evaluateStoredWeights(requestId).
@@ -106,6 +109,8 @@ private:
     /// Feeds the run's LongRunCheck (not while paused or stepping) and emits its warning.
     void checkPace(const engine::BatchStats& s, bool paused);
     void onEpochEnd(const engine::EpochStats& e);
+    /// Emits checkpointTaken() for the trainer's current state.
+    void takeCheckpoint();
     /// Adds this mini-batch's per-node gradient norms to the running epoch's sums.
     void accumulateGradientNorms();
     void emitSnapshot(SnapshotTrigger trigger);
@@ -159,6 +164,8 @@ private:
     std::atomic<int> m_inFlight {0};
     std::mutex m_watchMutex;
     std::set<engine::NodeId> m_watched;
+    /// (run, epochs done) of the last checkpoint sent, so a run's start is sent once.
+    std::pair<int, int> m_lastCheckpoint {-1, -1};
 };
 
 } // namespace widgets
