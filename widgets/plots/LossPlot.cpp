@@ -1,6 +1,7 @@
 #include "plots/LossPlot.h"
 
 #include "common/FlowLayout.h"
+#include "plots/LossPlotOverlays.h"
 #include "plots/PlotExport.h"
 #include "plots/PlotStyle.h"
 #include "plots/ReplotPacer.h"
@@ -142,6 +143,25 @@ LossPlot::LossPlot(QWidget* parent)
     m_runLegend->setRowSpacing(0);
     m_runLegend->setIconSize(m_plot->legend->iconSize());
     m_runLegend->setVisible(false);
+    // A sweep's curves: many entries, short names, in columns as the current run's.
+    m_overlayLegend = new QCPLegend;
+    addLegendRow(m_overlayLegend);
+    m_overlayLegend->setLayer(m_plot->legend->layer());
+    m_overlayLegend->setFont(m_plot->legend->font());
+    m_overlayLegend->setBorderPen(Qt::NoPen);
+    m_overlayLegend->setBrush(Qt::NoBrush);
+    m_overlayLegend->setMargins(QMargins(6, 0, 6, 4));
+    m_overlayLegend->setColumnSpacing(12);
+    m_overlayLegend->setRowSpacing(0);
+    m_overlayLegend->setIconSize(m_plot->legend->iconSize());
+    m_overlays = new LossPlotOverlays(m_plot, m_overlayLegend, this);
+    connect(m_overlays, &LossPlotOverlays::changed, this, [this] {
+        m_overlayLegend->setMargins(
+            m_overlays->count() > 0 ? QMargins(6, 0, 6, 4) : QMargins()); // as m_runLegend
+        if (m_follow)
+            rescale();
+        ReplotPacer::of(m_plot)->request();
+    });
     connect(m_plot, &QCustomPlot::beforeReplot, this, &LossPlot::arrangeLegend);
     // Zoom and pan the loss axis and time; the accuracy axis stays 0-100 %.
     m_plot->axisRect()->setRangeDragAxes(m_plot->xAxis, m_plot->yAxis);
@@ -309,8 +329,13 @@ void LossPlot::nameEarlierRuns()
 
 void LossPlot::arrangeLegend()
 {
+    arrangeLegendColumns(m_plot->legend);
+    arrangeLegendColumns(m_overlayLegend);
+}
+
+void LossPlot::arrangeLegendColumns(QCPLegend* legend)
+{
     // As many columns as fit the plot's width, each as wide as its widest entry.
-    QCPLegend* legend = m_plot->legend;
     // itemCount() counts the grid's cells, empty ones too.
     std::vector<int> widths;
     for (int i = 0; i < legend->itemCount(); ++i)
@@ -368,6 +393,7 @@ void LossPlot::clearForProject(const ProjectIdentity& project)
         for (Run& run : m_runs)
             removeRun(run);
         m_runs.clear();
+        m_overlays->clear();
     }
     nameEarlierRuns();
     m_plot->legend->setVisible(false);
@@ -443,6 +469,15 @@ void LossPlot::rescale()
             all.push_back(&r);
         xRange = keyRange(all);
     }
+    // A sweep's curves are compared over all their epochs.
+    for (QCPGraph* g : m_overlays->graphs()) {
+        bool ok = false;
+        const QCPRange kr = g->dataCount() > 0 ? g->getKeyRange(ok) : QCPRange();
+        if (ok && xRange)
+            xRange->expand(kr);
+        else if (ok)
+            xRange = kr;
+    }
     if (!xRange)
         return;
     QCPRange x = *xRange;
@@ -452,20 +487,24 @@ void LossPlot::rescale()
     bool first = true;
     QCPRange y;
     const bool log = logScale();
-    for (const Run& r : m_runs) {
-        for (QCPGraph* g : {r.stepLoss.graph, r.trainLoss.graph, r.validationLoss.graph}) {
-            if (!g->visible() || g->dataCount() == 0)
-                continue;
-            bool ok = false;
-            const QCPRange vr = g->getValueRange(ok, log ? QCP::sdPositive : QCP::sdBoth, x);
-            if (!ok)
-                continue;
-            if (first)
-                y = vr;
-            else
-                y.expand(vr);
-            first = false;
-        }
+    std::vector<QCPGraph*> lossGraphs;
+    for (const Run& r : m_runs)
+        lossGraphs.insert(
+            lossGraphs.end(), {r.stepLoss.graph, r.trainLoss.graph, r.validationLoss.graph});
+    for (QCPGraph* g : m_overlays->graphs())
+        lossGraphs.push_back(g);
+    for (QCPGraph* g : lossGraphs) {
+        if (!g->visible() || g->dataCount() == 0)
+            continue;
+        bool ok = false;
+        const QCPRange vr = g->getValueRange(ok, log ? QCP::sdPositive : QCP::sdBoth, x);
+        if (!ok)
+            continue;
+        if (first)
+            y = vr;
+        else
+            y.expand(vr);
+        first = false;
     }
     if (first)
         return;
