@@ -21,6 +21,8 @@
 
 #include <fstream>
 
+#include <csignal>
+
 namespace {
 
 struct RunResult {
@@ -350,6 +352,45 @@ private slots:
         QVERIFY2(r.err.contains(QRegularExpression(
                      "^optimizer=adam run=2: epoch 1/2 ", QRegularExpression::MultilineOption)),
             qPrintable(r.err));
+    }
+
+    void ctrlCStopsEveryRunAndWritesNothing()
+    {
+        QTemporaryDir dir;
+        const QString summary = dir.filePath("sweep.json");
+        QProcess p;
+        p.setReadChannel(QProcess::StandardError);
+        p.start(QStringLiteral(NETCANVAS_TRAIN_EXE),
+            {xorExample(), "--epochs", "1000000", "--threads", "2", "--summary", summary, "--sweep",
+                "learningRate=0.01,0.1", "--sweep", "batchSize=16,32"});
+        QVERIFY(p.waitForStarted(10000));
+        // Interrupt once the runs are under way (a first progress line is out).
+        QByteArray err;
+        while (!err.contains("epoch 1/")) {
+            if (!p.waitForReadyRead(60000)) {
+                p.kill();
+                p.waitForFinished();
+                QFAIL("no progress line");
+            }
+            err += p.readAllStandardError();
+        }
+        QCOMPARE(::kill(static_cast<pid_t>(p.processId()), SIGINT), 0);
+        const bool finished = p.waitForFinished(30000);
+        if (!finished) {
+            p.kill();
+            p.waitForFinished();
+        }
+        QVERIFY2(finished, "SIGINT did not stop the sweep");
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 130);
+        // Every run ended interrupted (those that had not started too), none written.
+        const QStringList finals
+            = QString::fromUtf8(p.readAllStandardOutput()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(finals.size(), 4);
+        for (const QString& line : finals)
+            QVERIFY2(line.endsWith(QLatin1String("stopped=interrupted")), qPrintable(line));
+        QVERIFY(!QFile::exists(summary));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 0);
     }
 
     void badSweepsExitWithOneLine_data()

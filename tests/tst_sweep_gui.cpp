@@ -3,6 +3,7 @@
 // the best run's settings on the project (undoable); Cancel and another project stop and clear.
 #include "QuietWindow.h"
 #include "document/GraphDocument.h"
+#include "document/UndoCommands.h"
 #include "plots/DecisionBoundaryView.h"
 #include "plots/LossPlot.h"
 #include "plots/LossPlotOverlays.h"
@@ -177,6 +178,35 @@ private slots:
         w.undoStack()->undo();
         QCOMPARE(hiddenAttributes(w.document())["units"].get<int>(), unitsBefore);
         QVERIFY(w.document()->trainingConfig().epochs != 40);
+    }
+
+    // The sweep's runs and the window's own training share the cores and BLAS: both end.
+    void sweepBesideTraining()
+    {
+        TestWindow w;
+        QCOMPARE(w.openExample(QStringLiteral(":/examples/mlp_xor.json")), QString());
+        engine::TrainingConfig config = w.document()->trainingConfig();
+        config.epochs = 1500;
+        w.undoStack()->push(new widgets::SetTrainingConfigCommand(w.document(), config));
+        widgets::TrainingController* controller = w.trainingPanel()->controller();
+        QSignalSpy trained(controller, &widgets::TrainingController::finished);
+        w.trainingPanel()->trainAction()->trigger();
+        QVERIFY(controller->isRunning());
+
+        widgets::SweepDialog* dialog = w.sweepDialog();
+        dialog->firstAxis()->setAxis(QStringLiteral("learningRate"), QStringLiteral("0.01, 0.1"));
+        QSignalSpy done(dialog, &widgets::SweepDialog::sweepFinished);
+        dialog->run();
+        QVERIFY(done.wait(120000));
+        QTRY_VERIFY_WITH_TIMEOUT(trained.size() >= 1 && !controller->isRunning(), 120000);
+        QCOMPARE(controller->lastOutcome().result.epochs, 1500);
+        for (int row = 0; row < 2; ++row)
+            QCOMPARE(cell(dialog->table(), row, widgets::SweepRunTable::EpochColumn),
+                QStringLiteral("1500/1500"));
+        // With a session (the window trained), a run's weights go into it and the document.
+        QVERIFY(dialog->table()->result(1)->weights != w.document()->weights());
+        dialog->showRun(1);
+        QVERIFY(dialog->table()->result(1)->weights == w.document()->weights());
     }
 
     void badValuesDisableRun()
