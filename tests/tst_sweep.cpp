@@ -212,6 +212,39 @@ private slots:
         QVERIFY(base.toJson() == xorProject().toJson());
     }
 
+    void sweepsADropoutRate()
+    {
+        // XOR with a Dropout node "drop" between the hidden and the output layer.
+        std::ifstream in(xorExample().toStdString());
+        nlohmann::json j = nlohmann::json::parse(in);
+        j["nodes"].push_back({{"id", 5}, {"type", "Dropout"}, {"name", "drop"},
+            {"position", {0, 0}}, {"attributes", {{"rate", 0.5}}}});
+        j["edges"]
+            = nlohmann::json::array({{{"from", 1}, {"fromPort", 0}, {"to", 2}, {"toPort", 0}},
+                {{"from", 2}, {"fromPort", 0}, {"to", 5}, {"toPort", 0}},
+                {{"from", 5}, {"fromPort", 0}, {"to", 3}, {"toPort", 0}},
+                {{"from", 3}, {"fromPort", 0}, {"to", 4}, {"toPort", 0}}});
+        engine::Project p = engine::Project::fromJson(j);
+        engine::applySweepSetting(p, "drop.rate", "0.25");
+        QCOMPARE(p.nodes.back().attributes["rate"].get<double>(), 0.25);
+        QVERIFY(p.buildGraph().hasNode(5));
+        try {
+            engine::applySweepSetting(p, "drop.rate", "1.5");
+            QFAIL("accepted a rate of 1.5");
+        } catch (const engine::InputError& e) {
+            QVERIFY2(QString::fromStdString(e.what()).startsWith("drop.rate=1.5: "), e.what());
+        }
+        QCOMPARE(p.nodes.back().attributes["rate"].get<double>(), 0.25);
+        try {
+            engine::applySweepSetting(p, "drop.units", "4");
+            QFAIL("accepted units of a Dropout layer");
+        } catch (const engine::InputError& e) {
+            QCOMPARE(QString::fromStdString(e.what()),
+                QStringLiteral("drop.units=4: node 'drop' (Dropout) has no attribute 'units' (it "
+                               "has rate)"));
+        }
+    }
+
     void appliedErrorsNameKeyAndValue_data()
     {
         QTest::addColumn<QString>("key");

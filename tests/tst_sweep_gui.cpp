@@ -123,7 +123,9 @@ private slots:
         // thread).
         QTRY_VERIFY_WITH_TIMEOUT(w.trainingPanel()->boundary()->hasBoundary(), 20000);
         QVERIFY2(w.trainingPanel()->controller()->idleSummary().startsWith(
-                     QStringLiteral("Sweep run %1 (learningRate=").arg(other)),
+                     QStringLiteral("Sweep run %1: %2 epochs, validation accuracy ")
+                         .arg(other)
+                         .arg(epochs)),
             qPrintable(w.trainingPanel()->controller()->idleSummary()));
         for (QCustomPlot* plot : w.findChildren<QCustomPlot*>())
             plot->replot(); // what the paced replots would draw next
@@ -207,6 +209,46 @@ private slots:
         QVERIFY(dialog->table()->result(1)->weights != w.document()->weights());
         dialog->showRun(1);
         QVERIFY(dialog->table()->result(1)->weights == w.document()->weights());
+    }
+
+    // Twelve curves in the training dock of a 1366x768 window: the legend takes columns, and the
+    // curves keep most of the plot.
+    void twelveRunsStayReadable()
+    {
+        TestWindow w;
+        w.resize(1366, 768);
+        w.show();
+        QCOMPARE(w.openExample(QStringLiteral(":/examples/mlp_xor.json")), QString());
+        widgets::SweepDialog* dialog = w.sweepDialog();
+        dialog->firstAxis()->setAxis(
+            QStringLiteral("learningRate"), QStringLiteral("1e-3..1e-1:log4"));
+        dialog->secondAxis()->setAxis(QStringLiteral("batchSize"), QStringLiteral("16, 32, 64"));
+        QSignalSpy done(dialog, &widgets::SweepDialog::sweepFinished);
+        dialog->run();
+        QVERIFY(done.wait(60000));
+        QCOMPARE(dialog->table()->rowCount(), 12);
+        QCustomPlot* plot = w.trainingPanel()->lossPlot()->plot();
+        QCOMPARE(w.trainingPanel()->lossPlot()->overlays()->count(), 12);
+        widgets::LossPlotOverlays* overlays = w.trainingPanel()->lossPlot()->overlays();
+        // The legend names two runs and counts the others; the table shows every run's colour.
+        QCPLegend* legend = overlays->legend();
+        QCOMPARE(legend->itemCount(), 3);
+        QCOMPARE(legend->item(2)->property("text").toString(),
+            QStringLiteral("+ 10 more runs (colours in the Sweep table)"));
+        for (int key = 1; key <= 12; ++key) {
+            const QVariant swatch = dialog->table()->item(key - 1, 0)->data(Qt::DecorationRole);
+            QCOMPARE(swatch.value<QColor>(), overlays->color(key));
+        }
+        // The highlighted run is named first.
+        dialog->showRun(7);
+        QVERIFY(legend->itemWithPlottable(overlays->graph(7)));
+        QCOMPARE(legend->itemCount(), 3);
+        plot->replot();
+        const int curves = plot->axisRect()->rect().height();
+        QVERIFY2(curves >= plot->height() / 2,
+            qPrintable(QStringLiteral("axes %1 of %2 px").arg(curves).arg(plot->height())));
+        guitest::saveGrab(&w, QStringLiteral("sweep_twelve_runs.png"));
+        guitest::saveGrab(dialog, QStringLiteral("sweep_twelve_runs_dialog.png"));
     }
 
     void badValuesDisableRun()

@@ -5,6 +5,7 @@
 #include "plots/PlotExport.h"
 #include "plots/PlotStyle.h"
 #include "plots/ReplotPacer.h"
+#include "plots/TextLegendItem.h"
 
 #include <qcustomplot.h>
 
@@ -28,38 +29,6 @@ const QColor kTrain(31, 119, 180);
 const QColor kValidation(255, 127, 14);
 const QColor kTrainAcc(44, 160, 44);
 const QColor kValidationAcc(214, 39, 40);
-
-/// A line of text among the legend's entries ("+ 3 older runs"), in the legend's font.
-class TextLegendItem : public QCPAbstractLegendItem {
-public:
-    TextLegendItem(QCPLegend* legend, const QString& text)
-        : QCPAbstractLegendItem(legend)
-    {
-        setText(text);
-    }
-    void setText(const QString& text)
-    {
-        m_text = text;
-        setProperty("text", text); // read by tests, which cannot see this class
-    }
-
-protected:
-    void draw(QCPPainter* painter) override
-    {
-        painter->setFont(mFont);
-        painter->setPen(QPen(mTextColor));
-        painter->drawText(mRect, Qt::AlignLeft | Qt::AlignVCenter, m_text);
-    }
-    QSize minimumOuterSizeHint() const override
-    {
-        const QFontMetrics metrics(mFont);
-        return QSize(metrics.horizontalAdvance(m_text), metrics.height())
-            + QSize(mMargins.left() + mMargins.right(), mMargins.top() + mMargins.bottom());
-    }
-
-private:
-    QString m_text;
-};
 } // namespace
 
 LossPlot::LossPlot(QWidget* parent)

@@ -1,6 +1,7 @@
 #include "plots/LossPlotOverlays.h"
 
 #include "plots/PlotStyle.h"
+#include "plots/TextLegendItem.h"
 
 #include <qcustomplot.h>
 
@@ -21,11 +22,9 @@ void LossPlotOverlays::setCurve(int key, const QString& name)
         g = m_plot->addGraph(m_plot->xAxis, m_plot->yAxis);
         g->setAdaptiveSampling(true);
         g->removeFromLegend();
-        g->addToLegend(m_legend);
     }
     g->setName(name);
     restyle();
-    m_legend->setVisible(true);
     emit changed();
 }
 
@@ -45,27 +44,62 @@ void LossPlotOverlays::highlight(int key)
     emit changed();
 }
 
+QColor LossPlotOverlays::color(int key) const
+{
+    // By position, well apart from the current run's blue and orange.
+    int index = 0;
+    for (const auto& [k, g] : m_curves) {
+        if (k == key)
+            return plotstyle::seriesColor(index + 2);
+        ++index;
+    }
+    return {};
+}
+
+void LossPlotOverlays::fillLegend()
+{
+    m_legend->clearItems();
+    int named = 0;
+    if (QCPGraph* g = graph(m_highlighted)) {
+        g->addToLegend(m_legend);
+        ++named;
+    }
+    for (const auto& [key, g] : m_curves) {
+        if (named >= kNamedCurves)
+            break;
+        if (key != m_highlighted) {
+            g->addToLegend(m_legend);
+            ++named;
+        }
+    }
+    const int more = count() - named;
+    if (more > 0)
+        m_legend->addItem(new TextLegendItem(m_legend,
+            more == 1 ? tr("+ 1 more run (colours in the Sweep table)")
+                      : tr("+ %1 more runs (colours in the Sweep table)").arg(more)));
+    m_legend->setVisible(count() > 0);
+}
+
 void LossPlotOverlays::restyle()
 {
-    // Colours by position, well apart from the current run's blue and orange; the highlighted
-    // curve is drawn over the others.
+    // The highlighted curve is drawn over the others.
     int index = 0;
     for (const auto& [key, g] : m_curves) {
-        QColor c = plotstyle::seriesColor(index++ + 2);
+        QColor c = plotstyle::seriesColor(index++ + 2); // as color()
         const bool faded = m_highlighted >= 0 && key != m_highlighted;
         c.setAlpha(faded ? 70 : 230);
         g->setPen(QPen(c, key == m_highlighted ? 3.0 : 1.5, Qt::SolidLine));
         if (key == m_highlighted)
             g->setLayer(QStringLiteral("main")); // re-added on top of its layer
     }
+    fillLegend();
 }
 
 void LossPlotOverlays::clear()
 {
-    for (const auto& [key, g] : m_curves) {
-        g->removeFromLegend(m_legend); // QCustomPlot only cleans its main legend
+    m_legend->clearItems(); // QCustomPlot only cleans its main legend
+    for (const auto& [key, g] : m_curves)
         m_plot->removeGraph(g);
-    }
     m_curves.clear();
     m_highlighted = -1;
     m_legend->setVisible(false);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QColor>
 #include <QObject>
 #include <QString>
 #include <QVector>
@@ -12,14 +13,16 @@ class QCustomPlot;
 
 namespace widgets {
 
-/// Extra loss curves over a LossPlot's runs, one per key (a sweep's runs): each in its own colour
-/// with one entry in a legend of their own, so that many runs stay readable beside the current
-/// run's curves. One may be highlighted (drawn thick, the others faded). Owned by the LossPlot,
-/// which includes the curves when it fits its axes and clears them with its runs when another
-/// project opens.
+/// Extra loss curves over a LossPlot's runs, one per key (a sweep's runs), each in its own colour
+/// (color(), for a table that lists them). One may be highlighted (drawn thick, the others
+/// faded). Their legend names at most kNamedCurves of them, the highlighted one first, and counts
+/// the rest, so that a dozen runs leave the curves their room. Owned by the LossPlot, which fits
+/// its axes to them too and clears them with its runs when another project opens.
 class LossPlotOverlays : public QObject {
     Q_OBJECT
 public:
+    static constexpr int kNamedCurves = 2;
+
     /// `legend` is the (empty) legend the overlays' entries go to, already placed in the plot.
     LossPlotOverlays(QCustomPlot* plot, QCPLegend* legend, QObject* parent = nullptr);
 
@@ -36,6 +39,9 @@ public:
     /// The curve of `key`, null if none (for tests and rescaling).
     QCPGraph* graph(int key) const;
     QVector<QCPGraph*> graphs() const;
+    QCPLegend* legend() const { return m_legend; }
+    /// The colour of the curve of `key` (invalid for an unknown key).
+    QColor color(int key) const;
 
 signals:
     /// Curves were added, extended or removed: the plot rescales and replots.
@@ -43,6 +49,7 @@ signals:
 
 private:
     void restyle();
+    void fillLegend();
 
     QCustomPlot* m_plot;
     QCPLegend* m_legend;

@@ -32,14 +32,11 @@ std::optional<double> curveValue(const engine::EpochRecord& e)
     return e.validationLoss ? e.validationLoss : std::optional(e.trainLoss);
 }
 
-/// "Sweep run 2 (learningRate=0.1): 150 epochs, validation accuracy 100.0 %", for the progress
-/// displays while the views show that run.
+/// "Sweep run 2: 150 epochs, validation accuracy 100.0 %", for the progress displays while the
+/// views show that run (its settings are in the table; the displays have room for one line).
 QString runSummary(const engine::SweepRunResult& r)
 {
-    QString text = SweepDialog::tr("Sweep run %1 (%2): %3 epochs")
-                       .arg(r.run.index)
-                       .arg(QString::fromStdString(r.run.label()))
-                       .arg(r.result.epochs);
+    QString text = SweepDialog::tr("Sweep run %1: %2 epochs").arg(r.run.index).arg(r.result.epochs);
     const std::optional<engine::Metrics> v
         = r.result.last ? r.result.last->validation : std::nullopt;
     if (v && v->accuracy)
@@ -103,7 +100,7 @@ SweepDialog::SweepDialog(
     layout->addLayout(runRow);
     layout->addWidget(m_table, 1);
     layout->addWidget(buttons);
-    resize(760, 460);
+    resize(960, 500);
 
     for (SweepAxisEditor* axis : m_axes)
         connect(axis, &SweepAxisEditor::changed, this, [this] {
@@ -239,9 +236,11 @@ void SweepDialog::run()
     m_table->setRuns(runs, m_doc->trainingConfig().epochs);
     LossPlotOverlays* overlays = m_training->lossPlot()->overlays();
     overlays->clear();
-    for (const engine::SweepRun& r : runs)
+    for (const engine::SweepRun& r : runs) {
         overlays->setCurve(
             r.index, QStringLiteral("#%1 %2").arg(r.index).arg(QString::fromStdString(r.label())));
+        m_table->setRunColor(r.index, overlays->color(r.index));
+    }
     m_clock.start();
     m_controller->start(m_doc->project(), m_projectDir, spec, m_threads);
     setStatus(

@@ -27,8 +27,9 @@ QString accuracyText(std::optional<double> v)
 SweepRunTable::SweepRunTable(QWidget* parent)
     : QTableWidget(0, ColumnCount, parent)
 {
-    setHorizontalHeaderLabels({tr("Run"), tr("Settings"), tr("Status"), tr("Epoch"),
-        tr("Val. loss"), tr("Best val. loss"), tr("Val. acc."), tr("Best val. acc."), tr("Time")});
+    setHorizontalHeaderLabels(
+        {tr("Run"), tr("Settings"), tr("Status"), tr("Epoch"), tr("Val. loss"),
+            tr("Best\nval. loss"), tr("Val. acc."), tr("Best\nval. acc."), tr("Time")});
     horizontalHeaderItem(LossColumn)->setToolTip(tr("Validation loss after the last epoch"));
     horizontalHeaderItem(BestLossColumn)->setToolTip(tr("Lowest validation loss of any epoch"));
     horizontalHeaderItem(BestAccuracyColumn)
@@ -37,6 +38,8 @@ SweepRunTable::SweepRunTable(QWidget* parent)
     setEditTriggers(NoEditTriggers);
     setSelectionBehavior(SelectRows);
     setSelectionMode(SingleSelection);
+    // One line per run, every column as wide as its text; the settings take what is left.
+    setWordWrap(false);
     horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     horizontalHeader()->setSectionResizeMode(SettingsColumn, QHeaderView::Stretch);
 }
@@ -73,6 +76,12 @@ void SweepRunTable::clearRuns()
     m_results.clear();
     m_bestLoss.clear();
     m_bestAccuracy.clear();
+}
+
+void SweepRunTable::setRunColor(int index, const QColor& color)
+{
+    if (index >= 1 && index <= rowCount())
+        item(index - 1, RunColumn)->setData(Qt::DecorationRole, color);
 }
 
 void SweepRunTable::runStarted(int index)

@@ -33,6 +33,8 @@ public:
     /// One "queued" row per run.
     void setRuns(const std::vector<engine::SweepRun>& runs, int totalEpochs);
     void clearRuns();
+    /// Shows `color` (its curve's on the loss plot) beside the number of run `index`.
+    void setRunColor(int index, const QColor& color);
     void runStarted(int index);
     void addEpochs(int index, const QVector<engine::EpochRecord>& records);
     void runFinished(const engine::SweepRunResult& result);
