@@ -102,6 +102,7 @@ private slots:
         // Each run's loss curve over the loss plot, named in the legend.
         widgets::LossPlotOverlays* overlays = w.trainingPanel()->lossPlot()->overlays();
         QCOMPARE(overlays->count(), 2);
+        QCOMPARE(overlays->legend()->itemCount(), 2); // both named
         for (int index : {1, 2}) {
             QCPGraph* g = overlays->graph(index);
             QVERIFY(g);
@@ -241,9 +242,11 @@ private slots:
         }
         // The highlighted run is named first.
         dialog->showRun(7);
-        QVERIFY(legend->itemWithPlottable(overlays->graph(7)));
+        QCOMPARE(legend->item(0), legend->itemWithPlottable(overlays->graph(7)));
         QCOMPARE(legend->itemCount(), 3);
-        plot->replot();
+        QTRY_VERIFY_WITH_TIMEOUT(w.trainingPanel()->boundary()->hasBoundary(), 20000);
+        for (QCustomPlot* p : w.findChildren<QCustomPlot*>())
+            p->replot(); // what the paced replots would draw next
         const int curves = plot->axisRect()->rect().height();
         QVERIFY2(curves >= plot->height() / 2,
             qPrintable(QStringLiteral("axes %1 of %2 px").arg(curves).arg(plot->height())));

@@ -59,13 +59,15 @@ QColor LossPlotOverlays::color(int key) const
 void LossPlotOverlays::fillLegend()
 {
     m_legend->clearItems();
+    // "+ 1 more run" would take the row the run's own entry takes.
+    const int toName = count() <= kNamedCurves + 1 ? count() : kNamedCurves;
     int named = 0;
     if (QCPGraph* g = graph(m_highlighted)) {
         g->addToLegend(m_legend);
         ++named;
     }
     for (const auto& [key, g] : m_curves) {
-        if (named >= kNamedCurves)
+        if (named >= toName)
             break;
         if (key != m_highlighted) {
             g->addToLegend(m_legend);
