@@ -112,14 +112,19 @@ LossPlot::LossPlot(QWidget* parent)
     m_runLegend->setRowSpacing(0);
     m_runLegend->setIconSize(m_plot->legend->iconSize());
     m_runLegend->setVisible(false);
-    // A sweep's curves: many entries, short names, in columns as the current run's.
+    // A sweep's curves, under the earlier runs in the same layout row: an extra row would cost
+    // the axes its spacing even while empty.
     m_overlayLegend = new QCPLegend;
-    addLegendRow(m_overlayLegend);
+    if (auto* row = qobject_cast<QCPLayoutGrid*>(
+            m_plot->plotLayout()->element(m_plot->plotLayout()->rowCount() - 1, 0))) {
+        row->addElement(1, 0, m_overlayLegend);
+        row->setRowSpacing(0);
+    }
     m_overlayLegend->setLayer(m_plot->legend->layer());
     m_overlayLegend->setFont(m_plot->legend->font());
     m_overlayLegend->setBorderPen(Qt::NoPen);
     m_overlayLegend->setBrush(Qt::NoBrush);
-    m_overlayLegend->setMargins(QMargins(6, 0, 6, 4));
+    m_overlayLegend->setMargins(QMargins()); // until there are overlays: see the changed() slot
     m_overlayLegend->setColumnSpacing(12);
     m_overlayLegend->setRowSpacing(0);
     m_overlayLegend->setIconSize(m_plot->legend->iconSize());
