@@ -113,6 +113,7 @@ private slots:
     void reopeningTheSameFileShowsItsRunOnce();
     void reopenedTrainedProjectShowsItsDataViews();
     void reopenedTrainedProjectTrainsOnFromItsWeights();
+    void aRunContinuedInTheWindowEqualsTheUninterruptedOne();
 };
 
 void TstProjectSwitch::initTestCase()
@@ -397,6 +398,47 @@ void TstProjectSwitch::reopenedTrainedProjectTrainsOnFromItsWeights()
     panel->resetAction()->trigger();
     const double fresh = firstEpochLoss();
     QVERIFY2(fresh > 0.5, qPrintable(QString::number(fresh)));
+}
+
+// 10 epochs trained and saved, the file reopened and trained 10 more: the weights of 20 epochs in
+// one run, the progress saying epoch 20 of 20 and the saved curves holding all 20 epochs. Before
+// the file kept the optimizer state and the epoch, Train restarted Adam's moments and the
+// shuffling.
+void TstProjectSwitch::aRunContinuedInTheWindowEqualsTheUninterruptedOne()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    TestWindow w;
+    w.show();
+    auto openWithEpochs = [&w](const QString& file, int epochs) {
+        const QString error = file.startsWith(':') ? w.openExample(file) : w.openFile(file);
+        engine::TrainingConfig config = w.document()->project().training;
+        config.epochs = epochs;
+        w.document()->setTrainingConfig(config);
+        return error;
+    };
+    QCOMPARE(openWithEpochs(QStringLiteral(":/examples/mlp_xor.json"), 20), QString());
+    trainToEnd(w);
+    const engine::WeightMap whole = w.document()->project().weights;
+    QVERIFY(!whole.empty());
+
+    QCOMPARE(openWithEpochs(QStringLiteral(":/examples/mlp_xor.json"), 10), QString());
+    trainToEnd(w);
+    const QString file = dir.filePath(QStringLiteral("ten_epochs.json"));
+    QCOMPARE(w.saveToFile(file), QString());
+    QCOMPARE(w.openFile(file), QString());
+    trainToEnd(w);
+    QVERIFY2(progressTexts(w).join(' ').contains(QStringLiteral("Epoch 20/20")),
+        qPrintable(progressTexts(w).join(" | ")));
+    const engine::Project& continued = w.document()->project();
+    QCOMPARE(int(continued.history.epochs.size()), 20);
+    QCOMPARE(continued.history.epochs.back().epoch, 20);
+    double largest = 0;
+    for (const auto& [id, params] : whole)
+        for (const auto& [name, value] : params)
+            largest = std::max(largest,
+                double((value - continued.weights.at(id).at(name)).cwiseAbs().maxCoeff()));
+    QVERIFY2(largest < 1e-6, qPrintable(QStringLiteral("largest difference %1").arg(largest)));
 }
 
 QTEST_MAIN(TstProjectSwitch)

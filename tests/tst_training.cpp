@@ -6,6 +6,7 @@
 #include "data/DatasetGenerators.h"
 #include "graph/Graph.h"
 #include "layers/LayerRegistry.h"
+#include "project/TrainerStateJson.h"
 #include "training/Trainer.h"
 
 #include <nlohmann/json.hpp>
@@ -83,6 +84,7 @@ private slots:
     void stopFromAnotherThread();
     void pauseAndStepAdvanceExactlyOneBatchEach();
     void liveSettingsApplyAtTheNextBatch();
+    void aRunContinuedFromACapturedStateEqualsTheWholeRun();
 };
 
 void TestTraining::hiddenLayerSolvesXor()
@@ -262,6 +264,73 @@ void TestTraining::liveSettingsApplyAtTheNextBatch()
     QCOMPARE(rates.front(), 0.5);
     QCOMPARE(batches, 8L); // 160 training samples in batches of 20
     QCOMPARE(t.config().optimizer.l2, 0.001);
+}
+
+// A run stopped inside its second epoch (the window's Stop, a timeline checkpoint) and continued
+// by another trainer on another graph from the captured state, passed through the project
+// file's JSON form, ends with the weights and the metrics of the run that never stopped: the
+// shuffled order, the dropout masks, Adam's moments and step count and the epoch's running
+// sums all carry over.
+void TestTraining::aRunContinuedFromACapturedStateEqualsTheWholeRun()
+{
+    const auto network = [] {
+        Graph g;
+        const NodeId in = add(g, "Input");
+        const NodeId hidden = add(g, "Dense", {{"units", 16}, {"activation", "relu"}});
+        const NodeId drop = add(g, "Dropout", {{"rate", 0.25}});
+        const NodeId out = add(g, "Dense", {{"units", 1}});
+        const NodeId loss = add(g, "Loss", {{"loss", "binary_crossentropy"}});
+        g.connect({in, 0, hidden, 0});
+        g.connect({hidden, 0, drop, 0});
+        g.connect({drop, 0, out, 0});
+        g.connect({out, 0, loss, 0});
+        return g;
+    };
+    const auto c = config(4, 16, "adam", 0.01);
+    const auto splits = data("circle", 300, 0.2);
+
+    Graph whole = network();
+    engine::Trainer uninterrupted(whole, splits, c);
+    const engine::TrainResult expected = uninterrupted.run();
+
+    Graph first = network();
+    engine::Trainer stopped(first, splits, c);
+    const long batchesPerEpoch = (splits.train.size() + 15) / 16;
+    engine::TrainerControl control;
+    int epochsSeen = 0;
+    engine::TrainerCallbacks stopInside;
+    stopInside.onBatchEnd = [&](const engine::BatchStats& b) {
+        if (b.epoch == 2 && b.batch == 5)
+            control.requestStop();
+    };
+    stopInside.onEpochEnd = [&](const engine::EpochStats&) { ++epochsSeen; };
+    QCOMPARE(stopped.run(stopInside, &control).reason, engine::StopReason::Interrupted);
+    QCOMPARE(epochsSeen, 1);
+    QVERIFY(batchesPerEpoch > 5);
+    const engine::TrainerState state
+        = engine::trainerStateFromJson(engine::trainerStateToJson(stopped.captureState()));
+    QCOMPARE(state.epochsDone, 1);
+    QCOMPARE(state.epochProgress.batch, 5L);
+    QCOMPARE(state.optimizerType, std::string("adam"));
+    QCOMPARE(state.optimizerSlots.size(), std::size_t(2));
+    QCOMPARE(state.layerRandom.size(), std::size_t(1));
+
+    // Configured for what is left: the continued run trains that many epochs more.
+    Graph second = network();
+    engine::Trainer continued(second, splits, config(4 - state.epochsDone, 16, "adam", 0.01));
+    second.setWeights(first.weights(), true);
+    continued.restoreState(state);
+    const engine::TrainResult result = continued.run();
+    QCOMPARE(result.epochs, 4);
+    QVERIFY(second.weights() == whole.weights());
+    QCOMPARE(result.last->train.loss, expected.last->train.loss);
+    QCOMPARE(result.last->validation->loss, expected.last->validation->loss);
+
+    // A state that is not one NetCanvas wrote changes nothing and says where it is wrong.
+    engine::TrainerState broken = state;
+    broken.shuffleRandom = "12 apples";
+    QVERIFY_THROWS_EXCEPTION(engine::InputError, continued.restoreState(broken));
+    QCOMPARE(continued.epochsDone(), 4);
 }
 
 QTEST_APPLESS_MAIN(TestTraining)

@@ -47,6 +47,16 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
             + ": --resume: the file stores no trained weights (train it with --out first, or "
               "leave out --resume)");
 
+    // --resume trains --epochs (or training.epochs) more epochs after those of the stored run,
+    // numbered on from them; the learning-rate schedule spans both. The saved project keeps its
+    // own training.epochs, so that resuming again trains as many more.
+    const std::optional<engine::TrainerState>& stored
+        = o.resume ? project.trainingState : std::nullopt;
+    if (o.resume && !stored)
+        err << "netcanvas-train: note: " << o.project
+            << " stores weights but no optimizer state (a file of an older version, or weights "
+               "set by hand): the optimizer starts afresh\n";
+
     engine::Graph graph;
     std::optional<engine::Trainer> trainer;
     try {
@@ -54,9 +64,12 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
         graph = project.buildGraph();
         trainer.emplace(graph, std::move(splits), project.training);
         // The Trainer compiled the graph with fresh weights; --resume replaces all of them, or
-        // names the first that does not fit (InputError "weights.<id>.<name>").
+        // names the first that does not fit (InputError "weights.<id>.<name>"), then restores
+        // what continuing exactly needs (InputError "trainingState...").
         if (o.resume)
             graph.setWeights(project.weights, true);
+        if (stored)
+            trainer->restoreState(*stored);
     } catch (const engine::InputError& e) {
         throw CommandError(withFile(o.project, e.what()));
     } catch (const engine::ShapeError& e) {
@@ -69,7 +82,10 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
         return ExitInterrupted;
     }
 
-    const int totalEpochs = project.training.epochs;
+    // A resumed run numbers its epochs on from the stored ones; the warnings judge what is left.
+    const int totalEpochs = trainer->config().epochs;
+    const int epochsToRun = totalEpochs - trainer->epochsDone();
+    const long stepsBefore = trainer->stepsDone();
     {
         // A run whose arithmetic alone takes hours says so before its first (maybe minutes long)
         // batch; the pace of the first batches refines it below.
@@ -77,7 +93,7 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
         const engine::GraphCheck check = graph.check(engine::GraphContext {train.inputShape,
             train.task == engine::TaskKind::Classification ? train.numClasses : 0, train.y.rows()});
         if (const auto warning
-            = engine::arithmeticRunWarning(check, train.size(), totalEpochs, engine::threadCount()))
+            = engine::arithmeticRunWarning(check, train.size(), epochsToRun, engine::threadCount()))
             err << "netcanvas-train: warning: " << *warning << '\n' << std::flush;
     }
     engine::TrainerControl control;
@@ -85,21 +101,25 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
     // A run that will take hours says so early, from the pace of its first mini-batches.
     const auto started = std::chrono::steady_clock::now();
     bool paceChecked = false;
-    callbacks.onBatchEnd = [&control, &err, &paceChecked, started, totalEpochs](
+    callbacks.onBatchEnd = [&control, &err, &paceChecked, started, epochsToRun, stepsBefore](
                                const engine::BatchStats& b) {
         if (interruptRequested() && !control.stopRequested())
             control.requestStop();
         const double seconds
             = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        if (!paceChecked && (b.step >= 5 || seconds >= 2)) {
+        const long steps = b.step - stepsBefore;
+        if (!paceChecked && (steps >= 5 || seconds >= 2)) {
             paceChecked = true;
             if (const auto warning
-                = engine::longRunWarning(seconds, b.step, b.batchesPerEpoch, totalEpochs))
+                = engine::longRunWarning(seconds, steps, b.batchesPerEpoch, epochsToRun))
                 err << "netcanvas-train: warning: " << *warning << '\n' << std::flush;
         }
     };
     // The curves go into --out with the weights: a reopened project shows how it was trained.
-    engine::TrainingHistory history = engine::TrainingHistory::startedWith(project.training);
+    // A resumed run extends the stored curves (its epochs are numbered on from them).
+    engine::TrainingHistory history = stored && !project.history.empty()
+        ? project.history
+        : engine::TrainingHistory::startedWith(project.training);
     callbacks.onEpochEnd
         = [&err, &history, totalEpochs, quiet = o.quiet](const engine::EpochStats& e) {
               history.epochs.push_back(engine::EpochRecord::from(e));
@@ -128,6 +148,7 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
         project.setGraph(graph);
         project.weights = graph.weights();
         project.history = std::move(history);
+        project.trainingState = trainer->captureState();
         // The model only makes sense on inputs scaled as in training: predict reads these.
         if (const engine::FeatureScaling& s = trainer->data().train.scaling; !s.isIdentity())
             project.dataset.options["scalingStats"] = engine::scalingToJson(s);

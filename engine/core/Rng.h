@@ -4,6 +4,9 @@
 #include <cstdint>
 #include <numbers>
 #include <random>
+#include <sstream>
+#include <string>
+#include <cstdlib>
 
 namespace engine {
 
@@ -59,6 +62,33 @@ public:
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
         return z ^ (z >> 31);
+    }
+
+    /// The generator's whole state as text, so that a stopped run can continue with the same
+    /// random numbers (a resumed run, a timeline checkpoint). setState() of text that state()
+    /// did not write returns false and leaves the generator unchanged.
+    std::string state() const
+    {
+        std::ostringstream out;
+        out << m_engine << ' ' << (m_hasSpare ? 1 : 0) << ' ' << std::hexfloat << m_spare;
+        return out.str();
+    }
+    bool setState(const std::string& text)
+    {
+        std::istringstream in(text);
+        std::mt19937_64 engine;
+        int hasSpare = 0;
+        std::string spare;
+        if (!(in >> engine >> hasSpare >> spare) || (hasSpare != 0 && hasSpare != 1))
+            return false;
+        char* end = nullptr;
+        const double spareValue = std::strtod(spare.c_str(), &end);
+        if (end == spare.c_str() || *end != '\0')
+            return false;
+        m_engine = engine;
+        m_hasSpare = hasSpare == 1;
+        m_spare = spareValue;
+        return true;
     }
 
 private:

@@ -653,7 +653,7 @@ std::string onnxModelBytes(const TrainedModel& trained)
     // even when the project took them from its dataset rather than storing them. The weights are
     // the graph's initializers, and the run history has no use in a model file: both stay out.
     Project stored {project.name, project.description, project.nodes, project.edges,
-        project.dataset, project.training, {}, project.extra, {}};
+        project.dataset, project.training, {}, project.extra, {}, {}};
     if (!trained.scaling.isIdentity())
         stored.dataset.options["scalingStats"] = scalingToJson(trained.scaling);
     nlohmann::json architecture = stored.toJson();

@@ -601,4 +601,25 @@ int Graph::setMatchingWeights(const std::map<NodeId, std::map<std::string, Matri
     return loaded;
 }
 
+std::map<NodeId, std::string> Graph::randomStates() const
+{
+    std::map<NodeId, std::string> states;
+    for (NodeId id : m_execOrder)
+        if (std::string s = node(id).layer->randomState(); !s.empty())
+            states.emplace(id, std::move(s));
+    return states;
+}
+
+std::vector<NodeId> Graph::setRandomStates(const std::map<NodeId, std::string>& states)
+{
+    std::vector<NodeId> rejected;
+    for (const auto& [id, state] : states) {
+        if (!hasNode(id) || node(id).layer->randomState().empty())
+            continue;
+        if (!node(id).layer->setRandomState(state))
+            rejected.push_back(id);
+    }
+    return rejected;
+}
+
 } // namespace engine

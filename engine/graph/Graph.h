@@ -137,6 +137,12 @@ public:
     /// taken keeps what it has). Returns the number of nodes loaded.
     int setMatchingWeights(const std::map<NodeId, std::map<std::string, Matrix>>& w);
 
+    /// The random generators' states of the executed layers that have one (Dropout), by node.
+    std::map<NodeId, std::string> randomStates() const;
+    /// Restores what randomStates() returned; entries for nodes that are gone or have no
+    /// generator are skipped. Returns the nodes whose state did not parse (unchanged).
+    std::vector<NodeId> setRandomStates(const std::map<NodeId, std::string>& states);
+
 private:
     struct Node;
     Node& node(NodeId id);

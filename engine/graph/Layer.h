@@ -104,6 +104,12 @@ public:
 
     /// One-line description for canvas nodes, e.g. "Dense 64, ReLU".
     virtual std::string summary() const { return type(); }
+
+    /// State of the layer's own random generator (Dropout's masks), empty for layers without
+    /// one: a run continued from a checkpoint draws the masks the uninterrupted run would have.
+    virtual std::string randomState() const { return {}; }
+    /// Returns false when `state` is not one randomState() wrote; nothing changes then.
+    virtual bool setRandomState(const std::string& state) { return state.empty(); }
 };
 
 } // namespace engine

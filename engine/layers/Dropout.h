@@ -18,6 +18,8 @@ public:
     void setAttributes(const nlohmann::json& attrs) override;
     std::vector<AttributeSpec> attributeSpecs() const override;
     std::string summary() const override;
+    std::string randomState() const override { return m_rng.state(); }
+    bool setRandomState(const std::string& state) override { return m_rng.setState(state); }
 
     double rate() const { return m_rate; }
 

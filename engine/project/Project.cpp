@@ -1,5 +1,7 @@
 #include "project/Project.h"
 
+#include "project/TrainerStateJson.h"
+
 #include "core/AtomicFile.h"
 #include "core/DataFile.h"
 #include "core/Errors.h"
@@ -38,11 +40,9 @@ constexpr long kMaxPlainElements = 1024;
 const std::set<std::string>& knownKeys()
 {
     static const std::set<std::string> keys {"format", "version", "name", "description", "nodes",
-        "edges", "dataset", "training", "history", "weights"};
+        "edges", "dataset", "training", "history", "weights", "trainingState"};
     return keys;
 }
-
-
 
 std::string typeName(const nlohmann::json& v)
 {
@@ -307,7 +307,6 @@ Edge edgeFromJson(const nlohmann::json& j, const std::string& where)
     return e;
 }
 
-
 /// The file text: the well-known keys first in reading order, then unknown ones, and the weights
 /// last, one node per line rather than one number per line.
 std::string formatProject(const nlohmann::json& j)
@@ -323,21 +322,35 @@ std::string formatProject(const nlohmann::json& j)
             out[key] = nlohmann::ordered_json(value);
     std::string s = out.dump(2, ' ', false, replace);
     const auto weights = j.find("weights");
-    if (weights == j.end() || !weights->is_object() || weights->empty())
+    const auto state = j.find("trainingState");
+    const bool hasWeights = weights != j.end() && weights->is_object() && !weights->empty();
+    const bool hasState = state != j.end() && state->is_object();
+    if (!hasWeights && !hasState)
         return s + "\n";
     s.pop_back(); // the closing brace
     while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
         s.pop_back();
     s += out.empty() ? "\n" : ",\n";
-    s += "  \"weights\": {\n";
-    bool first = true;
-    for (const auto& [id, params] : weights->items()) {
-        if (!first)
+    // One node per line: a reader scrolls past numbers instead of through them.
+    const auto block = [&](const char* key, const nlohmann::json& entries) {
+        s += "  \"" + std::string(key) + "\": {\n";
+        bool first = true;
+        for (const auto& [name, value] : entries.items()) {
+            if (!first)
+                s += ",\n";
+            first = false;
+            s += "    " + nlohmann::json(name).dump() + ": " + value.dump(-1, ' ', false, replace);
+        }
+        s += "\n  }";
+    };
+    if (hasWeights)
+        block("weights", *weights);
+    if (hasState) {
+        if (hasWeights)
             s += ",\n";
-        first = false;
-        s += "    " + nlohmann::json(id).dump() + ": " + params.dump(-1, ' ', false, replace);
+        block("trainingState", *state);
     }
-    s += "\n  }\n}\n";
+    s += "\n}\n";
     return s;
 }
 
@@ -473,6 +486,8 @@ nlohmann::json Project::toJson() const
         j["history"] = history.toJson();
     if (!weights.empty())
         j["weights"] = weightsToJson(weights);
+    if (trainingState && !weights.empty())
+        j["trainingState"] = trainerStateToJson(*trainingState);
     return j;
 }
 
@@ -526,6 +541,8 @@ Project Project::fromJson(const nlohmann::json& j)
         p.history = prefixed("history", [&] { return TrainingHistory::fromJson(*h); });
     if (const auto* w = field(j, "weights"))
         p.weights = prefixed("weights", [&] { return weightsFromJson(*w); });
+    if (const auto* t = field(j, "trainingState"))
+        p.trainingState = prefixed("trainingState", [&] { return trainerStateFromJson(*t); });
     for (const auto& [key, value] : j.items())
         if (!knownKeys().contains(key))
             p.extra[key] = value;
@@ -554,8 +571,8 @@ Project loadProject(const std::filesystem::path& file)
     }
 }
 
-bool saveProject(const Project& project, const std::filesystem::path& file,
-    const std::function<bool()>& commit)
+bool saveProject(
+    const Project& project, const std::filesystem::path& file, const std::function<bool()>& commit)
 {
     return writeFileAtomically(file, formatProject(project.toJson()), commit);
 }

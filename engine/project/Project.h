@@ -6,7 +6,8 @@
 //  "edges":[{"from":1,"fromPort":0,"to":2,"toPort":0}],
 //  "dataset":{...DatasetSpec...}, "training":{...TrainingConfig...},
 //  "history":{"label":"lr 0.03, adam, batch 16, seed 1","epochs":[{"epoch":1,"trainLoss":...}]},
-//  "weights":{"2":{"W":{"shape":[rows,cols],"data":[...] | "base64":"..."}, ...}}}
+//  "weights":{"2":{"W":{"shape":[rows,cols],"data":[...] | "base64":"..."}, ...}},
+//  "trainingState":{...project/TrainerStateJson.h...}}
 //
 // Architecture and weights are separate: "weights" may be absent (untrained project), and so
 // may "history" (the run that produced the weights).
@@ -14,6 +15,7 @@
 #include "data/DatasetSpec.h"
 #include "graph/Graph.h"
 #include "training/TrainingConfig.h"
+#include "training/TrainerState.h"
 #include "training/TrainingHistory.h"
 
 #include <nlohmann/json.hpp>
@@ -21,6 +23,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,6 +56,11 @@ struct Project {
     /// The run that trained `weights` (empty when unknown or untrained). Last, so that aggregate
     /// initializations listing the fields above leave it empty.
     TrainingHistory history;
+    /// What continuing the run that trained `weights` needs beyond them (optimizer state, epoch,
+    /// random generators): set by the trainer with the weights, dropped whenever the weights
+    /// change otherwise. Absent in files of older versions: --resume then restarts the
+    /// optimizer from zero.
+    std::optional<TrainerState> trainingState;
 
     /// Builds the graph (layers from the registry, attributes, edges). Throws InputError whose
     /// where() locates the problem, e.g. "nodes[3].attributes.units".

@@ -62,6 +62,7 @@ public:
         Optimizer::reset();
         m_velocity.clear();
     }
+    SlotLists slotLists() override { return {{"velocity", &m_velocity}}; }
 
 protected:
     void update(std::span<const Param> params, double lr) override
@@ -94,6 +95,7 @@ public:
         Optimizer::reset();
         m_square.clear();
     }
+    SlotLists slotLists() override { return {{"square", &m_square}}; }
 
 protected:
     // s = rho s + (1 - rho) g^2;  w -= lr g / (sqrt(s) + eps)  [Hinton, Coursera lecture 6e]
@@ -128,6 +130,7 @@ public:
         m_first.clear();
         m_second.clear();
     }
+    SlotLists slotLists() override { return {{"first", &m_first}, {"second", &m_second}}; }
 
 protected:
     // [Kingma & Ba 2015, Algorithm 1] with t = m_steps (one per step(), shared by all params):

@@ -45,6 +45,12 @@ public:
     virtual void reset();
 
     long steps() const { return m_steps; }
+    /// Named per-param state lists, in the order of the params passed to step() ("velocity";
+    /// "square"; "first" and "second"), so a checkpoint can save and restore them with the step
+    /// count: a run continued from it then takes the steps the uninterrupted run would have.
+    using SlotLists = std::vector<std::pair<std::string, std::vector<Matrix>*>>;
+    virtual SlotLists slotLists() { return {}; }
+    void setSteps(long steps) { m_steps = steps; }
     const OptimizerConfig& config() const { return m_config; }
     /// Changes hyper-parameters between steps (learning rate and regularization from the GUI),
     /// keeping the accumulated state.

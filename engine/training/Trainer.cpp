@@ -104,6 +104,7 @@ Trainer::Trainer(Graph& graph, DatasetSplits data, TrainingConfig config)
     , m_data(std::move(data))
     , m_config(std::move(config))
     , m_shuffleRng(Rng::derive(m_config.seed, 0x5eed))
+    , m_epochsPerRun(m_config.epochs)
 {
     if (m_data.train.empty())
         throw InputError("dataset", "the training set is empty");
@@ -131,6 +132,7 @@ void Trainer::startEpoch()
 {
     m_order.resize(std::size_t(m_data.train.size()));
     std::iota(m_order.begin(), m_order.end(), 0L);
+    m_shuffleStateAtEpochStart = m_shuffleRng.state();
     m_shuffleRng.shuffle(m_order);
     m_cursor = 0;
     m_batchInEpoch = 0;
@@ -317,8 +319,9 @@ TrainResult Trainer::run(const TrainerCallbacks& callbacks, TrainerControl* cont
         }
         const EpochStats e = finishEpoch();
         r.last = e;
-        if (callbacks.onEpochEnd)
-            callbacks.onEpochEnd(e);
+        // Early stopping's bookkeeping comes before the callback, so that a state captured there
+        // (a timeline checkpoint) continues exactly.
+        bool stopEarly = false;
         if (m_config.earlyStoppingPatience > 0) {
             const double monitored = e.validation ? e.validation->loss : e.train.loss;
             if (monitored < m_bestLoss - m_config.earlyStoppingMinDelta) {
@@ -326,7 +329,14 @@ TrainResult Trainer::run(const TrainerCallbacks& callbacks, TrainerControl* cont
                 m_epochsWithoutImprovement = 0;
                 if (m_config.restoreBestWeights)
                     m_bestWeights = m_graph.weights();
-            } else if (++m_epochsWithoutImprovement >= m_config.earlyStoppingPatience) {
+            } else {
+                stopEarly = ++m_epochsWithoutImprovement >= m_config.earlyStoppingPatience;
+            }
+        }
+        if (callbacks.onEpochEnd)
+            callbacks.onEpochEnd(e);
+        if (m_config.earlyStoppingPatience > 0) {
+            if (stopEarly) {
                 if (m_config.restoreBestWeights && !m_bestWeights.empty())
                     m_graph.setWeights(m_bestWeights, false);
                 std::ostringstream msg;
@@ -341,9 +351,105 @@ TrainResult Trainer::run(const TrainerCallbacks& callbacks, TrainerControl* cont
     return finish(StopReason::Completed, "trained for " + std::to_string(m_epoch) + " epochs");
 }
 
+TrainerState Trainer::captureState()
+{
+    TrainerState s;
+    s.epochsDone = m_epoch;
+    s.stepsDone = m_step;
+    s.samplesSeen = m_samplesSeen;
+    const bool insideEpoch = !m_order.empty() && m_cursor > 0;
+    s.shuffleRandom = insideEpoch ? m_shuffleStateAtEpochStart : m_shuffleRng.state();
+    if (insideEpoch)
+        s.epochProgress
+            = {m_cursor, m_batchInEpoch, m_epochLossSum, m_epochSamples, m_epochCorrect};
+    s.layerRandom = m_graph.randomStates();
+    s.optimizerType = m_config.optimizer.type;
+    s.optimizerSteps = m_optimizer->steps();
+    const auto params = m_graph.nodeParams();
+    for (const auto& [name, slots] : m_optimizer->slotLists()) {
+        auto& byNode = s.optimizerSlots[name];
+        for (std::size_t i = 0; i < params.size() && i < slots->size(); ++i)
+            if ((*slots)[i].size() > 0)
+                byNode[params[i].first][params[i].second.name] = (*slots)[i];
+    }
+    s.bestLoss = m_bestLoss;
+    s.epochsWithoutImprovement = m_epochsWithoutImprovement;
+    s.bestWeights = m_bestWeights;
+    return s;
+}
+
+void Trainer::restoreState(const TrainerState& s)
+{
+    // Validate everything first, so that a bad state changes nothing.
+    Rng shuffle;
+    if (!shuffle.setState(s.shuffleRandom))
+        throw InputError("trainingState.shuffleRandom", "not a generator state NetCanvas wrote");
+    if (s.epochsDone < 0 || s.stepsDone < 0 || s.samplesSeen < 0 || s.optimizerSteps < 0
+        || s.epochProgress.cursor < 0 || s.epochProgress.batch < 0)
+        throw InputError("trainingState", "negative counts");
+    for (const auto& [id, state] : s.layerRandom) {
+        if (!m_graph.hasNode(id) || state.empty())
+            continue;
+        Rng probe;
+        if (!probe.setState(state))
+            throw InputError("trainingState.layerRandom." + std::to_string(id),
+                "not a generator state NetCanvas wrote");
+    }
+    m_graph.setRandomStates(s.layerRandom);
+
+    m_epoch = s.epochsDone;
+    m_config.epochs = s.epochsDone + m_epochsPerRun;
+    m_step = s.stepsDone;
+    m_samplesSeen = s.samplesSeen;
+    m_diverged = false;
+    m_shuffleRng = shuffle;
+    m_order.clear();
+    m_cursor = 0;
+    m_batchInEpoch = 0;
+    // Inside an epoch: shuffle again from the saved generator (the same order the stopped run
+    // had), then skip what it had done. A dataset of another size makes that meaningless: the
+    // next epoch starts afresh instead.
+    if (s.epochProgress.cursor > 0 && s.epochProgress.cursor < m_data.train.size()) {
+        startEpoch();
+        m_cursor = s.epochProgress.cursor;
+        m_batchInEpoch = s.epochProgress.batch;
+        m_epochLossSum = s.epochProgress.lossSum;
+        m_epochSamples = s.epochProgress.samples;
+        m_epochCorrect = s.epochProgress.correct;
+    }
+
+    m_optimizer->reset();
+    if (s.optimizerType == m_config.optimizer.type) {
+        m_optimizer->setSteps(s.optimizerSteps);
+        const auto params = m_graph.nodeParams();
+        for (const auto& [name, slots] : m_optimizer->slotLists()) {
+            const auto saved = s.optimizerSlots.find(name);
+            if (saved == s.optimizerSlots.end())
+                continue;
+            slots->assign(params.size(), Matrix());
+            for (std::size_t i = 0; i < params.size(); ++i) {
+                const auto& [id, p] = params[i];
+                const auto node = saved->second.find(id);
+                if (node == saved->second.end())
+                    continue;
+                const auto value = node->second.find(p.name);
+                // A layer resized since the checkpoint starts its state from zero (as the
+                // optimizer does for a rebuilt layer).
+                if (value != node->second.end() && value->second.rows() == p.value->rows()
+                    && value->second.cols() == p.value->cols())
+                    (*slots)[i] = value->second;
+            }
+        }
+    }
+    m_bestLoss = s.bestLoss;
+    m_epochsWithoutImprovement = s.epochsWithoutImprovement;
+    m_bestWeights = s.bestWeights;
+}
+
 void Trainer::resetWeights(std::uint64_t seed)
 {
     m_config.seed = seed;
+    m_config.epochs = m_epochsPerRun;
     m_graph.compile(contextOf(m_data.train), seed);
     m_optimizer->reset();
     m_shuffleRng.seed(Rng::derive(seed, 0x5eed));

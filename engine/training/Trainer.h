@@ -5,6 +5,7 @@
 #include "graph/Loss.h"
 #include "training/Optimizer.h"
 #include "training/TrainingConfig.h"
+#include "training/TrainerState.h"
 
 #include <atomic>
 #include <chrono>
@@ -126,6 +127,15 @@ public:
     /// Predictions (after the loss's output transform) for every column of x.
     Matrix predict(const Matrix& x);
 
+    /// Everything beyond the weights that the run needs to continue exactly (see TrainerState).
+    TrainerState captureState();
+    /// Continues from a captured state: progress, shuffling, dropout, optimizer state and early
+    /// stopping (the weights are set on the graph by the caller). The run then trains the
+    /// configured number of epochs more, numbered on from the state's (config().epochs becomes
+    /// their sum; resetWeights() sets it back). Throws InputError("trainingState...", ...) for a state that is
+    /// not one this version writes; nothing changes then.
+    void restoreState(const TrainerState& state);
+
     /// Re-initializes weights from `seed` and forgets optimizer state and progress.
     void resetWeights(std::uint64_t seed);
 
@@ -146,9 +156,11 @@ private:
     Graph& m_graph;
     DatasetSplits m_data;
     TrainingConfig m_config;
+    int m_epochsPerRun = 0; ///< the configured epochs: a run continued from a state adds these
     std::unique_ptr<Loss> m_loss;
     std::unique_ptr<Optimizer> m_optimizer;
     Rng m_shuffleRng;
+    std::string m_shuffleStateAtEpochStart; ///< m_shuffleRng before this epoch's shuffle
 
     std::vector<long> m_order; ///< this epoch's shuffled sample order (empty between epochs)
     long m_cursor = 0;         ///< samples of m_order consumed (the batch size may change live)

@@ -566,10 +566,12 @@ void GraphDocument::setTrainingConfig(const engine::TrainingConfig& config)
     emit settingsChanged();
 }
 
-void GraphDocument::setWeights(engine::WeightMap weights, engine::TrainingHistory history)
+void GraphDocument::setWeights(engine::WeightMap weights, engine::TrainingHistory history,
+    std::optional<engine::TrainerState> state)
 {
     m_project.weights = std::move(weights);
     m_project.history = std::move(history);
+    m_project.trainingState = std::move(state);
     emit weightsChanged();
 }
 

@@ -125,7 +125,10 @@ public:
     void setTrainingConfig(const engine::TrainingConfig& config);
     /// Replaces the weights and the run history that goes with them (empty: the weights did not
     /// come from one recorded run, e.g. a hand edit).
-    void setWeights(engine::WeightMap weights, engine::TrainingHistory history = {});
+    /// `state`: what continuing the run that produced `weights` needs; weights set any other
+    /// way (by hand, from a file) have none, and training them starts the optimizer afresh.
+    void setWeights(engine::WeightMap weights, engine::TrainingHistory history = {},
+        std::optional<engine::TrainerState> state = {});
     void setProjectInfo(const QString& name, const QString& description);
 
     /// Replaces everything (a file was opened); emits reset(). Not undoable: clear the stack.

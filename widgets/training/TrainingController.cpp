@@ -152,6 +152,13 @@ void TrainingController::startSession(
     m_resumable = true;
     m_discardOnFinish = false;
     const int runId = ++m_runId;
+    // Continuing the stored run: it trains training.epochs more epochs, numbered on from the
+    // stored ones (as netcanvas-train --resume), and its curves extend the stored history.
+    const bool fromDocument = m_startFromDocument && !project.weights.empty();
+    const std::optional<engine::TrainerState> stored
+        = fromDocument ? project.trainingState : std::nullopt;
+    if (stored && !project.history.empty())
+        m_history = project.history;
     // The copy is made here, on the GUI thread; the worker owns it from now on.
     QMetaObject::invokeMethod(
         m_worker.get(),
@@ -159,10 +166,12 @@ void TrainingController::startSession(
             w->startSession(project, projectDir, runId);
         },
         Qt::QueuedConnection);
-    if (m_startFromDocument && !project.weights.empty()) {
+    if (fromDocument) {
         QMetaObject::invokeMethod(
             m_worker.get(),
-            [w = m_worker.get(), weights = project.weights] { w->loadWeights(weights); },
+            [w = m_worker.get(), weights = project.weights, stored] {
+                w->loadWeights(weights, stored);
+            },
             Qt::QueuedConnection);
     }
     m_startFromDocument = false;
@@ -463,7 +472,7 @@ void TrainingController::onFinished(const TrainingOutcome& outcome)
     const bool discarded = std::exchange(m_discardOnFinish, false);
     m_resumable = outcome.resumable && !discarded;
     if (!outcome.weights.empty() && !discarded)
-        writeWeights(outcome.weights);
+        storeWeights(outcome.weights, outcome.state);
     m_hasSession = !discarded;
     setState(discarded ? State::Idle : State::Ready);
     emit finished(outcome);
@@ -479,13 +488,19 @@ void TrainingController::onFailed(const QString& text)
 
 void TrainingController::writeWeights(const engine::WeightMap& weights)
 {
+    storeWeights(weights, std::nullopt);
+}
+
+void TrainingController::storeWeights(
+    const engine::WeightMap& weights, const std::optional<engine::TrainerState>& state)
+{
     if (!m_document)
         return;
     if (architectureKey(m_document->project()) != m_architectureKey) {
         emit message(tr("Trained weights not stored: the network was changed while training."));
         return;
     }
-    m_document->setWeights(weights, m_history);
+    m_document->setWeights(weights, m_history, state);
     emit weightsWritten();
 }
 

@@ -176,6 +176,8 @@ private:
     void onFinished(const TrainingOutcome& outcome);
     void onFailed(const QString& message);
     void writeWeights(const engine::WeightMap& weights);
+    void storeWeights(
+        const engine::WeightMap& weights, const std::optional<engine::TrainerState>& state);
     static std::string sessionKey(const engine::Project& project);
     static std::string architectureKey(const engine::Project& project);
 

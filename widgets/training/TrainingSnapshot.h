@@ -215,6 +215,8 @@ struct TrainingOutcome {
     engine::TrainResult result;
     engine::WeightMap weights; ///< empty when training diverged (NaN weights are not kept)
     bool resumable = false; ///< Train continues this session (it was interrupted)
+    /// What continuing the run exactly needs beyond the weights, saved with them.
+    std::optional<engine::TrainerState> state;
 };
 
 /// Registers the types above for queued connections (idempotent).

@@ -227,8 +227,10 @@ void TrainingWorker::run(std::shared_ptr<engine::TrainerControl> control)
     m_pending.stopReason = outcome.result.reason;
     m_pending.message = QString::fromStdString(outcome.result.message);
     emitSnapshot(SnapshotTrigger::Finished);
-    if (outcome.result.reason != engine::StopReason::Diverged)
+    if (outcome.result.reason != engine::StopReason::Diverged) {
         outcome.weights = m_graph->weights();
+        outcome.state = m_trainer->captureState();
+    }
     outcome.resumable = outcome.result.reason == engine::StopReason::Interrupted;
     emit finished(outcome);
 }
@@ -267,11 +269,20 @@ void TrainingWorker::setWeight(
     }
 }
 
-void TrainingWorker::loadWeights(const engine::WeightMap& weights)
+void TrainingWorker::loadWeights(
+    const engine::WeightMap& weights, const std::optional<engine::TrainerState>& state)
 {
     if (!m_graph)
         return;
     applyWeights(weights);
+    if (state && m_trainer) {
+        try {
+            m_trainer->restoreState(*state);
+        } catch (const engine::InputError&) {
+            // The file's weights still hold; the run goes on with a fresh optimizer, as for a
+            // file written before NetCanvas stored the state.
+        }
+    }
     emitSnapshot(SnapshotTrigger::Reset);
 }
 

@@ -53,7 +53,9 @@ public:
     void setWeight(engine::NodeId node, const std::string& param, long row, long col, double value);
     /// Applies stored weights where they fit (right after startSession()); emits a Reset
     /// snapshot.
-    void loadWeights(const engine::WeightMap& weights);
+    /// With `state`, the run continues exactly where the one that trained `weights` stopped.
+    void loadWeights(const engine::WeightMap& weights,
+        const std::optional<engine::TrainerState>& state = std::nullopt);
     /// For a project opened with stored weights and no session: loads its data, runs the stored
     /// weights over it and emits storedWeightsEvaluated() with what the data views show of them
     /// (decision boundary, neurons, confusion matrix, feature maps), then drops graph and data
