@@ -262,6 +262,11 @@ private slots:
         dialog->firstAxis()->setAxis(QStringLiteral("learningRate"), QStringLiteral("0.1, fast"));
         QVERIFY(!dialog->runButton()->isEnabled());
         QVERIFY(dialog->firstAxis()->error().contains(QStringLiteral("got 'fast'")));
+        // Values are checked against the project's layers before anything runs.
+        dialog->firstAxis()->setAxis(QStringLiteral("hidden.units"), QStringLiteral("4, 0"));
+        QVERIFY(!dialog->runButton()->isEnabled());
+        QCOMPARE(dialog->firstAxis()->error(),
+            QStringLiteral("hidden.units=0: expected a positive integer, got 0"));
         dialog->firstAxis()->setAxis(
             QStringLiteral("learningRate"), QStringLiteral("1e-4..1e-1:log4"));
         QVERIFY(dialog->runButton()->isEnabled());

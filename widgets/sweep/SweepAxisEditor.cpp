@@ -57,8 +57,13 @@ SweepAxisEditor::SweepAxisEditor(bool optional, QWidget* parent)
     setProject({});
 }
 
+SweepAxisEditor::~SweepAxisEditor() = default;
+
 void SweepAxisEditor::setProject(const engine::Project& project)
 {
+    m_project = std::make_unique<engine::Project>();
+    m_project->nodes = project.nodes;
+    m_project->training = project.training;
     const QString previous = m_key->currentData().toString();
     const QSignalBlocker block(m_key);
     m_key->clear();
@@ -107,8 +112,10 @@ std::optional<engine::SweepAxis> SweepAxisEditor::axis() const
     if (isNone())
         return std::nullopt;
     try {
-        return engine::SweepAxis::parse(
+        engine::SweepAxis a = engine::SweepAxis::parse(
             (m_key->currentData().toString() + '=' + m_values->text()).toStdString());
+        checkValues(a);
+        return a;
     } catch (const engine::InputError&) {
         return std::nullopt;
     }
@@ -119,11 +126,21 @@ QString SweepAxisEditor::error() const
     if (isNone())
         return {};
     try {
-        engine::SweepAxis::parse(
-            (m_key->currentData().toString() + '=' + m_values->text()).toStdString());
+        checkValues(engine::SweepAxis::parse(
+            (m_key->currentData().toString() + '=' + m_values->text()).toStdString()));
         return {};
     } catch (const engine::InputError& e) {
-        return QString::fromStdString(e.message());
+        return QString::fromStdString(e.what());
+    }
+}
+
+void SweepAxisEditor::checkValues(const engine::SweepAxis& axis) const
+{
+    if (!m_project)
+        return;
+    for (const std::string& value : axis.values) {
+        engine::Project p = *m_project;
+        engine::applySweepSetting(p, axis.key, value);
     }
 }
 

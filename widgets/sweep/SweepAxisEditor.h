@@ -4,6 +4,7 @@
 
 #include <QWidget>
 
+#include <memory>
 #include <optional>
 
 class QComboBox;
@@ -25,6 +26,7 @@ class SweepAxisEditor : public QWidget {
 public:
     /// `optional`: the first entry is "(none)", so the row may sweep nothing.
     explicit SweepAxisEditor(bool optional, QWidget* parent = nullptr);
+    ~SweepAxisEditor() override;
 
     /// Offers the training settings and the sweepable attributes of `project`'s nodes, keeping
     /// the chosen key when it is still offered.
@@ -32,7 +34,8 @@ public:
     /// Chooses `key` (when offered) and sets the values text.
     void setAxis(const QString& key, const QString& values);
 
-    /// The parsed axis; nullopt when the row sweeps nothing or its text is wrong (error()).
+    /// The parsed axis, every value checked against the project (a layer's units must be a
+    /// positive integer); nullopt when the row sweeps nothing or its text is wrong (error()).
     std::optional<engine::SweepAxis> axis() const;
     /// What is wrong with the text, "" when nothing is.
     QString error() const;
@@ -47,7 +50,13 @@ signals:
 private:
     void updateHint();
 
+    /// Checks every value of `axis` on m_project; throws InputError naming the value.
+    void checkValues(const engine::SweepAxis& axis) const;
+
     bool m_optional;
+    /// The nodes and training settings of the project values are checked against (no weights:
+    /// a copy for each change of the document must stay cheap).
+    std::unique_ptr<engine::Project> m_project;
     QComboBox* m_key;
     QLineEdit* m_values;
     QLabel* m_hint;
