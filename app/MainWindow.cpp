@@ -16,6 +16,7 @@
 #include "plots/DecisionBoundaryView.h"
 #include "plots/TrainingPanel.h"
 #include "project/Project.h"
+#include "sweep/SweepDialog.h"
 #include "teaching/LessonActions.h"
 #include "teaching/LessonPanel.h"
 #include "teaching/PresentationMode.h"
@@ -477,6 +478,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
 void MainWindow::openInTrainingPanel(const QString& key, const QString& name)
 {
     m_projectKey = key;
+    m_sweep->clearForProject();
     m_training->openProject({key, name});
 }
 
@@ -485,6 +487,7 @@ void MainWindow::setProjectDirectory(const QString& dir)
     // Everything that reads the project's data resolves its paths against the same folder and
     // asks the user for the same folders (a lesson's data beside the lesson file included).
     m_training->setProjectDirectory(dir);
+    m_sweep->setProjectDirectory(dir);
     m_stepPanel->setProjectDirectory(dir);
     m_dataActions->setProjectDirectory(dir);
     m_scene->neuronOverlay()->setProjectDirectory(dir);
@@ -691,6 +694,7 @@ void MainWindow::createDocks()
     m_trainingDock->setObjectName(QStringLiteral("TrainingDock"));
     m_trainingDock->setWidget(m_training);
     addDockWidget(Qt::BottomDockWidgetArea, m_trainingDock);
+    m_sweep = new widgets::SweepDialog(m_doc, m_undo, m_training, this);
 
     m_dataActions = new widgets::DatasetActions(m_doc, m_undo, this);
     addDockWidget(Qt::BottomDockWidgetArea, m_dataActions->dock());
@@ -775,6 +779,13 @@ void MainWindow::createMenus()
     QMenu* training = menuBar()->addMenu(tr("&Training"));
     training->addActions(m_training->trainingActions());
     training->addSeparator();
+    QAction* sweep = training->addAction(tr("S&weep…"));
+    sweep->setStatusTip(tr("Train the project for every combination of one or two settings"));
+    connect(sweep, &QAction::triggered, m_sweep, [this] {
+        m_sweep->show();
+        m_sweep->raise();
+        m_sweep->activateWindow();
+    });
     training->addAction(m_export->predictAction());
     createStepThrough(training);
 

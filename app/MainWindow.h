@@ -31,6 +31,7 @@ class PresentationMode;
 class WelcomePage;
 class NodeThumbnails;
 class StepThroughPanel;
+class SweepDialog;
 class TrainingPanel;
 } // namespace widgets
 
@@ -59,6 +60,8 @@ public:
     widgets::Inspector* inspector() const { return m_inspector; }
     QDockWidget* trainingDock() const { return m_trainingDock; }
     widgets::TrainingPanel* trainingPanel() const { return m_training; }
+    /// Training > Sweep… (created hidden).
+    widgets::SweepDialog* sweepDialog() const { return m_sweep; }
     QDockWidget* stepThroughDock() const { return m_stepDock; }
     /// Weight thumbnails on the canvas cards (View > Weight Thumbnails on Nodes).
     widgets::NodeThumbnails* nodeThumbnails() const { return m_thumbnails; }
@@ -172,6 +175,7 @@ private:
     QDockWidget* m_trainingDock = nullptr;
     widgets::DatasetActions* m_dataActions = nullptr;
     widgets::TrainingPanel* m_training = nullptr;
+    widgets::SweepDialog* m_sweep = nullptr;
     widgets::StepThroughPanel* m_stepPanel = nullptr;
     QDockWidget* m_stepDock = nullptr;
     widgets::NodeThumbnails* m_thumbnails = nullptr;

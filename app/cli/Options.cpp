@@ -102,6 +102,8 @@ Command parseTrain(const std::vector<std::string>& args)
             t.resume = true;
         } else if (a == "--allow-path") {
             t.allowPaths.push_back(cur.value("a folder"));
+        } else if (a == "--sweep") {
+            t.sweeps.push_back(cur.value("KEY=V1,V2,... or KEY=A..B:logN"));
         } else if (isOption(a)) {
             throw UsageError(a + ": unknown option (see --help)");
         } else if (t.project.empty()) {
@@ -114,6 +116,11 @@ Command parseTrain(const std::vector<std::string>& args)
         throw UsageError("PROJECT.json: missing (see --help)");
     if (!t.out.empty() && t.out == t.project)
         throw UsageError("--out: would overwrite the project file itself; choose another name");
+    if (!t.sweeps.empty() && !t.out.empty())
+        throw UsageError("--out: not with --sweep (a sweep trains several networks; --summary "
+                         "records them all)");
+    if (!t.sweeps.empty() && t.resume)
+        throw UsageError("--resume: not with --sweep (every run of a sweep starts afresh)");
     return c;
 }
 
@@ -214,7 +221,7 @@ std::string usageText()
     return "Usage:\n"
            "  netcanvas-train PROJECT.json [--epochs N] [--seed S] [--threads T]\n"
            "                  [--out TRAINED.json] [--summary FILE.json] [--quiet] [--resume]\n"
-           "                  [--allow-path DIR ...]\n"
+           "                  [--allow-path DIR ...] [--sweep KEY=V1,V2,... ...]\n"
            "  netcanvas-train predict MODEL.(json|onnx) --input X.csv [--output Y.csv]\n"
            "  netcanvas-train export TRAINED.json (--onnx OUT.onnx | --pytorch OUT.py |\n"
            "                  --pytorch-train DIR | --weights-npy DIR | --svg OUT.svg)\n"
@@ -238,6 +245,11 @@ std::string usageText()
            "                     resumed equal 20 in one run (same seed and --threads)\n"
            "  --allow-path DIR   let the project read data files in DIR (repeatable); without\n"
            "                     it a project reads only its own folder and /usr/share/datasets\n"
+           "  --sweep KEY=VALUES train every combination of up to two swept settings, each\n"
+           "                     KEY=V1,V2,... or KEY=A..B:logN (N log-spaced values); KEY is\n"
+           "                     learningRate, batchSize, optimizer, l1, l2, epochs, seed or\n"
+           "                     NODE.ATTRIBUTE (hidden.units, drop.rate); one final line per\n"
+           "                     run, runs in parallel (T/runs threads each, see docs/cli.md)\n"
            "\n"
            "Progress goes to stderr, one line per epoch; the last line on stdout is\n"
            "  final: epochs=E train_loss=... train_accuracy=... ... stopped=completed\n"

@@ -36,6 +36,8 @@ struct TrainOptions {
     bool resume = false;
     /// --allow-path DIR (repeatable): folders outside the project's own that its dataset may read.
     std::vector<std::string> allowPaths;
+    /// --sweep KEY=VALUES (repeatable, training/Sweep.h): train every combination instead.
+    std::vector<std::string> sweeps;
 };
 
 struct PredictOptions {

@@ -5,6 +5,7 @@
 #include "Options.h"
 #include "PredictCommand.h"
 #include "Support.h"
+#include "SweepCommand.h"
 #include "TrainCommand.h"
 
 #include "core/Parallel.h"
@@ -31,6 +32,8 @@ int main(int argc, char** argv)
                       << engine::computeBackendDescription() << std::endl;
             return cli::ExitOk;
         case cli::CommandKind::Train:
+            if (!command.train.sweeps.empty())
+                return cli::runSweep(command.train, std::cout, std::cerr);
             return cli::runTrain(command.train, std::cout, std::cerr);
         case cli::CommandKind::Predict:
             return cli::runPredict(command.predict, std::cout);

@@ -2,6 +2,7 @@
 
 #include <Eigen/Core>
 
+#include <algorithm>
 #include <exception>
 #include <thread>
 
@@ -22,7 +23,8 @@ namespace engine {
 
 namespace {
 int g_threads = 0;
-}
+thread_local int t_threadsOverride = 0; ///< ScopedThreadCount's, 0 when none lives
+} // namespace
 
 void setThreadCount(int n)
 {
@@ -39,9 +41,22 @@ void setThreadCount(int n)
 
 int threadCount()
 {
+    if (t_threadsOverride > 0)
+        return t_threadsOverride;
     if (g_threads <= 0)
         setThreadCount(0);
     return g_threads;
+}
+
+ScopedThreadCount::ScopedThreadCount(int n)
+    : m_previous(t_threadsOverride)
+{
+    t_threadsOverride = std::max(1, n);
+}
+
+ScopedThreadCount::~ScopedThreadCount()
+{
+    t_threadsOverride = m_previous;
 }
 
 std::string computeBackendDescription()

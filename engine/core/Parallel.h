@@ -14,7 +14,23 @@ namespace engine {
 
 /// Sets the number of threads used by OpenMP regions and by BLAS. n <= 0 means all cores.
 void setThreadCount(int n);
+/// The threads the engine's parallel regions use on the calling thread: a ScopedThreadCount's
+/// while one lives on it, else setThreadCount()'s.
 int threadCount();
+
+/// Makes threadCount() return n (>= 1) on the calling thread while it lives (nesting restores the
+/// previous value). Each run of a sweep trains on its share of the cores this way, next to the
+/// others, where setThreadCount() would change every thread of the process.
+class ScopedThreadCount {
+public:
+    explicit ScopedThreadCount(int n);
+    ~ScopedThreadCount();
+    ScopedThreadCount(const ScopedThreadCount&) = delete;
+    ScopedThreadCount& operator=(const ScopedThreadCount&) = delete;
+
+private:
+    int m_previous;
+};
 
 /// Describes the compute back end, e.g. "OpenBLAS 0.3.21 (Haswell, OpenMP) + Eigen AVX2/FMA".
 std::string computeBackendDescription();

@@ -1,9 +1,11 @@
 #include "plots/LossPlot.h"
 
 #include "common/FlowLayout.h"
+#include "plots/LossPlotOverlays.h"
 #include "plots/PlotExport.h"
 #include "plots/PlotStyle.h"
 #include "plots/ReplotPacer.h"
+#include "plots/TextLegendItem.h"
 
 #include <qcustomplot.h>
 
@@ -27,38 +29,6 @@ const QColor kTrain(31, 119, 180);
 const QColor kValidation(255, 127, 14);
 const QColor kTrainAcc(44, 160, 44);
 const QColor kValidationAcc(214, 39, 40);
-
-/// A line of text among the legend's entries ("+ 3 older runs"), in the legend's font.
-class TextLegendItem : public QCPAbstractLegendItem {
-public:
-    TextLegendItem(QCPLegend* legend, const QString& text)
-        : QCPAbstractLegendItem(legend)
-    {
-        setText(text);
-    }
-    void setText(const QString& text)
-    {
-        m_text = text;
-        setProperty("text", text); // read by tests, which cannot see this class
-    }
-
-protected:
-    void draw(QCPPainter* painter) override
-    {
-        painter->setFont(mFont);
-        painter->setPen(QPen(mTextColor));
-        painter->drawText(mRect, Qt::AlignLeft | Qt::AlignVCenter, m_text);
-    }
-    QSize minimumOuterSizeHint() const override
-    {
-        const QFontMetrics metrics(mFont);
-        return QSize(metrics.horizontalAdvance(m_text), metrics.height())
-            + QSize(mMargins.left() + mMargins.right(), mMargins.top() + mMargins.bottom());
-    }
-
-private:
-    QString m_text;
-};
 } // namespace
 
 LossPlot::LossPlot(QWidget* parent)
@@ -142,6 +112,30 @@ LossPlot::LossPlot(QWidget* parent)
     m_runLegend->setRowSpacing(0);
     m_runLegend->setIconSize(m_plot->legend->iconSize());
     m_runLegend->setVisible(false);
+    // A sweep's curves, under the earlier runs in the same layout row: an extra row would cost
+    // the axes its spacing even while empty.
+    m_overlayLegend = new QCPLegend;
+    if (auto* row = qobject_cast<QCPLayoutGrid*>(
+            m_plot->plotLayout()->element(m_plot->plotLayout()->rowCount() - 1, 0))) {
+        row->addElement(1, 0, m_overlayLegend);
+        row->setRowSpacing(0);
+    }
+    m_overlayLegend->setLayer(m_plot->legend->layer());
+    m_overlayLegend->setFont(m_plot->legend->font());
+    m_overlayLegend->setBorderPen(Qt::NoPen);
+    m_overlayLegend->setBrush(Qt::NoBrush);
+    m_overlayLegend->setMargins(QMargins()); // until there are overlays: see the changed() slot
+    m_overlayLegend->setColumnSpacing(12);
+    m_overlayLegend->setRowSpacing(0);
+    m_overlayLegend->setIconSize(m_plot->legend->iconSize());
+    m_overlays = new LossPlotOverlays(m_plot, m_overlayLegend, this);
+    connect(m_overlays, &LossPlotOverlays::changed, this, [this] {
+        m_overlayLegend->setMargins(
+            m_overlays->count() > 0 ? QMargins(6, 0, 6, 4) : QMargins()); // as m_runLegend
+        if (m_follow)
+            rescale();
+        ReplotPacer::of(m_plot)->request();
+    });
     connect(m_plot, &QCustomPlot::beforeReplot, this, &LossPlot::arrangeLegend);
     // Zoom and pan the loss axis and time; the accuracy axis stays 0-100 %.
     m_plot->axisRect()->setRangeDragAxes(m_plot->xAxis, m_plot->yAxis);
@@ -309,8 +303,13 @@ void LossPlot::nameEarlierRuns()
 
 void LossPlot::arrangeLegend()
 {
+    arrangeLegendColumns(m_plot->legend);
+    arrangeLegendColumns(m_overlayLegend);
+}
+
+void LossPlot::arrangeLegendColumns(QCPLegend* legend)
+{
     // As many columns as fit the plot's width, each as wide as its widest entry.
-    QCPLegend* legend = m_plot->legend;
     // itemCount() counts the grid's cells, empty ones too.
     std::vector<int> widths;
     for (int i = 0; i < legend->itemCount(); ++i)
@@ -368,6 +367,7 @@ void LossPlot::clearForProject(const ProjectIdentity& project)
         for (Run& run : m_runs)
             removeRun(run);
         m_runs.clear();
+        m_overlays->clear();
     }
     nameEarlierRuns();
     m_plot->legend->setVisible(false);
@@ -443,6 +443,15 @@ void LossPlot::rescale()
             all.push_back(&r);
         xRange = keyRange(all);
     }
+    // A sweep's curves are compared over all their epochs.
+    for (QCPGraph* g : m_overlays->graphs()) {
+        bool ok = false;
+        const QCPRange kr = g->dataCount() > 0 ? g->getKeyRange(ok) : QCPRange();
+        if (ok && xRange)
+            xRange->expand(kr);
+        else if (ok)
+            xRange = kr;
+    }
     if (!xRange)
         return;
     QCPRange x = *xRange;
@@ -452,20 +461,24 @@ void LossPlot::rescale()
     bool first = true;
     QCPRange y;
     const bool log = logScale();
-    for (const Run& r : m_runs) {
-        for (QCPGraph* g : {r.stepLoss.graph, r.trainLoss.graph, r.validationLoss.graph}) {
-            if (!g->visible() || g->dataCount() == 0)
-                continue;
-            bool ok = false;
-            const QCPRange vr = g->getValueRange(ok, log ? QCP::sdPositive : QCP::sdBoth, x);
-            if (!ok)
-                continue;
-            if (first)
-                y = vr;
-            else
-                y.expand(vr);
-            first = false;
-        }
+    std::vector<QCPGraph*> lossGraphs;
+    for (const Run& r : m_runs)
+        lossGraphs.insert(
+            lossGraphs.end(), {r.stepLoss.graph, r.trainLoss.graph, r.validationLoss.graph});
+    for (QCPGraph* g : m_overlays->graphs())
+        lossGraphs.push_back(g);
+    for (QCPGraph* g : lossGraphs) {
+        if (!g->visible() || g->dataCount() == 0)
+            continue;
+        bool ok = false;
+        const QCPRange vr = g->getValueRange(ok, log ? QCP::sdPositive : QCP::sdBoth, x);
+        if (!ok)
+            continue;
+        if (first)
+            y = vr;
+        else
+            y.expand(vr);
+        first = false;
     }
     if (first)
         return;

@@ -16,6 +16,10 @@ class QCPRange;
 class QCustomPlot;
 
 namespace widgets {
+class LossPlotOverlays;
+}
+
+namespace widgets {
 
 /// Training and validation loss of the current run (per mini-batch and per epoch) and, for
 /// classification, accuracy on the right axis. Earlier runs stay on the plot, dimmed and named by
@@ -54,6 +58,9 @@ public:
     /// Epoch points of the current run.
     int epochPointCount() const;
     QCustomPlot* plot() const { return m_plot; }
+    /// Extra curves over the runs (a sweep's), in a legend of their own; cleared with the runs
+    /// when another project opens.
+    LossPlotOverlays* overlays() const { return m_overlays; }
 
 private:
     struct Series {
@@ -86,6 +93,7 @@ private:
     void nameEarlierRuns();
     void addLegendRow(QCPLegend* legend);
     void arrangeLegend();
+    void arrangeLegendColumns(QCPLegend* legend);
     void removeRun(Run& run);
     /// Fits time to the current run (or, without one, the earlier runs) and the losses to the
     /// curves within that time.
@@ -102,6 +110,8 @@ private:
     std::vector<Run> m_runs; ///< the last one is the current run when m_lastIsCurrent
     bool m_lastIsCurrent = false;
     QCPLegend* m_runLegend = nullptr; ///< earlier runs, under the current run's legend
+    QCPLegend* m_overlayLegend = nullptr; ///< the overlays', under the earlier runs'
+    LossPlotOverlays* m_overlays = nullptr;
     bool m_follow = true;
     ProjectIdentity m_project; ///< whose runs these are
 };
