@@ -127,25 +127,26 @@ void usage()
            "                       [--torch-script FILE] [--torch-cnn-script FILE]\n"
            "                       [--torch-lstm-script FILE] [--onnx-script FILE]\n"
            "                       [--node-modules DIR] [--examples DIR]\n"
-           "Measures the machine's SGEMM peak (2048^3 products through the engine's BLAS) at each\n"
-           "thread count, then trains an MLP 784-256-128-10 (ReLU) and a CNN conv3x3x32-pool2-\n"
-           "conv3x3x64-pool2-dense128-dense10 (ReLU) on synthetic Fashion-MNIST-shaped data\n"
-           "(28x28x1), and an LSTM 128 over 50 steps of 32 features whose last state feeds a\n"
-           "dense10 (lstm, not run by default), with softmax cross-entropy and SGD momentum 0.9;\n"
-           "and runs the batch inference of `netcanvas-train predict` on the Fashion-MNIST MLP "
-           "and\n"
-           "CNN examples (infer-mlp, infer-cnn). Each case alternates NetCanvas and its baseline\n"
-           "for N rounds (default 3; --quick: 2 timed runs per round instead of 3, fewer\n"
-           "samples): PyTorch for training (bench/torch_*.py, when the Python interpreter imports\n"
-           "torch), ONNX Runtime for inference on the exported .onnx (bench/onnx_bench.js, when\n"
-           "node and onnxruntime-node are present).\n"
-           "Prints per case: samples/s= and samples_per_s= (the best timed run), median=,\n"
-           "gflops= and peak_fraction= (of the best run, against the best SGEMM measured so far\n"
-           "at the same thread count: it is measured again in every round), the baseline's line\n"
-           "likewise, and the ratio NetCanvas / baseline of the best runs (ratio=; above 1:\n"
-           "NetCanvas is faster) and of the medians (ratio_median=). bench=sgemm-best lines end\n"
-           "the run. --markdown adds a table for the README, the CPU named in its caption, its\n"
-           "fractions against the run's best SGEMM.\n";
+           "Measures the machine's SGEMM peak (the best of n^3 products, n = 512, 1024, 2048,\n"
+           "through the engine's BLAS) at each thread count, then trains an MLP 784-256-128-10\n"
+           "(ReLU) and a CNN conv3x3x32-pool2-conv3x3x64-pool2-dense128-dense10 (ReLU) on\n"
+           "synthetic Fashion-MNIST-shaped data (28x28x1), and an LSTM 128 over 50 steps of 32\n"
+           "features whose last state feeds a dense10 (lstm, not run by default), with softmax\n"
+           "cross-entropy and SGD momentum 0.9; and runs the batch inference of\n"
+           "`netcanvas-train predict` on the Fashion-MNIST MLP and CNN examples (infer-mlp,\n"
+           "infer-cnn). Each case alternates NetCanvas and its baseline for N rounds (default 3;\n"
+           "7 for a quiet run; --quick: 2 timed runs per round instead of 3, fewer samples):\n"
+           "PyTorch for training (bench/torch_*.py, when the Python interpreter imports torch),\n"
+           "ONNX Runtime for inference on the exported .onnx (bench/onnx_bench.js, when node and\n"
+           "onnxruntime-node are present).\n"
+           "Prints a header line (cpu=, isa=, blas=, threads=), bench=sgemm lines, then per case:\n"
+           "samples/s= and samples_per_s= (the best timed run), median=, gflops= and\n"
+           "peak_fraction= (of the best run, against the best SGEMM measured so far at the same\n"
+           "thread count: it is measured again in every round), the baseline's line likewise,\n"
+           "and the ratio NetCanvas / baseline of the best runs (ratio=; above 1: NetCanvas is\n"
+           "faster) and of the medians (ratio_median=). bench=sgemm-best lines end the run.\n"
+           "--markdown adds a table for the README, the CPU named in its caption, its fractions\n"
+           "against the run's best SGEMM.\n";
 }
 
 std::vector<int> parseList(const std::string& option, const std::string& text)
@@ -277,16 +278,13 @@ void printSide(const bench::CaseResult& r, const std::string& name, const bench:
     std::printf("\n");
 }
 
-/// Square size of the products that measure the SGEMM peak.
-constexpr long kSgemmSize = 2048;
-
 /// The engine's side and the baseline's of one model at every (threads, batch), appended to
 /// `results`, alternating the two sides for the rounds asked. A baseline that fails once (with
 /// a note) is not asked again. Each round also measures the SGEMM peak again: `peaks` keeps the
 /// best seen per thread count, the figure a case's peak_fraction= is against.
 class CaseRunner {
 public:
-    CaseRunner(const BenchOptions& o, std::map<int, double>& peaks)
+    CaseRunner(const BenchOptions& o, std::map<int, bench::SgemmPeak>& peaks)
         : m_o(o)
         , m_peaks(peaks)
         , m_torch(o.torch)
@@ -324,8 +322,10 @@ public:
                 for (int round = 0; round < m_o.rounds; ++round) {
                     // The peak too is measured in every round: on a shared machine it drifts
                     // like the cases do, and a case's best run needs the same chance.
-                    double& peak = m_peaks[threads];
-                    peak = std::max(peak, bench::measureSgemmGflops(threads, kSgemmSize, 2));
+                    bench::SgemmPeak& peak = m_peaks[threads];
+                    const bench::SgemmPeak now = bench::measureSgemmPeak(threads, 1);
+                    if (now.gflops > peak.gflops)
+                        peak = now;
                     const long samples = m_o.samplesPerRun(model);
                     const long warmup = m_o.warmupSamples(model);
                     r.ours.add(inference
@@ -340,7 +340,7 @@ public:
                         baseline(r, torchCommand(m_o, model, threads, batch), m_o.python, "torch",
                             m_torch);
                 }
-                r.peakGflops = m_peaks[threads];
+                r.peakGflops = m_peaks[threads].gflops;
                 print(r, isInference(model) ? "onnxruntime" : "torch");
                 results.push_back(std::move(r));
             }
@@ -407,7 +407,7 @@ private:
     }
 
     const BenchOptions& m_o;
-    std::map<int, double>& m_peaks;
+    std::map<int, bench::SgemmPeak>& m_peaks;
     bool m_torch;
     bool m_onnxRuntime;
 };
@@ -441,11 +441,11 @@ int main(int argc, char** argv)
         threadList.c_str(), o.rounds, o.runsPerRound());
 
     // The peak every case is measured against, at the same thread counts.
-    std::map<int, double> peaks;
+    std::map<int, bench::SgemmPeak> peaks;
     for (int threads : o.threads) {
-        peaks[threads] = bench::measureSgemmGflops(threads, kSgemmSize, o.quick ? 3 : 5);
-        std::printf(
-            "bench=sgemm threads=%d n=%ld gflops=%.1f\n", threads, kSgemmSize, peaks[threads]);
+        peaks[threads] = bench::measureSgemmPeak(threads, o.quick ? 2 : 3);
+        std::printf("bench=sgemm threads=%d n=%ld gflops=%.1f\n", threads, peaks[threads].n,
+            peaks[threads].gflops);
         std::fflush(stdout);
     }
 
@@ -460,10 +460,11 @@ int main(int argc, char** argv)
     }
     // The best peak of the whole run, measured again in every round; the table's fractions
     // are against it.
-    for (const auto& [threads, gflops] : peaks)
-        std::printf("bench=sgemm-best threads=%d n=%ld gflops=%.1f\n", threads, kSgemmSize, gflops);
+    for (const auto& [threads, peak] : peaks)
+        std::printf(
+            "bench=sgemm-best threads=%d n=%ld gflops=%.1f\n", threads, peak.n, peak.gflops);
     for (bench::CaseResult& r : results)
-        r.peakGflops = peaks[r.threads];
+        r.peakGflops = peaks[r.threads].gflops;
     if (o.markdown)
         std::cout << '\n'
                   << bench::markdownTable(

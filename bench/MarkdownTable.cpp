@@ -34,19 +34,20 @@ std::string rate(const RateSamples& side)
 } // namespace
 
 std::string markdownTable(const std::vector<CaseResult>& results, const MachineInfo& machine,
-    const std::map<int, double>& sgemmPeaks, const std::string& command, int rounds,
+    const std::map<int, SgemmPeak>& sgemmPeaks, const std::string& command, int rounds,
     int runsPerRound)
 {
     std::string peaks;
-    for (const auto& [threads, gflops] : sgemmPeaks) {
+    for (const auto& [threads, peak] : sgemmPeaks) {
         if (!peaks.empty())
             peaks += ", ";
-        peaks += format("%.0f", gflops) + " GFLOP/s on " + std::to_string(threads)
-            + (threads == 1 ? " thread" : " threads");
+        peaks += format("%.0f", peak.gflops) + " GFLOP/s on " + std::to_string(threads)
+            + (threads == 1 ? " thread" : " threads") + " (n=" + std::to_string(peak.n) + ")";
     }
     std::string s = "Measured with `" + command + "` on " + machine.cpuModel + " ("
-        + machine.isaList(' ') + "; " + machine.blas + "). SGEMM peak (2048^3, measured by the "
-        + "bench): " + peaks + ". Samples/s: the best of " + std::to_string(rounds * runsPerRound)
+        + machine.isaList(' ') + "; " + machine.blas
+        + "). SGEMM peak (the best n^3 product, n = 512, 1024, 2048, measured in every round): "
+        + peaks + ". Samples/s: the best of " + std::to_string(rounds * runsPerRound)
         + " timed runs per side (" + std::to_string(rounds) + (rounds == 1 ? " round" : " rounds")
         + " alternating the two sides), median in brackets; GFLOP/s and % of peak from "
           "the best.\n\n";

@@ -3,6 +3,7 @@
 
 #include "CaseResult.h"
 #include "MachineInfo.h"
+#include "SgemmPeak.h"
 
 #include <map>
 #include <string>
@@ -13,7 +14,7 @@ namespace bench {
 /// A caption line (the command, CPU model, ISA, BLAS, SGEMM peaks by thread count, rounds) and
 /// one table row per case.
 std::string markdownTable(const std::vector<CaseResult>& results, const MachineInfo& machine,
-    const std::map<int, double>& sgemmPeaks, const std::string& command, int rounds,
+    const std::map<int, SgemmPeak>& sgemmPeaks, const std::string& command, int rounds,
     int runsPerRound);
 
 } // namespace bench
