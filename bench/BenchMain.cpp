@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -436,9 +437,14 @@ int main(int argc, char** argv)
             threadList += ',';
         threadList += std::to_string(t);
     }
-    std::printf("cpu=\"%s\" isa=%s blas=\"%s\" threads=%s rounds=%d runs_per_round=%d\n",
+    // The load and the OpenMP wait policy decide whether 2-thread figures mean anything on a
+    // shared machine (README: OMP_WAIT_POLICY=PASSIVE there), so the output names both.
+    const char* waitPolicy = std::getenv("OMP_WAIT_POLICY");
+    std::printf("cpu=\"%s\" isa=%s blas=\"%s\" threads=%s rounds=%d runs_per_round=%d "
+                "omp_wait_policy=%s load=%s\n",
         machine.cpuModel.c_str(), machine.isaList(',').c_str(), machine.blas.c_str(),
-        threadList.c_str(), o.rounds, o.runsPerRound());
+        threadList.c_str(), o.rounds, o.runsPerRound(), waitPolicy ? waitPolicy : "default",
+        machine.loadAverage.c_str());
 
     // The peak every case is measured against, at the same thread counts.
     std::map<int, bench::SgemmPeak> peaks;

@@ -65,6 +65,10 @@ MachineInfo machineInfo()
                 break;
             }
 
+    std::ifstream load("/proc/loadavg");
+    if (!(load >> info.loadAverage))
+        info.loadAverage = "unknown";
+
 #ifdef NETCANVAS_USE_OPENBLAS
     std::string config = openblas_get_config();
     while (!config.empty() && config.back() == ' ')

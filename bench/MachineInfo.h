@@ -16,6 +16,8 @@ struct MachineInfo {
     /// "..., chosen by OPENBLAS_CORETYPE=Haswell" when the environment picks the kernels, "Eigen"
     /// when the engine was built without OpenBLAS.
     std::string blas;
+    /// The 1-minute load average when the bench started (/proc/loadavg), "unknown" without it.
+    std::string loadAverage;
     std::string isaList(char separator) const;
 };
 

@@ -45,8 +45,9 @@ std::string markdownTable(const std::vector<CaseResult>& results, const MachineI
             + (threads == 1 ? " thread" : " threads") + " (n=" + std::to_string(peak.n) + ")";
     }
     std::string s = "Measured with `" + command + "` on " + machine.cpuModel + " ("
-        + machine.isaList(' ') + "; " + machine.blas
-        + "). SGEMM peak (the best n^3 product, n = 512, 1024, 2048, measured in every round): "
+        + machine.isaList(' ') + "; " + machine.blas + "; load average " + machine.loadAverage
+        + " at the start). SGEMM peak (the best n^3 product, n = 512, 1024, 2048, measured in "
+          "every round): "
         + peaks + ". Samples/s: the best of " + std::to_string(rounds * runsPerRound)
         + " timed runs per side (" + std::to_string(rounds) + (rounds == 1 ? " round" : " rounds")
         + " alternating the two sides), median in brackets; GFLOP/s and % of peak from "
