@@ -1,80 +1,153 @@
-// netcanvas-bench: training throughput of the engine, and of PyTorch on the same model when it
-// is installed (CLI.md "Benchmark"). Output: one key=value line per case on stdout, e.g.
-//   bench=mlp threads=2 batch=256 samples/s=61234
+// netcanvas-bench: training and inference throughput of the engine, against PyTorch (training)
+// and ONNX Runtime (inference) on the same models when they are installed, and against the
+// machine's SGEMM peak (CLI.md "Benchmark"). Output: key=value lines on stdout, e.g.
+//   bench=mlp threads=2 batch=256 samples/s=61234 samples_per_s=61234 median=59000 ...
 // Notes for people go to stderr.
 
-#include "core/Parallel.h"
-#include "core/Rng.h"
-#include "data/Dataset.h"
-#include "project/Project.h"
-#include "training/Trainer.h"
+#include "CaseResult.h"
+#include "ExternalBaseline.h"
+#include "InferenceBench.h"
+#include "MachineInfo.h"
+#include "MarkdownTable.h"
+#include "SgemmPeak.h"
+#include "TrainingBench.h"
 
-#include <nlohmann/json.hpp>
+#include "core/Parallel.h"
+#include "export/OnnxExport.h"
 
 #include <algorithm>
-#include <array>
 #include <charconv>
-#include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <string>
-#include <sys/wait.h>
+#include <unistd.h>
 #include <vector>
 
 namespace {
 
-/// One benchmarked model; the CNN does ~40x the work per sample of the MLP, so it runs fewer,
-/// and the LSTM (50 steps of a 128-unit cell) fewer still.
-enum class Model { Mlp, Cnn, Lstm };
+/// A benchmarked case kind: training of the three models, or predict()'s batch inference of the
+/// Fashion-MNIST examples.
+enum class Model { Mlp, Cnn, Lstm, InferMlp, InferCnn };
+constexpr Model kAllModels[]
+    = {Model::Mlp, Model::Cnn, Model::Lstm, Model::InferMlp, Model::InferCnn};
+
+const char* modelName(Model m)
+{
+    switch (m) {
+    case Model::Mlp:
+        return "mlp";
+    case Model::Cnn:
+        return "cnn";
+    case Model::Lstm:
+        return "lstm";
+    case Model::InferMlp:
+        return "infer-mlp";
+    case Model::InferCnn:
+        return "infer-cnn";
+    }
+    return "?";
+}
+
+const char* modelTitle(Model m)
+{
+    switch (m) {
+    case Model::Mlp:
+        return "MLP training";
+    case Model::Cnn:
+        return "CNN training";
+    case Model::Lstm:
+        return "LSTM training";
+    case Model::InferMlp:
+        return "MLP inference";
+    case Model::InferCnn:
+        return "CNN inference";
+    }
+    return "?";
+}
+
+bool isInference(Model m)
+{
+    return m == Model::InferMlp || m == Model::InferCnn;
+}
 
 struct BenchOptions {
     bool quick = false;
     bool torch = true;
+    bool onnxRuntime = true;
+    bool markdown = false;
+    int rounds = 3;
     std::vector<int> threads {1, 2};
     std::vector<int> batches {64, 256};
-    std::vector<Model> models {Model::Mlp, Model::Cnn};
+    std::vector<Model> models {Model::Mlp, Model::Cnn, Model::InferMlp, Model::InferCnn};
     std::string python = "/usr/bin/python3";
+    std::string node = "node";
     std::string torchScript = NETCANVAS_TORCH_BENCH_SCRIPT;
     std::string torchCnnScript = NETCANVAS_TORCH_CNN_SCRIPT;
     /// Beside the CNN script unless given.
     std::string torchLstmScript;
+    std::string onnxScript = NETCANVAS_ONNX_BENCH_SCRIPT;
+    std::string nodeModules = NETCANVAS_ONNXRUNTIME_MODULES;
+    std::string examples = NETCANVAS_EXAMPLES_DIR;
+    std::string commandLine = "netcanvas-bench";
 
+    /// The CNN does ~40x the work per sample of the MLP, so it runs fewer, and the LSTM (50
+    /// steps of a 128-unit cell) fewer still; inference is ~3x faster than training.
     long samplesPerRun(Model m) const
     {
-        if (m == Model::Lstm)
+        switch (m) {
+        case Model::Mlp:
+            return quick ? 4096 : 16384;
+        case Model::Cnn:
+            return quick ? 1024 : 4096;
+        case Model::Lstm:
             return quick ? 256 : 1024;
-        return m == Model::Mlp ? (quick ? 4096 : 16384) : (quick ? 1024 : 4096);
+        case Model::InferMlp:
+            return quick ? 16384 : 65536;
+        case Model::InferCnn:
+            return quick ? 2048 : 8192;
+        }
+        return 0;
     }
-    int runs() const { return quick ? 3 : 7; }
-    long warmupSamples(Model m) const
-    {
-        if (m == Model::Lstm)
-            return quick ? 64 : 256;
-        return m == Model::Mlp ? (quick ? 1024 : 4096) : (quick ? 256 : 1024);
-    }
+    long warmupSamples(Model m) const { return samplesPerRun(m) / 4; }
+    /// Timed runs per side in each round; rounds alternate the sides.
+    int runsPerRound() const { return quick ? 2 : 3; }
 };
-
-const char* modelName(Model m)
-{
-    return m == Model::Mlp ? "mlp" : m == Model::Cnn ? "cnn" : "lstm";
-}
 
 void usage()
 {
     std::cout
-        << "Usage: netcanvas-bench [--quick] [--no-torch] [--threads 1,2] [--batches 64,256]\n"
-           "                       [--models mlp,cnn,lstm] [--python /usr/bin/python3]\n"
+        << "Usage: netcanvas-bench [--quick] [--rounds N] [--markdown] [--no-torch] [--no-onnx]\n"
+           "                       [--threads 1,2] [--batches 64,256]\n"
+           "                       [--models mlp,cnn,lstm,infer-mlp,infer-cnn]\n"
+           "                       [--python /usr/bin/python3] [--node node]\n"
            "                       [--torch-script FILE] [--torch-cnn-script FILE]\n"
-           "                       [--torch-lstm-script FILE]\n"
-           "Trains an MLP 784-256-128-10 (ReLU) and a CNN conv3x3x32-pool2-conv3x3x64-pool2-\n"
-           "dense128-dense10 (ReLU) on synthetic Fashion-MNIST-shaped data (28x28x1), and an\n"
-           "LSTM 128 over 50 steps of 32 features whose last state feeds a dense10 (lstm, not\n"
-           "run by default), with softmax cross-entropy and SGD momentum 0.9, and prints\n"
-           "samples/s per case: the median of several timed runs after a warm-up. With PyTorch\n"
-           "importable by the Python interpreter, runs the same models there\n"
-           "(bench/torch_mlp.py, bench/torch_cnn.py, bench/torch_lstm.py) and prints the ratio\n"
-           "NetCanvas / PyTorch (above 1: NetCanvas is faster).\n";
+           "                       [--torch-lstm-script FILE] [--onnx-script FILE]\n"
+           "                       [--node-modules DIR] [--examples DIR]\n"
+           "Measures the machine's SGEMM peak (the best of n^3 products, n = 512, 1024, 2048,\n"
+           "through the engine's BLAS) at each thread count, then trains an MLP 784-256-128-10\n"
+           "(ReLU) and a CNN conv3x3x32-pool2-conv3x3x64-pool2-dense128-dense10 (ReLU) on\n"
+           "synthetic Fashion-MNIST-shaped data (28x28x1), and an LSTM 128 over 50 steps of 32\n"
+           "features whose last state feeds a dense10 (lstm, not run by default), with softmax\n"
+           "cross-entropy and SGD momentum 0.9; and runs the batch inference of\n"
+           "`netcanvas-train predict` on the Fashion-MNIST MLP and CNN examples (infer-mlp,\n"
+           "infer-cnn). Each case alternates NetCanvas and its baseline for N rounds (default 3;\n"
+           "7 for a quiet run; --quick: 2 timed runs per round instead of 3, fewer samples):\n"
+           "PyTorch for training (bench/torch_*.py, when the Python interpreter imports torch),\n"
+           "ONNX Runtime for inference on the exported .onnx (bench/onnx_bench.js, when node and\n"
+           "onnxruntime-node are present).\n"
+           "Prints a header line (cpu=, isa=, blas=, threads=), bench=sgemm lines, then per case:\n"
+           "samples/s= and samples_per_s= (the best timed run), median=, gflops= and\n"
+           "peak_fraction= (of the best run, against the best SGEMM measured so far at the same\n"
+           "thread count: it is measured again in every round), the baseline's line likewise,\n"
+           "and the ratio NetCanvas / baseline of the best runs (ratio=; above 1: NetCanvas is\n"
+           "faster) and of the medians (ratio_median=). bench=sgemm-best lines end the run.\n"
+           "--markdown adds a table for the README, the CPU named in its caption, its fractions\n"
+           "against the run's best SGEMM.\n";
 }
 
 std::vector<int> parseList(const std::string& option, const std::string& text)
@@ -110,33 +183,55 @@ BenchOptions parseOptions(int argc, char** argv)
             o.quick = true;
         else if (a == "--no-torch")
             o.torch = false;
-        else if (a == "--threads")
+        else if (a == "--no-onnx")
+            o.onnxRuntime = false;
+        else if (a == "--markdown")
+            o.markdown = true;
+        else if (a == "--rounds") {
+            const std::vector<int> n = parseList(a, value());
+            if (n.size() != 1)
+                throw std::invalid_argument(a + ": expected one positive integer");
+            o.rounds = n.front();
+        } else if (a == "--threads")
             o.threads = parseList(a, value());
         else if (a == "--batches")
             o.batches = parseList(a, value());
         else if (a == "--python")
             o.python = value();
+        else if (a == "--node")
+            o.node = value();
         else if (a == "--torch-script")
             o.torchScript = value();
         else if (a == "--torch-cnn-script")
             o.torchCnnScript = value();
         else if (a == "--torch-lstm-script")
             o.torchLstmScript = value();
+        else if (a == "--onnx-script")
+            o.onnxScript = value();
+        else if (a == "--node-modules")
+            o.nodeModules = value();
+        else if (a == "--examples")
+            o.examples = value();
         else if (a == "--models") {
             o.models.clear();
             const std::string list = value();
-            for (const Model m : {Model::Mlp, Model::Cnn, Model::Lstm})
+            for (const Model m : kAllModels)
                 if (("," + list + ",").find("," + std::string(modelName(m)) + ",")
                     != std::string::npos)
                     o.models.push_back(m);
             if (o.models.empty())
-                throw std::invalid_argument(
-                    a + ": expected a list of mlp, cnn, lstm like mlp,cnn, got '" + list + "'");
+                throw std::invalid_argument(a
+                    + ": expected a list of mlp, cnn, lstm, infer-mlp, infer-cnn like mlp,cnn, "
+                      "got '"
+                    + list + "'");
         } else if (a == "--help" || a == "-h") {
             usage();
             std::exit(0);
         } else
             throw std::invalid_argument(a + ": unknown option (see --help)");
+        o.commandLine += " " + a;
+        if (a != "--quick" && a != "--no-torch" && a != "--no-onnx" && a != "--markdown")
+            o.commandLine += " " + std::string(argv[i]);
     }
     if (o.torchLstmScript.empty()) {
         const std::size_t slash = o.torchCnnScript.find_last_of('/');
@@ -147,173 +242,176 @@ BenchOptions parseOptions(int argc, char** argv)
     return o;
 }
 
-/// Uniform pixels and random labels: the work per sample does not depend on the values.
-engine::Dataset syntheticFashionMnist(long samples)
+std::string baselineOptions(const BenchOptions& o, Model model, int threads, int batch)
 {
-    engine::Dataset d;
-    d.name = "synthetic-fashion-mnist";
-    d.inputShape = engine::Shape {28, 28, 1};
-    d.task = engine::TaskKind::Classification;
-    d.numClasses = 10;
-    d.x.resize(784, samples);
-    d.y.resize(1, samples);
-    engine::Rng rng(42);
-    for (long c = 0; c < samples; ++c) {
-        for (long r = 0; r < 784; ++r)
-            d.x(r, c) = static_cast<engine::Scalar>(rng.uniform());
-        d.y(0, c) = static_cast<engine::Scalar>(rng.below(10));
-    }
-    return d;
+    return " --threads " + std::to_string(threads) + " --batch " + std::to_string(batch)
+        + " --samples " + std::to_string(o.samplesPerRun(model)) + " --runs "
+        + std::to_string(o.runsPerRound()) + " --warmup " + std::to_string(o.warmupSamples(model));
 }
 
-/// Uniform sequences of 50 steps of 32 features, random labels.
-engine::Dataset syntheticSequences(long samples)
-{
-    engine::Dataset d;
-    d.name = "synthetic-sequences";
-    d.inputShape = engine::Shape {50, 32};
-    d.task = engine::TaskKind::Classification;
-    d.numClasses = 10;
-    d.x.resize(50 * 32, samples);
-    d.y.resize(1, samples);
-    engine::Rng rng(43);
-    for (long c = 0; c < samples; ++c) {
-        for (long r = 0; r < d.x.rows(); ++r)
-            d.x(r, c) = static_cast<engine::Scalar>(rng.uniform());
-        d.y(0, c) = static_cast<engine::Scalar>(rng.below(10));
-    }
-    return d;
-}
-
-/// A chain of layers: (type, attributes) from the input to the loss.
-nlohmann::json chainNodes(
-    const std::vector<std::pair<std::string, nlohmann::json>>& layers, nlohmann::json& edges)
-{
-    nlohmann::json nodes = nlohmann::json::array();
-    edges = nlohmann::json::array();
-    for (std::size_t i = 0; i < layers.size(); ++i) {
-        nodes.push_back({{"id", i + 1}, {"type", layers[i].first},
-            {"name", layers[i].first + std::to_string(i + 1)}, {"attributes", layers[i].second}});
-        if (i > 0)
-            edges.push_back({{"from", i}, {"to", i + 1}});
-    }
-    return nodes;
-}
-
-engine::Project benchProject(Model model, int batch)
-{
-    using nlohmann::json;
-    const json relu = "relu";
-    std::vector<std::pair<std::string, json>> layers {{"Input", {{"shape", {28, 28, 1}}}}};
-    if (model == Model::Lstm) {
-        layers[0].second = {{"shape", {50, 32}}};
-        layers.push_back({"LSTM", {{"units", 128}}});
-    } else if (model == Model::Mlp) {
-        layers.push_back({"Dense", {{"units", 256}, {"activation", relu}}});
-        layers.push_back({"Dense", {{"units", 128}, {"activation", relu}}});
-    } else {
-        layers.push_back({"Conv2D", {{"filters", 32}, {"kernel", 3}, {"activation", relu}}});
-        layers.push_back({"MaxPool2D", {{"pool", 2}}});
-        layers.push_back({"Conv2D", {{"filters", 64}, {"kernel", 3}, {"activation", relu}}});
-        layers.push_back({"MaxPool2D", {{"pool", 2}}});
-        layers.push_back({"Flatten", json::object()});
-        layers.push_back({"Dense", {{"units", 128}, {"activation", relu}}});
-    }
-    layers.push_back({"Dense", {{"units", 10}, {"activation", "identity"}}});
-    layers.push_back({"Loss", {{"loss", "softmax_crossentropy"}}});
-    json edges;
-    const json nodes = chainNodes(layers, edges);
-    const json j = {{"format", "netcanvas"}, {"version", 1},
-        {"name", std::string("bench-") + modelName(model)}, {"nodes", nodes}, {"edges", edges},
-        {"dataset", {{"source", "generator"}, {"generator", "xor"}}},
-        {"training",
-            {{"epochs", 1000000}, {"batchSize", batch}, {"validationSplit", 0.0},
-                {"testSplit", 0.0}, {"seed", 1},
-                {"optimizer", {{"type", "momentum"}, {"learningRate", 0.01}, {"momentum", 0.9}}}}}};
-    return engine::Project::fromJson(j);
-}
-
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    const std::size_t n = v.size();
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-double benchEngine(
-    const BenchOptions& o, Model model, const engine::Dataset& data, int threads, int batch)
-{
-    engine::setThreadCount(threads);
-    const engine::Project project = benchProject(model, batch);
-    engine::Graph graph = project.buildGraph();
-    engine::DatasetSplits splits;
-    splits.train = data;
-    engine::Trainer trainer(graph, std::move(splits), project.training);
-
-    auto trainSamples = [&](long samples) {
-        long done = 0;
-        while (done < samples) {
-            trainer.trainBatch();
-            done += batch;
-        }
-        return done;
-    };
-    trainSamples(o.warmupSamples(model));
-    std::vector<double> rates;
-    for (int run = 0; run < o.runs(); ++run) {
-        const auto start = std::chrono::steady_clock::now();
-        const long done = trainSamples(o.samplesPerRun(model));
-        const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
-        rates.push_back(double(done) / seconds.count());
-    }
-    return median(rates);
-}
-
-std::string shellQuote(const std::string& s)
-{
-    std::string q = "'";
-    for (char c : s)
-        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
-
-/// Runs the PyTorch baseline; nullopt when Python or torch is missing (or the run failed).
-std::optional<double> benchTorch(
-    const BenchOptions& o, Model model, int threads, int batch, std::string& problem)
+std::string torchCommand(const BenchOptions& o, Model model, int threads, int batch)
 {
     const std::string& script = model == Model::Mlp ? o.torchScript
         : model == Model::Cnn                       ? o.torchCnnScript
                                                     : o.torchLstmScript;
     // Passive waiting is PyTorch's fastest setting on these VMs: with libgomp's default spinning
     // its 2-thread MLP runs 3x slower than with 1 thread, which would flatter our ratio.
-    const std::string command = "OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=" + std::to_string(threads)
-        + " " + shellQuote(o.python) + " " + shellQuote(script) + " --threads "
-        + std::to_string(threads) + " --batch " + std::to_string(batch) + " --samples "
-        + std::to_string(o.samplesPerRun(model)) + " --runs " + std::to_string(o.runs())
-        + " --warmup " + std::to_string(o.warmupSamples(model)) + " 2>/dev/null";
-    std::FILE* pipe = ::popen(command.c_str(), "r");
-    if (!pipe) {
-        problem = "cannot start " + o.python;
-        return std::nullopt;
-    }
-    std::string output;
-    std::array<char, 256> buf {};
-    while (std::fgets(buf.data(), int(buf.size()), pipe))
-        output += buf.data();
-    const int status = ::pclose(pipe);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        problem = WIFEXITED(status) && WEXITSTATUS(status) == 3 ? "torch does not import"
-            : WIFEXITED(status) && WEXITSTATUS(status) == 127   ? o.python + " not found"
-                                                                : "the PyTorch run failed";
-        return std::nullopt;
-    }
-    const auto key = output.find("samples/s=");
-    if (key == std::string::npos) {
-        problem = "unexpected output from " + script;
-        return std::nullopt;
-    }
-    return std::stod(output.substr(key + 10));
+    return "OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=" + std::to_string(threads) + " "
+        + bench::shellQuote(o.python) + " " + bench::shellQuote(script)
+        + baselineOptions(o, model, threads, batch);
 }
+
+std::string onnxCommand(const BenchOptions& o, Model model, const std::string& onnxFile,
+    long features, int threads, int batch)
+{
+    return bench::shellQuote(o.node) + " " + bench::shellQuote(o.onnxScript) + " "
+        + bench::shellQuote(onnxFile) + " --features " + std::to_string(features) + " --modules "
+        + bench::shellQuote(o.nodeModules) + baselineOptions(o, model, threads, batch);
+}
+
+/// gflops= and peak_fraction= only where the FLOPs per sample are known.
+void printSide(const bench::CaseResult& r, const std::string& name, const bench::RateSamples& side)
+{
+    std::printf("bench=%s threads=%d batch=%d samples/s=%.0f samples_per_s=%.0f median=%.0f",
+        name.c_str(), r.threads, r.batch, side.best(), side.best(), side.median());
+    if (r.flopsPerSample > 0)
+        std::printf(" gflops=%.2f peak_fraction=%.3f", r.gflops(side), r.peakFraction(side));
+    std::printf("\n");
+}
+
+/// The engine's side and the baseline's of one model at every (threads, batch), appended to
+/// `results`, alternating the two sides for the rounds asked. A baseline that fails once (with
+/// a note) is not asked again. Each round also measures the SGEMM peak again: `peaks` keeps the
+/// best seen per thread count, the figure a case's peak_fraction= is against.
+class CaseRunner {
+public:
+    CaseRunner(const BenchOptions& o, std::map<int, bench::SgemmPeak>& peaks)
+        : m_o(o)
+        , m_peaks(peaks)
+        , m_torch(o.torch)
+        , m_onnxRuntime(o.onnxRuntime)
+    { }
+
+    void run(Model model, std::vector<bench::CaseResult>& results)
+    {
+        std::optional<engine::TrainedModel> inference;
+        std::string onnxFile;
+        if (isInference(model)) {
+            inference = bench::exampleModel(std::filesystem::path(m_o.examples)
+                    / (model == Model::InferMlp ? "fashion_mlp.json" : "fashion_cnn.json"),
+                1);
+            onnxFile = writeOnnx(*inference, model);
+        }
+        for (int threads : m_o.threads)
+            for (int batch : m_o.batches) {
+                bench::CaseResult r;
+                r.bench = modelName(model);
+                r.title = modelTitle(model);
+                r.threads = threads;
+                r.batch = batch;
+                r.baseline = isInference(model) ? "ONNX Runtime" : "PyTorch";
+                std::optional<bench::TrainingCase> training;
+                if (inference)
+                    r.flopsPerSample = bench::inferenceFlopsPerSample(*inference);
+                else {
+                    training.emplace(trainingModel(model), batch, m_o.samplesPerRun(model));
+                    // trainingFlopsPerSample() counts a recurrent layer's weights once per
+                    // sample, not once per step: no GFLOP/s rather than a wrong one.
+                    if (model != Model::Lstm)
+                        r.flopsPerSample = training->flopsPerSample();
+                }
+                for (int round = 0; round < m_o.rounds; ++round) {
+                    // The peak too is measured in every round: on a shared machine it drifts
+                    // like the cases do, and a case's best run needs the same chance.
+                    bench::SgemmPeak& peak = m_peaks[threads];
+                    const bench::SgemmPeak now = bench::measureSgemmPeak(threads, 1);
+                    if (now.gflops > peak.gflops)
+                        peak = now;
+                    const long samples = m_o.samplesPerRun(model);
+                    const long warmup = m_o.warmupSamples(model);
+                    r.ours.add(inference
+                            ? bench::timePredict(
+                                *inference, threads, batch, samples, m_o.runsPerRound(), warmup)
+                            : training->time(threads, samples, m_o.runsPerRound(), warmup));
+                    if (inference && !onnxFile.empty() && m_onnxRuntime)
+                        baseline(r,
+                            onnxCommand(m_o, model, onnxFile, inference->inputs(), threads, batch),
+                            m_o.node, "onnxruntime-node (" + m_o.nodeModules + ")", m_onnxRuntime);
+                    else if (!inference && m_torch)
+                        baseline(r, torchCommand(m_o, model, threads, batch), m_o.python, "torch",
+                            m_torch);
+                }
+                r.peakGflops = m_peaks[threads].gflops;
+                print(r, isInference(model) ? "onnxruntime" : "torch");
+                results.push_back(std::move(r));
+            }
+        if (!onnxFile.empty())
+            std::filesystem::remove(onnxFile);
+    }
+
+private:
+    static bench::TrainingModel trainingModel(Model m)
+    {
+        return m == Model::Mlp ? bench::TrainingModel::Mlp
+            : m == Model::Cnn  ? bench::TrainingModel::Cnn
+                               : bench::TrainingModel::Lstm;
+    }
+
+    /// The exported model in the temporary folder, or "" (with a note) when ONNX Runtime will
+    /// not run.
+    std::string writeOnnx(const engine::TrainedModel& model, Model kind)
+    {
+        if (!m_onnxRuntime)
+            return {};
+        if (!engine::onnxAvailable()) {
+            std::cerr << "# ONNX Runtime baseline skipped: this build has no ONNX export\n";
+            m_onnxRuntime = false;
+            return {};
+        }
+        const std::filesystem::path file = std::filesystem::temp_directory_path()
+            / ("netcanvas-bench-" + std::to_string(::getpid()) + "-" + modelName(kind) + ".onnx");
+        std::ofstream out(file, std::ios::binary);
+        out << engine::onnxModelBytes(model);
+        if (!out.flush()) {
+            std::cerr << "# ONNX Runtime baseline skipped: cannot write " << file << '\n';
+            m_onnxRuntime = false;
+            return {};
+        }
+        return file.string();
+    }
+
+    void baseline(bench::CaseResult& r, const std::string& command, const std::string& interpreter,
+        const std::string& library, bool& available)
+    {
+        std::string problem;
+        const auto rates = bench::runBaseline(command, interpreter, library, problem);
+        if (!rates) {
+            std::cerr << "# " << r.baseline << " baseline skipped: " << problem << '\n';
+            available = false;
+            r.theirs = {};
+            return;
+        }
+        r.theirs.add(*rates);
+    }
+
+    void print(const bench::CaseResult& r, const std::string& baselineKey)
+    {
+        printSide(r, r.bench, r.ours);
+        if (r.theirs.empty())
+            std::printf("bench=%s-%s status=unavailable\n", r.bench.c_str(), baselineKey.c_str());
+        else {
+            printSide(r, r.bench + "-" + baselineKey, r.theirs);
+            std::printf("bench=%s-ratio threads=%d batch=%d ratio=%.2f ratio_median=%.2f\n",
+                r.bench.c_str(), r.threads, r.batch, r.ratio(), r.ratioOfMedians());
+        }
+        std::fflush(stdout);
+    }
+
+    const BenchOptions& m_o;
+    std::map<int, bench::SgemmPeak>& m_peaks;
+    bool m_torch;
+    bool m_onnxRuntime;
+};
 
 } // namespace
 
@@ -326,47 +424,56 @@ int main(int argc, char** argv)
         std::cerr << "netcanvas-bench: " << e.what() << '\n';
         return 1;
     }
+    const bench::MachineInfo machine = bench::machineInfo();
     std::cerr << "# netcanvas-bench " << NETCANVAS_VERSION << ": "
               << engine::computeBackendDescription() << '\n'
               << "# MLP 784-256-128-10 and CNN conv3x3x32-pool2-conv3x3x64-pool2-dense128-dense10,"
-                 " ReLU; LSTM 128 over 50x32 -> dense10; softmax CE, SGD momentum; median of "
-              << o.runs() << " runs after a warm-up\n";
+                 " ReLU; LSTM 128 over 50x32 -> dense10; softmax CE, SGD momentum; inference: "
+                 "predict() on resources/examples/fashion_{mlp,cnn}.json; best and median of "
+              << o.rounds << " rounds x " << o.runsPerRound() << " runs after a warm-up\n";
+    std::string threadList;
+    for (int t : o.threads) {
+        if (!threadList.empty())
+            threadList += ',';
+        threadList += std::to_string(t);
+    }
+    // The load and the OpenMP wait policy decide whether 2-thread figures mean anything on a
+    // shared machine (README: OMP_WAIT_POLICY=PASSIVE there), so the output names both.
+    const char* waitPolicy = std::getenv("OMP_WAIT_POLICY");
+    std::printf("cpu=\"%s\" isa=%s blas=\"%s\" threads=%s rounds=%d runs_per_round=%d "
+                "omp_wait_policy=%s load=%s\n",
+        machine.cpuModel.c_str(), machine.isaList(',').c_str(), machine.blas.c_str(),
+        threadList.c_str(), o.rounds, o.runsPerRound(), waitPolicy ? waitPolicy : "default",
+        machine.loadAverage.c_str());
 
-    bool torchAvailable = o.torch;
+    // The peak every case is measured against, at the same thread counts.
+    std::map<int, bench::SgemmPeak> peaks;
+    for (int threads : o.threads) {
+        peaks[threads] = bench::measureSgemmPeak(threads, o.quick ? 2 : 3);
+        std::printf("bench=sgemm threads=%d n=%ld gflops=%.1f\n", threads, peaks[threads].n,
+            peaks[threads].gflops);
+        std::fflush(stdout);
+    }
+
+    std::vector<bench::CaseResult> results;
     try {
-        for (Model model : o.models) {
-            const char* name = modelName(model);
-            const engine::Dataset data = model == Model::Lstm
-                ? syntheticSequences(o.samplesPerRun(model))
-                : syntheticFashionMnist(o.samplesPerRun(model));
-            for (int threads : o.threads) {
-                for (int batch : o.batches) {
-                    const double ours = benchEngine(o, model, data, threads, batch);
-                    std::printf("bench=%s threads=%d batch=%d samples/s=%.0f\n", name, threads,
-                        batch, ours);
-                    std::fflush(stdout);
-                    if (!torchAvailable)
-                        continue;
-                    std::string problem;
-                    const std::optional<double> theirs
-                        = benchTorch(o, model, threads, batch, problem);
-                    if (!theirs) {
-                        std::printf("bench=%s-torch status=unavailable\n", name);
-                        std::cerr << "# PyTorch baseline skipped: " << problem << '\n';
-                        torchAvailable = false;
-                        continue;
-                    }
-                    std::printf("bench=%s-torch threads=%d batch=%d samples/s=%.0f\n", name,
-                        threads, batch, *theirs);
-                    std::printf("bench=%s-ratio threads=%d batch=%d ratio=%.2f\n", name, threads,
-                        batch, ours / *theirs);
-                    std::fflush(stdout);
-                }
-            }
-        }
+        CaseRunner runner(o, peaks);
+        for (Model model : o.models)
+            runner.run(model, results);
     } catch (const std::exception& e) {
         std::cerr << "netcanvas-bench: " << e.what() << '\n';
         return 1;
     }
+    // The best peak of the whole run, measured again in every round; the table's fractions
+    // are against it.
+    for (const auto& [threads, peak] : peaks)
+        std::printf(
+            "bench=sgemm-best threads=%d n=%ld gflops=%.1f\n", threads, peak.n, peak.gflops);
+    for (bench::CaseResult& r : results)
+        r.peakGflops = peaks[r.threads].gflops;
+    if (o.markdown)
+        std::cout << '\n'
+                  << bench::markdownTable(
+                         results, machine, peaks, o.commandLine, o.rounds, o.runsPerRound());
     return 0;
 }

@@ -2,8 +2,8 @@
 
 Each baseline script describes only its model and data; this module parses the common options,
 trains with softmax cross-entropy and SGD momentum 0.9 on shuffled mini-batches gathered from
-the data each step like the NetCanvas trainer does, and prints one line "samples/s=N" (the
-median of the timed runs). Exits with status 3 when torch cannot be imported, so the caller can
+the data each step like the NetCanvas trainer does, and prints one line
+"samples/s=MEDIAN best=BEST rates=R1,R2,..." (samples per second of each timed run). Exits with status 3 when torch cannot be imported, so the caller can
 report it unavailable.
 """
 
@@ -68,5 +68,6 @@ def run(description, build, default_samples, default_warmup):
         start = time.perf_counter()
         done = train(args.samples)
         rates.append(done / (time.perf_counter() - start))
-    print(f"samples/s={statistics.median(rates):.0f}")
+    print(f"samples/s={statistics.median(rates):.0f} best={max(rates):.0f} "
+          f"rates={','.join(f'{r:.1f}' for r in rates)}")
     return 0

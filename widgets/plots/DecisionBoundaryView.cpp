@@ -1,10 +1,15 @@
 #include "plots/DecisionBoundaryView.h"
 
+#include "core/Errors.h"
+#include "graph/Loss.h"
 #include "plots/PlotStyle.h"
+#include "plots/sequence/SequenceModelRunner.h"
+#include "training/PlaneGrid.h"
 
 #include <qcustomplot.h>
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMouseEvent>
@@ -17,6 +22,13 @@
 
 namespace widgets {
 
+namespace {
+/// Cells per side of a plane's grid (the worker's 2-D grid has 64).
+constexpr int kPlaneGridSize = 64;
+/// The chooser lists the pairs of the first features only: 190 entries at most.
+constexpr long kMaxChooserFeatures = 20;
+} // namespace
+
 DecisionBoundaryView::DecisionBoundaryView(QWidget* parent)
     : QWidget(parent)
     , m_plot(new QCustomPlot(this))
@@ -26,8 +38,13 @@ DecisionBoundaryView::DecisionBoundaryView(QWidget* parent)
     m_showTest = new QCheckBox(tr("Show test data"), this);
     m_showTest->setChecked(true);
     m_showTest->setToolTip(tr("Held-out points are drawn hollow with a dark outline"));
+    m_planeChooser = new QComboBox(this);
+    m_planeChooser->setToolTip(tr("The plane through the inputs the boundary is drawn on"));
+    m_planeChooser->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_runner = new SequenceModelRunner(this);
     auto* top = new QHBoxLayout;
     top->addWidget(m_note, 1);
+    top->addWidget(m_planeChooser);
     top->addWidget(m_showTest);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -55,6 +72,8 @@ DecisionBoundaryView::DecisionBoundaryView(QWidget* parent)
         if (const int i = trainPointAt(event->position()); i >= 0)
             emit sampleClicked(i);
     });
+    connect(m_planeChooser, &QComboBox::currentIndexChanged, this,
+        [this](int index) { choosePlane(index); });
     connect(m_showTest, &QCheckBox::toggled, this, [this](bool on) {
         for (int i = 0; i < m_plot->graphCount(); ++i) {
             if (m_plot->graph(i)->property("test").toBool())
@@ -73,6 +92,14 @@ void DecisionBoundaryView::clearForProject(const ProjectIdentity&)
     m_markedSample = -1;
     m_plot->clearGraphs();
     m_map->data()->clear();
+    m_plane.reset();
+    m_projectedTrain.resize(0, 0);
+    ++m_planeRequest;
+    m_runner->startSession({}); // drops a running evaluation's answer
+    m_planeChooser->setVisible(false);
+    m_planeChooser->clear();
+    m_plot->xAxis->setLabel(QStringLiteral("x₁"));
+    m_plot->yAxis->setLabel(QStringLiteral("x₂"));
     // Until a session brings data, an empty colour map would be a meaningless dark square.
     m_plot->setVisible(false);
     m_showTest->setVisible(false);
@@ -82,15 +109,15 @@ void DecisionBoundaryView::clearForProject(const ProjectIdentity&)
 
 void DecisionBoundaryView::startSession(const TrainingSessionInfo& info)
 {
+    clearForProject({});
     m_info = info;
-    m_hasBoundary = false;
-    m_plot->clearGraphs();
-    m_map->data()->clear();
-    m_note->setVisible(!info.twoD);
-    m_plot->setVisible(info.twoD);
-    m_showTest->setVisible(info.twoD && info.testX.cols() > 0);
-    if (!info.twoD) {
-        m_note->setText(tr("The decision boundary is shown for 2-D inputs only."));
+    const bool plane = !info.twoD && !info.sequence && info.architecture
+        && info.context.inputShape.rank() == 1 && info.trainX.rows() > 2 && info.trainX.cols() > 1;
+    m_note->setVisible(!info.twoD && !plane);
+    m_plot->setVisible(info.twoD || plane);
+    m_showTest->setVisible((info.twoD || plane) && info.testX.cols() > 0);
+    if (!info.twoD && !plane) {
+        m_note->setText(tr("The decision boundary is shown for tabular inputs only."));
         return;
     }
     if (info.classification) {
@@ -105,6 +132,10 @@ void DecisionBoundaryView::startSession(const TrainingSessionInfo& info)
         m_targetMax = info.trainY.size() ? double(info.trainY.maxCoeff()) : 1.0;
         if (m_targetMax <= m_targetMin)
             m_targetMax = m_targetMin + 1;
+    }
+    if (plane) {
+        startPlaneSession();
+        return;
     }
     addPoints(info.trainX, info.trainY, false);
     addPoints(info.testX, info.testY, true);
@@ -186,11 +217,125 @@ void DecisionBoundaryView::addPoints(const engine::Matrix& x, const engine::Matr
     }
 }
 
+void DecisionBoundaryView::startPlaneSession()
+{
+    m_runner->startSession(m_info);
+    const QSignalBlocker blocker(m_planeChooser);
+    m_planeChooser->clear();
+    m_planeChooser->addItem(tr("PCA (first two components)"));
+    const long listed = std::min(long(m_info.trainX.rows()), kMaxChooserFeatures);
+    for (long i = 0; i < listed; ++i)
+        for (long j = i + 1; j < listed; ++j)
+            m_planeChooser->addItem(
+                tr("%1 vs %2").arg(featureName(i), featureName(j)), QPoint(int(i), int(j)));
+    m_planeChooser->setCurrentIndex(0);
+    m_planeChooser->setVisible(true);
+    choosePlane(0);
+}
+
+QString DecisionBoundaryView::featureName(long feature) const
+{
+    if (feature < m_info.featureNames.size() && !m_info.featureNames[feature].isEmpty())
+        return m_info.featureNames[feature];
+    return tr("x%1").arg(feature + 1);
+}
+
+QString DecisionBoundaryView::axisTitle(long feature) const
+{
+    // The points are the network's inputs: say so where those are not the data's own values.
+    const std::string& method = m_info.scaling.method;
+    if (m_info.scaling.isIdentity())
+        return featureName(feature);
+    return method == "standardize" ? tr("%1 (standardized)").arg(featureName(feature))
+                                   : tr("%1 (scaled to [0, 1])").arg(featureName(feature));
+}
+
+void DecisionBoundaryView::choosePlane(int index)
+{
+    if (index < 0 || m_info.trainX.rows() <= 2)
+        return;
+    ++m_planeRequest;
+    m_hasBoundary = false;
+    m_plot->clearGraphs();
+    m_map->data()->clear();
+    const QPoint pair = m_planeChooser->itemData(index).toPoint();
+    try {
+        m_plane = index == 0 ? engine::PcaPlane::principalComponents(m_info.trainX)
+                             : engine::PcaPlane::featurePair(m_info.trainX, pair.x(), pair.y());
+    } catch (const engine::InputError& e) {
+        m_plane.reset();
+        m_note->setText(tr("No plane to draw on: %1").arg(QString::fromStdString(e.what())));
+        m_note->setVisible(true);
+        m_plot->setVisible(false);
+        return;
+    }
+    auto percent = [this](int k) { return qRound(100 * m_plane->varianceFraction(k)); };
+    m_plot->xAxis->setLabel(
+        index == 0 ? tr("PC1 (%1% of variance)").arg(percent(0)) : axisTitle(pair.x()));
+    m_plot->yAxis->setLabel(
+        index == 0 ? tr("PC2 (%1% of variance)").arg(percent(1)) : axisTitle(pair.y()));
+    m_projectedTrain = m_plane->project(m_info.trainX);
+    addPoints(m_projectedTrain, m_info.trainY, false);
+    if (m_info.testX.cols() > 0)
+        addPoints(m_plane->project(m_info.testX), m_info.testY, true);
+
+    // The points' bounding box plus a margin, as for 2-D data.
+    const double x0 = m_projectedTrain.row(0).minCoeff(), x1 = m_projectedTrain.row(0).maxCoeff();
+    const double y0 = m_projectedTrain.row(1).minCoeff(), y1 = m_projectedTrain.row(1).maxCoeff();
+    const double mx = std::max(1e-3, 0.1 * (x1 - x0)), my = std::max(1e-3, 0.1 * (y1 - y0));
+    m_planeFrame = {kPlaneGridSize, x0 - mx, x1 + mx, y0 - my, y1 + my, {}};
+    m_plot->xAxis->setRange(m_planeFrame.xMin, m_planeFrame.xMax);
+    m_plot->yAxis->setRange(m_planeFrame.yMin, m_planeFrame.yMax);
+    m_plot->replot();
+    requestPlaneBoundary();
+}
+
+void DecisionBoundaryView::requestPlaneBoundary()
+{
+    if (!m_plane)
+        return;
+    auto result = std::make_shared<BoundaryGrid>();
+    const int request = m_planeRequest;
+    m_runner->submit(
+        [plane = *m_plane, frame = m_planeFrame, result, classification = m_info.classification,
+            lo = m_targetMin, hi = m_targetMax](engine::Graph& graph) {
+            const engine::Matrix inputs = plane.lift(planeGridPoints(frame));
+            const engine::Matrix& pred = SequenceModelRunner::forward(graph, inputs);
+            engine::Matrix shown = pred;
+            if (const auto loss = engine::Loss::create(graph.lossType()))
+                loss->outputTransform(pred, shown);
+            *result = boundaryFromOutputs(frame, shown, classification, lo, hi);
+        },
+        [this, result, request](const QString& error) {
+            if (request != m_planeRequest)
+                return; // another plane was chosen meanwhile; its own answer follows
+            if (!error.isEmpty()) {
+                m_note->setText(tr("Cannot draw the boundary: %1").arg(error));
+                m_note->setVisible(true);
+                return;
+            }
+            showBoundary(*result);
+        });
+}
+
 void DecisionBoundaryView::addSnapshot(const TrainingSnapshot& s)
 {
-    if (!s.boundary || s.runId != m_info.runId)
+    if (s.runId != m_info.runId)
         return;
-    const GridImage& img = s.boundary->image;
+    if (m_plane) {
+        if (s.weights) {
+            m_runner->setWeights(s.weights);
+            requestPlaneBoundary();
+        }
+        return;
+    }
+    if (s.boundary)
+        showBoundary(*s.boundary);
+}
+
+void DecisionBoundaryView::showBoundary(const BoundaryGrid& boundary)
+{
+    const GridImage& img = boundary.image;
     const int n = img.size;
     QCPColorMapData* d = m_map->data();
     if (d->keySize() != n || d->valueSize() != n)
@@ -201,7 +346,7 @@ void DecisionBoundaryView::addSnapshot(const TrainingSnapshot& s)
     for (int iy = 0; iy < n; ++iy)
         for (int ix = 0; ix < n; ++ix)
             d->setCell(ix, iy, double(img.values[iy * n + ix]));
-    m_map->setDataRange(QCPRange(s.boundary->valueMin, s.boundary->valueMax));
+    m_map->setDataRange(QCPRange(boundary.valueMin, boundary.valueMax));
     if (!m_hasBoundary) {
         m_plot->xAxis->setRange(img.xMin, img.xMax);
         m_plot->yAxis->setRange(img.yMin, img.yMax);

@@ -1,11 +1,15 @@
 #pragma once
 
+#include "data/PcaPlane.h"
 #include "plots/ExportableView.h"
 #include "training/TrainingView.h"
 
 #include <QWidget>
 
+#include <optional>
+
 class QCheckBox;
+class QComboBox;
 class QCPColorMap;
 class QCPColorScale;
 class QCustomPlot;
@@ -13,9 +17,15 @@ class QLabel;
 
 namespace widgets {
 
+class SequenceModelRunner;
+
 /// For 2-D inputs: the network's prediction over the input plane (class-1 probability, predicted
 /// class, or the regression surface) with the training points (filled) and test points (hollow,
-/// dark outline) drawn on it, as in TensorFlow Playground. Other inputs show a short note.
+/// dark outline) drawn on it, as in TensorFlow Playground. Flat inputs of more features are drawn
+/// on a plane the user picks (planeChooser()): the first two principal components of the
+/// training inputs, or two features with the others at their mean; the points are projected
+/// onto it and the network runs on the plane's grid in its own copy on a background thread.
+/// Other inputs show a short note.
 class DecisionBoundaryView : public QWidget, public TrainingView, public ExportableView {
     Q_OBJECT
 public:
@@ -32,6 +42,14 @@ public:
     QCustomPlot* picturePlot() const override;
 
     bool hasBoundary() const { return m_hasBoundary; }
+    /// Drawing on a plane through inputs of more than two features.
+    bool isPlaneView() const { return m_plane.has_value(); }
+    /// "PCA (first two components)", then "A vs B" for pairs of features; hidden unless a
+    /// plane view.
+    QComboBox* planeChooser() const { return m_planeChooser; }
+    /// The plane's coordinates of the training points as drawn (2 x n); empty unless a plane
+    /// view.
+    const engine::Matrix& projectedTrainPoints() const { return m_projectedTrain; }
     /// The map's value at an input point (nullopt before any grid).
     std::optional<double> valueAt(double x, double y) const;
     QCustomPlot* plot() const { return m_plot; }
@@ -50,12 +68,27 @@ protected:
 
 private:
     void addPoints(const engine::Matrix& x, const engine::Matrix& y, bool test);
+    void startPlaneSession();
+    /// Entry `index` of the chooser: projects the points and asks for the boundary.
+    void choosePlane(int index);
+    /// Runs the network on the plane's grid with the newest weights (background thread).
+    void requestPlaneBoundary();
+    void showBoundary(const BoundaryGrid& grid);
+    QString featureName(long feature) const;
+    /// The feature's name and, for scaled inputs, the scale its values are on.
+    QString axisTitle(long feature) const;
 
     QCustomPlot* m_plot = nullptr;
     QCPColorMap* m_map = nullptr;
     QCPColorScale* m_scale = nullptr;
     QLabel* m_note = nullptr;
     QCheckBox* m_showTest = nullptr;
+    QComboBox* m_planeChooser = nullptr;
+    SequenceModelRunner* m_runner = nullptr;
+    std::optional<engine::PcaPlane> m_plane;
+    engine::Matrix m_projectedTrain;
+    GridImage m_planeFrame; ///< the plane's rectangle shown, and its grid size
+    int m_planeRequest = 0; ///< counts plane changes, so a late answer for another plane is dropped
     TrainingSessionInfo m_info;
     bool m_hasBoundary = false;
     double m_targetMin = 0, m_targetMax = 1;

@@ -178,7 +178,11 @@ struct TrainingSessionInfo {
     int numClasses = 0;
     QStringList classNames;
     bool twoD = false; ///< inputs are 2-D: boundary and neuron views apply
-    engine::Matrix trainX, testX; ///< 2 x n copies of the points (2-D only)
+    /// inputs x n copies of the points (as fed to the network, at most kMaxSampleScalars each):
+    /// 2-D inputs, and flat inputs of more features, which the boundary view draws on a plane
+    /// (those sessions also fill `architecture` and `context` below). Empty otherwise.
+    engine::Matrix trainX, testX;
+    QStringList featureNames; ///< flat inputs of more than 2 features: one per input, or empty
     engine::Matrix trainY, testY; ///< labels or targets
     /// Parametrized nodes in execution order: (id, name).
     std::vector<std::pair<engine::NodeId, QString>> layers;
@@ -208,7 +212,9 @@ struct TrainingSessionInfo {
     std::shared_ptr<const engine::Matrix> sampleTargets;
     /// Token datasets: the text of each token id (engine::Dataset::vocabulary); empty otherwise.
     QStringList vocabulary;
-    engine::FeatureScaling scaling; ///< what was applied to the inputs (new inputs need it too)
+    /// What was applied to the inputs (new inputs need it too): sequence sessions, and flat
+    /// inputs of more than 2 features (the plane views name the scale on their axes).
+    engine::FeatureScaling scaling;
 };
 
 /// What a finished run hands back: why it ended and the weights to store in the document.

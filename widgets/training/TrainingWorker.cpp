@@ -1,5 +1,7 @@
 #include "training/TrainingWorker.h"
 
+#include "training/PlaneGrid.h"
+
 #include "core/Errors.h"
 #include "core/Parallel.h"
 #include "core/PathPolicy.h"
@@ -109,6 +111,8 @@ bool TrainingWorker::prepareSession(
         m_sequence = m_sequence
             || dynamic_cast<const engine::RecurrentLayer*>(&m_graph->layer(id)) != nullptr;
     m_twoD = train.inputShape.size() == 2;
+    m_planeInput = train.inputShape.rank() == 1 && train.inputShape.size() > 2 && !m_sequence
+        && !train.reconstruction;
     if (m_twoD) {
         // The plane shown is the data's bounding box plus a margin, as in the Playground.
         const auto& x = train.x;
@@ -139,13 +143,26 @@ TrainingSessionInfo TrainingWorker::makeInfo() const
     for (const auto& n : d.train.classNames)
         info.classNames << QString::fromStdString(n);
     info.twoD = m_twoD;
-    if (m_twoD) {
-        info.trainX = d.train.x;
-        info.trainY = d.train.y;
+    if (m_twoD || m_planeInput) {
+        // Bounded copies: the plane views project at most kMaxSampleScalars of each set.
+        const long perSample = std::max<long>(1, d.train.x.rows());
+        const long limit = TrainingSessionInfo::kMaxSampleScalars / perSample;
+        info.trainX = d.train.x.leftCols(std::min(limit, long(d.train.x.cols())));
+        info.trainY = d.train.y.leftCols(info.trainX.cols());
         // Test points are drawn hollow; without a test split the validation points stand in.
         const engine::Dataset& held = d.test.empty() ? d.validation : d.test;
-        info.testX = held.x;
-        info.testY = held.y;
+        info.testX = held.x.leftCols(std::min(limit, long(held.x.cols())));
+        info.testY = held.y.leftCols(info.testX.cols());
+    }
+    if (m_planeInput) {
+        for (const auto& name : d.train.featureNames)
+            info.featureNames << QString::fromStdString(name);
+        info.scaling = d.train.scaling;
+        auto arch = std::make_shared<engine::Project>(m_project);
+        arch->weights.clear();
+        info.architecture = std::move(arch);
+        info.context
+            = {d.train.inputShape, info.classification ? d.train.numClasses : 0, d.train.y.rows()};
     }
     for (auto& [id, p] : m_graph->nodeParams()) {
         if (info.layers.empty() || info.layers.back().first != id)
@@ -506,8 +523,8 @@ void TrainingWorker::fillExtras(TrainingSnapshot& snap)
     // While training, only networks with maps to redraw need the copy; an MLP on images gets it
     // on pause and at the end, enough for the feature-map view to say there is nothing to show.
     const bool reconstruction = m_trainer->data().train.reconstruction;
-    const bool liveCopy = m_imageLayers || m_sequence || reconstruction;
-    if (m_fullWeightsWanted && (imageInput || m_sequence || reconstruction)
+    const bool liveCopy = m_imageLayers || m_sequence || reconstruction || m_planeInput;
+    if (m_fullWeightsWanted && (imageInput || m_sequence || reconstruction || m_planeInput)
         && (snap.trigger != SnapshotTrigger::Progress
             || (liveCopy
                 && (!m_sinceFullWeights.isValid()
@@ -530,46 +547,16 @@ void TrainingWorker::fillExtras(TrainingSnapshot& snap)
 void TrainingWorker::computeGrid(TrainingSnapshot& snap)
 {
     const int n = kGridSize;
-    if (m_gridX.cols() != long(n) * n) {
-        m_gridX.resize(2, long(n) * n);
-        for (int iy = 0; iy < n; ++iy) {
-            for (int ix = 0; ix < n; ++ix) {
-                m_gridX(0, long(iy) * n + ix)
-                    = engine::Scalar(m_xMin + (ix + 0.5) * (m_xMax - m_xMin) / n);
-                m_gridX(1, long(iy) * n + ix)
-                    = engine::Scalar(m_yMin + (iy + 0.5) * (m_yMax - m_yMin) / n);
-            }
-        }
-    }
+    const GridImage frame {n, m_xMin, m_xMax, m_yMin, m_yMax, {}};
+    if (m_gridX.cols() != long(n) * n)
+        m_gridX = planeGridPoints(frame);
     const engine::Matrix& pred = m_graph->forward(m_gridX, engine::Mode::Inference);
     m_trainer->loss().outputTransform(pred, m_gridOut);
-
-    BoundaryGrid g;
-    g.image = {n, m_xMin, m_xMax, m_yMin, m_yMax, QVector<float>(n * n)};
     const engine::Dataset& train = m_trainer->data().train;
-    const bool classification = m_trainer->isClassification();
-    if (classification && m_gridOut.rows() > 1) {
-        for (long j = 0; j < m_gridOut.cols(); ++j) {
-            Eigen::Index k = 0;
-            m_gridOut.col(j).maxCoeff(&k);
-            g.image.values[int(j)] = float(k);
-        }
-        g.valueMin = 0;
-        g.valueMax = std::max(1, int(m_gridOut.rows()) - 1);
-    } else {
-        for (long j = 0; j < m_gridOut.cols(); ++j)
-            g.image.values[int(j)] = float(m_gridOut(0, j));
-        if (classification) {
-            g.valueMin = 0;
-            g.valueMax = 1;
-        } else {
-            // Colours keep the targets' meaning: the scale is the targets' range.
-            g.valueMin = double(train.y.row(0).minCoeff());
-            g.valueMax = double(train.y.row(0).maxCoeff());
-            if (g.valueMax <= g.valueMin)
-                g.valueMax = g.valueMin + 1;
-        }
-    }
+    const bool regression = !m_trainer->isClassification();
+    BoundaryGrid g = boundaryFromOutputs(frame, m_gridOut, !regression,
+        regression ? double(train.y.row(0).minCoeff()) : 0.0,
+        regression ? double(train.y.row(0).maxCoeff()) : 1.0);
     snap.boundary = std::move(g);
 
     // Hidden nodes' outputs come from the same forward pass: the Playground's neuron thumbnails.

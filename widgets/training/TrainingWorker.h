@@ -127,6 +127,9 @@ private:
     int m_runId = 0;
     bool m_twoD = false;
     bool m_sequence = false; ///< sequence input or a recurrent layer: the sequence views apply
+    /// Flat inputs of more than two features: the boundary view draws them on a plane (PCA or
+    /// two features), with its own copy of the network.
+    bool m_planeInput = false;
     double m_xMin = 0, m_xMax = 1, m_yMin = 0, m_yMax = 1;
     engine::Matrix m_gridX; ///< kept alive: the graph's Input output points at it after forward
     engine::Matrix m_gridOut;
