@@ -84,6 +84,10 @@ public:
     void setMinimumCardTextSize(int pixels);
     int minimumCardTextSize() const { return m_minCardText; }
 
+    /// Tensor shapes on the edges (EdgeItem::shapeLabel()); off by default.
+    void setShowEdgeShapes(bool show);
+    bool showsEdgeShapes() const { return m_showEdgeShapes; }
+
     /// A card's context menu: Duplicate and Delete (undoable), then the views' toggles (neurons,
     /// unrolled). Duplicate and Delete act on the selection; a card outside the selection
     /// becomes the selection first, as in file managers. The caller owns the menu.
@@ -97,6 +101,9 @@ public slots:
     /// Adds a layer right of the (last) selected node and connects it; without a selection, at
     /// the right of the rightmost node (unconnected). Returns the id or -1.
     NodeId addConnectedAfter(const QString& type, const nlohmann::json& attributes);
+    /// Like addConnectedAfter(), but a selected node that already feeds others gets the new
+    /// layer in between (node -> new -> its former targets), as one undoable step.
+    NodeId insertAfterSelection(const QString& type, const nlohmann::json& attributes);
 
     void deleteSelection();
     void copySelection();
@@ -161,6 +168,7 @@ private:
     QUndoStack* m_undo;
     std::unordered_map<NodeId, LayerNodeItem*> m_nodes;
     int m_minCardText = 0;
+    bool m_showEdgeShapes = false;
     std::map<Edge, EdgeItem*, EdgeKeyLess> m_edges;
 
     // Drag-moving: positions of the dragged nodes at press time.

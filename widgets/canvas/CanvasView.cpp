@@ -1,6 +1,7 @@
 #include "canvas/CanvasView.h"
 
 #include "canvas/CanvasScene.h"
+#include "canvas/LayerNodeItem.h"
 
 #include <QKeyEvent>
 #include <QMouseEvent>
@@ -227,6 +228,15 @@ void CanvasView::keyReleaseEvent(QKeyEvent* event)
         return;
     }
     QGraphicsView::keyReleaseEvent(event);
+}
+
+void CanvasView::revealNode(NodeId id)
+{
+    const LayerNodeItem* item = m_scene->nodeItem(id);
+    if (!item)
+        return;
+    m_scene->selectNodes({id});
+    centerOn(item);
 }
 
 } // namespace widgets
