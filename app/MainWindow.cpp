@@ -5,6 +5,7 @@
 #include "canvas/CommandPalette.h"
 #include "canvas/FindBar.h"
 #include "canvas/LayerPalette.h"
+#include "canvas/Minimap.h"
 #include "canvas/NeuronOverlay.h"
 #include "canvas/NodeThumbnails.h"
 #include "canvas/UnrolledOverlay.h"
@@ -32,6 +33,7 @@
 #include <nlohmann/json.hpp>
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
@@ -49,6 +51,7 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QStyle>
+#include <QStyleHints>
 #include <QTimer>
 #include <QToolBar>
 #include <QTreeWidget>
@@ -1022,6 +1025,73 @@ void MainWindow::createCanvasViewActions(QMenu* view)
     });
     shapes->setChecked(settings().value(QStringLiteral("view/edgeShapes"), true).toBool());
     m_scene->setShowEdgeShapes(shapes->isChecked());
+
+    // An overview of large networks in the canvas's corner.
+    auto* minimap = new widgets::Minimap(m_view);
+    QAction* map = view->addAction(tr("&Minimap"));
+    map->setObjectName(QStringLiteral("MinimapAction"));
+    map->setCheckable(true);
+    map->setStatusTip(tr("While the network does not fit the canvas, show all of it small in "
+                         "the canvas's corner"));
+    connect(map, &QAction::toggled, this, [minimap](bool on) {
+        minimap->setWanted(on);
+        settings().setValue(QStringLiteral("view/minimap"), on);
+    });
+    map->setChecked(settings().value(QStringLiteral("view/minimap"), true).toBool());
+    minimap->setWanted(map->isChecked());
+
+    // Canvas colours: the desktop's scheme, or forced light or dark (remembered).
+    QMenu* theme = view->addMenu(tr("Canvas &Theme"));
+    auto* group = new QActionGroup(theme);
+    const QString current = settings().value(QStringLiteral("view/theme"), "system").toString();
+    const std::pair<QString, QString> modes[] = {{QStringLiteral("system"), tr("Follow &System")},
+        {QStringLiteral("light"), tr("&Light")}, {QStringLiteral("dark"), tr("&Dark")}};
+    for (const auto& [mode, text] : modes) {
+        QAction* a = theme->addAction(text);
+        a->setObjectName(QStringLiteral("Theme_") + mode);
+        a->setCheckable(true);
+        a->setChecked(mode == current);
+        group->addAction(a);
+        connect(a, &QAction::triggered, this, [this, mode] {
+            settings().setValue(QStringLiteral("view/theme"), mode);
+            applyCanvasTheme();
+        });
+    }
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+    connect(QGuiApplication::styleHints(), &QStyleHints::colorSchemeChanged, this,
+        &MainWindow::applyCanvasTheme);
+#endif
+    applyCanvasTheme();
+}
+
+bool MainWindow::desktopPrefersDark() const
+{
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+    const Qt::ColorScheme scheme = QGuiApplication::styleHints()->colorScheme();
+    if (scheme != Qt::ColorScheme::Unknown)
+        return scheme == Qt::ColorScheme::Dark;
+#endif
+    // Before Qt 6.5 (and when the platform does not say): the desktop's palette tells.
+    const QPalette palette = QGuiApplication::palette();
+    return palette.color(QPalette::Window).lightness()
+        < palette.color(QPalette::WindowText).lightness();
+}
+
+void MainWindow::applyCanvasTheme()
+{
+    const QString mode = settings().value(QStringLiteral("view/theme"), "system").toString();
+    const bool dark
+        = mode == QLatin1String("dark") || (mode != QLatin1String("light") && desktopPrefersDark());
+    if (m_scene->theme().isDark != dark)
+        m_scene->setTheme(dark ? widgets::CanvasTheme::dark() : widgets::CanvasTheme::light());
+}
+
+void MainWindow::changeEvent(QEvent* event)
+{
+    // The desktop switched between light and dark (seen as a new application palette).
+    if (event->type() == QEvent::ApplicationPaletteChange || event->type() == QEvent::PaletteChange)
+        applyCanvasTheme();
+    QMainWindow::changeEvent(event);
 }
 
 QStringList MainWindow::recentFiles() const

@@ -131,6 +131,7 @@ public:
     QStringList recentFiles() const;
 
 protected:
+    void changeEvent(QEvent* event) override;
     void closeEvent(QCloseEvent* event) override;
     /// "Save changes?" (Save / Discard / Cancel). Virtual so tests can answer without a dialog.
     virtual QMessageBox::StandardButton askToSaveChanges();
@@ -158,8 +159,13 @@ private slots:
     void createFindActions(QMenu* edit);
     /// Edit > Command Palette (Ctrl+K): menu actions by name, layers typed as words.
     void createCommandPalette(QMenu* edit);
-    /// View menu toggles of the canvas's reading aids (tensor shapes on edges, remembered).
+    /// View menu toggles of the canvas's reading aids (tensor shapes on edges, remembered) and
+    /// its theme (follow the desktop, light, dark; remembered).
     void createCanvasViewActions(QMenu* view);
+    /// True when the desktop's colour scheme is dark (QStyleHints on Qt 6.5+, else the palette).
+    bool desktopPrefersDark() const;
+    /// Light or dark canvas colours as View > Canvas Theme and the desktop say.
+    void applyCanvasTheme();
     void updateTitle();
 
 private:

@@ -7,6 +7,7 @@
 #include "canvas/EdgeItem.h"
 #include "canvas/FindBar.h"
 #include "canvas/LayerNodeItem.h"
+#include "canvas/Minimap.h"
 #include "document/GraphDocument.h"
 #include "document/UndoCommands.h"
 #include "inspector/ConnectionsBox.h"
@@ -64,6 +65,7 @@ private slots:
     void edgesShowInferredShapes();
     void findBarCyclesThroughMatches();
     void inspectorListsConnections();
+    void minimapShowsAllAndNavigates();
 };
 
 void TestCanvasReading::cardsShowCostPerSample()
@@ -227,6 +229,40 @@ void TestCanvasReading::inspectorListsConnections()
     inspector.showNode(f.named("image"));
     QVERIFY(inspector.connections()->upstreamButtons().empty());
     QCOMPARE(inspector.connections()->downstreamButtons().size(), std::size_t(1));
+}
+
+void TestCanvasReading::minimapShowsAllAndNavigates()
+{
+    Fixture f;
+    f.view.resetZoom(); // the CNN is wider than the canvas at 100 %
+    Minimap map(&f.view);
+    QVERIFY(QTest::qWaitForWindowExposed(&f.view));
+    map.refit();
+    QVERIFY(map.isVisible()); // the CNN does not fit at 100 %
+    // In the canvas's bottom-right corner, every card inside the overview.
+    QVERIFY(f.view.rect().contains(map.geometry()));
+    QVERIFY(map.geometry().center().x() > f.view.width() / 2);
+    QVERIFY(map.geometry().center().y() > f.view.height() / 2);
+    for (NodeId id : f.doc.nodeIds())
+        QVERIFY(
+            map.viewport()->rect().contains(map.mapFromScene(f.scene.cardRect(id)).boundingRect()));
+    // The outline is what the canvas shows.
+    QCOMPARE(map.shownArea(), f.view.mapToScene(f.view.viewport()->rect()).boundingRect());
+    // A click on a card in the overview brings it to the middle of the canvas.
+    const NodeId logits = f.named("logits");
+    QVERIFY(centredNode(f) != logits);
+    QTest::mouseClick(
+        map.viewport(), Qt::LeftButton, {}, map.mapFromScene(f.scene.cardRect(logits).center()));
+    QCOMPARE(centredNode(f), logits);
+    QCOMPARE(map.shownArea(), f.view.mapToScene(f.view.viewport()->rect()).boundingRect());
+    f.shot("minimap");
+    // All of it in the canvas: no overview over the cards. View > Minimap off: never.
+    f.view.zoomToFit();
+    QVERIFY(!map.isVisible());
+    f.view.resetZoom();
+    QVERIFY(map.isVisible());
+    map.setWanted(false);
+    QVERIFY(!map.isVisible());
 }
 
 QTEST_MAIN(TestCanvasReading)

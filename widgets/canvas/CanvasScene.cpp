@@ -166,6 +166,16 @@ void CanvasScene::setMinimumCardTextSize(int pixels)
         item->update();
 }
 
+void CanvasScene::setTheme(const CanvasTheme& theme)
+{
+    m_theme = theme;
+    for (const auto& [id, item] : m_nodes)
+        item->update();
+    for (const auto& [e, item] : m_edges)
+        item->update();
+    emit themeChanged();
+}
+
 void CanvasScene::setShowEdgeShapes(bool show)
 {
     if (show == m_showEdgeShapes)

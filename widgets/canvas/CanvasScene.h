@@ -1,5 +1,6 @@
 #pragma once
 
+#include "canvas/CanvasTheme.h"
 #include "document/GraphDocument.h"
 
 #include <nlohmann/json.hpp>
@@ -84,6 +85,10 @@ public:
     void setMinimumCardTextSize(int pixels);
     int minimumCardTextSize() const { return m_minCardText; }
 
+    /// Light or dark colours for everything the canvas paints; emits themeChanged().
+    void setTheme(const CanvasTheme& theme);
+    const CanvasTheme& theme() const { return m_theme; }
+
     /// Tensor shapes on the edges (EdgeItem::shapeLabel()); off by default.
     void setShowEdgeShapes(bool show);
     bool showsEdgeShapes() const { return m_showEdgeShapes; }
@@ -121,6 +126,8 @@ public slots:
 signals:
     /// The selected nodes changed (document order).
     void selectionChangedIds(const QList<engine::NodeId>& ids);
+    /// setTheme() changed the colours (views repaint their cached backgrounds).
+    void themeChanged();
     /// A hint for the status bar, e.g. why a connection was refused.
     void statusMessage(const QString& message, int timeoutMs);
 
@@ -169,6 +176,7 @@ private:
     std::unordered_map<NodeId, LayerNodeItem*> m_nodes;
     int m_minCardText = 0;
     bool m_showEdgeShapes = false;
+    CanvasTheme m_theme = CanvasTheme::light();
     std::map<Edge, EdgeItem*, EdgeKeyLess> m_edges;
 
     // Drag-moving: positions of the dragged nodes at press time.

@@ -128,10 +128,11 @@ void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     Q_UNUSED(option);
     Q_UNUSED(widget);
     painter->setRenderHint(QPainter::Antialiasing);
-    QColor color(0x7a, 0x84, 0x8f);
+    const CanvasTheme& theme = m_scene->theme();
+    QColor color = theme.edge;
     double width = 2.0;
     if (m_hovered)
-        color = QColor(0x4a, 0x55, 0x60);
+        color = theme.edgeHover;
     if (isSelected()) {
         color = QColor(0x1e, 0x88, 0xe5);
         width = 3.0;
@@ -148,8 +149,8 @@ void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     painter->drawPolygon(arrow);
 
     if (!m_labelRect.isEmpty()) {
-        painter->setBrush(QColor(0xf6, 0xf7, 0xf9, 230));
-        painter->setPen(QPen(QColor(0xd5, 0xd9, 0xde), 0.8));
+        painter->setBrush(theme.labelFill);
+        painter->setPen(QPen(theme.labelBorder, 0.8));
         painter->drawRoundedRect(m_labelRect, 3, 3);
         painter->setFont(labelFont());
         painter->setPen(QColor(0x4a, 0x55, 0x60));

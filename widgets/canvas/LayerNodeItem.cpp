@@ -183,12 +183,13 @@ void LayerNodeItem::paint(
     painter->setRenderHint(QPainter::Antialiasing);
     const QRectF card(0, 0, kWidth, cardHeight());
     const bool selected = isSelected();
+    const CanvasTheme& theme = m_scene->theme();
 
     // Shadow, card, header band.
     painter->setPen(Qt::NoPen);
-    painter->setBrush(QColor(0, 0, 0, 28));
+    painter->setBrush(theme.shadow);
     painter->drawRoundedRect(card.translated(1.5, 2.5), kRadius, kRadius);
-    painter->setBrush(QColor(0xff, 0xff, 0xff));
+    painter->setBrush(theme.card);
     painter->drawRoundedRect(card, kRadius, kRadius);
 
     QPainterPath header;
@@ -223,11 +224,11 @@ void LayerNodeItem::paint(
     const QRectF line2(10, kHeader + lineH - 1, kWidth - 20, lineH - 2);
     const QRectF line3(10, kHeader + 2 * lineH - 4, kWidth - 20, lineH - 2);
     painter->setFont(bodyFont);
-    painter->setPen(QColor(0x22, 0x26, 0x2b));
+    painter->setPen(theme.text);
     painter->drawText(line1, Qt::AlignLeft | Qt::AlignVCenter,
         QFontMetricsF(bodyFont).elidedText(m_summary, Qt::ElideRight, line1.width()));
     painter->setFont(smallFont);
-    painter->setPen(QColor(0x5f, 0x66, 0x6d));
+    painter->setPen(theme.detail);
     const QFontMetricsF smallMetrics(smallFont);
     const QString shapeText
         = m_shape.isEmpty() ? QStringLiteral("\u2192 ?") : QStringLiteral("\u2192 %1").arg(m_shape);
@@ -246,7 +247,7 @@ void LayerNodeItem::paint(
             smallMetrics.elidedText(m_cost, Qt::ElideRight, line3.width()));
 
     if (!m_thumbnail.isNull()) {
-        painter->setPen(QPen(QColor(0xe3, 0xe6, 0xea), 1.0));
+        painter->setPen(QPen(theme.separator, 1.0));
         painter->drawLine(QPointF(8, kHeight - 1), QPointF(kWidth - 8, kHeight - 1));
         const QRectF r = thumbnailRect();
         painter->save();
@@ -265,7 +266,7 @@ void LayerNodeItem::paint(
     }
 
     // Outline: red on error, accent when selected.
-    QPen outline(QColor(0xc8, 0xcd, 0xd3), 1.0);
+    QPen outline(theme.cardBorder, 1.0);
     if (selected)
         outline = QPen(QColor(0x1e, 0x88, 0xe5), 2.5);
     if (!m_errors.isEmpty())
@@ -294,8 +295,8 @@ void LayerNodeItem::paint(
 
     // Ports.
     auto drawPort = [&](QPointF c, bool highlighted, bool ok) {
-        QColor fill = QColor(0xff, 0xff, 0xff);
-        QColor ring = QColor(0x6b, 0x72, 0x79);
+        QColor fill = theme.port;
+        QColor ring = theme.detail;
         if (highlighted) {
             fill = ok ? QColor(0x43, 0xa0, 0x47) : QColor(0xd3, 0x2f, 0x2f);
             ring = fill.darker(130);
