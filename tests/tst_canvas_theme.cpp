@@ -8,6 +8,7 @@
 #include "canvas/CanvasTheme.h"
 #include "canvas/CanvasView.h"
 #include "canvas/LayerNodeItem.h"
+#include "export/DiagramExport.h"
 #include "project/Project.h"
 
 #include <QAction>
@@ -25,6 +26,7 @@ class TestCanvasTheme : public QObject {
 private slots:
     void bothThemesAreReadable();
     void windowFollowsDesktopUnlessForced();
+    void exportedDiagramsStayLight();
 };
 
 void TestCanvasTheme::bothThemesAreReadable()
@@ -92,6 +94,23 @@ void TestCanvasTheme::windowFollowsDesktopUnlessForced()
     QApplication::setPalette(day);
     QTRY_VERIFY(!window.scene()->theme().isDark);
     QApplication::setPalette(desktop);
+}
+
+void TestCanvasTheme::exportedDiagramsStayLight()
+{
+    // A diagram goes into papers and slides: light, whatever the canvas shows.
+    guitest::QuietWindow window;
+    window.show();
+    widgets::CanvasScene* scene = window.scene();
+    scene->setTheme(CanvasTheme::dark());
+    const QRectF source = widgets::diagramexport::rect(scene);
+    const QImage png = widgets::diagramexport::image(scene, 1.0);
+    QVERIFY(!png.isNull());
+    const engine::NodeId first = window.document()->nodeIds().front();
+    // Inside the first card's body, away from its text: the light card colour.
+    const QPointF body = scene->cardRect(first).bottomLeft() + QPointF(4, -3) - source.topLeft();
+    QCOMPARE(png.pixelColor(body.toPoint()).rgb(), CanvasTheme::light().card.rgb());
+    QVERIFY(scene->theme().isDark); // the canvas itself stays dark
 }
 
 QTEST_MAIN(TestCanvasTheme)
