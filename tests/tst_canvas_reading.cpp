@@ -16,9 +16,9 @@
 
 #include <QDir>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
-#include <QToolButton>
 #include <QUndoStack>
 
 using namespace widgets;
@@ -215,9 +215,18 @@ void TestCanvasReading::inspectorListsConnections()
     QVERIFY2(up[0]->text().contains(QStringLiteral("conv1 (Conv2D)")), qPrintable(up[0]->text()));
     QVERIFY2(
         down[0]->text().contains(QStringLiteral("conv2 (Conv2D)")), qPrintable(down[0]->text()));
+    // Shown in the inspector (buttons made while it is open appear on the next turn).
+    inspector.resize(300, 700);
+    inspector.show();
+    QTRY_VERIFY(inspector.connections()->upstreamButtons().front()->isVisible());
+    QTRY_VERIFY(inspector.connections()->height() >= inspector.connections()->sizeHint().height());
+    QVERIFY(inspector.connections()->upstreamButtons().front()->height() > 10);
+    const QString shots = qEnvironmentVariable("NETCANVAS_SHOTS");
+    if (!shots.isEmpty())
+        QVERIFY(inspector.grab().save(QDir(shots).filePath("canvas_inspector_connections.png")));
 
     // Clicking a connection selects and centres that node.
-    QTest::mouseClick(down[0], Qt::LeftButton);
+    QTest::mouseClick(inspector.connections()->downstreamButtons().front(), Qt::LeftButton);
     QCOMPARE(f.scene.selectedNodeIds(), std::vector<NodeId> {f.named("conv2")});
     QCOMPARE(centredNode(f), f.named("conv2"));
 

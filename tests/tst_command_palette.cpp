@@ -4,6 +4,8 @@
 #include "QuietWindow.h"
 
 #include "canvas/CanvasScene.h"
+#include "canvas/CanvasView.h"
+#include "canvas/FindBar.h"
 #include "canvas/CommandPalette.h"
 #include "canvas/LayerCommand.h"
 #include "document/GraphDocument.h"
@@ -41,6 +43,7 @@ private slots:
     void refusesWhatIsNoLayer();
     void insertsAfterSelectionUndoably();
     void reachesEveryMenuAction();
+    void ctrlFOpensTheFindBar();
 };
 
 void TestCommandPalette::parsesLayers_data()
@@ -185,6 +188,28 @@ void TestCommandPalette::reachesEveryMenuAction()
     palette->lineEdit()->setText(QStringLiteral("select all"));
     QTest::keyClick(palette->lineEdit(), Qt::Key_Return);
     QCOMPARE(int(window.scene()->selectedNodeIds().size()), window.document()->nodeCount());
+}
+
+void TestCommandPalette::ctrlFOpensTheFindBar()
+{
+    guitest::QuietWindow window;
+    window.resize(1366, 768);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    widgets::FindBar* bar = window.findBar();
+    QVERIFY(!bar->isVisible());
+    QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier);
+    QVERIFY(bar->isVisible());
+    QVERIFY(bar->lineEdit()->hasFocus());
+    QTest::keyClicks(bar->lineEdit(), QStringLiteral("hidden"));
+    QTest::keyClick(bar->lineEdit(), Qt::Key_Return);
+    QCOMPARE(window.scene()->selectedNodeIds(),
+        std::vector<engine::NodeId> {nodeNamed(*window.document(), QStringLiteral("hidden"))});
+    // Over the canvas's top-right corner.
+    QVERIFY(window.view()->rect().contains(bar->geometry()));
+    QVERIFY(bar->geometry().left() > window.view()->width() / 2);
+    QTest::keyClick(bar->lineEdit(), Qt::Key_Escape);
+    QVERIFY(!bar->isVisible());
 }
 
 QTEST_MAIN(TestCommandPalette)

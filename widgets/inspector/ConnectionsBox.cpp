@@ -1,7 +1,7 @@
 #include "inspector/ConnectionsBox.h"
 
 #include <QLabel>
-#include <QToolButton>
+#include <QPushButton>
 #include <QVBoxLayout>
 
 namespace widgets {
@@ -20,7 +20,11 @@ void ConnectionsBox::showNode(NodeId id)
 {
     // Rebuilt from scratch: a node has a handful of edges, and ids of removed nodes must go.
     while (QLayoutItem* item = m_layout->takeAt(0)) {
-        delete item->widget();
+        // Later: this may run inside a button's own clicked() (the click changed the graph).
+        if (QWidget* w = item->widget()) {
+            w->hide();
+            w->deleteLater();
+        }
         delete item;
     }
     m_upstream.clear();
@@ -32,10 +36,9 @@ void ConnectionsBox::showNode(NodeId id)
 }
 
 void ConnectionsBox::addSection(const QString& title, const std::vector<Edge>& edges, bool upstream,
-    std::vector<QToolButton*>& buttons)
+    std::vector<QPushButton*>& buttons)
 {
     auto* heading = new QLabel(title);
-    heading->setStyleSheet(QStringLiteral("QLabel { color: palette(mid); }"));
     m_layout->addWidget(heading);
     if (edges.empty()) {
         auto* none = new QLabel(tr("  none"));
@@ -51,14 +54,14 @@ void ConnectionsBox::addSection(const QString& title, const std::vector<Edge>& e
                                m_doc->nodeName(other), m_doc->nodeType(other));
         if (manyPorts)
             text += tr(" \u00b7 input %1").arg(e.toPort + 1);
-        auto* button = new QToolButton;
-        button->setText(text);
-        button->setAutoRaise(true);
+        auto* button = new QPushButton(text);
+        button->setFlat(true);
+        button->setStyleSheet(QStringLiteral(
+            "QPushButton { text-align: left; padding: 2px 8px; color: palette(link); }"));
         button->setCursor(Qt::PointingHandCursor);
         button->setToolTip(tr("Select %1 and show it on the canvas").arg(m_doc->nodeName(other)));
         button->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
-        button->setToolButtonStyle(Qt::ToolButtonTextOnly);
-        connect(button, &QToolButton::clicked, this, [this, other] { emit nodeActivated(other); });
+        connect(button, &QPushButton::clicked, this, [this, other] { emit nodeActivated(other); });
         m_layout->addWidget(button);
         buttons.push_back(button);
     }

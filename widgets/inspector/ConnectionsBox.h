@@ -7,7 +7,7 @@
 #include <vector>
 
 class QVBoxLayout;
-class QToolButton;
+class QPushButton;
 
 namespace widgets {
 
@@ -22,8 +22,8 @@ public:
     /// Lists `id`'s connections (nothing for -1 or an unknown node).
     void showNode(NodeId id);
     /// The buttons shown for the nodes feeding it and the nodes it feeds.
-    std::vector<QToolButton*> upstreamButtons() const { return m_upstream; }
-    std::vector<QToolButton*> downstreamButtons() const { return m_downstream; }
+    std::vector<QPushButton*> upstreamButtons() const { return m_upstream; }
+    std::vector<QPushButton*> downstreamButtons() const { return m_downstream; }
 
 signals:
     void nodeActivated(engine::NodeId id);
@@ -32,12 +32,12 @@ private:
     /// A titled list of buttons for the other ends of `edges`, or "none"; a node fed by several
     /// edges names the input port of each.
     void addSection(const QString& title, const std::vector<Edge>& edges, bool upstream,
-        std::vector<QToolButton*>& buttons);
+        std::vector<QPushButton*>& buttons);
 
     const GraphDocument* m_doc;
     QVBoxLayout* m_layout;
-    std::vector<QToolButton*> m_upstream;
-    std::vector<QToolButton*> m_downstream;
+    std::vector<QPushButton*> m_upstream;
+    std::vector<QPushButton*> m_downstream;
 };
 
 } // namespace widgets
