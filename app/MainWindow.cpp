@@ -2,7 +2,10 @@
 
 #include "canvas/CanvasScene.h"
 #include "canvas/CanvasView.h"
+#include "canvas/CommandPalette.h"
+#include "canvas/FindBar.h"
 #include "canvas/LayerPalette.h"
+#include "canvas/Minimap.h"
 #include "canvas/NeuronOverlay.h"
 #include "canvas/NodeThumbnails.h"
 #include "canvas/UnrolledOverlay.h"
@@ -10,6 +13,8 @@
 #include "core/Errors.h"
 #include "core/Parallel.h"
 #include "data/DatasetActions.h"
+#include "document/Autosave.h"
+#include "document/RecoveryStore.h"
 #include "export/ExportActions.h"
 #include "import/OnnxImport.h"
 #include "inspector/Inspector.h"
@@ -22,12 +27,14 @@
 #include "teaching/PresentationMode.h"
 #include "teaching/StepThroughPanel.h"
 #include "teaching/WelcomePage.h"
+#include "training/ResourceEstimate.h"
 #include "training/TrainingController.h"
 #include "training/TrainingProgressWidget.h"
 
 #include <nlohmann/json.hpp>
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
@@ -39,11 +46,13 @@
 #include <QLayout>
 #include <QMenu>
 #include <QMenuBar>
+#include <QPushButton>
 #include <QSaveFile>
 #include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
 #include <QStyle>
+#include <QStyleHints>
 #include <QTimer>
 #include <QToolBar>
 #include <QTreeWidget>
@@ -117,6 +126,9 @@ MainWindow::MainWindow(QWidget* parent)
     connect(
         m_doc, &widgets::GraphDocument::validationChanged, this, &MainWindow::updateStatusSummary);
     connect(m_doc, &widgets::GraphDocument::reset, this, &MainWindow::updateStatusSummary);
+    // Batch size and optimizer change the training memory.
+    connect(
+        m_doc, &widgets::GraphDocument::settingsChanged, this, &MainWindow::updateStatusSummary);
     connect(m_scene, &widgets::CanvasScene::statusMessage, this,
         [this](const QString& message, int timeoutMs) {
             statusBar()->showMessage(message, timeoutMs);
@@ -141,6 +153,7 @@ MainWindow::MainWindow(QWidget* parent)
 
     readSettings();
     openStartNetwork();
+    createAutosave();
 }
 
 MainWindow::~MainWindow()
@@ -470,7 +483,91 @@ void MainWindow::closeEvent(QCloseEvent* event)
     }
     m_training->controller()->stop();
     writeSettings();
+    m_autosave->discard(); // a clean close: nothing to recover next time
     event->accept();
+}
+
+// --- autosave and crash recovery (widgets::Autosave, widgets::RecoveryStore) ---------------
+
+void MainWindow::createAutosave()
+{
+    m_autosave = new widgets::Autosave(m_doc, m_undo, this);
+    m_autosave->setProjectPath(m_filePath);
+    // A run's weights are worth keeping the moment it stops.
+    widgets::TrainingController* controller = m_training->controller();
+    connect(controller, &widgets::TrainingController::weightsWritten, m_autosave,
+        &widgets::Autosave::saveNow);
+    connect(controller, &widgets::TrainingController::finished, m_autosave,
+        &widgets::Autosave::saveNow);
+}
+
+bool MainWindow::offerRecovery()
+{
+    const std::vector<widgets::RecoveryEntry> orphans = widgets::RecoveryStore::orphans();
+    if (orphans.empty())
+        return false;
+    const widgets::RecoveryEntry& entry = orphans.front();
+    // Scripts and tests answer with NETCANVAS_RECOVERY=restore|discard.
+    const QString answer = qEnvironmentVariable("NETCANVAS_RECOVERY");
+    QMessageBox::StandardButton choice = QMessageBox::NoButton;
+    if (answer == QLatin1String("restore"))
+        choice = QMessageBox::Yes;
+    else if (answer == QLatin1String("discard"))
+        choice = QMessageBox::Discard;
+    if (choice == QMessageBox::NoButton) {
+        const QString name = entry.projectName.isEmpty() ? tr("Untitled") : entry.projectName;
+        QMessageBox box(QMessageBox::Question, tr("Restore unsaved work"),
+            tr("NetCanvas was not closed properly. An autosaved copy of “%1” from %2 was found.")
+                .arg(name, QLocale().toString(entry.savedAt, QLocale::ShortFormat)),
+            QMessageBox::NoButton, this);
+        box.setInformativeText(entry.originalPath.isEmpty()
+                ? tr("Restore it? It opens as an unsaved project.")
+                : tr("Restore it? It opens unsaved; Save writes it to %1.")
+                      .arg(QDir::toNativeSeparators(entry.originalPath)));
+        box.addButton(tr("&Restore"), QMessageBox::YesRole);
+        QPushButton* discard = box.addButton(tr("&Discard"), QMessageBox::DestructiveRole);
+        QPushButton* later = box.addButton(tr("&Later"), QMessageBox::RejectRole);
+        box.exec();
+        choice = box.clickedButton() == discard ? QMessageBox::Discard
+            : box.clickedButton() == later      ? QMessageBox::Cancel
+                                                : QMessageBox::Yes;
+    }
+    if (choice == QMessageBox::Discard)
+        QFile::remove(entry.file);
+    if (choice != QMessageBox::Yes)
+        return false;
+    const QString error = restoreRecovery(entry);
+    if (!error.isEmpty()) {
+        showError(tr("Cannot restore project"), error);
+        return false;
+    }
+    return true;
+}
+
+QString MainWindow::restoreRecovery(const widgets::RecoveryEntry& entry)
+{
+    engine::Project project;
+    try {
+        project = engine::Project::fromJson(entry.project);
+    } catch (const std::exception& e) {
+        return QStringLiteral("%1: %2").arg(
+            QDir::toNativeSeparators(entry.file), QString::fromStdString(e.what()));
+    }
+    const QString name = entry.projectName.isEmpty() ? tr("Recovered") : entry.projectName;
+    const QString key = entry.originalPath.isEmpty()
+        ? QStringLiteral("recovered:%1").arg(entry.file)
+        : entry.originalPath;
+    openUntitledProject(std::move(project), key, name, name, {});
+    if (!entry.originalPath.isEmpty())
+        setCurrentFile(entry.originalPath);
+    // Not on disk yet: the window is modified (closing asks), and this process keeps its own
+    // copy before the crashed one's is removed, so a second crash loses nothing either.
+    m_undo->resetClean();
+    m_autosave->markChanged();
+    m_autosave->saveNow();
+    if (!m_autosave->hasUnsavedChanges())
+        QFile::remove(entry.file);
+    return {};
 }
 
 // --- state shown in the window ---------------------------------------------------------------
@@ -495,6 +592,11 @@ void MainWindow::setProjectDirectory(const QString& dir)
 
 void MainWindow::setCurrentFile(const QString& path)
 {
+    // Opened or saved: what is in the window is on disk, no copy to recover.
+    if (m_autosave)
+        m_autosave->discard();
+    if (m_autosave)
+        m_autosave->setProjectPath(path);
     m_filePath = path;
     m_export->setProjectFile(path);
     setProjectDirectory(path.isEmpty() ? QString() : QFileInfo(path).absolutePath());
@@ -515,6 +617,38 @@ void MainWindow::updateTitle()
     setWindowFilePath(m_filePath);
 }
 
+QString MainWindow::costSummary(QString& details) const
+{
+    // What the design costs before it trains: sums of the engine's per-node costs.
+    const engine::GraphCheck& check = m_doc->check();
+    const engine::TrainingConfig& training = m_doc->trainingConfig();
+    double forwardFlops = 0, trainingFlops = 0, parameterBytes = 0, activationBytes = 0;
+    for (const auto& [id, cost] : engine::nodeCosts(check, training.optimizer.type)) {
+        forwardFlops += cost.forwardFlops;
+        trainingFlops += cost.trainingFlops;
+        parameterBytes += cost.parameterBytes;
+        activationBytes += cost.activationBytesPerSample;
+    }
+    const long batch = training.batchSize;
+    const double memory
+        = engine::estimateTrainingMemory(check, batch, training.optimizer.type).bytes;
+    const auto flops = [](double f) { return QString::fromStdString(engine::formatFlops(f)); };
+    const auto bytes = [](double b) { return QString::fromStdString(engine::formatBytes(b)); };
+    const QString params = QLocale().toString(qlonglong(m_doc->totalParams()));
+    details = tr("%1 parameters\n%2 per sample forward, %3 to train (forward and backward)\n"
+                 "Training memory at batch %4 with %5: %6\n"
+                 "  parameters, gradients and optimizer state: %7\n"
+                 "  activations and their gradients: %8 (%9 per sample)")
+                  .arg(params, flops(forwardFlops), flops(trainingFlops))
+                  .arg(batch)
+                  .arg(QString::fromStdString(training.optimizer.type), bytes(memory),
+                      bytes(parameterBytes), bytes(activationBytes * double(batch)),
+                      bytes(activationBytes));
+    return tr("%1 parameters · %2/sample · %3 to train at batch %4")
+        .arg(params, flops(forwardFlops), bytes(memory))
+        .arg(batch);
+}
+
 void MainWindow::updateStatusSummary()
 {
     const engine::GraphCheck& check = m_doc->check();
@@ -523,9 +657,9 @@ void MainWindow::updateStatusSummary()
     if (m_doc->nodeCount() == 0) {
         text = tr("Empty network: drag layers from the palette");
     } else if (check.ok()) {
-        const QString params = QLocale().toString(qlonglong(m_doc->totalParams()));
-        text = m_doc->isReadyToTrain() ? tr("%1 parameters · ready to train").arg(params)
-                                       : tr("%1 parameters").arg(params);
+        text = costSummary(tooltip);
+        if (m_doc->isReadyToTrain())
+            text += tr(" · ready to train");
     } else {
         QString first = QString::fromStdString(check.errors.front().message);
         if (check.errors.front().node >= 0 && m_doc->hasNode(check.errors.front().node))
@@ -742,6 +876,8 @@ void MainWindow::createMenus()
     edit->addAction(m_deleteAct);
     edit->addSeparator();
     edit->addAction(m_selectAllAct);
+    createFindActions(edit);
+    createCommandPalette(edit);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_zoomInAct);
@@ -770,6 +906,7 @@ void MainWindow::createMenus()
     thumbnails->setChecked(true);
     thumbnails->setStatusTip(tr("Show a live heatmap of the weights on Dense and Conv2D cards"));
     connect(thumbnails, &QAction::toggled, m_thumbnails, &widgets::NodeThumbnails::setEnabled);
+    createCanvasViewActions(view);
     view->addSeparator();
     view->addAction(m_paletteDock->toggleViewAction());
     view->addAction(m_inspectorDock->toggleViewAction());
@@ -853,6 +990,119 @@ void MainWindow::populateExamplesMenu()
         });
     }
     m_examplesMenu->setEnabled(!m_examplesMenu->isEmpty());
+}
+
+void MainWindow::createFindActions(QMenu* edit)
+{
+    m_findBar = new widgets::FindBar(m_view);
+    QAction* find = edit->addAction(tr("&Find Layer…"));
+    find->setObjectName(QStringLiteral("FindLayerAction"));
+    find->setShortcut(QKeySequence::Find);
+    find->setStatusTip(tr("Find layers by name or type; Enter goes from one to the next"));
+    connect(find, &QAction::triggered, m_findBar, &widgets::FindBar::open);
+    connect(
+        m_inspector, &widgets::Inspector::nodeActivated, m_view, &widgets::CanvasView::revealNode);
+}
+
+void MainWindow::createCommandPalette(QMenu* edit)
+{
+    m_commandPalette = new widgets::CommandPalette(menuBar(), this);
+    QAction* palette = edit->addAction(tr("&Command Palette…"));
+    palette->setObjectName(QStringLiteral("CommandPaletteAction"));
+    palette->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
+    palette->setStatusTip(tr("Run any menu command by name, or type a layer such as "
+                             "“dense 64 relu” to insert it after the selection"));
+    connect(palette, &QAction::triggered, m_commandPalette, &widgets::CommandPalette::open);
+    connect(m_commandPalette, &widgets::CommandPalette::insertLayer, this,
+        [this](const QString& type, const QString& attributes) {
+            nlohmann::json attrs = nlohmann::json::parse(attributes.toStdString(), nullptr, false);
+            if (!attrs.is_object())
+                attrs = nlohmann::json::object();
+            if (m_scene->insertAfterSelection(type, attrs) >= 0)
+                m_view->setFocus();
+        });
+}
+
+void MainWindow::createCanvasViewActions(QMenu* view)
+{
+    // Remembered across runs: a reader of shapes wants them every time.
+    QAction* shapes = view->addAction(tr("Tensor &Shapes on Edges"));
+    shapes->setObjectName(QStringLiteral("EdgeShapesAction"));
+    shapes->setCheckable(true);
+    shapes->setStatusTip(tr("Label every connection with the shape of the tensor it carries"));
+    connect(shapes, &QAction::toggled, this, [this](bool on) {
+        m_scene->setShowEdgeShapes(on);
+        settings().setValue(QStringLiteral("view/edgeShapes"), on);
+    });
+    shapes->setChecked(settings().value(QStringLiteral("view/edgeShapes"), true).toBool());
+    m_scene->setShowEdgeShapes(shapes->isChecked());
+
+    // An overview of large networks in the canvas's corner.
+    auto* minimap = new widgets::Minimap(m_view);
+    QAction* map = view->addAction(tr("&Minimap"));
+    map->setObjectName(QStringLiteral("MinimapAction"));
+    map->setCheckable(true);
+    map->setStatusTip(tr("While the network does not fit the canvas, show all of it small in "
+                         "the canvas's corner"));
+    connect(map, &QAction::toggled, this, [minimap](bool on) {
+        minimap->setWanted(on);
+        settings().setValue(QStringLiteral("view/minimap"), on);
+    });
+    map->setChecked(settings().value(QStringLiteral("view/minimap"), true).toBool());
+    minimap->setWanted(map->isChecked());
+
+    // Canvas colours: the desktop's scheme, or forced light or dark (remembered).
+    QMenu* theme = view->addMenu(tr("Canvas &Theme"));
+    auto* group = new QActionGroup(theme);
+    const QString current = settings().value(QStringLiteral("view/theme"), "system").toString();
+    const std::pair<QString, QString> modes[] = {{QStringLiteral("system"), tr("Follow &System")},
+        {QStringLiteral("light"), tr("&Light")}, {QStringLiteral("dark"), tr("&Dark")}};
+    for (const auto& [mode, text] : modes) {
+        QAction* a = theme->addAction(text);
+        a->setObjectName(QStringLiteral("Theme_") + mode);
+        a->setCheckable(true);
+        a->setChecked(mode == current);
+        group->addAction(a);
+        connect(a, &QAction::triggered, this, [this, mode] {
+            settings().setValue(QStringLiteral("view/theme"), mode);
+            applyCanvasTheme();
+        });
+    }
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+    connect(QGuiApplication::styleHints(), &QStyleHints::colorSchemeChanged, this,
+        &MainWindow::applyCanvasTheme);
+#endif
+    applyCanvasTheme();
+}
+
+bool MainWindow::desktopPrefersDark() const
+{
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+    const Qt::ColorScheme scheme = QGuiApplication::styleHints()->colorScheme();
+    if (scheme != Qt::ColorScheme::Unknown)
+        return scheme == Qt::ColorScheme::Dark;
+#endif
+    // Before Qt 6.5 (and when the platform does not say): the desktop's palette tells.
+    const QPalette palette = QGuiApplication::palette();
+    return palette.color(QPalette::Window).lightness()
+        < palette.color(QPalette::WindowText).lightness();
+}
+
+void MainWindow::applyCanvasTheme()
+{
+    const QString mode = settings().value(QStringLiteral("view/theme"), "system").toString();
+    const bool dark
+        = mode == QLatin1String("dark") || (mode != QLatin1String("light") && desktopPrefersDark());
+    if (m_scene->theme().isDark != dark)
+        m_scene->setTheme(dark ? widgets::CanvasTheme::dark() : widgets::CanvasTheme::light());
+}
+
+void MainWindow::changeEvent(QEvent* event)
+{
+    // The desktop switched between light and dark (seen as a new application palette).
+    if (event->type() == QEvent::ApplicationPaletteChange || event->type() == QEvent::PaletteChange)
+        applyCanvasTheme();
+    QMainWindow::changeEvent(event);
 }
 
 QStringList MainWindow::recentFiles() const

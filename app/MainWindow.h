@@ -23,6 +23,10 @@ class CanvasScene;
 class CanvasView;
 class DatasetActions;
 class ExportActions;
+class Autosave;
+class CommandPalette;
+class FindBar;
+struct RecoveryEntry;
 class Inspector;
 class LayerPalette;
 class LessonActions;
@@ -56,6 +60,17 @@ public:
     QUndoStack* undoStack() const { return m_undo; }
     widgets::CanvasScene* scene() const { return m_scene; }
     widgets::CanvasView* view() const { return m_view; }
+    widgets::FindBar* findBar() const { return m_findBar; }
+    widgets::Autosave* autosave() const { return m_autosave; }
+    widgets::CommandPalette* commandPalette() const { return m_commandPalette; }
+
+    /// At start: when a crashed NetCanvas left an autosaved project (RecoveryStore::orphans()),
+    /// asks whether to restore it (showing its name and time; NETCANVAS_RECOVERY=restore or
+    /// discard answers without asking). True when a project was restored.
+    bool offerRecovery();
+    /// Opens an autosaved project: modified, titled with its original file (or untitled);
+    /// returns "" or why it could not be read.
+    QString restoreRecovery(const widgets::RecoveryEntry& entry);
     widgets::LayerPalette* palette() const { return m_palette; }
     widgets::Inspector* inspector() const { return m_inspector; }
     QDockWidget* trainingDock() const { return m_trainingDock; }
@@ -119,6 +134,7 @@ public:
     QStringList recentFiles() const;
 
 protected:
+    void changeEvent(QEvent* event) override;
     void closeEvent(QCloseEvent* event) override;
     /// "Save changes?" (Save / Discard / Cancel). Virtual so tests can answer without a dialog.
     virtual QMessageBox::StandardButton askToSaveChanges();
@@ -136,6 +152,23 @@ private slots:
     void openRecent(const QString& path);
     void about();
     void updateStatusSummary();
+    /// "1,234 parameters · 2.4 MFLOP/sample · 45 MB to train at batch 64"; `details` gets the
+    /// breakdown (forward/training FLOPs, parameter and activation memory) for the tooltip.
+    QString costSummary(QString& details) const;
+    /// The recovery copy of the open project: every minute and when training stops.
+    void createAutosave();
+    /// Edit > Find Layer (Ctrl+F, the canvas's find bar); the inspector's connections reveal
+    /// the node clicked.
+    void createFindActions(QMenu* edit);
+    /// Edit > Command Palette (Ctrl+K): menu actions by name, layers typed as words.
+    void createCommandPalette(QMenu* edit);
+    /// View menu toggles of the canvas's reading aids (tensor shapes on edges, remembered) and
+    /// its theme (follow the desktop, light, dark; remembered).
+    void createCanvasViewActions(QMenu* view);
+    /// True when the desktop's colour scheme is dark (QStyleHints on Qt 6.5+, else the palette).
+    bool desktopPrefersDark() const;
+    /// Light or dark canvas colours as View > Canvas Theme and the desktop say.
+    void applyCanvasTheme();
     void updateTitle();
 
 private:
@@ -168,6 +201,9 @@ private:
     QUndoStack* m_undo;
     widgets::CanvasScene* m_scene;
     widgets::CanvasView* m_view;
+    widgets::FindBar* m_findBar = nullptr;
+    widgets::Autosave* m_autosave = nullptr;
+    widgets::CommandPalette* m_commandPalette = nullptr;
     widgets::LayerPalette* m_palette = nullptr;
     widgets::Inspector* m_inspector = nullptr;
     QDockWidget* m_paletteDock = nullptr;

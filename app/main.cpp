@@ -115,9 +115,12 @@ int main(int argc, char** argv)
     if (screenshot)
         window.resize(shotSize);
     window.show();
-    if (parser.positionalArguments().isEmpty())
+    // After a crash, the autosaved project comes first (not while taking documentation shots,
+    // which must never wait for an answer).
+    const bool restored = !screenshot && window.offerRecovery();
+    if (parser.positionalArguments().isEmpty() && !restored)
         window.showWelcomePage();
-    if (!parser.positionalArguments().isEmpty()) {
+    if (!parser.positionalArguments().isEmpty() && !restored) {
         const QString path = parser.positionalArguments().constFirst();
         const QString error = window.openFile(path);
         if (error.isEmpty() && parser.isSet(trainOption)) {

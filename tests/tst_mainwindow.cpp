@@ -11,6 +11,7 @@
 #include "layers/LayerRegistry.h"
 #include "plots/TrainingPanel.h"
 #include "project/Project.h"
+#include "training/ResourceEstimate.h"
 #include "training/TrainingController.h"
 
 #include <nlohmann/json.hpp>
@@ -643,10 +644,10 @@ void TstMainWindow::quittingMidTrainingAsksBeforeStopping()
 void TstMainWindow::statusSummary()
 {
     MainWindow window;
-    QVERIFY2(window.statusSummary()->text().endsWith(QStringLiteral("parameters · ready to train")),
+    QVERIFY2(window.statusSummary()->text().endsWith(QStringLiteral(" · ready to train")),
         qPrintable(window.statusSummary()->text()));
     QVERIFY(window.statusSummary()->text().startsWith(
-        QString::number(window.document()->totalParams())));
+        QString::number(window.document()->totalParams()) + QStringLiteral(" parameters · ")));
 
     const engine::NodeId output = nodeNamed(*window.document(), QStringLiteral("output"));
     const auto edges = window.document()->inEdges(output);
@@ -659,6 +660,27 @@ void TstMainWindow::statusSummary()
         qPrintable(window.statusSummary()->text()));
     window.undoStack()->undo();
     QVERIFY(window.statusSummary()->text().endsWith(QStringLiteral("ready to train")));
+
+    // What the design costs: the engine's sums, at the current batch size and optimizer.
+    const auto& check = window.document()->check();
+    engine::TrainingConfig config = window.document()->trainingConfig();
+    const auto costAt = [&](long batch, const std::string& optimizer) {
+        return QString::fromStdString(
+                   engine::formatFlops(engine::trainingFlopsPerSample(check) / 3))
+            + QStringLiteral("/sample · ")
+            + QString::fromStdString(
+                engine::formatBytes(engine::estimateTrainingMemory(check, batch, optimizer).bytes))
+            + QStringLiteral(" to train at batch %1").arg(batch);
+    };
+    QVERIFY2(
+        window.statusSummary()->text().contains(costAt(config.batchSize, config.optimizer.type)),
+        qPrintable(window.statusSummary()->text()));
+    config.batchSize = 4096;
+    config.optimizer.type = "sgd";
+    window.document()->setTrainingConfig(config);
+    QVERIFY2(window.statusSummary()->text().contains(costAt(4096, "sgd")),
+        qPrintable(window.statusSummary()->text()));
+    QVERIFY(window.statusSummary()->toolTip().contains(QStringLiteral("optimizer state")));
 }
 
 void TstMainWindow::disabledTrainSaysWhy()

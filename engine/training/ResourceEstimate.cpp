@@ -44,26 +44,56 @@ int optimizerSlots(const std::string& type)
 
 } // namespace
 
+NodeCost nodeCost(const GraphCheck& check, NodeId id, const std::string& optimizerType)
+{
+    NodeCost cost;
+    const auto shapeFound = check.shapes.find(id);
+    if (shapeFound == check.shapes.end())
+        return cost;
+    const Shape& shape = shapeFound->second;
+    constexpr double scalarBytes = sizeof(Scalar);
+    const auto found = check.paramCounts.find(id);
+    cost.params = found != check.paramCounts.end() ? std::max(found->second, 0L) : 0;
+    const double params = double(cost.params);
+    const double outputs = double(shape.size());
+    double activations = outputs;
+    if (params > 0 && !shape.empty()) {
+        // Image outputs are Hout x Wout x C: each weight is used once per position.
+        const bool image = shape.rank() == 3;
+        const double channels = image ? shape.dims().back() : outputs;
+        const double positions = image ? outputs / channels : 1.0;
+        cost.forwardFlops = 2 * params * positions;
+        if (image) {
+            // An image layer with weights (Conv2D) also keeps its pre-activation and unrolls
+            // its input into patches (im2col), one window per output position.
+            const double window = params / channels; // weights (and bias) per channel
+            activations += outputs + window * positions;
+        }
+    } else if (id != check.inputNode && id != check.lossNode) {
+        cost.forwardFlops = outputs;
+    }
+    cost.trainingFlops = 3 * cost.forwardFlops;
+    // Value + gradient per activation; value + gradient + optimizer state per parameter.
+    cost.activationBytesPerSample = activations * 2 * scalarBytes;
+    cost.parameterBytes = params * scalarBytes * (2 + optimizerSlots(optimizerType));
+    return cost;
+}
+
+std::map<NodeId, NodeCost> nodeCosts(const GraphCheck& check, const std::string& optimizerType)
+{
+    std::map<NodeId, NodeCost> costs;
+    for (const auto& entry : check.shapes)
+        costs.emplace(entry.first, nodeCost(check, entry.first, optimizerType));
+    return costs;
+}
+
 MemoryEstimate estimateTrainingMemory(
     const GraphCheck& check, long batchSize, const std::string& optimizerType)
 {
-    constexpr double scalarBytes = sizeof(Scalar);
-    // value + gradient + optimizer state per parameter; output + its gradient per activation.
-    const double perParam = scalarBytes * (2 + optimizerSlots(optimizerType));
-    const double perActivation = scalarBytes * 2 * double(batchSize);
     MemoryEstimate e;
-    for (const auto& [id, shape] : check.shapes) {
-        const auto found = check.paramCounts.find(id);
-        const double params = found != check.paramCounts.end() ? double(found->second) : 0;
-        double activations = double(shape.size());
-        if (params > 0 && shape.rank() == 3) {
-            // An image layer with weights (Conv2D) also keeps its pre-activation and unrolls its
-            // input into patches (im2col), one window per output position, each with a gradient.
-            const double channels = shape.dims().back();
-            const double window = params / channels; // weights (and bias) per output channel
-            activations += double(shape.size()) + window * (double(shape.size()) / channels);
-        }
-        const double bytes = params * perParam + activations * perActivation;
+    for (const auto& [id, cost] : nodeCosts(check, optimizerType)) {
+        const double bytes
+            = cost.parameterBytes + cost.activationBytesPerSample * double(batchSize);
         e.bytes += bytes;
         if (bytes > e.largestBytes) {
             e.largestBytes = bytes;
@@ -100,6 +130,17 @@ std::string formatBytes(double bytes)
     return twoDigits(bytes, units[u]);
 }
 
+std::string formatFlops(double flops)
+{
+    const char* units[] = {"FLOP", "kFLOP", "MFLOP", "GFLOP", "TFLOP", "PFLOP"};
+    int u = 0;
+    while (flops >= 1000 && u < 5) {
+        flops /= 1000;
+        ++u;
+    }
+    return twoDigits(flops, units[u]);
+}
+
 std::optional<std::string> longRunWarning(
     double seconds, long batchesDone, long batchesPerEpoch, long epochs, double limitSeconds)
 {
@@ -115,18 +156,10 @@ std::optional<std::string> longRunWarning(
 
 double trainingFlopsPerSample(const GraphCheck& check)
 {
-    double multiplyAdds = 0;
-    for (const auto& [id, params] : check.paramCounts) {
-        const auto shape = check.shapes.find(id);
-        if (shape == check.shapes.end() || shape->second.empty() || params <= 0)
-            continue;
-        // Image outputs are Hout x Wout x C: each weight is used once per position.
-        const Shape& s = shape->second;
-        const double positions = s.rank() == 3 ? double(s.size()) / s.dims().back() : 1.0;
-        multiplyAdds += double(params) * positions;
-    }
-    // Forward: one multiply-add (2 flops) per weight use; backward: two (input and weight grads).
-    return 2 * 3 * multiplyAdds;
+    double flops = 0;
+    for (const auto& [id, cost] : nodeCosts(check, "sgd"))
+        flops += cost.trainingFlops;
+    return flops;
 }
 
 std::optional<std::string> arithmeticRunWarning(

@@ -5,6 +5,7 @@
 
 #include "graph/Graph.h"
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -16,6 +17,32 @@ struct MemoryEstimate {
     NodeId largestNode = -1;
     double largestBytes = 0;
 };
+
+/// What one node costs, from a graph's check() (nothing is allocated). The network's totals
+/// (estimateTrainingMemory(), trainingFlopsPerSample()) are sums of these.
+struct NodeCost {
+    long params = 0;
+    /// Floating-point operations of one sample's forward pass: a node with weights multiplies
+    /// each of them once per output position (Dense: once, Conv2D: Hout x Wout times), a
+    /// multiply-add being 2; any other computing node does one operation per output value
+    /// (activation, pooling, dropout, normalization, flatten's copy). Input and Loss: none.
+    double forwardFlops = 0;
+    /// Forward and backward (input and weight gradients: twice the forward work).
+    double trainingFlops = 0;
+    /// Bytes a training run keeps per sample: the output and its gradient, and for an image
+    /// layer with weights (Conv2D) its pre-activation and unrolled input patches (im2col),
+    /// with their gradients. Times the batch size for a mini-batch.
+    double activationBytesPerSample = 0;
+    /// Bytes of the parameters, their gradients and the optimizer's per-parameter state.
+    double parameterBytes = 0;
+};
+
+/// NodeCost of one node (all zero when its shape is unknown). See nodeCosts().
+NodeCost nodeCost(const GraphCheck& check, NodeId id, const std::string& optimizerType);
+
+/// NodeCost of every node with an inferred shape. `optimizerType`: adam/adamw keep two slots
+/// per parameter, momentum/nesterov/rmsprop one, sgd none.
+std::map<NodeId, NodeCost> nodeCosts(const GraphCheck& check, const std::string& optimizerType);
 
 /// Estimates training memory from a graph's check(): per node, its parameters with their
 /// gradients and the optimizer's per-parameter state (`optimizerType`: adam/adamw keep two
@@ -33,6 +60,9 @@ void requireMemoryFits(
 /// "1.2 GB", "640 MB", "12 kB": bytes in decimal units with two or three significant digits.
 std::string formatBytes(double bytes);
 
+/// "2.4 MFLOP", "950 kFLOP", "1.2 GFLOP": operations in decimal units, as formatBytes().
+std::string formatFlops(double flops);
+
 /// After `batchesDone` mini-batches took `seconds`, a warning when the whole run of
 /// `batchesPerEpoch` x `epochs` batches is estimated to exceed `limitSeconds` (an hour by
 /// default), e.g. "this run will take about 37 days (9.2 h per epoch, 1000000 epochs)".
@@ -40,8 +70,7 @@ std::optional<std::string> longRunWarning(double seconds, long batchesDone, long
     long epochs, double limitSeconds = 3600);
 
 /// Floating-point operations to train on one sample (forward and backward), from a graph's
-/// check(): a node with weights multiplies each of them once per output position (Dense: once,
-/// Conv2D: Hout x Wout times), twice as often backward.
+/// check(): the sum of every node's NodeCost::trainingFlops.
 double trainingFlopsPerSample(const GraphCheck& check);
 
 /// Before the first batch: a warning when even at an optimistic pace (kOptimisticFlopsPerThread

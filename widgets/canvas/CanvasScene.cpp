@@ -166,6 +166,25 @@ void CanvasScene::setMinimumCardTextSize(int pixels)
         item->update();
 }
 
+void CanvasScene::setTheme(const CanvasTheme& theme)
+{
+    m_theme = theme;
+    for (const auto& [id, item] : m_nodes)
+        item->update();
+    for (const auto& [e, item] : m_edges)
+        item->update();
+    emit themeChanged();
+}
+
+void CanvasScene::setShowEdgeShapes(bool show)
+{
+    if (show == m_showEdgeShapes)
+        return;
+    m_showEdgeShapes = show;
+    for (const auto& [e, item] : m_edges)
+        item->refreshShapeLabel();
+}
+
 std::vector<QRectF> CanvasScene::cardRects() const
 {
     std::vector<QRectF> rects;
@@ -264,6 +283,8 @@ void CanvasScene::onValidationChanged()
 {
     for (const auto& [id, item] : m_nodes)
         item->refresh();
+    for (const auto& [e, item] : m_edges)
+        item->refreshShapeLabel();
 }
 
 void CanvasScene::onReset()
@@ -363,6 +384,26 @@ NodeId CanvasScene::addConnectedAfter(const QString& type, const nlohmann::json&
     const NodeId id = command->nodeId();
     m_undo->push(command);
     selectNodes({id});
+    return id;
+}
+
+NodeId CanvasScene::insertAfterSelection(const QString& type, const nlohmann::json& attributes)
+{
+    const std::vector<NodeId> selected = selectedNodeIds();
+    const NodeId from = selected.empty() ? -1 : selected.back();
+    const std::vector<Edge> outgoing = from >= 0 ? m_doc->outEdges(from) : std::vector<Edge> {};
+    auto layer = engine::LayerRegistry::create(type.toStdString());
+    const bool passesOn = layer && layer->inputArity().second != 0 && type != "Loss";
+    if (outgoing.empty() || !passesOn)
+        return addConnectedAfter(type, attributes);
+    // Between the node and the nodes it fed: one undo step re-wires all of it.
+    m_undo->beginMacro(tr("Insert %1").arg(type));
+    for (const Edge& e : outgoing)
+        m_undo->push(new DisconnectCommand(m_doc, e));
+    const NodeId id = addConnectedAfter(type, attributes);
+    for (const Edge& e : outgoing)
+        m_undo->push(new ConnectCommand(m_doc, Edge {id, 0, e.to, e.toPort}));
+    m_undo->endMacro();
     return id;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "canvas/CanvasTheme.h"
 #include "document/GraphDocument.h"
 
 #include <nlohmann/json.hpp>
@@ -84,6 +85,14 @@ public:
     void setMinimumCardTextSize(int pixels);
     int minimumCardTextSize() const { return m_minCardText; }
 
+    /// Light or dark colours for everything the canvas paints; emits themeChanged().
+    void setTheme(const CanvasTheme& theme);
+    const CanvasTheme& theme() const { return m_theme; }
+
+    /// Tensor shapes on the edges (EdgeItem::shapeLabel()); off by default.
+    void setShowEdgeShapes(bool show);
+    bool showsEdgeShapes() const { return m_showEdgeShapes; }
+
     /// A card's context menu: Duplicate and Delete (undoable), then the views' toggles (neurons,
     /// unrolled). Duplicate and Delete act on the selection; a card outside the selection
     /// becomes the selection first, as in file managers. The caller owns the menu.
@@ -97,6 +106,9 @@ public slots:
     /// Adds a layer right of the (last) selected node and connects it; without a selection, at
     /// the right of the rightmost node (unconnected). Returns the id or -1.
     NodeId addConnectedAfter(const QString& type, const nlohmann::json& attributes);
+    /// Like addConnectedAfter(), but a selected node that already feeds others gets the new
+    /// layer in between (node -> new -> its former targets), as one undoable step.
+    NodeId insertAfterSelection(const QString& type, const nlohmann::json& attributes);
 
     void deleteSelection();
     void copySelection();
@@ -114,6 +126,8 @@ public slots:
 signals:
     /// The selected nodes changed (document order).
     void selectionChangedIds(const QList<engine::NodeId>& ids);
+    /// setTheme() changed the colours (views repaint their cached backgrounds).
+    void themeChanged();
     /// A hint for the status bar, e.g. why a connection was refused.
     void statusMessage(const QString& message, int timeoutMs);
 
@@ -161,6 +175,8 @@ private:
     QUndoStack* m_undo;
     std::unordered_map<NodeId, LayerNodeItem*> m_nodes;
     int m_minCardText = 0;
+    bool m_showEdgeShapes = false;
+    CanvasTheme m_theme = CanvasTheme::light();
     std::map<Edge, EdgeItem*, EdgeKeyLess> m_edges;
 
     // Drag-moving: positions of the dragged nodes at press time.

@@ -1,6 +1,7 @@
 #include "canvas/CanvasView.h"
 
 #include "canvas/CanvasScene.h"
+#include "canvas/LayerNodeItem.h"
 
 #include <QKeyEvent>
 #include <QMouseEvent>
@@ -16,9 +17,6 @@ namespace widgets {
 namespace {
 
 constexpr double kZoomStep = 1.2;
-const QColor kBackground(0xf6, 0xf7, 0xf9);
-const QColor kDot(0xc9, 0xce, 0xd6);
-const QColor kMajorDot(0xa9, 0xb0, 0xba);
 
 } // namespace
 
@@ -43,6 +41,10 @@ CanvasView::CanvasView(CanvasScene* scene, QWidget* parent)
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     centerOn(0, 0);
+    connect(scene, &CanvasScene::themeChanged, this, [this] {
+        resetCachedContent(); // the background (dots) is cached
+        viewport()->update();
+    });
 }
 
 double CanvasView::zoom() const
@@ -116,7 +118,8 @@ void CanvasView::zoomToFit()
 
 void CanvasView::drawBackground(QPainter* painter, const QRectF& rect)
 {
-    painter->fillRect(rect, kBackground);
+    const CanvasTheme& theme = m_scene->theme();
+    painter->fillRect(rect, theme.background);
     // Keep dots at least ~12 px apart on screen: coarser steps when zoomed out.
     double step = CanvasScene::kGridSize;
     const double z = zoom();
@@ -138,9 +141,9 @@ void CanvasView::drawBackground(QPainter* painter, const QRectF& rect)
     }
     painter->save();
     painter->setRenderHint(QPainter::Antialiasing, false);
-    painter->setPen(QPen(kDot, 1.5 / z));
+    painter->setPen(QPen(theme.dot, 1.5 / z));
     painter->drawPoints(minor.constData(), static_cast<int>(minor.size()));
-    painter->setPen(QPen(kMajorDot, 2.5 / z));
+    painter->setPen(QPen(theme.majorDot, 2.5 / z));
     painter->drawPoints(majors.constData(), static_cast<int>(majors.size()));
     painter->restore();
 }
@@ -227,6 +230,15 @@ void CanvasView::keyReleaseEvent(QKeyEvent* event)
         return;
     }
     QGraphicsView::keyReleaseEvent(event);
+}
+
+void CanvasView::revealNode(NodeId id)
+{
+    const LayerNodeItem* item = m_scene->nodeItem(id);
+    if (!item)
+        return;
+    m_scene->selectNodes({id});
+    centerOn(item);
 }
 
 } // namespace widgets

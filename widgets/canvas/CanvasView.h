@@ -1,5 +1,7 @@
 #pragma once
 
+#include "document/GraphDocument.h"
+
 #include <QGraphicsView>
 
 namespace widgets {
@@ -43,6 +45,8 @@ public slots:
     void resetZoom();
     /// Zooms by `factor`, keeping the scene point under `viewPos` fixed.
     void zoomBy(double factor, QPoint viewPos);
+    /// Selects the node and scrolls it to the middle of the view (find, connections list).
+    void revealNode(NodeId id);
 
 signals:
     void zoomChanged(double zoom);

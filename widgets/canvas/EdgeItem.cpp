@@ -3,10 +3,12 @@
 #include "canvas/CanvasScene.h"
 #include "canvas/EdgeRoute.h"
 
+#include <QFontMetricsF>
 #include <QPainter>
 #include <QPainterPathStroker>
 #include <QStyleOptionGraphicsItem>
 
+#include <algorithm>
 #include <cmath>
 
 namespace widgets {
@@ -15,6 +17,15 @@ namespace {
 
 constexpr double kArrowLength = 10.0;
 constexpr double kArrowHalfWidth = 5.0;
+constexpr double kLabelPadding = 2.0;
+constexpr double kLabelGap = 3.0; ///< between the line and the label
+
+QFont labelFont()
+{
+    QFont f;
+    f.setPixelSize(10);
+    return f;
+}
 
 } // namespace
 
@@ -25,7 +36,65 @@ EdgeItem::EdgeItem(CanvasScene* scene, const Edge& edge)
     setFlag(ItemIsSelectable);
     setAcceptHoverEvents(true);
     setZValue(0.0);
+    refreshShapeLabel();
     updatePath();
+}
+
+void EdgeItem::refreshShapeLabel()
+{
+    QString label;
+    if (m_scene->showsEdgeShapes())
+        label = m_scene->document()
+                    ->outputShape(m_edge.from)
+                    .replace(QLatin1Char('x'), QChar(0x00d7));
+    if (label == m_label)
+        return;
+    m_label = label;
+    prepareGeometryChange();
+    placeShapeLabel();
+    update();
+}
+
+void EdgeItem::placeShapeLabel()
+{
+    m_labelRect = {};
+    m_labelLines.clear();
+    if (m_label.isEmpty() || path().isEmpty())
+        return;
+    const QFontMetricsF metrics(labelFont());
+    // Stacked: "26", "×26", "×32", for the narrow gap between two cards in a row.
+    QStringList stacked = m_label.split(QChar(0x00d7));
+    for (int i = 1; i < stacked.size(); ++i)
+        stacked[i].prepend(QChar(0x00d7));
+    const QPointF middle = path().pointAtPercent(0.5);
+    const auto blockSize = [&](const QStringList& lines) {
+        double width = 0;
+        for (const QString& line : lines)
+            width = std::max(width, metrics.horizontalAdvance(line));
+        return QSizeF(
+            width + 2 * kLabelPadding, lines.size() * metrics.height() + 2 * kLabelPadding);
+    };
+    const std::vector<QRectF> cards = m_scene->cardRects();
+    const auto isFree = [&](const QRectF& r) {
+        return std::none_of(cards.begin(), cards.end(),
+            [&](const QRectF& card) { return card.intersects(r.adjusted(-1, -1, 1, 1)); });
+    };
+    for (const QStringList& lines : {QStringList {m_label}, stacked}) {
+        const QSizeF size = blockSize(lines);
+        const QRectF above(middle.x() - size.width() / 2, middle.y() - kLabelGap - size.height(),
+            size.width(), size.height());
+        const QRectF below = above.translated(0, size.height() + 2 * kLabelGap);
+        // The middle of a short edge is not the middle of the gap it crosses: slide a little.
+        for (const double dx : {0.0, 4.0, -4.0, 8.0, -8.0, 12.0, -12.0}) {
+            for (const QRectF& r : {above.translated(dx, 0), below.translated(dx, 0)}) {
+                if (isFree(r)) {
+                    m_labelRect = r;
+                    m_labelLines = lines;
+                    return;
+                }
+            }
+        }
+    }
 }
 
 void EdgeItem::updatePath()
@@ -37,12 +106,14 @@ void EdgeItem::updatePath()
     m_end = to;
     prepareGeometryChange();
     setPath(routeEdge(from, to - QPointF(kArrowLength, 0), m_scene->cardRects()));
+    placeShapeLabel();
 }
 
 QRectF EdgeItem::boundingRect() const
 {
-    return QGraphicsPathItem::boundingRect().united(QRectF(m_end.x() - kArrowLength - 2,
+    const QRectF r = QGraphicsPathItem::boundingRect().united(QRectF(m_end.x() - kArrowLength - 2,
         m_end.y() - kArrowHalfWidth - 2, kArrowLength + 4, 2 * kArrowHalfWidth + 4));
+    return m_labelRect.isEmpty() ? r : r.united(m_labelRect);
 }
 
 QPainterPath EdgeItem::shape() const
@@ -57,10 +128,11 @@ void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     Q_UNUSED(option);
     Q_UNUSED(widget);
     painter->setRenderHint(QPainter::Antialiasing);
-    QColor color(0x7a, 0x84, 0x8f);
+    const CanvasTheme& theme = m_scene->theme();
+    QColor color = theme.edge;
     double width = 2.0;
     if (m_hovered)
-        color = QColor(0x4a, 0x55, 0x60);
+        color = theme.edgeHover;
     if (isSelected()) {
         color = QColor(0x1e, 0x88, 0xe5);
         width = 3.0;
@@ -75,6 +147,17 @@ void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     painter->setPen(Qt::NoPen);
     painter->setBrush(color);
     painter->drawPolygon(arrow);
+
+    if (!m_labelRect.isEmpty()) {
+        painter->setBrush(theme.labelFill);
+        painter->setPen(QPen(theme.labelBorder, 0.8));
+        painter->drawRoundedRect(m_labelRect, 3, 3);
+        painter->setFont(labelFont());
+        painter->setPen(QColor(0x4a, 0x55, 0x60));
+        painter->drawText(
+            m_labelRect.adjusted(kLabelPadding, kLabelPadding, -kLabelPadding, -kLabelPadding),
+            Qt::AlignCenter, m_labelLines.join(QLatin1Char('\n')));
+    }
 }
 
 void EdgeItem::hoverEnterEvent(QGraphicsSceneHoverEvent* event)

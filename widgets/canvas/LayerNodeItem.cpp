@@ -2,6 +2,7 @@
 
 #include "canvas/CanvasScene.h"
 #include "layers/LayerRegistry.h"
+#include "training/ResourceEstimate.h"
 
 #include <QGraphicsSceneHoverEvent>
 #include <QLocale>
@@ -51,6 +52,17 @@ QString formatCount(long n)
     return QLocale(QLocale::English).toString(static_cast<qlonglong>(n));
 }
 
+/// "865 kFLOP · 400 kB", leaving out a zero part (an Input computes nothing).
+QString compactCost(const engine::NodeCost& cost)
+{
+    QStringList parts;
+    if (cost.forwardFlops > 0)
+        parts << QString::fromStdString(engine::formatFlops(cost.forwardFlops));
+    if (cost.activationBytesPerSample > 0)
+        parts << QString::fromStdString(engine::formatBytes(cost.activationBytesPerSample));
+    return parts.join(QStringLiteral(" \u00b7 "));
+}
+
 } // namespace
 
 LayerNodeItem::LayerNodeItem(CanvasScene* scene, NodeId id)
@@ -68,7 +80,7 @@ LayerNodeItem::LayerNodeItem(CanvasScene* scene, NodeId id)
 QRectF LayerNodeItem::boundingRect() const
 {
     const double m = kPortRadius + 3.0;
-    return QRectF(-m, -3.0, kWidth + 2 * m, cardHeight() + 6.0);
+    return QRectF(-m, -4.5, kWidth + 2 * m, cardHeight() + 9.0);
 }
 
 QPainterPath LayerNodeItem::shape() const
@@ -115,6 +127,14 @@ void LayerNodeItem::setPortHighlight(int port, bool ok)
     update();
 }
 
+void LayerNodeItem::setFindHighlight(bool on)
+{
+    if (on == m_findHighlight)
+        return;
+    m_findHighlight = on;
+    update();
+}
+
 void LayerNodeItem::refresh()
 {
     const GraphDocument* doc = m_scene->document();
@@ -128,6 +148,8 @@ void LayerNodeItem::refresh()
     m_shape = doc->outputShape(m_id);
     m_params = doc->paramCount(m_id);
     m_errors = doc->errorsFor(m_id);
+    const engine::NodeCost cost = engine::nodeCost(doc->check(), m_id, "sgd");
+    m_cost = doc->check().shapes.count(m_id) ? compactCost(cost) : QString();
     m_accent = categoryColor(record->type);
     const auto arity = doc->inputArity(m_id);
     m_inputPorts = arity.second == 0 ? 0 : 1;
@@ -140,6 +162,12 @@ void LayerNodeItem::refresh()
         tip += tr("<br>Output: %1").arg(m_shape);
     if (m_params >= 0)
         tip += tr("<br>Parameters: %1").arg(formatCount(m_params));
+    if (!m_cost.isEmpty())
+        tip += tr("<br>Per sample: %1 forward (%2 to train), %3 of activations and their "
+                  "gradients in training")
+                   .arg(QString::fromStdString(engine::formatFlops(cost.forwardFlops)),
+                       QString::fromStdString(engine::formatFlops(cost.trainingFlops)),
+                       QString::fromStdString(engine::formatBytes(cost.activationBytesPerSample)));
     if (!m_errors.isEmpty())
         tip += QStringLiteral("<br><span style='color:#c62828'>%1</span>")
                    .arg(m_errors.toHtmlEscaped().replace(QLatin1Char('\n'), "<br>"));
@@ -155,12 +183,13 @@ void LayerNodeItem::paint(
     painter->setRenderHint(QPainter::Antialiasing);
     const QRectF card(0, 0, kWidth, cardHeight());
     const bool selected = isSelected();
+    const CanvasTheme& theme = m_scene->theme();
 
     // Shadow, card, header band.
     painter->setPen(Qt::NoPen);
-    painter->setBrush(QColor(0, 0, 0, 28));
+    painter->setBrush(theme.shadow);
     painter->drawRoundedRect(card.translated(1.5, 2.5), kRadius, kRadius);
-    painter->setBrush(QColor(0xff, 0xff, 0xff));
+    painter->setBrush(theme.card);
     painter->drawRoundedRect(card, kRadius, kRadius);
 
     QPainterPath header;
@@ -190,15 +219,16 @@ void LayerNodeItem::paint(
     // Body: summary, then output shape and parameter count.
     const QFont bodyFont = font(Text::Summary);
     const QFont smallFont = font(Text::Detail);
-    const double lineH = (kHeight - kHeader) / 2.0;
+    const double lineH = (kHeight - kHeader) / 3.0;
     const QRectF line1(10, kHeader + 2, kWidth - 20, lineH - 2);
     const QRectF line2(10, kHeader + lineH - 1, kWidth - 20, lineH - 2);
+    const QRectF line3(10, kHeader + 2 * lineH - 4, kWidth - 20, lineH - 2);
     painter->setFont(bodyFont);
-    painter->setPen(QColor(0x22, 0x26, 0x2b));
+    painter->setPen(theme.text);
     painter->drawText(line1, Qt::AlignLeft | Qt::AlignVCenter,
         QFontMetricsF(bodyFont).elidedText(m_summary, Qt::ElideRight, line1.width()));
     painter->setFont(smallFont);
-    painter->setPen(QColor(0x5f, 0x66, 0x6d));
+    painter->setPen(theme.detail);
     const QFontMetricsF smallMetrics(smallFont);
     const QString shapeText
         = m_shape.isEmpty() ? QStringLiteral("\u2192 ?") : QStringLiteral("\u2192 %1").arg(m_shape);
@@ -212,9 +242,12 @@ void LayerNodeItem::paint(
             params = smallMetrics.elidedText(formatCount(m_params), Qt::ElideRight, room);
         painter->drawText(line2, Qt::AlignRight | Qt::AlignVCenter, params);
     }
+    if (!m_cost.isEmpty())
+        painter->drawText(line3, Qt::AlignLeft | Qt::AlignVCenter,
+            smallMetrics.elidedText(m_cost, Qt::ElideRight, line3.width()));
 
     if (!m_thumbnail.isNull()) {
-        painter->setPen(QPen(QColor(0xe3, 0xe6, 0xea), 1.0));
+        painter->setPen(QPen(theme.separator, 1.0));
         painter->drawLine(QPointF(8, kHeight - 1), QPointF(kWidth - 8, kHeight - 1));
         const QRectF r = thumbnailRect();
         painter->save();
@@ -226,8 +259,14 @@ void LayerNodeItem::paint(
         painter->drawRect(r);
     }
 
+    if (m_findHighlight) {
+        painter->setPen(QPen(QColor(0xf5, 0xa6, 0x23), 3.0));
+        painter->setBrush(Qt::NoBrush);
+        painter->drawRoundedRect(card.adjusted(-2.5, -2.5, 2.5, 2.5), kRadius + 2, kRadius + 2);
+    }
+
     // Outline: red on error, accent when selected.
-    QPen outline(QColor(0xc8, 0xcd, 0xd3), 1.0);
+    QPen outline(theme.cardBorder, 1.0);
     if (selected)
         outline = QPen(QColor(0x1e, 0x88, 0xe5), 2.5);
     if (!m_errors.isEmpty())
@@ -256,8 +295,8 @@ void LayerNodeItem::paint(
 
     // Ports.
     auto drawPort = [&](QPointF c, bool highlighted, bool ok) {
-        QColor fill = QColor(0xff, 0xff, 0xff);
-        QColor ring = QColor(0x6b, 0x72, 0x79);
+        QColor fill = theme.port;
+        QColor ring = theme.detail;
         if (highlighted) {
             fill = ok ? QColor(0x43, 0xa0, 0x47) : QColor(0xd3, 0x2f, 0x2f);
             ring = fill.darker(130);

@@ -12,7 +12,8 @@ namespace widgets {
 class CanvasScene;
 
 /// A layer on the canvas: a rounded card with the type (coloured by palette category) and name,
-/// the layer's summary, its output shape and parameter count; input port(s) on the left edge,
+/// the layer's summary, its output shape and parameter count, and what one sample costs (forward
+/// FLOPs and training activation memory, engine::nodeCost()); input port(s) on the left edge,
 /// the output port on the right. Outlined red with the engine's messages as tooltip when
 /// validation reports errors for the node. Positions snap to the grid while dragged; the scene
 /// turns a finished drag into a MoveNodesCommand.
@@ -21,7 +22,7 @@ class LayerNodeItem : public QGraphicsObject {
 public:
     enum { Type = itemtype::LayerNode };
     static constexpr double kWidth = 180.0;
-    static constexpr double kHeight = 78.0;
+    static constexpr double kHeight = 96.0;
     static constexpr double kPortRadius = 6.0;
     /// Extra height of the card while it shows a weight thumbnail (kept below the layout gap,
     /// so that auto-placed cards never touch).
@@ -54,6 +55,10 @@ public:
     /// Highlights an input port while a connection is dragged over it (red when refused).
     void setPortHighlight(int port, bool ok);
 
+    /// Marks the card as a match of the find bar (an amber ring around it).
+    void setFindHighlight(bool on);
+    bool hasFindHighlight() const { return m_findHighlight; }
+
     /// A small heatmap of the node's weights, drawn in a band under the body; a null image
     /// removes the band. Ports keep their place, so attached edges do not move.
     void setThumbnail(const QImage& image);
@@ -68,8 +73,11 @@ public:
         Type, ///< header, left: the layer type
         Name, ///< header, right: the node's name
         Summary, ///< body, first line
-        Detail, ///< body, second line: output shape and parameter count
+        Detail, ///< body, second and third line: output shape and parameter count, costs
     };
+    /// The third body line: "865 kFLOP · 400 kB" (forward FLOPs and training activation memory
+    /// per sample), "" when the shape is unknown.
+    QString costText() const { return m_cost; }
     /// The font `text` is drawn in.
     QFont font(Text text) const;
 
@@ -86,11 +94,13 @@ private:
     QString m_summary;
     QString m_shape;
     long m_params = -1;
+    QString m_cost;
     QString m_errors;
     QColor m_accent;
     int m_inputPorts = 1;
     bool m_hasOutput = true;
     bool m_hovered = false;
+    bool m_findHighlight = false;
     int m_highlightPort = -1;
     bool m_highlightOk = true;
     QImage m_thumbnail;

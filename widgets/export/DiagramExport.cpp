@@ -18,15 +18,18 @@ namespace widgets::diagramexport {
 
 namespace {
 
-/// Hides what a diagram must not show (selection, hints, the rubber line) and turns off item
-/// caching while it is rendered, and puts everything back afterwards without telling the views: the
+/// Hides what a diagram must not show (selection, hints, the rubber line), paints in the light
+/// theme (a diagram goes on white paper and slides) and turns off item caching while it is
+/// rendered, and puts everything back afterwards without telling the views: the
 /// scene's signals are blocked, so the inspector keeps its selection.
 class CleanScene {
 public:
     explicit CleanScene(CanvasScene* scene)
         : m_scene(scene)
         , m_block(scene)
+        , m_theme(scene->theme())
     {
+        scene->setTheme(CanvasTheme::light());
         for (QGraphicsItem* item : scene->items()) {
             if (item->parentItem())
                 continue;
@@ -58,6 +61,7 @@ public:
             item->show();
         for (QGraphicsItem* item : m_selected)
             item->setSelected(true);
+        m_scene->setTheme(m_theme);
     }
     CleanScene(const CleanScene&) = delete;
     CleanScene& operator=(const CleanScene&) = delete;
@@ -65,6 +69,7 @@ public:
 private:
     CanvasScene* m_scene;
     QSignalBlocker m_block;
+    CanvasTheme m_theme;
     std::vector<QGraphicsItem*> m_hidden;
     std::vector<QGraphicsItem*> m_selected;
     std::vector<std::pair<QGraphicsItem*, QGraphicsItem::CacheMode>> m_cached;
@@ -88,8 +93,7 @@ QRectF alignedDiagramRect(const CanvasScene* scene)
     const QRectF items = itemsRect(scene);
     if (items.isEmpty())
         return {};
-    const QRectF r = items.adjusted(-kMargin, -kMargin,
-        kMargin, kMargin);
+    const QRectF r = items.adjusted(-kMargin, -kMargin, kMargin, kMargin);
     const double left = std::floor(r.left()), top = std::floor(r.top());
     return QRectF(left, top, std::ceil(r.right() - left), std::ceil(r.bottom() - top));
 }

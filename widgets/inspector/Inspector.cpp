@@ -1,5 +1,7 @@
 #include "inspector/Inspector.h"
 
+#include "inspector/ConnectionsBox.h"
+
 #include "canvas/UnrolledOverlay.h"
 #include "document/UndoCommands.h"
 #include "graph/Activations.h"
@@ -200,6 +202,7 @@ Inspector::Inspector(GraphDocument* document, QUndoStack* stack, QWidget* parent
     , m_errors(new QLabel)
     , m_attributesBox(new QGroupBox(tr("Attributes")))
     , m_form(new QFormLayout(m_attributesBox))
+    , m_connections(new ConnectionsBox(document))
 {
     auto* settingsPage = new QWidget;
     auto* settingsLayout = new QVBoxLayout(settingsPage);
@@ -237,6 +240,8 @@ Inspector::Inspector(GraphDocument* document, QUndoStack* stack, QWidget* parent
     m_form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     m_form->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
     nodeLayout->addWidget(m_attributesBox);
+    nodeLayout->addWidget(m_connections);
+    connect(m_connections, &ConnectionsBox::nodeActivated, this, &Inspector::nodeActivated);
     nodeLayout->addStretch(1);
 
     m_multiLabel->setAlignment(Qt::AlignCenter);
@@ -541,6 +546,7 @@ void Inspector::refreshValidation()
     m_shape->setText(shape.isEmpty() ? tr("unknown") : shape);
     const long params = m_doc->paramCount(m_node);
     m_params->setText(params < 0 ? tr("unknown") : QLocale().toString(qlonglong(params)));
+    m_connections->showNode(m_node);
     const QString errors = m_doc->errorsFor(m_node);
     m_errors->setText(errors);
     m_errors->setVisible(!errors.isEmpty());

@@ -20,6 +20,7 @@ class QUndoStack;
 
 namespace widgets {
 
+class ConnectionsBox;
 class ProjectSettingsPanel;
 class UnrolledOverlay;
 
@@ -48,6 +49,12 @@ public:
     /// Adds the "Unrolled" check box to recurrent nodes' forms (view state, not a command).
     void setUnrolledOverlay(UnrolledOverlay* overlay);
     QCheckBox* unrolledCheck() const { return m_unrolledCheck; }
+    /// The current node's upstream and downstream layers.
+    ConnectionsBox* connections() const { return m_connections; }
+
+signals:
+    /// A connection in the list was clicked: the window selects and centres that node.
+    void nodeActivated(engine::NodeId id);
 
 public slots:
     /// Shows the node when exactly one is selected, else the project settings.
@@ -80,6 +87,7 @@ private:
     QLabel* m_errors;
     QGroupBox* m_attributesBox;
     QFormLayout* m_form;
+    ConnectionsBox* m_connections;
     std::map<std::string, QWidget*> m_editors;
     QPointer<UnrolledOverlay> m_unrolled;
     QCheckBox* m_unrolledCheck = nullptr;
