@@ -126,6 +126,15 @@ void TstTimelineGui::scrubbingShowsTheEpochAndContinuingForksTheRun()
     // Dragging the marker did not pan the plot.
     QCOMPARE(panel->lossPlot()->plot()->xAxis->range().lower, before.lower);
     QVERIFY(menuAction(scrubber, QStringLiteral("Continue from here (epoch 3)"))->isEnabled());
+    // A right-click on the marker opens the timeline's menu (elsewhere the plot keeps its own
+    // export menu: tst_export_gui).
+    {
+        QCustomPlot* plot = panel->lossPlot()->plot();
+        const QPoint at(int(std::lround(scrubber->markerPixel())), plot->axisRect()->center().y());
+        QContextMenuEvent click(QContextMenuEvent::Mouse, at, plot->mapToGlobal(at));
+        QCoreApplication::sendEvent(plot, &click);
+        QTRY_VERIFY(scrubber->contextMenu() != nullptr);
+    }
     // For people to look at: NETCANVAS_SHOTS=DIR saves the window as scrubbed.
     if (const QString dir = qEnvironmentVariable("NETCANVAS_SHOTS"); !dir.isEmpty())
         w.grab().save(dir + QStringLiteral("/timeline_scrubbed.png"));

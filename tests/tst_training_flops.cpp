@@ -49,8 +49,11 @@ void TestTrainingFlops::handCount()
     QVERIFY2(check.ok(), check.summary().c_str());
 
     // Forward one multiply-add (2 FLOPs) per use; backward two (input and weight gradients).
+    // The element-wise layers (activations, pooling, flatten: one FLOP per output value, the
+    // exact per-node counts are tst_resource_estimate's) add a fraction of a percent.
     const double flops = trainingFlopsPerSample(check);
-    QCOMPARE(flops, 2 * 3 * multiplyAdds);
+    QVERIFY2(flops >= 2 * 3 * multiplyAdds && flops < 1.005 * 2 * 3 * multiplyAdds,
+        qPrintable(QStringLiteral("%1 vs %2").arg(flops).arg(2 * 3 * multiplyAdds)));
     // The biases' share is small: GFLOP/s from this count compare with an SGEMM's within 2 %.
     QVERIFY(flops / (2 * 3 * gemmMultiplyAdds) < 1.02);
 }

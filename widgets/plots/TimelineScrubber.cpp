@@ -14,7 +14,8 @@ namespace widgets {
 
 namespace {
 
-/// How near (px) to the marker a press grabs it.
+/// How near (px) to the marker a press grabs it (a right-click three times as near opens the
+/// timeline's menu).
 constexpr double kGrabDistance = 7;
 
 } // namespace
@@ -195,9 +196,14 @@ bool TimelineScrubber::eventFilter(QObject* watched, QEvent* event)
             return true;
         }
         break;
-    case QEvent::ContextMenu:
-        contextMenu()->popup(static_cast<QContextMenuEvent*>(event)->globalPos());
+    case QEvent::ContextMenu: {
+        // Near the marker: the timeline's menu; elsewhere the plot's own (export as PNG, CSV).
+        auto* e = static_cast<QContextMenuEvent*>(event);
+        if (std::abs(e->pos().x() - markerPixel()) > 3 * kGrabDistance)
+            break;
+        contextMenu()->popup(e->globalPos());
         return true;
+    }
     default:
         break;
     }

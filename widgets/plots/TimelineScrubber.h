@@ -15,7 +15,7 @@ namespace widgets {
 class RunTimeline;
 
 /// The loss plot's scrubber: a marker line at an epoch of the timeline (RunTimeline). Drag it
-/// and every data view shows the network as it was at that epoch (scrubbed()); right-click for
+/// and every data view shows the network as it was at that epoch (scrubbed()); right-click it for
 /// "Continue from here" (a new run forked from it with the current settings), "Latest" and the
 /// run whose epochs it goes through. It takes no room of its own: the plot keeps its height.
 /// Dragging elsewhere still pans the plot.

@@ -253,7 +253,7 @@ TrainingPanel::TrainingPanel(QWidget* parent)
     m_scrubber = new TimelineScrubber(m_timeline, m_loss->plot(), this);
     m_loss->plot()->setToolTip(m_loss->plot()->toolTip()
         + tr("\nDrag the epoch marker to see the network at an earlier epoch in every view; "
-             "right-click for Continue from here"));
+             "right-click the marker for Continue from here"));
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(m_loss);
     split->addWidget(views);
