@@ -112,10 +112,12 @@ void Conv2D::col2im(const Matrix& gradPatches, Matrix& gradIn) const
     const long positions = long(m_outH) * m_outW;
     const long window = long(m_kernel.h) * m_kernel.w * m_inC;
     const int cg = m_inC / m_groups;
-    gradIn.setZero(long(m_inH) * m_inW * m_inC, batch);
+    gradIn.resize(long(m_inH) * m_inW * m_inC, batch);
+    // Each thread zeroes its own samples right before adding into them (still in cache).
     parallelRanges(batch, positions * window, [&](long begin, long end) {
         for (long b = begin; b < end; ++b) {
             Scalar* dst = gradIn.col(b).data();
+            std::fill(dst, dst + gradIn.rows(), Scalar(0));
             const Scalar* src = gradPatches.data() + b * positions * window;
             for (int oh = 0; oh < m_outH; ++oh)
                 for (int ow = 0; ow < m_outW; ++ow)
@@ -150,10 +152,7 @@ void Conv2D::forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mode
             zView.middleRows(g * fg, fg).noalias()
                 = m_w.middleRows(g * fg, fg) * m_patches.middleRows(g * wg, wg);
     }
-    if (m_useBias)
-        zView.colwise() += m_b.col(0);
-    if (m_activation != ActivationKind::Identity)
-        activationForward(m_activation, Scalar(m_alpha), m_z, out);
+    addBiasAndActivate(m_activation, Scalar(m_alpha), m_b, z, out);
 }
 
 void Conv2D::backward(const std::vector<const Matrix*>& inputs, const Matrix& out,

@@ -1,5 +1,6 @@
 #include "layers/Pooling.h"
 
+#include "core/Kernels.h"
 #include "core/Parallel.h"
 #include "graph/Attributes.h"
 
@@ -113,6 +114,7 @@ void MaxPool2D::forward(const std::vector<const Matrix*>& inputs, Matrix& out, M
     const int c = m_channels;
     out.resize(long(m_outH) * m_outW * c, batch);
     m_argmax.resize(std::size_t(out.size()));
+    const auto maxUpdate = kernels().maxUpdate;
     parallelRanges(batch, in.rows() * 2, [&](long begin, long end) {
         for (long b = begin; b < end; ++b) {
             const Scalar* src = in.col(b).data();
@@ -126,11 +128,7 @@ void MaxPool2D::forward(const std::vector<const Matrix*>& inputs, Matrix& out, M
                 for (int h = h0; h < h1; ++h)
                     for (int w = w0; w < w1; ++w) {
                         const int row = (h * m_inW + w) * c;
-                        for (int k = 0; k < c; ++k)
-                            if (src[row + k] > o[k]) {
-                                o[k] = src[row + k];
-                                a[k] = row + k;
-                            }
+                        maxUpdate(src + row, o, a, row, c);
                     }
             });
         }
@@ -143,13 +141,15 @@ void MaxPool2D::backward(const std::vector<const Matrix*>& inputs, const Matrix&
     if (!gradInputs[0])
         return;
     Matrix& gin = *gradInputs[0];
-    gin.setZero(inputs[0]->rows(), gradOut.cols());
+    gin.resize(inputs[0]->rows(), gradOut.cols());
     const long rows = gradOut.rows();
-    parallelRanges(gradOut.cols(), rows, [&](long begin, long end) {
+    // Each thread zeroes its own samples right before scattering into them (still in cache).
+    parallelRanges(gradOut.cols(), gin.rows(), [&](long begin, long end) {
         for (long b = begin; b < end; ++b) {
             const int* a = m_argmax.data() + b * rows;
             const Scalar* g = gradOut.col(b).data();
             Scalar* d = gin.col(b).data();
+            std::fill(d, d + gin.rows(), Scalar(0));
             for (long i = 0; i < rows; ++i)
                 d[a[i]] += g[i];
         }
@@ -190,12 +190,13 @@ void AveragePool2D::backward(const std::vector<const Matrix*>& inputs, const Mat
     if (!gradInputs[0])
         return;
     Matrix& gin = *gradInputs[0];
-    gin.setZero(inputs[0]->rows(), gradOut.cols());
+    gin.resize(inputs[0]->rows(), gradOut.cols());
     const int c = m_channels;
     parallelRanges(gradOut.cols(), gin.rows() * 2, [&](long begin, long end) {
         for (long b = begin; b < end; ++b) {
             const Scalar* g = gradOut.col(b).data();
             Scalar* d = gin.col(b).data();
+            std::fill(d, d + gin.rows(), Scalar(0));
             forEachWindow([&](long p, int h0, int h1, int w0, int w1, int padded) {
                 const int count = m_countIncludePad ? padded : (h1 - h0) * (w1 - w0);
                 const Scalar inv = Scalar(1) / Scalar(count);
