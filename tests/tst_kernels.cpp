@@ -85,23 +85,31 @@ private slots:
         }
     }
 
-    void maxUpdateKeepsTheFirstMaximum()
+    void maxPoolingKeepsTheFirstMaximum()
     {
-        const int c = 21;
-        auto src = randomValues(c, 5);
-        src[3] = 7; // ties the running best below: the earlier index must stay
+        // A 2 x 3 window of 21-channel pixels inside a 5-pixel-wide image.
+        const int c = 21, rows = 2, cols = 3, width = 5, first = 40;
+        const long rowStride = long(width) * c;
+        auto image = randomValues(rowStride * rows, 5);
+        image[std::size_t(1 * c + 3)] = 7; // channel 3 peaks twice: the first index must win
+        image[std::size_t(rowStride + 2 * c + 3)] = 7;
         for (const ElementwiseKernels* k : tables()) {
-            std::vector<Scalar> best(c, Scalar(0.5));
-            best[3] = 7;
-            std::vector<int> arg(c, -1);
-            k->maxUpdate(src.data(), best.data(), arg.data(), 100, c);
-            for (int i = 0; i < c; ++i) {
-                const bool greater = src[std::size_t(i)] > Scalar(i == 3 ? 7 : 0.5);
-                QVERIFY2(arg[std::size_t(i)] == (greater ? 100 + i : -1), qPrintable(levelOf(k)));
-                QVERIFY2(best[std::size_t(i)]
-                        == (greater ? src[std::size_t(i)] : Scalar(i == 3 ? 7 : 0.5)),
-                    qPrintable(levelOf(k)));
+            std::vector<Scalar> best(c);
+            std::vector<int> arg(c);
+            k->maxPoolWindow(
+                image.data(), rows, cols, rowStride, c, first, best.data(), arg.data());
+            for (int ch = 0; ch < c; ++ch) {
+                long at = ch;
+                for (int i = 0; i < rows; ++i)
+                    for (int j = 0; j < cols; ++j) {
+                        const long idx = i * rowStride + long(j) * c + ch;
+                        if (image[std::size_t(idx)] > image[std::size_t(at)])
+                            at = idx;
+                    }
+                QVERIFY2(best[std::size_t(ch)] == image[std::size_t(at)], qPrintable(levelOf(k)));
+                QVERIFY2(arg[std::size_t(ch)] == first + at, qPrintable(levelOf(k)));
             }
+            QCOMPARE(arg[3], first + c + 3);
         }
     }
 

@@ -29,9 +29,12 @@ struct ElementwiseKernels {
     /// z(r, c) += b[r] over a column-major rows x cols array; with relu also a = max(z, 0).
     void (*addBias)(Scalar* z, const Scalar* b, long rows, long cols);
     void (*addBiasRelu)(Scalar* z, const Scalar* b, Scalar* a, long rows, long cols);
-    /// One pixel of a max-pooling window over c channels: where src[k] > best[k], best[k] =
-    /// src[k] and arg[k] = first + k (the first maximum wins, as in PyTorch).
-    void (*maxUpdate)(const Scalar* src, Scalar* best, int* arg, int first, int c);
+    /// Max-pooling of one window of rows x cols pixels with c channels each: src is its first
+    /// pixel, rowStride the distance between its rows, first the index of src in the image.
+    /// best[k] = the window's largest value of channel k, arg[k] its index (first + offset; the
+    /// first maximum wins, as in PyTorch).
+    void (*maxPoolWindow)(const Scalar* src, int rows, int cols, long rowStride, int c, int first,
+        Scalar* best, int* arg);
     /// w -= rate g
     void (*sgdStep)(Scalar* w, const Scalar* g, Scalar rate, long n);
     /// v = mu v + g; w -= rate v, or with nesterov w -= rate (g + mu v)

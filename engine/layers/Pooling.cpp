@@ -5,7 +5,6 @@
 #include "graph/Attributes.h"
 
 #include <algorithm>
-#include <limits>
 
 namespace engine {
 
@@ -114,22 +113,16 @@ void MaxPool2D::forward(const std::vector<const Matrix*>& inputs, Matrix& out, M
     const int c = m_channels;
     out.resize(long(m_outH) * m_outW * c, batch);
     m_argmax.resize(std::size_t(out.size()));
-    const auto maxUpdate = kernels().maxUpdate;
+    const auto maxPoolWindow = kernels().maxPoolWindow;
     parallelRanges(batch, in.rows() * 2, [&](long begin, long end) {
         for (long b = begin; b < end; ++b) {
             const Scalar* src = in.col(b).data();
             Scalar* dst = out.col(b).data();
             int* arg = m_argmax.data() + b * out.rows();
             forEachWindow([&](long p, int h0, int h1, int w0, int w1, int) {
-                Scalar* o = dst + p * c;
-                int* a = arg + p * c;
-                std::fill(o, o + c, -std::numeric_limits<Scalar>::infinity());
-                std::fill(a, a + c, (h0 * m_inW + w0) * c);
-                for (int h = h0; h < h1; ++h)
-                    for (int w = w0; w < w1; ++w) {
-                        const int row = (h * m_inW + w) * c;
-                        maxUpdate(src + row, o, a, row, c);
-                    }
+                const int at = (h0 * m_inW + w0) * c;
+                maxPoolWindow(
+                    src + at, h1 - h0, w1 - w0, long(m_inW) * c, c, at, dst + p * c, arg + p * c);
             });
         }
     });
