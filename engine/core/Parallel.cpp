@@ -1,5 +1,7 @@
 #include "core/Parallel.h"
 
+#include "core/Kernels.h"
+
 #include <Eigen/Core>
 
 #include <algorithm>
@@ -73,7 +75,7 @@ std::string computeBackendDescription()
 #else
     s = "GEMM: Eigen";
 #endif
-    s += "; element-wise: Eigen " + simd;
+    s += "; element-wise: " + simdLevelName(kernels().level) + " kernels, Eigen " + simd;
 #ifdef _OPENMP
     s += "; OpenMP";
 #endif

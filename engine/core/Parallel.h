@@ -42,9 +42,10 @@ std::string computeBackendDescription();
 /// Exceptions thrown by fn reach the caller.
 void runBesideTrainer(const std::function<void()>& fn);
 
-/// Calls fn(begin, end) over [0, n) split across threads when the work is large enough to pay
-/// for it (work = n * costPerItem scalar operations), else once on the calling thread.
-template <typename Fn> void parallelRanges(long n, long costPerItem, Fn&& fn)
+/// Calls fn(begin, end, worker) over [0, n) split into contiguous ranges, one per thread
+/// (worker = 0 .. threadCount() - 1, each at most once), when the work is large enough to pay
+/// for it (work = n * costPerItem scalar operations), else fn(0, n, 0) on the calling thread.
+template <typename Fn> void parallelWorkers(long n, long costPerItem, Fn&& fn)
 {
     constexpr long minWorkPerThread = 32 * 1024;
 #ifdef _OPENMP
@@ -57,13 +58,19 @@ template <typename Fn> void parallelRanges(long n, long costPerItem, Fn&& fn)
             const long begin = n * t / nt;
             const long end = n * (t + 1) / nt;
             if (begin < end)
-                fn(begin, end);
+                fn(begin, end, int(t));
         }
         return;
     }
 #endif
     (void)costPerItem;
-    fn(0L, n);
+    fn(0L, n, 0);
+}
+
+/// parallelWorkers without the worker index: fn(begin, end).
+template <typename Fn> void parallelRanges(long n, long costPerItem, Fn&& fn)
+{
+    parallelWorkers(n, costPerItem, [&](long begin, long end, int) { fn(begin, end); });
 }
 
 } // namespace engine

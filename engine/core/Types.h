@@ -7,17 +7,13 @@
 // colwise(), and a mini-batch is gathered by copying whole columns. Images are flattened per
 // column in H x W x C order (channel fastest), described by a Shape.
 
+#include "core/Scalar.h"
+
 #include <Eigen/Core>
 
 #include <cstdint>
 
 namespace engine {
-
-#ifdef NETCANVAS_SCALAR_DOUBLE
-using Scalar = double; ///< Used only by the gradient-check build of the engine.
-#else
-using Scalar = float;
-#endif
 
 using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor>;
 using Vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
@@ -27,7 +23,7 @@ using NodeId = std::int64_t;
 
 /// Forward-pass mode: dropout and batch statistics behave differently while training.
 enum class Mode {
-    Train,    ///< Stochastic layers are active; caches for backward are kept.
+    Train, ///< Stochastic layers are active; caches for backward are kept.
     Inference ///< Deterministic evaluation (validation, test, prediction).
 };
 

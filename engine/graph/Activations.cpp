@@ -1,5 +1,6 @@
 #include "graph/Activations.h"
 
+#include "core/Kernels.h"
 #include "core/Parallel.h"
 
 #include <unsupported/Eigen/SpecialFunctions>
@@ -97,7 +98,7 @@ void activationForward(ActivationKind k, Scalar alpha, const Matrix& z, Matrix& 
             out = in.tanh();
             break;
         case ActivationKind::ReLU:
-            out = in.max(Scalar(0));
+            kernels().reluForward(z.data() + c0 * z.rows(), a.data() + c0 * z.rows(), n * z.rows());
             break;
         case ActivationKind::LeakyReLU:
             out = (in > 0).select(in, alpha * in);
@@ -131,6 +132,28 @@ void activationForward(ActivationKind k, Scalar alpha, const Matrix& z, Matrix& 
     });
 }
 
+void addBiasAndActivate(ActivationKind k, Scalar alpha, const Matrix& bias, Matrix& z, Matrix& a)
+{
+    const long rows = bias.rows();
+    if (rows > 0) {
+        const long cols = z.size() / rows;
+        const ElementwiseKernels& kern = kernels();
+        if (k == ActivationKind::ReLU) {
+            a.resize(z.rows(), z.cols());
+            parallelRanges(cols, rows * 2, [&](long begin, long end) {
+                kern.addBiasRelu(z.data() + begin * rows, bias.data(), a.data() + begin * rows,
+                    rows, end - begin);
+            });
+            return;
+        }
+        parallelRanges(cols, rows, [&](long begin, long end) {
+            kern.addBias(z.data() + begin * rows, bias.data(), rows, end - begin);
+        });
+    }
+    if (k != ActivationKind::Identity)
+        activationForward(k, alpha, z, a);
+}
+
 void activationBackward(ActivationKind k, Scalar alpha, const Matrix& z, const Matrix& a,
     const Matrix& gradA, Matrix& gradZ)
 {
@@ -153,9 +176,13 @@ void activationBackward(ActivationKind k, Scalar alpha, const Matrix& z, const M
         case ActivationKind::Tanh:
             out = g * (Scalar(1) - act.square());
             break;
-        case ActivationKind::ReLU:
-            out = (zin > 0).select(g, Scalar(0));
+        case ActivationKind::ReLU: // Eigen's select() runs scalar: the kernel vectorizes
+        {
+            const long at = c0 * z.rows();
+            kernels().reluBackward(
+                z.data() + at, gradA.data() + at, gradZ.data() + at, n * z.rows());
             break;
+        }
         case ActivationKind::LeakyReLU:
             out = (zin > 0).select(g, alpha * g);
             break;

@@ -38,6 +38,11 @@ std::vector<std::string> activationNames();
 /// a = f(z), same shape as z.
 void activationForward(ActivationKind k, Scalar alpha, const Matrix& z, Matrix& a);
 
+/// z += bias (one value per row of z viewed as bias.rows() x (z.size() / bias.rows()): for
+/// Conv2D filters x (positions * batch)), then a = f(z) in the same pass over memory. With k
+/// Identity only z changes (the caller's output is z). An empty bias adds nothing.
+void addBiasAndActivate(ActivationKind k, Scalar alpha, const Matrix& bias, Matrix& z, Matrix& a);
+
 /// gradZ = dL/dz given z, a = f(z) and gradA = dL/da. gradZ may alias gradA.
 void activationBackward(ActivationKind k, Scalar alpha, const Matrix& z, const Matrix& a,
                         const Matrix& gradA, Matrix& gradZ);

@@ -1,5 +1,6 @@
 #include "layers/Conv2D.h"
 
+#include "core/Kernels.h"
 #include "core/Parallel.h"
 #include "graph/Attributes.h"
 #include "layers/ImageGeometry.h"
@@ -80,56 +81,103 @@ void forEachTap(int oh, int ow, int groups, int channelsPerGroup, image::Size2 k
 
 } // namespace
 
-void Conv2D::im2col(const Matrix& in)
+namespace {
+
+/// Bytes of patches and output one block of samples may take: about a core's L2 cache, so the
+/// GEMM reads the patches im2col just wrote, and bias and activation touch the output the GEMM
+/// just wrote, while both are still cached.
+constexpr long kBlockBytes = 512 * 1024;
+
+} // namespace
+
+long Conv2D::samplesPerBlock() const
 {
-    const long batch = in.cols();
     const long positions = long(m_outH) * m_outW;
     const long window = long(m_kernel.h) * m_kernel.w * m_inC;
-    const int cg = m_inC / m_groups;
-    m_patches.resize(window, positions * batch);
-    // Each sample fills only its own block of columns, so samples run in parallel.
-    parallelRanges(batch, positions * window, [&](long begin, long end) {
-        for (long b = begin; b < end; ++b) {
-            const Scalar* src = in.col(b).data();
-            Scalar* dst = m_patches.data() + b * positions * window;
-            for (int oh = 0; oh < m_outH; ++oh)
-                for (int ow = 0; ow < m_outW; ++ow)
-                    forEachTap(oh, ow, m_groups, cg, m_kernel, m_stride, m_dilation, m_padTop,
-                        m_padLeft, [&](int ih, int iw, int c0) {
-                            if (ih < 0 || ih >= m_inH || iw < 0 || iw >= m_inW)
-                                std::fill(dst, dst + cg, Scalar(0));
-                            else
-                                std::copy_n(src + (long(ih) * m_inW + iw) * m_inC + c0, cg, dst);
-                            dst += cg;
-                        });
-        }
-    });
+    const long perSample = positions * (window + m_filters) * long(sizeof(Scalar));
+    return std::max(1L, kBlockBytes / std::max(1L, perSample));
 }
 
-void Conv2D::col2im(const Matrix& gradPatches, Matrix& gradIn) const
+namespace {
+
+/// Copies n values; short runs (one grey pixel, one 3-tap kernel row) without a memmove call.
+inline void copyValues(const Scalar* src, long n, Scalar* dst)
 {
-    const long batch = gradPatches.cols() / (long(m_outH) * m_outW);
+    if (n > 16) {
+        std::copy_n(src, n, dst);
+        return;
+    }
+    for (long i = 0; i < n; ++i)
+        dst[i] = src[i];
+}
+
+} // namespace
+
+void Conv2D::im2col(const Matrix& in, long first, long count, Matrix& patches) const
+{
     const long positions = long(m_outH) * m_outW;
     const long window = long(m_kernel.h) * m_kernel.w * m_inC;
     const int cg = m_inC / m_groups;
-    gradIn.setZero(long(m_inH) * m_inW * m_inC, batch);
-    parallelRanges(batch, positions * window, [&](long begin, long end) {
-        for (long b = begin; b < end; ++b) {
-            Scalar* dst = gradIn.col(b).data();
-            const Scalar* src = gradPatches.data() + b * positions * window;
-            for (int oh = 0; oh < m_outH; ++oh)
-                for (int ow = 0; ow < m_outW; ++ow)
-                    forEachTap(oh, ow, m_groups, cg, m_kernel, m_stride, m_dilation, m_padTop,
-                        m_padLeft, [&](int ih, int iw, int c0) {
-                            if (ih >= 0 && ih < m_inH && iw >= 0 && iw < m_inW) {
-                                Scalar* d = dst + (long(ih) * m_inW + iw) * m_inC + c0;
-                                for (int c = 0; c < cg; ++c)
-                                    d[c] += src[c];
-                            }
-                            src += cg;
-                        });
-        }
-    });
+    patches.resize(window, positions * count);
+    Scalar* dst = patches.data();
+    // Without groups and dilation along x, a kernel row inside the image is one run of
+    // KW * Cin input values, already in patch order.
+    const bool rowRuns = m_groups == 1 && m_dilation.w == 1;
+    const long run = long(m_kernel.w) * m_inC;
+    for (long b = first; b < first + count; ++b) {
+        const Scalar* src = in.col(b).data();
+        for (int oh = 0; oh < m_outH; ++oh)
+            for (int ow = 0; ow < m_outW; ++ow) {
+                const int left = ow * m_stride.w - m_padLeft;
+                if (rowRuns && left >= 0 && left + m_kernel.w <= m_inW) {
+                    for (int kh = 0; kh < m_kernel.h; ++kh) {
+                        const int ih = oh * m_stride.h - m_padTop + kh * m_dilation.h;
+                        if (ih < 0 || ih >= m_inH)
+                            std::fill(dst, dst + run, Scalar(0));
+                        else
+                            copyValues(src + (long(ih) * m_inW + left) * m_inC, run, dst);
+                        dst += run;
+                    }
+                    continue;
+                }
+                forEachTap(oh, ow, m_groups, cg, m_kernel, m_stride, m_dilation, m_padTop,
+                    m_padLeft, [&](int ih, int iw, int c0) {
+                        if (ih < 0 || ih >= m_inH || iw < 0 || iw >= m_inW)
+                            std::fill(dst, dst + cg, Scalar(0));
+                        else
+                            copyValues(src + (long(ih) * m_inW + iw) * m_inC + c0, cg, dst);
+                        dst += cg;
+                    });
+            }
+    }
+}
+
+void Conv2D::col2im(const Matrix& gradPatches, long first, long count, Matrix& gradIn) const
+{
+    const int cg = m_inC / m_groups;
+    const Scalar* src = gradPatches.data();
+    for (long b = first; b < first + count; ++b) {
+        Scalar* dst = gradIn.col(b).data();
+        std::fill(dst, dst + gradIn.rows(), Scalar(0));
+        for (int oh = 0; oh < m_outH; ++oh)
+            for (int ow = 0; ow < m_outW; ++ow)
+                forEachTap(oh, ow, m_groups, cg, m_kernel, m_stride, m_dilation, m_padTop,
+                    m_padLeft, [&](int ih, int iw, int c0) {
+                        if (ih >= 0 && ih < m_inH && iw >= 0 && iw < m_inW) {
+                            Scalar* d = dst + (long(ih) * m_inW + iw) * m_inC + c0;
+                            for (int c = 0; c < cg; ++c)
+                                d[c] += src[c];
+                        }
+                        src += cg;
+                    });
+    }
+}
+
+Conv2D::Scratch& Conv2D::scratch(int worker)
+{
+    if (m_scratch.size() <= std::size_t(worker))
+        m_scratch.resize(std::size_t(worker) + 1);
+    return m_scratch[std::size_t(worker)];
 }
 
 void Conv2D::forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mode)
@@ -137,49 +185,111 @@ void Conv2D::forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mode
     const Matrix& in = *inputs[0];
     const long batch = in.cols();
     const long positions = long(m_outH) * m_outW;
-    im2col(in);
+    const long window = long(m_kernel.h) * m_kernel.w * m_inC;
+    const bool fusedRelu = m_activation == ActivationKind::ReLU;
     Matrix& z = m_activation == ActivationKind::Identity ? out : m_z;
     z.resize(positions * m_filters, batch);
-    // filters x (positions * batch) is the same memory as (positions * filters) x batch.
-    Eigen::Map<Matrix> zView(z.data(), m_filters, positions * batch);
-    if (m_groups == 1) {
-        zView.noalias() = m_w * m_patches;
-    } else {
-        const long fg = filtersPerGroup(), wg = windowPerGroup();
-        for (long g = 0; g < m_groups; ++g)
-            zView.middleRows(g * fg, fg).noalias()
-                = m_w.middleRows(g * fg, fg) * m_patches.middleRows(g * wg, wg);
-    }
-    if (m_useBias)
-        zView.colwise() += m_b.col(0);
-    if (m_activation != ActivationKind::Identity)
+    if (fusedRelu)
+        out.resize(z.rows(), batch);
+    const long block = samplesPerBlock();
+    const long blocks = (batch + block - 1) / block;
+    const long fg = filtersPerGroup(), wg = windowPerGroup();
+    scratch(threadCount() - 1);
+    const ElementwiseKernels& kern = kernels();
+    // Blocks of samples run on separate threads, each with its own patches buffer and a
+    // single-threaded GEMM (BLAS called inside a parallel region stays on the calling thread).
+    parallelWorkers(
+        blocks, block * positions * window * m_filters, [&](long begin, long end, int worker) {
+            Matrix& patches = m_scratch[std::size_t(worker)].patches;
+            for (long k = begin; k < end; ++k) {
+                const long first = k * block, count = std::min(block, batch - first);
+                im2col(in, first, count, patches);
+                // filters x (positions * count) is the same memory as the block's columns.
+                const long offset = first * positions * m_filters;
+                Eigen::Map<Matrix> zBlock(z.data() + offset, m_filters, positions * count);
+                for (long g = 0; g < m_groups; ++g)
+                    zBlock.middleRows(g * fg, fg).noalias()
+                        = m_w.middleRows(g * fg, fg) * patches.middleRows(g * wg, wg);
+                if (m_useBias && fusedRelu)
+                    kern.addBiasRelu(zBlock.data(), m_b.data(), out.data() + offset, m_filters,
+                        positions * count);
+                else if (fusedRelu)
+                    kern.reluForward(zBlock.data(), out.data() + offset, zBlock.size());
+                else if (m_useBias)
+                    kern.addBias(zBlock.data(), m_b.data(), m_filters, positions * count);
+            }
+        });
+    if (!fusedRelu && m_activation != ActivationKind::Identity)
         activationForward(m_activation, Scalar(m_alpha), m_z, out);
 }
 
 void Conv2D::backward(const std::vector<const Matrix*>& inputs, const Matrix& out,
     const Matrix& gradOut, const std::vector<Matrix*>& gradInputs)
 {
-    const long batch = inputs[0]->cols();
+    const Matrix& in = *inputs[0];
+    const long batch = in.cols();
     const long positions = long(m_outH) * m_outW;
+    const long window = long(m_kernel.h) * m_kernel.w * m_inC;
+    const bool fusedRelu = m_activation == ActivationKind::ReLU;
+    // dL/dz of the whole batch, unless ReLU's is computed block by block below.
     const Matrix* gradZ = &gradOut;
-    if (m_activation != ActivationKind::Identity) {
+    if (m_activation != ActivationKind::Identity && !fusedRelu) {
         activationBackward(m_activation, Scalar(m_alpha), m_z, out, gradOut, m_gradZ);
         gradZ = &m_gradZ;
     }
-    Eigen::Map<const Matrix> g(gradZ->data(), m_filters, positions * batch);
-    // Per group: dL/dW_g = G_g * patches_g^T, dL/dpatches_g = W_g^T * G_g.
+    Matrix* gradIn = gradInputs[0];
+    if (gradIn)
+        gradIn->resize(long(m_inH) * m_inW * m_inC, batch);
+    const long block = samplesPerBlock();
+    const long blocks = (batch + block - 1) / block;
     const long fg = filtersPerGroup(), wg = windowPerGroup();
-    for (long k = 0; k < m_groups; ++k)
-        m_gradW.middleRows(k * fg, fg).noalias()
-            = g.middleRows(k * fg, fg) * m_patches.middleRows(k * wg, wg).transpose();
-    if (m_useBias)
-        m_gradB = g.rowwise().sum();
-    if (gradInputs[0]) {
-        m_gradPatches.resize(m_patches.rows(), m_patches.cols());
-        for (long k = 0; k < m_groups; ++k)
-            m_gradPatches.middleRows(k * wg, wg).noalias()
-                = m_w.middleRows(k * fg, fg).transpose() * g.middleRows(k * fg, fg);
-        col2im(m_gradPatches, *gradInputs[0]);
+    const int workers = threadCount();
+    scratch(workers - 1);
+    for (int w = 0; w < workers; ++w) {
+        m_scratch[std::size_t(w)].gradW.setZero(m_w.rows(), m_w.cols());
+        m_scratch[std::size_t(w)].gradB.setZero(m_filters, 1);
+    }
+    const ElementwiseKernels& kern = kernels();
+    // Per block (patches recomputed, cheaper than keeping the whole batch's): with G the
+    // block's dL/dz, filters x (positions * count), per group dL/dW_g += G_g * patches_g^T,
+    // dL/db += rowsum(G), dL/dpatches_g = W_g^T * G_g, then col2im into the block's samples.
+    // Each worker sums its own dL/dW; the sums are added in worker order below.
+    parallelWorkers(
+        blocks, block * positions * window * m_filters * 2, [&](long begin, long end, int worker) {
+            Scratch& s = m_scratch[std::size_t(worker)];
+            for (long k = begin; k < end; ++k) {
+                const long first = k * block, count = std::min(block, batch - first);
+                const long offset = first * positions * m_filters;
+                const long n = positions * count;
+                const Scalar* g = gradZ->data() + offset;
+                if (fusedRelu) {
+                    s.gradZ.resize(m_filters, n);
+                    kern.reluBackward(m_z.data() + offset, gradOut.data() + offset, s.gradZ.data(),
+                        s.gradZ.size());
+                    g = s.gradZ.data();
+                }
+                Eigen::Map<const Matrix> G(g, m_filters, n);
+                im2col(in, first, count, s.patches);
+                for (long q = 0; q < m_groups; ++q)
+                    s.gradW.middleRows(q * fg, fg).noalias()
+                        += G.middleRows(q * fg, fg) * s.patches.middleRows(q * wg, wg).transpose();
+                if (m_useBias)
+                    s.gradB.noalias() += G.rowwise().sum();
+                if (gradIn) {
+                    s.gradPatches.resize(window, n);
+                    for (long q = 0; q < m_groups; ++q)
+                        s.gradPatches.middleRows(q * wg, wg).noalias()
+                            = m_w.middleRows(q * fg, fg).transpose() * G.middleRows(q * fg, fg);
+                    col2im(s.gradPatches, first, count, *gradIn);
+                }
+            }
+        });
+    m_gradW = m_scratch[0].gradW;
+    m_gradB = m_useBias ? m_scratch[0].gradB : Matrix();
+    for (int w = 1; w < workers; ++w) {
+        m_gradW += m_scratch[std::size_t(w)].gradW;
+        if (m_useBias)
+            m_gradB += m_scratch[std::size_t(w)].gradB;
     }
 }
 

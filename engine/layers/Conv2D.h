@@ -22,9 +22,9 @@ namespace engine {
 /// Tap (kh, kw) of output pixel (oh, ow) reads input pixel
 /// (oh * SH - padTop + kh * DH, ow * SW - padLeft + kw * DW), zero outside the image.
 ///
-/// Forward gathers the windows of the whole batch into one matrix (im2col), rows ordered group
-/// by group, so each group's convolution is one GEMM whose result already is the output in the
-/// engine's layout.
+/// Forward gathers the windows of a block of samples into one matrix (im2col), rows ordered
+/// group by group, so each group's convolution is one GEMM whose result already is the output in
+/// the engine's layout. Blocks are sized to stay in cache and run on separate threads.
 class Conv2D final : public Layer {
 public:
     std::string type() const override { return "Conv2D"; }
@@ -56,8 +56,21 @@ public:
     Initializer effectiveInitializer() const;
 
 private:
-    void im2col(const Matrix& in);
-    void col2im(const Matrix& gradPatches, Matrix& gradIn) const;
+    /// Buffers of one worker thread, reused from batch to batch.
+    struct Scratch {
+        Matrix patches; // window x (positions * samples of the block)
+        Matrix gradZ; // filters x (positions * samples), fused ReLU only
+        Matrix gradPatches; // window x (positions * samples)
+        Matrix gradW, gradB;
+    };
+    /// Samples whose patches and outputs fit in about one core's L2 cache (at least 1).
+    long samplesPerBlock() const;
+    /// patches = the windows of samples [first, first + count) of in.
+    void im2col(const Matrix& in, long first, long count, Matrix& patches) const;
+    /// Sets the columns [first, first + count) of gradIn to the sum of gradPatches' windows.
+    void col2im(const Matrix& gradPatches, long first, long count, Matrix& gradIn) const;
+    /// Worker w's buffers (created on first use).
+    Scratch& scratch(int worker);
     /// Rows of W (and of the output per pixel) and of the patches belonging to group g.
     long filtersPerGroup() const { return m_filters / m_groups; }
     long windowPerGroup() const { return long(m_kernel.h) * m_kernel.w * (m_inC / m_groups); }
@@ -77,10 +90,9 @@ private:
     int m_inH = 0, m_inW = 0, m_inC = 0, m_outH = 0, m_outW = 0, m_padTop = 0, m_padLeft = 0;
 
     Matrix m_w, m_b, m_gradW, m_gradB;
-    Matrix m_patches; // (KH*KW*Cin) x (Hout*Wout*batch), column b*Hout*Wout + p, group-major rows
     Matrix m_z; // pre-activation, when the activation is not identity
     Matrix m_gradZ;
-    Matrix m_gradPatches;
+    std::vector<Scratch> m_scratch; // one per worker thread
 };
 
 } // namespace engine

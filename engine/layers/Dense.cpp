@@ -33,10 +33,7 @@ void Dense::forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mode)
     Matrix& z = m_activation == ActivationKind::Identity ? out : m_z;
     z.resize(m_units, in.cols());
     z.noalias() = m_w * in;
-    if (m_useBias)
-        z.colwise() += m_b.col(0);
-    if (m_activation != ActivationKind::Identity)
-        activationForward(m_activation, Scalar(m_alpha), m_z, out);
+    addBiasAndActivate(m_activation, Scalar(m_alpha), m_b, z, out);
 }
 
 void Dense::backward(const std::vector<const Matrix*>& inputs, const Matrix& out,

@@ -1,10 +1,10 @@
 #include "layers/Pooling.h"
 
+#include "core/Kernels.h"
 #include "core/Parallel.h"
 #include "graph/Attributes.h"
 
 #include <algorithm>
-#include <limits>
 
 namespace engine {
 
@@ -113,25 +113,16 @@ void MaxPool2D::forward(const std::vector<const Matrix*>& inputs, Matrix& out, M
     const int c = m_channels;
     out.resize(long(m_outH) * m_outW * c, batch);
     m_argmax.resize(std::size_t(out.size()));
+    const auto maxPoolWindow = kernels().maxPoolWindow;
     parallelRanges(batch, in.rows() * 2, [&](long begin, long end) {
         for (long b = begin; b < end; ++b) {
             const Scalar* src = in.col(b).data();
             Scalar* dst = out.col(b).data();
             int* arg = m_argmax.data() + b * out.rows();
             forEachWindow([&](long p, int h0, int h1, int w0, int w1, int) {
-                Scalar* o = dst + p * c;
-                int* a = arg + p * c;
-                std::fill(o, o + c, -std::numeric_limits<Scalar>::infinity());
-                std::fill(a, a + c, (h0 * m_inW + w0) * c);
-                for (int h = h0; h < h1; ++h)
-                    for (int w = w0; w < w1; ++w) {
-                        const int row = (h * m_inW + w) * c;
-                        for (int k = 0; k < c; ++k)
-                            if (src[row + k] > o[k]) {
-                                o[k] = src[row + k];
-                                a[k] = row + k;
-                            }
-                    }
+                const int at = (h0 * m_inW + w0) * c;
+                maxPoolWindow(
+                    src + at, h1 - h0, w1 - w0, long(m_inW) * c, c, at, dst + p * c, arg + p * c);
             });
         }
     });
@@ -143,13 +134,15 @@ void MaxPool2D::backward(const std::vector<const Matrix*>& inputs, const Matrix&
     if (!gradInputs[0])
         return;
     Matrix& gin = *gradInputs[0];
-    gin.setZero(inputs[0]->rows(), gradOut.cols());
+    gin.resize(inputs[0]->rows(), gradOut.cols());
     const long rows = gradOut.rows();
-    parallelRanges(gradOut.cols(), rows, [&](long begin, long end) {
+    // Each thread zeroes its own samples right before scattering into them (still in cache).
+    parallelRanges(gradOut.cols(), gin.rows(), [&](long begin, long end) {
         for (long b = begin; b < end; ++b) {
             const int* a = m_argmax.data() + b * rows;
             const Scalar* g = gradOut.col(b).data();
             Scalar* d = gin.col(b).data();
+            std::fill(d, d + gin.rows(), Scalar(0));
             for (long i = 0; i < rows; ++i)
                 d[a[i]] += g[i];
         }
@@ -190,12 +183,13 @@ void AveragePool2D::backward(const std::vector<const Matrix*>& inputs, const Mat
     if (!gradInputs[0])
         return;
     Matrix& gin = *gradInputs[0];
-    gin.setZero(inputs[0]->rows(), gradOut.cols());
+    gin.resize(inputs[0]->rows(), gradOut.cols());
     const int c = m_channels;
     parallelRanges(gradOut.cols(), gin.rows() * 2, [&](long begin, long end) {
         for (long b = begin; b < end; ++b) {
             const Scalar* g = gradOut.col(b).data();
             Scalar* d = gin.col(b).data();
+            std::fill(d, d + gin.rows(), Scalar(0));
             forEachWindow([&](long p, int h0, int h1, int w0, int w1, int padded) {
                 const int count = m_countIncludePad ? padded : (h1 - h0) * (w1 - w0);
                 const Scalar inv = Scalar(1) / Scalar(count);

@@ -2,6 +2,7 @@
 
 #include "core/Errors.h"
 #include "core/JsonFields.h"
+#include "core/Kernels.h"
 #include "training/Schedule.h"
 
 #include <nlohmann/json.hpp>
@@ -47,7 +48,7 @@ protected:
         const auto rate = Scalar(lr);
         for (const Param& p : params)
             if (usable(p))
-                p.value->array() -= rate * p.grad->array();
+                kernels().sgdStep(p.value->data(), p.grad->data(), rate, p.value->size());
     }
 };
 
@@ -74,11 +75,9 @@ protected:
             if (!usable(p))
                 continue;
             Matrix& v = slot(m_velocity, i, p);
-            v.array() = mu * v.array() + p.grad->array();
-            if (m_nesterov) // w -= lr (g + mu v), with v already updated
-                p.value->array() -= rate * (p.grad->array() + mu * v.array());
-            else
-                p.value->array() -= rate * v.array();
+            // Nesterov: w -= lr (g + mu v), with v already updated.
+            kernels().momentumStep(
+                p.value->data(), v.data(), p.grad->data(), mu, rate, m_nesterov, p.value->size());
         }
     }
 
@@ -144,9 +143,9 @@ protected:
         const double b1 = m_config.beta1;
         const double b2 = m_config.beta2;
         // The corrections are computed in double: for float, 1 - 0.999^t loses digits early on.
-        const auto firstScale = Scalar(lr / (1.0 - std::pow(b1, t)));
-        const auto secondScale = Scalar(1.0 / (1.0 - std::pow(b2, t)));
-        const auto eps = Scalar(m_config.epsilon);
+        const AdamFactors factors {Scalar(b1), Scalar(1 - b1), Scalar(b2), Scalar(1 - b2),
+            Scalar(lr / (1.0 - std::pow(b1, t))), Scalar(1.0 / (1.0 - std::pow(b2, t))),
+            Scalar(m_config.epsilon)};
         const auto decay = Scalar(1.0 - lr * m_config.weightDecay);
         for (std::size_t i = 0; i < params.size(); ++i) {
             const Param& p = params[i];
@@ -154,12 +153,10 @@ protected:
                 continue;
             Matrix& m = slot(m_first, i, p);
             Matrix& v = slot(m_second, i, p);
-            const auto g = p.grad->array();
-            m.array() = Scalar(b1) * m.array() + Scalar(1 - b1) * g;
-            v.array() = Scalar(b2) * v.array() + Scalar(1 - b2) * g.square();
             if (m_decoupledDecay && p.regularized)
                 p.value->array() *= decay;
-            p.value->array() -= firstScale * m.array() / ((secondScale * v.array()).sqrt() + eps);
+            kernels().adamStep(
+                p.value->data(), m.data(), v.data(), p.grad->data(), factors, p.value->size());
         }
     }
 
