@@ -89,13 +89,14 @@ void TestResourceEstimate::nodeCostsOfTheExamples_data()
     // Fashion-MNIST CNN: conv 32 3x3 -> pool 2 -> conv 64 3x3 -> pool 2 -> flatten -> 128 -> 10.
     const QString cnn = "fashion_cnn.json";
     // conv1: 26x26x32 outputs; 32 x (3x3x1 + 1) = 320 weights used at 26x26 = 676 positions;
-    // keeps output, pre-activation and 676 patches of 10 values (im2col), with gradients.
+    // keeps output and pre-activation, with gradients (its im2col patches live per block of
+    // samples, not per sample).
     QTest::newRow("cnn conv1") << cnn << "conv1" << 320.0 << 2.0 * 320 * 676
-                               << (21632.0 + 21632 + 676 * 10) * 8;
+                               << (21632.0 + 21632) * 8;
     QTest::newRow("cnn pool1") << cnn << "pool1" << 0.0 << 13.0 * 13 * 32 << 5408.0 * 8;
-    // conv2: 11x11x64 outputs; 64 x (3x3x32 + 1) = 18496 weights at 121 positions, patches of 289.
+    // conv2: 11x11x64 outputs; 64 x (3x3x32 + 1) = 18496 weights at 121 positions.
     QTest::newRow("cnn conv2") << cnn << "conv2" << 18496.0 << 2.0 * 18496 * 121
-                               << (7744.0 + 7744 + 121 * 289) * 8;
+                               << (7744.0 + 7744) * 8;
     QTest::newRow("cnn pool2") << cnn << "pool2" << 0.0 << 5.0 * 5 * 64 << 1600.0 * 8;
     QTest::newRow("cnn flatten") << cnn << "flatten" << 0.0 << 1600.0 << 1600.0 * 8;
     QTest::newRow("cnn hidden") << cnn << "hidden" << 204928.0 << 2.0 * 204928 << 128.0 * 8;

@@ -64,10 +64,10 @@ NodeCost nodeCost(const GraphCheck& check, NodeId id, const std::string& optimiz
         const double positions = image ? outputs / channels : 1.0;
         cost.forwardFlops = 2 * params * positions;
         if (image) {
-            // An image layer with weights (Conv2D) also keeps its pre-activation and unrolls
-            // its input into patches (im2col), one window per output position.
-            const double window = params / channels; // weights (and bias) per channel
-            activations += outputs + window * positions;
+            // An image layer with weights (Conv2D) also keeps its pre-activation. Its unrolled
+            // input patches (im2col) live only per cache-sized block of samples and thread
+            // (layers/Conv2D), so they do not grow with the batch.
+            activations += outputs;
         }
     } else if (id != check.inputNode && id != check.lossNode) {
         cost.forwardFlops = outputs;

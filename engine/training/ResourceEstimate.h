@@ -30,8 +30,8 @@ struct NodeCost {
     /// Forward and backward (input and weight gradients: twice the forward work).
     double trainingFlops = 0;
     /// Bytes a training run keeps per sample: the output and its gradient, and for an image
-    /// layer with weights (Conv2D) its pre-activation and unrolled input patches (im2col),
-    /// with their gradients. Times the batch size for a mini-batch.
+    /// layer with weights (Conv2D) its pre-activation with its gradient. Times the batch size
+    /// for a mini-batch.
     double activationBytesPerSample = 0;
     /// Bytes of the parameters, their gradients and the optimizer's per-parameter state.
     double parameterBytes = 0;
@@ -48,7 +48,8 @@ std::map<NodeId, NodeCost> nodeCosts(const GraphCheck& check, const std::string&
 /// gradients and the optimizer's per-parameter state (`optimizerType`: adam/adamw keep two
 /// slots, momentum/nesterov/rmsprop one, sgd none), plus its output and output gradient for a
 /// mini-batch of `batchSize` samples; an image layer with weights (Conv2D) adds its pre-activation
-/// and its unrolled input patches, with their gradients. Pure: nothing is allocated.
+/// and its gradient (its unrolled patches live per cache-sized block of samples, not per sample).
+/// Pure: nothing is allocated.
 MemoryEstimate estimateTrainingMemory(
     const GraphCheck& check, long batchSize, const std::string& optimizerType);
 

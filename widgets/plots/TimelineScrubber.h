@@ -36,6 +36,8 @@ public:
     QString epochText() const;
     /// The right-click menu (built on demand; for tests).
     QMenu* contextMenu();
+    /// The menu a right-click last opened (null before any).
+    QMenu* shownMenu() const { return m_menu; }
     /// The marker's horizontal position in the plot's pixels (tests drag it from there).
     double markerPixel() const;
     bool isShown() const;
