@@ -185,6 +185,9 @@ QString MainWindow::openFile(const QString& path)
     openInTrainingPanel(filePath,
         project.name.empty() ? QFileInfo(path).completeBaseName()
                              : QString::fromStdString(project.name));
+    // Before the load: a trained project's data views load its data on the document's reset,
+    // relative to this file's folder (not the previous project's).
+    setProjectDirectory(QFileInfo(path).absolutePath());
     m_doc->load(std::move(project));
     m_undo->clear();
     setCurrentFile(QFileInfo(path).absoluteFilePath());

@@ -3,6 +3,10 @@
 // grabs of widgets saved on request for looking at them.
 
 #include "MainWindow.h"
+#include "plots/TrainingPanel.h"
+#include "training/TrainingController.h"
+
+#include <QSignalSpy>
 
 #include <QtTest>
 
@@ -21,6 +25,20 @@ inline void saveGrab(QWidget* w, const QString& name)
     const QString dir = qEnvironmentVariable("NETCANVAS_SCREENSHOT_DIR");
     if (!dir.isEmpty())
         QVERIFY(w->grab().save(dir + "/" + name));
+}
+
+/// Trains the open project to its end through the Train action; the session's data (empty when
+/// no session started or the run did not end within a minute).
+inline widgets::TrainingSessionInfo trainSession(MainWindow& w)
+{
+    widgets::TrainingController* controller = w.trainingPanel()->controller();
+    QSignalSpy sessions(controller, &widgets::TrainingController::sessionStarted);
+    QSignalSpy finished(controller, &widgets::TrainingController::finished);
+    w.trainingPanel()->trainAction()->trigger();
+    if (!QTest::qWaitFor([&] { return finished.size() >= 1 && !controller->isRunning(); }, 60000)
+        || sessions.isEmpty())
+        return {};
+    return sessions.last().first().value<widgets::TrainingSessionInfo>();
 }
 
 } // namespace guitest

@@ -22,19 +22,6 @@ namespace {
 
 using TestWindow = guitest::QuietWindow;
 
-/// Trains the open project to its end through the Train action; the session's data.
-widgets::TrainingSessionInfo trainToEnd(MainWindow& w)
-{
-    widgets::TrainingController* controller = w.trainingPanel()->controller();
-    QSignalSpy sessions(controller, &widgets::TrainingController::sessionStarted);
-    QSignalSpy finished(controller, &widgets::TrainingController::finished);
-    w.trainingPanel()->trainAction()->trigger();
-    if (!QTest::qWaitFor([&] { return finished.size() >= 1 && !controller->isRunning(); }, 60000)
-        || sessions.isEmpty())
-        return {};
-    return sessions.last().first().value<widgets::TrainingSessionInfo>();
-}
-
 /// The training points drawn, per graph (test points and the step marker left out).
 std::vector<QVector<QPointF>> trainPointGraphs(const QCustomPlot* plot)
 {
@@ -101,7 +88,7 @@ void TstPlaneViews::irisOnPcaPlaneShowsClassesAtProjectedPositions()
     w.resize(1366, 768);
     w.show();
     QCOMPARE(w.openExample(QStringLiteral(":/examples/iris.json")), QString());
-    const widgets::TrainingSessionInfo info = trainToEnd(w);
+    const widgets::TrainingSessionInfo info = guitest::trainSession(w);
     QCOMPARE(info.trainX.rows(), 4);
     QVERIFY(info.trainX.cols() > 100);
     widgets::DecisionBoundaryView* view = w.trainingPanel()->boundary();
@@ -172,7 +159,7 @@ void TstPlaneViews::chooserOnlyForMoreThanTwoFeatures()
     TestWindow w;
     w.show();
     QCOMPARE(w.openExample(QStringLiteral(":/examples/mlp_xor.json")), QString());
-    const widgets::TrainingSessionInfo info = trainToEnd(w);
+    const widgets::TrainingSessionInfo info = guitest::trainSession(w);
     QCOMPARE(info.trainX.rows(), 2);
     widgets::DecisionBoundaryView* view = w.trainingPanel()->boundary();
     QTRY_VERIFY_WITH_TIMEOUT(view->hasBoundary(), 20000);
@@ -186,7 +173,7 @@ void TstPlaneViews::fileNewLeavesNothingOfThePlane()
     TestWindow w;
     w.show();
     QCOMPARE(w.openExample(QStringLiteral(":/examples/iris.json")), QString());
-    trainToEnd(w);
+    guitest::trainSession(w);
     widgets::DecisionBoundaryView* view = w.trainingPanel()->boundary();
     QTRY_VERIFY_WITH_TIMEOUT(view->hasBoundary(), 20000);
     QVERIFY(view->isPlaneView());

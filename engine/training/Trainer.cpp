@@ -216,11 +216,13 @@ BatchStats Trainer::trainBatch()
     return s;
 }
 
-Metrics Trainer::evaluate(const Dataset& data, std::vector<int>* predictions)
+Metrics Trainer::evaluate(const Dataset& data, std::vector<int>* predictions, Matrix* probabilities)
 {
     Metrics m;
     if (predictions)
         predictions->clear();
+    if (probabilities)
+        probabilities->resize(0, 0);
     if (data.empty())
         return m;
     constexpr long kBatch = 1024;
@@ -238,6 +240,12 @@ Metrics Trainer::evaluate(const Dataset& data, std::vector<int>* predictions)
                 correct += m_labels[std::size_t(j)] == data.label(begin + j);
             if (predictions)
                 predictions->insert(predictions->end(), m_labels.begin(), m_labels.begin() + count);
+        }
+        if (probabilities) {
+            m_loss->outputTransform(pred, m_evalOut);
+            if (probabilities->size() == 0)
+                probabilities->resize(m_evalOut.rows(), data.size());
+            probabilities->middleCols(begin, count) = m_evalOut;
         }
     }
     m.loss = lossSum / double(data.size());
@@ -272,7 +280,8 @@ EpochStats Trainer::finishEpoch()
     e.samplesPerSecond = m_epochTrainSeconds > 0 ? double(m_epochSamples) / m_epochTrainSeconds : 0;
     e.learningRate = currentLearningRate();
     if (!m_data.validation.empty())
-        e.validation = evaluate(m_data.validation, &e.validationPredictions);
+        e.validation = evaluate(m_data.validation, &e.validationPredictions,
+                                isClassification() ? &e.validationProbabilities : nullptr);
     m_totalTrainSeconds += m_epochTrainSeconds;
     m_epochTrainSeconds = 0;
     e.elapsedSeconds = seconds(std::chrono::steady_clock::now() - m_runStart);

@@ -43,6 +43,9 @@ struct EpochStats {
     /// Predicted class of every validation sample (classification with a validation set), from
     /// the same pass as `validation`: a confusion matrix needs no second forward pass.
     std::vector<int> validationPredictions;
+    /// The network's outputs for the same samples after the loss's output transform (outputs x
+    /// samples: class probabilities for the cross-entropies), from the same pass.
+    Matrix validationProbabilities;
     double samplesPerSecond = 0; ///< training throughput of this epoch
     double elapsedSeconds = 0;   ///< since the start of the run
     double learningRate = 0;
@@ -123,7 +126,9 @@ public:
 
     /// Loss and accuracy of the current weights on a dataset, in inference mode and batches.
     /// For classification, `predictions` (when given) receives the predicted class per sample.
-    Metrics evaluate(const Dataset& data, std::vector<int>* predictions = nullptr);
+    /// With `probabilities`, also the outputs after the loss's output transform (outputs x n).
+    Metrics evaluate(const Dataset& data, std::vector<int>* predictions = nullptr,
+                     Matrix* probabilities = nullptr);
     /// Predictions (after the loss's output transform) for every column of x.
     Matrix predict(const Matrix& x);
 
@@ -185,6 +190,7 @@ private:
 
     Matrix m_batchX, m_batchY, m_grad;
     Matrix m_evalX; // kept alive: the graph's Input output points at the last batch it saw
+    Matrix m_evalOut; // scratch of evaluate(): one batch after the output transform
     std::vector<int> m_labels;
 };
 

@@ -2,8 +2,8 @@
 
 #include "plots/TimelineScrubber.h"
 
-#include <qcustomplot.h>
 #include "training/RunTimeline.h"
+#include <qcustomplot.h>
 
 #include "common/FlowLayout.h"
 #include "document/GraphDocument.h"
@@ -12,6 +12,7 @@
 #include "plots/FeatureMapView.h"
 #include "plots/GradientFlowPlot.h"
 #include "plots/LossPlot.h"
+#include "plots/MostWrongView.h"
 #include "plots/NeuronView.h"
 #include "plots/WeightHeatmap.h"
 #include "plots/WeightHistogramView.h"
@@ -215,6 +216,12 @@ TrainingPanel::TrainingPanel(QWidget* parent)
     m_tabs->setTabToolTip(5, tr("Confusion matrix on the validation set"));
     m_tabs->setTabToolTip(
         6, tr("Activations of the convolution and pooling layers for one validation image"));
+    m_mostWrong = new MostWrongView(this);
+    auto* mostWrongScroll = new QScrollArea(this);
+    mostWrongScroll->setWidget(m_mostWrong);
+    mostWrongScroll->setWidgetResizable(true);
+    m_tabs->setTabToolTip(m_tabs->addTab(mostWrongScroll, tr("Most wrong")),
+        tr("The validation images with the lowest probability of their true class"));
     m_reconstructions = new ReconstructionView(this);
     m_latent = new LatentSpaceView(this);
     m_tabs->setTabToolTip(m_tabs->addTab(m_reconstructions, tr("Reconstructions")),
@@ -237,7 +244,8 @@ TrainingPanel::TrainingPanel(QWidget* parent)
         m_tabs->setTabVisible(i, false);
     }
     m_views = {m_loss, m_heatmap, m_histogram, m_boundary, m_neurons, m_gradients, m_confusion,
-        m_featureMaps, m_hiddenStates, m_forecast, m_textSampling, m_reconstructions, m_latent};
+        m_featureMaps, m_mostWrong, m_hiddenStates, m_forecast, m_textSampling, m_reconstructions,
+        m_latent};
     m_tabs->setDocumentMode(true);
     // Every label stays whole: no elision, and where the tabs do not fit the chooser above
     // replaces the bar rather than scroll arrows that cover the last label. Views that do not
@@ -736,6 +744,7 @@ void TrainingPanel::updateViewTabs(const TrainingSessionInfo* session)
     show(m_neurons, twoD);
     show(m_confusion, classification);
     show(m_featureMaps, images);
+    show(m_mostWrong, images && classification);
 }
 
 void TrainingPanel::updateSequenceTabs(const TrainingSessionInfo* info)

@@ -27,6 +27,7 @@ class TextSamplingPanel;
 class GradientFlowPlot;
 class GraphDocument;
 class LatentSpaceView;
+class MostWrongView;
 class LossPlot;
 class NeuronView;
 class ReconstructionView;
@@ -79,6 +80,7 @@ public:
     GradientFlowPlot* gradientFlow() const { return m_gradients; }
     ConfusionMatrixView* confusion() const { return m_confusion; }
     FeatureMapView* featureMaps() const { return m_featureMaps; }
+    MostWrongView* mostWrong() const { return m_mostWrong; }
     HiddenStateView* hiddenStates() const { return m_hiddenStates; }
     ForecastPlot* forecast() const { return m_forecast; }
     TextSamplingPanel* textSampling() const { return m_textSampling; }
@@ -119,8 +121,8 @@ private:
     /// regression data, vocabulary) or, once training started, to the session.
     void updateSequenceTabs(const TrainingSessionInfo* info = nullptr);
     engine::Project projectForTraining() const;
-    /// Hides the boundary, neuron, confusion and feature-map views where they cannot apply
-    /// (inputs not 2-D, regression, no image inputs): from a new session's data, otherwise
+    /// Hides the boundary, neuron, confusion, feature-map and most-wrong views where they cannot
+    /// apply (inputs not 2-D, regression, no image inputs): from a new session's data, otherwise
     /// from the document's shapes. Keeps the tab bar short enough to show every label.
     void updateViewTabs(const TrainingSessionInfo* session = nullptr);
     /// Shows the autoencoder tabs only where they apply: for a new session from its data and
@@ -173,6 +175,7 @@ private:
     GradientFlowPlot* m_gradients = nullptr;
     ConfusionMatrixView* m_confusion = nullptr;
     FeatureMapView* m_featureMaps = nullptr;
+    MostWrongView* m_mostWrong = nullptr;
     HiddenStateView* m_hiddenStates = nullptr;
     ForecastPlot* m_forecast = nullptr;
     TextSamplingPanel* m_textSampling = nullptr;

@@ -12,6 +12,7 @@
 #include <QStringList>
 #include <QVector>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -120,6 +121,23 @@ struct ConfusionMatrix {
     long at(int actual, int predicted) const { return counts[actual * numClasses + predicted]; }
 };
 
+/// The validation images (TrainingSessionInfo::samples) the network gets most wrong: those with
+/// the lowest probability of their true class (the highest cross-entropy), worst first.
+struct MostWrong {
+    struct Entry {
+        long sample = 0; ///< column of TrainingSessionInfo::samples
+        int trueClass = 0;
+        int predictedClass = 0;
+        float trueProbability = 0; ///< the network's probability of the true class
+        float predictedProbability = 0; ///< ... and of the predicted class
+    };
+    static constexpr int kCount = 24;
+    int epoch = 0;
+    long ranked = 0; ///< samples ranked (the first `ranked` of the set)
+    QStringList classNames;
+    std::vector<Entry> entries; ///< at most kCount, ascending trueProbability
+};
+
 /// Why a snapshot was sent (the worker throttles regular updates, not these).
 enum class SnapshotTrigger {
     Progress, ///< regular throttled update
@@ -156,6 +174,7 @@ struct TrainingSnapshot {
     std::optional<BoundaryGrid> boundary; ///< 2-D inputs only
     std::vector<NeuronImages> neurons; ///< small hidden layers, 2-D inputs only
     std::optional<ConfusionMatrix> confusion; ///< classification, after an epoch ended
+    std::optional<MostWrong> mostWrong; ///< image classification, with `confusion`
     /// Every parameter (trainable or not, e.g. batch-norm statistics) of every node, shared so
     /// copies of the snapshot stay cheap. Only sent for image inputs while a view asked for it
     /// (TrainingController::setFullWeightsWanted), at most every few hundred ms and always on
@@ -204,6 +223,8 @@ struct TrainingSessionInfo {
     /// targets, of `samples` (which are noisy when the project adds input noise); null otherwise.
     std::shared_ptr<const engine::Matrix> cleanSamples;
     static constexpr long kMaxSampleScalars = 8'000'000;
+    /// How many samples of `inputs` scalars each fit in kMaxSampleScalars.
+    static long sampleLimit(long inputs) { return kMaxSampleScalars / std::max<long>(1, inputs); }
 
     // Sequence sessions (a {t, f} input or any recurrent layer) fill the fields above as image
     // sessions do, plus these, for the sequence views (hidden states, forecast, text sampling):

@@ -1,5 +1,6 @@
 #include "training/TrainingWorker.h"
 
+#include "training/MostWrongRanking.h"
 #include "training/PlaneGrid.h"
 
 #include "core/Errors.h"
@@ -185,8 +186,7 @@ TrainingSessionInfo TrainingWorker::makeInfo() const
             : !d.test.empty()              ? QStringLiteral("test")
                                            : QStringLiteral("training");
         info.sampleSetSize = set.size();
-        const long n = std::min(
-            set.size(), TrainingSessionInfo::kMaxSampleScalars / std::max<long>(1, set.x.rows()));
+        const long n = std::min(set.size(), TrainingSessionInfo::sampleLimit(long(set.x.rows())));
         info.samples = std::make_shared<const engine::Matrix>(set.x.leftCols(n));
         info.sampleLabels.resize(std::size_t(n), -1);
         if (info.classification)
@@ -393,6 +393,7 @@ void TrainingWorker::onEpochEnd(const engine::EpochStats& e)
     m_epochGradientSums.clear();
     m_epochGradientBatches = 0;
     m_validationPredictions = e.validationPredictions;
+    m_validationProbabilities = e.validationProbabilities;
     m_predictionsStep = m_validationPredictions.empty() ? -1 : m_trainer->stepsDone();
     m_predictionsEpoch = e.epoch;
     m_epochEnded = true;
@@ -610,26 +611,29 @@ void TrainingWorker::computeConfusion(TrainingSnapshot& snap)
     // new weights were loaded (Reset).
     const bool current = m_predictionsStep == m_trainer->stepsDone()
         && snap.stopReason != engine::StopReason::EarlyStop;
+    const bool images = set.inputShape.rank() == 3;
+    const std::vector<int>* predictions = &m_validationPredictions;
+    const engine::Matrix* probabilities = &m_validationProbabilities;
+    std::vector<int> ownPredictions;
+    engine::Matrix ownProbabilities;
     if (&set == &d.validation && m_predictionsStep >= 0
         && long(m_validationPredictions.size()) == set.size()
         && snap.trigger != SnapshotTrigger::Reset
         && (snap.trigger != SnapshotTrigger::Finished || current)) {
         cm.epoch = m_predictionsEpoch;
-        for (long j = 0; j < set.size(); ++j)
-            count(j, m_validationPredictions[std::size_t(j)]);
-        snap.confusion = std::move(cm);
-        return;
+    } else {
+        m_trainer->evaluate(set, &ownPredictions, images ? &ownProbabilities : nullptr);
+        predictions = &ownPredictions;
+        probabilities = &ownProbabilities;
     }
-    std::vector<int> labels;
-    constexpr long kChunk = 1024;
-    engine::Matrix& chunk = m_confX; // a member: the graph keeps pointing at its last input
-    for (long begin = 0; begin < set.size(); begin += kChunk) {
-        const long n = std::min(kChunk, set.size() - begin);
-        chunk = set.x.middleCols(begin, n);
-        const engine::Matrix& pred = m_graph->forward(chunk, engine::Mode::Inference);
-        m_trainer->loss().predictLabels(pred, labels);
-        for (long j = 0; j < n; ++j)
-            count(begin + j, labels[std::size_t(j)]);
+    for (long j = 0; j < set.size() && j < long(predictions->size()); ++j)
+        count(j, (*predictions)[std::size_t(j)]);
+    // The gallery ranks the samples the views have images of (the session info's samples).
+    if (images && probabilities->cols() == set.size()) {
+        MostWrong worst = rankMostWrong(set, *predictions, *probabilities,
+            TrainingSessionInfo::sampleLimit(long(set.x.rows())));
+        worst.epoch = cm.epoch;
+        snap.mostWrong = std::move(worst);
     }
     snap.confusion = std::move(cm);
 }

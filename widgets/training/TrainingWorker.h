@@ -118,6 +118,9 @@ private:
     TrainingSnapshot takeSnapshot(SnapshotTrigger trigger);
     void fillExtras(TrainingSnapshot& snap);
     void computeGrid(TrainingSnapshot& snap);
+    /// The confusion matrix and, for image inputs, the most wrong samples, on the set the views
+    /// show (validation, else test, else training): from the trainer's epoch-end pass when it
+    /// is current, otherwise from a pass of its own.
     void computeConfusion(TrainingSnapshot& snap);
     TrainingSessionInfo makeInfo() const;
 
@@ -133,10 +136,10 @@ private:
     double m_xMin = 0, m_xMax = 1, m_yMin = 0, m_yMax = 1;
     engine::Matrix m_gridX; ///< kept alive: the graph's Input output points at it after forward
     engine::Matrix m_gridOut;
-    engine::Matrix m_confX; ///< same reason as m_gridX
     /// The trainer's validation predictions at the end of epoch m_predictionsEpoch, step
     /// m_predictionsStep (-1: none): that epoch's confusion matrix without a forward pass.
     std::vector<int> m_validationPredictions;
+    engine::Matrix m_validationProbabilities; ///< same pass, after the output transform
     long m_predictionsStep = -1;
     int m_predictionsEpoch = 0;
     /// Some layer past the input has an image-shaped output (feature maps to show).
