@@ -72,10 +72,11 @@ void TestCanvasReading::cardsShowCostPerSample()
 {
     Fixture f;
     QVERIFY(QTest::qWaitForWindowExposed(&f.view));
-    // conv1: 320 weights at 26x26 positions, 2 flops each = 432,640 FLOP; output, pre-activation
-    // and 676 patches of 10 (21,632 + 21,632 + 6,760 values) with gradients, 4 bytes: 400,192 B.
+    // conv1: 320 weights at 26x26 positions, 2 flops each = 432,640 FLOP; output and
+    // pre-activation (21,632 + 21,632 values) with gradients, 4 bytes: 346,112 B (its im2col
+    // patches live per block of samples, not per sample).
     QCOMPARE(
-        f.scene.nodeItem(f.named("conv1"))->costText(), QStringLiteral("433 kFLOP \u00b7 400 kB"));
+        f.scene.nodeItem(f.named("conv1"))->costText(), QStringLiteral("433 kFLOP \u00b7 346 kB"));
     // hidden: 1600 x 128 + 128 weights, 2 flops each = 409,856; 128 outputs x 8 bytes = 1,024 B.
     QCOMPARE(
         f.scene.nodeItem(f.named("hidden"))->costText(), QStringLiteral("410 kFLOP \u00b7 1.0 kB"));
