@@ -108,17 +108,8 @@ int runSweep(const TrainOptions& o, std::ostream& out, std::ostream& err)
     const int totalThreads = engine::threadCount();
 
     const engine::PathPolicy policy = pathPolicy(o.allowPaths);
-    engine::Project project;
-    try {
-        project = engine::loadProject(o.project);
-    } catch (const engine::InputError& e) {
-        throw CommandError(withFile(o.project, e.what()));
-    }
     // As runTrain: --seed and --epochs replace the project's, and the sweep may replace them again.
-    if (o.seed)
-        project.training.seed = *o.seed;
-    if (o.epochs)
-        project.training.epochs = *o.epochs;
+    engine::Project project = loadProjectToTrain(o);
 
     std::optional<engine::SweepRunner> runner;
     try {

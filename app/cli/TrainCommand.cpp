@@ -22,13 +22,8 @@
 
 namespace cli {
 
-int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
+engine::Project loadProjectToTrain(const TrainOptions& o)
 {
-    installInterruptHandler();
-    if (o.threads)
-        engine::setThreadCount(*o.threads);
-
-    const engine::PathPolicy policy = pathPolicy(o.allowPaths);
     engine::Project project;
     try {
         project = engine::loadProject(o.project);
@@ -41,6 +36,17 @@ int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
         project.training.seed = *o.seed;
     if (o.epochs)
         project.training.epochs = *o.epochs;
+    return project;
+}
+
+int runTrain(const TrainOptions& o, std::ostream& out, std::ostream& err)
+{
+    installInterruptHandler();
+    if (o.threads)
+        engine::setThreadCount(*o.threads);
+
+    const engine::PathPolicy policy = pathPolicy(o.allowPaths);
+    engine::Project project = loadProjectToTrain(o);
 
     if (o.resume && project.weights.empty())
         throw CommandError(o.project

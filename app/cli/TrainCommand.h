@@ -2,6 +2,8 @@
 
 #include "Options.h"
 
+#include "project/Project.h"
+
 #include <iosfwd>
 
 namespace cli {
@@ -14,5 +16,9 @@ enum ExitCode : int { ExitOk = 0, ExitBadInput = 1, ExitDiverged = 2, ExitInterr
 /// when training ended normally (--summary also on divergence, to report it), never after an
 /// interrupt.
 int runTrain(const TrainOptions& options, std::ostream& out, std::ostream& err);
+
+/// The project a training command trains: PROJECT.json with --seed and --epochs in place of its
+/// own. Throws CommandError naming the file and the place.
+engine::Project loadProjectToTrain(const TrainOptions& options);
 
 } // namespace cli
