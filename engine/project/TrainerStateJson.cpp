@@ -124,9 +124,12 @@ TrainerState trainerStateFromJson(const nlohmann::json& j)
             if (const auto* slots = member(*o, "slots")) {
                 jsonpath::prefixed("slots", [&] {
                     requireObject(*slots, "a weights object per slot");
-                    for (const auto& [name, weights] : slots->items())
-                        s.optimizerSlots[name]
-                            = jsonpath::prefixed(name, [&] { return weightsFromJson(weights); });
+                    // Not a structured binding: clang 14 cannot capture one in the lambda.
+                    for (const auto& slot : slots->items()) {
+                        const nlohmann::json& weights = slot.value();
+                        s.optimizerSlots[slot.key()] = jsonpath::prefixed(
+                            slot.key(), [&] { return weightsFromJson(weights); });
+                    }
                     return 0;
                 });
             }
