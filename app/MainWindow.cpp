@@ -662,7 +662,8 @@ void MainWindow::updateStatusSummary()
     } else if (check.ok()) {
         text = costSummary(tooltip);
         if (m_doc->isReadyToTrain())
-            text += tr(" · ready to train");
+            text += m_doc->datasetSpec().hasData() ? tr(" · ready to train")
+                                                   : tr(" · choose data to train (Import Dataset)");
     } else {
         QString first = QString::fromStdString(check.errors.front().message);
         if (check.errors.front().node >= 0 && m_doc->hasNode(check.errors.front().node))

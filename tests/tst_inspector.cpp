@@ -240,6 +240,8 @@ void TestInspector::picksFashionMnistAndMnistInOneStep()
     QCOMPARE(doc.datasetSpec().options.value("imageShape", false), true);
     QVERIFY(panel.isFieldShown(panel.subsetSpin()));
     QVERIFY(panel.isFieldShown(panel.classNamesEdit()));
+    // A generator means nothing to image data: its row goes (the Source box goes back to it).
+    QVERIFY(!panel.isFieldShown(panel.generatorCombo()));
     QVERIFY2(panel.classNamesEdit()->placeholderText().startsWith("T-shirt/top, Trouser"),
         qPrintable(panel.classNamesEdit()->placeholderText()));
     QVERIFY(panel.classNamesEdit()->placeholderText().endsWith("Ankle boot"));
@@ -289,6 +291,7 @@ void TestInspector::picksFashionMnistAndMnistInOneStep()
     QCOMPARE(QString::fromStdString(doc.datasetSpec().source), QString("generator"));
     QVERIFY(doc.datasetSpec().classNames.empty());
     QVERIFY(!panel.isFieldShown(panel.subsetSpin()));
+    QVERIFY(panel.isFieldShown(panel.generatorCombo()));
     stack.undo();
     QCOMPARE(QString::fromStdString(doc.datasetSpec().source), QString("mnist"));
     QCOMPARE(source->currentData().toString(), QString("mnist"));

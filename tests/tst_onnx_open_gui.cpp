@@ -16,6 +16,7 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QLabel>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -87,6 +88,22 @@ void TestOnnxOpenGui::openedModelIsAnUntitledTrainedProject()
     const QString saved = dir.filePath(QStringLiteral("xor_model.json"));
     QCOMPARE(w.saveToFile(saved), QString());
     QCOMPARE(engine::loadProject(saved.toStdString()).weights.size(), project.weights.size());
+
+    // No data yet: nothing may claim the model is ready to train or that it reads a CSV file,
+    // and Train says what to do instead of starting a run that cannot load.
+    const QString summary = w.statusSummary()->text();
+    QVERIFY2(!summary.contains(QStringLiteral("ready to train")), qPrintable(summary));
+    QVERIFY2(summary.contains(QStringLiteral("choose data")), qPrintable(summary));
+    auto* from = w.findChild<QLabel*>(QStringLiteral("datasetSourceLabel"));
+    QVERIFY(from);
+    QVERIFY2(!from->text().contains(QStringLiteral("CSV")), qPrintable(from->text()));
+    QVERIFY2(from->text().contains(QStringLiteral("Import Dataset")), qPrintable(from->text()));
+    QSignalSpy started(panel->controller(), &widgets::TrainingController::stateChanged);
+    panel->trainAction()->trigger();
+    QCoreApplication::processEvents();
+    QCOMPARE(started.size(), 0);
+    QVERIFY2(panel->statusText().contains(QStringLiteral("Import Dataset")),
+        qPrintable(panel->statusText()));
 
     // Fine-tuning: data chosen, Train continues from the imported weights.
     engine::DatasetSpec data = example(QStringLiteral("mlp_xor.json")).dataset;

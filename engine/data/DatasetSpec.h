@@ -54,6 +54,13 @@ struct DatasetSpec {
     /// may lack the last class); fewer are an error when the data loads.
     std::vector<std::string> classNames;
 
+    /// False for a file source whose file is not chosen yet (an imported model, before the user
+    /// picks data to fine-tune on): such a spec cannot load, so nothing may claim it is ready.
+    bool hasData() const
+    {
+        return source == "generator" || source == "fashion-mnist" || !path.empty();
+    }
+
     nlohmann::json toJson() const;
     static DatasetSpec fromJson(const nlohmann::json& j); ///< throws InputError (relative where)
 };

@@ -1,8 +1,8 @@
 #include "inspector/ProjectSettingsPanel.h"
 
 #include "data/BuiltInDatasets.h"
-#include "data/DatasetSpec.h"
 #include "data/DatasetGenerators.h"
+#include "data/DatasetSpec.h"
 #include "data/TimeSeriesCsv.h"
 #include "document/GraphDocument.h"
 #include "document/UndoCommands.h"
@@ -97,6 +97,7 @@ ProjectSettingsPanel::ProjectSettingsPanel(
     connect(m_source, &QComboBox::activated, this,
         [this](int index) { pickSource(m_source->itemData(index).toString()); });
     m_sourceLabel = new QLabel;
+    m_sourceLabel->setObjectName(QStringLiteral("datasetSourceLabel"));
     m_sourceLabel->setWordWrap(true);
     dataForm->addRow(tr("From:"), m_sourceLabel);
     m_generator = new QComboBox;
@@ -107,8 +108,6 @@ ProjectSettingsPanel::ProjectSettingsPanel(
     }
     m_generator->setToolTip(tr("Synthetic 2-D data, as in the TensorFlow Playground"));
     dataForm->addRow(tr("Generator:"), m_generator);
-    // With file data the combo shows no generator; picking one replaces the file data.
-    m_generator->setPlaceholderText(tr("replace with generated data…"));
     connect(m_generator, &QComboBox::currentIndexChanged, this, [this](int index) {
         if (index < 0)
             return;
@@ -182,18 +181,17 @@ ProjectSettingsPanel::ProjectSettingsPanel(
     m_refreshers.push_back([this] {
         const engine::DatasetSpec& s = m_doc->datasetSpec();
         const bool generated = s.source == "generator";
+        // File data shows no Generator row: the Source box is where generated data comes back.
         if (generated)
             setComboData(m_generator, QString::fromStdString(s.generator));
-        else
-            m_generator->setCurrentIndex(-1);
         if (m_samples->value() != s.samples)
             m_samples->setValue(s.samples);
         if (m_noise->value() != s.noise)
             m_noise->setValue(s.noise);
         m_dataSeed->setValue(
             static_cast<int>(std::min<std::uint64_t>(s.seed, std::numeric_limits<int>::max())));
-        for (QWidget* w : {static_cast<QWidget*>(m_samples), static_cast<QWidget*>(m_noise),
-                 static_cast<QWidget*>(m_dataSeed)})
+        for (QWidget* w : {static_cast<QWidget*>(m_generator), static_cast<QWidget*>(m_samples),
+                 static_cast<QWidget*>(m_noise), static_cast<QWidget*>(m_dataSeed)})
             m_datasetForm->setRowVisible(w, generated);
         const bool images = isBuiltInImageSource(s.source) || s.source == "idx";
         m_datasetForm->setRowVisible(m_subset, images);
@@ -224,6 +222,8 @@ ProjectSettingsPanel::ProjectSettingsPanel(
             source = tr("IDX files");
         else if (s.source == "timeseries")
             source = tr("Time series");
+        if (!s.hasData())
+            source = tr("No data yet");
         while (m_source->count() > 3)
             m_source->removeItem(3);
         if (m_source->findData(QString::fromStdString(s.source)) < 0)
@@ -232,6 +232,8 @@ ProjectSettingsPanel::ProjectSettingsPanel(
         const QString path = QDir::toNativeSeparators(QString::fromStdString(
             s.path.empty() && s.source == "fashion-mnist" ? engine::kFashionMnistDir : s.path));
         QString text = path.isEmpty() || generated ? source : tr("%1: %2").arg(source, path);
+        if (!s.hasData()) // an imported model before its data is chosen: what to do, not a type
+            text = tr("No data yet: choose it with File ▸ Import Dataset or a source above");
         if (s.source == "timeseries") {
             // The window and horizon say what one sample is; bad options are reported when the
             // data loads, so here they only leave the shape out.

@@ -401,8 +401,20 @@ void TrainingPanel::train()
             true);
         return;
     }
+    if (!showMissingData())
+        return;
     showStatus({});
     m_controller->train(projectForTraining(), m_projectDir);
+}
+
+bool TrainingPanel::showMissingData()
+{
+    if (m_document->datasetSpec().hasData())
+        return true;
+    showStatus(tr("No data to train on yet: choose it with File ▸ Import Dataset (or a source in "
+                  "the inspector's Dataset box)."),
+        true);
+    return false;
 }
 
 void TrainingPanel::togglePause()
@@ -427,6 +439,8 @@ void TrainingPanel::step()
         m_controller->step();
     } else if ((s == State::Idle || s == State::Ready) && m_document
         && m_document->isReadyToTrain()) {
+        if (!showMissingData())
+            return;
         showStatus({});
         m_controller->startStepping(projectForTraining(), m_projectDir);
     }

@@ -103,6 +103,8 @@ public slots:
     void resetWeights(bool newSeed);
 
 private:
+    /// True when the project has data to train on; otherwise says where to choose it.
+    bool showMissingData();
     void updateActions();
     void loadSettingsFromDocument();
     void onSession(const TrainingSessionInfo& info);
