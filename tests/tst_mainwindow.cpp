@@ -419,24 +419,30 @@ void TstMainWindow::settingsPanelFileDataset()
     QCOMPARE(QString::fromStdString(window.document()->datasetSpec().source),
         QStringLiteral("fashion-mnist"));
     widgets::ProjectSettingsPanel* panel = window.inspector()->settingsPanel();
-    QCOMPARE(panel->generatorCombo()->currentIndex(), -1);
-    QVERIFY(panel->isFieldShown(panel->generatorCombo()));
-    QVERIFY(panel->generatorCombo()->isVisibleTo(panel));
+    // Image data shows no Generator row (a generator means nothing to it).
+    QVERIFY(!panel->isFieldShown(panel->generatorCombo()));
     window.resize(1400, 900);
     window.show();
     verifyShownEditorsHaveRoom(panel);
 
-    // Choosing a generator replaces the file data, in one undoable step.
-    panel->generatorCombo()->setCurrentIndex(
-        panel->generatorCombo()->findData(QStringLiteral("circle")));
+    // The Source box brings generated data back, in one undoable step, with the Generator row.
+    QComboBox* source = panel->sourceCombo();
+    const int generated = source->findData(QStringLiteral("generator"));
+    QVERIFY(generated >= 0);
+    source->setCurrentIndex(generated);
+    emit source->activated(generated); // as a click on the entry does
     QCOMPARE(QString::fromStdString(window.document()->datasetSpec().source),
         QStringLiteral("generator"));
+    QVERIFY(panel->isFieldShown(panel->generatorCombo()));
+    panel->generatorCombo()->setCurrentIndex(
+        panel->generatorCombo()->findData(QStringLiteral("circle")));
     QCOMPARE(QString::fromStdString(window.document()->datasetSpec().generator),
         QStringLiteral("circle"));
     window.undoStack()->undo();
+    window.undoStack()->undo();
     QCOMPARE(QString::fromStdString(window.document()->datasetSpec().source),
         QStringLiteral("fashion-mnist"));
-    QCOMPARE(panel->generatorCombo()->currentIndex(), -1);
+    QVERIFY(!panel->isFieldShown(panel->generatorCombo()));
 }
 
 // --- files -----------------------------------------------------------------------------------
