@@ -315,10 +315,7 @@ public:
                     r.flopsPerSample = bench::inferenceFlopsPerSample(*inference);
                 else {
                     training.emplace(trainingModel(model), batch, m_o.samplesPerRun(model));
-                    // trainingFlopsPerSample() counts a recurrent layer's weights once per
-                    // sample, not once per step: no GFLOP/s rather than a wrong one.
-                    if (model != Model::Lstm)
-                        r.flopsPerSample = training->flopsPerSample();
+                    r.flopsPerSample = training->flopsPerSample();
                 }
                 for (int round = 0; round < m_o.rounds; ++round) {
                     // The peak too is measured in every round: on a shared machine it drifts

@@ -301,6 +301,19 @@ long Conv2D::paramCountFor(const std::vector<Shape>& inputs) const
         + (m_useBias ? m_filters : 0);
 }
 
+std::optional<Layer::WeightWork> Conv2D::weightWorkFor(const std::vector<Shape>& inputs) const
+{
+    if (inputs.size() != 1 || inputs[0].rank() != 3)
+        return std::nullopt;
+    // Each filter tap once per output position, in each of the three products.
+    const auto g = geometryFor(inputs[0]);
+    const double positions = double(g.h.out) * double(g.w.out);
+    const double products
+        = positions * double(m_filters) * m_kernel.h * m_kernel.w * double(inputs[0][2] / m_groups);
+    const double all = products + (m_useBias ? positions * m_filters : 0);
+    return WeightWork {all, all, products};
+}
+
 std::vector<Param> Conv2D::params()
 {
     return weightlayer::weightAndBias(m_w, m_gradW, m_b, m_gradB, m_useBias);
