@@ -13,6 +13,7 @@
 #include "TrainingBench.h"
 
 #include "core/Parallel.h"
+#include "core/WaitPolicy.h"
 #include "export/OnnxExport.h"
 
 #include <algorithm>
@@ -414,6 +415,7 @@ private:
 
 int main(int argc, char** argv)
 {
+    engine::restartWithBoundedSpinning(argv); // before any OpenMP work: see WaitPolicy.h
     BenchOptions o;
     try {
         o = parseOptions(argc, argv);
@@ -437,11 +439,12 @@ int main(int argc, char** argv)
     // The load and the OpenMP wait policy decide whether 2-thread figures mean anything on a
     // shared machine (README: OMP_WAIT_POLICY=PASSIVE there), so the output names both.
     const char* waitPolicy = std::getenv("OMP_WAIT_POLICY");
+    const char* spinCount = std::getenv("GOMP_SPINCOUNT");
     std::printf("cpu=\"%s\" isa=%s blas=\"%s\" threads=%s rounds=%d runs_per_round=%d "
-                "omp_wait_policy=%s load=%s\n",
+                "omp_wait_policy=%s gomp_spincount=%s load=%s\n",
         machine.cpuModel.c_str(), machine.isaList(',').c_str(), machine.blas.c_str(),
         threadList.c_str(), o.rounds, o.runsPerRound(), waitPolicy ? waitPolicy : "default",
-        machine.loadAverage.c_str());
+        spinCount ? spinCount : "default", machine.loadAverage.c_str());
 
     // The peak every case is measured against, at the same thread counts.
     std::map<int, bench::SgemmPeak> peaks;
