@@ -112,7 +112,7 @@ void TestTrainingFlops::lstmCountsEveryTimeStep()
     const double lstm = 2 * (inputPart + recurrent) + 2 * (inputPart + 2 * recurrent);
     const double expected = lstm + training(dense(units, 10), true);
     QCOMPARE(trainingFlopsPerSample(check), expected);
-    // Counting the weights once per sample instead would be 50x too little.
+    // Counting the weights once per sample instead would be over 40x too little.
     QVERIFY(trainingFlopsPerSample(check) > 40 * 3 * 2 * (gates * (features + units + 1)));
 }
 
