@@ -256,10 +256,11 @@ std::string torchCommand(const BenchOptions& o, Model model, int threads, int ba
         : model == Model::Cnn                       ? o.torchCnnScript
                                                     : o.torchLstmScript;
     // Passive waiting is PyTorch's fastest setting on these VMs: with libgomp's default spinning
-    // its 2-thread MLP runs 3x slower than with 1 thread, which would flatter our ratio.
-    return "OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=" + std::to_string(threads) + " "
-        + bench::shellQuote(o.python) + " " + bench::shellQuote(script)
-        + baselineOptions(o, model, threads, batch);
+    // its 2-thread MLP runs 3x slower than with 1 thread, which would flatter our ratio. Without
+    // the bench's own GOMP_SPINCOUNT (core/WaitPolicy.h), which would override the policy.
+    return "env -u GOMP_SPINCOUNT OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS="
+        + std::to_string(threads) + " " + bench::shellQuote(o.python) + " "
+        + bench::shellQuote(script) + baselineOptions(o, model, threads, batch);
 }
 
 std::string onnxCommand(const BenchOptions& o, Model model, const std::string& onnxFile,
