@@ -1,4 +1,5 @@
 #include "MainWindow.h"
+#include "core/WaitPolicy.h"
 #include "plots/TrainingPanel.h"
 
 #include "teaching/PresentationMode.h"
@@ -46,6 +47,7 @@ bool selectTrainingTab(MainWindow& window, const QString& name)
 
 int main(int argc, char** argv)
 {
+    engine::restartWithBoundedSpinning(argv); // before any OpenMP work: see WaitPolicy.h
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("NetCanvas"));
     QApplication::setApplicationName(QStringLiteral("NetCanvas"));

@@ -13,6 +13,7 @@
 #include "TrainingBench.h"
 
 #include "core/Parallel.h"
+#include "core/WaitPolicy.h"
 #include "export/OnnxExport.h"
 
 #include <algorithm>
@@ -255,10 +256,11 @@ std::string torchCommand(const BenchOptions& o, Model model, int threads, int ba
         : model == Model::Cnn                       ? o.torchCnnScript
                                                     : o.torchLstmScript;
     // Passive waiting is PyTorch's fastest setting on these VMs: with libgomp's default spinning
-    // its 2-thread MLP runs 3x slower than with 1 thread, which would flatter our ratio.
-    return "OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=" + std::to_string(threads) + " "
-        + bench::shellQuote(o.python) + " " + bench::shellQuote(script)
-        + baselineOptions(o, model, threads, batch);
+    // its 2-thread MLP runs 3x slower than with 1 thread, which would flatter our ratio. Without
+    // the bench's own GOMP_SPINCOUNT (core/WaitPolicy.h), which would override the policy.
+    return "env -u GOMP_SPINCOUNT OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS="
+        + std::to_string(threads) + " " + bench::shellQuote(o.python) + " "
+        + bench::shellQuote(script) + baselineOptions(o, model, threads, batch);
 }
 
 std::string onnxCommand(const BenchOptions& o, Model model, const std::string& onnxFile,
@@ -315,10 +317,7 @@ public:
                     r.flopsPerSample = bench::inferenceFlopsPerSample(*inference);
                 else {
                     training.emplace(trainingModel(model), batch, m_o.samplesPerRun(model));
-                    // trainingFlopsPerSample() counts a recurrent layer's weights once per
-                    // sample, not once per step: no GFLOP/s rather than a wrong one.
-                    if (model != Model::Lstm)
-                        r.flopsPerSample = training->flopsPerSample();
+                    r.flopsPerSample = training->flopsPerSample();
                 }
                 for (int round = 0; round < m_o.rounds; ++round) {
                     // The peak too is measured in every round: on a shared machine it drifts
@@ -417,6 +416,7 @@ private:
 
 int main(int argc, char** argv)
 {
+    engine::restartWithBoundedSpinning(argv); // before any OpenMP work: see WaitPolicy.h
     BenchOptions o;
     try {
         o = parseOptions(argc, argv);
@@ -440,11 +440,12 @@ int main(int argc, char** argv)
     // The load and the OpenMP wait policy decide whether 2-thread figures mean anything on a
     // shared machine (README: OMP_WAIT_POLICY=PASSIVE there), so the output names both.
     const char* waitPolicy = std::getenv("OMP_WAIT_POLICY");
+    const char* spinCount = std::getenv("GOMP_SPINCOUNT");
     std::printf("cpu=\"%s\" isa=%s blas=\"%s\" threads=%s rounds=%d runs_per_round=%d "
-                "omp_wait_policy=%s load=%s\n",
+                "omp_wait_policy=%s gomp_spincount=%s load=%s\n",
         machine.cpuModel.c_str(), machine.isaList(',').c_str(), machine.blas.c_str(),
         threadList.c_str(), o.rounds, o.runsPerRound(), waitPolicy ? waitPolicy : "default",
-        machine.loadAverage.c_str());
+        spinCount ? spinCount : "default", machine.loadAverage.c_str());
 
     // The peak every case is measured against, at the same thread counts.
     std::map<int, bench::SgemmPeak> peaks;

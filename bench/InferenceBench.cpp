@@ -19,7 +19,10 @@ engine::TrainedModel exampleModel(const std::filesystem::path& projectFile, unsi
 
 double inferenceFlopsPerSample(const engine::TrainedModel& model)
 {
-    return engine::trainingFlopsPerSample(model.graph.compiled()) / 3;
+    double flops = 0;
+    for (const auto& [id, cost] : engine::nodeCosts(model.graph.compiled(), "sgd"))
+        flops += cost.forwardFlops;
+    return flops;
 }
 
 std::vector<double> timePredict(

@@ -14,8 +14,7 @@ namespace bench {
 /// by `seed`, then prepareModel() as predict does. Throws InputError.
 engine::TrainedModel exampleModel(const std::filesystem::path& projectFile, unsigned seed);
 
-/// Forward-pass FLOPs per sample: a third of engine::trainingFlopsPerSample() (the backward
-/// pass uses each weight twice as often as the forward pass).
+/// Forward-pass FLOPs per sample: the sum of engine::nodeCosts()' forwardFlops.
 double inferenceFlopsPerSample(const engine::TrainedModel& model);
 
 /// Samples/s of `runs` timed runs of predict() on batches of `batch` uniform random samples,

@@ -110,6 +110,10 @@ private slots:
                 QVERIFY2(arg[std::size_t(ch)] == first + at, qPrintable(levelOf(k)));
             }
             QCOMPARE(arg[3], first + c + 3);
+            // The inference variant finds the same maxima without the argmax.
+            std::vector<Scalar> values(c, Scalar(-1));
+            k->maxPoolWindowValues(image.data(), rows, cols, rowStride, c, values.data());
+            QVERIFY2(values == best, qPrintable(levelOf(k)));
         }
     }
 

@@ -670,9 +670,11 @@ void TstMainWindow::statusSummary()
     // What the design costs: the engine's sums, at the current batch size and optimizer.
     const auto& check = window.document()->check();
     engine::TrainingConfig config = window.document()->trainingConfig();
+    double forwardFlops = 0;
+    for (const auto& entry : engine::nodeCosts(check, "sgd"))
+        forwardFlops += entry.second.forwardFlops;
     const auto costAt = [&](long batch, const std::string& optimizer) {
-        return QString::fromStdString(
-                   engine::formatFlops(engine::trainingFlopsPerSample(check) / 3))
+        return QString::fromStdString(engine::formatFlops(forwardFlops))
             + QStringLiteral("/sample · ")
             + QString::fromStdString(
                 engine::formatBytes(engine::estimateTrainingMemory(check, batch, optimizer).bytes))

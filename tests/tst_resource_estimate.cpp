@@ -75,33 +75,42 @@ void TestResourceEstimate::nodeCostsOfTheExamples_data()
     QTest::addColumn<QString>("node");
     QTest::addColumn<double>("params");
     QTest::addColumn<double>("forwardFlops");
+    // Forward plus backward: parameter gradients as much as forward; the input gradient
+    // (weights without biases) only where the input needs one, not for the first weight layer.
+    QTest::addColumn<double>("trainingFlops");
     QTest::addColumn<double>("activationBytes"); // per sample: (values + gradients) x 4 bytes
 
     // Fashion-MNIST MLP: 28x28x1 -> flatten 784 -> 256 relu -> 128 relu -> 10.
     const QString mlp = "fashion_mlp.json";
-    QTest::newRow("mlp image") << mlp << "image" << 0.0 << 0.0 << 784.0 * 2 * 4;
-    QTest::newRow("mlp flatten") << mlp << "flatten" << 0.0 << 784.0 << 784.0 * 2 * 4;
+    QTest::newRow("mlp image") << mlp << "image" << 0.0 << 0.0 << 0.0 << 784.0 * 2 * 4;
+    QTest::newRow("mlp flatten") << mlp << "flatten" << 0.0 << 784.0 << 784.0 << 784.0 * 2 * 4;
     // 784 x 256 weights + 256 biases, each a multiply-add (2 flops).
-    QTest::newRow("mlp hidden1") << mlp << "hidden1" << 200960.0 << 2.0 * 200960 << 256.0 * 8;
-    QTest::newRow("mlp hidden2") << mlp << "hidden2" << 32896.0 << 2.0 * 32896 << 128.0 * 8;
-    QTest::newRow("mlp logits") << mlp << "logits" << 1290.0 << 2.0 * 1290 << 10.0 * 8;
+    QTest::newRow("mlp hidden1") << mlp << "hidden1" << 200960.0 << 2.0 * 200960 << 4.0 * 200960
+                                 << 256.0 * 8;
+    QTest::newRow("mlp hidden2") << mlp << "hidden2" << 32896.0 << 2.0 * 32896
+                                 << 4.0 * 32896 + 2.0 * 32768 << 128.0 * 8;
+    QTest::newRow("mlp logits") << mlp << "logits" << 1290.0 << 2.0 * 1290
+                                << 4.0 * 1290 + 2.0 * 1280 << 10.0 * 8;
 
     // Fashion-MNIST CNN: conv 32 3x3 -> pool 2 -> conv 64 3x3 -> pool 2 -> flatten -> 128 -> 10.
     const QString cnn = "fashion_cnn.json";
     // conv1: 26x26x32 outputs; 32 x (3x3x1 + 1) = 320 weights used at 26x26 = 676 positions;
     // keeps output and pre-activation, with gradients (its im2col patches live per block of
     // samples, not per sample).
-    QTest::newRow("cnn conv1") << cnn << "conv1" << 320.0 << 2.0 * 320 * 676
+    QTest::newRow("cnn conv1") << cnn << "conv1" << 320.0 << 2.0 * 320 * 676 << 4.0 * 320 * 676
                                << (21632.0 + 21632) * 8;
-    QTest::newRow("cnn pool1") << cnn << "pool1" << 0.0 << 13.0 * 13 * 32 << 5408.0 * 8;
+    QTest::newRow("cnn pool1") << cnn << "pool1" << 0.0 << 13.0 * 13 * 32 << 2.0 * 5408
+                               << 5408.0 * 8;
     // conv2: 11x11x64 outputs; 64 x (3x3x32 + 1) = 18496 weights at 121 positions.
     QTest::newRow("cnn conv2") << cnn << "conv2" << 18496.0 << 2.0 * 18496 * 121
-                               << (7744.0 + 7744) * 8;
-    QTest::newRow("cnn pool2") << cnn << "pool2" << 0.0 << 5.0 * 5 * 64 << 1600.0 * 8;
-    QTest::newRow("cnn flatten") << cnn << "flatten" << 0.0 << 1600.0 << 1600.0 * 8;
-    QTest::newRow("cnn hidden") << cnn << "hidden" << 204928.0 << 2.0 * 204928 << 128.0 * 8;
-    QTest::newRow("cnn dropout") << cnn << "dropout" << 0.0 << 128.0 << 128.0 * 8;
-    QTest::newRow("cnn logits") << cnn << "logits" << 1290.0 << 2.0 * 1290 << 10.0 * 8;
+                               << 4.0 * 18496 * 121 + 2.0 * 18432 * 121 << (7744.0 + 7744) * 8;
+    QTest::newRow("cnn pool2") << cnn << "pool2" << 0.0 << 5.0 * 5 * 64 << 3200.0 << 1600.0 * 8;
+    QTest::newRow("cnn flatten") << cnn << "flatten" << 0.0 << 1600.0 << 3200.0 << 1600.0 * 8;
+    QTest::newRow("cnn hidden") << cnn << "hidden" << 204928.0 << 2.0 * 204928
+                                << 4.0 * 204928 + 2.0 * 204800 << 128.0 * 8;
+    QTest::newRow("cnn dropout") << cnn << "dropout" << 0.0 << 128.0 << 256.0 << 128.0 * 8;
+    QTest::newRow("cnn logits") << cnn << "logits" << 1290.0 << 2.0 * 1290
+                                << 4.0 * 1290 + 2.0 * 1280 << 10.0 * 8;
 }
 
 void TestResourceEstimate::nodeCostsOfTheExamples()
@@ -110,6 +119,7 @@ void TestResourceEstimate::nodeCostsOfTheExamples()
     QFETCH(QString, node);
     QFETCH(double, params);
     QFETCH(double, forwardFlops);
+    QFETCH(double, trainingFlops);
     QFETCH(double, activationBytes);
     const engine::Project p = loadExample(file.toLatin1().constData());
     const engine::GraphCheck check = p.buildGraph().check();
@@ -120,7 +130,7 @@ void TestResourceEstimate::nodeCostsOfTheExamples()
     const NodeCost& c = costs.at(id);
     QCOMPARE(double(c.params), params);
     QCOMPARE(c.forwardFlops, forwardFlops);
-    QCOMPARE(c.trainingFlops, 3 * forwardFlops);
+    QCOMPARE(c.trainingFlops, trainingFlops);
     QCOMPARE(c.activationBytesPerSample, activationBytes);
     // Adam: value, gradient and two moments, 4 bytes each.
     QCOMPARE(c.parameterBytes, params * 4 * 4);
@@ -131,13 +141,18 @@ void TestResourceEstimate::totalsAreSumsOfTheNodes()
     // The whole networks, added up by hand from the rows above.
     const engine::GraphCheck mlp = loadExample("fashion_mlp.json").buildGraph().check();
     QCOMPARE(mlp.totalParams(), 200960L + 32896 + 1290);
-    QCOMPARE(engine::trainingFlopsPerSample(mlp), 3.0 * (784 + 2.0 * (200960 + 32896 + 1290)));
+    QCOMPARE(engine::trainingFlopsPerSample(mlp),
+        784 + 4.0 * (200960 + 32896 + 1290) + 2.0 * (32768 + 1280));
 
     const engine::GraphCheck cnn = loadExample("fashion_cnn.json").buildGraph().check();
     const double cnnForward = 2.0 * 320 * 676 + 5408 + 2.0 * 18496 * 121 + 1600 + 1600
         + 2.0 * 204928 + 128 + 2.0 * 1290;
     QCOMPARE(cnnForward, 5329844.0);
-    QCOMPARE(engine::trainingFlopsPerSample(cnn), 3 * cnnForward);
+    // Backward: every weight gradient again, the input gradients of all but conv1, and one
+    // operation per value for the element-wise layers (pool1, pool2, flatten, dropout).
+    const double cnnBackward = 2.0 * 320 * 676 + 2.0 * 18496 * 121 + 2.0 * 204928 + 2.0 * 1290
+        + 2.0 * 18432 * 121 + 2.0 * 204800 + 2.0 * 1280 + 5408 + 1600 + 1600 + 128;
+    QCOMPARE(engine::trainingFlopsPerSample(cnn), cnnForward + cnnBackward);
 
     double parameterBytes = 0, activationBytes = 0;
     for (const auto& [id, c] : engine::nodeCosts(cnn, "sgd")) {

@@ -9,6 +9,7 @@
 #include "TrainCommand.h"
 
 #include "core/Parallel.h"
+#include "core/WaitPolicy.h"
 
 #include <exception>
 #include <iostream>
@@ -18,6 +19,7 @@
 
 int main(int argc, char** argv)
 {
+    engine::restartWithBoundedSpinning(argv); // before any OpenMP work: see WaitPolicy.h
     const std::vector<std::string> args(argv + 1, argv + argc);
     try {
         if (!args.empty() && args[0] == "import")

@@ -35,6 +35,9 @@ struct ElementwiseKernels {
     /// first maximum wins, as in PyTorch).
     void (*maxPoolWindow)(const Scalar* src, int rows, int cols, long rowStride, int c, int first,
         Scalar* best, int* arg);
+    /// maxPoolWindow without the argmax, for inference (nothing goes backward).
+    void (*maxPoolWindowValues)(
+        const Scalar* src, int rows, int cols, long rowStride, int c, Scalar* best);
     /// w -= rate g
     void (*sgdStep)(Scalar* w, const Scalar* g, Scalar rate, long n);
     /// v = mu v + g; w -= rate v, or with nesterov w -= rate (g + mu v)

@@ -275,12 +275,15 @@ Predictions predict(TrainedModel& model, const Matrix& x)
     Predictions p;
     constexpr long chunk = 4096; // bounds the activations' memory for large inputs
     std::vector<int> labels;
-    Matrix batch, shown;
+    Matrix shown;
+    const bool asGiven = x.cols() <= chunk && model.scaling.isIdentity();
     for (long start = 0; start < x.cols(); start += chunk) {
         const long n = std::min(chunk, long(x.cols() - start));
-        batch = x.middleCols(start, n);
-        model.scaling.apply(batch);
-        const Matrix& pred = model.graph.forward(batch, Mode::Inference);
+        if (!asGiven) {
+            model.inputChunk = x.middleCols(start, n);
+            model.scaling.apply(model.inputChunk);
+        }
+        const Matrix& pred = model.graph.forward(asGiven ? x : model.inputChunk, Mode::Inference);
         model.loss->outputTransform(pred, shown);
         if (p.values.size() == 0)
             p.values.resize(shown.rows(), x.cols());

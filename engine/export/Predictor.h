@@ -30,6 +30,9 @@ struct TrainedModel {
     /// The data's class names, one per class (Iris species, Fashion-MNIST classes); empty for
     /// regression and where the classes have no names but their numbers.
     std::vector<std::string> classNames;
+    /// predict()'s scaled copy of a chunk of samples, kept between calls so that repeated
+    /// predictions reuse its memory instead of faulting in fresh pages each time.
+    Matrix inputChunk;
     long inputs() const { return context.inputShape.size(); }
 };
 
@@ -91,7 +94,8 @@ struct Predictions {
 };
 
 /// Scales x as in training, then runs forward passes in chunks (bounded memory for large
-/// inputs). x: inputs() x samples, raw values as in the CSV.
+/// inputs). x: inputs() x samples, raw values as in the CSV. Unscaled inputs of one chunk go to
+/// the network without a copy.
 Predictions predict(TrainedModel& model, const Matrix& x);
 
 /// Header line and one row per sample; values are the shortest text that reads back as the

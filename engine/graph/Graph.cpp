@@ -354,10 +354,21 @@ GraphCheck Graph::check(const std::optional<GraphContext>& context) const
             c.shapes[id] = l.outputShape(inShapes);
             if (long p = l.paramCountFor(inShapes))
                 c.paramCounts[id] = p;
+            if (const auto work = l.weightWorkFor(inShapes))
+                c.weightWork[id] = *work;
         } catch (const ShapeError& e) {
             error(id, e.what());
         }
     }
+
+    for (NodeId id : c.order) {
+        const auto& in = inputs[id];
+        if (c.paramCounts.count(id) || std::any_of(in.begin(), in.end(), [&](NodeId i) {
+                return c.gradientNodes.count(i);
+            }))
+            c.gradientNodes.insert(id);
+    }
+    c.inputs = inputs;
 
     if (c.lossNode >= 0) {
         const auto& in = inputs[c.lossNode];

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -39,9 +40,15 @@ struct GraphIssue {
 struct GraphCheck {
     std::vector<GraphIssue> errors;
     std::vector<GraphIssue> warnings;
-    std::map<NodeId, Shape> shapes;    ///< output shape of every node that could be inferred
-    std::map<NodeId, long> paramCounts;///< parameters each node will have, where known
-    std::vector<NodeId> order;         ///< topological order of all nodes (empty on a cycle)
+    std::map<NodeId, Shape> shapes; ///< output shape of every node that could be inferred
+    std::map<NodeId, long> paramCounts; ///< parameters each node will have, where known
+    /// Layer::weightWorkFor() of the nodes whose layer states it (ResourceEstimate's FLOPs).
+    std::map<NodeId, Layer::WeightWork> weightWork;
+    std::map<NodeId, std::vector<NodeId>> inputs; ///< each node's input nodes, by port
+    /// Nodes whose output gradient backward computes: a node with parameters and everything
+    /// downstream of one (Graph::backward() skips the others).
+    std::set<NodeId> gradientNodes;
+    std::vector<NodeId> order; ///< topological order of all nodes (empty on a cycle)
     NodeId inputNode = -1;
     NodeId lossNode = -1;
     NodeId outputNode = -1; ///< the node feeding the loss: the network's prediction

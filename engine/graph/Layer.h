@@ -7,6 +7,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,7 +17,7 @@ namespace engine {
 /// A parameter tensor and its gradient, owned by a layer. Pointers stay valid until the layer is
 /// rebuilt or destroyed.
 struct Param {
-    std::string name;     ///< "W", "b", ... unique within its layer; key in the weights file.
+    std::string name; ///< "W", "b", ... unique within its layer; key in the weights file.
     Matrix* value = nullptr;
     Matrix* grad = nullptr;
     bool regularized = true; ///< L1/L2/weight decay apply (weights yes, biases and norms no).
@@ -38,7 +39,7 @@ struct AttributeSpec {
                 ///< [1, 3]); with `choices`, also one of those words (padding "same" or [t, l, b,
                 ///< r])
     };
-    std::string name;  ///< JSON key
+    std::string name; ///< JSON key
     std::string label; ///< shown in the inspector
     Kind kind = Kind::Int;
     double min = 0;
@@ -84,7 +85,8 @@ public:
     /// gradOut already carries the 1/batch factor). A null gradInputs[i] means that input needs
     /// no gradient, so the work is skipped. `inputs` and `out` are those of the last forward().
     virtual void backward(const std::vector<const Matrix*>& inputs, const Matrix& out,
-                          const Matrix& gradOut, const std::vector<Matrix*>& gradInputs) = 0;
+        const Matrix& gradOut, const std::vector<Matrix*>& gradInputs)
+        = 0;
 
     virtual std::vector<Param> params() { return {}; }
     long paramCount();
@@ -93,6 +95,24 @@ public:
     {
         (void)inputs;
         return 0;
+    }
+
+    /// Multiply-adds of one sample through the layer's parameters (a bias add counts as one),
+    /// split by the pass that does them: the forward pass, the backward pass's parameter
+    /// gradients (with what must run to get them, as a recurrent layer's dL/dh through R) and its
+    /// input gradient (skipped when no input needs one: the first layer with weights).
+    struct WeightWork {
+        double forward = 0;
+        double parameterGradients = 0;
+        double inputGradient = 0;
+    };
+    /// WeightWork for these input shapes, or nullopt for a layer whose every parameter is used
+    /// once per sample and output position in each pass (Dense, Conv2D: ResourceEstimate counts
+    /// those from the shapes). Recurrent layers use theirs once per time step.
+    virtual std::optional<WeightWork> weightWorkFor(const std::vector<Shape>& inputs) const
+    {
+        (void)inputs;
+        return std::nullopt;
     }
 
     /// Current attributes as a JSON object (what the project file stores under "attributes").

@@ -180,14 +180,17 @@ Conv2D::Scratch& Conv2D::scratch(int worker)
     return m_scratch[std::size_t(worker)];
 }
 
-void Conv2D::forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mode)
+void Conv2D::forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mode mode)
 {
     const Matrix& in = *inputs[0];
     const long batch = in.cols();
     const long positions = long(m_outH) * m_outW;
     const long window = long(m_kernel.h) * m_kernel.w * m_inC;
     const bool fusedRelu = m_activation == ActivationKind::ReLU;
-    Matrix& z = m_activation == ActivationKind::Identity ? out : m_z;
+    // Inference keeps no pre-activation for backward: ReLU runs in place on the output, which
+    // saves writing (and later evicting) a second tensor the size of the output.
+    const bool reluInPlace = fusedRelu && mode == Mode::Inference;
+    Matrix& z = m_activation == ActivationKind::Identity || reluInPlace ? out : m_z;
     z.resize(positions * m_filters, batch);
     if (fusedRelu)
         out.resize(z.rows(), batch);
@@ -210,7 +213,11 @@ void Conv2D::forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mode
                 for (long g = 0; g < m_groups; ++g)
                     zBlock.middleRows(g * fg, fg).noalias()
                         = m_w.middleRows(g * fg, fg) * patches.middleRows(g * wg, wg);
-                if (m_useBias && fusedRelu)
+                if (reluInPlace) {
+                    if (m_useBias)
+                        kern.addBias(zBlock.data(), m_b.data(), m_filters, positions * count);
+                    kern.reluForward(zBlock.data(), zBlock.data(), zBlock.size());
+                } else if (m_useBias && fusedRelu)
                     kern.addBiasRelu(zBlock.data(), m_b.data(), out.data() + offset, m_filters,
                         positions * count);
                 else if (fusedRelu)
@@ -299,6 +306,19 @@ long Conv2D::paramCountFor(const std::vector<Shape>& inputs) const
         return 0;
     return long(m_filters) * m_kernel.h * m_kernel.w * (inputs[0][2] / m_groups)
         + (m_useBias ? m_filters : 0);
+}
+
+std::optional<Layer::WeightWork> Conv2D::weightWorkFor(const std::vector<Shape>& inputs) const
+{
+    if (inputs.size() != 1 || inputs[0].rank() != 3)
+        return std::nullopt;
+    // Each filter tap once per output position, in each of the three products.
+    const auto g = geometryFor(inputs[0]);
+    const double positions = double(g.h.out) * double(g.w.out);
+    const double products
+        = positions * double(m_filters) * m_kernel.h * m_kernel.w * double(inputs[0][2] / m_groups);
+    const double all = products + (m_useBias ? positions * m_filters : 0);
+    return WeightWork {all, all, products};
 }
 
 std::vector<Param> Conv2D::params()

@@ -37,6 +37,7 @@ public:
         const Matrix& gradOut, const std::vector<Matrix*>& gradInputs) override;
     std::vector<Param> params() override;
     long paramCountFor(const std::vector<Shape>& inputs) const override;
+    std::optional<WeightWork> weightWorkFor(const std::vector<Shape>& inputs) const override;
     nlohmann::json attributes() const override;
     void setAttributes(const nlohmann::json& attrs) override;
     std::vector<AttributeSpec> attributeSpecs() const override;

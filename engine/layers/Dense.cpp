@@ -57,6 +57,16 @@ long Dense::paramCountFor(const std::vector<Shape>& inputs) const
     return inputs.empty() ? 0 : m_units * inputs[0].size() + (m_useBias ? m_units : 0);
 }
 
+std::optional<Layer::WeightWork> Dense::weightWorkFor(const std::vector<Shape>& inputs) const
+{
+    if (inputs.empty())
+        return std::nullopt;
+    // z = W x + b; dL/dW = dL/dz x^T, dL/db = rowsum(dL/dz); dL/dx = W^T dL/dz.
+    const double products = double(m_units) * double(inputs[0].size());
+    const double all = products + (m_useBias ? m_units : 0);
+    return WeightWork {all, all, products};
+}
+
 std::vector<Param> Dense::params()
 {
     return weightlayer::weightAndBias(m_w, m_gradW, m_b, m_gradB, m_useBias);

@@ -106,12 +106,28 @@ template <typename Visit> void Pool2D::forEachWindow(Visit&& visit) const
     }
 }
 
-void MaxPool2D::forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mode)
+void MaxPool2D::forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mode mode)
 {
     const Matrix& in = *inputs[0];
     const long batch = in.cols();
     const int c = m_channels;
     out.resize(long(m_outH) * m_outW * c, batch);
+    if (mode == Mode::Inference) {
+        // Nothing goes backward: the maxima without their argmax.
+        m_argmax.clear();
+        const auto maxPoolWindowValues = kernels().maxPoolWindowValues;
+        parallelRanges(batch, in.rows(), [&](long begin, long end) {
+            for (long b = begin; b < end; ++b) {
+                const Scalar* src = in.col(b).data();
+                Scalar* dst = out.col(b).data();
+                forEachWindow([&](long p, int h0, int h1, int w0, int w1, int) {
+                    maxPoolWindowValues(src + (h0 * m_inW + w0) * c, h1 - h0, w1 - w0,
+                        long(m_inW) * c, c, dst + p * c);
+                });
+            }
+        });
+        return;
+    }
     m_argmax.resize(std::size_t(out.size()));
     const auto maxPoolWindow = kernels().maxPoolWindow;
     parallelRanges(batch, in.rows() * 2, [&](long begin, long end) {

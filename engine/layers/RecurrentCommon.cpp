@@ -200,6 +200,22 @@ long RecurrentLayer::paramCountFor(const std::vector<Shape>& inputs) const
     return gh * (inputs[0].stepFeatures() + m_units + 1) + extraParamCount();
 }
 
+std::optional<Layer::WeightWork> RecurrentLayer::weightWorkFor(
+    const std::vector<Shape>& inputs) const
+{
+    if (inputs.empty() || inputs[0].empty())
+        return std::nullopt;
+    const double steps = inputs[0].steps();
+    const double gh = double(m_gates) * m_units;
+    const double inputProducts = steps * gh * inputs[0].stepFeatures(); // W x_t, every step
+    const double biases = steps * (gh + double(extraParamCount())); // b (and GRU's Rb) per step
+    const double recurrent = (steps - 1) * gh * m_units; // R h_{t-1}, none at t = 0 (h_{-1} = 0)
+    // Backward: dW and db as forward, dR = sum dRec_t h_{t-1}^T, plus dL/dh_{t-1} = R^T dRec_t
+    // (needed for every parameter gradient, input gradient or not).
+    return WeightWork {
+        inputProducts + biases + recurrent, inputProducts + biases + 2 * recurrent, inputProducts};
+}
+
 nlohmann::json RecurrentLayer::attributes() const
 {
     return {{"units", m_units}, {"return_sequences", m_returnSequences},

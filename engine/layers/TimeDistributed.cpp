@@ -52,6 +52,18 @@ long TimeDistributed::paramCountFor(const std::vector<Shape>& inputs) const
     return m_dense.paramCountFor({Shape {inputs[0].stepFeatures()}});
 }
 
+std::optional<Layer::WeightWork> TimeDistributed::weightWorkFor(
+    const std::vector<Shape>& inputs) const
+{
+    if (inputs.empty() || inputs[0].empty())
+        return std::nullopt;
+    // The Dense once per time step.
+    const auto perStep = m_dense.weightWorkFor({Shape {inputs[0].stepFeatures()}});
+    const double steps = inputs[0].steps();
+    return WeightWork {steps * perStep->forward, steps * perStep->parameterGradients,
+        steps * perStep->inputGradient};
+}
+
 nlohmann::json TimeDistributed::attributes() const
 {
     return m_dense.attributes();

@@ -57,12 +57,23 @@ NodeCost nodeCost(const GraphCheck& check, NodeId id, const std::string& optimiz
     const double params = double(cost.params);
     const double outputs = double(shape.size());
     double activations = outputs;
+    const auto in = check.inputs.find(id);
+    const bool inputNeedsGradient = in != check.inputs.end()
+        && std::any_of(in->second.begin(), in->second.end(),
+            [&](NodeId i) { return check.gradientNodes.count(i) > 0; });
     if (params > 0 && !shape.empty()) {
-        // Image outputs are Hout x Wout x C: each weight is used once per position.
         const bool image = shape.rank() == 3;
         const double channels = image ? shape.dims().back() : outputs;
         const double positions = image ? outputs / channels : 1.0;
-        cost.forwardFlops = 2 * params * positions;
+        const auto stated = check.weightWork.find(id);
+        // Without a stated WeightWork: every parameter once per output position and pass.
+        const double uses = params * positions;
+        const Layer::WeightWork work = stated != check.weightWork.end()
+            ? stated->second
+            : Layer::WeightWork {uses, uses, uses};
+        cost.forwardFlops = 2 * work.forward;
+        cost.trainingFlops = cost.forwardFlops + 2 * work.parameterGradients
+            + (inputNeedsGradient ? 2 * work.inputGradient : 0);
         if (image) {
             // An image layer with weights (Conv2D) also keeps its pre-activation. Its unrolled
             // input patches (im2col) live only per cache-sized block of samples and thread
@@ -71,8 +82,8 @@ NodeCost nodeCost(const GraphCheck& check, NodeId id, const std::string& optimiz
         }
     } else if (id != check.inputNode && id != check.lossNode) {
         cost.forwardFlops = outputs;
+        cost.trainingFlops = cost.forwardFlops + (inputNeedsGradient ? outputs : 0);
     }
-    cost.trainingFlops = 3 * cost.forwardFlops;
     // Value + gradient per activation; value + gradient + optimizer state per parameter.
     cost.activationBytesPerSample = activations * 2 * scalarBytes;
     cost.parameterBytes = params * scalarBytes * (2 + optimizerSlots(optimizerType));

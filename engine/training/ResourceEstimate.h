@@ -22,12 +22,15 @@ struct MemoryEstimate {
 /// (estimateTrainingMemory(), trainingFlopsPerSample()) are sums of these.
 struct NodeCost {
     long params = 0;
-    /// Floating-point operations of one sample's forward pass: a node with weights multiplies
-    /// each of them once per output position (Dense: once, Conv2D: Hout x Wout times), a
-    /// multiply-add being 2; any other computing node does one operation per output value
-    /// (activation, pooling, dropout, normalization, flatten's copy). Input and Loss: none.
+    /// Floating-point operations of one sample's forward pass: a node with weights does its
+    /// Layer::WeightWork (Dense: each weight and bias once, Conv2D: Hout x Wout times, a
+    /// recurrent layer: once per time step, R from the second step), a multiply-add being 2; any
+    /// other computing node does one operation per output value (activation, pooling, dropout,
+    /// normalization, flatten's copy). Input and Loss: none.
     double forwardFlops = 0;
-    /// Forward and backward (input and weight gradients: twice the forward work).
+    /// Forward and backward: a node with weights adds its parameter gradients' work, and its
+    /// input gradient's only when its input needs one (not for the first layer with weights);
+    /// any other node one operation per output value where its input needs a gradient.
     double trainingFlops = 0;
     /// Bytes a training run keeps per sample: the output and its gradient, and for an image
     /// layer with weights (Conv2D) its pre-activation with its gradient. Times the batch size
