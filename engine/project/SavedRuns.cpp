@@ -74,6 +74,16 @@ void requireFit(const WeightTensors& w, const WeightTensors& reference)
     }
 }
 
+/// "[i]": where a run is in the array. Appended piecewise: GCC 12 warns falsely (-Wrestrict)
+/// about "[" + std::string.
+std::string runPlace(std::size_t i)
+{
+    std::string place = "[";
+    place += std::to_string(i);
+    place += ']';
+    return place;
+}
+
 const WeightTensors* referenceOf(const std::vector<SavedRun>& runs, const WeightTensors& given)
 {
     if (!given.empty())
@@ -216,8 +226,7 @@ std::vector<SavedRun> savedRunsFromJson(const nlohmann::json& j)
     std::vector<SavedRun> runs;
     std::set<int> ids;
     for (std::size_t i = 0; i < j.size(); ++i) {
-        runs.push_back(
-            prefixed("[" + std::to_string(i) + "]", [&] { return runFromJson(j[i], ids); }));
+        runs.push_back(prefixed(runPlace(i), [&] { return runFromJson(j[i], ids); }));
         ids.insert(runs.back().id);
     }
     return runs;
@@ -230,7 +239,7 @@ void checkSavedRunsFit(const std::vector<SavedRun>& runs, const WeightTensors& r
         return;
     for (std::size_t r = 0; r < runs.size(); ++r)
         for (std::size_t c = 0; c < runs[r].checkpoints.size(); ++c)
-            prefixed("[" + std::to_string(r) + "]." + indexed("checkpoints", c),
+            prefixed(runPlace(r) + "." + indexed("checkpoints", c),
                 [&] { requireFit(runs[r].checkpoints[c].weights, *network); });
 }
 
