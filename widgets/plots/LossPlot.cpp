@@ -203,7 +203,7 @@ void LossPlot::startSession(const TrainingSessionInfo& info)
     Run r;
     r.id = info.runId;
     r.fromFile = info.fromFile;
-    if (r.fromFile) {
+    if (r.fromFile && !info.moreOfFile) {
         // The same file opened again shows the same stored run: it replaces the earlier showing
         // instead of standing beside it. Runs trained in the window stay for comparison.
         auto shown = std::remove_if(m_runs.begin(), m_runs.end(), [this](Run& run) {
