@@ -207,7 +207,10 @@ QString MainWindow::saveToFile(const QString& path)
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return tr("%1: cannot write: %2").arg(QDir::toNativeSeparators(path), file.errorString());
-    const std::string text = m_doc->toJson().dump(2) + "\n";
+    // The runs of the timeline go with the document (and their checkpoints when asked for).
+    engine::Project project = m_doc->project();
+    project.runs = m_training->runsToSave(m_saveCheckpointsAct->isChecked());
+    const std::string text = engine::projectFileText(project);
     file.write(text.data(), static_cast<qint64>(text.size()));
     if (!file.commit())
         return tr("%1: cannot write: %2").arg(QDir::toNativeSeparators(path), file.errorString());
@@ -710,6 +713,18 @@ void MainWindow::createActions()
     m_saveAsAct->setShortcut(QKeySequence::SaveAs);
     connect(m_saveAsAct, &QAction::triggered, this, &MainWindow::saveAs);
 
+    // An option of every save rather than a checkbox in the file dialog: Save (Ctrl+S) shows no
+    // dialog, and the desktop's native file dialogs take no extra widgets.
+    m_saveCheckpointsAct = new QAction(tr("Save with &Checkpoints"), this);
+    m_saveCheckpointsAct->setCheckable(true);
+    m_saveCheckpointsAct->setStatusTip(
+        tr("Saving also keeps every run's checkpoints, so that the epoch marker scrubs through "
+           "them after reopening (the file grows by up to 270 MB; without: curves only)"));
+    m_saveCheckpointsAct->setChecked(
+        settings().value(QStringLiteral("files/saveCheckpoints"), false).toBool());
+    connect(m_saveCheckpointsAct, &QAction::toggled, this,
+        [](bool on) { settings().setValue(QStringLiteral("files/saveCheckpoints"), on); });
+
     m_quitAct = new QAction(tr("&Quit"), this);
     m_quitAct->setShortcut(QKeySequence::Quit);
     m_quitAct->setMenuRole(QAction::QuitRole);
@@ -864,6 +879,7 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(m_saveAct);
     file->addAction(m_saveAsAct);
+    file->addAction(m_saveCheckpointsAct);
     file->addMenu(m_export->exportMenu());
     file->addSeparator();
     file->addAction(m_quitAct);

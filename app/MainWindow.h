@@ -96,8 +96,11 @@ public:
     /// node that does not map, and the document is untouched.
     QString importOnnxModel(const QString& path);
     /// Writes the document atomically (QSaveFile) and marks the undo stack clean; on error
-    /// returns the message and the file on disk is unchanged.
+    /// returns the message and the file on disk is unchanged. The training panel's runs go
+    /// with it, with their checkpoints when saveCheckpointsAction() is checked.
     QString saveToFile(const QString& path);
+    /// File > Save with Checkpoints (checkable, remembered in the settings).
+    QAction* saveCheckpointsAction() const { return m_saveCheckpointsAct; }
     /// Opens an example from the resources (":/examples/spiral.json") as an untitled document.
     QString openExample(const QString& resourcePath);
     /// Example projects compiled into the resources, as resource paths.
@@ -230,6 +233,7 @@ private:
     QAction* m_openAct = nullptr;
     QAction* m_saveAct = nullptr;
     QAction* m_saveAsAct = nullptr;
+    QAction* m_saveCheckpointsAct = nullptr;
     QAction* m_quitAct = nullptr;
     QAction* m_undoAct = nullptr;
     QAction* m_redoAct = nullptr;

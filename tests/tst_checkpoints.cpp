@@ -14,6 +14,9 @@
 
 #include <QtTest>
 
+#include <functional>
+#include <limits>
+
 using engine::Graph;
 using engine::NodeId;
 using nlohmann::json;
@@ -90,6 +93,8 @@ private slots:
     void aForkWithUnchangedSettingsEqualsTheWholeRun();
     void memoryStaysUnderTheBudgetWithEvenSpacing();
     void addingAnEarlierEpochDropsTheLaterOnes();
+    void savedRunsRoundTripThroughTheProjectFile();
+    void malformedSavedRunsNameThePlace();
 };
 
 // Evaluating the checkpoint of epoch k gives the validation loss and predictions the run
@@ -191,6 +196,171 @@ void TestCheckpoints::addingAnEarlierEpochDropsTheLaterOnes()
     store.add(sized(3, 10));
     QCOMPARE(store.epochs(), (std::vector<int> {1, 2, 3}));
     QCOMPARE(store.bytes(), std::size_t(3 * 10 * sizeof(engine::Scalar)));
+}
+
+namespace {
+
+/// A project of network() with a first run of 4 epochs and a fork from its epoch 2, both with
+/// their checkpoints and curves, its weights the fork's last.
+engine::Project projectWithRuns()
+{
+    engine::Project p;
+    p.setGraph(network());
+    p.training = config(4);
+    engine::SavedRun first;
+    first.id = 1;
+    first.history = engine::TrainingHistory::startedWith(p.training);
+    Graph g = network();
+    engine::Trainer t(g, data(), config(4));
+    engine::TrainerCallbacks callbacks;
+    callbacks.onEpochEnd = [&](const engine::EpochStats& e) {
+        first.history.epochs.push_back(engine::EpochRecord::from(e));
+        first.checkpoints.push_back({e.epoch, g.weights(), t.captureState()});
+    };
+    t.run(callbacks);
+
+    engine::SavedRun fork;
+    fork.id = 2;
+    fork.parent = 1;
+    fork.forkEpoch = 2;
+    Graph forked = network();
+    engine::TrainingConfig faster = config(2);
+    faster.optimizer.learningRate = 0.05;
+    fork.history = engine::TrainingHistory::startedWith(faster);
+    engine::Trainer f(forked, data(), faster);
+    forked.setWeights(first.checkpoints[1].weights, true);
+    f.restoreState(first.checkpoints[1].state);
+    fork.checkpoints.push_back({2, forked.weights(), f.captureState()});
+    callbacks.onEpochEnd = [&](const engine::EpochStats& e) {
+        fork.history.epochs.push_back(engine::EpochRecord::from(e));
+        fork.checkpoints.push_back({e.epoch, forked.weights(), f.captureState()});
+    };
+    f.run(callbacks);
+    p.weights = forked.weights();
+    p.runs = {first, fork};
+    return p;
+}
+
+bool sameState(const engine::TrainerState& a, const engine::TrainerState& b)
+{
+    return a.epochsDone == b.epochsDone && a.stepsDone == b.stepsDone
+        && a.samplesSeen == b.samplesSeen && a.shuffleRandom == b.shuffleRandom
+        && a.layerRandom == b.layerRandom && a.optimizerType == b.optimizerType
+        && a.optimizerSteps == b.optimizerSteps && a.optimizerSlots == b.optimizerSlots
+        && a.epochsWithoutImprovement == b.epochsWithoutImprovement
+        && a.bestWeights == b.bestWeights;
+}
+
+/// Project::fromJson's message for `j`, empty when it reads.
+QString readError(const json& j)
+{
+    try {
+        engine::Project::fromJson(j);
+    } catch (const std::exception& e) {
+        return QString::fromStdString(e.what());
+    }
+    return {};
+}
+
+} // namespace
+
+// Written and read back, every run keeps its parent, fork epoch, curves and checkpoints bit for
+// bit (what the timeline scrubs through after reopening); without checkpoints only the curves.
+void TestCheckpoints::savedRunsRoundTripThroughTheProjectFile()
+{
+    const engine::Project p = projectWithRuns();
+    const engine::Project back = engine::Project::fromJson(json::parse(engine::projectFileText(p)));
+    QCOMPARE(int(back.runs.size()), 2);
+    for (std::size_t r = 0; r < 2; ++r) {
+        const engine::SavedRun& a = p.runs[r];
+        const engine::SavedRun& b = back.runs[r];
+        QCOMPARE(b.id, a.id);
+        QCOMPARE(b.parent, a.parent);
+        QCOMPARE(b.forkEpoch, a.forkEpoch);
+        QCOMPARE(b.history.label, a.history.label);
+        QVERIFY(b.history.settings == a.history.settings);
+        QCOMPARE(b.history.epochs.size(), a.history.epochs.size());
+        for (std::size_t i = 0; i < a.history.epochs.size(); ++i) {
+            QCOMPARE(b.history.epochs[i].epoch, a.history.epochs[i].epoch);
+            QCOMPARE(b.history.epochs[i].trainLoss, a.history.epochs[i].trainLoss);
+            QCOMPARE(b.history.epochs[i].validationLoss, a.history.epochs[i].validationLoss);
+            QCOMPARE(
+                b.history.epochs[i].validationAccuracy, a.history.epochs[i].validationAccuracy);
+        }
+        QCOMPARE(b.checkpoints.size(), a.checkpoints.size());
+        for (std::size_t c = 0; c < a.checkpoints.size(); ++c) {
+            QCOMPARE(b.checkpoints[c].epoch, a.checkpoints[c].epoch);
+            QVERIFY(b.checkpoints[c].weights == a.checkpoints[c].weights);
+            QVERIFY(sameState(b.checkpoints[c].state, a.checkpoints[c].state));
+        }
+    }
+    QCOMPARE(back.runs[1].history.epochs.front().epoch, 3);
+    QVERIFY(back.runs[0].checkpoints[0].weights != back.runs[0].checkpoints[3].weights);
+
+    engine::Project curvesOnly = p;
+    for (engine::SavedRun& run : curvesOnly.runs)
+        run.checkpoints.clear();
+    const json j = curvesOnly.toJson();
+    QVERIFY(!j.at("runs")[0].contains("checkpoints"));
+    QCOMPARE(int(engine::Project::fromJson(j).runs[1].history.epochs.size()), 2);
+}
+
+void TestCheckpoints::malformedSavedRunsNameThePlace()
+{
+    const json good = projectWithRuns().toJson();
+    QCOMPARE(readError(good), QString()); // so the cases below can fail
+    const std::string node = good.at("weights").begin().key();
+    const std::string param = good.at("weights").begin()->begin().key();
+    const QString tensor
+        = QStringLiteral("%1.%2").arg(QString::fromStdString(node), QString::fromStdString(param));
+    struct Case {
+        const char* name;
+        std::function<void(json&)> damage;
+        QString message;
+    };
+    const std::vector<Case> cases {
+        {"unknown parent", [](json& j) { j["runs"][1]["parent"] = 7; },
+            QStringLiteral("runs[1].parent: no earlier run has id 7")},
+        {"parent after", [](json& j) { j["runs"][0]["parent"] = 2; },
+            QStringLiteral("runs[0].parent: no earlier run has id 2")},
+        {"same id", [](json& j) { j["runs"][1]["id"] = 1; },
+            QStringLiteral("runs[1].id: another run has id 1")},
+        {"fork without epoch", [](json& j) { j["runs"][1].erase("forkEpoch"); },
+            QStringLiteral("runs[1].forkEpoch: missing")},
+        {"epoch before the fork", [](json& j) { j["runs"][1]["epochs"][0]["epoch"] = 1; },
+            QStringLiteral("runs[1].epochs[0].epoch: expected an epoch after the fork's (2)")},
+        {"checkpoints out of order", [](json& j) { j["runs"][0]["checkpoints"][2]["epoch"] = 1; },
+            QStringLiteral("runs[0].checkpoints[2].epoch: expected an integer above 2")},
+        {"wrong size",
+            [&](json& j) {
+                j["runs"][0]["checkpoints"][1]["weights"][node][param]
+                    = {{"shape", {1, 1}}, {"data", {0.5}}};
+            },
+            QStringLiteral("runs[0].checkpoints[1].weights.%1: shape [1,1] does not match the "
+                           "network's")
+                .arg(tensor)},
+        {"NaN",
+            [&](json& j) {
+                json& w = j["runs"][1]["checkpoints"][2]["weights"];
+                engine::WeightMap tensors = engine::weightsFromJson(w);
+                tensors.begin()->second.begin()->second(0, 0)
+                    = std::numeric_limits<float>::quiet_NaN();
+                w = engine::weightsToJson(tensors);
+            },
+            QStringLiteral("runs[1].checkpoints[2].weights.%1: not a finite number").arg(tensor)},
+        {"not an array", [](json& j) { j["runs"] = json::object(); },
+            QStringLiteral("runs: expected an array of runs")},
+        {"state of another epoch",
+            [](json& j) { j["runs"][0]["checkpoints"][0]["trainingState"]["epochsDone"] = 3; },
+            QStringLiteral("runs[0].checkpoints[0].trainingState.epochsDone: expected 1")},
+    };
+    for (const Case& c : cases) {
+        json j = good;
+        c.damage(j);
+        const QString error = readError(j);
+        QVERIFY2(error.startsWith(c.message),
+            qPrintable(QStringLiteral("%1: %2").arg(QLatin1String(c.name), error)));
+    }
 }
 
 QTEST_APPLESS_MAIN(TestCheckpoints)

@@ -314,6 +314,59 @@ private slots:
         QVERIFY(cell(dialog->table(), 0, widgets::SweepRunTable::StatusColumn).startsWith("done"));
         QCOMPARE(w.trainingPanel()->lossPlot()->overlays()->count(), 1);
     }
+
+    // The loss plot's CSV holds the sweep's curves as it holds the runs' (before, it left them
+    // out), and Clear runs removes them with the earlier runs (before, they stayed).
+    void sweepCurvesAreExportedAndCleared()
+    {
+        TestWindow w;
+        w.resize(1366, 768);
+        w.show();
+        QCOMPARE(w.openExample(QStringLiteral(":/examples/mlp_xor.json")), QString());
+        widgets::SweepDialog* dialog = w.sweepDialog();
+        dialog->show();
+        dialog->firstAxis()->setAxis(QStringLiteral("learningRate"), QStringLiteral("0.01, 0.1"));
+        engine::TrainingConfig config = w.document()->trainingConfig();
+        config.epochs = 4;
+        w.document()->setTrainingConfig(config);
+        QSignalSpy done(dialog, &widgets::SweepDialog::sweepFinished);
+        dialog->run();
+        QVERIFY(done.wait(60000));
+        widgets::LossPlot* plot = w.trainingPanel()->lossPlot();
+        widgets::LossPlotOverlays* overlays = plot->overlays();
+        QCOMPARE(overlays->count(), 2);
+
+        const QStringList lines = plot->csvText().split('\n', Qt::SkipEmptyParts);
+        for (int index : {1, 2}) {
+            QStringList rows;
+            for (const QString& line : lines)
+                if (line.startsWith(QStringLiteral("sweep-%1,").arg(index)))
+                    rows << line;
+            QCPGraph* g = overlays->graph(index);
+            QCOMPARE(rows.size(), g->dataCount());
+            QCOMPARE(rows.size(), 4);
+            for (int i = 0; i < rows.size(); ++i) {
+                // sweep-1,"#1 learningRate=0.01",validation_loss,1,0.69...
+                const QStringList cells = rows[i].split(',');
+                QCOMPARE(cells.size(), 5);
+                QCOMPARE(cells[1], QStringLiteral("\"%1\"").arg(g->name()));
+                QCOMPARE(cells[2], QStringLiteral("validation_loss"));
+                QCOMPARE(cells[3].toDouble(), (g->data()->constBegin() + i)->key);
+                QCOMPARE(float(cells[4].toDouble()), float((g->data()->constBegin() + i)->value));
+            }
+        }
+
+        QPushButton* clear = nullptr;
+        for (QPushButton* b : plot->findChildren<QPushButton*>())
+            if (b->text() == QStringLiteral("Clear runs"))
+                clear = b;
+        QVERIFY(clear);
+        const int graphsBefore = plot->plot()->graphCount();
+        QTest::mouseClick(clear, Qt::LeftButton);
+        QCOMPARE(overlays->count(), 0);
+        QCOMPARE(plot->plot()->graphCount(), graphsBefore - 2);
+        QVERIFY(!plot->csvText().contains(QStringLiteral("sweep-")));
+    }
 };
 
 QTEST_MAIN(TestSweepGui)

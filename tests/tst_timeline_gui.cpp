@@ -3,6 +3,8 @@
 // "Continue from here" forking a new run, and nothing of it left after another project opens.
 
 #include "QuietWindow.h"
+#include "data/DatasetCache.h"
+#include "data/DatasetGenerators.h"
 #include "document/GraphDocument.h"
 #include "plots/ConfusionMatrixView.h"
 #include "plots/DecisionBoundaryView.h"
@@ -12,8 +14,10 @@
 #include "training/RunTimeline.h"
 #include "training/TrainingController.h"
 
+#include <QFile>
 #include <QMenu>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <qcustomplot.h>
@@ -77,6 +81,21 @@ std::vector<double> viewNumbers(widgets::TrainingPanel* panel)
     return numbers;
 }
 
+/// The xor data as a CSV file (x, y, label): a project that reads it needs the file.
+void writeXorCsv(const QString& path)
+{
+    const engine::Dataset d = engine::generateDataset("xor", 200, 0.1, 3);
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write("x,y,label\n");
+    for (Eigen::Index i = 0; i < d.x.cols(); ++i)
+        f.write(QStringLiteral("%1,%2,%3\n")
+                    .arg(double(d.x(0, i)), 0, 'g', 9)
+                    .arg(double(d.x(1, i)), 0, 'g', 9)
+                    .arg(int(d.y(0, i)))
+                    .toUtf8());
+}
+
 } // namespace
 
 class TstTimelineGui : public QObject {
@@ -89,6 +108,7 @@ private slots:
         QStandardPaths::setTestModeEnabled(true);
     }
     void scrubbingShowsTheEpochAndContinuingForksTheRun();
+    void aScrubThatCannotBeShownIsAnsweredAndScrubbingGoesOn();
 };
 
 void TstTimelineGui::scrubbingShowsTheEpochAndContinuingForksTheRun()
@@ -192,6 +212,51 @@ void TstTimelineGui::scrubbingShowsTheEpochAndContinuingForksTheRun()
     QVERIFY(panel->timeline()->runs().empty());
     QVERIFY(!scrubber->isShown());
     QVERIFY(!scrubber->scrubbedTo().has_value());
+}
+
+// The data file of a trained project is removed (and no longer cached): a scrub cannot be
+// shown. The timeline says why, and the next scrub, once the file is back, is shown (before,
+// the failed one was never answered and no scrub was sent again until another project opened).
+void TstTimelineGui::aScrubThatCannotBeShownIsAnsweredAndScrubbingGoesOn()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString csv = dir.filePath(QStringLiteral("xor.csv"));
+    writeXorCsv(csv);
+    QFile example(QStringLiteral(":/examples/mlp_xor.json"));
+    QVERIFY(example.open(QIODevice::ReadOnly));
+    engine::Project project
+        = engine::Project::fromJson(nlohmann::json::parse(example.readAll().toStdString()));
+    project.dataset = {};
+    project.dataset.source = "csv";
+    project.dataset.path = "xor.csv";
+    project.training.epochs = 6;
+    const QString file = dir.filePath(QStringLiteral("xor.json"));
+    engine::saveProject(project, QFile::encodeName(file).toStdString());
+
+    TestWindow w;
+    w.resize(1366, 768);
+    w.show();
+    QCOMPARE(w.openFile(file), QString());
+    trainToEnd(w);
+    widgets::TrainingPanel* panel = w.trainingPanel();
+    const int run = panel->controller()->runId();
+    QCOMPARE(int(panel->timeline()->epochs(run).size()), 7);
+
+    QVERIFY(QFile::remove(csv));
+    widgets::DatasetCache::clear();
+    QSignalSpy shown(panel->timeline(), &widgets::RunTimeline::checkpointShown);
+    panel->scrubber()->scrubTo(run, 3);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        panel->statusText().startsWith(QStringLiteral("Cannot show epoch 3")), 20000);
+    QVERIFY2(
+        panel->statusText().contains(QStringLiteral("xor.csv")), qPrintable(panel->statusText()));
+    QVERIFY(shown.isEmpty());
+
+    writeXorCsv(csv);
+    panel->scrubber()->scrubTo(run, 5);
+    QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty() && shown.last().at(1).toInt() == 5, 20000);
+    QCOMPARE(panel->scrubber()->epochText(), QStringLiteral("epoch 5"));
 }
 
 QTEST_MAIN(TstTimelineGui)

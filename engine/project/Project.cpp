@@ -40,7 +40,7 @@ constexpr long kMaxPlainElements = 1024;
 const std::set<std::string>& knownKeys()
 {
     static const std::set<std::string> keys {"format", "version", "name", "description", "nodes",
-        "edges", "dataset", "training", "history", "weights", "trainingState"};
+        "edges", "dataset", "training", "history", "weights", "trainingState", "runs"};
     return keys;
 }
 
@@ -325,7 +325,9 @@ std::string formatProject(const nlohmann::json& j)
     const auto state = j.find("trainingState");
     const bool hasWeights = weights != j.end() && weights->is_object() && !weights->empty();
     const bool hasState = state != j.end() && state->is_object();
-    if (!hasWeights && !hasState)
+    const auto runs = j.find("runs");
+    const bool hasRuns = runs != j.end() && runs->is_array() && !runs->empty();
+    if (!hasWeights && !hasState && !hasRuns)
         return s + "\n";
     s.pop_back(); // the closing brace
     while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
@@ -349,6 +351,16 @@ std::string formatProject(const nlohmann::json& j)
         if (hasWeights)
             s += ",\n";
         block("trainingState", *state);
+    }
+    // One run per line, after the weights: its checkpoints are as long as they are.
+    if (hasRuns) {
+        if (hasWeights || hasState)
+            s += ",\n";
+        s += "  \"runs\": [\n";
+        for (std::size_t i = 0; i < runs->size(); ++i)
+            s += "    " + (*runs)[i].dump(-1, ' ', false, replace)
+                + (i + 1 < runs->size() ? ",\n" : "\n");
+        s += "  ]";
     }
     s += "\n}\n";
     return s;
@@ -488,6 +500,8 @@ nlohmann::json Project::toJson() const
         j["weights"] = weightsToJson(weights);
     if (trainingState && !weights.empty())
         j["trainingState"] = trainerStateToJson(*trainingState);
+    if (!runs.empty())
+        j["runs"] = savedRunsToJson(runs, true);
     return j;
 }
 
@@ -543,6 +557,17 @@ Project Project::fromJson(const nlohmann::json& j)
         p.weights = prefixed("weights", [&] { return weightsFromJson(*w); });
     if (const auto* t = field(j, "trainingState"))
         p.trainingState = prefixed("trainingState", [&] { return trainerStateFromJson(*t); });
+    if (const auto* r = field(j, "runs")) {
+        // "runs[1].parent", not "runs.[1].parent".
+        try {
+            p.runs = savedRunsFromJson(*r);
+            checkSavedRunsFit(p.runs, p.weights);
+        } catch (const InputError& e) {
+            throw InputError("runs" + e.where(), e.message());
+        } catch (const nlohmann::json::exception& e) {
+            throw InputError("runs", jsonErrorText(e));
+        }
+    }
     for (const auto& [key, value] : j.items())
         if (!knownKeys().contains(key))
             p.extra[key] = value;
@@ -571,10 +596,15 @@ Project loadProject(const std::filesystem::path& file)
     }
 }
 
+std::string projectFileText(const Project& project)
+{
+    return formatProject(project.toJson());
+}
+
 bool saveProject(
     const Project& project, const std::filesystem::path& file, const std::function<bool()>& commit)
 {
-    return writeFileAtomically(file, formatProject(project.toJson()), commit);
+    return writeFileAtomically(file, projectFileText(project), commit);
 }
 
 } // namespace engine

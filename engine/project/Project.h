@@ -7,15 +7,17 @@
 //  "dataset":{...DatasetSpec...}, "training":{...TrainingConfig...},
 //  "history":{"label":"lr 0.03, adam, batch 16, seed 1","epochs":[{"epoch":1,"trainLoss":...}]},
 //  "weights":{"2":{"W":{"shape":[rows,cols],"data":[...] | "base64":"..."}, ...}},
-//  "trainingState":{...project/TrainerStateJson.h...}}
+//  "trainingState":{...project/TrainerStateJson.h...},
+//  "runs":[{"id":1,"label":...,"epochs":[...],"checkpoints":[...]},...project/SavedRuns.h...]}
 //
 // Architecture and weights are separate: "weights" may be absent (untrained project), and so
 // may "history" (the run that produced the weights).
 
 #include "data/DatasetSpec.h"
 #include "graph/Graph.h"
-#include "training/TrainingConfig.h"
+#include "project/SavedRuns.h"
 #include "training/TrainerState.h"
+#include "training/TrainingConfig.h"
 #include "training/TrainingHistory.h"
 
 #include <nlohmann/json.hpp>
@@ -61,6 +63,10 @@ struct Project {
     /// change otherwise. Absent in files of older versions: --resume then restarts the
     /// optimizer from zero.
     std::optional<TrainerState> trainingState;
+    /// The timeline's runs (the first and its forks), the last being the one that trained
+    /// `weights`; with or without their checkpoints. Empty in files of older versions and in
+    /// projects saved before any run; checked against `weights` on reading.
+    std::vector<SavedRun> runs;
 
     /// Builds the graph (layers from the registry, attributes, edges). Throws InputError whose
     /// where() locates the problem, e.g. "nodes[3].attributes.units".
@@ -76,6 +82,9 @@ struct Project {
 /// Reads and validates a project file. Throws InputError whose what() starts with the file
 /// name: "xor.json: nodes[3].attributes.units: expected a positive integer".
 Project loadProject(const std::filesystem::path& file);
+/// The file's text: the known keys in reading order, weights one node per line, the runs one
+/// run per line at the end.
+std::string projectFileText(const Project& project);
 /// Writes atomically (temporary file in the same folder, then rename). Throws InputError.
 /// Written as writeFileAtomically() writes (`commit` asked before the rename; false: nothing
 /// replaced, returns false).

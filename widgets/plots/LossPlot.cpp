@@ -51,7 +51,7 @@ LossPlot::LossPlot(QWidget* parent)
     QAction* csv = exportMenu->addAction(tr("Every run's points as CSV…"));
     exportButton->setMenu(exportMenu);
     auto* clear = new QPushButton(tr("Clear runs"), this);
-    clear->setToolTip(tr("Remove the curves of earlier runs"));
+    clear->setToolTip(tr("Remove the curves of earlier runs and of a sweep"));
     // Two groups in a flow: at a large font the buttons go below the check boxes rather than
     // making the loss plot, and with it the training dock, wider.
     auto* tools = new FlowLayout;
@@ -203,7 +203,7 @@ void LossPlot::startSession(const TrainingSessionInfo& info)
     Run r;
     r.id = info.runId;
     r.fromFile = info.fromFile;
-    if (r.fromFile) {
+    if (r.fromFile && !info.moreOfFile) {
         // The same file opened again shows the same stored run: it replaces the earlier showing
         // instead of standing beside it. Runs trained in the window stay for comparison.
         auto shown = std::remove_if(m_runs.begin(), m_runs.end(), [this](Run& run) {
@@ -352,6 +352,8 @@ void LossPlot::clearRuns()
         removeRun(m_runs.front());
         m_runs.erase(m_runs.begin());
     }
+    // A sweep's curves are runs too (its table keeps their numbers).
+    m_overlays->clear();
     nameEarlierRuns();
     rescale();
     m_plot->replot();
@@ -540,6 +542,7 @@ QString LossPlot::csvText() const
                     << QString::number(percent ? it->value / 100.0 : it->value, 'g', 8) << '\n';
         }
     }
+    out << m_overlays->csvRows();
     out.flush();
     return text;
 }

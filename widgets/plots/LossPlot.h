@@ -39,7 +39,7 @@ public:
     void addSnapshot(const TrainingSnapshot& snapshot) override;
     /// Keeps the runs when `project` has the key of the runs' project, else removes them all.
     void clearForProject(const ProjectIdentity& project) override;
-    /// Removes every earlier run; the current one stays.
+    /// Removes every earlier run and the sweep's curves (overlays()); the current run stays.
     void clearRuns();
     void setLogScale(bool on);
     bool logScale() const;
@@ -47,7 +47,8 @@ public:
     /// Both write through plotexport (PlotExport.h), atomically; false on error.
     bool exportPng(const QString& file);
     bool exportCsv(const QString& file) const;
-    /// run,label,series,x,value rows for every point of every run (accuracies as fractions).
+    /// run,label,series,x,value rows for every point of every run (accuracies as fractions),
+    /// then the sweep's curves (run "sweep-<key>", LossPlotOverlays::csvRows()).
     QString csvText() const override;
     /// The plot without the check boxes above it.
     QCustomPlot* picturePlot() const override { return m_plot; }

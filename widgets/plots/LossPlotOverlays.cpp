@@ -5,6 +5,8 @@
 
 #include <qcustomplot.h>
 
+#include <QTextStream>
+
 namespace widgets {
 
 LossPlotOverlays::LossPlotOverlays(QCustomPlot* plot, QCPLegend* legend, QObject* parent)
@@ -28,12 +30,13 @@ void LossPlotOverlays::setCurve(int key, const QString& name)
     emit changed();
 }
 
-void LossPlotOverlays::addPoint(int key, double epoch, double loss)
+void LossPlotOverlays::addPoint(int key, double epoch, double loss, const QString& series)
 {
     const auto it = m_curves.find(key);
     if (it == m_curves.end())
         return;
     it->second->addData(epoch, loss);
+    m_series[key] = series;
     emit changed();
 }
 
@@ -103,9 +106,29 @@ void LossPlotOverlays::clear()
     for (const auto& [key, g] : m_curves)
         m_plot->removeGraph(g);
     m_curves.clear();
+    m_series.clear();
     m_highlighted = -1;
     m_legend->setVisible(false);
     emit changed();
+}
+
+QString LossPlotOverlays::csvRows() const
+{
+    QString text;
+    QTextStream out(&text);
+    for (const auto& [key, g] : m_curves) {
+        QString name = g->name();
+        name.replace('"', QStringLiteral("\"\""));
+        const auto series = m_series.find(key);
+        const QString seriesName
+            = series == m_series.end() ? QStringLiteral("loss") : series->second;
+        for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it)
+            out << "sweep-" << key << ",\"" << name << "\"," << seriesName << ','
+                << QString::number(it->key, 'g', 8) << ',' << QString::number(it->value, 'g', 8)
+                << '\n';
+    }
+    out.flush();
+    return text;
 }
 
 QCPGraph* LossPlotOverlays::graph(int key) const

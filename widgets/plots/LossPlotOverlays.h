@@ -29,7 +29,8 @@ public:
     /// Creates the curve of `key` (named `name` in the legend) or renames it.
     void setCurve(int key, const QString& name);
     /// Appends a point (epoch, loss) to the curve of `key`; ignored for an unknown key.
-    void addPoint(int key, double epoch, double loss);
+    /// `series` names what the loss is in the CSV export ("validation_loss", "train_loss").
+    void addPoint(int key, double epoch, double loss, const QString& series);
     /// Draws `key` thick and the others faded; -1 draws all alike.
     void highlight(int key);
     int highlighted() const { return m_highlighted; }
@@ -42,6 +43,8 @@ public:
     QCPLegend* legend() const { return m_legend; }
     /// The colour of the curve of `key` (invalid for an unknown key).
     QColor color(int key) const;
+    /// run,label,series,x,value rows of every curve, the run being "sweep-<key>" (no header).
+    QString csvRows() const;
 
 signals:
     /// Curves were added, extended or removed: the plot rescales and replots.
@@ -54,6 +57,7 @@ private:
     QCustomPlot* m_plot;
     QCPLegend* m_legend;
     std::map<int, QCPGraph*> m_curves;
+    std::map<int, QString> m_series; ///< what each curve's loss is, by key
     int m_highlighted = -1;
 };
 

@@ -292,6 +292,12 @@ TrainingPanel::TrainingPanel(QWidget* parent)
     connect(m_scrubber, &TimelineScrubber::latestRequested, this, &TrainingPanel::showLatest);
     connect(m_scrubber, &TimelineScrubber::continueRequested, this, &TrainingPanel::continueFrom);
     connect(m_timeline, &RunTimeline::checkpointShown, this, &TrainingPanel::onCheckpointShown);
+    connect(m_timeline, &RunTimeline::checkpointFailed, this,
+        [this](int runId, int epoch, const QString& message) {
+            const std::pair<int, int> asked {runId, epoch};
+            if (m_scrubber->scrubbedTo() == asked || m_latestRequest == asked)
+                showStatus(tr("Cannot show epoch %1: %2").arg(epoch).arg(message), true);
+        });
     connect(m_heatmap, &WeightHeatmap::nodeSelected, this,
         [this](engine::NodeId id) { m_controller->setWatchedNodes({id}); });
     // The feature-map view runs its own copy of the network; image sessions send it weights.
@@ -381,6 +387,7 @@ void TrainingPanel::loadSettingsFromDocument()
 engine::Project TrainingPanel::projectForTraining() const
 {
     engine::Project p = m_document->project();
+    p.runs.clear(); // the file's timeline is the panel's; a session would only copy it along
     p.training.optimizer.learningRate = m_lr->value();
     p.training.optimizer.l2 = m_l2->value();
     p.training.batchSize = m_batch->value();
@@ -511,8 +518,15 @@ void TrainingPanel::showStoredTraining()
 {
     if (!m_document || m_controller->hasSession() || m_sessionShown)
         return;
-    const std::optional<StoredTraining> stored
-        = StoredTraining::of(m_document->project(), m_controller->runId());
+    // A file with a timeline: the current run is its last one, the others stand beside it.
+    std::optional<engine::Project> current;
+    const std::size_t savedRuns = m_document->project().runs.size();
+    if (savedRuns > 0 && m_timeline->allRuns().empty())
+        current = restoreSavedRuns(m_document->project());
+    const engine::Project& project = current ? *current : m_document->project();
+    std::optional<StoredTraining> stored = StoredTraining::of(project, m_controller->runId());
+    if (stored && current)
+        stored->info.moreOfFile = savedRuns > 1;
     m_controller->setIdleSummary(stored ? stored->summary : QString());
     if (!stored)
         return;
@@ -524,8 +538,83 @@ void TrainingPanel::showStoredTraining()
         view->addSnapshot(stored->snapshot);
     }
     showStatus(stored->summary);
-    m_controller->showStoredWeights(m_document->project(), m_projectDir, stored->info.runId);
+    // Not the document: its runs' checkpoints need not go to the training thread.
+    m_controller->showStoredWeights(project, m_projectDir, stored->info.runId);
     m_controller->continueFromDocument();
+}
+
+engine::Project TrainingPanel::restoreSavedRuns(const engine::Project& project)
+{
+    // What the checkpoints are evaluated with: the document without weights and runs (copied
+    // once per run, so kept small), with each run's own settings.
+    engine::Project base = project;
+    base.weights.clear();
+    base.trainingState.reset();
+    base.runs.clear();
+    base.history = {};
+    const std::vector<engine::SavedRun>& runs = project.runs;
+    // The last run is the document's weights: filed under runId(), as a file's single run is.
+    const int first = m_controller->reserveRunIds(int(runs.size()));
+    std::map<int, int> runIdOf; // id in the file -> run id here
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        const engine::SavedRun& saved = runs[i];
+        const int runId = first + int(i);
+        runIdOf[saved.id] = runId;
+        auto runProject = std::make_shared<engine::Project>(base);
+        if (saved.history.settings.is_object()) {
+            try {
+                runProject->training = engine::TrainingConfig::fromJson(saved.history.settings);
+            } catch (const std::exception&) {
+                // Settings of another version: the project's own split and seed stay.
+            }
+        }
+        engine::SavedRun restored = saved;
+        const bool last = i + 1 == runs.size();
+        // Saved without checkpoints: the current run can still be continued from the weights.
+        if (last && restored.checkpoints.empty() && !project.weights.empty()) {
+            engine::Checkpoint latest;
+            latest.epoch = project.trainingState ? project.trainingState->epochsDone
+                : saved.history.empty()          ? 0
+                                                 : saved.history.epochs.back().epoch;
+            latest.weights = project.weights;
+            if (project.trainingState)
+                latest.state = *project.trainingState;
+            latest.state.epochsDone = latest.epoch;
+            restored.checkpoints.push_back(std::move(latest));
+        }
+        const int parent = saved.parent ? runIdOf.at(*saved.parent) : -1;
+        m_timeline->restore(runId, restored, parent, std::move(runProject), m_projectDir);
+        // The last run's curves come with its weights (showStoredTraining()).
+        if (!last || project.weights.empty()) {
+            StoredTraining curves = StoredTraining::curvesOf(saved.history, runId);
+            curves.info.moreOfFile = i > 0;
+            m_loss->startSession(curves.info);
+            m_loss->addSnapshot(curves.snapshot);
+        }
+    }
+    m_timeline->setDocumentRun(m_controller->runId());
+    engine::Project shown = base;
+    shown.weights = project.weights;
+    shown.trainingState = project.trainingState;
+    shown.history = runs.back().history.empty() ? project.history : runs.back().history;
+    return shown;
+}
+
+std::vector<engine::SavedRun> TrainingPanel::runsToSave(bool withCheckpoints) const
+{
+    if (!m_document)
+        return {};
+    // Nothing shown of the file's runs (its network could not be built): they stay as read.
+    std::vector<engine::SavedRun> runs = m_timeline->allRuns().empty()
+        ? m_document->project().runs
+        : m_timeline->savedRuns(withCheckpoints);
+    if (!withCheckpoints)
+        for (engine::SavedRun& run : runs)
+            run.checkpoints.clear();
+    // Runs trained before the network was edited keep their curves only: their checkpoints
+    // would not load into it.
+    engine::dropCheckpointsThatDoNotFit(runs, m_document->weights());
+    return runs;
 }
 
 std::vector<TrainingView*> TrainingPanel::storedRunViews() const
@@ -538,9 +627,14 @@ void TrainingPanel::onStoredWeightsShown(
 {
     if (m_sessionShown)
         return;
+    // The scrubber went to an earlier epoch of the file's runs before this arrived: the state
+    // views keep showing that epoch.
     const std::vector<TrainingView*> shown = storedRunViews();
+    const std::vector<TrainingView*> held
+        = m_scrubber->scrubbedTo() ? stateViews() : std::vector<TrainingView*> {};
     for (TrainingView* view : m_views) {
-        if (std::find(shown.begin(), shown.end(), view) != shown.end())
+        if (std::find(shown.begin(), shown.end(), view) != shown.end()
+            || std::find(held.begin(), held.end(), view) != held.end())
             continue;
         view->startSession(info);
         view->addSnapshot(snapshot);
@@ -619,7 +713,10 @@ void TrainingPanel::continueFrom(int runId, int epoch)
         return;
     const CheckpointPtr checkpoint = m_timeline->checkpoint(runId, epoch);
     m_scrubber->followLatest();
-    if (!m_controller->forkFrom(m_document->project(), m_projectDir, checkpoint))
+    m_timeline->expectFork(runId);
+    engine::Project project = m_document->project();
+    project.runs.clear();
+    if (!m_controller->forkFrom(project, m_projectDir, checkpoint))
         showStatus(tr("Could not continue from epoch %1: training did not stop.").arg(epoch), true);
     updateActions();
 }

@@ -94,6 +94,10 @@ public:
     QDoubleSpinBox* l2Edit() const { return m_l2; }
     QSpinBox* batchSizeEdit() const { return m_batch; }
     QString statusText() const;
+    /// The timeline's runs as the project file keeps them (RunTimeline::savedRuns()), with their
+    /// checkpoints when `withCheckpoints` and they fit the document's network; the others keep
+    /// their curves only.
+    std::vector<engine::SavedRun> runsToSave(bool withCheckpoints) const;
 
 public slots:
     void train();
@@ -115,6 +119,10 @@ private:
     /// A project with stored weights was opened (no session yet): the status, the progress
     /// displays, the weight views and the loss plot show them and the stored run history.
     void showStoredTraining();
+    /// The file's timeline (engine::Project::runs): every run's curves on the loss plot, the
+    /// runs and their checkpoints on the timeline. Returns the project to show as the current
+    /// run (the last run's curves as its history).
+    engine::Project restoreSavedRuns(const engine::Project& project);
     /// The views showStoredTraining() fills from the file alone (loss, weights).
     std::vector<TrainingView*> storedRunViews() const;
     /// The stored weights run over the project's data: the remaining views show them.

@@ -131,7 +131,9 @@ SweepDialog::SweepDialog(
             m_table->addEpochs(index, records);
             for (const engine::EpochRecord& e : records)
                 if (const auto v = curveValue(e); v && std::isfinite(*v))
-                    m_training->lossPlot()->overlays()->addPoint(index, e.epoch, *v);
+                    m_training->lossPlot()->overlays()->addPoint(index, e.epoch, *v,
+                        e.validationLoss ? QStringLiteral("validation_loss")
+                                         : QStringLiteral("train_loss"));
         });
     connect(m_controller, &SweepController::runFinished, this, &SweepDialog::onRunFinished);
     connect(m_controller, &SweepController::finished, this, &SweepDialog::onFinished);

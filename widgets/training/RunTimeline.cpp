@@ -17,15 +17,16 @@ RunTimeline::RunTimeline(TrainingController* controller, QObject* parent)
     m_thread->setObjectName(QStringLiteral("NetCanvas timeline"));
     m_viewer->moveToThread(m_thread);
     connect(m_controller, &TrainingController::checkpointTaken, this, &RunTimeline::add);
+    connect(m_controller, &TrainingController::snapshotReady, this, &RunTimeline::addCurves);
     connect(m_viewer.get(), &TrainingWorker::storedWeightsEvaluated, this,
         [this](int requestId, const TrainingSessionInfo& info, const TrainingSnapshot& snapshot) {
-            m_inFlight = false;
-            if (m_pending) {
-                sendRequest();
-                return;
-            }
-            if (requestId == m_request)
+            if (answered(requestId))
                 emit checkpointShown(m_requestRun, m_requestEpoch, info, snapshot);
+        });
+    connect(m_viewer.get(), &TrainingWorker::storedWeightsFailed, this,
+        [this](int requestId, const QString& message) {
+            if (answered(requestId))
+                emit checkpointFailed(m_requestRun, m_requestEpoch, message);
         });
     m_thread->start();
 }
@@ -35,6 +36,16 @@ RunTimeline::~RunTimeline()
     m_thread->quit();
     m_thread->wait();
     m_viewer.reset(); // its thread has ended: safe to delete from here
+}
+
+bool RunTimeline::answered(int requestId)
+{
+    m_inFlight = false;
+    if (m_pending) {
+        sendRequest();
+        return false;
+    }
+    return requestId == m_request;
 }
 
 void RunTimeline::add(int runId, const CheckpointPtr& checkpoint)
@@ -48,12 +59,83 @@ void RunTimeline::add(int runId, const CheckpointPtr& checkpoint)
     if (isNew) {
         run.project = m_controller->sessionProject();
         run.projectDir = m_controller->sessionDirectory();
+        run.label = QString::fromStdString(engine::runLabel(run.project->training));
         // A run whose first checkpoint is past epoch 0 continues another: a fork, or a file's.
         run.forkedAt = checkpoint->epoch > 0 ? checkpoint->epoch : -1;
+        if (run.forkedAt >= 0) {
+            const int parent = m_expectedParent >= 0 ? m_expectedParent : m_documentRun;
+            run.parent = m_runs.count(parent) && parent != runId ? parent : -1;
+        }
+        m_expectedParent = -1;
         shareBudget();
     }
     run.store.add(*checkpoint);
     emit changed();
+}
+
+void RunTimeline::addCurves(const TrainingSnapshot& snapshot)
+{
+    const auto it = m_runs.find(snapshot.runId);
+    if (it == m_runs.end() || snapshot.runId != m_controller->runId())
+        return;
+    std::vector<engine::EpochRecord>& curves = it->second.curves;
+    for (const EpochPoint& e : snapshot.epochs) {
+        // A run continued after a stop at an earlier epoch never repeats one, but be sure.
+        while (!curves.empty() && curves.back().epoch >= e.epoch)
+            curves.pop_back();
+        curves.push_back(
+            {e.epoch, e.trainLoss, e.trainAccuracy, e.validationLoss, e.validationAccuracy});
+    }
+}
+
+void RunTimeline::expectFork(int parentRunId)
+{
+    m_expectedParent = parentRunId;
+}
+
+void RunTimeline::restore(int runId, const engine::SavedRun& saved, int parentRunId,
+    std::shared_ptr<const engine::Project> project, const QString& projectDir)
+{
+    Run& run = m_runs[runId];
+    run = Run(); // not Run {}: CheckpointStore's default constructor is explicit
+    run.project = std::move(project);
+    run.projectDir = projectDir;
+    run.label = QString::fromStdString(saved.history.label);
+    if (run.label.isEmpty() && run.project)
+        run.label = QString::fromStdString(engine::runLabel(run.project->training));
+    run.forkedAt = saved.forkEpoch;
+    run.parent = parentRunId;
+    run.curves = saved.history.epochs;
+    shareBudget();
+    for (const engine::Checkpoint& c : saved.checkpoints)
+        run.store.add(c);
+    emit changed();
+}
+
+std::vector<engine::SavedRun> RunTimeline::savedRuns(bool withCheckpoints) const
+{
+    std::map<int, int> fileId; // runId -> id in the file
+    std::vector<engine::SavedRun> saved;
+    for (const auto& [id, run] : m_runs) {
+        engine::SavedRun s;
+        s.id = int(saved.size()) + 1;
+        fileId[id] = s.id;
+        if (const auto parent = fileId.find(run.parent); run.parent >= 0 && parent != fileId.end())
+            s.parent = parent->second;
+        s.forkEpoch = run.forkedAt;
+        s.history.label = run.label.toStdString();
+        if (run.project)
+            s.history.settings = run.project->training.toJson();
+        s.history.epochs = run.curves;
+        // A fork's curves start after its fork epoch (the file checks that).
+        std::erase_if(s.history.epochs,
+            [&s](const engine::EpochRecord& e) { return e.epoch <= s.forkEpoch; });
+        if (withCheckpoints)
+            for (int epoch : run.store.epochs())
+                s.checkpoints.push_back(*run.store.atOrBefore(epoch));
+        saved.push_back(std::move(s));
+    }
+    return saved;
 }
 
 void RunTimeline::shareBudget()
@@ -67,8 +149,30 @@ std::vector<int> RunTimeline::runs() const
 {
     std::vector<int> ids;
     for (const auto& [id, run] : m_runs)
+        if (!run.store.empty())
+            ids.push_back(id);
+    return ids;
+}
+
+std::vector<int> RunTimeline::allRuns() const
+{
+    std::vector<int> ids;
+    for (const auto& [id, run] : m_runs)
         ids.push_back(id);
     return ids;
+}
+
+const std::vector<engine::EpochRecord>& RunTimeline::curves(int runId) const
+{
+    static const std::vector<engine::EpochRecord> none;
+    const auto it = m_runs.find(runId);
+    return it == m_runs.end() ? none : it->second.curves;
+}
+
+int RunTimeline::parentOf(int runId) const
+{
+    const auto it = m_runs.find(runId);
+    return it == m_runs.end() ? -1 : it->second.parent;
 }
 
 std::vector<int> RunTimeline::epochs(int runId) const
@@ -89,9 +193,7 @@ CheckpointPtr RunTimeline::checkpoint(int runId, int epoch) const
 QString RunTimeline::label(int runId) const
 {
     const auto it = m_runs.find(runId);
-    return it == m_runs.end() || !it->second.project
-        ? QString()
-        : QString::fromStdString(engine::runLabel(it->second.project->training));
+    return it == m_runs.end() ? QString() : it->second.label;
 }
 
 int RunTimeline::forkedAt(int runId) const
@@ -145,6 +247,8 @@ void RunTimeline::sendRequest()
 void RunTimeline::clear()
 {
     m_runs.clear();
+    m_expectedParent = -1;
+    m_documentRun = -1;
     ++m_request; // answers on their way belong to the previous project
     m_pending = false;
     m_inFlight = false;

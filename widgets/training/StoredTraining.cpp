@@ -56,15 +56,32 @@ std::optional<StoredTraining> StoredTraining::of(const engine::Project& project,
     } catch (const std::exception&) {
         return std::nullopt; // the document reports the broken network
     }
-    const engine::TrainingHistory& history = project.history;
+    engine::TrainingHistory history = project.history;
+    if (history.label.empty())
+        history.label = engine::runLabel(project.training);
+    StoredTraining stored = curvesOf(history, runId);
+    TrainingSnapshot& s = stored.snapshot;
+    // In the order of the file's nodes, as the canvas lists them.
+    for (const engine::NodeRecord& node : project.nodes) {
+        const auto tensors = project.weights.find(node.id);
+        if (tensors == project.weights.end() || !graph.hasNode(node.id))
+            continue;
+        const QString name = QString::fromStdString(graph.name(node.id));
+        for (const auto& [param, value] : tensors->second)
+            s.params.push_back(ParamCopy::of(node.id, name, graph.layer(node.id), param, value));
+    }
+    return stored;
+}
+
+StoredTraining StoredTraining::curvesOf(const engine::TrainingHistory& history, int runId)
+{
     StoredTraining stored;
     stored.summary = summaryOf(history);
 
     TrainingSessionInfo& info = stored.info;
     info.runId = runId;
     info.fromFile = true;
-    info.label = QString::fromStdString(
-        history.label.empty() ? engine::runLabel(project.training) : history.label);
+    info.label = QString::fromStdString(history.label);
     info.classification = false;
     for (const engine::EpochRecord& r : history.epochs)
         info.classification = info.classification || r.trainAccuracy || r.validationAccuracy;
@@ -78,15 +95,6 @@ std::optional<StoredTraining> StoredTraining::of(const engine::Project& project,
     s.progressX = info.totalEpochs;
     for (const engine::EpochRecord& r : history.epochs)
         s.epochs.push_back(pointOf(r));
-    // In the order of the file's nodes, as the canvas lists them.
-    for (const engine::NodeRecord& node : project.nodes) {
-        const auto tensors = project.weights.find(node.id);
-        if (tensors == project.weights.end() || !graph.hasNode(node.id))
-            continue;
-        const QString name = QString::fromStdString(graph.name(node.id));
-        for (const auto& [param, value] : tensors->second)
-            s.params.push_back(ParamCopy::of(node.id, name, graph.layer(node.id), param, value));
-    }
     return stored;
 }
 

@@ -17,6 +17,9 @@ struct StoredTraining {
 
     /// Nothing when `project` holds no weights. `runId` is the id the views file the run under.
     static std::optional<StoredTraining> of(const engine::Project& project, int runId);
+    /// The curves of a run of the file's timeline (engine::SavedRun) under `runId`, without
+    /// weights: an earlier run the loss plot shows beside the current one.
+    static StoredTraining curvesOf(const engine::TrainingHistory& history, int runId);
 };
 
 } // namespace widgets

@@ -213,6 +213,13 @@ bool TrainingController::forkFrom(
     return true;
 }
 
+int TrainingController::reserveRunIds(int count)
+{
+    const int first = m_runId + 1;
+    m_runId += std::max(0, count);
+    return first;
+}
+
 void TrainingController::continueFromDocument()
 {
     if (!m_hasSession)

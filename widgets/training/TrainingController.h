@@ -59,6 +59,9 @@ public:
     /// Ready with an interrupted session: train() and step() continue it.
     bool canResume() const { return m_state == State::Ready && m_resumable; }
     int runId() const { return m_runId; }
+    /// Files `count` runs read from a project file under ids of their own, below every later
+    /// session's: returns the first; runId() is then the last (the file's current run).
+    int reserveRunIds(int count);
     /// True when `project` has the session's architecture (node ids, types, attributes, edges;
     /// names and positions may differ).
     bool sameArchitecture(const engine::Project& project) const

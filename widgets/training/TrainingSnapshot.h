@@ -193,6 +193,8 @@ struct TrainingSessionInfo {
     int runId = 0;
     QString label; ///< "lr 0.03, adam, batch 16, seed 1": names the run in the overlay
     bool fromFile = false; ///< a finished run read from the project file, not one trained now
+    /// Another of the same file's runs (fromFile): the runs of the file shown before it stay.
+    bool moreOfFile = false;
     bool classification = true;
     int numClasses = 0;
     QStringList classNames;

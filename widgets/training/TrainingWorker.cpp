@@ -57,10 +57,12 @@ void TrainingWorker::startSession(
 void TrainingWorker::evaluateStoredWeights(const engine::Project& project,
     const QString& projectDir, const engine::WeightMap& weights, int runId, int requestId)
 {
-    // A failure (data missing, outside the project's folder, ...) is the dataset panel's to
-    // report; the data views then stay empty until a run, as they are without data.
-    if (!prepareSession(project, projectDir, runId, nullptr))
+    // Every request is answered: the timeline sends its next one only after this one's answer.
+    QString error;
+    if (!prepareSession(project, projectDir, runId, &error)) {
+        emit storedWeightsFailed(requestId, error);
         return;
+    }
     applyWeights(weights);
     const TrainingSessionInfo info = makeInfo();
     const TrainingSnapshot snapshot = takeSnapshot(SnapshotTrigger::Reset);

@@ -59,7 +59,8 @@ public:
     /// For a project opened with stored weights and no session: loads its data, runs the stored
     /// weights over it and emits storedWeightsEvaluated() with what the data views show of them
     /// (decision boundary, neurons, confusion matrix, feature maps), then drops graph and data
-    /// again, so nothing of it is a session. Emits nothing when the data cannot be loaded.
+    /// again, so nothing of it is a session. Emits storedWeightsFailed() instead when the data
+    /// cannot be loaded or the network not built: every request gets one answer.
     void evaluateStoredWeights(const engine::Project& project, const QString& projectDir,
         const engine::WeightMap& weights, int runId, int requestId);
 
@@ -94,6 +95,8 @@ signals:
     /// The answer to evaluateStoredWeights(requestId).
     void storedWeightsEvaluated(int requestId, const widgets::TrainingSessionInfo& info,
         const widgets::TrainingSnapshot& snapshot);
+    /// evaluateStoredWeights(requestId) could not run the weights: why (names the data file).
+    void storedWeightsFailed(int requestId, const QString& message);
     /// Early in a run, from the pace of its first mini-batches, the run is estimated to take
     /// over an hour: `text` is engine::LongRunCheck's ("this run will take about 37 days (...)").
     /// At most once per run().
