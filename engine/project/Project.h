@@ -4,6 +4,7 @@
 // {"format":"netcanvas","version":1,"name":"...","description":"...",
 //  "nodes":[{"id":1,"type":"Dense","name":"hidden","position":[x,y],"attributes":{...}}],
 //  "edges":[{"from":1,"fromPort":0,"to":2,"toPort":0}],
+//  "groups":[{"id":1,"name":"encoder","members":[2,3],"collapsed":false}],
 //  "dataset":{...DatasetSpec...}, "training":{...TrainingConfig...},
 //  "history":{"label":"lr 0.03, adam, batch 16, seed 1","epochs":[{"epoch":1,"trainLoss":...}]},
 //  "weights":{"2":{"W":{"shape":[rows,cols],"data":[...] | "base64":"..."}, ...}},
@@ -14,6 +15,7 @@
 
 #include "data/DatasetSpec.h"
 #include "graph/Graph.h"
+#include "project/NodeGroups.h"
 #include "training/TrainingConfig.h"
 #include "training/TrainerState.h"
 #include "training/TrainingHistory.h"
@@ -61,6 +63,9 @@ struct Project {
     /// change otherwise. Absent in files of older versions: --resume then restarts the
     /// optimizer from zero.
     std::optional<TrainerState> trainingState;
+    /// Cards drawn together as one collapsible block (optional "groups"; project/NodeGroups.h).
+    /// View data only: buildGraph() ignores it.
+    std::vector<NodeGroup> groups;
 
     /// Builds the graph (layers from the registry, attributes, edges). Throws InputError whose
     /// where() locates the problem, e.g. "nodes[3].attributes.units".
