@@ -490,8 +490,70 @@ void GraphDocument::removeNode(NodeId id)
     auto& nodes = m_project.nodes;
     nodes.erase(nodes.begin() + static_cast<std::ptrdiff_t>(m_index[id]));
     reindex();
+    const auto groupsBefore = m_project.groups;
+    std::set<NodeId> remaining;
+    for (const auto& n : nodes)
+        remaining.insert(n.id);
+    engine::pruneGroups(m_project.groups, remaining);
     emit nodeRemoved(id);
+    if (m_project.groups != groupsBefore)
+        emit groupsChanged();
     revalidate();
+}
+
+void GraphDocument::insertGroup(const engine::NodeGroup& group, int index)
+{
+    if (group.id < 0 || groupIndex(group.id) >= 0 || group.members.empty())
+        return;
+    std::set<NodeId> seen;
+    for (const NodeId m : group.members)
+        if (!hasNode(m) || groupOf(m) >= 0 || !seen.insert(m).second)
+            return;
+    auto& groups = m_project.groups;
+    if (index < 0 || index > static_cast<int>(groups.size()))
+        index = static_cast<int>(groups.size());
+    groups.insert(groups.begin() + index, group);
+    emit groupsChanged();
+}
+
+void GraphDocument::removeGroup(GroupId id)
+{
+    const int i = groupIndex(id);
+    if (i < 0)
+        return;
+    m_project.groups.erase(m_project.groups.begin() + i);
+    emit groupsChanged();
+}
+
+void GraphDocument::setGroupCollapsed(GroupId id, bool collapsed)
+{
+    const int i = groupIndex(id);
+    if (i < 0 || m_project.groups[std::size_t(i)].collapsed == collapsed)
+        return;
+    m_project.groups[std::size_t(i)].collapsed = collapsed;
+    emit groupsChanged();
+}
+
+void GraphDocument::setGroupName(GroupId id, const QString& name)
+{
+    const int i = groupIndex(id);
+    const std::string s = name.toStdString();
+    if (i < 0 || m_project.groups[std::size_t(i)].name == s)
+        return;
+    m_project.groups[std::size_t(i)].name = s;
+    emit groupsChanged();
+}
+
+void GraphDocument::setGroups(std::vector<engine::NodeGroup> groups)
+{
+    std::set<NodeId> ids;
+    for (const auto& n : m_project.nodes)
+        ids.insert(n.id);
+    engine::pruneGroups(groups, ids);
+    if (groups == m_project.groups)
+        return;
+    m_project.groups = std::move(groups);
+    emit groupsChanged();
 }
 
 void GraphDocument::addEdge(const Edge& e, int index)
