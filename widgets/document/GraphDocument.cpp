@@ -128,6 +128,57 @@ QString GraphDocument::nodeName(NodeId id) const
     return n ? qs(n->name) : QString();
 }
 
+// --- groups -----------------------------------------------------------------------------------
+
+const engine::NodeGroup* GraphDocument::group(GroupId id) const
+{
+    const int i = groupIndex(id);
+    return i < 0 ? nullptr : &m_project.groups[std::size_t(i)];
+}
+
+int GraphDocument::groupIndex(GroupId id) const
+{
+    const auto& groups = m_project.groups;
+    for (std::size_t i = 0; i < groups.size(); ++i)
+        if (groups[i].id == id)
+            return static_cast<int>(i);
+    return -1;
+}
+
+GroupId GraphDocument::groupOf(NodeId node) const
+{
+    for (const auto& g : m_project.groups)
+        if (std::find(g.members.begin(), g.members.end(), node) != g.members.end())
+            return g.id;
+    return -1;
+}
+
+bool GraphDocument::isCollapsedMember(NodeId node) const
+{
+    const auto* g = group(groupOf(node));
+    return g && g->collapsed;
+}
+
+GroupId GraphDocument::nextGroupId() const
+{
+    GroupId next = 1;
+    for (const auto& g : m_project.groups)
+        next = std::max(next, g.id + 1);
+    return next;
+}
+
+QString GraphDocument::uniqueGroupName() const
+{
+    std::set<std::string> used;
+    for (const auto& g : m_project.groups)
+        used.insert(g.name);
+    for (int i = 1;; ++i) {
+        const QString candidate = QStringLiteral("group_%1").arg(i);
+        if (!used.count(candidate.toStdString()))
+            return candidate;
+    }
+}
+
 // --- validation -------------------------------------------------------------------------------
 
 void GraphDocument::setContextOverride(std::optional<engine::GraphContext> context)
