@@ -21,6 +21,11 @@ constexpr double kCardRadius = 8.0;
 const QColor kFindColor(0xf5, 0xa6, 0x23);
 const QColor kSelectColor(0x1e, 0x88, 0xe5);
 
+QString layerCount(int n)
+{
+    return n == 1 ? GroupItem::tr("1 layer") : GroupItem::tr("%1 layers").arg(n);
+}
+
 QString formatCount(long n)
 {
     return QLocale(QLocale::English).toString(static_cast<qlonglong>(n));
@@ -66,7 +71,7 @@ void GroupItem::refresh()
     setZValue(m_collapsed ? (isSelected() ? 2.0 : 1.0) : -1.0);
 
     QString tip = QStringLiteral("<b>%1</b>").arg(m_name.toHtmlEscaped());
-    tip += tr("<br>%n layer(s): ", nullptr, m_summary.members);
+    tip += QStringLiteral("<br>") + layerCount(m_summary.members) + QStringLiteral(": ");
     QStringList names;
     for (const NodeId m : group->members)
         names << doc->nodeName(m).toHtmlEscaped();
@@ -218,7 +223,7 @@ void GroupItem::paintFrame(QPainter* painter)
         toggleRect().right() + 4, 0, m_size.width() - toggleRect().right() - 12, kHeader);
     const QFont nameFont = cardFont(m_scene, 12, true);
     const QFont countFont = cardFont(m_scene, 11, false);
-    const QString count = tr("%n layer(s)", nullptr, m_summary.members);
+    const QString count = layerCount(m_summary.members);
     const double countWidth = QFontMetricsF(countFont).horizontalAdvance(count) + 10;
     painter->setPen(Qt::white);
     painter->setFont(nameFont);
@@ -258,7 +263,7 @@ void GroupItem::paintCard(QPainter* painter)
     const QFont smallFont = cardFont(m_scene, 11, false);
     const QRectF headerText(
         toggleRect().right() + 2, 0, card.width() - toggleRect().right() - 10, kHeader);
-    const QString count = tr("%n layer(s)", nullptr, m_summary.members);
+    const QString count = layerCount(m_summary.members);
     const double countWidth = QFontMetricsF(countFont).horizontalAdvance(count) + 8;
     painter->setPen(Qt::white);
     painter->setFont(nameFont);
@@ -273,17 +278,21 @@ void GroupItem::paintCard(QPainter* painter)
     const QRectF line1(10, kHeader + 2, card.width() - 20, lineH - 2);
     const QRectF line2(10, kHeader + lineH - 1, card.width() - 20, lineH - 2);
     const QRectF line3(10, kHeader + 2 * lineH - 4, card.width() - 20, lineH - 2);
+    // Shapes on lines of their own: "in 28x28x1", then "out 13x13x32" with the parameters.
     painter->setFont(bodyFont);
     painter->setPen(theme.text);
-    const QString shapes = inputText() + QStringLiteral("  \u2192  ") + outputText();
     painter->drawText(line1, Qt::AlignLeft | Qt::AlignVCenter,
-        QFontMetricsF(bodyFont).elidedText(shapes, Qt::ElideRight, line1.width()));
+        QFontMetricsF(bodyFont).elidedText(inputText(), Qt::ElideRight, line1.width()));
     painter->setFont(smallFont);
     painter->setPen(theme.detail);
     const QFontMetricsF small(smallFont);
-    painter->drawText(line2, Qt::AlignLeft | Qt::AlignVCenter,
-        small.elidedText(
-            tr("%1 params").arg(formatCount(m_summary.params)), Qt::ElideRight, line2.width()));
+    const QString out = small.elidedText(outputText(), Qt::ElideRight, line2.width());
+    painter->drawText(line2, Qt::AlignLeft | Qt::AlignVCenter, out);
+    const double room = line2.width() - small.horizontalAdvance(out) - 8;
+    QString params = tr("%1 params").arg(formatCount(m_summary.params));
+    if (small.horizontalAdvance(params) > room)
+        params = small.elidedText(formatCount(m_summary.params), Qt::ElideRight, room);
+    painter->drawText(line2, Qt::AlignRight | Qt::AlignVCenter, params);
     QStringList cost;
     if (m_summary.forwardFlops > 0)
         cost << QString::fromStdString(engine::formatFlops(m_summary.forwardFlops));
