@@ -896,6 +896,7 @@ void MainWindow::createMenus()
     edit->addAction(m_deleteAct);
     edit->addSeparator();
     edit->addAction(m_selectAllAct);
+    createGroupActions(edit);
     createFindActions(edit);
     createCommandPalette(edit);
 
@@ -1010,6 +1011,31 @@ void MainWindow::populateExamplesMenu()
         });
     }
     m_examplesMenu->setEnabled(!m_examplesMenu->isEmpty());
+}
+
+void MainWindow::createGroupActions(QMenu* edit)
+{
+    edit->addSeparator();
+    // Canvas shortcuts, like Delete: F2 in an inspector field must not rename a group.
+    auto add = [this, edit](const QString& text, const QKeySequence& key, const QString& tip,
+                   const QString& objectName) {
+        QAction* a = edit->addAction(text);
+        a->setObjectName(objectName);
+        a->setShortcut(key);
+        a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        a->setStatusTip(tip);
+        m_view->addAction(a);
+        return a;
+    };
+    QAction* group = add(tr("&Group"), QKeySequence(Qt::CTRL | Qt::Key_G),
+        tr("Draw the selected layers as one collapsible block"), QStringLiteral("GroupAction"));
+    connect(group, &QAction::triggered, m_scene, [this] { m_scene->groupSelection(); });
+    QAction* ungroup = add(tr("U&ngroup"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G),
+        tr("Dissolve the selected group; its layers stay"), QStringLiteral("UngroupAction"));
+    connect(ungroup, &QAction::triggered, m_scene, &widgets::CanvasScene::ungroupSelection);
+    QAction* rename = add(tr("&Rename Group…"), QKeySequence(Qt::Key_F2),
+        tr("Rename the selected group"), QStringLiteral("RenameGroupAction"));
+    connect(rename, &QAction::triggered, m_scene, [this] { m_scene->renameSelectedGroup(); });
 }
 
 void MainWindow::createFindActions(QMenu* edit)

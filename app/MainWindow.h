@@ -163,6 +163,8 @@ private slots:
     /// Edit > Find Layer (Ctrl+F, the canvas's find bar); the inspector's connections reveal
     /// the node clicked.
     void createFindActions(QMenu* edit);
+    /// Edit > Group (Ctrl+G), Ungroup (Ctrl+Shift+G), Rename Group (F2): canvas shortcuts.
+    void createGroupActions(QMenu* edit);
     /// Edit > Command Palette (Ctrl+K): menu actions by name, layers typed as words.
     void createCommandPalette(QMenu* edit);
     /// View menu toggles of the canvas's reading aids (tensor shapes on edges, remembered) and

@@ -40,7 +40,7 @@ constexpr long kMaxPlainElements = 1024;
 const std::set<std::string>& knownKeys()
 {
     static const std::set<std::string> keys {"format", "version", "name", "description", "nodes",
-        "edges", "dataset", "training", "history", "weights", "trainingState", "runs"};
+        "edges", "groups", "dataset", "training", "history", "weights", "trainingState", "runs"};
     return keys;
 }
 
@@ -313,8 +313,8 @@ std::string formatProject(const nlohmann::json& j)
 {
     constexpr auto replace = nlohmann::json::error_handler_t::replace;
     nlohmann::ordered_json out = nlohmann::ordered_json::object();
-    for (const char* key : {"format", "version", "name", "description", "nodes", "edges", "dataset",
-             "training", "history"})
+    for (const char* key : {"format", "version", "name", "description", "nodes", "edges", "groups",
+             "dataset", "training", "history"})
         if (const auto it = j.find(key); it != j.end())
             out[key] = nlohmann::ordered_json(*it);
     for (const auto& [key, value] : j.items())
@@ -471,6 +471,8 @@ void Project::setGraph(const Graph& g)
     edges = g.edges();
     // Weights of removed nodes would attach to a later node that happens to reuse the id.
     std::erase_if(weights, [&](const auto& entry) { return !g.hasNode(entry.first); });
+    const std::vector<NodeId> ids = g.nodeIds();
+    pruneGroups(groups, std::set<NodeId>(ids.begin(), ids.end()));
 }
 
 nlohmann::json Project::toJson() const
@@ -492,6 +494,8 @@ nlohmann::json Project::toJson() const
         je.push_back(
             {{"from", e.from}, {"fromPort", e.fromPort}, {"to", e.to}, {"toPort", e.toPort}});
     j["edges"] = std::move(je);
+    if (!groups.empty()) // files without groups stay as older versions wrote them
+        j["groups"] = groupsToJson(groups);
     j["dataset"] = dataset.toJson();
     j["training"] = training.toJson();
     if (!history.empty())
@@ -544,6 +548,12 @@ Project Project::fromJson(const nlohmann::json& j)
     if (const auto* edges = array("edges"))
         for (std::size_t k = 0; k < edges->size(); ++k)
             p.edges.push_back(edgeFromJson((*edges)[k], indexed("edges", k)));
+    if (const auto* groups = field(j, "groups")) {
+        std::set<NodeId> ids;
+        for (const NodeRecord& n : p.nodes)
+            ids.insert(n.id);
+        p.groups = groupsFromJson(*groups, ids);
+    }
     if (const auto* d = field(j, "dataset"))
         p.dataset = prefixed("dataset", [&] { return DatasetSpec::fromJson(*d); });
     if (const auto* t = field(j, "training")) {

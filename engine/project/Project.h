@@ -4,6 +4,7 @@
 // {"format":"netcanvas","version":1,"name":"...","description":"...",
 //  "nodes":[{"id":1,"type":"Dense","name":"hidden","position":[x,y],"attributes":{...}}],
 //  "edges":[{"from":1,"fromPort":0,"to":2,"toPort":0}],
+//  "groups":[{"id":1,"name":"encoder","members":[2,3],"collapsed":false}],
 //  "dataset":{...DatasetSpec...}, "training":{...TrainingConfig...},
 //  "history":{"label":"lr 0.03, adam, batch 16, seed 1","epochs":[{"epoch":1,"trainLoss":...}]},
 //  "weights":{"2":{"W":{"shape":[rows,cols],"data":[...] | "base64":"..."}, ...}},
@@ -15,6 +16,7 @@
 
 #include "data/DatasetSpec.h"
 #include "graph/Graph.h"
+#include "project/NodeGroups.h"
 #include "project/SavedRuns.h"
 #include "training/TrainerState.h"
 #include "training/TrainingConfig.h"
@@ -67,6 +69,9 @@ struct Project {
     /// `weights`; with or without their checkpoints. Empty in files of older versions and in
     /// projects saved before any run; checked against `weights` on reading.
     std::vector<SavedRun> runs;
+    /// Cards drawn together as one collapsible block (optional "groups"; project/NodeGroups.h).
+    /// View data only: buildGraph() ignores it.
+    std::vector<NodeGroup> groups;
 
     /// Builds the graph (layers from the registry, attributes, edges). Throws InputError whose
     /// where() locates the problem, e.g. "nodes[3].attributes.units".

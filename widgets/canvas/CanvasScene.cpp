@@ -3,6 +3,7 @@
 #include "canvas/AutoLayout.h"
 #include "canvas/EdgeItem.h"
 #include "canvas/EdgeRoute.h"
+#include "canvas/GroupItem.h"
 #include "canvas/LayerNodeItem.h"
 #include "canvas/NeuronOverlay.h"
 #include "canvas/PaletteMime.h"
@@ -78,6 +79,7 @@ CanvasScene::CanvasScene(GraphDocument* document, QUndoStack* undoStack, QObject
     connect(m_doc, &GraphDocument::attributesChanged, this, &CanvasScene::onAttributesChanged);
     connect(m_doc, &GraphDocument::validationChanged, this, &CanvasScene::onValidationChanged);
     connect(m_doc, &GraphDocument::reset, this, &CanvasScene::onReset);
+    connect(m_doc, &GraphDocument::groupsChanged, this, &CanvasScene::onGroupsChanged);
     connect(this, &QGraphicsScene::selectionChanged, this, &CanvasScene::onSelectionChanged);
     onReset();
     m_neurons = new NeuronOverlay(this);
@@ -137,6 +139,9 @@ void CanvasScene::selectNodes(const std::vector<NodeId>& ids)
 
 QPointF CanvasScene::outputPortPos(NodeId id) const
 {
+    // A hidden member's outside edges attach to its collapsed block.
+    if (const auto* block = m_doc->isCollapsedMember(id) ? groupItem(m_doc->groupOf(id)) : nullptr)
+        return block->outputPortScenePos();
     const auto* item = nodeItem(id);
     if (!item)
         return m_doc->position(id) + QPointF(LayerNodeItem::kWidth, LayerNodeItem::kHeight / 2);
@@ -145,6 +150,8 @@ QPointF CanvasScene::outputPortPos(NodeId id) const
 
 QPointF CanvasScene::inputPortPos(NodeId id, int port) const
 {
+    if (const auto* block = m_doc->isCollapsedMember(id) ? groupItem(m_doc->groupOf(id)) : nullptr)
+        return block->inputPortScenePos();
     const auto* item = nodeItem(id);
     if (!item)
         return m_doc->position(id) + QPointF(0, LayerNodeItem::kHeight / 2);
@@ -155,7 +162,10 @@ QRectF CanvasScene::nodesBoundingRect() const
 {
     QRectF r;
     for (const auto& [id, item] : m_nodes)
-        r = r.united(item->sceneBoundingRect()).united(cardRect(id));
+        if (item->isVisible())
+            r = r.united(item->sceneBoundingRect()).united(cardRect(id));
+    for (const auto& [id, item] : m_groups)
+        r = r.united(item->sceneBoundingRect());
     return r;
 }
 
@@ -172,6 +182,8 @@ void CanvasScene::setTheme(const CanvasTheme& theme)
     for (const auto& [id, item] : m_nodes)
         item->update();
     for (const auto& [e, item] : m_edges)
+        item->update();
+    for (const auto& [id, item] : m_groups)
         item->update();
     emit themeChanged();
 }
@@ -190,7 +202,11 @@ std::vector<QRectF> CanvasScene::cardRects() const
     std::vector<QRectF> rects;
     rects.reserve(m_nodes.size());
     for (const auto& [id, item] : m_nodes)
-        rects.push_back(cardRect(id));
+        if (item->isVisible())
+            rects.push_back(cardRect(id));
+    for (const auto& [id, item] : m_groups)
+        if (item->isCollapsed())
+            rects.push_back(item->cardSceneRect());
     return rects;
 }
 
@@ -207,7 +223,8 @@ QRectF CanvasScene::cardRect(NodeId id) const
 
 void CanvasScene::cardResized(NodeId id)
 {
-    Q_UNUSED(id);
+    if (auto* group = groupItem(m_doc->groupOf(id)))
+        group->updateGeometry();
     if (m_unrolled)
         m_unrolled->sync(); // re-routes the edges too
     else
@@ -254,6 +271,9 @@ void CanvasScene::onEdgeAdded(const engine::Edge& e)
     auto* item = new EdgeItem(this, e);
     m_edges[e] = item;
     addItem(item);
+    const GroupId group = m_doc->groupOf(e.from);
+    if (group >= 0 && m_doc->isCollapsedMember(e.from) && m_doc->groupOf(e.to) == group)
+        item->hide();
 }
 
 void CanvasScene::onEdgeRemoved(const engine::Edge& e)
@@ -285,6 +305,8 @@ void CanvasScene::onValidationChanged()
         item->refresh();
     for (const auto& [e, item] : m_edges)
         item->refreshShapeLabel();
+    for (const auto& [id, item] : m_groups)
+        item->refresh(); // shapes and costs of the blocks
 }
 
 void CanvasScene::onReset()
@@ -298,6 +320,11 @@ void CanvasScene::onReset()
         delete item;
     }
     m_edges.clear();
+    for (const auto& [id, item] : m_groups) {
+        removeItem(item);
+        delete item;
+    }
+    m_groups.clear();
     for (const auto& [id, item] : m_nodes) {
         removeItem(item);
         delete item;
@@ -308,7 +335,7 @@ void CanvasScene::onReset()
     for (const auto& e : m_doc->edges())
         onEdgeAdded(e);
     m_pasteCount = 0;
-    onSelectionChanged();
+    onGroupsChanged(); // also emits the selection
 }
 
 void CanvasScene::onSelectionChanged()
@@ -327,6 +354,8 @@ void CanvasScene::updateEdges()
 
 void CanvasScene::nodeItemMoved(NodeId id)
 {
+    if (auto* group = groupItem(m_doc->groupOf(id)))
+        group->updateGeometry(); // before the edges: they may attach to its card
     updateEdges();
     if (m_neurons)
         m_neurons->nodeMoved(id);
@@ -409,7 +438,10 @@ NodeId CanvasScene::insertAfterSelection(const QString& type, const nlohmann::js
 
 void CanvasScene::deleteSelection()
 {
-    const std::vector<NodeId> nodes = selectedNodeIds();
+    std::vector<NodeId> nodes = selectedNodeIds();
+    for (const GroupId g : selectedGroupIds()) // a selected block deletes its hidden layers
+        for (const NodeId m : m_doc->group(g)->members)
+            nodes.push_back(m);
     const std::vector<Edge> edges = selectedEdges();
     if (nodes.empty() && edges.empty())
         return;
@@ -509,12 +541,35 @@ void CanvasScene::selectAll()
     const QSignalBlocker block(this);
     for (const auto& [e, item] : m_edges)
         item->setSelected(true);
+    for (const auto& [id, item] : m_groups)
+        item->setSelected(true); // only collapsed blocks are selectable
 }
 
 void CanvasScene::autoLayout()
 {
+    // A collapsed block is one node of the layout, standing for its first member; its members
+    // then move with it, keeping their places inside the block.
+    std::map<NodeId, NodeId> standIn; // hidden member -> the member that stands for its block
+    for (const auto& g : m_doc->groups())
+        if (g.collapsed)
+            for (const NodeId m : g.members)
+                standIn[m] = g.members.front();
+    const auto layoutId = [&standIn](NodeId id) {
+        const auto it = standIn.find(id);
+        return it == standIn.end() ? id : it->second;
+    };
     std::vector<LayoutNode> nodes;
     for (const NodeId id : m_doc->nodeIds()) {
+        if (layoutId(id) != id)
+            continue;
+        if (standIn.count(id)) {
+            const GroupItem* block = groupItem(m_doc->groupOf(id));
+            const QRectF r = block ? block->cardSceneRect() : QRectF();
+            if (!r.isEmpty()) {
+                nodes.push_back({id, r.size(), r.topLeft()});
+                continue;
+            }
+        }
         // With what hangs under the card (thumbnail, unrolled strip), so nothing overlaps.
         const QRectF r = cardRect(id);
         const QSizeF size
@@ -522,16 +577,33 @@ void CanvasScene::autoLayout()
         nodes.push_back({id, size, m_doc->position(id)});
     }
     std::vector<LayoutEdge> edges;
-    for (const auto& e : m_doc->edges())
-        edges.push_back({e.from, e.to});
+    for (const auto& e : m_doc->edges()) {
+        const NodeId from = layoutId(e.from);
+        const NodeId to = layoutId(e.to);
+        if (from != to)
+            edges.push_back({from, to});
+    }
     LayoutOptions options;
     options.columnGap = kLayerGapX;
     options.rowGap = kLayerGapY;
     options.grid = kGridSize;
-    std::map<NodeId, QPointF> to = layoutGraph(nodes, edges, options);
-    std::map<NodeId, QPointF> from;
+    std::map<NodeId, QPointF> placed = layoutGraph(nodes, edges, options);
+    std::map<NodeId, QPointF> blockShift; // stand-in -> how far its block moves
     for (const LayoutNode& n : nodes)
-        from[n.id] = n.position;
+        if (standIn.count(n.id) && placed.count(n.id))
+            blockShift[n.id] = placed[n.id] - n.position;
+    std::map<NodeId, QPointF> from;
+    std::map<NodeId, QPointF> to;
+    for (const NodeId id : m_doc->nodeIds()) {
+        from[id] = m_doc->position(id);
+        const NodeId lid = layoutId(id);
+        if (const auto shift = blockShift.find(lid); shift != blockShift.end())
+            to[id] = m_doc->position(id) + shift->second;
+        else if (const auto it = placed.find(id); it != placed.end())
+            to[id] = it->second;
+        else
+            to[id] = from[id];
+    }
     if (from == to)
         return;
     m_undo->push(new AutoLayoutCommand(m_doc, std::move(from), std::move(to)));
@@ -545,7 +617,7 @@ std::optional<Edge> CanvasScene::connectionAt(QPointF scenePos) const
         return std::nullopt;
     for (QGraphicsItem* item : items(scenePos)) {
         auto* node = qgraphicsitem_cast<LayerNodeItem*>(item);
-        if (!node || node->nodeId() == m_connectFrom)
+        if (!node || node->nodeId() == m_connectFrom || !node->isVisible())
             continue;
         // Anywhere on the card connects to its input, so the port need not be hit exactly.
         Edge e {m_connectFrom, 0, node->nodeId(), 0};
@@ -642,7 +714,7 @@ void CanvasScene::mousePressEvent(QGraphicsSceneMouseEvent* event)
     if (event->button() == Qt::LeftButton) {
         for (QGraphicsItem* item : items(event->scenePos())) {
             auto* node = qgraphicsitem_cast<LayerNodeItem*>(item);
-            if (!node)
+            if (!node || !node->isVisible())
                 continue;
             if (node->portAt(node->mapFromScene(event->scenePos())) == LayerNodeItem::kOutputPort) {
                 m_connectFrom = node->nodeId();
@@ -746,8 +818,16 @@ void CanvasScene::dragLeaveEvent(QGraphicsSceneDragDropEvent* event)
 void CanvasScene::contextMenuEvent(QGraphicsSceneContextMenuEvent* event)
 {
     for (QGraphicsItem* item : items(event->scenePos())) {
+        if (auto* group = qgraphicsitem_cast<GroupItem*>(item);
+            group && group->shape().contains(group->mapFromScene(event->scenePos()))) {
+            QMenu* menu = createGroupMenu(group->groupId());
+            menu->exec(event->screenPos());
+            delete menu;
+            event->accept();
+            return;
+        }
         auto* node = qgraphicsitem_cast<LayerNodeItem*>(item);
-        if (!node)
+        if (!node || !node->isVisible())
             continue;
         QMenu* menu = createNodeMenu(node->nodeId());
         menu->exec(event->screenPos());
@@ -770,6 +850,7 @@ QMenu* CanvasScene::createNodeMenu(NodeId id, QWidget* parent)
     remove->setShortcut(QKeySequence::Delete); // shown as a hint; the scene handles the key
     remove->setToolTip(tr("Remove the selected layers and their connections"));
     connect(remove, &QAction::triggered, this, &CanvasScene::deleteSelection);
+    addGroupActions(menu, id);
     menu->addSeparator();
     m_neurons->addNodeActions(menu, id);
     m_unrolled->addNodeActions(menu, id);

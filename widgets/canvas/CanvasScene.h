@@ -23,6 +23,7 @@ class QTimer;
 namespace widgets {
 
 class EdgeItem;
+class GroupItem;
 class LayerNodeItem;
 class NeuronOverlay;
 class UnrolledOverlay;
@@ -48,6 +49,9 @@ public:
 
     LayerNodeItem* nodeItem(NodeId id) const; ///< null when absent
     EdgeItem* edgeItem(const Edge& e) const; ///< null when absent
+    GroupItem* groupItem(GroupId id) const; ///< null when absent
+    /// Collapsed groups whose card is selected, in document order.
+    std::vector<GroupId> selectedGroupIds() const;
     /// The neuron view of the network's small layers (owned by the scene).
     NeuronOverlay* neuronOverlay() const { return m_neurons; }
     /// Recurrent cards drawn unrolled over time (owned by the scene).
@@ -97,6 +101,8 @@ public:
     /// unrolled). Duplicate and Delete act on the selection; a card outside the selection
     /// becomes the selection first, as in file managers. The caller owns the menu.
     QMenu* createNodeMenu(NodeId id, QWidget* parent = nullptr);
+    /// A group's context menu: Expand/Collapse, Rename…, Ungroup, Delete its layers.
+    QMenu* createGroupMenu(GroupId id, QWidget* parent = nullptr);
 
 public slots:
     /// Adds a layer (palette type, preset attributes) with its top-left corner at `scenePos`
@@ -119,6 +125,20 @@ public slots:
     /// card is, as one undoable step through the paste path; selects the copies.
     void duplicateSelection();
     void selectAll();
+    /// Ctrl+G: groups the selected cards (at least two, none grouped yet) as one GroupCommand;
+    /// returns the new group's id, or -1 with a status message saying why not.
+    GroupId groupSelection();
+    /// Ctrl+Shift+G: dissolves the selected collapsed groups and the groups of the selected
+    /// cards (one undo step).
+    void ungroupSelection();
+    /// Collapses or expands a group (SetGroupCollapsedCommand).
+    void setGroupCollapsed(GroupId id, bool collapsed);
+    void renameGroup(GroupId id, const QString& name);
+    /// F2: asks for a new name of the selected group (a collapsed card, or the group of the
+    /// selected cards); false when nothing is selected that belongs to a group.
+    bool renameSelectedGroup();
+    /// Expands the collapsed group hiding `node` (find, inspector); false when it is visible.
+    bool revealGroupMember(NodeId node);
     /// layoutGraph() of the document (layered, left to right, wrapping into bands) as one
     /// AutoLayoutCommand; no command when nothing would move.
     void autoLayout();
@@ -152,9 +172,14 @@ private slots:
     void onValidationChanged();
     void onReset();
     void onSelectionChanged();
+    void onGroupsChanged();
 
 private:
     friend class LayerNodeItem; // re-routes edges while its node is dragged
+    /// Members of collapsed groups are hidden, so are edges inside one.
+    void updateGroupVisibility();
+    /// Group (enabled for a selection that can be grouped) and, for a grouped card, Ungroup.
+    void addGroupActions(QMenu* menu, NodeId id);
     struct EdgeKeyLess {
         bool operator()(const Edge& a, const Edge& b) const;
     };
@@ -178,6 +203,7 @@ private:
     bool m_showEdgeShapes = false;
     CanvasTheme m_theme = CanvasTheme::light();
     std::map<Edge, EdgeItem*, EdgeKeyLess> m_edges;
+    std::map<GroupId, GroupItem*> m_groups;
 
     // Drag-moving: positions of the dragged nodes at press time.
     std::map<NodeId, QPointF> m_moveStart;

@@ -24,6 +24,9 @@ struct CanvasTheme {
     QColor labelBorder;
     QColor labelText;
     QColor port; ///< port circle fill (the ring is `detail`)
+    QColor groupFill; ///< inside an expanded group's frame (translucent)
+    QColor groupBorder; ///< an expanded group's frame
+    QColor groupHeader; ///< a group's header band (white text on it)
 
     static CanvasTheme light();
     static CanvasTheme dark();

@@ -237,6 +237,7 @@ void CanvasView::revealNode(NodeId id)
     const LayerNodeItem* item = m_scene->nodeItem(id);
     if (!item)
         return;
+    m_scene->revealGroupMember(id); // a layer hidden in a collapsed block: expand the block
     m_scene->selectNodes({id});
     centerOn(item);
 }

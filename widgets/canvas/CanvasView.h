@@ -45,7 +45,8 @@ public slots:
     void resetZoom();
     /// Zooms by `factor`, keeping the scene point under `viewPos` fixed.
     void zoomBy(double factor, QPoint viewPos);
-    /// Selects the node and scrolls it to the middle of the view (find, connections list).
+    /// Selects the node and scrolls it to the middle of the view (find, connections list);
+    /// expands the collapsed group hiding it (an undoable step).
     void revealNode(NodeId id);
 
 signals:

@@ -2,6 +2,7 @@
 
 #include "canvas/CanvasScene.h"
 #include "canvas/CanvasView.h"
+#include "canvas/GroupItem.h"
 #include "canvas/LayerNodeItem.h"
 
 #include <QHBoxLayout>
@@ -134,9 +135,13 @@ void FindBar::updateMatches()
 void FindBar::setHighlights(bool on)
 {
     const CanvasScene* scene = m_view->canvasScene();
-    for (NodeId id : m_matches)
+    for (NodeId id : m_matches) {
         if (LayerNodeItem* item = scene->nodeItem(id))
             item->setFindHighlight(on);
+        // A match hidden in a collapsed block lights the block (drawn only while collapsed).
+        if (GroupItem* block = scene->groupItem(scene->document()->groupOf(id)))
+            block->setFindHighlight(on);
+    }
 }
 
 void FindBar::place()

@@ -128,6 +128,57 @@ QString GraphDocument::nodeName(NodeId id) const
     return n ? qs(n->name) : QString();
 }
 
+// --- groups -----------------------------------------------------------------------------------
+
+const engine::NodeGroup* GraphDocument::group(GroupId id) const
+{
+    const int i = groupIndex(id);
+    return i < 0 ? nullptr : &m_project.groups[std::size_t(i)];
+}
+
+int GraphDocument::groupIndex(GroupId id) const
+{
+    const auto& groups = m_project.groups;
+    for (std::size_t i = 0; i < groups.size(); ++i)
+        if (groups[i].id == id)
+            return static_cast<int>(i);
+    return -1;
+}
+
+GroupId GraphDocument::groupOf(NodeId node) const
+{
+    for (const auto& g : m_project.groups)
+        if (std::find(g.members.begin(), g.members.end(), node) != g.members.end())
+            return g.id;
+    return -1;
+}
+
+bool GraphDocument::isCollapsedMember(NodeId node) const
+{
+    const auto* g = group(groupOf(node));
+    return g && g->collapsed;
+}
+
+GroupId GraphDocument::nextGroupId() const
+{
+    GroupId next = 1;
+    for (const auto& g : m_project.groups)
+        next = std::max(next, g.id + 1);
+    return next;
+}
+
+QString GraphDocument::uniqueGroupName() const
+{
+    std::set<std::string> used;
+    for (const auto& g : m_project.groups)
+        used.insert(g.name);
+    for (int i = 1;; ++i) {
+        const QString candidate = QStringLiteral("group_%1").arg(i);
+        if (!used.count(candidate.toStdString()))
+            return candidate;
+    }
+}
+
 // --- validation -------------------------------------------------------------------------------
 
 void GraphDocument::setContextOverride(std::optional<engine::GraphContext> context)
@@ -490,8 +541,70 @@ void GraphDocument::removeNode(NodeId id)
     auto& nodes = m_project.nodes;
     nodes.erase(nodes.begin() + static_cast<std::ptrdiff_t>(m_index[id]));
     reindex();
+    const auto groupsBefore = m_project.groups;
+    std::set<NodeId> remaining;
+    for (const auto& n : nodes)
+        remaining.insert(n.id);
+    engine::pruneGroups(m_project.groups, remaining);
     emit nodeRemoved(id);
+    if (m_project.groups != groupsBefore)
+        emit groupsChanged();
     revalidate();
+}
+
+void GraphDocument::insertGroup(const engine::NodeGroup& group, int index)
+{
+    if (group.id < 0 || groupIndex(group.id) >= 0 || group.members.empty())
+        return;
+    std::set<NodeId> seen;
+    for (const NodeId m : group.members)
+        if (!hasNode(m) || groupOf(m) >= 0 || !seen.insert(m).second)
+            return;
+    auto& groups = m_project.groups;
+    if (index < 0 || index > static_cast<int>(groups.size()))
+        index = static_cast<int>(groups.size());
+    groups.insert(groups.begin() + index, group);
+    emit groupsChanged();
+}
+
+void GraphDocument::removeGroup(GroupId id)
+{
+    const int i = groupIndex(id);
+    if (i < 0)
+        return;
+    m_project.groups.erase(m_project.groups.begin() + i);
+    emit groupsChanged();
+}
+
+void GraphDocument::setGroupCollapsed(GroupId id, bool collapsed)
+{
+    const int i = groupIndex(id);
+    if (i < 0 || m_project.groups[std::size_t(i)].collapsed == collapsed)
+        return;
+    m_project.groups[std::size_t(i)].collapsed = collapsed;
+    emit groupsChanged();
+}
+
+void GraphDocument::setGroupName(GroupId id, const QString& name)
+{
+    const int i = groupIndex(id);
+    const std::string s = name.toStdString();
+    if (i < 0 || m_project.groups[std::size_t(i)].name == s)
+        return;
+    m_project.groups[std::size_t(i)].name = s;
+    emit groupsChanged();
+}
+
+void GraphDocument::setGroups(std::vector<engine::NodeGroup> groups)
+{
+    std::set<NodeId> ids;
+    for (const auto& n : m_project.nodes)
+        ids.insert(n.id);
+    engine::pruneGroups(groups, ids);
+    if (groups == m_project.groups)
+        return;
+    m_project.groups = std::move(groups);
+    emit groupsChanged();
 }
 
 void GraphDocument::addEdge(const Edge& e, int index)

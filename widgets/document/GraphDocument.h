@@ -19,6 +19,7 @@
 namespace widgets {
 
 using NodeId = engine::NodeId;
+using GroupId = engine::GroupId;
 using engine::Edge;
 
 /// Nodes and edges to insert together (a paste): ids already fresh, names already unique.
@@ -72,6 +73,18 @@ public:
     /// The run that trained weights() (empty when unknown).
     const engine::TrainingHistory& trainingHistory() const { return m_project.history; }
 
+    // --- groups (view data: a collapsible block of cards; the engine ignores them) -----------
+    /// Every member exists and is in one group only; a group has at least one member.
+    const std::vector<engine::NodeGroup>& groups() const { return m_project.groups; }
+    const engine::NodeGroup* group(GroupId id) const; ///< null when absent
+    int groupIndex(GroupId id) const; ///< -1 when absent
+    GroupId groupOf(NodeId node) const; ///< the group listing the node, -1 for none
+    /// True when the node is hidden inside a collapsed group.
+    bool isCollapsedMember(NodeId node) const;
+    GroupId nextGroupId() const;
+    /// "group_<n>" not yet used by any group.
+    QString uniqueGroupName() const;
+
     // --- validation ---------------------------------------------------------------------------
     /// The last validation result (shapes, parameter counts, errors by node).
     const engine::GraphCheck& check() const { return m_check; }
@@ -112,7 +125,9 @@ public:
     // --- mutators: for undo commands only -----------------------------------------------------
     /// Inserts at `index` in project().nodes (-1 = append). The id must be unused.
     void insertNode(const engine::NodeRecord& record, int index = -1);
-    /// Removes the node; its incident edges are removed first (each emitting edgeRemoved).
+    /// Removes the node; its incident edges are removed first (each emitting edgeRemoved). A
+    /// group listing it loses it (and goes when it has no member left): groupsChanged() follows
+    /// nodeRemoved().
     void removeNode(NodeId id);
     /// Inserts at `index` in project().edges (-1 = append). Ignored when present or an end is
     /// missing.
@@ -131,6 +146,16 @@ public:
         std::optional<engine::TrainerState> state = {});
     void setProjectInfo(const QString& name, const QString& description);
 
+    /// Inserts at `index` in groups() (-1 = append). Ignored when the id is used, a member is
+    /// missing or already in a group, or there are no members.
+    void insertGroup(const engine::NodeGroup& group, int index = -1);
+    void removeGroup(GroupId id);
+    void setGroupCollapsed(GroupId id, bool collapsed);
+    void setGroupName(GroupId id, const QString& name);
+    /// Replaces all groups (undo of a delete that emptied or shrank some); members that do not
+    /// exist are dropped.
+    void setGroups(std::vector<engine::NodeGroup> groups);
+
     /// Replaces everything (a file was opened); emits reset(). Not undoable: clear the stack.
     void load(engine::Project project);
     void clear();
@@ -148,6 +173,8 @@ signals:
     void weightsChanged();
     /// Everything changed (load/clear): rebuild views from scratch.
     void reset();
+    /// A group was added, removed, renamed, collapsed or expanded, or lost members.
+    void groupsChanged();
     /// check() has a new result; per-node shapes, counts and errors may have changed.
     void validationChanged();
 

@@ -44,6 +44,7 @@ RemoveItemsCommand::RemoveItemsCommand(
     GraphDocument* doc, std::vector<NodeId> nodes, std::vector<Edge> edges, QUndoCommand* parent)
     : QUndoCommand(parent)
     , m_doc(doc)
+    , m_groups(doc->groups())
 {
     std::sort(nodes.begin(), nodes.end());
     nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
@@ -95,6 +96,7 @@ void RemoveItemsCommand::undo()
         m_doc->insertNode(record, index);
     for (const auto& [index, edge] : m_edges)
         m_doc->addEdge(edge, index);
+    m_doc->setGroups(m_groups);
     if (!m_removedWeights.empty()) {
         engine::WeightMap weights = m_doc->weights();
         for (const auto& [id, params] : m_removedWeights)

@@ -23,6 +23,7 @@ enum class CommandId {
     SetDataset = 3,
     SetTrainingConfig = 4,
     RenameNode = 5,
+    RenameGroup = 6,
 };
 
 class AddNodeCommand : public QUndoCommand {
@@ -58,6 +59,8 @@ private:
     std::vector<std::pair<int, Edge>> m_edges;
     /// Trained weights of the removed nodes: a later node reusing the id must not get them.
     engine::WeightMap m_removedWeights;
+    /// The groups before: removing members shrinks or removes groups, undo restores them.
+    std::vector<engine::NodeGroup> m_groups;
 };
 
 class ConnectCommand : public QUndoCommand {

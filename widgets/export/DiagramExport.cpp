@@ -2,6 +2,7 @@
 
 #include "canvas/CanvasScene.h"
 #include "canvas/EdgeItem.h"
+#include "canvas/GroupItem.h"
 #include "canvas/LayerNodeItem.h"
 
 #include <QBuffer>
@@ -33,8 +34,8 @@ public:
         for (QGraphicsItem* item : scene->items()) {
             if (item->parentItem())
                 continue;
-            const bool diagram
-                = item->type() == LayerNodeItem::Type || item->type() == EdgeItem::Type;
+            const bool diagram = item->type() == LayerNodeItem::Type
+                || item->type() == EdgeItem::Type || item->type() == GroupItem::Type;
             if (!diagram) {
                 if (item->isVisible()) {
                     item->hide();
@@ -81,7 +82,8 @@ QRectF itemsRect(const CanvasScene* scene)
     for (QGraphicsItem* item : scene->items()) {
         if (item->parentItem() || !item->isVisible())
             continue;
-        if (item->type() == LayerNodeItem::Type || item->type() == EdgeItem::Type)
+        if (item->type() == LayerNodeItem::Type || item->type() == EdgeItem::Type
+            || item->type() == GroupItem::Type)
             rect = rect.united(item->sceneBoundingRect());
     }
     return rect;
