@@ -525,9 +525,13 @@ void CanvasScene::autoLayout()
     for (const auto& e : m_doc->edges())
         edges.push_back({e.from, e.to});
     LayoutOptions options;
+    options.direction = m_layoutDirection;
     options.columnGap = kLayerGapX;
     options.rowGap = kLayerGapY;
     options.grid = kGridSize;
+    // Rows are lower than columns are wide: a top-to-bottom band holds more layers.
+    if (m_layoutDirection == LayoutDirection::TopToBottom)
+        options.maxColumns = 8;
     std::map<NodeId, QPointF> to = layoutGraph(nodes, edges, options);
     std::map<NodeId, QPointF> from;
     for (const LayoutNode& n : nodes)
