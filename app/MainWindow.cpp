@@ -19,6 +19,7 @@
 #include "import/OnnxImport.h"
 #include "inspector/Inspector.h"
 #include "plots/DecisionBoundaryView.h"
+#include "plots/PlotTheme.h"
 #include "plots/TrainingPanel.h"
 #include "project/Project.h"
 #include "sweep/SweepDialog.h"
@@ -32,6 +33,8 @@
 #include "training/TrainingProgressWidget.h"
 
 #include <nlohmann/json.hpp>
+
+#include <tuple>
 
 #include <QAction>
 #include <QActionGroup>
@@ -48,6 +51,7 @@
 #include <QMenuBar>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QScopedValueRollback>
 #include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
@@ -772,7 +776,8 @@ void MainWindow::createActions()
     connect(m_zoomResetAct, &QAction::triggered, m_view, &widgets::CanvasView::resetZoom);
     m_layoutAct = new QAction(icon("auto-layout"), tr("Auto-&Layout"), this);
     m_layoutAct->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
-    m_layoutAct->setStatusTip(tr("Arrange the layers left to right"));
+    m_layoutAct->setStatusTip(
+        tr("Arrange the layers in the direction View > Layout Direction names"));
     connect(m_layoutAct, &QAction::triggered, m_scene, &widgets::CanvasScene::autoLayout);
 
     m_aboutAct = new QAction(tr("&About NetCanvas"), this);
@@ -1097,8 +1102,8 @@ void MainWindow::createCanvasViewActions(QMenu* view)
     map->setChecked(settings().value(QStringLiteral("view/minimap"), true).toBool());
     minimap->setWanted(map->isChecked());
 
-    // Canvas colours: the desktop's scheme, or forced light or dark (remembered).
-    QMenu* theme = view->addMenu(tr("Canvas &Theme"));
+    // Canvas, plot and window colours: the desktop's scheme, or forced light or dark (remembered).
+    QMenu* theme = view->addMenu(tr("&Theme"));
     auto* group = new QActionGroup(theme);
     const QString current = settings().value(QStringLiteral("view/theme"), "system").toString();
     const std::pair<QString, QString> modes[] = {{QStringLiteral("system"), tr("Follow &System")},
@@ -1119,10 +1124,45 @@ void MainWindow::createCanvasViewActions(QMenu* view)
         &MainWindow::applyCanvasTheme);
 #endif
     applyCanvasTheme();
+
+    // Which way Auto-Layout lays data flow (remembered); choosing does not move any card.
+    QMenu* direction = view->addMenu(tr("Layout &Direction"));
+    auto* directions = new QActionGroup(direction);
+    using widgets::LayoutDirection;
+    const bool down
+        = settings().value(QStringLiteral("view/layoutDirection")).toString() == "topToBottom";
+    m_scene->setLayoutDirection(down ? LayoutDirection::TopToBottom : LayoutDirection::LeftToRight);
+    const std::tuple<QString, QString, LayoutDirection> choices[]
+        = {{QStringLiteral("leftToRight"), tr("&Left to Right"), LayoutDirection::LeftToRight},
+            {QStringLiteral("topToBottom"), tr("&Top to Bottom"), LayoutDirection::TopToBottom}};
+    for (const auto& [key, text, value] : choices) {
+        QAction* a = direction->addAction(text);
+        a->setObjectName(QStringLiteral("LayoutDirection_") + key);
+        a->setCheckable(true);
+        a->setChecked(value == m_scene->layoutDirection());
+        a->setStatusTip(tr("Auto-Layout (Ctrl+L) arranges the layers %1")
+                            .arg(value == LayoutDirection::TopToBottom ? tr("top to bottom")
+                                                                       : tr("left to right")));
+        directions->addAction(a);
+        const QString settingKey = key;
+        const LayoutDirection chosen = value;
+        connect(a, &QAction::triggered, this, [this, settingKey, chosen] {
+            settings().setValue(QStringLiteral("view/layoutDirection"), settingKey);
+            m_scene->setLayoutDirection(chosen);
+            statusBar()->showMessage(
+                tr("Auto-Layout (Ctrl+L) now arranges the layers %1")
+                    .arg(chosen == LayoutDirection::TopToBottom ? tr("top to bottom")
+                                                                : tr("left to right")),
+                5000);
+        });
+    }
 }
 
 bool MainWindow::desktopPrefersDark() const
 {
+    // While we force a palette, the application palette is ours: the desktop's was read before.
+    if (m_paletteForced)
+        return m_desktopDark;
 #if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
     const Qt::ColorScheme scheme = QGuiApplication::styleHints()->colorScheme();
     if (scheme != Qt::ColorScheme::Unknown)
@@ -1136,11 +1176,28 @@ bool MainWindow::desktopPrefersDark() const
 
 void MainWindow::applyCanvasTheme()
 {
+    if (m_applyingTheme)
+        return; // our own palette change, coming back as a PaletteChange event
+    const QScopedValueRollback guard(m_applyingTheme, true);
     const QString mode = settings().value(QStringLiteral("view/theme"), "system").toString();
+    const bool desktopDark = desktopPrefersDark();
+    if (!m_paletteForced)
+        m_desktopDark = desktopDark;
     const bool dark
-        = mode == QLatin1String("dark") || (mode != QLatin1String("light") && desktopPrefersDark());
+        = mode == QLatin1String("dark") || (mode != QLatin1String("light") && desktopDark);
+    const widgets::PlotTheme plotTheme
+        = dark ? widgets::PlotTheme::dark() : widgets::PlotTheme::light();
+    // Forced against the desktop: the whole window (docks, tables, hand-painted views) takes
+    // the theme's palette, not only the canvas and the plots; otherwise the desktop's palette.
+    const bool force = dark != desktopDark;
+    if (force != m_paletteForced || (force && dark != m_forcedDark)) {
+        m_paletteForced = force;
+        m_forcedDark = dark;
+        QApplication::setPalette(force ? plotTheme.palette() : QPalette());
+    }
     if (m_scene->theme().isDark != dark)
         m_scene->setTheme(dark ? widgets::CanvasTheme::dark() : widgets::CanvasTheme::light());
+    widgets::PlotTheme::setCurrent(plotTheme);
 }
 
 void MainWindow::changeEvent(QEvent* event)

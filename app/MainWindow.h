@@ -172,7 +172,8 @@ private slots:
     void createCanvasViewActions(QMenu* view);
     /// True when the desktop's colour scheme is dark (QStyleHints on Qt 6.5+, else the palette).
     bool desktopPrefersDark() const;
-    /// Light or dark canvas colours as View > Canvas Theme and the desktop say.
+    /// Light or dark canvas, plots and (when forced against the desktop) window palette, as
+    /// View > Theme and the desktop say.
     void applyCanvasTheme();
     void updateTitle();
 
@@ -250,4 +251,10 @@ private:
     QAction* m_zoomResetAct = nullptr;
     QAction* m_layoutAct = nullptr;
     QAction* m_aboutAct = nullptr;
+    // Theme state (last, so the members before keep their offsets).
+    bool m_applyingTheme = false;
+    /// The application palette is ours (the theme is forced against the desktop's scheme).
+    bool m_paletteForced = false;
+    bool m_forcedDark = false;
+    bool m_desktopDark = false; ///< the desktop's scheme, read while the palette was its own
 };

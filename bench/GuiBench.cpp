@@ -4,6 +4,14 @@
 //   netcanvas-gui-bench PROJECT.json [--seconds N] [--repeat N] [--replot-budget F]
 //                       [--cli PATH/netcanvas-train]
 //   netcanvas-gui-bench PROJECT.json --screenshot DIR   (PNGs of the window and every view)
+//   netcanvas-gui-bench --canvas200 [--direction leftToRight|topToBottom] [--frames N]
+//
+// --canvas200: pan and zoom frame times of the canvas with a 200-layer residual network
+// (tests/ResidualChain.h) auto-laid-out in each direction (both unless --direction). A frame is
+// one synchronous repaint of the canvas viewport (QWidget::repaint(): scene drawing and the
+// flush to the screen) after a scroll by 1/20 of the view (pan) or a zoom step of 1.15x between
+// 25 % and 150 % (zoom), also the minimap's repaint. One `bench=canvas ...` line per direction
+// and motion with frame_ms_median and frame_ms_p99.
 //
 // Throughput is wall-clock samples/s over the same number of epochs (validation included) for
 // 1. the engine alone in this process (what netcanvas-train runs), run before and after the GUI
@@ -21,7 +29,9 @@
 // --replot-budget 1 turns the live plots' pacing (widgets/plots/ReplotPacer) off, for comparison.
 // Environment: NETCANVAS_BENCH_HIDDEN=1 trains with the window hidden (worker cost alone);
 // NETCANVAS_GUI_TRAIN_THREADS=n sets the worker's thread count.
+#include "../tests/ResidualChain.h"
 #include "MainWindow.h"
+#include "canvas/CanvasScene.h"
 #include "canvas/CanvasView.h"
 #include "data/DatasetLoader.h"
 #include "data/DatasetLoading.h"
@@ -44,6 +54,7 @@
 #include <QPointer>
 #include <QProcess>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTimer>
@@ -254,6 +265,97 @@ double loadAverage()
     return getloadavg(load, 1) == 1 ? load[0] : -1;
 }
 
+double median(std::vector<double> v)
+{
+    return percentile(std::move(v), 0.5);
+}
+
+/// Milliseconds of one synchronous repaint of the canvas (and of the minimap over it).
+double frameMs(widgets::CanvasView* view)
+{
+    QElapsedTimer t;
+    t.start();
+    view->viewport()->repaint();
+    for (QWidget* child : view->findChildren<QWidget*>(Qt::FindDirectChildrenOnly))
+        if (child->isVisible() && child != view->viewport())
+            child->repaint();
+    return double(t.nsecsElapsed()) / 1e6;
+}
+
+/// --canvas200: see the top of this file.
+int canvasBench(const QString& directionArg, int frames)
+{
+    using widgets::LayoutDirection;
+    std::vector<std::pair<QString, LayoutDirection>> directions;
+    if (directionArg.isEmpty() || directionArg == "leftToRight")
+        directions.emplace_back(QStringLiteral("leftToRight"), LayoutDirection::LeftToRight);
+    if (directionArg.isEmpty() || directionArg == "topToBottom")
+        directions.emplace_back(QStringLiteral("topToBottom"), LayoutDirection::TopToBottom);
+    if (directions.empty()) {
+        std::fprintf(stderr, "netcanvas-gui-bench: --direction leftToRight or topToBottom\n");
+        return 1;
+    }
+    MainWindow window;
+    window.resize(1600, 1000);
+    window.show();
+    widgets::CanvasView* view = window.view();
+    widgets::CanvasScene* scene = view->canvasScene();
+    std::printf("# platform=%s frames=%d view=%dx%d\n", qPrintable(QGuiApplication::platformName()),
+        frames, view->viewport()->width(), view->viewport()->height());
+    for (const auto& [name, direction] : directions) {
+        window.document()->load(testgraphs::residualChain(200));
+        scene->setLayoutDirection(direction);
+        scene->autoLayout();
+        QApplication::processEvents();
+        const QRectF nodes = scene->nodesBoundingRect();
+        // Pan at 100 % over the network: scroll bars stepping along the flow, bouncing at the
+        // ends, as a drag would move the view.
+        view->resetZoom();
+        view->centerOn(nodes.topLeft() + QPointF(400, 300));
+        QApplication::processEvents();
+        frameMs(view); // caches filled once
+        QScrollBar* bar = direction == LayoutDirection::TopToBottom ? view->verticalScrollBar()
+                                                                    : view->horizontalScrollBar();
+        const int step = std::max(1,
+            (direction == LayoutDirection::TopToBottom ? view->viewport()->height()
+                                                       : view->viewport()->width())
+                / 20);
+        QScrollBar* across = direction == LayoutDirection::TopToBottom ? view->horizontalScrollBar()
+                                                                       : view->verticalScrollBar();
+        std::vector<double> pan;
+        int sign = 1;
+        for (int i = 0; i < frames; ++i) {
+            if (bar->value() + sign * step > bar->maximum() || bar->value() + sign * step < 0) {
+                sign = -sign;
+                across->setValue(across->value() + across->pageStep() / 2); // next band
+            }
+            bar->setValue(bar->value() + sign * step);
+            pan.push_back(frameMs(view));
+        }
+        // Zoom in and out around the middle of the view between 25 % and 150 %.
+        view->zoomToFit();
+        QApplication::processEvents();
+        std::vector<double> zoom;
+        double factor = 1.15;
+        const QPoint middle = view->viewport()->rect().center();
+        for (int i = 0; i < frames; ++i) {
+            if ((factor > 1 && view->zoom() * factor > 1.5)
+                || (factor < 1 && view->zoom() * factor < 0.25))
+                factor = 1 / factor;
+            view->zoomBy(factor, middle);
+            zoom.push_back(frameMs(view));
+        }
+        for (const auto& [motion, times] : {std::pair {"pan", pan}, std::pair {"zoom", zoom}})
+            std::printf("bench=canvas nodes=200 direction=%s motion=%s frames=%zu "
+                        "frame_ms_median=%.2f frame_ms_p99=%.2f frame_ms_max=%.2f "
+                        "scene=%.0fx%.0f\n",
+                qPrintable(name), motion, times.size(), median(times), percentile(times, 0.99),
+                percentile(times, 1.0), nodes.width(), nodes.height());
+        std::fflush(stdout);
+    }
+    return 0;
+}
+
 struct RunResult {
     double headlessRate = 0;
     double guiRate = 0;
@@ -267,11 +369,6 @@ struct RunResult {
     double snapshotsPerSecond = 0;
 };
 
-double median(std::vector<double> v)
-{
-    return percentile(std::move(v), 0.5);
-}
-
 } // namespace
 
 int main(int argc, char** argv)
@@ -279,6 +376,9 @@ int main(int argc, char** argv)
     TimingApplication app(argc, argv);
     Options o;
     int repeats = 1;
+    bool canvas200 = false;
+    QString direction;
+    int frames = 300;
     int probeMs = 5;
     double probeDuty = 0.25;
     const QStringList args = app.arguments();
@@ -295,6 +395,12 @@ int main(int argc, char** argv)
             probeDuty = std::clamp(args[++i].toDouble(), 0.05, 1.0);
         else if (args[i] == "--cli" && i + 1 < args.size())
             o.cli = args[++i];
+        else if (args[i] == "--canvas200")
+            canvas200 = true;
+        else if (args[i] == "--direction" && i + 1 < args.size())
+            direction = args[++i];
+        else if (args[i] == "--frames" && i + 1 < args.size())
+            frames = std::max(10, args[++i].toInt());
         else if (args[i] == "--screenshot" && i + 1 < args.size())
             o.screenshotDir = args[++i];
         else if (!args[i].startsWith('-') && o.project.isEmpty())
@@ -303,10 +409,13 @@ int main(int argc, char** argv)
             std::fprintf(stderr,
                 "usage: netcanvas-gui-bench PROJECT.json [--seconds N] [--repeat N] "
                 "[--replot-budget F] [--probe-ms N] [--probe-duty F] [--cli "
-                "NETCANVAS_TRAIN] | --screenshot DIR\n");
+                "NETCANVAS_TRAIN] | --screenshot DIR | --canvas200 [--direction "
+                "leftToRight|topToBottom] [--frames N]\n");
             return 1;
         }
     }
+    if (canvas200)
+        return canvasBench(direction, frames);
     if (o.project.isEmpty()) {
         std::fprintf(stderr, "netcanvas-gui-bench: no project given\n");
         return 1;

@@ -1,6 +1,7 @@
 // Layout and edge routing: data flows left to right in every row of the shipped lessons and of
 // auto-layout, and every edge is drawn where it can be seen (never under a card).
 
+#include "ResidualChain.h"
 #include "canvas/AutoLayout.h"
 #include "canvas/CanvasScene.h"
 #include "canvas/EdgeItem.h"
@@ -107,6 +108,10 @@ private slots:
     void edgesClearOfCards();
     void layoutFlowsLeftToRightInBands_data();
     void layoutFlowsLeftToRightInBands();
+    void largeGraphLayout_data();
+    void largeGraphLayout();
+    void largeGraphOnCanvas_data();
+    void largeGraphOnCanvas();
     void routeGoesAroundCardInTheWay();
     void routeWrapsBetweenRows();
     void directEdgeStaysBezier();
@@ -210,6 +215,99 @@ void TestAutoLayout::layoutFlowsLeftToRightInBands()
         QVERIFY2(!pathCrossesCards(path, cards),
             qPrintable(QString("edge %1 -> %2 runs under a card").arg(e.from).arg(e.to)));
     }
+}
+
+void TestAutoLayout::largeGraphLayout_data()
+{
+    QTest::addColumn<bool>("topToBottom");
+    QTest::newRow("left to right") << false;
+    QTest::newRow("top to bottom") << true;
+}
+
+void TestAutoLayout::largeGraphLayout()
+{
+    // 200 layers with skips, the pure function: no card on another, every edge forward in
+    // the chosen direction (or into a later band), every routed edge clear of the cards.
+    QFETCH(bool, topToBottom);
+    const LayoutDirection direction
+        = topToBottom ? LayoutDirection::TopToBottom : LayoutDirection::LeftToRight;
+    const engine::Project project = testgraphs::residualChain(200);
+    std::vector<LayoutNode> nodes;
+    for (const engine::NodeRecord& n : project.nodes)
+        nodes.push_back({n.id, QSizeF(kCardW, kCardH), QPointF(n.x, n.y)});
+    std::vector<LayoutEdge> edges;
+    for (const Edge& e : project.edges)
+        edges.push_back({e.from, e.to});
+    LayoutOptions options;
+    options.direction = direction;
+    const std::map<NodeId, QPointF> pos = layoutGraph(nodes, edges, options);
+    QCOMPARE(pos.size(), std::size_t(200));
+    const std::vector<QRectF> cards = cardsAt(pos);
+    for (std::size_t i = 0; i < cards.size(); ++i)
+        for (std::size_t j = i + 1; j < cards.size(); ++j)
+            QVERIFY2(!cards[i].intersects(cards[j]),
+                qPrintable(QString("cards %1 and %2 overlap").arg(i).arg(j)));
+    const bool down = direction == LayoutDirection::TopToBottom;
+    // Bands: at most maxColumns layers deep along the flow.
+    const double along = down ? kCardH + options.layerRowGap : kCardW + options.columnGap;
+    QRectF all;
+    for (const QRectF& c : cards)
+        all = all.united(c);
+    QVERIFY((down ? all.height() : all.width()) <= options.maxColumns * along);
+    QVERIFY((down ? all.width() : all.height()) > 2 * (down ? kCardW : kCardH)); // it wrapped
+    for (const LayoutEdge& e : edges) {
+        const QPointF a = pos.at(e.from);
+        const QPointF b = pos.at(e.to);
+        const QString name = QString("edge %1 -> %2").arg(e.from).arg(e.to);
+        if (down) // down within a band, otherwise into a band further right
+            QVERIFY2(b.y() >= a.y() + kCardH || b.x() >= a.x() + kCardW + options.columnGap,
+                qPrintable(name + " runs backward"));
+        else
+            QVERIFY2(b.x() >= a.x() + kCardW || b.y() >= a.y() + kCardH + options.rowGap,
+                qPrintable(name + " runs backward"));
+        const QPainterPath path = routeEdge(outPort(a), arrowStart(b), cards);
+        QVERIFY2(!pathCrossesCards(path, cards), qPrintable(name + " runs under a card"));
+    }
+}
+
+void TestAutoLayout::largeGraphOnCanvas_data()
+{
+    largeGraphLayout_data();
+}
+
+void TestAutoLayout::largeGraphOnCanvas()
+{
+    // The same on the canvas: cards as drawn (heights differ), edges as EdgeItem routes them.
+    QFETCH(bool, topToBottom);
+    const LayoutDirection direction
+        = topToBottom ? LayoutDirection::TopToBottom : LayoutDirection::LeftToRight;
+    GraphDocument doc;
+    QUndoStack stack;
+    CanvasScene scene(&doc, &stack);
+    doc.load(testgraphs::residualChain(200));
+    scene.setLayoutDirection(direction);
+    scene.autoLayout();
+    QCOMPARE(stack.count(), 1); // one undo step
+    const std::vector<NodeId> ids = doc.nodeIds();
+    QCOMPARE(ids.size(), std::size_t(200));
+    for (std::size_t i = 0; i < ids.size(); ++i)
+        for (std::size_t j = i + 1; j < ids.size(); ++j)
+            QVERIFY(!cardRect(scene, ids[i]).intersects(cardRect(scene, ids[j])));
+    QCOMPARE(scene.edgeItemCount(), int(doc.edges().size()));
+    for (const Edge& e : doc.edges()) {
+        const NodeId under = firstCardUnder(scene, scene.edgeItem(e)->path());
+        QVERIFY2(under < 0,
+            qPrintable(QString("%1 -> %2 runs under %3")
+                           .arg(doc.nodeName(e.from), doc.nodeName(e.to),
+                               under < 0 ? QString() : doc.nodeName(under))));
+    }
+    // The flow's direction: the last layer is below the first (top to bottom) or right of it.
+    const QPointF first = doc.position(ids.front());
+    const QPointF second = doc.position(ids[1]);
+    if (direction == LayoutDirection::TopToBottom)
+        QVERIFY(second.y() > first.y() && second.x() == first.x());
+    else
+        QVERIFY(second.x() > first.x() && second.y() == first.y());
 }
 
 void TestAutoLayout::routeGoesAroundCardInTheWay()

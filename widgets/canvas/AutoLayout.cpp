@@ -109,16 +109,20 @@ std::map<NodeId, QPointF> layoutGraph(const std::vector<LayoutNode>& nodes,
     for (const auto& [id, l] : layer)
         layers = std::max(layers, l + 1);
 
-    // Columns start in the current vertical order.
-    std::vector<LayoutNode> byY = nodes;
-    std::stable_sort(byY.begin(), byY.end(),
-        [](const LayoutNode& a, const LayoutNode& b) { return a.position.y() < b.position.y(); });
+    const bool down = options.direction == LayoutDirection::TopToBottom;
+    // Layers start in the current order across the flow (vertical for columns, horizontal
+    // for rows).
+    auto across = [down](const QPointF& p) { return down ? p.x() : p.y(); };
+    std::vector<LayoutNode> ordered = nodes;
+    std::stable_sort(ordered.begin(), ordered.end(), [&](const LayoutNode& a, const LayoutNode& b) {
+        return across(a.position) < across(b.position);
+    });
     std::vector<std::vector<NodeId>> columns(static_cast<std::size_t>(layers));
-    for (const LayoutNode& n : byY)
+    for (const LayoutNode& n : ordered)
         columns[static_cast<std::size_t>(layer[n.id])].push_back(n.id);
     reduceCrossings(columns, pred, succ);
 
-    // One cell size for all cards keeps columns and bands aligned across the whole layout.
+    // One cell size for all cards keeps layers and bands aligned across the whole layout.
     QSizeF cell;
     QPointF origin(nodes.front().position);
     for (const LayoutNode& n : nodes) {
@@ -127,28 +131,35 @@ std::map<NodeId, QPointF> layoutGraph(const std::vector<LayoutNode>& nodes,
         origin.setY(std::min(origin.y(), n.position.y()));
     }
     origin = QPointF(snap(origin.x(), options.grid), snap(origin.y(), options.grid));
-    const double colStep = snapUp(cell.width() + options.columnGap, options.grid);
-    const double rowStep = snapUp(cell.height() + options.rowGap, options.grid);
-    const double bandGap = snapUp(options.bandGap - options.rowGap, options.grid);
+    // "Along" is the direction data flows in a band, "cross" the one layers stack cards in.
+    const double alongStep = down ? snapUp(cell.height() + options.layerRowGap, options.grid)
+                                  : snapUp(cell.width() + options.columnGap, options.grid);
+    const double crossStep = down ? snapUp(cell.width() + options.columnGap, options.grid)
+                                  : snapUp(cell.height() + options.rowGap, options.grid);
+    const double crossGap = down ? options.columnGap : options.rowGap;
+    const double bandGap = snapUp(std::max(0.0, options.bandGap - crossGap), options.grid);
     const int perBand = std::max(1, options.maxColumns);
+    const double alongOrigin = down ? origin.y() : origin.x();
 
     std::map<NodeId, QPointF> out;
-    double bandTop = origin.y();
+    double bandStart = down ? origin.x() : origin.y();
     for (int first = 0; first < layers; first += perBand) {
         const int last = std::min(layers, first + perBand);
-        std::size_t tallest = 1;
+        std::size_t widest = 1;
         for (int c = first; c < last; ++c)
-            tallest = std::max(tallest, columns[static_cast<std::size_t>(c)].size());
+            widest = std::max(widest, columns[static_cast<std::size_t>(c)].size());
         for (int c = first; c < last; ++c) {
             const auto& col = columns[static_cast<std::size_t>(c)];
             // Centred on the band's axis, in whole grid steps.
-            const double top
-                = snap((static_cast<double>(tallest - col.size())) / 2 * rowStep, options.grid);
-            for (std::size_t i = 0; i < col.size(); ++i)
-                out[col[i]] = QPointF(origin.x() + (c - first) * colStep,
-                    bandTop + top + static_cast<double>(i) * rowStep);
+            const double offset
+                = snap((static_cast<double>(widest - col.size())) / 2 * crossStep, options.grid);
+            for (std::size_t i = 0; i < col.size(); ++i) {
+                const double along = alongOrigin + (c - first) * alongStep;
+                const double cross = bandStart + offset + static_cast<double>(i) * crossStep;
+                out[col[i]] = down ? QPointF(cross, along) : QPointF(along, cross);
+            }
         }
-        bandTop += static_cast<double>(tallest) * rowStep + bandGap;
+        bandStart += static_cast<double>(widest) * crossStep + bandGap;
     }
     return out;
 }

@@ -584,9 +584,13 @@ void CanvasScene::autoLayout()
             edges.push_back({from, to});
     }
     LayoutOptions options;
+    options.direction = m_layoutDirection;
     options.columnGap = kLayerGapX;
     options.rowGap = kLayerGapY;
     options.grid = kGridSize;
+    // Rows are lower than columns are wide: a top-to-bottom band holds more layers.
+    if (m_layoutDirection == LayoutDirection::TopToBottom)
+        options.maxColumns = 8;
     std::map<NodeId, QPointF> placed = layoutGraph(nodes, edges, options);
     std::map<NodeId, QPointF> blockShift; // stand-in -> how far its block moves
     for (const LayoutNode& n : nodes)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "canvas/AutoLayout.h"
 #include "canvas/CanvasTheme.h"
 #include "document/GraphDocument.h"
 
@@ -139,9 +140,12 @@ public slots:
     bool renameSelectedGroup();
     /// Expands the collapsed group hiding `node` (find, inspector); false when it is visible.
     bool revealGroupMember(NodeId node);
-    /// layoutGraph() of the document (layered, left to right, wrapping into bands) as one
+    /// layoutGraph() of the document (layered in layoutDirection(), wrapping into bands) as one
     /// AutoLayoutCommand; no command when nothing would move.
     void autoLayout();
+    /// The direction autoLayout() lays data flow in (left to right until set).
+    void setLayoutDirection(LayoutDirection direction) { m_layoutDirection = direction; }
+    LayoutDirection layoutDirection() const { return m_layoutDirection; }
 
 signals:
     /// The selected nodes changed (document order).
@@ -216,6 +220,7 @@ private:
     bool m_dropAccepted = false;
     NeuronOverlay* m_neurons = nullptr;
     UnrolledOverlay* m_unrolled = nullptr;
+    LayoutDirection m_layoutDirection = LayoutDirection::LeftToRight;
 };
 
 } // namespace widgets

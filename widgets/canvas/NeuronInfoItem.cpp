@@ -1,5 +1,7 @@
 #include "canvas/NeuronInfoItem.h"
 
+#include "canvas/NeuronColors.h"
+
 #include <QFontMetricsF>
 #include <QPainter>
 #include <QPen>
@@ -52,8 +54,11 @@ QRectF NeuronInfoItem::boundingRect() const
 void NeuronInfoItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget*)
 {
     painter->setRenderHint(QPainter::Antialiasing);
-    painter->setPen(QPen(QColor(120, 126, 132), 1));
-    painter->setBrush(QColor(255, 255, 255, 245));
+    const CanvasTheme& theme = neuroncolors::themeOf(this);
+    painter->setPen(QPen(theme.isDark ? theme.cardBorder : QColor(120, 126, 132), 1));
+    QColor fill = theme.card;
+    fill.setAlpha(245);
+    painter->setBrush(fill);
     painter->drawRoundedRect(m_rect, 5, 5);
     const QFont font = panelFont();
     painter->setFont(font);
@@ -63,7 +68,7 @@ void NeuronInfoItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, Q
         QFont f = font;
         f.setBold(i == 0);
         painter->setFont(f);
-        painter->setPen(QColor(30, 32, 34));
+        painter->setPen(theme.text);
         painter->drawText(QPointF(10, y + fm.ascent()), m_lines[i]);
         y += fm.lineSpacing();
     }
@@ -71,7 +76,7 @@ void NeuronInfoItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, Q
         const QRectF target(10, y + 6, kMapSide, kMapSide);
         painter->setRenderHint(QPainter::SmoothPixmapTransform, false);
         painter->drawImage(target, m_map);
-        painter->setPen(QColor(150, 150, 150));
+        painter->setPen(theme.detail);
         painter->setBrush(Qt::NoBrush);
         painter->drawRect(target);
     }

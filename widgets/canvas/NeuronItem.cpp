@@ -19,31 +19,43 @@ NeuronItem::NeuronItem(NeuronOverlay* overlay, NodeId node, long unit)
     , m_unit(unit)
 {
     setAcceptHoverEvents(true);
-    setPen(QPen(kOutline, 1.4));
-    setBrush(Qt::white);
     setZValue(0.8);
 }
 
 void NeuronItem::setActivation(std::optional<double> value)
 {
-    if (!value || !std::isfinite(*value)) {
-        setBrush(Qt::white);
-        return;
+    m_activation = value && std::isfinite(*value) ? value : std::nullopt;
+    update();
+}
+
+void NeuronItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget)
+{
+    const CanvasTheme& theme = themeOf(this);
+    // Zero is the surface's own colour, so that only signed values stand out.
+    const QColor zero = theme.isDark ? theme.card : QColor(245, 246, 247);
+    if (!m_activation)
+        setBrush(theme.isDark ? theme.card : QColor(Qt::white));
+    else {
+        const double v = std::clamp(*m_activation, -1.0, 1.0);
+        setBrush(mix(zero, v < 0 ? kNegative : kPositive, std::abs(v)));
     }
-    const double v = std::clamp(*value, -1.0, 1.0);
-    setBrush(mix(QColor(245, 246, 247), v < 0 ? kNegative : kPositive, std::abs(v)));
+    const QColor outline = theme.isDark ? theme.detail : kOutline;
+    setPen(m_hovered ? QPen(theme.text, 2.4) : QPen(outline, 1.4));
+    QGraphicsEllipseItem::paint(painter, option, widget);
 }
 
 void NeuronItem::hoverEnterEvent(QGraphicsSceneHoverEvent* event)
 {
-    setPen(QPen(Qt::black, 2.4));
+    m_hovered = true;
+    update();
     m_overlay->showNeuronInfo(m_node, m_unit);
     QGraphicsEllipseItem::hoverEnterEvent(event);
 }
 
 void NeuronItem::hoverLeaveEvent(QGraphicsSceneHoverEvent* event)
 {
-    setPen(QPen(kOutline, 1.4));
+    m_hovered = false;
+    update();
     m_overlay->hideInfo();
     QGraphicsEllipseItem::hoverLeaveEvent(event);
 }

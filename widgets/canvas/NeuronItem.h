@@ -28,6 +28,8 @@ public:
     void setActivation(std::optional<double> value);
 
 protected:
+    /// Fill and outline from the canvas theme (light: white to colour; dark: card grey to colour).
+    void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
     void hoverEnterEvent(QGraphicsSceneHoverEvent* event) override;
     void hoverLeaveEvent(QGraphicsSceneHoverEvent* event) override;
 
@@ -35,6 +37,8 @@ private:
     NeuronOverlay* m_overlay;
     NodeId m_node;
     long m_unit;
+    std::optional<double> m_activation;
+    bool m_hovered = false;
 };
 
 } // namespace widgets

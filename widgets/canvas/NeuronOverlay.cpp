@@ -118,6 +118,11 @@ NeuronOverlay::NeuronOverlay(CanvasScene* scene)
         onDocumentChanged();
     });
     connect(m_doc, &GraphDocument::weightsChanged, this, &NeuronOverlay::onWeightsChanged);
+    // Neurons and the info panel read the theme as they paint; the notes keep a brush.
+    connect(m_scene, &CanvasScene::themeChanged, this, [this] {
+        for (auto& [id, note] : m_notes)
+            note->setBrush(m_scene->theme().detail);
+    });
 }
 
 NeuronOverlay::~NeuronOverlay()
@@ -378,7 +383,7 @@ void NeuronOverlay::syncItems()
         f.setPointSizeF(8.5);
         f.setItalic(true);
         note->setFont(f);
-        note->setBrush(QColor(90, 96, 102));
+        note->setBrush(m_scene->theme().detail);
         note->setZValue(0.8);
         m_scene->addItem(note);
         m_notes[id] = note;

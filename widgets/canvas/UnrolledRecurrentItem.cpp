@@ -1,5 +1,7 @@
 #include "canvas/UnrolledRecurrentItem.h"
 
+#include "canvas/CanvasScene.h"
+
 #include "canvas/LayerNodeItem.h"
 
 #include <QGraphicsSceneHoverEvent>
@@ -94,7 +96,9 @@ void UnrolledRecurrentItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, 
     QFont f = p->font();
     f.setPointSizeF(7.5);
     p->setFont(f);
-    p->setPen(QColor(0x44, 0x44, 0x44));
+    // On the canvas's background: its theme's detail colour (dark grey, or light grey on dark).
+    const auto* canvas = qobject_cast<const CanvasScene*>(scene());
+    p->setPen(canvas ? canvas->theme().detail : QColor(0x44, 0x44, 0x44));
     const QString caption = m_norms.empty()
         ? tr("%1 time steps (train to shade)").arg(m_steps)
         : tr("||dL/dh_t||, t = 0..%1, max %2").arg(m_steps - 1).arg(m_max, 0, 'g', 2);

@@ -20,17 +20,17 @@ namespace widgets::diagramexport {
 namespace {
 
 /// Hides what a diagram must not show (selection, hints, the rubber line), paints in the light
-/// theme (a diagram goes on white paper and slides) and turns off item caching while it is
-/// rendered, and puts everything back afterwards without telling the views: the
+/// theme (a diagram goes on white paper and slides) unless asked for dark, and turns off item
+/// caching while it is rendered, and puts everything back afterwards without telling the views: the
 /// scene's signals are blocked, so the inspector keeps its selection.
 class CleanScene {
 public:
-    explicit CleanScene(CanvasScene* scene)
+    CleanScene(CanvasScene* scene, Theme theme)
         : m_scene(scene)
         , m_block(scene)
         , m_theme(scene->theme())
     {
-        scene->setTheme(CanvasTheme::light());
+        scene->setTheme(theme == Theme::Dark ? CanvasTheme::dark() : CanvasTheme::light());
         for (QGraphicsItem* item : scene->items()) {
             if (item->parentItem())
                 continue;
@@ -76,6 +76,12 @@ private:
     std::vector<std::pair<QGraphicsItem*, QGraphicsItem::CacheMode>> m_cached;
 };
 
+/// White for light diagrams (as they always were), the canvas's dark background for dark ones.
+QColor paper(Theme theme)
+{
+    return theme == Theme::Dark ? CanvasTheme::dark().background : QColor(Qt::white);
+}
+
 QRectF itemsRect(const CanvasScene* scene)
 {
     QRectF rect;
@@ -107,9 +113,9 @@ QRectF rect(const CanvasScene* scene)
     return alignedDiagramRect(scene);
 }
 
-QByteArray svg(CanvasScene* scene, const QString& title)
+QByteArray svg(CanvasScene* scene, const QString& title, Theme theme)
 {
-    const CleanScene clean(scene);
+    const CleanScene clean(scene, theme);
     const QRectF source = alignedDiagramRect(scene);
     if (source.isEmpty())
         return {};
@@ -124,21 +130,21 @@ QByteArray svg(CanvasScene* scene, const QString& title)
     generator.setDescription(QStringLiteral("Network diagram exported by NetCanvas"));
     QPainter painter(&generator);
     const QRectF target(QPointF(0, 0), source.size());
-    painter.fillRect(target, Qt::white);
+    painter.fillRect(target, paper(theme));
     scene->render(&painter, target, source, Qt::KeepAspectRatio);
     painter.end();
     return bytes;
 }
 
-QImage image(CanvasScene* scene, double scale)
+QImage image(CanvasScene* scene, double scale, Theme theme)
 {
-    const CleanScene clean(scene);
+    const CleanScene clean(scene, theme);
     const QRectF source = alignedDiagramRect(scene);
     if (source.isEmpty())
         return {};
     QImage image((source.size() * scale).toSize(), QImage::Format_ARGB32_Premultiplied);
     image.setDevicePixelRatio(scale);
-    image.fill(Qt::white);
+    image.fill(paper(theme));
     QPainter painter(&image);
     painter.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
     scene->render(&painter, QRectF(QPointF(0, 0), source.size()), source, Qt::KeepAspectRatio);

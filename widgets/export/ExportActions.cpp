@@ -32,6 +32,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QMenu>
+#include <QSettings>
 #include <QTabWidget>
 
 #include <cmath>
@@ -146,6 +147,18 @@ void ExportActions::createActions()
     m_currentPlot = add(
         tr("Current P&lot…"), tr("The plot clicked last (or the visible tab) as PNG, PDF or CSV"));
     m_currentPlot->setToolTip(m_currentPlot->statusTip());
+    // Pictures stay light (paper, slides) whatever the screen shows, unless asked.
+    m_darkPictures = add(tr("Pictures in Dar&k Theme"),
+        tr("Export diagrams and plots in the dark theme instead of light"));
+    m_darkPictures->setObjectName(QStringLiteral("ExportDarkPictures"));
+    m_darkPictures->setCheckable(true);
+    m_darkPictures->setChecked(QSettings(QStringLiteral("NetCanvas"), QStringLiteral("NetCanvas"))
+                                   .value(QStringLiteral("export/darkPictures"), false)
+                                   .toBool());
+    connect(m_darkPictures, &QAction::toggled, this, [](bool on) {
+        QSettings(QStringLiteral("NetCanvas"), QStringLiteral("NetCanvas"))
+            .setValue(QStringLiteral("export/darkPictures"), on);
+    });
 
     m_predict = new QAction(tr("&Predict from CSV…"), this);
     m_predict->setStatusTip(tr("Predictions of a trained network for the rows of a CSV file"));
@@ -424,9 +437,19 @@ QString ExportActions::exportWeightsNpy(const QString& dir)
 
 // --- diagram ---------------------------------------------------------------------------------
 
+bool ExportActions::darkPictures() const
+{
+    return m_darkPictures->isChecked();
+}
+
+diagramexport::Theme ExportActions::diagramTheme() const
+{
+    return darkPictures() ? diagramexport::Theme::Dark : diagramexport::Theme::Light;
+}
+
 QString ExportActions::exportDiagramSvg(const QString& file)
 {
-    const QByteArray svg = diagramexport::svg(m_scene, projectTitle());
+    const QByteArray svg = diagramexport::svg(m_scene, projectTitle(), diagramTheme());
     if (svg.isEmpty())
         return tr("%1: the canvas is empty").arg(native(file));
     return plotexport::writeFileAtomically(file, svg);
@@ -434,7 +457,7 @@ QString ExportActions::exportDiagramSvg(const QString& file)
 
 QString ExportActions::exportDiagramPng(const QString& file)
 {
-    const QImage image = diagramexport::image(m_scene, 2.0);
+    const QImage image = diagramexport::image(m_scene, 2.0, diagramTheme());
     if (image.isNull())
         return tr("%1: the canvas is empty").arg(native(file));
     QByteArray bytes;
@@ -526,7 +549,7 @@ QString ExportActions::exportPlot(QWidget* view, const QString& file)
 {
     if (!view)
         return tr("%1: there is no plot to export").arg(native(file));
-    return plotexport::save(view, file);
+    return plotexport::save(view, file, darkPictures() ? PlotTheme::dark() : PlotTheme::light());
 }
 
 void ExportActions::exportPlotInteractively(QWidget* view, const QString& suffix)

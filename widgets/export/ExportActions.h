@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/FileChoosers.h"
+#include "export/DiagramExport.h"
 
 #include <QImage>
 #include <QObject>
@@ -66,6 +67,9 @@ public:
     QAction* diagramSvgAction() const { return m_svg; }
     QAction* diagramPngAction() const { return m_png; }
     QAction* currentPlotAction() const { return m_currentPlot; }
+    /// "Pictures in Dark Theme" (checkable, off by default, remembered): diagram and plot
+    /// pictures in the dark theme instead of light.
+    QAction* darkPicturesAction() const { return m_darkPictures; }
     /// "Predict from CSV…": opens the PredictDialog (non-modal, reused).
     QAction* predictAction() const { return m_predict; }
     /// The dialog the predict action opened last (null before).
@@ -82,6 +86,8 @@ public:
     QString exportWeightsCsv(const QString& file);
     /// One "<layer>.<param>.npy" per parameter and a README.txt in `dir` (created if needed).
     QString exportWeightsNpy(const QString& dir);
+    /// Diagram and plot pictures in the dark theme (darkPicturesAction()); light otherwise.
+    bool darkPictures() const;
     QString exportDiagramSvg(const QString& file);
     QString exportDiagramPng(const QString& file);
     /// A plot's picture or data by the suffix (.png, .pdf, .csv).
@@ -131,6 +137,7 @@ private:
     void runExport(const QString& title, const QString& what, const QString& file,
         const std::function<QString(const QString&)>& work);
     void exportPlotInteractively(QWidget* view, const QString& suffix);
+    diagramexport::Theme diagramTheme() const;
     const PlotEntry* entryFor(const QWidget* view) const;
 
     QPointer<GraphDocument> m_doc;
@@ -154,6 +161,7 @@ private:
     QAction* m_png = nullptr;
     QAction* m_currentPlot = nullptr;
     QAction* m_predict = nullptr;
+    QAction* m_darkPictures = nullptr;
 };
 
 } // namespace widgets

@@ -3,6 +3,7 @@
 #include "core/Errors.h"
 #include "graph/Loss.h"
 #include "plots/PlotStyle.h"
+#include "plots/PlotTheme.h"
 #include "plots/sequence/SequenceModelRunner.h"
 #include "training/PlaneGrid.h"
 
@@ -33,6 +34,7 @@ DecisionBoundaryView::DecisionBoundaryView(QWidget* parent)
     : QWidget(parent)
     , m_plot(new QCustomPlot(this))
 {
+    PlotTheme::follow(m_plot);
     m_note = new QLabel(this);
     m_note->setWordWrap(true);
     m_showTest = new QCheckBox(tr("Show test data"), this);

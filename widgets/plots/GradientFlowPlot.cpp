@@ -1,6 +1,7 @@
 #include "plots/GradientFlowPlot.h"
 
 #include "plots/PlotStyle.h"
+#include "plots/PlotTheme.h"
 
 #include <qcustomplot.h>
 
@@ -38,6 +39,7 @@ GradientFlowPlot::GradientFlowPlot(QWidget* parent)
     : QWidget(parent)
     , m_plot(new QCustomPlot(this))
 {
+    PlotTheme::follow(m_plot);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_plot);

@@ -4,6 +4,7 @@
 #include "plots/LossPlotOverlays.h"
 #include "plots/PlotExport.h"
 #include "plots/PlotStyle.h"
+#include "plots/PlotTheme.h"
 #include "plots/ReplotPacer.h"
 #include "plots/TextLegendItem.h"
 
@@ -35,6 +36,7 @@ LossPlot::LossPlot(QWidget* parent)
     : QWidget(parent)
     , m_plot(new QCustomPlot(this))
 {
+    PlotTheme::follow(m_plot);
     m_log = new QCheckBox(tr("Log scale"), this);
     m_log->setToolTip(tr("Logarithmic loss axis"));
     m_showSteps = new QCheckBox(tr("Per batch"), this);

@@ -51,6 +51,42 @@ void ensureLaidOut(QWidget* view)
         layout->activate();
 }
 
+/// Paints the view (its plots and, through its palette, its hand-painted parts) in `theme` for
+/// as long as it lives, and puts back the current theme afterwards.
+class ThemedForExport {
+public:
+    ThemedForExport(QWidget* view, const PlotTheme& theme)
+        : m_view(view)
+        , m_hadPalette(view->testAttribute(Qt::WA_SetPalette))
+        , m_palette(view->palette())
+    {
+        m_view->setPalette(theme.palette());
+        for (QCustomPlot* plot : plots())
+            PlotTheme::apply(plot, theme);
+    }
+    ~ThemedForExport()
+    {
+        for (QCustomPlot* plot : plots())
+            PlotTheme::apply(plot, PlotTheme::current());
+        // Without a palette of its own the view inherits its parent's (the application's) again.
+        m_view->setPalette(m_hadPalette ? m_palette : QPalette());
+    }
+    ThemedForExport(const ThemedForExport&) = delete;
+    ThemedForExport& operator=(const ThemedForExport&) = delete;
+
+private:
+    QList<QCustomPlot*> plots() const
+    {
+        QList<QCustomPlot*> all = m_view->findChildren<QCustomPlot*>();
+        if (auto* self = qobject_cast<QCustomPlot*>(m_view))
+            all.push_back(self);
+        return all;
+    }
+    QWidget* m_view;
+    bool m_hadPalette;
+    QPalette m_palette;
+};
+
 QByteArray pngBytes(const QImage& image)
 {
     QByteArray bytes;
@@ -60,9 +96,10 @@ QByteArray pngBytes(const QImage& image)
     return bytes;
 }
 
-QString savePdf(QWidget* view, const QString& file)
+QString savePdf(QWidget* view, const QString& file, const PlotTheme& theme)
 {
     ensureLaidOut(view);
+    const ThemedForExport themed(view, theme);
     QCustomPlot* plot = picturePlot(view);
     const QSize size = plot ? plot->size() : view->size();
     if (size.isEmpty())
@@ -93,7 +130,7 @@ QString savePdf(QWidget* view, const QString& file)
             if (!painter.begin(&writer))
                 return cannotWrite(file, QObject::tr("cannot start the PDF"));
             painter.setWindow(QRect(QPoint(0, 0), size));
-            painter.fillRect(QRect(QPoint(0, 0), size), Qt::white);
+            painter.fillRect(QRect(QPoint(0, 0), size), theme.background);
             view->render(&painter, QPoint(), QRegion(), QWidget::DrawChildren);
         }
     }
@@ -136,9 +173,10 @@ bool isExportable(const QWidget* view)
     return exportable(view) != nullptr;
 }
 
-QImage renderImage(QWidget* view, double scale)
+QImage renderImage(QWidget* view, double scale, const PlotTheme& theme)
 {
     ensureLaidOut(view);
+    const ThemedForExport themed(view, theme);
     if (QCustomPlot* plot = picturePlot(view)) {
         if (plot->size().isEmpty())
             return {};
@@ -151,7 +189,7 @@ QImage renderImage(QWidget* view, double scale)
         return {};
     QImage image(size * scale, QImage::Format_ARGB32_Premultiplied);
     image.setDevicePixelRatio(scale);
-    image.fill(Qt::white);
+    image.fill(theme.background);
     QPainter painter(&image);
     view->render(&painter, QPoint(), QRegion(), QWidget::DrawChildren);
     return image;
@@ -163,18 +201,18 @@ QString csvText(const QWidget* view)
     return v ? v->csvText() : QString();
 }
 
-QString save(QWidget* view, const QString& file)
+QString save(QWidget* view, const QString& file, const PlotTheme& theme)
 {
     switch (formatOf(file)) {
     case Format::Png: {
-        const QImage image = renderImage(view, 2.0);
+        const QImage image = renderImage(view, 2.0, theme);
         if (image.isNull())
             return QObject::tr("%1: the view has no size yet; show it first")
                 .arg(QDir::toNativeSeparators(file));
         return writeFileAtomically(file, pngBytes(image));
     }
     case Format::Pdf:
-        return savePdf(view, file);
+        return savePdf(view, file, theme);
     case Format::Csv: {
         const QString text = csvText(view);
         if (text.isEmpty())

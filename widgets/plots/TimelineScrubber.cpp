@@ -1,5 +1,6 @@
 #include "plots/TimelineScrubber.h"
 
+#include "plots/PlotTheme.h"
 #include "training/RunTimeline.h"
 
 #include <QContextMenuEvent>
@@ -37,6 +38,8 @@ TimelineScrubber::TimelineScrubber(RunTimeline* timeline, QCustomPlot* plot, QOb
     m_plot->setMouseTracking(true);
     m_plot->installEventFilter(this);
     connect(m_timeline, &RunTimeline::changed, this, &TimelineScrubber::refresh);
+    connect(PlotThemeNotifier::instance(), &PlotThemeNotifier::changed, this,
+        &TimelineScrubber::refresh);
     refresh();
 }
 
@@ -102,10 +105,12 @@ void TimelineScrubber::refresh()
         m_label->position->setCoords(epoch, 0.0);
         // Scrubbed: a strong dashed line naming the epoch; otherwise a quiet handle at the
         // newest epoch that says it can be dragged.
-        m_line->setPen(m_scrubbed ? QPen(QColor(40, 40, 40), 1.6, Qt::DashLine)
-                                  : QPen(QColor(120, 120, 120), 1.0, Qt::DotLine));
-        m_label->setBrush(QBrush(m_scrubbed ? QColor(40, 40, 40) : QColor(235, 235, 235)));
-        m_label->setColor(m_scrubbed ? Qt::white : QColor(60, 60, 60));
+        // Strong: the theme's text colour with the background as its label's text.
+        const PlotTheme& theme = PlotTheme::current();
+        m_line->setPen(
+            m_scrubbed ? QPen(theme.text, 1.6, Qt::DashLine) : QPen(theme.quiet, 1.0, Qt::DotLine));
+        m_label->setBrush(QBrush(m_scrubbed ? theme.text : theme.quietFill));
+        m_label->setColor(m_scrubbed ? theme.background : theme.text);
         m_label->setText(m_scrubbed ? tr("epoch %1").arg(epoch) : tr("epoch %1 ◂▸").arg(epoch));
     }
     m_plot->replot(QCustomPlot::rpQueuedReplot);

@@ -2,6 +2,7 @@
 
 #include "plots/ConvFilterView.h"
 #include "plots/PlotStyle.h"
+#include "plots/PlotTheme.h"
 #include "plots/ReplotPacer.h"
 
 #include <qcustomplot.h>
@@ -40,6 +41,7 @@ WeightHeatmap::WeightHeatmap(QWidget* parent)
     : QWidget(parent)
     , m_plot(new QCustomPlot(this))
 {
+    PlotTheme::follow(m_plot);
     m_choice = new QComboBox(this);
     m_choice->setToolTip(tr("Layer parameter to show"));
     m_choice->setSizeAdjustPolicy(QComboBox::AdjustToContents);

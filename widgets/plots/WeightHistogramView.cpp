@@ -1,6 +1,7 @@
 #include "plots/WeightHistogramView.h"
 
 #include "plots/PlotStyle.h"
+#include "plots/PlotTheme.h"
 #include "plots/ReplotPacer.h"
 
 #include <qcustomplot.h>
@@ -28,6 +29,8 @@ WeightHistogramView::WeightHistogramView(QWidget* parent)
     , m_bands(new QCustomPlot(this))
     , m_histogram(new QCustomPlot(this))
 {
+    PlotTheme::follow(m_bands);
+    PlotTheme::follow(m_histogram);
     m_choice = new QComboBox(this);
     m_choice->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_choice->setToolTip(tr("Layer parameter whose distribution is shown"));

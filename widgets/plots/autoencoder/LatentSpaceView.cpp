@@ -2,6 +2,7 @@
 
 #include "data/Autoencoder.h"
 #include "plots/PlotStyle.h"
+#include "plots/PlotTheme.h"
 #include "plots/autoencoder/AutoencoderRunner.h"
 
 #include <qcustomplot.h>
@@ -19,6 +20,7 @@ LatentSpaceView::LatentSpaceView(QWidget* parent)
     , m_plot(new QCustomPlot(this))
     , m_runner(new AutoencoderRunner(this))
 {
+    PlotTheme::follow(m_plot);
     m_message = new QLabel(this);
     m_message->setWordWrap(true);
     m_message->setAlignment(Qt::AlignCenter);

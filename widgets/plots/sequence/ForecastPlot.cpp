@@ -2,6 +2,7 @@
 
 #include "graph/Graph.h"
 #include "plots/PlotStyle.h"
+#include "plots/PlotTheme.h"
 #include "plots/sequence/SequenceModelRunner.h"
 
 #include <qcustomplot.h>
@@ -133,7 +134,7 @@ void ForecastPlot::render()
         }
         QCPGraph* diag = plot()->addGraph();
         diag->setName(tr("perfect (prediction = target)"));
-        diag->setPen(QPen(Qt::gray, 1, Qt::DashLine));
+        diag->setPen(QPen(PlotTheme::current().quiet, 1, Qt::DashLine));
         diag->setData({lo, hi}, {lo, hi});
         QCPGraph* pts = plot()->addGraph();
         pts->setName(tr("validation windows"));
@@ -175,7 +176,8 @@ void ForecastPlot::render()
         }
         QCPGraph* g = plot()->addGraph();
         g->setName(m_features > 1 ? tr("input %1").arg(f) : tr("input"));
-        g->setPen(seriesPen(f == 0 ? QColor(0x55, 0x55, 0x55) : QColor(0xaa, 0xaa, 0xaa)));
+        const PlotTheme& theme = PlotTheme::current();
+        g->setPen(seriesPen(f == 0 ? theme.neutral : theme.quiet));
         g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 3));
         g->setData(t, v, true);
     }

@@ -1,5 +1,6 @@
 #include "plots/sequence/SequenceSampleView.h"
 
+#include "plots/PlotTheme.h"
 #include "plots/sequence/SequenceModelRunner.h"
 
 #include <qcustomplot.h>
@@ -36,6 +37,7 @@ SequenceSampleView::SequenceSampleView(const QString& sampleLabel, const QString
     // A short dock squeezes the plot, never the wrapped message (it would lose lines).
     m_message->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Minimum);
     m_plot = new QCustomPlot(this);
+    PlotTheme::follow(m_plot);
     m_plot->setMinimumSize(240, 160);
 
     auto* layout = new QVBoxLayout(this);
