@@ -149,6 +149,12 @@ void MaxPool2D::backward(const std::vector<const Matrix*>& inputs, const Matrix&
 {
     if (!gradInputs[0])
         return;
+    if (m_argmax.size() != std::size_t(gradOut.size())) {
+        // The last forward was an inference one, which keeps no argmax: find them again rather
+        // than read past the end (a caller may go backward after predicting, as the tests do).
+        Matrix maxima;
+        forward(inputs, maxima, Mode::Train);
+    }
     Matrix& gin = *gradInputs[0];
     gin.resize(inputs[0]->rows(), gradOut.cols());
     const long rows = gradOut.rows();
