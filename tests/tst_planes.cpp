@@ -118,7 +118,7 @@ constexpr int kSide = 10;
 constexpr int kImages = 300;
 
 /// 300 images of 10x10 in 4 classes: each class bright in its own quarter, with a brightness
-/// that varies from image to image, and a little deterministic noise.
+/// that varies from class to class and image to image, and a little deterministic noise.
 void writeIdx(const QString& dir)
 {
     idxtest::writeImages(
@@ -126,7 +126,9 @@ void writeIdx(const QString& dir)
         [](int i, int x, int y) {
             const int c = i % 4;
             const bool bright = (x < kSide / 2) == (c % 2 == 0) && (y < kSide / 2) == (c < 2);
-            const int level = 60 + (i * 37) % 150;
+            // Brighter classes further down the list: distinct variances, so PC1 and PC2 are
+            // well defined (four equally bright patterns would tie them).
+            const int level = 40 + 45 * c + (i * 37) % 50;
             return bright ? level + (x * 7 + y * 3 + i) % 30 : (x * 5 + y * 11 + i * 13) % 45;
         });
 }
