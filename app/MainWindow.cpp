@@ -808,6 +808,8 @@ void MainWindow::createStepThrough(QMenu* trainingMenu)
     });
     connect(m_training->boundary(), &widgets::DecisionBoundaryView::sampleClicked, m_stepPanel,
         &widgets::StepThroughPanel::setSample);
+    connect(m_training, &widgets::TrainingPanel::shownCheckpointChanged, m_stepPanel,
+        &widgets::StepThroughPanel::showCheckpoint);
     connect(m_stepPanel, &widgets::StepThroughPanel::sampleSelected, m_training->boundary(),
         &widgets::DecisionBoundaryView::setMarkedSample);
     connect(m_stepPanel, &widgets::StepThroughPanel::currentNodeChanged, this,

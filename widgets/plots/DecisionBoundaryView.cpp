@@ -2,6 +2,7 @@
 
 #include "core/Errors.h"
 #include "graph/Loss.h"
+#include "plots/PlaneChoice.h"
 #include "plots/PlotStyle.h"
 #include "plots/PlotTheme.h"
 #include "plots/sequence/SequenceModelRunner.h"
@@ -26,8 +27,10 @@ namespace widgets {
 namespace {
 /// Cells per side of a plane's grid (the worker's 2-D grid has 64).
 constexpr int kPlaneGridSize = 64;
-/// The chooser lists the pairs of the first features only: 190 entries at most.
-constexpr long kMaxChooserFeatures = 20;
+/// Images cost a network pass each: 40 x 40 of them keep a CNN's picture under a second.
+constexpr int kImageGridSize = 40;
+/// Validation images drawn as points: more only hide the picture under them.
+constexpr long kMaxDrawnImages = 2000;
 } // namespace
 
 DecisionBoundaryView::DecisionBoundaryView(QWidget* parent)
@@ -44,6 +47,7 @@ DecisionBoundaryView::DecisionBoundaryView(QWidget* parent)
     m_planeChooser->setToolTip(tr("The plane through the inputs the boundary is drawn on"));
     m_planeChooser->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_runner = new SequenceModelRunner(this);
+    m_choice = new PlaneChoice(this);
     auto* top = new QHBoxLayout;
     top->addWidget(m_note, 1);
     top->addWidget(m_planeChooser);
@@ -75,7 +79,8 @@ DecisionBoundaryView::DecisionBoundaryView(QWidget* parent)
             emit sampleClicked(i);
     });
     connect(m_planeChooser, &QComboBox::currentIndexChanged, this,
-        [this](int index) { choosePlane(index); });
+        [this](int index) { m_choice->setIndex(index); });
+    setPlaneChoice(m_choice);
     connect(m_showTest, &QCheckBox::toggled, this, [this](bool on) {
         for (int i = 0; i < m_plot->graphCount(); ++i) {
             if (m_plot->graph(i)->property("test").toBool())
@@ -87,6 +92,22 @@ DecisionBoundaryView::DecisionBoundaryView(QWidget* parent)
 
 DecisionBoundaryView::~DecisionBoundaryView() = default;
 
+void DecisionBoundaryView::setPlaneChoice(PlaneChoice* choice)
+{
+    if (m_choice)
+        disconnect(m_choice, nullptr, this, nullptr);
+    m_choice = choice;
+    connect(m_choice, &PlaneChoice::changed, this, [this](int index) {
+        if (!m_planeChooser->isVisibleTo(this) || index < 0 || index >= m_planeChooser->count())
+            return;
+        {
+            const QSignalBlocker blocker(m_planeChooser);
+            m_planeChooser->setCurrentIndex(index);
+        }
+        choosePlane(index);
+    });
+}
+
 void DecisionBoundaryView::clearForProject(const ProjectIdentity&)
 {
     m_info = {};
@@ -95,17 +116,22 @@ void DecisionBoundaryView::clearForProject(const ProjectIdentity&)
     m_plot->clearGraphs();
     m_map->data()->clear();
     m_plane.reset();
+    m_imagePlane = false;
     m_projectedTrain.resize(0, 0);
     ++m_planeRequest;
     m_runner->startSession({}); // drops a running evaluation's answer
     m_planeChooser->setVisible(false);
-    m_planeChooser->clear();
+    {
+        const QSignalBlocker blocker(m_planeChooser); // the shared choice stays
+        m_planeChooser->clear();
+    }
     m_plot->xAxis->setLabel(QStringLiteral("x₁"));
     m_plot->yAxis->setLabel(QStringLiteral("x₂"));
+    labelClassScale(false);
     // Until a session brings data, an empty colour map would be a meaningless dark square.
     m_plot->setVisible(false);
     m_showTest->setVisible(false);
-    m_note->setText(tr("Train a network on 2-D data to see its decision boundary."));
+    m_note->setText(tr("Train a network on tabular data or images to see its decision boundary."));
     m_note->setVisible(true);
 }
 
@@ -113,13 +139,14 @@ void DecisionBoundaryView::startSession(const TrainingSessionInfo& info)
 {
     clearForProject({});
     m_info = info;
-    const bool plane = !info.twoD && !info.sequence && info.architecture
-        && info.context.inputShape.rank() == 1 && info.trainX.rows() > 2 && info.trainX.cols() > 1;
+    const bool plane = planes::appliesToTable(info);
+    m_imagePlane = planes::appliesToImages(info);
     m_note->setVisible(!info.twoD && !plane);
-    m_plot->setVisible(info.twoD || plane);
+    m_plot->setVisible(info.twoD || plane || m_imagePlane);
     m_showTest->setVisible((info.twoD || plane) && info.testX.cols() > 0);
-    if (!info.twoD && !plane) {
-        m_note->setText(tr("The decision boundary is shown for tabular inputs only."));
+    if (!info.twoD && !plane && !m_imagePlane) {
+        m_note->setText(
+            tr("The decision boundary is shown for tabular inputs and image classifiers only."));
         return;
     }
     if (info.classification) {
@@ -127,6 +154,7 @@ void DecisionBoundaryView::startSession(const TrainingSessionInfo& info)
         m_map->setGradient(
             binary ? plotstyle::playground() : plotstyle::categorical(info.numClasses));
         m_scale->axis()->setLabel(binary ? tr("P(class 1)") : tr("predicted class"));
+        labelClassScale(!binary);
     } else {
         m_map->setGradient(plotstyle::playground());
         m_scale->axis()->setLabel(tr("prediction"));
@@ -137,6 +165,14 @@ void DecisionBoundaryView::startSession(const TrainingSessionInfo& info)
     }
     if (plane) {
         startPlaneSession();
+        return;
+    }
+    if (m_imagePlane) {
+        m_runner->startSession(m_info);
+        m_note->setText(tr("Computing the PCA plane of the %1 images…").arg(m_info.sampleSetName));
+        m_plot->xAxis->setLabel(tr("PC1 of the images"));
+        m_plot->yAxis->setLabel(tr("PC2 of the images"));
+        m_plot->replot();
         return;
     }
     addPoints(info.trainX, info.trainY, false);
@@ -222,24 +258,34 @@ void DecisionBoundaryView::addPoints(const engine::Matrix& x, const engine::Matr
 void DecisionBoundaryView::startPlaneSession()
 {
     m_runner->startSession(m_info);
-    const QSignalBlocker blocker(m_planeChooser);
-    m_planeChooser->clear();
-    m_planeChooser->addItem(tr("PCA (first two components)"));
-    const long listed = std::min(long(m_info.trainX.rows()), kMaxChooserFeatures);
-    for (long i = 0; i < listed; ++i)
-        for (long j = i + 1; j < listed; ++j)
-            m_planeChooser->addItem(
-                tr("%1 vs %2").arg(featureName(i), featureName(j)), QPoint(int(i), int(j)));
-    m_planeChooser->setCurrentIndex(0);
+    planes::fillChooser(m_planeChooser, m_info);
+    const int index = std::clamp(m_choice->index(), 0, m_planeChooser->count() - 1);
+    {
+        const QSignalBlocker blocker(m_planeChooser);
+        m_planeChooser->setCurrentIndex(index);
+    }
     m_planeChooser->setVisible(true);
-    choosePlane(0);
+    choosePlane(index);
 }
 
 QString DecisionBoundaryView::featureName(long feature) const
 {
-    if (feature < m_info.featureNames.size() && !m_info.featureNames[feature].isEmpty())
-        return m_info.featureNames[feature];
-    return tr("x%1").arg(feature + 1);
+    return planes::featureName(m_info, feature);
+}
+
+void DecisionBoundaryView::labelClassScale(bool names)
+{
+    QCPAxis* axis = m_scale->axis();
+    if (!names) {
+        if (axis->ticker().dynamicCast<QCPAxisTickerText>())
+            axis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+        return;
+    }
+    // The legend of the predicted classes: each colour named where the scale shows it.
+    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+    for (int c = 0; c < std::max(2, m_info.numClasses); ++c)
+        ticker->addTick(c, m_info.classNames.value(c, QString::number(c)));
+    axis->setTicker(ticker);
 }
 
 QString DecisionBoundaryView::axisTitle(long feature) const
@@ -262,8 +308,7 @@ void DecisionBoundaryView::choosePlane(int index)
     m_map->data()->clear();
     const QPoint pair = m_planeChooser->itemData(index).toPoint();
     try {
-        m_plane = index == 0 ? engine::PcaPlane::principalComponents(m_info.trainX)
-                             : engine::PcaPlane::featurePair(m_info.trainX, pair.x(), pair.y());
+        m_plane = planes::planeOf(*m_planeChooser, index, m_info.trainX);
     } catch (const engine::InputError& e) {
         m_plane.reset();
         m_note->setText(tr("No plane to draw on: %1").arg(QString::fromStdString(e.what())));
@@ -282,10 +327,7 @@ void DecisionBoundaryView::choosePlane(int index)
         addPoints(m_plane->project(m_info.testX), m_info.testY, true);
 
     // The points' bounding box plus a margin, as for 2-D data.
-    const double x0 = m_projectedTrain.row(0).minCoeff(), x1 = m_projectedTrain.row(0).maxCoeff();
-    const double y0 = m_projectedTrain.row(1).minCoeff(), y1 = m_projectedTrain.row(1).maxCoeff();
-    const double mx = std::max(1e-3, 0.1 * (x1 - x0)), my = std::max(1e-3, 0.1 * (y1 - y0));
-    m_planeFrame = {kPlaneGridSize, x0 - mx, x1 + mx, y0 - my, y1 + my, {}};
+    m_planeFrame = planes::frameAround(m_projectedTrain, kPlaneGridSize);
     m_plot->xAxis->setRange(m_planeFrame.xMin, m_planeFrame.xMax);
     m_plot->yAxis->setRange(m_planeFrame.yMin, m_planeFrame.yMax);
     m_plot->replot();
@@ -294,19 +336,35 @@ void DecisionBoundaryView::choosePlane(int index)
 
 void DecisionBoundaryView::requestPlaneBoundary()
 {
-    if (!m_plane)
+    if (!m_plane && !m_imagePlane)
         return;
-    auto result = std::make_shared<BoundaryGrid>();
+    struct Answer {
+        std::optional<engine::PcaPlane> plane; ///< computed by this job when it was not known
+        engine::Matrix projected; ///< ... and the drawn images on it
+        GridImage frame;
+        BoundaryGrid grid;
+    };
+    auto result = std::make_shared<Answer>();
     const int request = m_planeRequest;
     m_runner->submit(
-        [plane = *m_plane, frame = m_planeFrame, result, classification = m_info.classification,
-            lo = m_targetMin, hi = m_targetMax](engine::Graph& graph) {
-            const engine::Matrix inputs = plane.lift(planeGridPoints(frame));
+        [known = m_plane, frame = m_planeFrame, result, classification = m_info.classification,
+            lo = m_targetMin, hi = m_targetMax, images = m_info.samples, gridSize = kImageGridSize,
+            drawn = kMaxDrawnImages](engine::Graph& graph) {
+            const engine::PcaPlane plane = known ? *known : planes::imagePlane(*images);
+            result->frame = frame;
+            if (!known) {
+                result->plane = plane;
+                result->projected
+                    = plane.project(images->leftCols(std::min(drawn, long(images->cols()))));
+                result->frame = planes::frameAround(result->projected, gridSize);
+            }
+            const GridImage& grid = result->frame;
+            const engine::Matrix inputs = plane.lift(planeGridPoints(grid));
             const engine::Matrix& pred = SequenceModelRunner::forward(graph, inputs);
             engine::Matrix shown = pred;
             if (const auto loss = engine::Loss::create(graph.lossType()))
                 loss->outputTransform(pred, shown);
-            *result = boundaryFromOutputs(frame, shown, classification, lo, hi);
+            result->grid = boundaryFromOutputs(grid, shown, classification, lo, hi);
         },
         [this, result, request](const QString& error) {
             if (request != m_planeRequest)
@@ -316,15 +374,40 @@ void DecisionBoundaryView::requestPlaneBoundary()
                 m_note->setVisible(true);
                 return;
             }
-            showBoundary(*result);
+            if (result->plane && !m_plane) {
+                m_plane = std::move(result->plane);
+                m_planeFrame = result->frame;
+                showImagePlane(result->projected, m_info.sampleLabels);
+            }
+            showBoundary(result->grid);
         });
+}
+
+void DecisionBoundaryView::showImagePlane(
+    const engine::Matrix& projected, const std::vector<int>& labels)
+{
+    auto percent = [this](int k) { return qRound(100 * m_plane->varianceFraction(k)); };
+    m_plot->xAxis->setLabel(tr("PC1 of the images (%1% of variance)").arg(percent(0)));
+    m_plot->yAxis->setLabel(tr("PC2 of the images (%1% of variance)").arg(percent(1)));
+    m_projectedTrain = projected;
+    engine::Matrix y(1, projected.cols());
+    for (long j = 0; j < projected.cols(); ++j)
+        y(0, j) = engine::Scalar(labels[std::size_t(j)]);
+    addPoints(projected, y, false);
+    m_note->setText(tr("%1 of the %2 %3 images by class; colours: the class predicted for the "
+                       "mean image + a·PC1 + b·PC2")
+                        .arg(projected.cols())
+                        .arg(m_info.sampleSetSize)
+                        .arg(m_info.sampleSetName));
+    m_plot->xAxis->setRange(m_planeFrame.xMin, m_planeFrame.xMax);
+    m_plot->yAxis->setRange(m_planeFrame.yMin, m_planeFrame.yMax);
 }
 
 void DecisionBoundaryView::addSnapshot(const TrainingSnapshot& s)
 {
     if (s.runId != m_info.runId)
         return;
-    if (m_plane) {
+    if (m_plane || m_imagePlane) {
         if (s.weights) {
             m_runner->setWeights(s.weights);
             requestPlaneBoundary();

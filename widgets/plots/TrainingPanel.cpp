@@ -1,5 +1,6 @@
 #include "plots/TrainingPanel.h"
 
+#include "plots/PlaneChoice.h"
 #include "plots/TimelineScrubber.h"
 
 #include "training/RunTimeline.h"
@@ -194,6 +195,10 @@ TrainingPanel::TrainingPanel(QWidget* parent)
     m_histogram = new WeightHistogramView(this);
     m_boundary = new DecisionBoundaryView(this);
     m_neurons = new NeuronView(this);
+    // A plane chosen in the boundary view applies to the neuron view too, and back.
+    m_planeChoice = new PlaneChoice(this);
+    m_boundary->setPlaneChoice(m_planeChoice);
+    m_neurons->setPlaneChoice(m_planeChoice);
     m_gradients = new GradientFlowPlot(this);
     m_confusion = new ConfusionMatrixView(this);
     m_featureMaps = new FeatureMapView(this);
@@ -288,6 +293,11 @@ TrainingPanel::TrainingPanel(QWidget* parent)
     connect(m_scrubber, &TimelineScrubber::scrubbed, this, [this](int runId, int epoch) {
         m_latestRequest.reset();
         m_timeline->show(runId, epoch);
+        // The newest epoch of a finished run is the latest weights (those Update may change).
+        const std::vector<int> runs = m_timeline->runs();
+        const bool latest = !m_controller->isRunning() && !runs.empty() && runId == runs.back()
+            && epoch == m_timeline->epochs(runId).back();
+        emit shownCheckpointChanged(latest ? nullptr : m_timeline->checkpoint(runId, epoch));
     });
     connect(m_scrubber, &TimelineScrubber::latestRequested, this, &TrainingPanel::showLatest);
     connect(m_scrubber, &TimelineScrubber::continueRequested, this, &TrainingPanel::continueFrom);
@@ -506,8 +516,10 @@ void TrainingPanel::openProject(const ProjectIdentity& project)
     m_sessionShown = false;
     m_timeline->clear();
     m_scrubber->followLatest();
+    emit shownCheckpointChanged(nullptr);
     m_lastSession.reset();
     m_latestRequest.reset();
+    m_planeChoice->setIndex(0);
     for (TrainingView* view : m_views)
         view->clearForProject(project);
     showStatus({});
@@ -649,6 +661,7 @@ void TrainingPanel::onSession(const TrainingSessionInfo& info)
     m_sessionShown = true;
     m_lastSession = info;
     m_scrubber->followLatest();
+    emit shownCheckpointChanged(nullptr);
     m_latestRequest.reset();
     for (TrainingView* view : m_views)
         view->startSession(info);
@@ -695,6 +708,7 @@ void TrainingPanel::onCheckpointShown(
 
 void TrainingPanel::showLatest()
 {
+    emit shownCheckpointChanged(nullptr);
     // The state views start over from the live session; while it trains, its next snapshot
     // fills them, otherwise the newest checkpoint does.
     if (m_lastSession)
@@ -713,6 +727,7 @@ void TrainingPanel::continueFrom(int runId, int epoch)
         return;
     const CheckpointPtr checkpoint = m_timeline->checkpoint(runId, epoch);
     m_scrubber->followLatest();
+    emit shownCheckpointChanged(nullptr);
     m_timeline->expectFork(runId);
     engine::Project project = m_document->project();
     project.runs.clear();
@@ -823,10 +838,12 @@ void TrainingPanel::updateViewTabs(const TrainingSessionInfo* session)
     bool twoD = true;
     bool classification = true;
     bool images = true;
+    bool table = true; ///< flat inputs of more features: drawn on a plane
     if (session) {
         twoD = session->twoD;
         classification = session->classification;
         images = session->architecture && session->context.inputShape.rank() == 3;
+        table = planes::appliesToTable(*session);
     } else if (m_document) {
         const engine::GraphCheck& check = m_document->check();
         const auto& context = m_document->context();
@@ -837,6 +854,7 @@ void TrainingPanel::updateViewTabs(const TrainingSessionInfo* session)
             input = context->inputShape;
         if (!input.empty()) {
             twoD = input.rank() == 1 && input[0] == 2;
+            table = input.rank() == 1 && input[0] > 2;
             images = input.rank() == 3;
         }
         if (context)
@@ -851,8 +869,8 @@ void TrainingPanel::updateViewTabs(const TrainingSessionInfo* session)
             }
         }
     };
-    show(m_boundary, twoD);
-    show(m_neurons, twoD);
+    show(m_boundary, twoD || table || (images && classification));
+    show(m_neurons, twoD || table);
     show(m_confusion, classification);
     show(m_featureMaps, images);
     show(m_mostWrong, images && classification);

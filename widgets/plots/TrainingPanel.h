@@ -30,6 +30,7 @@ class LatentSpaceView;
 class MostWrongView;
 class LossPlot;
 class NeuronView;
+class PlaneChoice;
 class ReconstructionView;
 class TrainingProgressWidget;
 class WeightHeatmap;
@@ -99,6 +100,10 @@ public:
     /// their curves only.
     std::vector<engine::SavedRun> runsToSave(bool withCheckpoints) const;
 
+signals:
+    /// The timeline's marker shows this checkpoint's epoch; null: the views follow the latest.
+    void shownCheckpointChanged(widgets::CheckpointPtr checkpoint);
+
 public slots:
     void train();
     void togglePause();
@@ -150,6 +155,7 @@ private:
     TrainingController* m_controller = nullptr;
     RunTimeline* m_timeline = nullptr;
     TimelineScrubber* m_scrubber = nullptr;
+    PlaneChoice* m_planeChoice = nullptr;
     /// The last session's info: the state views start over from it when the scrubber returns.
     std::optional<TrainingSessionInfo> m_lastSession;
     /// "Latest" asked for this checkpoint (run, epoch) while no run goes on.

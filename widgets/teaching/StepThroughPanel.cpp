@@ -72,6 +72,10 @@ StepThroughPanel::StepThroughPanel(QWidget* parent)
 
     m_status = new QLabel(this);
     m_status->setWordWrap(true);
+    m_epoch = new QLabel(this);
+    m_epoch->setObjectName(QStringLiteral("StepEpoch"));
+    m_epoch->setWordWrap(true);
+    m_epoch->setVisible(false);
     m_text = new QTextBrowser(this);
     m_text->setObjectName(QStringLiteral("StepExplanation"));
     m_text->setOpenLinks(false);
@@ -97,6 +101,7 @@ StepThroughPanel::StepThroughPanel(QWidget* parent)
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 1);
     auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_epoch);
     layout->addLayout(sampleRow);
     layout->addLayout(buttons);
     layout->addWidget(m_status);
@@ -179,6 +184,29 @@ void StepThroughPanel::setProjectDirectory(const QString& dir)
     m_projectDir = dir;
     if (isVisible())
         ensureData();
+}
+
+void StepThroughPanel::showCheckpoint(CheckpointPtr checkpoint)
+{
+    if (checkpoint == m_checkpoint)
+        return;
+    m_checkpoint = std::move(checkpoint);
+    m_epoch->setText(m_checkpoint
+            ? tr("<b>Epoch %1</b> (the loss plot's marker): the step uses the weights the run "
+                 "had then; Update is off until the marker is back at the latest epoch.")
+                  .arg(m_checkpoint->epoch)
+            : QString());
+    m_epoch->setVisible(m_checkpoint != nullptr);
+    if (m_step)
+        discard(m_checkpoint ? tr("Epoch %1 selected on the timeline: press Forward step.")
+                                   .arg(m_checkpoint->epoch)
+                             : tr("Back at the latest weights: press Forward step."));
+    updateControls();
+}
+
+QString StepThroughPanel::epochText() const
+{
+    return m_epoch->isVisibleTo(this) ? m_epoch->text() : QString();
 }
 
 int StepThroughPanel::sample() const
@@ -398,8 +426,11 @@ bool StepThroughPanel::prepare()
                            train.y.rows()},
             p.training.seed);
         // Stored weights are the current ones; without any, these are the initial weights a
-        // new training session starts from (same seed).
-        if (!p.weights.empty())
+        // new training session starts from (same seed). The timeline's marker may show an
+        // earlier epoch: then its weights.
+        if (m_checkpoint)
+            graph->setWeights(m_checkpoint->weights, false);
+        else if (!p.weights.empty())
             graph->setWeights(p.weights, false);
         auto step = std::make_unique<engine::StepThrough>(*graph);
         step->trace(train, m_sample->value());
@@ -516,6 +547,12 @@ bool StepThroughPanel::applyUpdate()
 {
     if (!m_step || m_updated || !m_lossShown || m_backwardShown < backwardTotal())
         return false;
+    if (m_checkpoint) {
+        fail(tr("The weights shown are epoch %1's: move the marker back to the latest epoch "
+                "(or Continue from here) to change the run's weights.")
+                 .arg(m_checkpoint->epoch));
+        return false;
+    }
     if (m_controller && m_controller->isRunning()) {
         fail(tr("Training is running: pause or stop it first."));
         return false;
@@ -555,7 +592,8 @@ void StepThroughPanel::updateControls()
     m_sample->setEnabled(!running && !m_loading);
     m_forward->setEnabled(!running && !m_loading && (!traced || !m_lossShown || m_updated));
     m_backward->setEnabled(!running && traced && m_lossShown && !m_updated && !backwardDone);
-    m_update->setEnabled(!running && traced && m_lossShown && backwardDone && !m_updated);
+    m_update->setEnabled(
+        !running && traced && m_lossShown && backwardDone && !m_updated && !m_checkpoint);
     m_reset->setEnabled(!running && (traced || m_optimizer));
     if (running)
         m_status->setText(tr("Training is running: pause or stop it to step through a sample."));

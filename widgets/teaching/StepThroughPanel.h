@@ -3,6 +3,7 @@
 #include "project/Project.h"
 #include "teaching/StepExplanation.h"
 #include "training/StepThrough.h"
+#include "training/TrainingSnapshot.h"
 
 #include <QString>
 #include <QWidget>
@@ -40,6 +41,10 @@ class WeightHeatmap;
 /// in step with its session whenever no trainer runs; a paused run is stopped first, keeping its
 /// session). It is disabled while training runs. Any change of the document discards the trace.
 ///
+/// While the timeline's marker shows an earlier epoch (showCheckpoint()), the step works on that
+/// checkpoint's weights instead, the epoch named above the buttons, and Update is off: the
+/// stored weights stay the run's latest ones ("Continue from here" forks a run from the epoch).
+///
 /// The training split is loaded in the background (DatasetLoader, through DatasetCache, so data
 /// the Dataset dock has loaded or is loading is reused) when the panel is shown or the dataset
 /// settings change; meanwhile the sample line says "Loading data…" and Forward step waits.
@@ -75,6 +80,10 @@ public:
     QPushButton* backwardButton() const { return m_backward; }
     QPushButton* updateButton() const { return m_update; }
     QPushButton* resetButton() const { return m_reset; }
+    /// The epoch whose weights the step uses (-1: the current weights).
+    int shownEpoch() const { return m_checkpoint ? m_checkpoint->epoch : -1; }
+    /// Names the epoch shown, when it is not the latest (for tests: what the user reads).
+    QString epochText() const;
 
 public slots:
     /// Selects sample `index` of the training set (the decision-boundary view's click); starts
@@ -89,6 +98,9 @@ public slots:
     bool applyUpdate();
     /// Discards the trace and the step-through optimizer's state (momenta); weights unchanged.
     void reset();
+    /// The timeline's marker moved to `checkpoint`'s epoch (null: back to the latest): the
+    /// trace starts again with its weights.
+    void showCheckpoint(widgets::CheckpointPtr checkpoint);
 
 signals:
     /// The node the last step was about (-1 for none): the canvas highlights it.
@@ -136,6 +148,8 @@ private:
     QPushButton* m_update = nullptr;
     QPushButton* m_reset = nullptr;
     QLabel* m_status = nullptr;
+    QLabel* m_epoch = nullptr; ///< the scrubbed epoch, hidden at the latest
+    CheckpointPtr m_checkpoint;
     QTextBrowser* m_text = nullptr;
     WeightHeatmap* m_heatmap = nullptr;
 

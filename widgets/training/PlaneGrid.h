@@ -5,6 +5,10 @@
 
 #include "training/TrainingSnapshot.h"
 
+namespace engine {
+class Graph;
+}
+
 namespace widgets {
 
 /// The centres of `frame`'s size x size cells, 2 x size^2, row by row from yMin (the order of
@@ -17,5 +21,11 @@ engine::Matrix planeGridPoints(const GridImage& frame);
 /// [targetMin, targetMax] (the training targets' range).
 BoundaryGrid boundaryFromOutputs(const GridImage& frame, const engine::Matrix& shown,
     bool classification, double targetMin, double targetMax);
+
+/// The Playground's neuron thumbnails after `graph` ran forward on planeGridPoints(frame): each
+/// node's output (not the network's output or loss) with 1..maxUnits units, one thumbSize x
+/// thumbSize GridImage per unit, sampled at every (frame.size / thumbSize)-th grid cell.
+std::vector<NeuronImages> neuronImagesOf(
+    const engine::Graph& graph, const GridImage& frame, int thumbSize, int maxUnits);
 
 } // namespace widgets

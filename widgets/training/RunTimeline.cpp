@@ -16,6 +16,8 @@ RunTimeline::RunTimeline(TrainingController* controller, QObject* parent)
     registerTrainingMetaTypes();
     m_thread->setObjectName(QStringLiteral("NetCanvas timeline"));
     m_viewer->moveToThread(m_thread);
+    // The plane and feature-map views run their own copy of the network: they need the weights.
+    m_viewer->setFullWeightsWanted(true);
     connect(m_controller, &TrainingController::checkpointTaken, this, &RunTimeline::add);
     connect(m_controller, &TrainingController::snapshotReady, this, &RunTimeline::addCurves);
     connect(m_viewer.get(), &TrainingWorker::storedWeightsEvaluated, this,

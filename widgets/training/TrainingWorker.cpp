@@ -523,10 +523,12 @@ void TrainingWorker::fillExtras(TrainingSnapshot& snap)
                 if (!r->stepGradientNorms().empty())
                     snap.stepGradientNorms.push_back({id, r->stepGradientNorms()});
     const bool imageInput = m_trainer->data().train.inputShape.rank() == 3;
-    // While training, only networks with maps to redraw need the copy; an MLP on images gets it
-    // on pause and at the end, enough for the feature-map view to say there is nothing to show.
+    // While training, only networks with pictures to redraw need the copy: maps, sequences,
+    // and classifiers on planes through their inputs (the boundary view on the images' PCA
+    // plane included).
     const bool reconstruction = m_trainer->data().train.reconstruction;
-    const bool liveCopy = m_imageLayers || m_sequence || reconstruction || m_planeInput;
+    const bool liveCopy = m_imageLayers || m_sequence || reconstruction || m_planeInput
+        || (imageInput && m_trainer->isClassification());
     if (m_fullWeightsWanted && (imageInput || m_sequence || reconstruction || m_planeInput)
         && (snap.trigger != SnapshotTrigger::Progress
             || (liveCopy
@@ -563,28 +565,7 @@ void TrainingWorker::computeGrid(TrainingSnapshot& snap)
     snap.boundary = std::move(g);
 
     // Hidden nodes' outputs come from the same forward pass: the Playground's neuron thumbnails.
-    const engine::GraphCheck& check = m_graph->compiled();
-    const int stride = n / kThumbnailSize;
-    for (engine::NodeId id : m_graph->executionOrder()) {
-        if (id == check.outputNode || id == check.lossNode)
-            continue;
-        const engine::Matrix& out = m_graph->output(id);
-        if (out.cols() != long(n) * n || out.rows() > kMaxThumbnailUnits || out.rows() == 0)
-            continue;
-        NeuronImages ni;
-        ni.node = id;
-        ni.nodeName = QString::fromStdString(m_graph->name(id));
-        for (long u = 0; u < out.rows(); ++u) {
-            GridImage img {kThumbnailSize, m_xMin, m_xMax, m_yMin, m_yMax,
-                QVector<float>(kThumbnailSize * kThumbnailSize)};
-            for (int iy = 0; iy < kThumbnailSize; ++iy)
-                for (int ix = 0; ix < kThumbnailSize; ++ix)
-                    img.values[iy * kThumbnailSize + ix] = float(
-                        out(u, long(iy * stride + stride / 2) * n + ix * stride + stride / 2));
-            ni.units.push_back(std::move(img));
-        }
-        snap.neurons.push_back(std::move(ni));
-    }
+    snap.neurons = neuronImagesOf(*m_graph, frame, kThumbnailSize, kMaxThumbnailUnits);
 }
 
 void TrainingWorker::computeConfusion(TrainingSnapshot& snap)
