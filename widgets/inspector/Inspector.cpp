@@ -1,5 +1,7 @@
 #include "inspector/Inspector.h"
 
+#include "common/WrappingScrollArea.h"
+
 #include "inspector/ConnectionsBox.h"
 
 #include "canvas/UnrolledOverlay.h"
@@ -177,11 +179,10 @@ void fitNarrowDock(QWidget* page)
 
 QScrollArea* scrolled(QWidget* page)
 {
-    auto* area = new QScrollArea;
-    area->setWidget(page);
-    area->setWidgetResizable(true);
-    area->setFrameShape(QFrame::NoFrame);
-    area->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // Wrapped labels (the dataset's folder, hints) keep the height they need at the dock's
+    // width; a plain QScrollArea left them at a height guessed for the previous project's text.
+    auto* area = new WrappingScrollArea;
+    area->setContent(page);
     return area;
 }
 
