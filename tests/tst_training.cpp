@@ -73,6 +73,7 @@ class TestTraining : public QObject {
 private slots:
     void initTestCase() { engine::setThreadCount(2); }
     void hiddenLayerSolvesXor();
+    void oneEpochIsCountedInTheSingular();
     void perceptronCannotSolveXor();
     void perceptronLearnsAndOr_data();
     void perceptronLearnsAndOr();
@@ -86,6 +87,17 @@ private slots:
     void liveSettingsApplyAtTheNextBatch();
     void aRunContinuedFromACapturedStateEqualsTheWholeRun();
 };
+
+void TestTraining::oneEpochIsCountedInTheSingular()
+{
+    // The window's status shows this message: "trained for 1 epochs" was seen there.
+    Graph g = mlp({4}, "tanh", 1, "binary_crossentropy");
+    engine::Trainer one(g, data("xor", 64, 0.0), config(1, 16, "adam", 0.03));
+    QCOMPARE(QString::fromStdString(one.run({}).message), QStringLiteral("trained for 1 epoch"));
+    Graph h = mlp({4}, "tanh", 1, "binary_crossentropy");
+    engine::Trainer two(h, data("xor", 64, 0.0), config(2, 16, "adam", 0.03));
+    QCOMPARE(QString::fromStdString(two.run({}).message), QStringLiteral("trained for 2 epochs"));
+}
 
 void TestTraining::hiddenLayerSolvesXor()
 {

@@ -281,7 +281,7 @@ EpochStats Trainer::finishEpoch()
     e.learningRate = currentLearningRate();
     if (!m_data.validation.empty())
         e.validation = evaluate(m_data.validation, &e.validationPredictions,
-                                isClassification() ? &e.validationProbabilities : nullptr);
+            isClassification() ? &e.validationProbabilities : nullptr);
     m_totalTrainSeconds += m_epochTrainSeconds;
     m_epochTrainSeconds = 0;
     e.elapsedSeconds = seconds(std::chrono::steady_clock::now() - m_runStart);
@@ -357,7 +357,8 @@ TrainResult Trainer::run(const TrainerCallbacks& callbacks, TrainerControl* cont
         if (control && control->stopRequested())
             return finish(StopReason::Interrupted, "stopped by the user");
     }
-    return finish(StopReason::Completed, "trained for " + std::to_string(m_epoch) + " epochs");
+    return finish(StopReason::Completed,
+        "trained for " + std::to_string(m_epoch) + (m_epoch == 1 ? " epoch" : " epochs"));
 }
 
 TrainerState Trainer::captureState()
