@@ -273,6 +273,9 @@ void MainWindow::openUntitledProject(engine::Project project, const QString& key
     const QString& runName, const QString& title, const QString& trainingDir)
 {
     openInTrainingPanel(key, runName);
+    // Before the load, as openFile() does: a file's saved runs are restored on the document's
+    // reset with the folder their data is read from.
+    setProjectDirectory(trainingDir);
     m_doc->load(std::move(project));
     m_undo->clear();
     m_untitledName = title;
@@ -502,6 +505,11 @@ void MainWindow::closeEvent(QCloseEvent* event)
 void MainWindow::createAutosave()
 {
     m_autosave = new widgets::Autosave(m_doc, m_undo, this);
+    m_autosave->setProjectSource([this] {
+        engine::Project project = m_doc->project();
+        project.runs = m_training->runsToSave(false);
+        return project.toJson();
+    });
     m_autosave->setProjectPath(m_filePath);
     // A run's weights are worth keeping the moment it stops.
     widgets::TrainingController* controller = m_training->controller();
@@ -567,7 +575,9 @@ QString MainWindow::restoreRecovery(const widgets::RecoveryEntry& entry)
     const QString key = entry.originalPath.isEmpty()
         ? QStringLiteral("recovered:%1").arg(entry.file)
         : entry.originalPath;
-    openUntitledProject(std::move(project), key, name, name, {});
+    // The recovered project reads its data from beside the file it came from.
+    openUntitledProject(std::move(project), key, name, name,
+        entry.originalPath.isEmpty() ? QString() : QFileInfo(entry.originalPath).absolutePath());
     if (!entry.originalPath.isEmpty())
         setCurrentFile(entry.originalPath);
     // Not on disk yet: the window is modified (closing asks), and this process keeps its own

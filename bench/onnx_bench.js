@@ -41,7 +41,9 @@ function parseArgs(argv) {
             fail(1, `${key}: unknown option or missing value`);
         const value = argv[++i];
         if (name === 'modules') {
-            options.modules = value;
+            // Against the working folder, as a user typing the path means it (require() would
+            // take a relative path against this script's folder).
+            options.modules = path.resolve(value);
         } else {
             options[name] = Number(value);
             if (!Number.isInteger(options[name]) || options[name] < 1)

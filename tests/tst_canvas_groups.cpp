@@ -97,6 +97,7 @@ private slots:
     void headerDragMovesMembers();
     void deletingMembersIsUndoable();
     void deletingSelectedBlockDeletesItsLayers();
+    void copyCutAndDuplicateOfABlockTakeItsLayers();
     void saveLoadKeepsGroups();
     void filesWithoutGroupsAreUnchanged();
     void malformedGroupsAreRefused_data();
@@ -362,6 +363,31 @@ void TestCanvasGroups::deletingSelectedBlockDeletesItsLayers()
     QVERIFY(f.doc.groups().empty());
     f.stack.undo();
     QCOMPARE(dump(f.doc.toJson()), before);
+}
+
+// Ctrl+C, Ctrl+X and Ctrl+D on a selected collapsed block act on its layers, as Delete does
+// (before, they did nothing: a block's hidden members are never selected).
+void TestCanvasGroups::copyCutAndDuplicateOfABlockTakeItsLayers()
+{
+    Fixture f;
+    const GroupId id = f.group({kHidden1, kHidden2});
+    f.scene.setGroupCollapsed(id, true);
+    QCOMPARE(f.scene.selectedGroupIds(), std::vector<GroupId> {id});
+    const int nodes = int(f.doc.nodeIds().size());
+
+    f.scene.duplicateSelection();
+    QCOMPARE(int(f.doc.nodeIds().size()), nodes + 2);
+    f.stack.undo();
+    QCOMPARE(int(f.doc.nodeIds().size()), nodes);
+
+    f.scene.selectNodes({});
+    f.scene.groupItem(id)->setSelected(true);
+    QCOMPARE(f.scene.selectedGroupIds(), std::vector<GroupId> {id});
+    f.scene.cutSelection();
+    QVERIFY(!f.doc.hasNode(kHidden1));
+    QVERIFY(!f.doc.hasNode(kHidden2));
+    f.scene.paste(); // what was cut comes back: both layers
+    QCOMPARE(int(f.doc.nodeIds().size()), nodes);
 }
 
 void TestCanvasGroups::saveLoadKeepsGroups()

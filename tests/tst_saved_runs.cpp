@@ -4,7 +4,10 @@
 // come back and the marker stays at the latest epoch. Malformed runs are reported by place.
 
 #include "QuietWindow.h"
+#include "document/Autosave.h"
 #include "document/GraphDocument.h"
+#include "document/RecoveryStore.h"
+#include "export/ExportActions.h"
 #include "plots/ConfusionMatrixView.h"
 #include "plots/DecisionBoundaryView.h"
 #include "plots/LossPlot.h"
@@ -152,6 +155,9 @@ private slots:
     }
     void reopeningShowsTheSameRunsAndEpochs();
     void oldFilesLoadUnchanged();
+    void recoveryAndExportOpenAfterTheNetworkChanged();
+    void checkpointsOfAnotherNetworkAreNotSaved();
+    void aContinuedOldFileShowsAllItsEpochs();
 };
 
 void TstSavedRuns::reopeningShowsTheSameRunsAndEpochs()
@@ -343,6 +349,127 @@ void TstSavedRuns::oldFilesLoadUnchanged()
     QVERIFY(!p.toJson().contains("runs"));
     QVERIFY(
         !QString::fromStdString(engine::projectFileText(p)).contains(QStringLiteral("\"runs\"")));
+}
+
+// A file saved with checkpoints, reopened, then a trained layer resized: the recovery copy and
+// the exported trained project hold the timeline's runs (curves), not the checkpoints the
+// document loaded (before, every autosave wrote them all again), and both open.
+void TstSavedRuns::recoveryAndExportOpenAfterTheNetworkChanged()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    TestWindow w;
+    w.resize(1366, 768);
+    w.show();
+    QCOMPARE(w.openExample(QStringLiteral(":/examples/mlp_xor.json")), QString());
+    engine::TrainingConfig config = w.document()->project().training;
+    config.epochs = 4;
+    w.document()->setTrainingConfig(config);
+    trainToEnd(w);
+    w.saveCheckpointsAction()->setChecked(true);
+    const QString path = dir.filePath(QStringLiteral("xor.json"));
+    QCOMPARE(w.saveToFile(path), QString());
+    w.saveCheckpointsAction()->setChecked(false);
+    w.newDocument();
+    QCOMPARE(w.openFile(path), QString());
+    QVERIFY(!w.document()->project().runs.empty());
+
+    // The hidden layer resized: its trained weights (and the output's) no longer fit.
+    nlohmann::json hidden = w.document()->attributes(2);
+    hidden["units"] = 6;
+    w.document()->setAttributes(2, hidden);
+    w.autosave()->markChanged(); // as the undo stack's change would
+    QSignalSpy saved(w.autosave(), &widgets::Autosave::saved);
+    w.autosave()->saveNow();
+    QCOMPARE(saved.size(), 1);
+    const widgets::RecoveryEntry entry
+        = widgets::RecoveryStore::read(widgets::RecoveryStore::ownFile());
+    QVERIFY(!entry.file.isEmpty());
+    QVERIFY(entry.project.contains("runs"));
+    // The curves of the timeline, not the checkpoints the document loaded: written every
+    // minute on the GUI thread, a copy must stay small (checkpoints can reach 200 MB).
+    QCOMPARE(int(entry.project["runs"].size()), 1);
+    for (const auto& run : entry.project["runs"]) {
+        QVERIFY(!run.contains("checkpoints"));
+        QVERIFY(!run.at("epochs").empty());
+    }
+    QCOMPARE(loadError(dir.filePath(QStringLiteral("recovered.json")), entry.project), QString());
+
+    const QString exported = dir.filePath(QStringLiteral("exported.json"));
+    QCOMPARE(w.exportActions()->exportTrainedProject(exported), QString());
+    QCOMPARE(loadError(exported, readJson(exported)), QString());
+    w.autosave()->discard();
+}
+
+// A run of a tanh network, then the activation changed to ReLU and trained again: saved with
+// checkpoints, only the ReLU run keeps them (the document's network is what reopened checkpoints
+// are shown with), the tanh run keeps its curves.
+void TstSavedRuns::checkpointsOfAnotherNetworkAreNotSaved()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    TestWindow w;
+    w.resize(1366, 768);
+    w.show();
+    QCOMPARE(w.openExample(QStringLiteral(":/examples/mlp_xor.json")), QString());
+    engine::TrainingConfig config = w.document()->project().training;
+    config.epochs = 3;
+    w.document()->setTrainingConfig(config);
+    trainToEnd(w);
+    nlohmann::json attributes = w.document()->attributes(2);
+    QCOMPARE(attributes.at("activation").get<std::string>(), std::string("tanh"));
+    attributes["activation"] = "relu";
+    w.document()->setAttributes(2, attributes);
+    trainToEnd(w);
+    QCOMPARE(int(w.trainingPanel()->timeline()->allRuns().size()), 2);
+    w.saveCheckpointsAction()->setChecked(true);
+    const QString path = dir.filePath(QStringLiteral("two.json"));
+    QCOMPARE(w.saveToFile(path), QString());
+    w.saveCheckpointsAction()->setChecked(false);
+    const nlohmann::json runs = readJson(path).at("runs");
+    QCOMPARE(int(runs.size()), 2);
+    QVERIFY(!runs[0].contains("checkpoints") || runs[0]["checkpoints"].empty());
+    QVERIFY(!runs[0].at("epochs").empty());
+    QVERIFY(runs[1].contains("checkpoints") && !runs[1]["checkpoints"].empty());
+}
+
+// A trained file without runs (written before runs were saved, or by netcanvas-train), trained
+// on for 3 epochs and saved: reopened, the loss plot shows all 7 epochs (before: the last 3).
+void TstSavedRuns::aContinuedOldFileShowsAllItsEpochs()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    TestWindow w;
+    w.resize(1366, 768);
+    w.show();
+    QCOMPARE(w.openExample(QStringLiteral(":/examples/mlp_xor.json")), QString());
+    engine::TrainingConfig config = w.document()->project().training;
+    config.epochs = 4;
+    w.document()->setTrainingConfig(config);
+    trainToEnd(w);
+    const QString first = dir.filePath(QStringLiteral("first.json"));
+    QCOMPARE(w.saveToFile(first), QString());
+    nlohmann::json old = readJson(first);
+    old.erase("runs");
+    writeJson(first, old);
+
+    w.newDocument();
+    QCOMPARE(w.openFile(first), QString());
+    config = w.document()->project().training;
+    config.epochs = 3;
+    w.document()->setTrainingConfig(config);
+    trainToEnd(w);
+    QCOMPARE(int(w.document()->project().history.epochs.size()), 7);
+    const QString continued = dir.filePath(QStringLiteral("continued.json"));
+    QCOMPARE(w.saveToFile(continued), QString());
+
+    w.newDocument();
+    QCOMPARE(w.openFile(continued), QString());
+    int trainLossEpochs = 0;
+    for (const QStringList& run : plottedEpochCurves(w.trainingPanel()->lossPlot()))
+        for (const QString& row : run)
+            trainLossEpochs += row.startsWith(QLatin1String("train_loss,")) ? 1 : 0;
+    QCOMPARE(trainLossEpochs, 7);
 }
 
 QTEST_MAIN(TstSavedRuns)

@@ -11,6 +11,7 @@
 #include "plots/LossPlot.h"
 #include "plots/TimelineScrubber.h"
 #include "plots/TrainingPanel.h"
+#include "plots/WeightHistogramView.h"
 #include "training/RunTimeline.h"
 #include "training/TrainingController.h"
 
@@ -125,6 +126,9 @@ void TstTimelineGui::scrubbingShowsTheEpochAndContinuingForksTheRun()
     trainToEnd(w);
     const std::vector<double> atEpoch3 = viewNumbers(panel);
     QVERIFY(std::count(atEpoch3.begin(), atEpoch3.end(), -1.0) == 0);
+    widgets::WeightHistogramView* histogram = panel->histogram();
+    const QVector<double> histogram3 = histogram->histogramCounts();
+    QVERIFY(!histogram3.isEmpty());
 
     // The same run to 12 epochs, then the marker dragged back to 3: the same pictures and counts.
     QCOMPARE(openXor(w, 12), QString());
@@ -136,6 +140,11 @@ void TstTimelineGui::scrubbingShowsTheEpochAndContinuingForksTheRun()
     QVERIFY(scrubber->epochText().startsWith(QStringLiteral("epoch 12")));
     const std::vector<double> atEpoch12 = viewNumbers(panel);
     QVERIFY(atEpoch12 != atEpoch3); // so the comparison below can fail
+    const QVector<double> histogram12 = histogram->histogramCounts();
+    QVERIFY(histogram12 != histogram3);
+    QCOMPARE(histogram->shownEpoch(), -1);
+    const int history12 = histogram->historyCount();
+    QVERIFY(history12 > 0);
     const QCPRange before = panel->lossPlot()->plot()->xAxis->range();
 
     QSignalSpy shown(panel->timeline(), &widgets::RunTimeline::checkpointShown);
@@ -143,6 +152,10 @@ void TstTimelineGui::scrubbingShowsTheEpochAndContinuingForksTheRun()
     QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty() && shown.last().at(1).toInt() == 3, 20000);
     QCOMPARE(scrubber->epochText(), QStringLiteral("epoch 3"));
     QCOMPARE(viewNumbers(panel), atEpoch3);
+    // The distributions: the epoch's weights in the histogram, the bands' history kept.
+    QCOMPARE(histogram->shownEpoch(), 3);
+    QCOMPARE(histogram->histogramCounts(), histogram3);
+    QCOMPARE(histogram->historyCount(), history12);
     // Dragging the marker did not pan the plot.
     QCOMPARE(panel->lossPlot()->plot()->xAxis->range().lower, before.lower);
     QVERIFY(menuAction(scrubber, QStringLiteral("Continue from here (epoch 3)"))->isEnabled());
@@ -171,6 +184,8 @@ void TstTimelineGui::scrubbingShowsTheEpochAndContinuingForksTheRun()
     QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), 20000);
     QCOMPARE(viewNumbers(panel), atEpoch12);
     QVERIFY(!scrubber->scrubbedTo().has_value());
+    QCOMPARE(histogram->shownEpoch(), -1);
+    QCOMPARE(histogram->histogramCounts(), histogram12);
 
     // Continue from epoch 3 with unchanged settings: a second run, starting at epoch 3 on the
     // plot, that ends where the uninterrupted one ended.

@@ -438,19 +438,26 @@ NodeId CanvasScene::insertAfterSelection(const QString& type, const nlohmann::js
 
 void CanvasScene::deleteSelection()
 {
-    std::vector<NodeId> nodes = selectedNodeIds();
-    for (const GroupId g : selectedGroupIds()) // a selected block deletes its hidden layers
-        for (const NodeId m : m_doc->group(g)->members)
-            nodes.push_back(m);
+    const std::vector<NodeId> nodes = selectedLayerIds();
     const std::vector<Edge> edges = selectedEdges();
     if (nodes.empty() && edges.empty())
         return;
     m_undo->push(new RemoveItemsCommand(m_doc, nodes, edges));
 }
 
+std::vector<NodeId> CanvasScene::selectedLayerIds() const
+{
+    std::vector<NodeId> nodes = selectedNodeIds();
+    for (const GroupId g : selectedGroupIds()) // a selected block stands for its hidden layers
+        for (const NodeId m : m_doc->group(g)->members)
+            if (std::find(nodes.begin(), nodes.end(), m) == nodes.end())
+                nodes.push_back(m);
+    return nodes;
+}
+
 void CanvasScene::copySelection()
 {
-    const std::vector<NodeId> nodes = selectedNodeIds();
+    const std::vector<NodeId> nodes = selectedLayerIds();
     if (nodes.empty())
         return;
     const std::string text = m_doc->selectionToJson(nodes).dump(2);
@@ -465,7 +472,7 @@ void CanvasScene::copySelection()
 void CanvasScene::cutSelection()
 {
     copySelection();
-    const std::vector<NodeId> nodes = selectedNodeIds();
+    const std::vector<NodeId> nodes = selectedLayerIds();
     if (nodes.empty())
         return;
     auto* command = new RemoveItemsCommand(m_doc, nodes);
@@ -509,7 +516,7 @@ bool CanvasScene::pasteFragment(
 
 void CanvasScene::duplicateSelection()
 {
-    const std::vector<NodeId> nodes = selectedNodeIds();
+    const std::vector<NodeId> nodes = selectedLayerIds();
     if (nodes.empty())
         return;
     QRectF selection;

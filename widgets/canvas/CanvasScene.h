@@ -62,6 +62,9 @@ public:
 
     /// Selected nodes in document order.
     std::vector<NodeId> selectedNodeIds() const;
+    /// The selected cards' layers and the layers of the selected collapsed blocks: what Delete,
+    /// Cut, Copy and Duplicate act on.
+    std::vector<NodeId> selectedLayerIds() const;
     std::vector<Edge> selectedEdges() const;
     /// Replaces the selection.
     void selectNodes(const std::vector<NodeId>& ids);

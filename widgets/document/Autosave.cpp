@@ -53,7 +53,7 @@ void Autosave::saveNow()
 {
     if (!m_changed)
         return;
-    const QString error = RecoveryStore::write(m_doc->toJson(), m_path);
+    const QString error = RecoveryStore::write(m_source ? m_source() : m_doc->toJson(), m_path);
     if (!error.isEmpty()) {
         emit failed(error);
         return;

@@ -1,7 +1,10 @@
 #pragma once
 
 #include <QObject>
+#include <nlohmann/json.hpp>
+
 #include <QString>
+#include <functional>
 
 class QTimer;
 class QUndoStack;
@@ -29,6 +32,10 @@ public:
     int interval() const;
     /// The file the project came from or was saved as ("" untitled), recorded with each copy.
     void setProjectPath(const QString& path) { m_path = path; }
+    /// What a copy holds; by default the document. The window gives the document with the
+    /// runs of its timeline (curves, no checkpoints): the runs the document loaded may no longer
+    /// fit the edited network, and a copy that does not load would recover nothing.
+    void setProjectSource(std::function<nlohmann::json()> source) { m_source = std::move(source); }
     /// True when the document changed since the last copy was written or discarded.
     bool hasUnsavedChanges() const { return m_changed; }
 
@@ -51,6 +58,7 @@ private:
     QUndoStack* m_stack;
     QTimer* m_timer;
     QString m_path;
+    std::function<nlohmann::json()> m_source;
     bool m_changed = false;
     bool m_written = false; ///< this process's copy may exist
 };

@@ -404,7 +404,12 @@ QString ExportActions::exportTrainedProject(const QString& file)
         if (m_doc->weights().empty())
             throw engine::InputError(
                 "weights", "the project has no trained weights (train it first)");
-        return m_doc->toJson().dump(2) + "\n";
+        // The timeline's runs (curves only), not those the document loaded: these may
+        // hold checkpoints of layers since removed, and the file would not open.
+        engine::Project project = m_doc->project();
+        project.runs
+            = m_training ? m_training->runsToSave(false) : std::vector<engine::SavedRun> {};
+        return project.toJson().dump(2) + "\n";
     });
 }
 

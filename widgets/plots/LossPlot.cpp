@@ -87,6 +87,10 @@ LossPlot::LossPlot(QWidget* parent)
     m_plot->yAxis2->setRange(0, 100);
     m_plot->xAxis->setRange(0, 1);
     m_plot->yAxis->setRange(0, 1);
+    // As many value ticks as the height holds: a short plot in presentation mode's large font
+    // drew "0.25" over "0.5" (seen in tst_ui_polish under load).
+    plotstyle::fitTicksToLength(m_plot, m_plot->yAxis);
+    plotstyle::fitTicksToLength(m_plot, m_plot->yAxis2);
     m_plot->legend->setVisible(false); // an empty legend box before the first run looks broken
     m_plot->legend->setFont(QFont(font().family(), 8));
     // In its own row under the axes rather than inside them: losses near the top of their axis

@@ -608,7 +608,12 @@ engine::Project TrainingPanel::restoreSavedRuns(const engine::Project& project)
     engine::Project shown = base;
     shown.weights = project.weights;
     shown.trainingState = project.trainingState;
-    shown.history = runs.back().history.empty() ? project.history : runs.back().history;
+    // A last run that continued the file's weights without a parent run in the file (a file
+    // trained before runs were saved, or by netcanvas-train) holds only its own epochs; the
+    // document's history has the earlier ones too.
+    const engine::SavedRun& last = runs.back();
+    const bool continuedFile = last.forkEpoch > 0 && !last.parent;
+    shown.history = last.history.empty() || continuedFile ? project.history : last.history;
     return shown;
 }
 
@@ -619,7 +624,8 @@ std::vector<engine::SavedRun> TrainingPanel::runsToSave(bool withCheckpoints) co
     // Nothing shown of the file's runs (its network could not be built): they stay as read.
     std::vector<engine::SavedRun> runs = m_timeline->allRuns().empty()
         ? m_document->project().runs
-        : m_timeline->savedRuns(withCheckpoints);
+        : m_timeline->savedRuns(
+            withCheckpoints, TrainingController::architectureKey(m_document->project()));
     if (!withCheckpoints)
         for (engine::SavedRun& run : runs)
             run.checkpoints.clear();
@@ -704,11 +710,17 @@ void TrainingPanel::onCheckpointShown(
         view->startSession(info);
         view->addSnapshot(snapshot);
     }
+    // The histogram keeps the run's bands and shows the epoch's weights beside them.
+    if (m_scrubber->scrubbedTo() == shown)
+        m_histogram->showEpoch(snapshot, epoch);
+    else
+        m_histogram->showLatestWeights();
 }
 
 void TrainingPanel::showLatest()
 {
     emit shownCheckpointChanged(nullptr);
+    m_histogram->showLatestWeights();
     // The state views start over from the live session; while it trains, its next snapshot
     // fills them, otherwise the newest checkpoint does.
     if (m_lastSession)
@@ -728,10 +740,18 @@ void TrainingPanel::continueFrom(int runId, int epoch)
     const CheckpointPtr checkpoint = m_timeline->checkpoint(runId, epoch);
     m_scrubber->followLatest();
     emit shownCheckpointChanged(nullptr);
-    m_timeline->expectFork(runId);
+    if (!checkpoint) {
+        showStatus(tr("Could not continue from epoch %1: it has no checkpoint.").arg(epoch), true);
+        updateActions();
+        return;
+    }
     engine::Project project = m_document->project();
     project.runs.clear();
-    if (!m_controller->forkFrom(project, m_projectDir, checkpoint))
+    // The parent is named only for a fork that starts: its first checkpoint arrives queued,
+    // after this. A fork that failed must not make the next run a child of this one.
+    if (m_controller->forkFrom(project, m_projectDir, checkpoint))
+        m_timeline->expectFork(runId);
+    else
         showStatus(tr("Could not continue from epoch %1: training did not stop.").arg(epoch), true);
     updateActions();
 }

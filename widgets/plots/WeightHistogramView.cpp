@@ -71,6 +71,9 @@ WeightHistogramView::WeightHistogramView(QWidget* parent)
     m_bars = new QCPBars(m_histogram->xAxis, m_histogram->yAxis);
     m_bars->setPen(Qt::NoPen);
     m_bars->setBrush(kBand);
+    m_epochLine = new QCPItemStraightLine(m_bands);
+    m_epochLine->setPen(QPen(QColor(214, 39, 40), 1.5, Qt::DashLine));
+    m_epochLine->setVisible(false);
 
     connect(m_choice, &QComboBox::currentIndexChanged, this, [this] { render(); });
     // Live snapshots are only stored; each plot converts them when its paced replot draws it.
@@ -90,7 +93,44 @@ void WeightHistogramView::startSession(const TrainingSessionInfo&)
 {
     m_history.clear();
     m_latest.clear();
+    m_atEpoch.clear();
+    m_shownEpoch = -1;
+    m_epochLine->setVisible(false);
+    m_histogram->xAxis->setLabel(tr("weight (now)"));
     render();
+}
+
+void WeightHistogramView::showEpoch(const TrainingSnapshot& checkpoint, int epoch)
+{
+    m_atEpoch.clear();
+    for (const ParamCopy& p : checkpoint.params)
+        m_atEpoch[p.nodeName + '.' + p.param] = p.value;
+    m_shownEpoch = epoch;
+    // Bands run on epoch progress: epoch N ends at x = N.
+    m_epochLine->point1->setCoords(epoch, 0);
+    m_epochLine->point2->setCoords(epoch, 1);
+    m_epochLine->setVisible(true);
+    m_histogram->xAxis->setLabel(tr("weight (epoch %1)").arg(epoch));
+    render();
+}
+
+void WeightHistogramView::showLatestWeights()
+{
+    if (m_shownEpoch < 0)
+        return;
+    m_atEpoch.clear();
+    m_shownEpoch = -1;
+    m_epochLine->setVisible(false);
+    m_histogram->xAxis->setLabel(tr("weight (now)"));
+    render();
+}
+
+QVector<double> WeightHistogramView::histogramCounts() const
+{
+    QVector<double> counts;
+    for (auto it = m_bars->data()->constBegin(); it != m_bars->data()->constEnd(); ++it)
+        counts << it->value;
+    return counts;
 }
 
 void WeightHistogramView::clearForProject(const ProjectIdentity&)
@@ -178,9 +218,10 @@ void WeightHistogramView::fillBands()
 
 void WeightHistogramView::fillHistogram()
 {
-    auto latest = m_latest.find(m_choice->currentText());
+    const auto& weights = m_shownEpoch >= 0 ? m_atEpoch : m_latest;
+    auto latest = weights.find(m_choice->currentText());
     QVector<double> centres, counts;
-    if (latest != m_latest.end() && latest->second.size() > 0) {
+    if (latest != weights.end() && latest->second.size() > 0) {
         const engine::Matrix& m = latest->second;
         const double lo = double(m.minCoeff()), hi = double(m.maxCoeff());
         const double width = hi > lo ? (hi - lo) / kBins : 1.0;

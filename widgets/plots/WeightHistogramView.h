@@ -12,6 +12,7 @@
 class QComboBox;
 class QCPBars;
 class QCPGraph;
+class QCPItemStraightLine;
 class QCustomPlot;
 
 namespace widgets {
@@ -36,6 +37,16 @@ public:
     /// Samples kept for the selected tensor.
     int historyCount() const;
 
+    /// The timeline scrubbed to `epoch`: the histogram shows the weights of `checkpoint` (its
+    /// params) and a line marks the epoch on the bands, whose history stays whole.
+    void showEpoch(const TrainingSnapshot& checkpoint, int epoch);
+    /// Back to the newest weights (the live run's or the run's end).
+    void showLatestWeights();
+    /// The epoch shown by showEpoch(), or -1 for the newest weights.
+    int shownEpoch() const { return m_shownEpoch; }
+    /// The histogram's bar counts (for tests).
+    QVector<double> histogramCounts() const;
+
 protected:
     void showEvent(QShowEvent* event) override;
 
@@ -56,6 +67,10 @@ private:
     QCPBars* m_bars = nullptr;
     std::map<QString, std::vector<Sample>> m_history;
     std::map<QString, engine::Matrix> m_latest;
+    /// The scrubbed epoch's weights, drawn instead of m_latest while m_shownEpoch >= 0.
+    std::map<QString, engine::Matrix> m_atEpoch;
+    int m_shownEpoch = -1;
+    QCPItemStraightLine* m_epochLine = nullptr;
     bool m_bandsStale = false; ///< m_history is newer than the bands: fill before drawing
     bool m_histogramStale = false; ///< likewise m_latest and the histogram
 };

@@ -114,7 +114,8 @@ void RunTimeline::restore(int runId, const engine::SavedRun& saved, int parentRu
     emit changed();
 }
 
-std::vector<engine::SavedRun> RunTimeline::savedRuns(bool withCheckpoints) const
+std::vector<engine::SavedRun> RunTimeline::savedRuns(
+    bool withCheckpoints, const std::string& architecture) const
 {
     std::map<int, int> fileId; // runId -> id in the file
     std::vector<engine::SavedRun> saved;
@@ -132,7 +133,11 @@ std::vector<engine::SavedRun> RunTimeline::savedRuns(bool withCheckpoints) const
         // A fork's curves start after its fork epoch (the file checks that).
         std::erase_if(s.history.epochs,
             [&s](const engine::EpochRecord& e) { return e.epoch <= s.forkEpoch; });
-        if (withCheckpoints)
+        // A run of another network (an activation changed since) keeps its curves only: its
+        // checkpoints would be shown through the document's network after reopening.
+        const bool sameNetwork = architecture.empty()
+            || (run.project && TrainingController::architectureKey(*run.project) == architecture);
+        if (withCheckpoints && sameNetwork)
             for (int epoch : run.store.epochs())
                 s.checkpoints.push_back(*run.store.atOrBefore(epoch));
         saved.push_back(std::move(s));

@@ -64,7 +64,10 @@ public:
     void setDocumentRun(int runId) { m_documentRun = runId; }
     /// Every run for the project file, oldest first, numbered 1..n with parents renumbered
     /// alike; with their checkpoints when `withCheckpoints`.
-    std::vector<engine::SavedRun> savedRuns(bool withCheckpoints) const;
+    /// Runs whose network differs from `architecture` (TrainingController::architectureKey;
+    /// "" for any) keep their curves only.
+    std::vector<engine::SavedRun> savedRuns(
+        bool withCheckpoints, const std::string& architecture = {}) const;
     /// A run read from the project file, filed under `runId` (its parent's runId or -1):
     /// `project` is what its checkpoints are evaluated with (the document with the run's
     /// settings), `checkpoints` may be empty (saved without: curves only).

@@ -62,8 +62,10 @@ public:
     /// Files `count` runs read from a project file under ids of their own, below every later
     /// session's: returns the first; runId() is then the last (the file's current run).
     int reserveRunIds(int count);
-    /// True when `project` has the session's architecture (node ids, types, attributes, edges;
-    /// names and positions may differ).
+    /// What identifies a network: node ids, types, attributes and edges (names and positions
+    /// may differ).
+    static std::string architectureKey(const engine::Project& project);
+    /// True when `project` has the session's architecture (architectureKey()).
     bool sameArchitecture(const engine::Project& project) const
     {
         return architectureKey(project) == m_architectureKey;
@@ -197,7 +199,6 @@ private:
     void storeWeights(
         const engine::WeightMap& weights, const std::optional<engine::TrainerState>& state);
     static std::string sessionKey(const engine::Project& project);
-    static std::string architectureKey(const engine::Project& project);
 
     QThread* m_thread = nullptr;
     std::unique_ptr<TrainingWorker> m_worker;
