@@ -15,9 +15,13 @@
 #include "project/Project.h"
 
 #include <QDir>
+#include <QImage>
 #include <QLineEdit>
+#include <QPainter>
 #include <QPushButton>
+#include <QSet>
 #include <QSignalSpy>
+#include <QStyleOptionGraphicsItem>
 #include <QTest>
 #include <QUndoStack>
 
@@ -66,7 +70,38 @@ private slots:
     void findBarCyclesThroughMatches();
     void inspectorListsConnections();
     void minimapShowsAllAndNavigates();
+    void zoomedOutCardsAreSketchedWithoutText();
 };
+
+// Below half size a card's text is under 6 px: the card is drawn as coloured blocks (the frame
+// time of a 200-card graph depends on it), at half size and above the text is there.
+void TestCanvasReading::zoomedOutCardsAreSketchedWithoutText()
+{
+    Fixture f;
+    LayerNodeItem* card = f.scene.nodeItem(f.named(QStringLiteral("conv1")));
+    QVERIFY(card);
+    const auto colours = [card](double scale) {
+        QImage image(int(LayerNodeItem::kWidth * scale) + 4, int(card->cardHeight() * scale) + 4,
+            QImage::Format_ARGB32);
+        image.fill(Qt::white);
+        QPainter painter(&image);
+        painter.scale(scale, scale);
+        QStyleOptionGraphicsItem option;
+        card->paint(&painter, &option, nullptr);
+        painter.end();
+        QSet<QRgb> seen;
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x)
+                seen.insert(image.pixel(x, y));
+        return seen.size();
+    };
+    const int sketched = colours(LayerNodeItem::kSketchBelowScale * 0.9);
+    const int full = colours(LayerNodeItem::kSketchBelowScale);
+    // Blocks and an outline without antialiasing: a handful of colours; text and rounded,
+    // antialiased edges: dozens.
+    QVERIFY2(sketched <= 6, qPrintable(QString::number(sketched)));
+    QVERIFY2(full > 20, qPrintable(QString::number(full)));
+}
 
 void TestCanvasReading::cardsShowCostPerSample()
 {

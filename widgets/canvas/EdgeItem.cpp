@@ -1,5 +1,7 @@
 #include "canvas/EdgeItem.h"
 
+#include "canvas/LayerNodeItem.h"
+
 #include "canvas/CanvasScene.h"
 #include "canvas/EdgeRoute.h"
 
@@ -148,7 +150,11 @@ void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     painter->setBrush(color);
     painter->drawPolygon(arrow);
 
-    if (!m_labelRect.isEmpty()) {
+    // A shape label's text is unreadable where the cards are sketched (LayerNodeItem).
+    const bool readable
+        = QStyleOptionGraphicsItem::levelOfDetailFromTransform(painter->worldTransform())
+        >= LayerNodeItem::kSketchBelowScale;
+    if (!m_labelRect.isEmpty() && readable) {
         painter->setBrush(theme.labelFill);
         painter->setPen(QPen(theme.labelBorder, 0.8));
         painter->drawRoundedRect(m_labelRect, 3, 3);

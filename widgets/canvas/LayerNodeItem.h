@@ -27,6 +27,8 @@ public:
     /// Extra height of the card while it shows a weight thumbnail (kept below the layout gap,
     /// so that auto-placed cards never touch).
     static constexpr double kThumbnailBand = 34.0;
+    /// Below this zoom the card's 12 px text is under 6 px: drawn as a sketch (paintSketch()).
+    static constexpr double kSketchBelowScale = 0.5;
 
     LayerNodeItem(CanvasScene* scene, NodeId id);
 
@@ -80,6 +82,8 @@ public:
     QString costText() const { return m_cost; }
     /// The font `text` is drawn in.
     QFont font(Text text) const;
+    /// The card without text, drawn below kSketchBelowScale.
+    void paintSketch(QPainter* painter, const QRectF& card, bool selected) const;
 
 protected:
     QVariant itemChange(GraphicsItemChange change, const QVariant& value) override;
