@@ -27,6 +27,16 @@ inline void saveGrab(QWidget* w, const QString& name)
         QVERIFY(w->grab().save(dir + "/" + name));
 }
 
+/// Trains the open project to its end through the Train action (fails the test when it has not
+/// ended within a minute).
+inline void trainToEnd(MainWindow& w)
+{
+    widgets::TrainingController* controller = w.trainingPanel()->controller();
+    QSignalSpy finished(controller, &widgets::TrainingController::finished);
+    w.trainingPanel()->trainAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(finished.size() >= 1 && !controller->isRunning(), 60000);
+}
+
 /// Trains the open project to its end through the Train action; the session's data (empty when
 /// no session started or the run did not end within a minute).
 inline widgets::TrainingSessionInfo trainSession(MainWindow& w)

@@ -31,13 +31,7 @@ namespace {
 using TestWindow = guitest::QuietWindow;
 
 /// Trains the open project to its end through the Train action.
-void trainToEnd(MainWindow& w)
-{
-    widgets::TrainingController* controller = w.trainingPanel()->controller();
-    QSignalSpy finished(controller, &widgets::TrainingController::finished);
-    w.trainingPanel()->trainAction()->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(finished.size() >= 1 && !controller->isRunning(), 60000);
-}
+using guitest::trainToEnd;
 
 /// The names of every legend entry of the loss plot's graphs, current and earlier runs.
 QStringList lossGraphNames(const widgets::LossPlot* plot)
@@ -436,8 +430,8 @@ void TstProjectSwitch::aRunContinuedInTheWindowEqualsTheUninterruptedOne()
     double largest = 0;
     for (const auto& [id, params] : whole)
         for (const auto& [name, value] : params)
-            largest = std::max(largest,
-                double((value - continued.weights.at(id).at(name)).cwiseAbs().maxCoeff()));
+            largest = std::max(
+                largest, double((value - continued.weights.at(id).at(name)).cwiseAbs().maxCoeff()));
     QVERIFY2(largest < 1e-6, qPrintable(QStringLiteral("largest difference %1").arg(largest)));
 }
 

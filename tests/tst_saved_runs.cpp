@@ -34,12 +34,18 @@ using TestWindow = guitest::QuietWindow;
 
 namespace {
 
-void trainToEnd(MainWindow& w)
+using guitest::trainToEnd;
+
+/// The XOR example in `w`, shown at 1366x768, trained `epochs` epochs.
+void openXorAndTrain(MainWindow& w, int epochs)
 {
-    widgets::TrainingController* controller = w.trainingPanel()->controller();
-    QSignalSpy finished(controller, &widgets::TrainingController::finished);
-    w.trainingPanel()->trainAction()->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(finished.size() >= 1 && !controller->isRunning(), 60000);
+    w.resize(1366, 768);
+    w.show();
+    QCOMPARE(w.openExample(QStringLiteral(":/examples/mlp_xor.json")), QString());
+    engine::TrainingConfig config = w.document()->project().training;
+    config.epochs = epochs;
+    w.document()->setTrainingConfig(config);
+    trainToEnd(w);
 }
 
 QAction* menuAction(widgets::TimelineScrubber* scrubber, const QString& text)
@@ -359,13 +365,7 @@ void TstSavedRuns::recoveryAndExportOpenAfterTheNetworkChanged()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     TestWindow w;
-    w.resize(1366, 768);
-    w.show();
-    QCOMPARE(w.openExample(QStringLiteral(":/examples/mlp_xor.json")), QString());
-    engine::TrainingConfig config = w.document()->project().training;
-    config.epochs = 4;
-    w.document()->setTrainingConfig(config);
-    trainToEnd(w);
+    openXorAndTrain(w, 4);
     w.saveCheckpointsAction()->setChecked(true);
     const QString path = dir.filePath(QStringLiteral("xor.json"));
     QCOMPARE(w.saveToFile(path), QString());
@@ -409,13 +409,7 @@ void TstSavedRuns::checkpointsOfAnotherNetworkAreNotSaved()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     TestWindow w;
-    w.resize(1366, 768);
-    w.show();
-    QCOMPARE(w.openExample(QStringLiteral(":/examples/mlp_xor.json")), QString());
-    engine::TrainingConfig config = w.document()->project().training;
-    config.epochs = 3;
-    w.document()->setTrainingConfig(config);
-    trainToEnd(w);
+    openXorAndTrain(w, 3);
     nlohmann::json attributes = w.document()->attributes(2);
     QCOMPARE(attributes.at("activation").get<std::string>(), std::string("tanh"));
     attributes["activation"] = "relu";
@@ -440,13 +434,7 @@ void TstSavedRuns::aContinuedOldFileShowsAllItsEpochs()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     TestWindow w;
-    w.resize(1366, 768);
-    w.show();
-    QCOMPARE(w.openExample(QStringLiteral(":/examples/mlp_xor.json")), QString());
-    engine::TrainingConfig config = w.document()->project().training;
-    config.epochs = 4;
-    w.document()->setTrainingConfig(config);
-    trainToEnd(w);
+    openXorAndTrain(w, 4);
     const QString first = dir.filePath(QStringLiteral("first.json"));
     QCOMPARE(w.saveToFile(first), QString());
     nlohmann::json old = readJson(first);
@@ -455,7 +443,7 @@ void TstSavedRuns::aContinuedOldFileShowsAllItsEpochs()
 
     w.newDocument();
     QCOMPARE(w.openFile(first), QString());
-    config = w.document()->project().training;
+    engine::TrainingConfig config = w.document()->project().training;
     config.epochs = 3;
     w.document()->setTrainingConfig(config);
     trainToEnd(w);

@@ -25,13 +25,7 @@ using TestWindow = guitest::QuietWindow;
 
 namespace {
 
-void trainToEnd(MainWindow& w)
-{
-    widgets::TrainingController* controller = w.trainingPanel()->controller();
-    QSignalSpy finished(controller, &widgets::TrainingController::finished);
-    w.trainingPanel()->trainAction()->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(finished.size() >= 1 && !controller->isRunning(), 60000);
-}
+using guitest::trainToEnd;
 
 /// Drags the epoch marker with the mouse to the plot position of `epoch`.
 void dragMarker(widgets::TrainingPanel* panel, int epoch)

@@ -29,13 +29,7 @@ using TestWindow = guitest::QuietWindow;
 
 namespace {
 
-void trainToEnd(MainWindow& w)
-{
-    widgets::TrainingController* controller = w.trainingPanel()->controller();
-    QSignalSpy finished(controller, &widgets::TrainingController::finished);
-    w.trainingPanel()->trainAction()->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(finished.size() >= 1 && !controller->isRunning(), 60000);
-}
+using guitest::trainToEnd;
 
 QString openXor(MainWindow& w, int epochs)
 {
