@@ -212,9 +212,8 @@ QString MainWindow::saveToFile(const QString& path)
     if (!file.open(QIODevice::WriteOnly))
         return tr("%1: cannot write: %2").arg(QDir::toNativeSeparators(path), file.errorString());
     // The runs of the timeline go with the document (and their checkpoints when asked for).
-    engine::Project project = m_doc->project();
-    project.runs = m_training->runsToSave(m_saveCheckpointsAct->isChecked());
-    const std::string text = engine::projectFileText(project);
+    const std::string text
+        = engine::projectFileText(m_training->projectToSave(m_saveCheckpointsAct->isChecked()));
     file.write(text.data(), static_cast<qint64>(text.size()));
     if (!file.commit())
         return tr("%1: cannot write: %2").arg(QDir::toNativeSeparators(path), file.errorString());
@@ -505,11 +504,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
 void MainWindow::createAutosave()
 {
     m_autosave = new widgets::Autosave(m_doc, m_undo, this);
-    m_autosave->setProjectSource([this] {
-        engine::Project project = m_doc->project();
-        project.runs = m_training->runsToSave(false);
-        return project.toJson();
-    });
+    m_autosave->setProjectSource([this] { return m_training->projectToSave(false).toJson(); });
     m_autosave->setProjectPath(m_filePath);
     // A run's weights are worth keeping the moment it stops.
     widgets::TrainingController* controller = m_training->controller();

@@ -405,10 +405,10 @@ QString ExportActions::exportTrainedProject(const QString& file)
             throw engine::InputError(
                 "weights", "the project has no trained weights (train it first)");
         // The timeline's runs (curves only), not those the document loaded: these may
-        // hold checkpoints of layers since removed, and the file would not open.
-        engine::Project project = m_doc->project();
-        project.runs
-            = m_training ? m_training->runsToSave(false) : std::vector<engine::SavedRun> {};
+        // hold checkpoints of layers since changed, and every one of them again.
+        engine::Project project = m_training ? m_training->projectToSave(false) : m_doc->project();
+        if (!m_training)
+            project.runs.clear();
         return project.toJson().dump(2) + "\n";
     });
 }

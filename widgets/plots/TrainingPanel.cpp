@@ -635,6 +635,13 @@ std::vector<engine::SavedRun> TrainingPanel::runsToSave(bool withCheckpoints) co
     return runs;
 }
 
+engine::Project TrainingPanel::projectToSave(bool withCheckpoints) const
+{
+    engine::Project project = m_document ? m_document->project() : engine::Project {};
+    project.runs = runsToSave(withCheckpoints);
+    return project;
+}
+
 std::vector<TrainingView*> TrainingPanel::storedRunViews() const
 {
     return {m_loss, m_heatmap, m_histogram};

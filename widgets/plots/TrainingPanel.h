@@ -99,6 +99,9 @@ public:
     /// checkpoints when `withCheckpoints` and they fit the document's network; the others keep
     /// their curves only.
     std::vector<engine::SavedRun> runsToSave(bool withCheckpoints) const;
+    /// The document as a file keeps it: its project with runsToSave(withCheckpoints) (File >
+    /// Save, the autosave copy, the exported trained project).
+    engine::Project projectToSave(bool withCheckpoints) const;
 
 signals:
     /// The timeline's marker shows this checkpoint's epoch; null: the views follow the latest.
