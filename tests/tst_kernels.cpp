@@ -117,6 +117,46 @@ private slots:
         }
     }
 
+    void shallowProductSumsEveryTap()
+    {
+        // Filter and column counts that leave remainders of the 16-filter, 4-column tiles.
+        for (const long filters : {1L, 8L, 16L, 20L, 32L, 37L})
+            for (const long depth : {1L, 9L, 27L})
+                for (const long n : {1L, 4L, 7L})
+                    for (const bool withBias : {false, true})
+                        for (const bool relu : {false, true}) {
+                            const auto w = randomValues(filters * depth, 6);
+                            const auto p = randomValues(depth * n, 7);
+                            const auto b = randomValues(filters, 8);
+                            for (const ElementwiseKernels* k : tables()) {
+                                std::vector<Scalar> out(std::size_t(filters * n), Scalar(99));
+                                k->shallowProduct(w.data(), p.data(), withBias ? b.data() : nullptr,
+                                    out.data(), filters, depth, n, relu);
+                                for (long c = 0; c < n; ++c)
+                                    for (long f = 0; f < filters; ++f) {
+                                        double sum = withBias ? b[std::size_t(f)] : 0.0;
+                                        for (long t = 0; t < depth; ++t)
+                                            sum += double(p[std::size_t(c * depth + t)])
+                                                * w[std::size_t(t * filters + f)];
+                                        if (relu && sum < 0)
+                                            sum = 0;
+                                        const double got = out[std::size_t(c * filters + f)];
+                                        QVERIFY2(std::abs(got - sum) < 1e-4,
+                                            qPrintable(QStringLiteral("%1: filters %2 depth %3 "
+                                                                      "column %4 filter %5: %6, "
+                                                                      "expected %7")
+                                                           .arg(levelOf(k))
+                                                           .arg(filters)
+                                                           .arg(depth)
+                                                           .arg(c)
+                                                           .arg(f)
+                                                           .arg(got)
+                                                           .arg(sum)));
+                                    }
+                            }
+                        }
+    }
+
     void optimizerStepsFollowTheirFormulas()
     {
         const long n = 517;

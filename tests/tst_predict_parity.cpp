@@ -47,6 +47,7 @@ class TestPredictParity : public QObject {
 private slots:
     void predictEqualsGraphForward_data();
     void predictEqualsGraphForward();
+    void eachThreadMultipliesInAPreparedBlasBuffer();
 };
 
 void TestPredictParity::predictEqualsGraphForward_data()
@@ -102,6 +103,22 @@ void TestPredictParity::predictEqualsGraphForward()
     // A second call on the same model (reused buffers) gives the same numbers.
     const Predictions again = predict(model, x);
     QVERIFY((again.values - p.values).cwiseAbs().maxCoeff() == Scalar(0));
+    setThreadCount(0);
+}
+
+void TestPredictParity::eachThreadMultipliesInAPreparedBlasBuffer()
+{
+    // OpenBLAS multiplies a conv's small matrices at half speed in a work buffer that has never
+    // held a large product (engine/core/Parallel.cpp): predicting on two threads must have
+    // prepared two buffers.
+    if (computeBackendDescription().find("OpenBLAS") == std::string::npos)
+        QSKIP("built without OpenBLAS: no work buffers to prepare");
+    setThreadCount(2);
+    const GraphContext context {Shape {28, 28, 1}, 10, 1};
+    TrainedModel model = prepareModel(exampleWithWeights("fashion_cnn.json", context, 3), context);
+    predict(model, randomPixels(context.inputShape.size(), 64, 9));
+    QVERIFY2(preparedBlasBuffers() >= 2,
+        qPrintable(QStringLiteral("%1 buffers prepared").arg(preparedBlasBuffers())));
     setThreadCount(0);
 }
 

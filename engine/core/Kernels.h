@@ -38,6 +38,11 @@ struct ElementwiseKernels {
     /// maxPoolWindow without the argmax, for inference (nothing goes backward).
     void (*maxPoolWindowValues)(
         const Scalar* src, int rows, int cols, long rowStride, int c, Scalar* best);
+    /// out = W p + b for a product too shallow for GEMM to pay (a first conv's 9 or 27 taps):
+    /// W is filters x depth and p depth x n, both column-major, out filters x n; b may be null;
+    /// with relu also out = max(out, 0).
+    void (*shallowProduct)(const Scalar* w, const Scalar* p, const Scalar* b, Scalar* out,
+        long filters, long depth, long n, bool relu);
     /// w -= rate g
     void (*sgdStep)(Scalar* w, const Scalar* g, Scalar rate, long n);
     /// v = mu v + g; w -= rate v, or with nesterov w -= rate (g + mu v)

@@ -1,11 +1,14 @@
 #include "core/Parallel.h"
 
 #include "core/Kernels.h"
+#include "core/Types.h"
 
 #include <Eigen/Core>
 
 #include <algorithm>
+#include <atomic>
 #include <exception>
+#include <mutex>
 #include <thread>
 
 #ifdef _OPENMP
@@ -80,6 +83,51 @@ std::string computeBackendDescription()
     s += "; OpenMP";
 #endif
     return s;
+}
+
+namespace {
+std::atomic<int> g_preparedBlasBuffers {0};
+std::mutex g_prepareBlasMutex;
+} // namespace
+
+// Measured on an AVX2 AMD EPYC with Debian's OpenBLAS 0.3.21 (Zen kernels): a product of the
+// shapes the layers multiply (a conv's 64 x 288 filters by 288 x 363 patches) runs at 19-20
+// GFLOP/s, half the 38-40 it reaches once a product of about 512 x 512 x 512 has gone through the
+// same work buffer, and stays fast after it (a 256^3 product is not enough; perf puts the time
+// inside sgemm_kernel either way, the same instructions). OpenBLAS hands each concurrent call one
+// buffer of a pool, so a conv layer running on 2 threads needs 2 such buffers: an engine that
+// never multiplies a large matrix (the CNN's inference, a view's forward pass) ran its
+// convolutions at half speed, and on 2 threads one worker fast and the other slow. The likely
+// cause is the kernel's prefetches ahead into buffer pages that a small product never touched, so
+// one large product per buffer, all at once so that each takes its own buffer, is what this does.
+void prepareBlasBuffers(int threads)
+{
+#if defined(NETCANVAS_USE_OPENBLAS) && defined(_OPENMP)
+    // A region of one thread is not active: BLAS would spread the product over its own threads.
+    threads = std::max(2, threads);
+    if (threads <= g_preparedBlasBuffers.load(std::memory_order_acquire) || omp_in_parallel())
+        return;
+    std::lock_guard lock(g_prepareBlasMutex);
+    if (threads <= g_preparedBlasBuffers.load(std::memory_order_relaxed))
+        return;
+    constexpr long n = 512;
+    // Inside the region each product runs single-threaded on its own thread and buffer.
+#pragma omp parallel num_threads(threads)
+    {
+        const Matrix a = Matrix::Constant(n, n, Scalar(1) / Scalar(n));
+        Matrix c(n, n);
+#pragma omp barrier
+        c.noalias() = a * a;
+    }
+    g_preparedBlasBuffers.store(threads, std::memory_order_release);
+#else
+    (void)threads;
+#endif
+}
+
+int preparedBlasBuffers()
+{
+    return g_preparedBlasBuffers.load(std::memory_order_acquire);
 }
 
 void runBesideTrainer(const std::function<void()>& fn)

@@ -42,6 +42,13 @@ std::string computeBackendDescription();
 /// Exceptions thrown by fn reach the caller.
 void runBesideTrainer(const std::function<void()>& fn);
 
+/// Makes sure OpenBLAS's work buffers for `threads` concurrent products are ready (once per
+/// process and thread count; see Parallel.cpp for why). Does nothing inside an active parallel
+/// region or without OpenBLAS.
+void prepareBlasBuffers(int threads);
+/// The number of concurrent products prepareBlasBuffers() has prepared so far (0 before).
+int preparedBlasBuffers();
+
 /// Calls fn(begin, end, worker) over [0, n) split into contiguous ranges, one per thread
 /// (worker = 0 .. threadCount() - 1, each at most once), when the work is large enough to pay
 /// for it (work = n * costPerItem scalar operations), else fn(0, n, 0) on the calling thread.
@@ -51,6 +58,7 @@ template <typename Fn> void parallelWorkers(long n, long costPerItem, Fn&& fn)
 #ifdef _OPENMP
     const int threads = threadCount();
     if (threads > 1 && n > 1 && n * costPerItem >= 2 * minWorkPerThread) {
+        prepareBlasBuffers(threads);
 #pragma omp parallel num_threads(threads)
         {
             const long t = omp_get_thread_num();
@@ -64,6 +72,7 @@ template <typename Fn> void parallelWorkers(long n, long costPerItem, Fn&& fn)
     }
 #endif
     (void)costPerItem;
+    prepareBlasBuffers(1);
     fn(0L, n, 0);
 }
 
