@@ -37,6 +37,40 @@ QString levelOf(const ElementwiseKernels* k)
     return QString::fromStdString(engine::simdLevelName(k->level));
 }
 
+/// Every table's shallowProduct equals the sums written out, in double.
+void expectShallowProduct(const std::vector<Scalar>& w, const std::vector<Scalar>& x,
+    const std::vector<long>& taps, long stride, const Scalar* b, long filters, long n, bool relu)
+{
+    const long depth = long(taps.size());
+    for (const ElementwiseKernels* k : tables()) {
+        std::vector<Scalar> out(std::size_t(filters * n), Scalar(99));
+        k->shallowProduct(
+            w.data(), x.data(), taps.data(), stride, b, out.data(), filters, depth, n, relu);
+        for (long c = 0; c < n; ++c)
+            for (long f = 0; f < filters; ++f) {
+                double sum = b ? b[f] : 0.0;
+                for (long t = 0; t < depth; ++t)
+                    sum += double(x[std::size_t(c * stride + taps[std::size_t(t)])])
+                        * w[std::size_t(t * filters + f)];
+                if (relu && sum < 0)
+                    sum = 0;
+                const double got = out[std::size_t(c * filters + f)];
+                QVERIFY2(std::abs(got - sum) < 1e-4,
+                    qPrintable(
+                        QStringLiteral("%1: %2 filters, %3 taps, column %4 of %5, filter %6: "
+                                       "%7, expected %8")
+                            .arg(levelOf(k))
+                            .arg(filters)
+                            .arg(depth)
+                            .arg(c)
+                            .arg(n)
+                            .arg(f)
+                            .arg(got)
+                            .arg(sum)));
+            }
+    }
+}
+
 } // namespace
 
 class TestKernels : public QObject {
@@ -119,42 +153,25 @@ private slots:
 
     void shallowProductSumsEveryTap()
     {
-        // Filter and column counts that leave remainders of the 16-filter, 4-column tiles.
+        // Filter and column counts that leave remainders of the 16-filter, 4-column tiles; the
+        // windows read as im2col's patches (taps 0, 1, ..., column after column) and in place
+        // from an image row (scattered taps, columns 3 values apart, overlapping).
         for (const long filters : {1L, 8L, 16L, 20L, 32L, 37L})
             for (const long depth : {1L, 9L, 27L})
                 for (const long n : {1L, 4L, 7L})
-                    for (const bool withBias : {false, true})
-                        for (const bool relu : {false, true}) {
-                            const auto w = randomValues(filters * depth, 6);
-                            const auto p = randomValues(depth * n, 7);
-                            const auto b = randomValues(filters, 8);
-                            for (const ElementwiseKernels* k : tables()) {
-                                std::vector<Scalar> out(std::size_t(filters * n), Scalar(99));
-                                k->shallowProduct(w.data(), p.data(), withBias ? b.data() : nullptr,
-                                    out.data(), filters, depth, n, relu);
-                                for (long c = 0; c < n; ++c)
-                                    for (long f = 0; f < filters; ++f) {
-                                        double sum = withBias ? b[std::size_t(f)] : 0.0;
-                                        for (long t = 0; t < depth; ++t)
-                                            sum += double(p[std::size_t(c * depth + t)])
-                                                * w[std::size_t(t * filters + f)];
-                                        if (relu && sum < 0)
-                                            sum = 0;
-                                        const double got = out[std::size_t(c * filters + f)];
-                                        QVERIFY2(std::abs(got - sum) < 1e-4,
-                                            qPrintable(QStringLiteral("%1: filters %2 depth %3 "
-                                                                      "column %4 filter %5: %6, "
-                                                                      "expected %7")
-                                                           .arg(levelOf(k))
-                                                           .arg(filters)
-                                                           .arg(depth)
-                                                           .arg(c)
-                                                           .arg(f)
-                                                           .arg(got)
-                                                           .arg(sum)));
-                                    }
+                    for (const bool inPlace : {false, true})
+                        for (const bool withBias : {false, true})
+                            for (const bool relu : {false, true}) {
+                                std::vector<long> taps(static_cast<std::size_t>(depth));
+                                for (long t = 0; t < depth; ++t)
+                                    taps[std::size_t(t)] = inPlace ? (t / 3) * 50 + t % 3 : t;
+                                const long stride = inPlace ? 3 : depth;
+                                const auto w = randomValues(filters * depth, 6);
+                                const auto x = randomValues(n * stride + taps.back() + 1, 7);
+                                const auto b = randomValues(filters, 8);
+                                expectShallowProduct(w, x, taps, stride,
+                                    withBias ? b.data() : nullptr, filters, n, relu);
                             }
-                        }
     }
 
     void optimizerStepsFollowTheirFormulas()

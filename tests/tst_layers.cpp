@@ -6,6 +6,7 @@
 #include "graph/Activations.h"
 #include "graph/Graph.h"
 #include "graph/Loss.h"
+#include "layers/Conv2D.h"
 #include "layers/Dense.h"
 #include "layers/Dropout.h"
 #include "layers/LayerRegistry.h"
@@ -55,6 +56,8 @@ private slots:
     void convForwardByHand();
     void poolingForwardByHand();
     void convGeometryByHand();
+    void shallowConvSumsEachWindow_data();
+    void shallowConvSumsEachWindow();
     void poolingOptionsByHand();
     void convMatchesTorch();
     void windowAttributesKeepTheirForms();
@@ -360,6 +363,72 @@ void TestLayers::poolingForwardByHand()
     routed(2, 0) = 10; // the 5
     routed(1, 0) = 20; // the -1
     QVERIFY(gin == routed);
+}
+
+void TestLayers::shallowConvSumsEachWindow_data()
+{
+    QTest::addColumn<QString>("attributes");
+    // A few taps (3x3 over 1 or 3 channels) are summed without GEMM, read from the image when
+    // no window reaches the padding, else from im2col's patches; 20 filters leave a remainder
+    // after the 16-filter tiles.
+    QTest::newRow("valid") << R"({"filters":20,"kernel":3,"activation":"relu"})";
+    QTest::newRow("stride 2, dilation 2")
+        << R"({"filters":20,"kernel":3,"stride":2,"dilation":[2,1]})";
+    QTest::newRow("same") << R"({"filters":20,"kernel":3,"padding":"same"})";
+    QTest::newRow("explicit pads, stride [1,2]")
+        << R"({"filters":32,"kernel":[2,3],"stride":[1,2],"padding":[0,1,1,0]})";
+}
+
+void TestLayers::shallowConvSumsEachWindow()
+{
+    QFETCH(QString, attributes);
+    for (const int channels : {1, 3}) {
+        const Shape in {7, 9, channels};
+        auto layer = makeLayer("Conv2D", attributes.toStdString());
+        auto& conv = dynamic_cast<engine::Conv2D&>(*layer);
+        engine::Rng rng(4);
+        conv.build({in}, rng);
+        *conv.params()[1].value = randomMatrix(conv.filters(), 1, 6);
+        const Matrix x = randomMatrix(in.size(), 5, 7);
+        const auto g = conv.geometryFor(in);
+        const Matrix& w = *conv.params()[0].value;
+        for (const auto mode : {engine::Mode::Inference, engine::Mode::Train}) {
+            Matrix out;
+            conv.forward({&x}, out, mode);
+            QCOMPARE(out.rows(), long(g.h.out) * g.w.out * conv.filters());
+            for (long b = 0; b < x.cols(); ++b)
+                for (int oh = 0; oh < g.h.out; ++oh)
+                    for (int ow = 0; ow < g.w.out; ++ow)
+                        for (int f = 0; f < conv.filters(); ++f) {
+                            double sum = (*conv.params()[1].value)(f, 0);
+                            long col = 0;
+                            for (int kh = 0; kh < conv.kernel().h; ++kh)
+                                for (int kw = 0; kw < conv.kernel().w; ++kw)
+                                    for (int c = 0; c < channels; ++c, ++col) {
+                                        const int ih = oh * conv.stride().h - g.h.padBefore
+                                            + kh * conv.dilation().h;
+                                        const int iw = ow * conv.stride().w - g.w.padBefore
+                                            + kw * conv.dilation().w;
+                                        if (ih >= 0 && ih < in[0] && iw >= 0 && iw < in[1])
+                                            sum += w(f, col)
+                                                * x((long(ih) * in[1] + iw) * channels + c, b);
+                                    }
+                            if (conv.activation() == engine::ActivationKind::ReLU)
+                                sum = std::max(sum, 0.0);
+                            const long row = (long(oh) * g.w.out + ow) * conv.filters() + f;
+                            QVERIFY2(std::abs(out(row, b) - sum) < 1e-5,
+                                qPrintable(QStringLiteral("%1 channels, sample %2, pixel (%3, %4), "
+                                                          "filter %5: %6, expected %7")
+                                               .arg(channels)
+                                               .arg(b)
+                                               .arg(oh)
+                                               .arg(ow)
+                                               .arg(f)
+                                               .arg(out(row, b))
+                                               .arg(sum)));
+                        }
+        }
+    }
 }
 
 void TestLayers::convGeometryByHand()

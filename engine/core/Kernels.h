@@ -39,10 +39,12 @@ struct ElementwiseKernels {
     void (*maxPoolWindowValues)(
         const Scalar* src, int rows, int cols, long rowStride, int c, Scalar* best);
     /// out = W p + b for a product too shallow for GEMM to pay (a first conv's 9 or 27 taps):
-    /// W is filters x depth and p depth x n, both column-major, out filters x n; b may be null;
-    /// with relu also out = max(out, 0).
-    void (*shallowProduct)(const Scalar* w, const Scalar* p, const Scalar* b, Scalar* out,
-        long filters, long depth, long n, bool relu);
+    /// W is filters x depth (column-major), out filters x n, and column j of p is read in place:
+    /// p(t, j) = x[j * columnStride + taps[t]] (im2col's patches with taps[t] = t and
+    /// columnStride = depth, or the windows of an image row directly). b may be null; with relu
+    /// also out = max(out, 0).
+    void (*shallowProduct)(const Scalar* w, const Scalar* x, const long* taps, long columnStride,
+        const Scalar* b, Scalar* out, long filters, long depth, long n, bool relu);
     /// w -= rate g
     void (*sgdStep)(Scalar* w, const Scalar* g, Scalar rate, long n);
     /// v = mu v + g; w -= rate v, or with nesterov w -= rate (g + mu v)

@@ -176,6 +176,57 @@ void Conv2D::col2im(const Matrix& gradPatches, long first, long count, Matrix& g
     }
 }
 
+bool Conv2D::windowsInsideImage() const
+{
+    return m_padTop == 0 && m_padLeft == 0
+        && long(m_outH - 1) * m_stride.h + long(m_kernel.h - 1) * m_dilation.h < m_inH
+        && long(m_outW - 1) * m_stride.w + long(m_kernel.w - 1) * m_dilation.w < m_inW;
+}
+
+std::vector<long> Conv2D::windowTaps() const
+{
+    const long window = long(m_kernel.h) * m_kernel.w * m_inC;
+    std::vector<long> taps(std::size_t(window), 0);
+    if (!windowsInsideImage()) {
+        // The patches im2col gathers: tap t is row t.
+        for (long t = 0; t < window; ++t)
+            taps[std::size_t(t)] = t;
+        return taps;
+    }
+    // In patch row order (kh, kw, channel), each tap's place in the image from the window's
+    // first value.
+    std::size_t t = 0;
+    for (int kh = 0; kh < m_kernel.h; ++kh)
+        for (int kw = 0; kw < m_kernel.w; ++kw)
+            for (int c = 0; c < m_inC; ++c)
+                taps[t++] = (long(kh) * m_dilation.h * m_inW + long(kw) * m_dilation.w) * m_inC + c;
+    return taps;
+}
+
+void Conv2D::shallowForward(const Matrix& in, long first, long count, const std::vector<long>& taps,
+    Scalar* z, bool relu, Matrix& patches) const
+{
+    const ElementwiseKernels& kern = kernels();
+    const long window = long(taps.size());
+    const Scalar* bias = m_useBias ? m_b.data() : nullptr;
+    if (!windowsInsideImage()) {
+        im2col(in, first, count, patches);
+        kern.shallowProduct(m_w.data(), patches.data(), taps.data(), window, bias, z, m_filters,
+            window, patches.cols(), relu);
+        return;
+    }
+    // Every window lies inside the image: the kernel reads each output row's windows from the
+    // image itself, without gathering them first.
+    const long positions = long(m_outH) * m_outW;
+    for (long b = first; b < first + count; ++b)
+        for (int oh = 0; oh < m_outH; ++oh) {
+            const Scalar* row = in.col(b).data() + long(oh) * m_stride.h * m_inW * m_inC;
+            Scalar* dst = z + ((b - first) * positions + long(oh) * m_outW) * m_filters;
+            kern.shallowProduct(m_w.data(), row, taps.data(), long(m_stride.w) * m_inC, bias, dst,
+                m_filters, window, m_outW, relu);
+        }
+}
+
 Conv2D::Scratch& Conv2D::scratch(int worker)
 {
     if (m_scratch.size() <= std::size_t(worker))
@@ -207,6 +258,7 @@ void Conv2D::forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mode
     // an AVX2 AMD EPYC, 38 for the second conv's 64 x 288); summing the taps in registers is
     // several times faster.
     const bool shallow = m_groups == 1 && window <= kShallowWindow;
+    const std::vector<long> taps = shallow ? windowTaps() : std::vector<long>();
     // Blocks of samples run on separate threads, each with its own patches buffer and a
     // single-threaded GEMM (BLAS called inside a parallel region stays on the calling thread).
     parallelWorkers(
@@ -214,18 +266,16 @@ void Conv2D::forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mode
             Matrix& patches = m_scratch[std::size_t(worker)].patches;
             for (long k = begin; k < end; ++k) {
                 const long first = k * block, count = std::min(block, batch - first);
-                im2col(in, first, count, patches);
                 // filters x (positions * count) is the same memory as the block's columns.
                 const long offset = first * positions * m_filters;
                 Eigen::Map<Matrix> zBlock(z.data() + offset, m_filters, positions * count);
                 if (shallow) {
-                    kern.shallowProduct(m_w.data(), patches.data(),
-                        m_useBias ? m_b.data() : nullptr, zBlock.data(), m_filters, window,
-                        positions * count, reluInPlace);
+                    shallowForward(in, first, count, taps, zBlock.data(), reluInPlace, patches);
                     if (fusedRelu && !reluInPlace)
                         kern.reluForward(zBlock.data(), out.data() + offset, zBlock.size());
                     continue;
                 }
+                im2col(in, first, count, patches);
                 for (long g = 0; g < m_groups; ++g)
                     zBlock.middleRows(g * fg, fg).noalias()
                         = m_w.middleRows(g * fg, fg) * patches.middleRows(g * wg, wg);

@@ -70,6 +70,15 @@ private:
     void im2col(const Matrix& in, long first, long count, Matrix& patches) const;
     /// Sets the columns [first, first + count) of gradIn to the sum of gradPatches' windows.
     void col2im(const Matrix& gradPatches, long first, long count, Matrix& gradIn) const;
+    /// True when no window reaches into the padding (every tap reads the image).
+    bool windowsInsideImage() const;
+    /// Where shallowForward's kernel reads tap t of a window: from the window's first value in
+    /// the image when windowsInsideImage(), else row t of im2col's patches.
+    std::vector<long> windowTaps() const;
+    /// z = the block's pre-activations (with the bias; with relu, max(., 0)) for a window of a
+    /// few taps, summed in registers (ElementwiseKernels::shallowProduct); groups == 1.
+    void shallowForward(const Matrix& in, long first, long count, const std::vector<long>& taps,
+        Scalar* z, bool relu, Matrix& patches) const;
     /// Worker w's buffers (created on first use).
     Scratch& scratch(int worker);
     /// Rows of W (and of the output per pixel) and of the patches belonging to group g.
