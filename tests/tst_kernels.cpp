@@ -7,6 +7,7 @@
 #include <QTest>
 
 #include <cmath>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -148,6 +149,21 @@ private slots:
             std::vector<Scalar> values(c, Scalar(-1));
             k->maxPoolWindowValues(image.data(), rows, cols, rowStride, c, values.data());
             QVERIFY2(values == best, qPrintable(levelOf(k)));
+            // Its 2x2 shortcut too, a NaN in the window passed over in the same order.
+            auto square = image;
+            square[std::size_t(rowStride + 5)] = std::numeric_limits<Scalar>::quiet_NaN();
+            std::vector<Scalar> best2(c), values2(c);
+            k->maxPoolWindow(square.data(), 2, 2, rowStride, c, first, best2.data(), arg.data());
+            k->maxPoolWindowValues(square.data(), 2, 2, rowStride, c, values2.data());
+            for (int ch = 0; ch < c; ++ch) {
+                const std::size_t i = std::size_t(ch);
+                Scalar expected = square[i];
+                for (const long at : {long(c), rowStride, rowStride + c})
+                    if (square[std::size_t(at + ch)] > expected)
+                        expected = square[std::size_t(at + ch)];
+                QVERIFY2(values2[i] == expected && best2[i] == expected,
+                    qPrintable(QStringLiteral("%1 channel %2").arg(levelOf(k)).arg(ch)));
+            }
         }
     }
 
