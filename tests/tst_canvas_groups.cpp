@@ -98,6 +98,7 @@ private slots:
     void deletingMembersIsUndoable();
     void deletingSelectedBlockDeletesItsLayers();
     void copyCutAndDuplicateOfABlockTakeItsLayers();
+    void aCopiedBlockPastesAsABlock();
     void saveLoadKeepsGroups();
     void filesWithoutGroupsAreUnchanged();
     void malformedGroupsAreRefused_data();
@@ -388,6 +389,53 @@ void TestCanvasGroups::copyCutAndDuplicateOfABlockTakeItsLayers()
     QVERIFY(!f.doc.hasNode(kHidden2));
     f.scene.paste(); // what was cut comes back: both layers
     QCOMPARE(int(f.doc.nodeIds().size()), nodes);
+}
+
+void TestCanvasGroups::aCopiedBlockPastesAsABlock()
+{
+    Fixture f;
+    const GroupId id = f.group({kHidden1, kHidden2});
+    f.scene.setGroupCollapsed(id, true);
+    f.scene.renameGroup(id, "encoder");
+    f.group({kLogits, 6}); // not selected: stays out of the clipboard
+    f.scene.selectNodes({});
+    f.scene.groupItem(id)->setSelected(true);
+    f.scene.copySelection();
+    const QString before = dump(f.doc.toJson());
+    const int index = f.stack.index();
+
+    f.scene.paste();
+    QCOMPARE(f.stack.index(), index + 1); // one undo step
+    QCOMPARE(f.doc.groups().size(), size_t(3));
+    const engine::NodeGroup pasted = f.doc.groups().back();
+    QVERIFY(pasted.id != id);
+    QCOMPARE(pasted.name, std::string("encoder 2"));
+    QVERIFY(pasted.collapsed);
+    QCOMPARE(pasted.members.size(), size_t(2));
+    for (const NodeId m : pasted.members) {
+        QVERIFY(m != kHidden1 && m != kHidden2);
+        QVERIFY(f.doc.hasNode(m));
+    }
+    // The pasted block is shown as a card and is what is selected.
+    QVERIFY(f.scene.groupItem(pasted.id));
+    QCOMPARE(f.scene.selectedGroupIds(), std::vector<GroupId> {pasted.id});
+    const QString after = dump(f.doc.toJson());
+    f.stack.undo();
+    QCOMPARE(dump(f.doc.toJson()), before);
+    QVERIFY(!f.scene.groupItem(pasted.id));
+    f.stack.redo();
+    QCOMPARE(dump(f.doc.toJson()), after);
+
+    // Duplicate keeps the block too; a selection of loose cards pastes no group.
+    f.scene.selectNodes({});
+    f.scene.groupItem(id)->setSelected(true);
+    f.scene.duplicateSelection();
+    QCOMPARE(f.doc.groups().size(), size_t(4));
+    QCOMPARE(f.doc.groups().back().name, std::string("encoder 3"));
+    f.scene.selectNodes({1});
+    f.scene.copySelection();
+    f.scene.paste();
+    QCOMPARE(f.doc.groups().size(), size_t(4));
 }
 
 void TestCanvasGroups::saveLoadKeepsGroups()

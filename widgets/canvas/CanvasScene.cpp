@@ -130,9 +130,14 @@ void CanvasScene::selectNodes(const std::vector<NodeId>& ids)
 {
     QSignalBlocker block(this);
     clearSelection();
-    for (const NodeId id : ids)
-        if (auto* item = nodeItem(id))
+    for (const NodeId id : ids) {
+        // A member of a collapsed block is hidden: its block's card is what can be selected.
+        if (m_doc->isCollapsedMember(id)) {
+            if (auto* block = groupItem(m_doc->groupOf(id)))
+                block->setSelected(true);
+        } else if (auto* item = nodeItem(id))
             item->setSelected(true);
+    }
     block.unblock();
     onSelectionChanged();
 }

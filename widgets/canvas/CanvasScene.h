@@ -66,7 +66,7 @@ public:
     /// Cut, Copy and Duplicate act on.
     std::vector<NodeId> selectedLayerIds() const;
     std::vector<Edge> selectedEdges() const;
-    /// Replaces the selection.
+    /// Replaces the selection with these cards (a member of a collapsed block: the block's card).
     void selectNodes(const std::vector<NodeId>& ids);
 
     /// Scene position of a node's output port / input port `port` (centre of the port circle).

@@ -3,6 +3,7 @@
 #include "data/Autoencoder.h"
 #include "data/DatasetLoading.h"
 #include "layers/LayerRegistry.h"
+#include "project/NodeGroups.h"
 
 #include <QtGlobal>
 
@@ -398,7 +399,47 @@ nlohmann::json GraphDocument::selectionToJson(const std::vector<NodeId>& ids) co
             edges.push_back(
                 {{"from", e.from}, {"fromPort", e.fromPort}, {"to", e.to}, {"toPort", e.toPort}});
     }
-    return {{"nodes", nodes}, {"edges", edges}};
+    std::vector<engine::NodeGroup> groups;
+    for (const auto& g : m_project.groups)
+        if (std::all_of(
+                g.members.begin(), g.members.end(), [&](NodeId m) { return chosen.count(m) > 0; }))
+            groups.push_back(g);
+    return {{"nodes", nodes}, {"edges", edges}, {"groups", engine::groupsToJson(groups)}};
+}
+
+std::vector<engine::NodeGroup> GraphDocument::groupsFromFragment(
+    const nlohmann::json& j, const std::map<NodeId, NodeId>& remap) const
+{
+    std::vector<engine::NodeGroup> groups;
+    std::set<std::string> names;
+    for (const auto& g : m_project.groups)
+        names.insert(g.name);
+    std::set<NodeId> grouped;
+    GroupId next = nextGroupId();
+    for (const auto& jg : j) {
+        try {
+            engine::NodeGroup g;
+            for (const auto& m : jg.at("members")) {
+                const auto to = remap.find(m.get<NodeId>());
+                if (to == remap.end() || !grouped.insert(to->second).second)
+                    throw std::invalid_argument("member not pasted or in two groups");
+                g.members.push_back(to->second);
+            }
+            if (g.members.empty())
+                continue;
+            g.id = next++;
+            g.collapsed = jg.value("collapsed", false);
+            const std::string name = jg.value("name", std::string());
+            g.name = name.empty() ? uniqueGroupName().toStdString() : name;
+            for (int i = 2; names.count(g.name); ++i)
+                g.name = name + " " + std::to_string(i);
+            names.insert(g.name);
+            groups.push_back(std::move(g));
+        } catch (const std::exception&) {
+            continue; // a malformed group pastes its layers loose
+        }
+    }
+    return groups;
 }
 
 GraphFragment GraphDocument::fragmentFromJson(const nlohmann::json& j, QPointF offset) const
@@ -471,6 +512,8 @@ GraphFragment GraphDocument::fragmentFromJson(const nlohmann::json& j, QPointF o
             }
         }
     }
+    if (j.contains("groups") && j["groups"].is_array())
+        fragment.groups = groupsFromFragment(j["groups"], remap);
     return fragment;
 }
 

@@ -26,6 +26,7 @@ using engine::Edge;
 struct GraphFragment {
     std::vector<engine::NodeRecord> nodes;
     std::vector<Edge> edges;
+    std::vector<engine::NodeGroup> groups; ///< blocks all of whose layers were copied
     bool empty() const { return nodes.empty(); }
 };
 
@@ -112,12 +113,19 @@ public:
     NodeId nextNodeId() const;
     /// "<type lowercase>_<n>" not yet used by any node, e.g. "dense_2".
     QString uniqueName(const QString& type) const;
-    /// The selected nodes and the edges among them: {"nodes": [...], "edges": [...]}.
+    /// The selected nodes, the edges among them and the groups all of whose members are
+    /// selected: {"nodes": [...], "edges": [...], "groups": [...]}.
     nlohmann::json selectionToJson(const std::vector<NodeId>& ids) const;
     /// Turns selectionToJson() output into a fragment with fresh ids (from nextNodeId()),
-    /// unique names and positions moved by `offset`. Unknown layer types and malformed entries
-    /// are skipped; edges whose ends are not in the fragment are dropped. Never throws.
+    /// unique names and positions moved by `offset`; its groups get fresh ids and names ("encoder"
+    /// pasted beside "encoder" becomes "encoder 2"). Unknown layer types and malformed entries
+    /// are skipped; edges whose ends are not in the fragment are dropped, so are groups with a
+    /// member that is not. Never throws.
     GraphFragment fragmentFromJson(const nlohmann::json& j, QPointF offset) const;
+    /// The "groups" of a selectionToJson() fragment whose members were all pasted (`remap`: old
+    /// id to new), with fresh ids and names.
+    std::vector<engine::NodeGroup> groupsFromFragment(
+        const nlohmann::json& j, const std::map<NodeId, NodeId>& remap) const;
     /// A new node record of `type` with preset attributes merged over the layer's defaults.
     engine::NodeRecord makeNode(
         const QString& type, const nlohmann::json& attributes, QPointF position) const;

@@ -340,10 +340,14 @@ void PasteCommand::redo()
         m_doc->insertNode(n);
     for (const auto& e : m_fragment.edges)
         m_doc->addEdge(e);
+    for (const auto& g : m_fragment.groups)
+        m_doc->insertGroup(g);
 }
 
 void PasteCommand::undo()
 {
+    for (auto it = m_fragment.groups.rbegin(); it != m_fragment.groups.rend(); ++it)
+        m_doc->removeGroup(it->id);
     for (auto it = m_fragment.nodes.rbegin(); it != m_fragment.nodes.rend(); ++it)
         m_doc->removeNode(it->id);
 }
