@@ -143,6 +143,8 @@ MainWindow::MainWindow(QWidget* parent)
         });
     connect(m_scene, &widgets::CanvasScene::selectionChangedIds, m_inspector,
         &widgets::Inspector::setSelection);
+    connect(
+        m_scene, &widgets::CanvasScene::blockSelected, m_inspector, &widgets::Inspector::showBlock);
     connect(m_view, &widgets::CanvasView::zoomChanged, this, [this](double zoom) {
         m_zoomLabel->setText(QStringLiteral("%1 %").arg(qRound(zoom * 100)));
     });

@@ -14,11 +14,15 @@
 #include "document/GroupCommands.h"
 #include "document/GroupSummary.h"
 #include "document/UndoCommands.h"
+#include "inspector/BlockPage.h"
+#include "inspector/Inspector.h"
 #include "project/Project.h"
 #include "training/ResourceEstimate.h"
 
+#include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QPushButton>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUndoStack>
@@ -99,6 +103,7 @@ private slots:
     void deletingSelectedBlockDeletesItsLayers();
     void copyCutAndDuplicateOfABlockTakeItsLayers();
     void aCopiedBlockPastesAsABlock();
+    void theInspectorShowsAndRenamesASelectedBlock();
     void saveLoadKeepsGroups();
     void filesWithoutGroupsAreUnchanged();
     void malformedGroupsAreRefused_data();
@@ -438,6 +443,52 @@ void TestCanvasGroups::aCopiedBlockPastesAsABlock()
     QCOMPARE(f.doc.groups().size(), size_t(4));
 }
 
+void TestCanvasGroups::theInspectorShowsAndRenamesASelectedBlock()
+{
+    Fixture f;
+    Inspector inspector(&f.doc, &f.stack);
+    QObject::connect(
+        &f.scene, &CanvasScene::selectionChangedIds, &inspector, &Inspector::setSelection);
+    QObject::connect(&f.scene, &CanvasScene::blockSelected, &inspector, &Inspector::showBlock);
+    QObject::connect(&inspector, &Inspector::nodeActivated, &f.view, &CanvasView::revealNode);
+    const GroupId id = f.group({kHidden1, kHidden2});
+    f.scene.setGroupCollapsed(id, true); // selects the block's card
+    QVERIFY(inspector.showsBlock());
+    BlockPage* page = inspector.blockPage();
+    QCOMPARE(page->currentGroup(), id);
+    QCOMPARE(page->nameEdit()->text(), QStringLiteral("group_1"));
+    const QString summary = page->summaryLabel()->text();
+    QVERIFY2(summary.contains("2 layers")
+            && summary.contains(
+                QLocale(QLocale::English)
+                    .toString(static_cast<qlonglong>(summarizeGroup(f.doc, id).params))),
+        qPrintable(summary));
+    QCOMPARE(page->memberButtons().size(), size_t(2));
+    QVERIFY(page->memberButtons()[0]->text().startsWith(f.doc.nodeName(kHidden1)));
+
+    // Renamed in the inspector: one undo step, and undo shows the old name there too.
+    const int index = f.stack.index();
+    page->nameEdit()->setText(QStringLiteral("encoder"));
+    emit page->nameEdit()->editingFinished();
+    QCOMPARE(f.doc.group(id)->name, std::string("encoder"));
+    QCOMPARE(f.stack.index(), index + 1);
+    f.stack.undo();
+    QCOMPARE(page->nameEdit()->text(), QStringLiteral("group_1"));
+    f.stack.redo();
+
+    // A layer's button expands the block and selects the layer.
+    page->memberButtons()[1]->click();
+    QVERIFY(!f.doc.group(id)->collapsed);
+    QCOMPARE(f.scene.selectedLayerIds(), std::vector<NodeId> {kHidden2});
+    QCOMPARE(inspector.currentNode(), kHidden2);
+
+    // Ungrouped while shown: the inspector leaves the block.
+    f.scene.setGroupCollapsed(id, true);
+    QVERIFY(inspector.showsBlock());
+    f.stack.push(new UngroupCommand(&f.doc, id));
+    QVERIFY(!inspector.showsBlock());
+}
+
 void TestCanvasGroups::saveLoadKeepsGroups()
 {
     Fixture f;
@@ -615,6 +666,14 @@ void TestCanvasGroups::grabs()
         f.scene.autoLayout();
         f.view.zoomToFit();
         QVERIFY(f.view.grab().save(dir + "/group_collapsed_" + theme + ".png"));
+        // The inspector at a dock's width with the block's card selected.
+        Inspector inspector(&f.doc, &f.stack);
+        inspector.resize(300, 420);
+        inspector.show();
+        f.scene.selectNodes({3});
+        inspector.showBlock(stage1);
+        QVERIFY(QTest::qWaitForWindowExposed(&inspector));
+        QVERIFY(inspector.grab().save(dir + "/group_inspector_" + theme + ".png"));
     }
 }
 

@@ -349,6 +349,8 @@ void CanvasScene::onSelectionChanged()
     for (const NodeId id : selectedNodeIds())
         ids.push_back(id);
     emit selectionChangedIds(ids);
+    if (const auto blocks = selectedGroupIds(); ids.isEmpty() && blocks.size() == 1)
+        emit blockSelected(blocks.front());
 }
 
 void CanvasScene::updateEdges()

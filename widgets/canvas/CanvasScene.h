@@ -153,6 +153,8 @@ public slots:
 signals:
     /// The selected nodes changed (document order).
     void selectionChangedIds(const QList<engine::NodeId>& ids);
+    /// After selectionChangedIds() (with no layers): the one selected card is this block's.
+    void blockSelected(engine::GroupId id);
     /// setTheme() changed the colours (views repaint their cached backgrounds).
     void themeChanged();
     /// A hint for the status bar, e.g. why a connection was refused.

@@ -1,14 +1,13 @@
 #include "inspector/Inspector.h"
 
-#include "common/WrappingScrollArea.h"
-
-#include "inspector/ConnectionsBox.h"
-
 #include "canvas/UnrolledOverlay.h"
+#include "common/WrappingScrollArea.h"
 #include "document/UndoCommands.h"
 #include "graph/Activations.h"
 #include "graph/Loss.h"
+#include "inspector/BlockPage.h"
 #include "inspector/CompactDoubleSpinBox.h"
+#include "inspector/ConnectionsBox.h"
 #include "inspector/ProjectSettingsPanel.h"
 #include "layers/LayerRegistry.h"
 
@@ -37,6 +36,9 @@
 namespace widgets {
 
 namespace {
+
+/// m_pages' pages, in the order the constructor adds them.
+constexpr int kBlockPage = 3;
 
 /// Marks the editors of IntList attributes (a line edit, or an editable combo for padding).
 constexpr char kIntListProperty[] = "netcanvasIntList";
@@ -204,6 +206,7 @@ Inspector::Inspector(GraphDocument* document, QUndoStack* stack, QWidget* parent
     , m_attributesBox(new QGroupBox(tr("Attributes")))
     , m_form(new QFormLayout(m_attributesBox))
     , m_connections(new ConnectionsBox(document))
+    , m_blockPage(new BlockPage(document, stack))
 {
     auto* settingsPage = new QWidget;
     auto* settingsLayout = new QVBoxLayout(settingsPage);
@@ -255,6 +258,13 @@ Inspector::Inspector(GraphDocument* document, QUndoStack* stack, QWidget* parent
     m_pages->addWidget(scrolled(settingsPage));
     m_pages->addWidget(scrolled(m_nodePage));
     m_pages->addWidget(m_multiLabel);
+    fitNarrowDock(m_blockPage);
+    m_pages->addWidget(scrolled(m_blockPage));
+    connect(m_blockPage, &BlockPage::nodeActivated, this, &Inspector::nodeActivated);
+    connect(m_blockPage, &BlockPage::groupGone, this, [this] {
+        if (showsBlock())
+            showProjectSettings();
+    });
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -277,6 +287,22 @@ Inspector::Inspector(GraphDocument* document, QUndoStack* stack, QWidget* parent
     connect(m_doc, &GraphDocument::reset, this, &Inspector::showProjectSettings);
 
     showProjectSettings();
+}
+
+bool Inspector::showsBlock() const
+{
+    return m_pages->currentIndex() == kBlockPage;
+}
+
+void Inspector::showBlock(engine::GroupId id)
+{
+    if (!m_doc->group(id)) {
+        showProjectSettings();
+        return;
+    }
+    m_node = -1;
+    m_blockPage->showGroup(id);
+    m_pages->setCurrentIndex(kBlockPage);
 }
 
 QWidget* Inspector::editorFor(const std::string& key) const

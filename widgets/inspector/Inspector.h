@@ -20,6 +20,7 @@ class QUndoStack;
 
 namespace widgets {
 
+class BlockPage;
 class ConnectionsBox;
 class ProjectSettingsPanel;
 class UnrolledOverlay;
@@ -51,6 +52,10 @@ public:
     QCheckBox* unrolledCheck() const { return m_unrolledCheck; }
     /// The current node's upstream and downstream layers.
     ConnectionsBox* connections() const { return m_connections; }
+    /// The page shown for a selected block (showBlock()).
+    BlockPage* blockPage() const { return m_blockPage; }
+    /// True while the block page is shown.
+    bool showsBlock() const;
 
 signals:
     /// A connection in the list was clicked: the window selects and centres that node.
@@ -61,6 +66,8 @@ public slots:
     void setSelection(const QList<engine::NodeId>& ids);
     void showNode(engine::NodeId id);
     void showProjectSettings();
+    /// A block's card is selected: its name, contents and layers (BlockPage).
+    void showBlock(engine::GroupId id);
 
 private:
     void rebuildForm();
@@ -88,6 +95,7 @@ private:
     QGroupBox* m_attributesBox;
     QFormLayout* m_form;
     ConnectionsBox* m_connections;
+    BlockPage* m_blockPage;
     std::map<std::string, QWidget*> m_editors;
     QPointer<UnrolledOverlay> m_unrolled;
     QCheckBox* m_unrolledCheck = nullptr;
