@@ -16,6 +16,7 @@
 #include "project/Project.h"
 #include "training/RunTimeline.h"
 #include "training/TrainingController.h"
+#include "training/TrainingProgressWidget.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -164,6 +165,7 @@ private slots:
     void recoveryAndExportOpenAfterTheNetworkChanged();
     void checkpointsOfAnotherNetworkAreNotSaved();
     void aContinuedOldFileShowsAllItsEpochs();
+    void aReopenedTrainedFileSaysSoOnce();
 };
 
 void TstSavedRuns::reopeningShowsTheSameRunsAndEpochs()
@@ -458,6 +460,39 @@ void TstSavedRuns::aContinuedOldFileShowsAllItsEpochs()
         for (const QString& row : run)
             trainLossEpochs += row.startsWith(QLatin1String("train_loss,")) ? 1 : 0;
     QCOMPARE(trainLossEpochs, 7);
+}
+
+void TstSavedRuns::aReopenedTrainedFileSaysSoOnce()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    TestWindow w;
+    openXorAndTrain(w, 12);
+    widgets::TrainingPanel* panel = w.trainingPanel();
+    const QList<widgets::TrainingProgressWidget*> progress
+        = panel->findChildren<widgets::TrainingProgressWidget*>();
+    QCOMPARE(progress.size(), 1);
+    for (const bool checkpoints : {true, false}) {
+        w.saveCheckpointsAction()->setChecked(checkpoints);
+        const QString path = dir.filePath(
+            checkpoints ? QStringLiteral("with.json") : QStringLiteral("plain.json"));
+        QCOMPARE(w.saveToFile(path), QString());
+        w.newDocument();
+        QCOMPARE(w.openFile(path), QString());
+        // The progress line (with its full bar) says how the weights were trained; the status
+        // line beside it does not say it again.
+        const QString trained = progress.front()->text();
+        QVERIFY2(trained.startsWith(QStringLiteral("Trained: 12 epochs, ")), qPrintable(trained));
+        QCOMPARE(progress.front()->value(), 1000);
+        QVERIFY2(!panel->statusText().contains(QStringLiteral("Trained")),
+            qPrintable(panel->statusText()));
+        QCoreApplication::processEvents(); // the layout the window shows
+        for (QCustomPlot* plot : w.findChildren<QCustomPlot*>())
+            plot->replot();
+        guitest::saveGrab(panel,
+            checkpoints ? QStringLiteral("saved_runs_reopened_with_checkpoints_panel.png")
+                        : QStringLiteral("saved_runs_reopened_plain_panel.png"));
+    }
 }
 
 QTEST_MAIN(TstSavedRuns)

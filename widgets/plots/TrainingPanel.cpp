@@ -549,7 +549,8 @@ void TrainingPanel::showStoredTraining()
         view->startSession(stored->info);
         view->addSnapshot(stored->snapshot);
     }
-    showStatus(stored->summary);
+    // The progress line beside the status line says how the weights were trained (the idle
+    // summary, with a full bar); the status line stays free for what happens next.
     // Not the document: its runs' checkpoints need not go to the training thread.
     m_controller->showStoredWeights(project, m_projectDir, stored->info.runId);
     m_controller->continueFromDocument();
@@ -820,6 +821,8 @@ void TrainingPanel::updateAutoencoderTabs(const TrainingSessionInfo* session)
 void TrainingPanel::showStatus(const QString& text, bool error)
 {
     m_status->setText(text);
+    // Empty, it leaves its room to the progress line (a reopened project's "Trained: ...").
+    m_status->setVisible(!text.isEmpty());
     m_status->setStyleSheet(
         error ? QStringLiteral("color: #b2182b; font-weight: bold;") : QString());
 }
