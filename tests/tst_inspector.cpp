@@ -1,11 +1,13 @@
 // The Inspector in the main window's right dock at laptop window sizes: every editor of every
 // layer (and of the project settings) fits the dock, none is cut at its right edge.
 #include "MainWindow.h"
+#include "QuietWindow.h"
 #include "canvas/CanvasScene.h"
 #include "data/DatasetSpec.h"
 #include "document/GraphDocument.h"
 #include "inspector/Inspector.h"
 #include "inspector/ProjectSettingsPanel.h"
+#include "plots/DecisionBoundaryView.h"
 
 #include <QAbstractSpinBox>
 #include <QCheckBox>
@@ -124,6 +126,7 @@ class TestInspector : public QObject {
 private slots:
     void editorsFitTheDock_data();
     void editorsFitTheDock();
+    void datasetRowsFitAfterTraining();
     void picksFashionMnistAndMnistInOneStep();
     void windowAttributesEditAsText();
 };
@@ -194,6 +197,32 @@ void TestInspector::editorsFitTheDock()
         }
     }
     QVERIFY(dense > 0);
+}
+
+void TestInspector::datasetRowsFitAfterTraining()
+{
+    if (!QDir(QStringLiteral("/usr/share/datasets/fashion-mnist")).exists())
+        QSKIP("Fashion-MNIST is not installed");
+    // As a user sees it: the Fashion-MNIST MLP opened in a laptop-sized window, one epoch
+    // trained, then the project settings looked at. The folder under From: wraps to three lines
+    // and the "28x28x1 inputs -> 10 classes" hint to two.
+    guitest::QuietWindow window;
+    window.resize(1366, 768);
+    window.show(); // and opened at once, before the window is laid out
+    QCOMPARE(window.openExample(QStringLiteral(":/examples/fashion_mlp.json")), QString());
+    engine::TrainingConfig config = window.document()->project().training;
+    config.epochs = 1;
+    window.document()->setTrainingConfig(config);
+    QVERIFY(guitest::trainSession(window).samples);
+    // Nothing selected since the example opened: the settings page as it was laid out then
+    // (selecting would lay it out again), once the boundary view has filled.
+    QTRY_VERIFY_WITH_TIMEOUT(window.trainingPanel()->boundary()->hasBoundary(), 60000);
+    QCoreApplication::processEvents();
+    QScrollArea* area = shownPage(window.inspector());
+    QVERIFY(area);
+    guitest::saveGrab(&window, QStringLiteral("inspector_fashion_mlp_trained.png"));
+    const QString overlap = overlappingLabels(area);
+    QVERIFY2(overlap.isEmpty(), qPrintable(QStringLiteral("settings: ") + overlap));
 }
 
 void TestInspector::windowAttributesEditAsText()

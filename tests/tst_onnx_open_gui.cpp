@@ -81,8 +81,8 @@ void TestOnnxOpenGui::openedModelIsAnUntitledTrainedProject()
             QVERIFY(!cards[i].intersects(cards[j]));
     // Trained, untitled (named after the model), and Save does not write over the .onnx.
     widgets::TrainingPanel* panel = w.trainingPanel();
-    QVERIFY2(
-        panel->statusText().startsWith(QStringLiteral("Trained")), qPrintable(panel->statusText()));
+    QVERIFY2(panel->controller()->idleSummary().startsWith(QStringLiteral("Trained")),
+        qPrintable(panel->controller()->idleSummary()));
     QVERIFY2(w.windowTitle().contains(QStringLiteral("xor_model")), qPrintable(w.windowTitle()));
     QVERIFY(w.filePath().isEmpty());
     const QString saved = dir.filePath(QStringLiteral("xor_model.json"));

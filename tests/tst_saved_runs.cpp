@@ -16,6 +16,7 @@
 #include "project/Project.h"
 #include "training/RunTimeline.h"
 #include "training/TrainingController.h"
+#include "training/TrainingProgressWidget.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -119,6 +120,30 @@ QList<QStringList> plottedEpochCurves(widgets::LossPlot* plot)
     return curves;
 }
 
+/// The run numbers of the loss plot's runs (its CSV's first column), in plot order.
+QList<int> plottedRunIds(widgets::LossPlot* plot)
+{
+    QList<int> ids;
+    const QStringList lines = plot->csvText().split('\n', Qt::SkipEmptyParts);
+    for (const QString& line : lines.mid(1)) {
+        bool number = false;
+        const int id = line.section(',', 0, 0).toInt(&number);
+        if (number && (ids.isEmpty() || ids.back() != id))
+            ids << id;
+    }
+    return ids;
+}
+
+/// The names in the loss plot's legends ("run 1: lr 0.03, ...").
+QStringList legendNames(widgets::LossPlot* plot)
+{
+    QStringList names;
+    for (int i = 0; i < plot->plot()->graphCount(); ++i)
+        if (plot->plot()->graph(i)->name().startsWith(QStringLiteral("run ")))
+            names << plot->plot()->graph(i)->name().section(':', 0, 0);
+    return names;
+}
+
 nlohmann::json readJson(const QString& path)
 {
     QFile f(path);
@@ -164,6 +189,8 @@ private slots:
     void recoveryAndExportOpenAfterTheNetworkChanged();
     void checkpointsOfAnotherNetworkAreNotSaved();
     void aContinuedOldFileShowsAllItsEpochs();
+    void aReopenedTrainedFileSaysSoOnce();
+    void reopenedRunsKeepTheirNumbers();
 };
 
 void TstSavedRuns::reopeningShowsTheSameRunsAndEpochs()
@@ -458,6 +485,92 @@ void TstSavedRuns::aContinuedOldFileShowsAllItsEpochs()
         for (const QString& row : run)
             trainLossEpochs += row.startsWith(QLatin1String("train_loss,")) ? 1 : 0;
     QCOMPARE(trainLossEpochs, 7);
+}
+
+void TstSavedRuns::aReopenedTrainedFileSaysSoOnce()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    TestWindow w;
+    openXorAndTrain(w, 12);
+    widgets::TrainingPanel* panel = w.trainingPanel();
+    const QList<widgets::TrainingProgressWidget*> progress
+        = panel->findChildren<widgets::TrainingProgressWidget*>();
+    QCOMPARE(progress.size(), 1);
+    for (const bool checkpoints : {true, false}) {
+        w.saveCheckpointsAction()->setChecked(checkpoints);
+        const QString path = dir.filePath(
+            checkpoints ? QStringLiteral("with.json") : QStringLiteral("plain.json"));
+        QCOMPARE(w.saveToFile(path), QString());
+        w.newDocument();
+        QCOMPARE(w.openFile(path), QString());
+        // The progress line (with its full bar) says how the weights were trained; the status
+        // line beside it does not say it again.
+        const QString trained = progress.front()->text();
+        QVERIFY2(trained.startsWith(QStringLiteral("Trained: 12 epochs, ")), qPrintable(trained));
+        QCOMPARE(progress.front()->value(), 1000);
+        QVERIFY2(!panel->statusText().contains(QStringLiteral("Trained")),
+            qPrintable(panel->statusText()));
+        QCoreApplication::processEvents(); // the layout the window shows
+        for (QCustomPlot* plot : w.findChildren<QCustomPlot*>())
+            plot->replot();
+        guitest::saveGrab(panel,
+            checkpoints ? QStringLiteral("saved_runs_reopened_with_checkpoints_panel.png")
+                        : QStringLiteral("saved_runs_reopened_plain_panel.png"));
+    }
+}
+
+void TstSavedRuns::reopenedRunsKeepTheirNumbers()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    TestWindow w;
+    widgets::TrainingPanel* panel = w.trainingPanel();
+    widgets::TrainingController* controller = panel->controller();
+    widgets::LossPlot* loss = panel->lossPlot();
+    // Run 1 and run 2, saved.
+    openXorAndTrain(w, 3);
+    QCOMPARE(controller->runId(), 1);
+    trainToEnd(w);
+    QCOMPARE(controller->runId(), 2);
+    QCOMPARE(panel->timeline()->allRuns(), (std::vector<int> {1, 2}));
+    const QString path = dir.filePath(QStringLiteral("two_runs.json"));
+    QCOMPARE(w.saveToFile(path), QString());
+
+    // Reopened over itself (the window's runs 1 and 2 are the file's), then after File > New:
+    // run 1 and run 2, as they were saved, in the run list and in the legend.
+    for (const bool afterNew : {false, true}) {
+        if (afterNew)
+            w.newDocument();
+        QCOMPARE(w.openFile(path), QString());
+        QCOMPARE(panel->timeline()->allRuns(), (std::vector<int> {1, 2}));
+        QCOMPARE(plottedRunIds(loss), (QList<int> {1, 2}));
+        QCOMPARE(legendNames(loss), QStringList {QStringLiteral("run 1")});
+    }
+    // The next run is run 3.
+    trainToEnd(w);
+    QCOMPARE(controller->runId(), 3);
+    QCOMPARE(plottedRunIds(loss), (QList<int> {1, 2, 3}));
+    QCOMPARE(legendNames(loss), (QStringList {QStringLiteral("run 1"), QStringLiteral("run 2")}));
+    // Reopened again: the file's runs 1 and 2 replace the window's showing of them; run 3,
+    // trained since, stays beside them under its own number, and the next run is run 4.
+    QCOMPARE(w.openFile(path), QString());
+    QCOMPARE(plottedRunIds(loss), (QList<int> {3, 1, 2}));
+    trainToEnd(w);
+    QCOMPARE(controller->runId(), 4);
+    QCOMPARE(plottedRunIds(loss), (QList<int> {3, 1, 2, 4}));
+
+    // Another project starts at run 1 again, and so does File > New.
+    QCOMPARE(w.openExample(QStringLiteral(":/examples/mlp_xor.json")), QString());
+    trainToEnd(w);
+    QCOMPARE(controller->runId(), 1);
+    QCOMPARE(plottedRunIds(loss), QList<int> {1});
+    w.newDocument();
+    QCOMPARE(w.openFile(path), QString());
+    QCOMPARE(panel->timeline()->allRuns(), (std::vector<int> {1, 2}));
+    for (QCustomPlot* plot : w.findChildren<QCustomPlot*>())
+        plot->replot();
+    guitest::saveGrab(loss, QStringLiteral("saved_runs_reopened_run_numbers.png"));
 }
 
 QTEST_MAIN(TstSavedRuns)

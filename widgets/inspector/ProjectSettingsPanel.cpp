@@ -1,5 +1,6 @@
 #include "inspector/ProjectSettingsPanel.h"
 
+#include "common/FormTextLabel.h"
 #include "data/BuiltInDatasets.h"
 #include "data/DatasetGenerators.h"
 #include "data/DatasetSpec.h"
@@ -96,9 +97,9 @@ ProjectSettingsPanel::ProjectSettingsPanel(
     dataForm->addRow(tr("Source:"), m_source);
     connect(m_source, &QComboBox::activated, this,
         [this](int index) { pickSource(m_source->itemData(index).toString()); });
-    m_sourceLabel = new QLabel;
+    // Form labels that wrap are FormTextLabels: QFormLayout mis-sizes wrapped QLabels.
+    m_sourceLabel = new FormTextLabel;
     m_sourceLabel->setObjectName(QStringLiteral("datasetSourceLabel"));
-    m_sourceLabel->setWordWrap(true);
     dataForm->addRow(tr("From:"), m_sourceLabel);
     m_generator = new QComboBox;
     for (const std::string& name : engine::generatorNames()) {
@@ -171,8 +172,7 @@ ProjectSettingsPanel::ProjectSettingsPanel(
             [&names](engine::DatasetSpec& s) { s.classNames = names; });
     });
 
-    m_datasetHint = new QLabel;
-    m_datasetHint->setWordWrap(true);
+    m_datasetHint = new FormTextLabel;
     m_datasetHint->setForegroundRole(QPalette::PlaceholderText);
     // In the field column rather than spanning: Qt 6.4's QFormLayout mis-sizes rows above a
     // spanning row once setRowVisible() has hidden some of them.
@@ -251,8 +251,7 @@ ProjectSettingsPanel::ProjectSettingsPanel(
     // --- loss ----------------------------------------------------------------------------------
     QFormLayout* lossForm = nullptr;
     group(layout, tr("Loss"), lossForm);
-    m_lossLabel = new QLabel;
-    m_lossLabel->setWordWrap(true);
+    m_lossLabel = new FormTextLabel;
     m_lossLabel->setTextFormat(Qt::RichText);
     lossForm->addRow(m_lossLabel);
 

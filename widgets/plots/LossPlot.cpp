@@ -209,17 +209,18 @@ void LossPlot::startSession(const TrainingSessionInfo& info)
     Run r;
     r.id = info.runId;
     r.fromFile = info.fromFile;
-    if (r.fromFile && !info.moreOfFile) {
-        // The same file opened again shows the same stored run: it replaces the earlier showing
-        // instead of standing beside it. Runs trained in the window stay for comparison.
-        auto shown = std::remove_if(m_runs.begin(), m_runs.end(), [this](Run& run) {
-            if (!run.fromFile)
-                return false;
-            removeRun(run);
-            return true;
-        });
-        m_runs.erase(shown, m_runs.end());
-    }
+    // The same file opened again shows the same stored runs: they replace the earlier showing
+    // instead of standing beside it, and so does a file's run under the number of a run trained
+    // in the window (the one that was saved). Other runs trained in the window stay for
+    // comparison.
+    const bool replacesFileRuns = r.fromFile && !info.moreOfFile;
+    auto shown = std::remove_if(m_runs.begin(), m_runs.end(), [&](Run& run) {
+        if (run.id != r.id && !(replacesFileRuns && run.fromFile))
+            return false;
+        removeRun(run);
+        return true;
+    });
+    m_runs.erase(shown, m_runs.end());
     // Variants of a lesson share the plot and often the settings: the name tells them apart.
     r.label = m_project.name.isEmpty() ? info.label
                                        : QStringLiteral("%1 (%2)").arg(m_project.name, info.label);
@@ -247,6 +248,14 @@ void LossPlot::startSession(const TrainingSessionInfo& info)
     m_plot->legend->setVisible(true);
     updateAccuracyAxis();
     m_plot->replot();
+}
+
+int LossPlot::lastRunId() const
+{
+    int last = 0;
+    for (const Run& run : m_runs)
+        last = std::max(last, run.id);
+    return last;
 }
 
 void LossPlot::endCurrentRun()

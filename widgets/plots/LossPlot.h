@@ -54,6 +54,8 @@ public:
     QCustomPlot* picturePlot() const override { return m_plot; }
 
     int runCount() const { return int(m_runs.size()); }
+    /// The highest run id shown (0: none). A session under the id of a shown run replaces it.
+    int lastRunId() const;
     /// Mini-batch losses received in the current run (the plot may average blocks of them).
     long stepPointCount() const;
     /// Epoch points of the current run.

@@ -536,9 +536,17 @@ void TrainingPanel::showStoredTraining()
     if (savedRuns > 0 && m_timeline->allRuns().empty())
         current = restoreSavedRuns(m_document->project());
     const engine::Project& project = current ? *current : m_document->project();
-    std::optional<StoredTraining> stored = StoredTraining::of(project, m_controller->runId());
+    // The file's runs are numbered as when they were saved (1..n, restoreSavedRuns()); a file
+    // with weights but no runs holds one, the project's run 1.
+    std::optional<StoredTraining> stored
+        = StoredTraining::of(project, m_controller->runId() + (current ? 0 : 1));
+    if (stored && !current)
+        m_controller->reserveRunIds(1);
     if (stored && current)
         stored->info.moreOfFile = savedRuns > 1;
+    // Runs trained in the window that the loss plot keeps (the same project opened again)
+    // keep their numbers: the next run comes after them.
+    m_controller->reserveRunIdsThrough(m_loss->lastRunId());
     m_controller->setIdleSummary(stored ? stored->summary : QString());
     if (!stored)
         return;
@@ -549,7 +557,8 @@ void TrainingPanel::showStoredTraining()
         view->startSession(stored->info);
         view->addSnapshot(stored->snapshot);
     }
-    showStatus(stored->summary);
+    // The progress line beside the status line says how the weights were trained (the idle
+    // summary, with a full bar); the status line stays free for what happens next.
     // Not the document: its runs' checkpoints need not go to the training thread.
     m_controller->showStoredWeights(project, m_projectDir, stored->info.runId);
     m_controller->continueFromDocument();
@@ -820,6 +829,8 @@ void TrainingPanel::updateAutoencoderTabs(const TrainingSessionInfo* session)
 void TrainingPanel::showStatus(const QString& text, bool error)
 {
     m_status->setText(text);
+    // Empty, it leaves its room to the progress line (a reopened project's "Trained: ...").
+    m_status->setVisible(!text.isEmpty());
     m_status->setStyleSheet(
         error ? QStringLiteral("color: #b2182b; font-weight: bold;") : QString());
 }

@@ -12,7 +12,7 @@ namespace widgets {
 struct StoredTraining {
     TrainingSessionInfo info; ///< label, classification, epochs of the stored run
     TrainingSnapshot snapshot; ///< trigger Finished: every stored tensor and every epoch
-    /// For the status line: "Trained: 40 epochs, validation accuracy 100.0 %".
+    /// For the progress line: "Trained: 40 epochs, validation accuracy 100.0 %".
     QString summary;
 
     /// Nothing when `project` holds no weights. `runId` is the id the views file the run under.

@@ -220,6 +220,11 @@ int TrainingController::reserveRunIds(int count)
     return first;
 }
 
+void TrainingController::reserveRunIdsThrough(int runId)
+{
+    m_runId = std::max(m_runId, runId);
+}
+
 void TrainingController::continueFromDocument()
 {
     if (!m_hasSession)
@@ -360,6 +365,9 @@ void TrainingController::forgetProject()
         m_resumable = false;
         if (m_state == State::Ready)
             setState(State::Idle);
+        // The next project's runs are numbered from 1. (A run still stopping keeps its id, so
+        // its late snapshots are never taken for the next project's.)
+        m_runId = 0;
     }
     m_lastProgress = {};
     m_lastOutcome = {};

@@ -62,6 +62,8 @@ public:
     /// Files `count` runs read from a project file under ids of their own, below every later
     /// session's: returns the first; runId() is then the last (the file's current run).
     int reserveRunIds(int count);
+    /// Ids up to `runId` are taken (runs still shown from before): the next run comes after.
+    void reserveRunIdsThrough(int runId);
     /// What identifies a network: node ids, types, attributes and edges (names and positions
     /// may differ).
     static std::string architectureKey(const engine::Project& project);
@@ -93,7 +95,7 @@ public:
     /// Another project replaces the document: stops a running trainer and drops the session
     /// (Train and Step start a new one; setWeights() and setWeight() go to the new document
     /// rather than being refused for the old session's architecture), and forgets the last
-    /// progress and outcome (progressCleared()).
+    /// progress and outcome (progressCleared()). Run ids start again at 1.
     void forgetProject();
 
     /// Before a hand edit of a weight (the neuron view): stops a paused run, keeping its session
