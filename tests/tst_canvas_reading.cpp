@@ -71,6 +71,7 @@ private slots:
     void inspectorListsConnections();
     void minimapShowsAllAndNavigates();
     void zoomedOutCardsAreSketchedWithoutText();
+    void zoomedCardPicturesFollowChanges();
 };
 
 // Below half size a card's text is under 6 px: the card is drawn as coloured blocks (the frame
@@ -101,6 +102,57 @@ void TestCanvasReading::zoomedOutCardsAreSketchedWithoutText()
     // antialiased edges: dozens.
     QVERIFY2(sketched <= 6, qPrintable(QString::number(sketched)));
     QVERIFY2(full > 20, qPrintable(QString::number(full)));
+}
+
+// Between half size and 100 % a card is drawn from a picture of itself at the next larger of
+// LayerNodeItem::kZoomLevels (zooming redraws no text): a new name, the selection and the theme
+// still show at once. NETCANVAS_SHOTS gets canvas_zoom_<60|100|150>_<light|dark>.png.
+void TestCanvasReading::zoomedCardPicturesFollowChanges()
+{
+    Fixture f;
+    QVERIFY(QTest::qWaitForWindowExposed(&f.view));
+    const NodeId conv1 = f.named(QStringLiteral("conv1"));
+    LayerNodeItem* card = f.scene.nodeItem(conv1);
+    QVERIFY(card);
+    f.view.setTransform(QTransform::fromScale(0.7, 0.7));
+    f.view.centerOn(card);
+    // The card (with its outline) or, inset, its body, as the viewport shows it now.
+    const auto look = [&](double inset) {
+        const QRectF r = f.scene.cardRect(conv1).adjusted(inset, inset, -inset, -inset);
+        return f.view.viewport()->grab(f.view.mapFromScene(r).boundingRect()).toImage();
+    };
+    const QImage before = look(-4);
+    const QImage body = look(10);
+
+    f.stack.push(new RenameNodeCommand(&f.doc, conv1, QStringLiteral("renamed")));
+    QVERIFY(look(-4) != before);
+    f.stack.undo();
+    QCOMPARE(look(-4), before); // the same card draws the same: the differences are the changes
+
+    card->setSelected(true);
+    QVERIFY(look(-4) != before);
+    card->setSelected(false);
+    QCOMPARE(look(-4), before);
+
+    f.scene.setTheme(CanvasTheme::dark());
+    const QImage darkBody = look(10);
+    QVERIFY(darkBody != body);
+    // The bottom right of the body holds no text: the dark theme's card colour.
+    const QColor corner = darkBody.pixelColor(darkBody.width() - 4, darkBody.height() - 4);
+    QVERIFY2(corner.lightness() < 100, qPrintable(corner.name()));
+    f.scene.setTheme(CanvasTheme::light());
+    QCOMPARE(look(10), body);
+
+    for (const CanvasTheme& theme : {CanvasTheme::light(), CanvasTheme::dark()}) {
+        f.scene.setTheme(theme);
+        for (const double zoom : {0.6, 1.0, 1.5}) {
+            f.view.setTransform(QTransform::fromScale(zoom, zoom));
+            f.view.centerOn(card);
+            f.shot(QStringLiteral("zoom_%1_%2")
+                       .arg(qRound(zoom * 100))
+                       .arg(theme.isDark ? "dark" : "light"));
+        }
+    }
 }
 
 void TestCanvasReading::cardsShowCostPerSample()

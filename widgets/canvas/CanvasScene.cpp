@@ -177,6 +177,7 @@ QRectF CanvasScene::nodesBoundingRect() const
 void CanvasScene::setMinimumCardTextSize(int pixels)
 {
     m_minCardText = pixels;
+    ++m_lookRevision;
     for (const auto& [id, item] : m_nodes)
         item->update();
 }
@@ -184,6 +185,7 @@ void CanvasScene::setMinimumCardTextSize(int pixels)
 void CanvasScene::setTheme(const CanvasTheme& theme)
 {
     m_theme = theme;
+    ++m_lookRevision;
     for (const auto& [id, item] : m_nodes)
         item->update();
     for (const auto& [e, item] : m_edges)

@@ -96,6 +96,9 @@ public:
     /// Light or dark colours for everything the canvas paints; emits themeChanged().
     void setTheme(const CanvasTheme& theme);
     const CanvasTheme& theme() const { return m_theme; }
+    /// Counts the changes of the theme and of the card text size (cards' cached pictures of
+    /// themselves are stale after one).
+    quint64 lookRevision() const { return m_lookRevision; }
 
     /// Tensor shapes on the edges (EdgeItem::shapeLabel()); off by default.
     void setShowEdgeShapes(bool show);
@@ -211,6 +214,7 @@ private:
     int m_minCardText = 0;
     bool m_showEdgeShapes = false;
     CanvasTheme m_theme = CanvasTheme::light();
+    quint64 m_lookRevision = 0;
     std::map<Edge, EdgeItem*, EdgeKeyLess> m_edges;
     std::map<GroupId, GroupItem*> m_groups;
 

@@ -6,10 +6,12 @@
 
 #include <QGraphicsSceneHoverEvent>
 #include <QLocale>
+#include <QPaintEngine>
 #include <QPainter>
 #include <QStyleOptionGraphicsItem>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 namespace widgets {
@@ -154,6 +156,7 @@ void LayerNodeItem::refresh()
     const auto arity = doc->inputArity(m_id);
     m_inputPorts = arity.second == 0 ? 0 : 1;
     m_hasOutput = doc->hasOutput(m_id);
+    ++m_revision;
 
     QString tip = QStringLiteral("<b>%1</b> (%2)").arg(m_name.toHtmlEscaped(), m_type);
     if (!m_summary.isEmpty() && m_summary != m_type)
@@ -181,13 +184,66 @@ void LayerNodeItem::paint(
     Q_UNUSED(option);
     Q_UNUSED(widget);
     const QRectF card(0, 0, kWidth, cardHeight());
-    const bool selected = isSelected();
-    const CanvasTheme& theme = m_scene->theme();
-    if (QStyleOptionGraphicsItem::levelOfDetailFromTransform(painter->worldTransform())
-        < kSketchBelowScale) {
-        paintSketch(painter, card, selected);
+    const double scale
+        = QStyleOptionGraphicsItem::levelOfDetailFromTransform(painter->worldTransform());
+    if (scale < kSketchBelowScale) {
+        paintSketch(painter, card, isSelected());
         return;
     }
+    // Painted into a view (the item is cached) on a raster device below 100 %: from a picture
+    // of the card at the next larger zoom level. An export turns caching off and gets vectors.
+    const double deviceScale = scale * painter->device()->devicePixelRatio();
+    if (deviceScale < kZoomLevels.back() && cacheMode() != NoCache
+        && painter->paintEngine()->type() == QPaintEngine::Raster) {
+        std::size_t i = 0;
+        while (kZoomLevels[i] < deviceScale)
+            ++i;
+        const QPixmap& picture = zoomLevelPicture(i);
+        const QRectF bounds = boundingRect();
+        const double level = kZoomLevels[i];
+        painter->save();
+        painter->setRenderHint(QPainter::SmoothPixmapTransform);
+        painter->drawPixmap(bounds, picture, QRectF(QPointF(0, 0), bounds.size() * level));
+        painter->restore();
+        return;
+    }
+    paintCard(painter);
+}
+
+const QPixmap& LayerNodeItem::zoomLevelPicture(std::size_t i) const
+{
+    const Look look = currentLook();
+    if (!(look == m_pictureLook)) {
+        for (QPixmap& picture : m_pictures)
+            picture = QPixmap();
+        m_pictureLook = look;
+    }
+    QPixmap& picture = m_pictures[i];
+    if (picture.isNull()) {
+        const double level = kZoomLevels[i];
+        const QRectF bounds = boundingRect();
+        picture = QPixmap(std::ceil(bounds.width() * level), std::ceil(bounds.height() * level));
+        picture.fill(Qt::transparent);
+        QPainter p(&picture);
+        p.setRenderHint(QPainter::TextAntialiasing);
+        p.scale(level, level);
+        p.translate(-bounds.topLeft());
+        paintCard(&p);
+    }
+    return picture;
+}
+
+LayerNodeItem::Look LayerNodeItem::currentLook() const
+{
+    return Look {m_revision, m_scene->lookRevision(), isSelected(), m_hovered, m_findHighlight,
+        m_highlightPort, m_highlightOk};
+}
+
+void LayerNodeItem::paintCard(QPainter* painter) const
+{
+    const QRectF card(0, 0, kWidth, cardHeight());
+    const bool selected = isSelected();
+    const CanvasTheme& theme = m_scene->theme();
     painter->setRenderHint(QPainter::Antialiasing);
 
     // Shadow, card, header band.
@@ -369,6 +425,7 @@ void LayerNodeItem::setThumbnail(const QImage& image)
     if (resized)
         prepareGeometryChange();
     m_thumbnail = image;
+    ++m_revision;
     if (resized && m_scene) // the band may push the unrolled strip and lie across an edge's lane
         m_scene->cardResized(m_id);
     update();

@@ -6,6 +6,9 @@
 #include <QFont>
 #include <QGraphicsObject>
 #include <QImage>
+#include <QPixmap>
+
+#include <array>
 
 namespace widgets {
 
@@ -29,6 +32,12 @@ public:
     static constexpr double kThumbnailBand = 34.0;
     /// Below this zoom the card's 12 px text is under 6 px: drawn as a sketch (paintSketch()).
     static constexpr double kSketchBelowScale = 0.5;
+
+    /// Device pixels per scene unit at which a cached card keeps a picture of itself: between
+    /// kSketchBelowScale and the last level a card is drawn from the picture of the next larger
+    /// level (smoothly shrunk by at most 2^(1/3)), so zooming redraws no text; from the last
+    /// level up, and whenever caching is off (exports), the card is painted.
+    static constexpr std::array<double, 3> kZoomLevels = {0.63, 0.7937, 1.0};
 
     LayerNodeItem(CanvasScene* scene, NodeId id);
 
@@ -91,6 +100,23 @@ protected:
     void hoverLeaveEvent(QGraphicsSceneHoverEvent* event) override;
 
 private:
+    /// What a card's picture shows besides its geometry: pictures of another look are stale.
+    struct Look {
+        quint64 revision = 0; ///< m_revision: the document's content, the thumbnail
+        quint64 sceneRevision = 0; ///< CanvasScene::lookRevision(): theme, text size
+        bool selected = false;
+        bool hovered = false;
+        bool findHighlight = false;
+        int highlightPort = -1;
+        bool highlightOk = true;
+        bool operator==(const Look&) const = default;
+    };
+    Look currentLook() const;
+    /// The picture at kZoomLevels[level], made for the current look when missing or stale.
+    const QPixmap& zoomLevelPicture(std::size_t level) const;
+    /// The card in full, in item coordinates.
+    void paintCard(QPainter* painter) const;
+
     CanvasScene* m_scene;
     NodeId m_id;
     QString m_type;
@@ -108,6 +134,9 @@ private:
     int m_highlightPort = -1;
     bool m_highlightOk = true;
     QImage m_thumbnail;
+    quint64 m_revision = 0;
+    mutable Look m_pictureLook;
+    mutable std::array<QPixmap, kZoomLevels.size()> m_pictures;
 };
 
 } // namespace widgets
