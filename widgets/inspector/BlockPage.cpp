@@ -2,6 +2,7 @@
 
 #include "document/GroupCommands.h"
 #include "document/GroupSummary.h"
+#include "inspector/LinkList.h"
 #include "training/ResourceEstimate.h"
 
 #include <QFormLayout>
@@ -92,26 +93,15 @@ void BlockPage::refresh()
 void BlockPage::rebuildMembers()
 {
     // Rebuilt from scratch, like ConnectionsBox: a click may be what changed the document.
-    while (QLayoutItem* item = m_memberLayout->takeAt(0)) {
-        if (QWidget* w = item->widget()) {
-            w->hide();
-            w->deleteLater();
-        }
-        delete item;
-    }
+    clearLinkList(m_memberLayout);
     m_members.clear();
     const engine::NodeGroup* group = m_doc->group(m_group);
     if (!group)
         return;
     for (const NodeId id : group->members) {
-        auto* button = new QPushButton(
-            QStringLiteral("%1 (%2)").arg(m_doc->nodeName(id), m_doc->summary(id)));
-        button->setFlat(true);
-        button->setStyleSheet(QStringLiteral(
-            "QPushButton { text-align: left; padding: 2px 8px; color: palette(link); }"));
-        button->setCursor(Qt::PointingHandCursor);
-        button->setToolTip(tr("Expand the block and select %1").arg(m_doc->nodeName(id)));
-        button->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+        auto* button
+            = makeLinkButton(QStringLiteral("%1 (%2)").arg(m_doc->nodeName(id), m_doc->summary(id)),
+                tr("Expand the block and select %1").arg(m_doc->nodeName(id)));
         connect(button, &QPushButton::clicked, this, [this, id] { emit nodeActivated(id); });
         m_memberLayout->addWidget(button);
         m_members.push_back(button);

@@ -1,5 +1,7 @@
 #include "inspector/ConnectionsBox.h"
 
+#include "inspector/LinkList.h"
+
 #include <QLabel>
 #include <QPushButton>
 #include <QVBoxLayout>
@@ -19,14 +21,7 @@ ConnectionsBox::ConnectionsBox(const GraphDocument* document, QWidget* parent)
 void ConnectionsBox::showNode(NodeId id)
 {
     // Rebuilt from scratch: a node has a handful of edges, and ids of removed nodes must go.
-    while (QLayoutItem* item = m_layout->takeAt(0)) {
-        // Later: this may run inside a button's own clicked() (the click changed the graph).
-        if (QWidget* w = item->widget()) {
-            w->hide();
-            w->deleteLater();
-        }
-        delete item;
-    }
+    clearLinkList(m_layout);
     m_upstream.clear();
     m_downstream.clear();
     if (id < 0 || !m_doc->hasNode(id))
@@ -54,13 +49,8 @@ void ConnectionsBox::addSection(const QString& title, const std::vector<Edge>& e
                                m_doc->nodeName(other), m_doc->nodeType(other));
         if (manyPorts)
             text += tr(" \u00b7 input %1").arg(e.toPort + 1);
-        auto* button = new QPushButton(text);
-        button->setFlat(true);
-        button->setStyleSheet(QStringLiteral(
-            "QPushButton { text-align: left; padding: 2px 8px; color: palette(link); }"));
-        button->setCursor(Qt::PointingHandCursor);
-        button->setToolTip(tr("Select %1 and show it on the canvas").arg(m_doc->nodeName(other)));
-        button->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+        auto* button = makeLinkButton(
+            text, tr("Select %1 and show it on the canvas").arg(m_doc->nodeName(other)));
         connect(button, &QPushButton::clicked, this, [this, other] { emit nodeActivated(other); });
         m_layout->addWidget(button);
         buttons.push_back(button);
