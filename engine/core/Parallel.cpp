@@ -99,20 +99,23 @@ std::mutex g_prepareBlasMutex;
 // never multiplies a large matrix (the CNN's inference, a view's forward pass) ran its
 // convolutions at half speed, and on 2 threads one worker fast and the other slow. The likely
 // cause is the kernel's prefetches ahead into buffer pages that a small product never touched, so
-// one large product per buffer, all at once so that each takes its own buffer, is what this does.
+// one large product per buffer, all at once so that each takes its own buffer, is what this does,
+// again whenever the thread count grows: buffers prepared while the engine ran on 1 thread left
+// the later 2-thread products slow (the CNN's inference on 2 threads 9.2k samples/s after the
+// 1-thread cases, 12.3k when prepared again at 2).
 void prepareBlasBuffers(int threads)
 {
 #if defined(NETCANVAS_USE_OPENBLAS) && defined(_OPENMP)
-    // A region of one thread is not active: BLAS would spread the product over its own threads.
-    threads = std::max(2, threads);
     if (threads <= g_preparedBlasBuffers.load(std::memory_order_acquire) || omp_in_parallel())
         return;
     std::lock_guard lock(g_prepareBlasMutex);
     if (threads <= g_preparedBlasBuffers.load(std::memory_order_relaxed))
         return;
     constexpr long n = 512;
-    // Inside the region each product runs single-threaded on its own thread and buffer.
-#pragma omp parallel num_threads(threads)
+    // Inside the region each product runs single-threaded on its own thread and buffer (a
+    // region of one thread is not active: BLAS would spread the product over its own threads,
+    // hence at least two).
+#pragma omp parallel num_threads(std::max(2, threads))
     {
         const Matrix a = Matrix::Constant(n, n, Scalar(1) / Scalar(n));
         Matrix c(n, n);
