@@ -19,6 +19,8 @@
 #include "project/Project.h"
 #include "training/ResourceEstimate.h"
 
+#include <QApplication>
+#include <QClipboard>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -441,6 +443,16 @@ void TestCanvasGroups::aCopiedBlockPastesAsABlock()
     f.scene.copySelection();
     f.scene.paste();
     QCOMPARE(f.doc.groups().size(), size_t(4));
+
+    // Nameless groups in pasted text get distinct names, none of them blank.
+    const std::string text = R"({"nodes":[{"id":1,"type":"Dense"},{"id":2,"type":"Dense"}],)"
+                             R"("groups":[{"members":[1]},{"members":[2]}]})";
+    QApplication::clipboard()->setText(QString::fromStdString(text)); // JSON from an editor
+    f.scene.paste();
+    const auto& groups = f.doc.groups();
+    QCOMPARE(groups.size(), size_t(6));
+    QVERIFY(groups[4].name != groups[5].name);
+    QVERIFY(!QString::fromStdString(groups[5].name).trimmed().startsWith(QChar('2')));
 }
 
 void TestCanvasGroups::theInspectorShowsAndRenamesASelectedBlock()

@@ -429,8 +429,10 @@ std::vector<engine::NodeGroup> GraphDocument::groupsFromFragment(
                 continue;
             g.id = next++;
             g.collapsed = jg.value("collapsed", false);
-            const std::string name = jg.value("name", std::string());
-            g.name = name.empty() ? uniqueGroupName().toStdString() : name;
+            std::string name = jg.value("name", std::string());
+            if (name.empty())
+                name = uniqueGroupName().toStdString();
+            g.name = name;
             for (int i = 2; names.count(g.name); ++i)
                 g.name = name + " " + std::to_string(i);
             names.insert(g.name);

@@ -62,6 +62,8 @@ BlockPage::BlockPage(GraphDocument* document, QUndoStack* stack, QWidget* parent
 void BlockPage::showGroup(GroupId id)
 {
     m_group = id;
+    if (id < 0) // left: no rebuilding on every edit while another page is shown
+        clearLinkList(m_memberLayout);
     refresh();
 }
 

@@ -24,7 +24,7 @@ class BlockPage : public QWidget {
 public:
     BlockPage(GraphDocument* document, QUndoStack* stack, QWidget* parent = nullptr);
 
-    /// Shows group `id` (a missing group emits groupGone()).
+    /// Shows group `id` (a missing group emits groupGone()); -1: none, the page is left.
     void showGroup(GroupId id);
     GroupId currentGroup() const { return m_group; }
     QLineEdit* nameEdit() const { return m_name; }

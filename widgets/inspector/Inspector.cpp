@@ -318,6 +318,7 @@ QString Inspector::shownErrors() const
 
 void Inspector::setSelection(const QList<engine::NodeId>& ids)
 {
+    m_blockPage->showGroup(-1);
     if (ids.size() == 1) {
         showNode(ids.front());
     } else if (ids.isEmpty()) {
@@ -342,6 +343,7 @@ void Inspector::showNode(engine::NodeId id)
 
 void Inspector::showProjectSettings()
 {
+    m_blockPage->showGroup(-1);
     m_node = -1;
     m_formSignature.clear();
     m_settings->refresh();
