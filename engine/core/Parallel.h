@@ -42,11 +42,11 @@ std::string computeBackendDescription();
 /// Exceptions thrown by fn reach the caller.
 void runBesideTrainer(const std::function<void()>& fn);
 
-/// Makes sure OpenBLAS's work buffers for `threads` concurrent products are ready (once per
-/// process and thread count; see Parallel.cpp for why). Does nothing inside an active parallel
-/// region or without OpenBLAS.
+/// Makes sure OpenBLAS's work buffers for `threads` concurrent products (at least two) are ready:
+/// the first time and again whenever `threads` exceeds the count prepared before (see
+/// Parallel.cpp for why). Does nothing inside an active parallel region or without OpenBLAS.
 void prepareBlasBuffers(int threads);
-/// The number of concurrent products prepareBlasBuffers() has prepared so far (0 before).
+/// The largest thread count prepareBlasBuffers() has prepared for so far (0 before).
 int preparedBlasBuffers();
 
 /// Calls fn(begin, end, worker) over [0, n) split into contiguous ranges, one per thread
