@@ -56,8 +56,8 @@ private slots:
     void convForwardByHand();
     void poolingForwardByHand();
     void convGeometryByHand();
-    void shallowConvSumsEachWindow_data();
-    void shallowConvSumsEachWindow();
+    void directConvSumsEachWindow_data();
+    void directConvSumsEachWindow();
     void poolingOptionsByHand();
     void convMatchesTorch();
     void windowAttributesKeepTheirForms();
@@ -365,24 +365,25 @@ void TestLayers::poolingForwardByHand()
     QVERIFY(gin == routed);
 }
 
-void TestLayers::shallowConvSumsEachWindow_data()
+void TestLayers::directConvSumsEachWindow_data()
 {
     QTest::addColumn<QString>("attributes");
-    // A few taps (3x3 over 1 or 3 channels) are summed without GEMM, read from the image when
-    // no window reaches the padding, else from im2col's patches; 20 filters leave a remainder
-    // after the 16-filter tiles.
+    // Windows (3x3 over 1 or 3 channels, and over 32 on CPUs with AVX2) are summed without
+    // GEMM, read from the image when no window reaches the padding, else from a padded copy;
+    // 20 filters leave remainders after the 16- and 8-filter tiles.
     QTest::newRow("valid") << R"({"filters":20,"kernel":3,"activation":"relu"})";
     QTest::newRow("stride 2, dilation 2")
         << R"({"filters":20,"kernel":3,"stride":2,"dilation":[2,1]})";
     QTest::newRow("same") << R"({"filters":20,"kernel":3,"padding":"same"})";
     QTest::newRow("explicit pads, stride [1,2]")
         << R"({"filters":32,"kernel":[2,3],"stride":[1,2],"padding":[0,1,1,0]})";
+    QTest::newRow("pads after only") << R"({"filters":20,"kernel":3,"padding":[0,0,2,1]})";
 }
 
-void TestLayers::shallowConvSumsEachWindow()
+void TestLayers::directConvSumsEachWindow()
 {
     QFETCH(QString, attributes);
-    for (const int channels : {1, 3}) {
+    for (const int channels : {1, 3, 32}) {
         const Shape in {7, 9, channels};
         auto layer = makeLayer("Conv2D", attributes.toStdString());
         auto& conv = dynamic_cast<engine::Conv2D&>(*layer);

@@ -2,7 +2,7 @@
 // inference cases) gives the numbers of the training code's forward pass: the same batch through
 // a separately compiled Graph with the same weights, Graph::forward(Mode::Train) with dropout at
 // rate 0, then the loss's output transform, agree to 1e-6 for the example MLP and CNN, at batch
-// sizes below, at and above predict()'s chunk, with one and two threads.
+// sizes below, at and above predict()'s chunk (the CNN's: 24 samples), with one and two threads.
 #include "core/Parallel.h"
 #include "core/Rng.h"
 #include "export/Predictor.h"
@@ -57,7 +57,7 @@ void TestPredictParity::predictEqualsGraphForward_data()
     QTest::addColumn<int>("threads");
     const QStringList images {"fashion_mlp.json", "fashion_cnn.json"};
     for (const QString& example : images)
-        for (int samples : {1, 7, 256, 4096 + 300})
+        for (int samples : {1, 7, 25, 256, 4096 + 300})
             for (int threads : {1, 2})
                 QTest::addRow("%s %d x%d", qPrintable(example), samples, threads)
                     << example << samples << threads;
@@ -88,6 +88,9 @@ void TestPredictParity::predictEqualsGraphForward()
     Matrix expected;
     model.loss->outputTransform(logits, expected);
 
+    // The CNN's samples pass in chunks (its first conv writes 26 x 26 x 32 values a sample):
+    // 256 of them in 11, so the chunks' places in the result are checked below.
+    QCOMPARE(samplesPerChunk(model.graph), example == "fashion_cnn.json" ? 24L : 668L);
     const Predictions p = predict(model, x);
     QCOMPARE(p.values.rows(), 10L);
     QCOMPARE(p.values.cols(), long(samples));

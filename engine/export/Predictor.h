@@ -93,9 +93,14 @@ struct Predictions {
     long samples() const { return values.cols(); }
 };
 
-/// Scales x as in training, then runs forward passes in chunks (bounded memory for large
-/// inputs). x: inputs() x samples, raw values as in the CSV. Unscaled inputs of one chunk go to
-/// the network without a copy.
+/// The samples predict() passes through `graph` at once: as many as keep its widest layer output
+/// within the cache (16 to 4096).
+long samplesPerChunk(const Graph& graph);
+
+/// Scales x as in training, then runs forward passes in chunks of nearly equal size, at most
+/// samplesPerChunk() each (cached activations, bounded memory for large inputs). x: inputs() x
+/// samples, raw values as in the CSV. Unscaled inputs of one chunk go to the network without a
+/// copy.
 Predictions predict(TrainedModel& model, const Matrix& x);
 
 /// Header line and one row per sample; values are the shortest text that reads back as the

@@ -88,8 +88,12 @@ namespace {
 /// just wrote, while both are still cached.
 constexpr long kBlockBytes = 512 * 1024;
 
-/// The deepest window (taps x channels) forward sums without GEMM.
+/// The deepest window (taps x channels) every kernel table sums faster than GEMM.
 constexpr long kShallowWindow = 32;
+
+/// The most weight bytes the wide kernels sum windows directly with: they pass over all the
+/// weights once per few output columns, so the weights must stay in a core's L2 cache.
+constexpr long kDirectWeightBytes = 256 * 1024;
 
 } // namespace
 
@@ -183,48 +187,75 @@ bool Conv2D::windowsInsideImage() const
         && long(m_outW - 1) * m_stride.w + long(m_kernel.w - 1) * m_dilation.w < m_inW;
 }
 
+image::Size2 Conv2D::directImageSize() const
+{
+    if (windowsInsideImage())
+        return {m_inH, m_inW};
+    return {(m_outH - 1) * m_stride.h + (m_kernel.h - 1) * m_dilation.h + 1,
+        (m_outW - 1) * m_stride.w + (m_kernel.w - 1) * m_dilation.w + 1};
+}
+
 std::vector<long> Conv2D::windowTaps() const
 {
     const long window = long(m_kernel.h) * m_kernel.w * m_inC;
+    const long width = directImageSize().w;
     std::vector<long> taps(std::size_t(window), 0);
-    if (!windowsInsideImage()) {
-        // The patches im2col gathers: tap t is row t.
-        for (long t = 0; t < window; ++t)
-            taps[std::size_t(t)] = t;
-        return taps;
-    }
     // In patch row order (kh, kw, channel), each tap's place in the image from the window's
     // first value.
     std::size_t t = 0;
     for (int kh = 0; kh < m_kernel.h; ++kh)
         for (int kw = 0; kw < m_kernel.w; ++kw)
             for (int c = 0; c < m_inC; ++c)
-                taps[t++] = (long(kh) * m_dilation.h * m_inW + long(kw) * m_dilation.w) * m_inC + c;
+                taps[t++] = (long(kh) * m_dilation.h * width + long(kw) * m_dilation.w) * m_inC + c;
     return taps;
 }
 
-void Conv2D::shallowForward(const Matrix& in, long first, long count, const std::vector<long>& taps,
-    Scalar* z, bool relu, Matrix& patches) const
+bool Conv2D::sumsWindowsDirectly() const
+{
+    if (m_groups != 1)
+        return false;
+    const long window = long(m_kernel.h) * m_kernel.w * m_inC;
+    if (window <= kShallowWindow)
+        return true;
+    // Deeper windows need the wide kernels' registers, and weights that stay in the L2 cache
+    // while each group of columns passes over all of them.
+    return kernels().level != SimdLevel::Baseline
+        && window * m_filters * long(sizeof(Scalar)) <= kDirectWeightBytes;
+}
+
+void Conv2D::directForward(const Matrix& in, long first, long count, const std::vector<long>& taps,
+    Scalar* z, bool relu, Matrix& padded) const
 {
     const ElementwiseKernels& kern = kernels();
     const long window = long(taps.size());
     const Scalar* bias = m_useBias ? m_b.data() : nullptr;
-    if (!windowsInsideImage()) {
-        im2col(in, first, count, patches);
-        kern.shallowProduct(m_w.data(), patches.data(), taps.data(), window, bias, z, m_filters,
-            window, patches.cols(), relu);
-        return;
-    }
-    // Every window lies inside the image: the kernel reads each output row's windows from the
-    // image itself, without gathering them first.
+    const bool inside = windowsInsideImage();
+    const image::Size2 size = directImageSize();
+    const long rowValues = long(size.w) * m_inC;
+    if (!inside)
+        padded.setZero(rowValues * size.h, 1);
     const long positions = long(m_outH) * m_outW;
-    for (long b = first; b < first + count; ++b)
+    for (long b = first; b < first + count; ++b) {
+        const Scalar* image = in.col(b).data();
+        if (!inside) {
+            // The rows and columns the windows cover; the padding stays zero. Padded column
+            // iw + padLeft holds the image's column iw.
+            const long columns = std::min(m_inW, size.w - m_padLeft);
+            for (int r = 0; r < size.h; ++r) {
+                const int ih = r - m_padTop;
+                if (ih >= 0 && ih < m_inH && columns > 0)
+                    std::copy_n(image + long(ih) * m_inW * m_inC, columns * m_inC,
+                        padded.data() + long(r) * rowValues + long(m_padLeft) * m_inC);
+            }
+            image = padded.data();
+        }
         for (int oh = 0; oh < m_outH; ++oh) {
-            const Scalar* row = in.col(b).data() + long(oh) * m_stride.h * m_inW * m_inC;
+            const Scalar* row = image + long(oh) * m_stride.h * rowValues;
             Scalar* dst = z + ((b - first) * positions + long(oh) * m_outW) * m_filters;
-            kern.shallowProduct(m_w.data(), row, taps.data(), long(m_stride.w) * m_inC, bias, dst,
+            kern.windowProduct(m_w.data(), row, taps.data(), long(m_stride.w) * m_inC, bias, dst,
                 m_filters, window, m_outW, relu);
         }
+    }
 }
 
 Conv2D::Scratch& Conv2D::scratch(int worker)
@@ -253,12 +284,12 @@ void Conv2D::forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mode
     const long fg = filtersPerGroup(), wg = windowPerGroup();
     scratch(threadCount() - 1);
     const ElementwiseKernels& kern = kernels();
-    // A window of a few taps (a first layer's 3x3 over one or three channels) is too shallow
-    // for GEMM, which reaches a quarter of its speed there (9.6 GFLOP/s for 32 x 9 filters on
-    // an AVX2 AMD EPYC, 38 for the second conv's 64 x 288); summing the taps in registers is
-    // several times faster.
-    const bool shallow = m_groups == 1 && window <= kShallowWindow;
-    const std::vector<long> taps = shallow ? windowTaps() : std::vector<long>();
+    // Summing each window in registers beats im2col and GEMM for small images: GEMM reaches
+    // a quarter of its speed on a first conv's few taps (9.6 GFLOP/s for 32 x 9 filters on an
+    // AVX2 AMD EPYC) and on the second conv's 64 x 288 weights with a few samples' columns it
+    // ran at 26-32 GFLOP/s where the window kernel reaches 40, without writing the patches.
+    const bool direct = sumsWindowsDirectly();
+    const std::vector<long> taps = direct ? windowTaps() : std::vector<long>();
     // Blocks of samples run on separate threads, each with its own patches buffer and a
     // single-threaded GEMM (BLAS called inside a parallel region stays on the calling thread).
     parallelWorkers(
@@ -269,8 +300,8 @@ void Conv2D::forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mode
                 // filters x (positions * count) is the same memory as the block's columns.
                 const long offset = first * positions * m_filters;
                 Eigen::Map<Matrix> zBlock(z.data() + offset, m_filters, positions * count);
-                if (shallow) {
-                    shallowForward(in, first, count, taps, zBlock.data(), reluInPlace, patches);
+                if (direct) {
+                    directForward(in, first, count, taps, zBlock.data(), reluInPlace, patches);
                     if (fusedRelu && !reluInPlace)
                         kern.reluForward(zBlock.data(), out.data() + offset, zBlock.size());
                     continue;

@@ -59,7 +59,8 @@ public:
 private:
     /// Buffers of one worker thread, reused from batch to batch.
     struct Scratch {
-        Matrix patches; // window x (positions * samples of the block)
+        Matrix
+            patches; // window x (positions * samples of the block); directForward: the padded image
         Matrix gradZ; // filters x (positions * samples), fused ReLU only
         Matrix gradPatches; // window x (positions * samples)
         Matrix gradW, gradB;
@@ -72,13 +73,20 @@ private:
     void col2im(const Matrix& gradPatches, long first, long count, Matrix& gradIn) const;
     /// True when no window reaches into the padding (every tap reads the image).
     bool windowsInsideImage() const;
-    /// Where shallowForward's kernel reads tap t of a window: from the window's first value in
-    /// the image when windowsInsideImage(), else row t of im2col's patches.
+    /// Rows and columns of the image directForward reads: the input itself when
+    /// windowsInsideImage(), else the part the windows cover, padding included.
+    image::Size2 directImageSize() const;
+    /// Where directForward's kernel reads tap t of a window, from the window's first value in
+    /// an image of directImageSize().
     std::vector<long> windowTaps() const;
-    /// z = the block's pre-activations (with the bias; with relu, max(., 0)) for a window of a
-    /// few taps, summed in registers (ElementwiseKernels::shallowProduct); groups == 1.
-    void shallowForward(const Matrix& in, long first, long count, const std::vector<long>& taps,
-        Scalar* z, bool relu, Matrix& patches) const;
+    /// True when forward sums each window in registers (directForward) rather than through
+    /// im2col and GEMM: groups == 1, and a window shallow enough or weights small enough.
+    bool sumsWindowsDirectly() const;
+    /// z = the block's pre-activations (with the bias; with relu, max(., 0)), each window read
+    /// from the image in place (ElementwiseKernels::windowProduct); a padded input is first
+    /// copied into padded, with zeros around it.
+    void directForward(const Matrix& in, long first, long count, const std::vector<long>& taps,
+        Scalar* z, bool relu, Matrix& padded) const;
     /// Worker w's buffers (created on first use).
     Scratch& scratch(int worker);
     /// Rows of W (and of the output per pixel) and of the patches belonging to group g.
