@@ -3,6 +3,7 @@
 #include "core/AtomicFile.h"
 #include "core/DataFile.h"
 #include "core/Errors.h"
+#include "core/Parallel.h"
 #include "data/CsvReader.h"
 #include "data/Dataset.h"
 #include "data/DatasetLoading.h"
@@ -17,11 +18,12 @@ namespace engine {
 
 namespace {
 
-/// predict()'s chunks: the widest layer output of a chunk takes about this many bytes, so the
-/// next layer reads it from the cache rather than from memory. The Fashion CNN's first conv
-/// writes 86.5 KB a sample: 24 samples a chunk; a batch of 256 at once left its max-pooling
-/// reading 22 MB from memory (chunks of 24: 6-8 % more samples a second on an AVX2 AMD EPYC,
-/// 1 and 2 threads). The MLP's widest output, 784 values, stays in one chunk of up to 668.
+/// predict()'s chunks: the widest layer output of a chunk takes about this many bytes per
+/// thread, so the next layer reads it from the cache rather than from memory. The Fashion CNN's
+/// first conv writes 86.5 KB a sample: 24 samples a chunk on one thread, 48 on two; a batch of
+/// 256 at once left its max-pooling reading 22 MB from memory (chunks: 6-8 % more samples a
+/// second on an AVX2 AMD EPYC; on two threads chunks of 24 were slower at batch 64 than 48).
+/// The MLP's widest output, 784 values, stays in one chunk of up to 668 samples a thread.
 constexpr long kChunkBytes = 2 * 1024 * 1024;
 /// Fewer samples leave the GEMMs of dense layers too narrow to run at speed.
 constexpr long kMinChunk = 16;
@@ -282,7 +284,8 @@ long samplesPerChunk(const Graph& graph)
     long widest = 1;
     for (const auto& [id, shape] : graph.compiled().shapes)
         widest = std::max(widest, shape.size());
-    return std::clamp(kChunkBytes / (widest * long(sizeof(Scalar))), kMinChunk, kMaxChunk);
+    return std::clamp(
+        kChunkBytes * threadCount() / (widest * long(sizeof(Scalar))), kMinChunk, kMaxChunk);
 }
 
 Predictions predict(TrainedModel& model, const Matrix& x)

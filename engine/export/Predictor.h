@@ -94,7 +94,7 @@ struct Predictions {
 };
 
 /// The samples predict() passes through `graph` at once: as many as keep its widest layer output
-/// within the cache (16 to 4096).
+/// within the cache, more with more threads (16 to 4096).
 long samplesPerChunk(const Graph& graph);
 
 /// Scales x as in training, then runs forward passes in chunks of nearly equal size, at most
