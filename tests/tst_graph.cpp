@@ -84,6 +84,7 @@ private slots:
     void topologicalOrderAndShapes();
     void residualGradientMatchesFiniteDifferences();
     void nodesOffThePathAreNotExecuted();
+    void reshapesPassTheirInputOnWithGradients();
     void setWeightsValidatesBeforeChanging();
     void setMatchingWeightsSkipsStaleEntries();
     void compileIsReproducibleAndPerNode();
@@ -263,6 +264,41 @@ void TestGraph::nodesOffThePathAreNotExecuted()
     const auto& order = net.g.executionOrder();
     QVERIFY(std::find(order.begin(), order.end(), side) == order.end());
     QCOMPARE(net.g.params().size(), std::size_t(4)); // W and b of the two Dense on the path
+}
+
+void TestGraph::reshapesPassTheirInputOnWithGradients()
+{
+    // Input 2x3x1 -> Flatten -> Dense 2 -> Reshape 2x1x1 -> Flatten -> Loss: the reshapes pass
+    // their input's values on (no copy: the flatten's output is the input itself), and the
+    // gradients still flow through them to the Dense.
+    Graph g;
+    const NodeId in = add(g, "Input", {{"shape", {2, 3, 1}}});
+    const NodeId flat = add(g, "Flatten");
+    const NodeId dense = add(g, "Dense", {{"units", 2}});
+    const NodeId shaped = add(g, "Reshape", {{"shape", {2, 1, 1}}});
+    const NodeId flatAgain = add(g, "Flatten");
+    const NodeId loss = add(g, "Loss", {{"loss", "mse"}});
+    link(g, in, flat);
+    link(g, flat, dense);
+    link(g, dense, shaped);
+    link(g, shaped, flatAgain);
+    link(g, flatAgain, loss);
+    g.compile(engine::GraphContext {Shape {2, 3, 1}, 0, 2}, 3);
+    Matrix x(6, 4);
+    for (Eigen::Index i = 0; i < x.size(); ++i)
+        x.data()[i] = double(i % 7) - 3;
+    const Matrix& pred = g.forward(x, engine::Mode::Train);
+    QCOMPARE(g.output(flat).data(), x.data());
+    QCOMPARE(pred.data(), g.output(dense).data());
+    QCOMPARE(g.output(shaped).data(), g.output(dense).data());
+    const Matrix w = *g.params()[0].value, b = *g.params()[1].value;
+    const Matrix expected = (w * x).colwise() + b.col(0);
+    QVERIFY((pred - expected).cwiseAbs().maxCoeff() < 1e-12);
+    // dL/dpred = 1 everywhere: dL/dW = 1 x^T, dL/db = the batch size.
+    g.backward(Matrix::Ones(2, 4));
+    QVERIFY(
+        (*g.params()[0].grad - Matrix::Ones(2, 4) * x.transpose()).cwiseAbs().maxCoeff() < 1e-12);
+    QVERIFY((*g.params()[1].grad - Matrix::Constant(2, 1, 4)).cwiseAbs().maxCoeff() < 1e-12);
 }
 
 void TestGraph::setWeightsValidatesBeforeChanging()

@@ -124,7 +124,9 @@ public:
     /// Same, with the node each parameter belongs to.
     std::vector<std::pair<NodeId, Param>> nodeParams();
 
-    /// Output of a node at the last forward() (empty for nodes not executed).
+    /// Output of a node at the last forward() (empty for nodes not executed). A node that passes
+    /// its input on (a Flatten of the input) returns that input: like the input node's, valid
+    /// while the x given to forward() is.
     const Matrix& output(NodeId id) const;
     /// dL/d(output) of a node at the last backward(), or nullptr when not computed.
     const Matrix* outputGradient(NodeId id) const;

@@ -80,6 +80,10 @@ public:
     /// `out` is resized by the layer. In Mode::Train the layer may keep what backward needs.
     virtual void forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mode mode) = 0;
 
+    /// True when the output is the (single) input's values unchanged, only seen with another
+    /// shape: the graph then passes the input on instead of calling forward(), which would copy it.
+    virtual bool passesValuesThrough() const { return false; }
+
     /// Given dL/d(out), sets each non-null gradInputs[i] = dL/d(inputs[i]) (overwriting) and
     /// sets the gradients of params() (overwriting, averaged over the batch is the loss's job:
     /// gradOut already carries the 1/batch factor). A null gradInputs[i] means that input needs

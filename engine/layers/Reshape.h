@@ -11,6 +11,7 @@ public:
     std::string type() const override { return "Flatten"; }
     Shape outputShape(const std::vector<Shape>& inputs) const override;
     void forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mode mode) override;
+    bool passesValuesThrough() const override { return true; }
     void backward(const std::vector<const Matrix*>& inputs, const Matrix& out,
         const Matrix& gradOut, const std::vector<Matrix*>& gradInputs) override;
 };
@@ -22,6 +23,7 @@ public:
     std::string type() const override { return "Reshape"; }
     Shape outputShape(const std::vector<Shape>& inputs) const override;
     void forward(const std::vector<const Matrix*>& inputs, Matrix& out, Mode mode) override;
+    bool passesValuesThrough() const override { return true; }
     void backward(const std::vector<const Matrix*>& inputs, const Matrix& out,
         const Matrix& gradOut, const std::vector<Matrix*>& gradInputs) override;
     nlohmann::json attributes() const override;
