@@ -76,6 +76,8 @@ CanvasScene::CanvasScene(GraphDocument* document, QUndoStack* undoStack, QObject
     connect(m_doc, &GraphDocument::edgeAdded, this, &CanvasScene::onEdgeAdded);
     connect(m_doc, &GraphDocument::edgeRemoved, this, &CanvasScene::onEdgeRemoved);
     connect(m_doc, &GraphDocument::nodeMoved, this, &CanvasScene::onNodeMoved);
+    connect(m_doc, &GraphDocument::movesStarted, this, [this] { m_documentMoving = true; });
+    connect(m_doc, &GraphDocument::movesFinished, this, &CanvasScene::onMovesFinished);
     connect(m_doc, &GraphDocument::attributesChanged, this, &CanvasScene::onAttributesChanged);
     connect(m_doc, &GraphDocument::validationChanged, this, &CanvasScene::onValidationChanged);
     connect(m_doc, &GraphDocument::reset, this, &CanvasScene::onReset);
@@ -357,8 +359,22 @@ void CanvasScene::onSelectionChanged()
 
 void CanvasScene::updateEdges()
 {
+    if (m_documentMoving) {
+        m_edgesStale = true;
+        return;
+    }
+    ++m_edgeRoutePasses;
     for (const auto& [e, item] : m_edges)
         item->updatePath();
+}
+
+void CanvasScene::onMovesFinished()
+{
+    m_documentMoving = false;
+    if (m_edgesStale) {
+        m_edgesStale = false;
+        updateEdges();
+    }
 }
 
 void CanvasScene::nodeItemMoved(NodeId id)

@@ -684,6 +684,14 @@ void GraphDocument::setPosition(NodeId id, QPointF pos)
     emit nodeMoved(id);
 }
 
+void GraphDocument::setPositions(const std::map<NodeId, QPointF>& positions)
+{
+    emit movesStarted();
+    for (const auto& [id, pos] : positions)
+        setPosition(id, pos);
+    emit movesFinished();
+}
+
 void GraphDocument::setAttributes(NodeId id, const nlohmann::json& attributes)
 {
     auto* n = mutableNode(id);

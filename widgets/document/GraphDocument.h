@@ -142,6 +142,9 @@ public:
     void addEdge(const Edge& e, int index = -1);
     void removeEdge(const Edge& e);
     void setPosition(NodeId id, QPointF pos);
+    /// Moves several nodes as one change: nodeMoved for each, between movesStarted() and
+    /// movesFinished(), so views can do once what depends on all the places (edge routes).
+    void setPositions(const std::map<NodeId, QPointF>& positions);
     void setAttributes(NodeId id, const nlohmann::json& attributes);
     void setNodeName(NodeId id, const QString& name);
     void setDatasetSpec(const engine::DatasetSpec& spec);
@@ -174,6 +177,9 @@ signals:
     void edgeAdded(const engine::Edge& e);
     void edgeRemoved(const engine::Edge& e);
     void nodeMoved(engine::NodeId id);
+    /// Around the nodeMoved signals of setPositions().
+    void movesStarted();
+    void movesFinished();
     /// Attributes or the name of a node changed.
     void attributesChanged(engine::NodeId id);
     /// Dataset, training config or project name/description changed.

@@ -166,14 +166,12 @@ MoveNodesCommand::MoveNodesCommand(GraphDocument* doc, std::map<NodeId, QPointF>
 
 void MoveNodesCommand::redo()
 {
-    for (const auto& [id, pos] : m_to)
-        m_doc->setPosition(id, pos);
+    m_doc->setPositions(m_to);
 }
 
 void MoveNodesCommand::undo()
 {
-    for (const auto& [id, pos] : m_from)
-        m_doc->setPosition(id, pos);
+    m_doc->setPositions(m_from);
 }
 
 bool MoveNodesCommand::mergeWith(const QUndoCommand* other)
