@@ -59,8 +59,8 @@ public:
 private:
     /// Buffers of one worker thread, reused from batch to batch.
     struct Scratch {
-        Matrix
-            patches; // window x (positions * samples of the block); directForward: the padded image
+        // window x (positions * samples of the block); directForward: the padded image
+        Matrix patches;
         Matrix gradZ; // filters x (positions * samples), fused ReLU only
         Matrix gradPatches; // window x (positions * samples)
         Matrix gradW, gradB;
